@@ -1,0 +1,141 @@
+# fidosim — one build. See README.md.
+#   make            build/fidosim and one static library per folder
+#   make run        install missing Debian packages, build, run the default matrix
+#   make test       the whole suite (ends with "N passed, N failed")
+#   make check      the whole suite under ASan+UBSan
+#   make valgrind   the unit tests under valgrind
+#   make fuzz       each libFuzzer target for FUZZ_SECONDS (default 60)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+FUZZ_SECONDS ?= 60
+FUZZ_CC  ?= clang
+
+PKGS     := libcrypto libcbor jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -lcbor -ljansson)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+            -Wimplicit-fallthrough -Wconversion -Wno-sign-conversion
+OPT      ?= -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+SAN      ?=
+CFLAGS_ALL = -std=c11 $(WARN) $(OPT) $(SAN) -g -D_POSIX_C_SOURCE=200809L \
+             -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
+             -DFSIM_DATADIR='"$(PREFIX)/share/fidosim"' \
+             -I. $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(SAN) $(LDFLAGS)
+
+# One static library per folder, in dependency order (core last on the link line).
+FOLDERS  := harness rp-sim platform authenticator core
+srcs_of   = $(sort $(wildcard $(1)/*.c))
+CORE_GEN := $(BUILD)/gen/aaguid_builtin.c
+lib_of    = $(BUILD)/lib/libfsim_$(subst -,_,$(1)).a
+LIBS     := $(foreach f,$(FOLDERS),$(if $(call srcs_of,$(f)),$(call lib_of,$(f))))
+CORE_LIB := $(call lib_of,core)
+
+CLI_SRCS := $(call srcs_of,cli)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+HEADERS  := $(wildcard */*.h)
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/replay/%)
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
+
+.PHONY: all deps run test check valgrind fuzz install clean docs unit-bins replay-bins bench
+
+all: $(BUILD)/fidosim
+
+$(BUILD)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/gen/aaguid_builtin.c: data/aaguid-names.json tests/embed.sh
+	@mkdir -p $(dir $@)
+	sh tests/embed.sh fsim_aaguid_builtin_json $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/aaguid_builtin.o: $(BUILD)/gen/aaguid_builtin.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
+
+define folder_lib
+$(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if $(filter core,$(1)),$(BUILD)/obj/gen/aaguid_builtin.o)
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach f,$(FOLDERS),$(if $(call srcs_of,$(f)),$(eval $(call folder_lib,$(f)))))
+
+$(BUILD)/fidosim: $(CLI_OBJS) $(LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(LIBS) $(PKG_LIBS)
+
+# Unit tests: one cmocka binary per tests/unit/test_<module>.c
+$(BUILD)/tests/%: tests/unit/%.c $(LIBS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS_ALL)
+
+# Fuzz targets built as plain replay binaries (any compiler), for make test.
+$(BUILD)/replay/%: fuzz/%.c fuzz/replay_main.c $(LIBS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< fuzz/replay_main.c $(LIBS) $(PKG_LIBS) $(LDFLAGS_ALL)
+
+unit-bins: $(UNIT_BINS)
+replay-bins: $(REPLAY_BINS)
+
+test: all unit-bins replay-bins
+	@BUILD=$(BUILD) sh tests/run.sh
+
+check:
+	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+valgrind: all unit-bins replay-bins
+	@BUILD=$(BUILD) VALGRIND=1 sh tests/run.sh
+
+# libFuzzer: clang, each target for FUZZ_SECONDS with no finding.
+FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+             -D_POSIX_C_SOURCE=200809L -DOPENSSL_API_COMPAT=30000 \
+             -DFSIM_DATADIR='"$(PREFIX)/share/fidosim"' -I. $(PKG_CFLAGS)
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined" WARN="-Wall -Wextra -Werror" fuzz-run
+
+fuzz-run: $(LIBS)
+	@mkdir -p $(BUILD)/fuzz
+	@set -e; for src in $(FUZZ_SRCS); do \
+	    name=$$(basename $$src .c); \
+	    $(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $(BUILD)/fuzz/$$name $$src $(LIBS) $(PKG_LIBS); \
+	    mkdir -p $(BUILD)/fuzz/corpus-$$name; \
+	    echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
+	    $(BUILD)/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
+	        -artifact_prefix=$(BUILD)/fuzz/$$name- -print_final_stats=0 \
+	        $(BUILD)/fuzz/corpus-$$name fuzz/corpus/$$name 2>$(BUILD)/fuzz/$$name.log \
+	      || { tail -40 $(BUILD)/fuzz/$$name.log; echo "fuzz: $$name FOUND A CRASH"; exit 1; }; \
+	    tail -1 $(BUILD)/fuzz/$$name.log; \
+	done; echo "fuzz: no finding"
+
+deps:
+	@sh tests/deps.sh
+
+run: deps all
+	@if $(BUILD)/fidosim help run >/dev/null 2>&1; then \
+	    mkdir -p out && $(BUILD)/fidosim run -o out/; \
+	else \
+	    echo "make run: the conformance matrix (fidosim run) is not built yet;"; \
+	    echo "          showing the decode of the W3C vectors instead."; \
+	    for f in vectors/w3c-l3/*-registration.json; do $(BUILD)/fidosim decode "$$f" | head -3; done; \
+	fi
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/fidosim
+	install -m 0755 $(BUILD)/fidosim $(DESTDIR)$(PREFIX)/bin/fidosim
+	install -m 0644 docs/fidosim.1 $(DESTDIR)$(PREFIX)/share/man/man1/fidosim.1
+	install -m 0644 data/aaguid-names.json $(DESTDIR)$(PREFIX)/share/fidosim/aaguid-names.json
+
+clean:
+	rm -rf build build-san build-fuzz out

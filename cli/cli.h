@@ -1,0 +1,31 @@
+/*
+ * cli.h — the fidosim front end: one file per subcommand, this table joins them.
+ */
+#ifndef FSIM_CLI_H
+#define FSIM_CLI_H
+
+#include <stdio.h>
+#include "core/fsim_core.h"
+
+/* Exit codes of the command-line contract (DESIGN.md). */
+#define FSIM_EXIT_OK 0
+#define FSIM_EXIT_FAIL 1    /* refused / not verified / malformed content */
+#define FSIM_EXIT_USAGE 2   /* usage or I/O error */
+
+typedef struct fsim_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);   /* argv[0] is the command name */
+	const char *summary;                 /* one line for `fidosim --help` */
+	const char *usage;                   /* full text for `fidosim help NAME` */
+} fsim_cmd_t;
+
+extern const fsim_cmd_t fsim_cmd_decode;
+
+/* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */
+int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Is this argument --help or -h? */
+int fsim_cli_is_help(const char *arg);
+
+#endif /* !FSIM_CLI_H */

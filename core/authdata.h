@@ -1,0 +1,78 @@
+/*
+ * authdata.h — authenticator data (WebAuthn §6.1) and attested credential
+ * data (§6.5.1).
+ *
+ * Layout: rpIdHash[32] | flags[1] | signCount[4, big endian] |
+ *         attestedCredentialData (if AT) | extensions CBOR map (if ED).
+ *
+ * Rules reported: AD-01 (length), AD-02 (AT and attested data agree), AD-03
+ * (ED and extensions agree; extensions is one map with text keys), AD-04 (no
+ * bytes left; the COSE key is exactly one CBOR item), ACD-01 (layout, fixed
+ * offsets), ACD-02 (1 <= credentialIdLength <= 1023), ACD-05 (the key is a
+ * COSE_Key, with COSE-* rules from cose.c), ENC-04 (non-canonical CBOR,
+ * warning), FLAGS-03 (RFU bit set, warning).
+ */
+#ifndef FSIM_AUTHDATA_H
+#define FSIM_AUTHDATA_H
+
+#include <cbor.h>
+#include "cose.h"
+#include "util.h"
+
+#define FSIM_AD_UP   0x01
+#define FSIM_AD_RFU1 0x02
+#define FSIM_AD_UV   0x04
+#define FSIM_AD_BE   0x08
+#define FSIM_AD_BS   0x10
+#define FSIM_AD_RFU2 0x20
+#define FSIM_AD_AT   0x40
+#define FSIM_AD_ED   0x80
+
+#define FSIM_AD_MIN_LEN 37
+#define FSIM_CRED_ID_MAX 1023
+
+/*
+ * Fields are public to read; set them through the parser or directly before
+ * fsim_authdata_encode. Everything pointed to is owned by the struct.
+ */
+typedef struct fsim_authdata {
+	uint8_t rp_id_hash[32];
+	uint8_t flags;
+	uint32_t sign_count;
+
+	/* attested credential data, valid when flags & FSIM_AD_AT */
+	uint8_t aaguid[16];
+	fsim_blob_t cred_id;
+	fsim_blob_t cose_key_raw;     /* the COSE_Key bytes exactly as found */
+	fsim_cose_key_t *cose_key;    /* parsed; NULL if it did not parse */
+
+	/* extensions, valid when flags & FSIM_AD_ED */
+	fsim_blob_t ext_raw;          /* the map's bytes exactly as found */
+	cbor_item_t *ext;             /* decoded map */
+
+	/* byte offsets within the parsed buffer, for messages */
+	size_t acd_offset, cose_offset, ext_offset;
+} fsim_authdata_t;
+
+fsim_authdata_t *fsim_authdata_new(void);
+void fsim_authdata_free(fsim_authdata_t **adp);
+
+/*
+ * Strict parse. Returns 0 when the structure is valid (warnings may still be
+ * recorded), FSIM_ERR_FORMAT / FSIM_ERR_CBOR / FSIM_ERR_COSE otherwise, with
+ * every problem found in d. On failure *out is NULL.
+ */
+int fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
+    fsim_diags_t *d) FSIM_WUR;
+
+/*
+ * Encode from the fields: AT/ED in flags decide whether attested data
+ * (cose_key_raw if set, else the canonical encoding of cose_key) and ext
+ * (ext_raw if set, else canonical encoding of ext) are written.
+ */
+int fsim_authdata_encode(const fsim_authdata_t *ad, fsim_blob_t *out) FSIM_WUR;
+
+/* "UP UV BE BS AT" style list of set flags into buf. */
+void fsim_authdata_flags_str(uint8_t flags, char *buf, size_t len);
+
+#endif /* !FSIM_AUTHDATA_H */

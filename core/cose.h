@@ -1,0 +1,75 @@
+/*
+ * cose.h — COSE_Key <-> EVP_PKEY (WebAuthn §5.8.5, §6.5.1.1; RFC 9052/9053/8230).
+ *
+ * Supported: ES256 (-7), ES384 (-35), ES512 (-36), EdDSA (-8, Ed25519 crv 6,
+ * or Ed448 crv 7), Ed448 (-53, fully specified), RS256 (-257), PS256 (-37),
+ * and the fully specified aliases ESP256 (-9), ESP384 (-51), ESP512 (-52),
+ * Ed25519 (-19).
+ *
+ * Rules reported: COSE-01 (kty/alg and required labels), COSE-02 (extra
+ * optional labels, warning), COSE-03 (per-algorithm shape and sizes), COSE-04
+ * (point on curve, crv agrees with alg), COSE-05 (RSA size/exponent, policy).
+ */
+#ifndef FSIM_COSE_H
+#define FSIM_COSE_H
+
+#include <cbor.h>
+#include <openssl/evp.h>
+#include "util.h"
+
+enum {
+	FSIM_COSE_ES256 = -7,
+	FSIM_COSE_EDDSA = -8,
+	FSIM_COSE_ESP256 = -9,
+	FSIM_COSE_ED25519 = -19,
+	FSIM_COSE_ES384 = -35,
+	FSIM_COSE_ES512 = -36,
+	FSIM_COSE_PS256 = -37,
+	FSIM_COSE_ESP384 = -51,
+	FSIM_COSE_ESP512 = -52,
+	FSIM_COSE_ED448 = -53,
+	FSIM_COSE_RS256 = -257,
+};
+
+enum { FSIM_COSE_KTY_OKP = 1, FSIM_COSE_KTY_EC2 = 2, FSIM_COSE_KTY_RSA = 3 };
+enum {
+	FSIM_COSE_CRV_P256 = 1, FSIM_COSE_CRV_P384 = 2, FSIM_COSE_CRV_P521 = 3,
+	FSIM_COSE_CRV_ED25519 = 6, FSIM_COSE_CRV_ED448 = 7,
+};
+
+typedef struct fsim_cose_key fsim_cose_key_t;
+
+/* Parse exactly one COSE_Key map from bytes (no trailing bytes). */
+int fsim_cose_key_parse(const uint8_t *ptr, size_t len, fsim_cose_key_t **out,
+    fsim_diags_t *d) FSIM_WUR;
+/* Parse from an already decoded CBOR map. */
+int fsim_cose_key_from_cbor(const cbor_item_t *map, fsim_cose_key_t **out,
+    fsim_diags_t *d) FSIM_WUR;
+/* Wrap an OpenSSL key (its type must fit alg). Takes a reference of its own. */
+int fsim_cose_key_from_pkey(EVP_PKEY *pkey, int alg, fsim_cose_key_t **out) FSIM_WUR;
+/* From a DER SubjectPublicKeyInfo and the COSE alg it should be used with. */
+int fsim_cose_key_from_spki(const uint8_t *der, size_t len, int alg,
+    fsim_cose_key_t **out) FSIM_WUR;
+
+/* Canonical COSE_Key encoding (labels in CTAP2 order: 1, 3, -1, -2, -3). */
+int fsim_cose_key_encode(const fsim_cose_key_t *k, fsim_blob_t *out) FSIM_WUR;
+/* DER SubjectPublicKeyInfo of the key. */
+int fsim_cose_key_spki(const fsim_cose_key_t *k, fsim_blob_t *out) FSIM_WUR;
+
+int fsim_cose_key_alg(const fsim_cose_key_t *k);
+int fsim_cose_key_kty(const fsim_cose_key_t *k);
+int fsim_cose_key_crv(const fsim_cose_key_t *k);          /* 0 for RSA */
+int fsim_cose_key_bits(const fsim_cose_key_t *k);         /* modulus / field size */
+/* Lent; valid while k lives. Cached: never re-parsed per operation. */
+EVP_PKEY *fsim_cose_key_pkey(const fsim_cose_key_t *k);
+bool fsim_cose_key_equal(const fsim_cose_key_t *a, const fsim_cose_key_t *b);
+void fsim_cose_key_free(fsim_cose_key_t **kp);
+
+/* "ES256", "EdDSA", ... or NULL for an unknown alg. */
+const char *fsim_cose_alg_name(int alg);
+/* Inverse of fsim_cose_alg_name, case-insensitive; also accepts "eddsa"; 0 if unknown. */
+int fsim_cose_alg_from_name(const char *name);
+const char *fsim_cose_kty_name(int kty);
+const char *fsim_cose_crv_name(int crv);
+
+#endif /* !FSIM_COSE_H */

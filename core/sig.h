@@ -1,0 +1,35 @@
+/*
+ * sig.h — WebAuthn signatures (rules SIG-01..05).
+ *
+ * ECDSA signatures are ASN.1 DER Ecdsa-Sig-Value, checked strictly (minimal
+ * lengths, minimal positive INTEGERs, no trailing bytes, 1 <= r,s < n); r and s
+ * shorter than the field are legal; high S is legal. EdDSA is raw (64 bytes
+ * Ed25519, 114 bytes Ed448). RS256 is PKCS#1 v1.5 with SHA-256; PS256 is PSS
+ * with MGF1-SHA-256 and a 32-byte salt. The COSE alg decides the hash.
+ */
+#ifndef FSIM_SIG_H
+#define FSIM_SIG_H
+
+#include <openssl/evp.h>
+#include "cose.h"
+#include "util.h"
+
+/*
+ * Verify sig over msg with pkey under COSE alg. Returns 0 when valid,
+ * FSIM_ERR_SIGNATURE when malformed (diag SIG-01/SIG-03/SIG-04) or not valid
+ * (diag with rule `rule`, the caller's step, e.g. "AUTH-20"), other negatives
+ * for internal errors. `field` names the signature in messages.
+ */
+int fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
+    const uint8_t *sig, size_t slen, fsim_diags_t *d, const char *rule,
+    const char *field) FSIM_WUR;
+
+/* Strict DER Ecdsa-Sig-Value check for a curve whose order is order_len bytes. */
+int fsim_sig_ecdsa_der_check(const uint8_t *sig, size_t slen, const EVP_PKEY *pkey,
+    fsim_diags_t *d, const char *field) FSIM_WUR;
+
+/* Sign msg with pkey under COSE alg, producing the WebAuthn form (DER for ECDSA). */
+int fsim_sig_sign(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
+    fsim_blob_t *out) FSIM_WUR;
+
+#endif /* !FSIM_SIG_H */

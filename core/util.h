@@ -1,0 +1,109 @@
+/*
+ * util.h — errors, diagnostics, owned byte buffers and the wipe primitive.
+ * Every other core module builds on these.
+ */
+#ifndef FSIM_UTIL_H
+#define FSIM_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define FSIM_WUR __attribute__((warn_unused_result))
+
+/* Error codes: 0 is success, every failure is negative. */
+enum {
+	FSIM_OK = 0,
+	FSIM_ERR_INTERNAL = -1,
+	FSIM_ERR_NOMEM = -2,
+	FSIM_ERR_ARG = -3,          /* caller passed something unusable */
+	FSIM_ERR_ENCODING = -4,     /* base64url / base64 / hex text */
+	FSIM_ERR_CBOR = -5,         /* CBOR not well formed or not strict */
+	FSIM_ERR_JSON = -6,         /* JSON not well formed or wrong shape */
+	FSIM_ERR_FORMAT = -7,       /* structure wrong (lengths, flags, missing members) */
+	FSIM_ERR_COSE = -8,         /* COSE_Key invalid */
+	FSIM_ERR_UNSUPPORTED = -9,  /* valid but not supported (unknown alg...) */
+	FSIM_ERR_SIGNATURE = -10,   /* signature does not verify or is malformed */
+	FSIM_ERR_IO = -11,
+	FSIM_ERR_NOT_FOUND = -12,
+};
+
+const char *fsim_strerr(int err);
+
+/* Severity of a diagnostic. */
+typedef enum {
+	FSIM_SEV_ERROR = 0,
+	FSIM_SEV_WARNING,
+	FSIM_SEV_INFO,
+} fsim_sev_t;
+
+#define FSIM_NO_OFFSET ((size_t)-1)
+
+typedef struct fsim_diag {
+	fsim_sev_t sev;
+	char rule[24];     /* catalog ID, e.g. "AD-04" */
+	char field[128];   /* dotted path, e.g. "attestationObject.authData.credentialIdLength" */
+	size_t offset;     /* absolute byte offset in the blob being parsed, or FSIM_NO_OFFSET */
+	char msg[256];     /* one line, names the value found */
+} fsim_diag_t;
+
+/*
+ * A list of diagnostics. Parsers append to it; callers read it.
+ * `base` is added to every offset appended, and `prefix` is put before every
+ * field name (joined with '.'), so a nested parser can report absolute offsets
+ * and full paths: set both before the nested call and restore them after
+ * (fsim_diags_push / fsim_diags_pop do that).
+ * A NULL fsim_diags_t * is accepted everywhere and records nothing.
+ */
+typedef struct fsim_diags {
+	fsim_diag_t *v;
+	size_t n;
+	size_t cap;
+	size_t base;
+	char prefix[128];
+	bool oom;          /* an append failed for lack of memory */
+} fsim_diags_t;
+
+typedef struct fsim_diags_frame {
+	size_t base;
+	char prefix[128];
+} fsim_diags_frame_t;
+
+void fsim_diags_init(fsim_diags_t *d);
+void fsim_diags_clear(fsim_diags_t *d);          /* frees entries, keeps nothing */
+void fsim_diags_add(fsim_diags_t *d, fsim_sev_t sev, const char *rule,
+    const char *field, size_t offset, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* Enter a nested structure at relative offset `off` named `name`. */
+void fsim_diags_push(fsim_diags_t *d, fsim_diags_frame_t *saved, size_t off, const char *name);
+void fsim_diags_pop(fsim_diags_t *d, const fsim_diags_frame_t *saved);
+size_t fsim_diags_count(const fsim_diags_t *d, fsim_sev_t sev);
+/* First entry of the given severity, or NULL. */
+const fsim_diag_t *fsim_diags_first(const fsim_diags_t *d, fsim_sev_t sev);
+/* Does the list hold an entry with this rule ID (any severity)? */
+bool fsim_diags_has(const fsim_diags_t *d, const char *rule);
+/* "field at offset N: msg [RULE]" into buf. */
+void fsim_diag_format(const fsim_diag_t *e, char *buf, size_t len);
+
+/* Owned bytes. A zeroed struct is an empty blob. */
+typedef struct fsim_blob {
+	uint8_t *ptr;
+	size_t len;
+} fsim_blob_t;
+
+int fsim_blob_set(fsim_blob_t *b, const uint8_t *ptr, size_t len) FSIM_WUR;
+int fsim_blob_append(fsim_blob_t *b, const uint8_t *ptr, size_t len) FSIM_WUR;
+void fsim_blob_reset(fsim_blob_t *b);  /* wipes, frees, zeroes; NULL-safe */
+bool fsim_blob_eq(const fsim_blob_t *a, const uint8_t *ptr, size_t len);
+
+/* The one wipe primitive (OPENSSL_cleanse). */
+void fsim_wipe(void *ptr, size_t len);
+
+/* strdup that returns NULL on NULL input. */
+char *fsim_strdup(const char *s);
+
+/* Read a whole file ("-" is stdin) into a blob; caps at max bytes. */
+int fsim_read_file(const char *path, size_t max, fsim_blob_t *out) FSIM_WUR;
+
+#endif /* !FSIM_UTIL_H */
