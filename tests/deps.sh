@@ -1,0 +1,34 @@
+#!/bin/sh
+# deps.sh — install the Debian packages fidosim needs, only those missing.
+# Idempotent and quick when everything is there. Used by `make deps` and .ci/run.
+set -u
+PKGS="build-essential pkg-config libssl-dev libcbor-dev libjansson-dev libmicrohttpd-dev libcmocka-dev libfido2-dev clang valgrind"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "deps: all Debian packages present"
+	exit 0
+fi
+echo "deps: installing:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO="sudo"
+else
+	echo "deps: missing packages:$missing" >&2
+	echo "deps: run as root, or install them with: apt-get install$missing" >&2
+	exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: no apt-get here; install by hand:$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends $missing; } >/tmp/fidosim-deps.log 2>&1; then
+	tail -20 /tmp/fidosim-deps.log >&2
+	echo "deps: apt-get could not install:$missing (log: /tmp/fidosim-deps.log)" >&2
+	exit 1
+fi
+echo "deps: done"

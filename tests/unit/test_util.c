@@ -1,0 +1,129 @@
+/* test_util.c — diagnostics list, blobs, file reading. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/util.h"
+
+static void
+diags_prefix_and_base(void **state)
+{
+	fsim_diags_t d;
+	fsim_diags_frame_t f1, f2;
+	char line[512];
+
+	(void)state;
+	fsim_diags_init(&d);
+	fsim_diags_add(&d, FSIM_SEV_ERROR, "AD-01", "flags", 32, "short");
+	fsim_diags_push(&d, &f1, 100, "authData");
+	fsim_diags_push(&d, &f2, 55, "attestedCredentialData");
+	fsim_diags_add(&d, FSIM_SEV_WARNING, "ENC-04", "credentialPublicKey", 3, "x");
+	fsim_diags_add(&d, FSIM_SEV_ERROR, "ACD-02", NULL, FSIM_NO_OFFSET, "y");
+	fsim_diags_pop(&d, &f2);
+	fsim_diags_pop(&d, &f1);
+	fsim_diags_add(&d, FSIM_SEV_INFO, "CDJ-08", "", 1, "z");
+	assert_int_equal(d.n, 4);
+	assert_string_equal(d.v[0].field, "flags");
+	assert_int_equal(d.v[0].offset, 32);
+	assert_string_equal(d.v[1].field, "authData.attestedCredentialData.credentialPublicKey");
+	assert_int_equal(d.v[1].offset, 158);
+	assert_string_equal(d.v[2].field, "authData.attestedCredentialData");
+	assert_int_equal(d.v[2].offset, FSIM_NO_OFFSET);
+	assert_string_equal(d.v[3].field, "");
+	assert_int_equal(d.v[3].offset, 1);
+	assert_int_equal(fsim_diags_count(&d, FSIM_SEV_ERROR), 2);
+	assert_int_equal(fsim_diags_count(&d, FSIM_SEV_WARNING), 1);
+	assert_true(fsim_diags_has(&d, "ACD-02"));
+	assert_false(fsim_diags_has(&d, "ACD-01"));
+	assert_string_equal(fsim_diags_first(&d, FSIM_SEV_ERROR)->rule, "AD-01");
+	fsim_diag_format(&d.v[1], line, sizeof(line));
+	assert_string_equal(line, "authData.attestedCredentialData.credentialPublicKey "
+	    "at byte offset 158: x [ENC-04]");
+	fsim_diags_clear(&d);
+	assert_int_equal(d.n, 0);
+	/* NULL lists record nothing and do not crash. */
+	fsim_diags_add(NULL, FSIM_SEV_ERROR, "X", "f", 0, "m");
+	assert_int_equal(fsim_diags_count(NULL, FSIM_SEV_ERROR), 0);
+}
+
+static void
+diags_long_paths_truncate(void **state)
+{
+	fsim_diags_t d;
+	fsim_diags_frame_t f;
+	char name[300];
+
+	(void)state;
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	fsim_diags_init(&d);
+	fsim_diags_push(&d, &f, 0, name);
+	fsim_diags_add(&d, FSIM_SEV_ERROR, "R", name, 0, "%s", name);
+	assert_int_equal(strlen(d.v[0].field), sizeof(d.v[0].field) - 1);
+	assert_int_equal(strlen(d.v[0].msg), sizeof(d.v[0].msg) - 1);
+	fsim_diags_pop(&d, &f);
+	assert_string_equal(d.prefix, "");
+	fsim_diags_clear(&d);
+}
+
+static void
+blob_set_append_reset(void **state)
+{
+	fsim_blob_t b = { 0 };
+	const uint8_t x[] = { 1, 2, 3 };
+
+	(void)state;
+	assert_int_equal(fsim_blob_set(&b, x, 3), 0);
+	assert_true(fsim_blob_eq(&b, x, 3));
+	assert_int_equal(fsim_blob_append(&b, x, 2), 0);
+	assert_int_equal(b.len, 5);
+	assert_int_equal(b.ptr[3], 1);
+	assert_false(fsim_blob_eq(&b, x, 3));
+	assert_int_equal(fsim_blob_set(&b, NULL, 1), FSIM_ERR_ARG);
+	fsim_blob_reset(&b);
+	assert_null(b.ptr);
+	assert_int_equal(b.len, 0);
+	fsim_blob_reset(NULL);
+}
+
+static void
+read_file_limits(void **state)
+{
+	fsim_blob_t b = { 0 };
+	char path[] = "/tmp/fsim-test-XXXXXX";
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("hello world", f);
+	fclose(f);
+	assert_int_equal(fsim_read_file(path, 100, &b), 0);
+	assert_int_equal(b.len, 11);
+	assert_memory_equal(b.ptr, "hello world", 11);
+	assert_int_equal(fsim_read_file(path, 10, &b), FSIM_ERR_ARG);
+	assert_int_equal(b.len, 11); /* untouched on failure */
+	assert_int_equal(fsim_read_file("/nonexistent/x", 10, &b), FSIM_ERR_IO);
+	fsim_blob_reset(&b);
+	remove(path);
+	assert_string_equal(fsim_strerr(FSIM_ERR_CBOR), "invalid CBOR");
+	assert_string_equal(fsim_strerr(12345), "unknown error");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(diags_prefix_and_base),
+		cmocka_unit_test(diags_long_paths_truncate),
+		cmocka_unit_test(blob_set_append_reset),
+		cmocka_unit_test(read_file_limits),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
