@@ -414,8 +414,17 @@ fsim_describe_attobj(const fsim_attobj_t *ao, const fsim_aaguid_names_t *names)
 		return NULL;
 	json_object_set_new(j, "fmt", json_string(ao->fmt ? ao->fmt : ""));
 	json_object_set_new(j, "canonicalCbor", json_boolean(ao->canonical));
-	if (ao->att_stmt != NULL)
-		json_object_set_new(j, "attStmt", fsim_describe_cbor(ao->att_stmt));
+	if (ao->att_stmt != NULL) {
+		json_t *st = fsim_describe_cbor(ao->att_stmt);
+		json_t *alg = json_object_get(st, "alg");
+		const char *name;
+
+		/* Name the statement's COSE alg next to its number. */
+		if (json_is_integer(alg) &&
+		    (name = fsim_cose_alg_name((int)json_integer_value(alg))) != NULL)
+			json_object_set_new(st, "algName", json_string(name));
+		json_object_set_new(j, "attStmt", st);
+	}
 	json_object_set_new(j, "authDataBytes", json_integer((json_int_t)ao->auth_data_raw.len));
 	json_object_set_new(j, "authDataOffset", json_integer((json_int_t)ao->auth_data_offset));
 	if (ao->auth_data != NULL)

@@ -134,6 +134,8 @@ render_value(FILE *f, const char *label, const json_t *v, int indent)
 		fputc(' ', f);
 		print_bool_set(f, v);
 		fputc('\n', f);
+	} else if (json_is_object(v) && json_object_size(v) == 0) {
+		fputs(" {}\n", f);
 	} else if (json_is_object(v)) {
 		fputc('\n', f);
 		fsim_render_text(f, v, indent + 2);

@@ -48,6 +48,13 @@ ao_error(struct ao_ctx *c, int code, const char *rule, const char *field,
 		c->err = code;
 }
 
+/* Offsets in message text are absolute, like the diagnostic's own. */
+static size_t
+at(const struct ao_ctx *c, size_t off)
+{
+	return c->d != NULL ? c->d->base + off : off;
+}
+
 static void
 ao_fail(struct ao_ctx *c, int code)
 {
@@ -211,7 +218,7 @@ string_fits(struct ao_ctx *c, const uint8_t *ptr, size_t len, size_t pos,
 		ao_error(c, FSIM_ERR_CBOR, "ENC-03", name, pos,
 		    "%s declares %llu bytes but only %zu remain (its bytes "
 		    "start at offset %zu)", name, (unsigned long long)h.arg,
-		    len - pos - h.hlen, pos + h.hlen);
+		    len - pos - h.hlen, at(c, pos + h.hlen));
 		return false;
 	}
 	return true;
@@ -226,9 +233,13 @@ walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 {
 	fsim_diags_frame_t frame;
 	cbor_item_t *key = NULL, *val = NULL;
-	size_t unk_off[ATT_UNKNOWN_KEYS_MAX], unk_len[ATT_UNKNOWN_KEYS_MAX];
+	struct {
+		uint8_t major;
+		uint64_t arg;
+		size_t hlen, off;
+	} unk[ATT_UNKNOWN_KEYS_MAX];
 	size_t nunk = 0, pos, kpos, ku, vu, i, j;
-	struct cb_head h;
+	struct cb_head h, kh;
 	char label[48];
 	bool ok = false;
 	int hr, rc, k;
@@ -304,7 +315,7 @@ walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 			if (w->val[k] != NULL)
 				ao_error(c, FSIM_ERR_CBOR, "CBOR-DUP", known_keys[k],
 				    kpos, "duplicate key \"%s\" (first at offset "
-				    "%zu)", known_keys[k], w->key_off[k]);
+				    "%zu)", known_keys[k], at(c, w->key_off[k]));
 			else {
 				w->val[k] = val;
 				val = NULL;
@@ -317,22 +328,34 @@ walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 			    "map key #%zu is a %s; keys are integers or text "
 			    "strings", i + 1, fsim_cbor_type_name(key));
 		} else {
-			/* Duplicates among unknown keys: by encoding, bounded. */
+			/*
+			 * Duplicates among unknown keys, by value (major type,
+			 * argument, text). Only the first few are remembered:
+			 * a hostile map with many keys must not cost n^2.
+			 */
+			if (read_head(ptr, len, kpos, &kh) != HEAD_OK) {
+				ao_fail(c, FSIM_ERR_INTERNAL);
+				goto out;
+			}
 			for (j = 0; j < nunk; j++)
-				if (unk_len[j] == ku &&
-				    memcmp(ptr + unk_off[j], ptr + kpos, ku) == 0)
+				if (unk[j].major == kh.major && unk[j].arg == kh.arg &&
+				    (kh.major != 3 || memcmp(ptr + unk[j].off +
+				    unk[j].hlen, ptr + kpos + kh.hlen,
+				    (size_t)kh.arg) == 0))
 					break;
 			if (j < nunk)
 				ao_error(c, FSIM_ERR_CBOR, "CBOR-DUP", label, kpos,
 				    "duplicate key \"%s\" (first at offset %zu)",
-				    label, unk_off[j]);
+				    label, at(c, unk[j].off));
 			else {
 				fsim_diags_add(c->d, FSIM_SEV_WARNING, "ENC-02",
 				    label, kpos, "unknown key \"%s\" in the "
 				    "attestation object is ignored", label);
 				if (nunk < ATT_UNKNOWN_KEYS_MAX) {
-					unk_off[nunk] = kpos;
-					unk_len[nunk++] = ku;
+					unk[nunk].major = kh.major;
+					unk[nunk].arg = kh.arg;
+					unk[nunk].hlen = kh.hlen;
+					unk[nunk++].off = kpos;
 				}
 			}
 		}
@@ -410,7 +433,7 @@ fsim_attobj_parse(const uint8_t *ptr, size_t len, fsim_attobj_t **out,
 	if (w.end < len)
 		ao_error(&c, FSIM_ERR_CBOR, "ENC-03", "", w.end,
 		    "%zu bytes follow the attestation object's CBOR map at "
-		    "offset %zu", len - w.end, w.end);
+		    "offset %zu", len - w.end, at(&c, w.end));
 	/* ENC-04: the authenticator must produce canonical CBOR; warn only. */
 	canonical = fsim_cbor_is_canonical(ptr, w.end);
 	if (!canonical)

@@ -47,6 +47,16 @@ ad_error(struct ad_ctx *c, int code, const char *rule, const char *field,
 		c->err = code;
 }
 
+/*
+ * An offset for message text: absolute like the diagnostic's own offset, so
+ * "at offset N" reads the same when authData is nested in another object.
+ */
+static size_t
+at(const struct ad_ctx *c, size_t off)
+{
+	return c->d != NULL ? c->d->base + off : off;
+}
+
 /* A nested parser failed: remember its code unless one is already set. */
 static void
 ad_fail(struct ad_ctx *c, int code)
@@ -115,7 +125,7 @@ parse_acd(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 		ad_error(c, FSIM_ERR_FORMAT, "ACD-01", "attestedCredentialData.aaguid",
 		    len, "AT is 1 but only %zu of the 16 aaguid bytes follow "
 		    "offset %zu (authenticator data is %zu bytes)",
-		    len - pos, pos, len);
+		    len - pos, at(c, pos), len);
 		goto out;
 	}
 	memcpy(ad->aaguid, ptr + pos, ACD_AAGUID_LEN);
@@ -125,7 +135,7 @@ parse_acd(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 		ad_error(c, FSIM_ERR_FORMAT, "ACD-01",
 		    "attestedCredentialData.credentialIdLength", len,
 		    "credentialIdLength needs 2 bytes at offset %zu but only "
-		    "%zu remain", pos, len - pos);
+		    "%zu remain", at(c, pos), len - pos);
 		goto out;
 	}
 	id_len = be16(ptr + pos);
@@ -144,7 +154,7 @@ parse_acd(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 		    "attestedCredentialData.credentialIdLength", pos,
 		    "credentialIdLength says %u bytes but only %zu remain after "
 		    "offset %zu", (unsigned)id_len, len - pos - ACD_IDLEN_LEN,
-		    pos + ACD_IDLEN_LEN);
+		    at(c, pos + ACD_IDLEN_LEN));
 		goto out;
 	}
 	pos += ACD_IDLEN_LEN;
@@ -223,7 +233,7 @@ parse_ext(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 	if (pos == len) {
 		ad_error(c, FSIM_ERR_FORMAT, "AD-03", "extensions", pos,
 		    "ED is 1 but no extensions map follows (the authenticator "
-		    "data ends at offset %zu)", pos);
+		    "data ends at offset %zu)", at(c, pos));
 		goto out;
 	}
 	fsim_diags_push(c->d, &frame, pos, "extensions");
@@ -232,7 +242,7 @@ parse_ext(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 	if (rc != 0) {
 		ad_error(c, rc, "AD-03", "extensions", pos,
 		    "ED is 1 but the bytes at offset %zu are not one well-formed "
-		    "CBOR item", pos);
+		    "CBOR item", at(c, pos));
 		goto out;
 	}
 	if (!cbor_isa_map(item)) {
@@ -312,7 +322,7 @@ fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
 		if (pos < len)
 			ad_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
 			    "%zu bytes after the extensions map at offset %zu",
-			    len - pos, pos);
+			    len - pos, at(&c, pos));
 	} else if (pos < len) {
 		/*
 		 * AD-04 / PIT-06: leftovers after the last structure. The
@@ -324,12 +334,12 @@ fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
 		if (ad->flags & FSIM_AD_AT)
 			ad_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
 			    "ED is 0 but %zu bytes follow the credential public "
-			    "key at offset %zu%s", len - pos, pos, hint);
+			    "key at offset %zu%s", len - pos, at(&c, pos), hint);
 		else
 			ad_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
 			    "AT and ED are 0, so authenticator data is exactly 37 "
 			    "bytes, but %zu bytes follow at offset %zu%s",
-			    len - pos, pos, hint);
+			    len - pos, at(&c, pos), hint);
 	}
 done:
 	if (c.err != 0) {
@@ -444,8 +454,10 @@ fsim_authdata_flags_str(uint8_t flags, char *buf, size_t len)
 			continue;
 		n = snprintf(buf + used, len - used, "%s%s",
 		    used > 0 ? " " : "", names[i].name);
-		if (n < 0 || (size_t)n >= len - used)
-			return;  /* truncated, still NUL-terminated */
+		if (n < 0 || (size_t)n >= len - used) {
+			buf[used] = '\0';  /* keep whole names only */
+			return;
+		}
 		used += (size_t)n;
 	}
 }

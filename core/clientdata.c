@@ -316,7 +316,7 @@ load_object(const uint8_t *p, size_t len, size_t bom, json_t **out,
 		pos = err.position < 0 ? FSIM_NO_OFFSET : (size_t)err.position + bom;
 		if (json_error_code(&err) == json_error_duplicate_key)
 			fsim_diags_add(d, FSIM_SEV_ERROR, "ENC-06", NULL, pos,
-			    "duplicate member name: %s (line %d, column %d)",
+			    "duplicate member name (%s; line %d, column %d)",
 			    err.text, err.line, err.column);
 		else if (json_error_code(&err) == json_error_out_of_memory)
 			return FSIM_ERR_NOMEM;

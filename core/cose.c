@@ -8,6 +8,7 @@
  * same parse, which re-checks COSE-03/04 (REC-02).
  */
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -97,7 +98,8 @@ fsim_cose_alg_from_name(const char *name)
 			return alg_tab[i].alg;
 	/* A numeric COSEAlgorithmIdentifier ("-7") names a supported alg too. */
 	v = strtol(name, &end, 10);
-	if (*end == '\0' && v >= INT_MIN && v <= INT_MAX && fsim_cose_alg_info((int)v) != NULL)
+	if (*end == '\0' && v >= INT_MIN && v <= INT_MAX &&
+	    fsim_cose_alg_info((int)v) != NULL)
 		return (int)v;
 	return 0;
 }
@@ -197,7 +199,7 @@ get_bstr(const cbor_item_t *it, const char *what, int64_t label,
 	}
 	if (!cbor_isa_bytestring(it) || !cbor_bytestring_is_definite(it)) {
 		fsim_diags_add(d, FSIM_SEV_ERROR, "COSE-03", what, FSIM_NO_OFFSET,
-		    "%s (label %lld) is a %s, expected a definite byte string",
+		    "%s (label %lld) has type %s, expected a definite byte string",
 		    what, (long long)label, fsim_cbor_type_name(it));
 		return false;
 	}
@@ -224,7 +226,7 @@ check_crv(const struct fsim_cose_alg_info *ai, const cbor_item_t *it, int *crv,
 	}
 	if (int_of(it, &v) != 1) {
 		fsim_diags_add(d, FSIM_SEV_ERROR, "COSE-03", "crv", FSIM_NO_OFFSET,
-		    "crv (label -1) is a %s, expected an integer",
+		    "crv (label -1) has type %s, expected an integer",
 		    fsim_cbor_type_name(it));
 		return false;
 	}
@@ -253,10 +255,10 @@ collect(const cbor_item_t *map, struct slots *s, fsim_diags_t *d)
 		const cbor_item_t *key = pairs[i].key;
 
 		if (cbor_isa_string(key))
-			continue;  /* a legal label, never a required one: warned later */
+			continue;  /* legal, never a required label: warned later */
 		if (int_of(key, &label) == 0) {
 			fsim_diags_add(d, FSIM_SEV_ERROR, "COSE-01", NULL, FSIM_NO_OFFSET,
-			    "map key is a %s; COSE labels are integers or text",
+			    "map key has type %s; COSE labels are integers or text",
 			    fsim_cbor_type_name(key));
 			ok = false;
 			continue;
@@ -280,7 +282,9 @@ warn_extra(const cbor_item_t *map, int kty, fsim_diags_t *d)
 {
 	struct cbor_pair *pairs = cbor_map_handle(map);
 	size_t i, n = cbor_map_size(map);
+	char field[32];
 	int64_t label;
+	bool priv;
 	int rc;
 
 	for (i = 0; i < n; i++) {
@@ -297,14 +301,20 @@ warn_extra(const cbor_item_t *map, int kty, fsim_diags_t *d)
 		if ((rc = int_of(key, &label)) == 0 || (rc == 1 &&
 		    label_allowed(kty, label)))
 			continue;
-		if (rc < 0)
+		if (rc < 0) {
 			fsim_diags_add(d, FSIM_SEV_WARNING, "COSE-02", NULL,
-			    FSIM_NO_OFFSET, "out-of-range label present");
-		else
-			fsim_diags_add(d, FSIM_SEV_WARNING, "COSE-02", NULL,
-			    FSIM_NO_OFFSET, "label %lld (%s) present%s", (long long)label,
-			    label_name(kty, label), strcmp(label_name(kty, label), "d") == 0 ?
-			    ": private key material in a public key" : "");
+			    FSIM_NO_OFFSET, "integer label outside the int64 range "
+			    "present");
+			continue;
+		}
+		/* RFC 9053 §7.1-7.2, RFC 8230 §4: the private key parameters */
+		priv = kty == FSIM_COSE_KTY_RSA ? label <= -3 && label >= -12 :
+		    label == -4;
+		snprintf(field, sizeof(field), "label %lld", (long long)label);
+		fsim_diags_add(d, FSIM_SEV_WARNING, "COSE-02", field, FSIM_NO_OFFSET,
+		    "label %lld (%s) present%s", (long long)label,
+		    label_name(kty, label), priv ?
+		    ": private key material in a public key" : "");
 	}
 }
 
@@ -325,7 +335,7 @@ get_kty_alg(const struct slots *s, int64_t *kty, int64_t *alg, fsim_diags_t *d)
 			ok = false;
 		} else if (int_of(it[i], v[i]) != 1) {
 			fsim_diags_add(d, FSIM_SEV_ERROR, "COSE-01", names[i],
-			    FSIM_NO_OFFSET, "%s (label %d) is a %s, expected an integer",
+			    FSIM_NO_OFFSET, "%s (label %d) has type %s, expected an integer",
 			    names[i], i * 2 + 1, fsim_cbor_type_name(it[i]));
 			ok = false;
 		}
@@ -406,7 +416,7 @@ fsim_cose_key_from_cbor(const cbor_item_t *map, fsim_cose_key_t **out,
 	memset(&s, 0, sizeof(s));
 	if (!cbor_isa_map(map)) {
 		fsim_diags_add(d, FSIM_SEV_ERROR, "COSE-01", NULL, FSIM_NO_OFFSET,
-		    "COSE_Key is a %s, not a map", fsim_cbor_type_name(map));
+		    "COSE_Key has type %s, expected a map", fsim_cbor_type_name(map));
 		goto fail;
 	}
 	if (!collect(map, &s, d) || !get_kty_alg(&s, &kty, &alg, d))

@@ -39,15 +39,27 @@ enum {
 
 typedef struct fsim_cose_key fsim_cose_key_t;
 
-/* Parse exactly one COSE_Key map from bytes (no trailing bytes). */
+/*
+ * Parse exactly one COSE_Key map from bytes (no trailing bytes). Errors:
+ * FSIM_ERR_CBOR (from cborx), FSIM_ERR_COSE, FSIM_ERR_UNSUPPORTED (unknown
+ * alg, COSE-03). Warnings that still parse: COSE-02 extra labels, COSE-03
+ * leading zero bytes in RSA n/e or EdDSA (-8) with Ed448, COSE-05 RSA below
+ * 2048 bits, COSE-06 not in CTAP2 canonical form. The EVP_PKEY is built and
+ * validated here (EC: on the curve via OpenSSL; Ed25519/Ed448: the point
+ * decodes per RFC 8032 and is not of order 1 or 2).
+ */
 int fsim_cose_key_parse(const uint8_t *ptr, size_t len, fsim_cose_key_t **out,
     fsim_diags_t *d) FSIM_WUR;
-/* Parse from an already decoded CBOR map. */
+/* Parse from an already decoded CBOR map (diagnostics carry no offsets). */
 int fsim_cose_key_from_cbor(const cbor_item_t *map, fsim_cose_key_t **out,
     fsim_diags_t *d) FSIM_WUR;
 /* Wrap an OpenSSL key (its type must fit alg). Takes a reference of its own. */
 int fsim_cose_key_from_pkey(EVP_PKEY *pkey, int alg, fsim_cose_key_t **out) FSIM_WUR;
-/* From a DER SubjectPublicKeyInfo and the COSE alg it should be used with. */
+/*
+ * From a DER SubjectPublicKeyInfo and the COSE alg it should be used with.
+ * FSIM_ERR_FORMAT for bad DER or trailing bytes; FSIM_ERR_COSE when the key
+ * does not fit alg or fails the COSE-04/05 checks.
+ */
 int fsim_cose_key_from_spki(const uint8_t *der, size_t len, int alg,
     fsim_cose_key_t **out) FSIM_WUR;
 

@@ -105,8 +105,8 @@ ec_public_ok(EVP_PKEY *pkey)
 }
 
 int
-fsim_cose_ec_build(const struct fsim_cose_crv_info *ci, const uint8_t *x, const uint8_t *y,
-    EVP_PKEY **out)
+fsim_cose_ec_build(const struct fsim_cose_crv_info *ci, const uint8_t *x,
+    const uint8_t *y, EVP_PKEY **out)
 {
 	uint8_t pt[1 + 2 * 66];
 	OSSL_PARAM params[3];
@@ -160,8 +160,8 @@ fsim_cose_ed_build(int crv, const uint8_t *x, size_t len, EVP_PKEY **out)
 
 /* RSA n and e: COSE-03 shape, COSE-05 size and exponent, then the EVP_PKEY. */
 int
-fsim_cose_rsa_build(const uint8_t *n, size_t nlen, const uint8_t *e, size_t elen,
-    EVP_PKEY **out, int *bits, fsim_diags_t *d)
+fsim_cose_rsa_build(const uint8_t *n, size_t nlen, const uint8_t *e,
+    size_t elen, EVP_PKEY **out, int *bits, fsim_diags_t *d)
 {
 	OSSL_PARAM_BLD *bld = NULL;
 	OSSL_PARAM *params = NULL;
@@ -263,7 +263,8 @@ fsim_cose_key_wrap(int alg, int kty, int crv, int bits, EVP_PKEY *pkey,
 
 /* The curve and bits of pkey if it fits alg, else FSIM_ERR_COSE. */
 static int
-pkey_fits(const EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai, int *crv, int *bits)
+pkey_fits(const EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai, int *crv,
+    int *bits)
 {
 	const struct fsim_cose_crv_info *ci;
 	char group[64];

@@ -19,16 +19,26 @@
  * FSIM_ERR_SIGNATURE when malformed (diag SIG-01/SIG-03/SIG-04) or not valid
  * (diag with rule `rule`, the caller's step, e.g. "AUTH-20"), other negatives
  * for internal errors. `field` names the signature in messages.
+ * A key whose type or curve does not fit alg is also FSIM_ERR_SIGNATURE under
+ * `rule`; an unknown alg is FSIM_ERR_UNSUPPORTED (COSE-03). NULL rule means
+ * "SIG-02", NULL field "signature". Allocates one EVP_MD_CTX and nothing else.
  */
 int fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
     const uint8_t *sig, size_t slen, fsim_diags_t *d, const char *rule,
     const char *field) FSIM_WUR;
 
-/* Strict DER Ecdsa-Sig-Value check for a curve whose order is order_len bytes. */
+/*
+ * Strict DER Ecdsa-Sig-Value check (SIG-01) against the order of pkey's curve.
+ * FSIM_ERR_ARG when pkey is not a P-256/P-384/P-521 key.
+ */
 int fsim_sig_ecdsa_der_check(const uint8_t *sig, size_t slen, const EVP_PKEY *pkey,
     fsim_diags_t *d, const char *field) FSIM_WUR;
 
-/* Sign msg with pkey under COSE alg, producing the WebAuthn form (DER for ECDSA). */
+/*
+ * Sign msg with pkey under COSE alg, producing the WebAuthn form (DER for
+ * ECDSA, raw for EdDSA, PKCS#1 v1.5 or PSS/32-byte salt for RSA). FSIM_ERR_ARG
+ * when the key does not fit alg or has no private half.
+ */
 int fsim_sig_sign(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
     fsim_blob_t *out) FSIM_WUR;
 

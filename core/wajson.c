@@ -42,7 +42,7 @@ fsim_json_load(const uint8_t *ptr, size_t len, json_t **out, fsim_diags_t *d,
 			return FSIM_ERR_NOMEM;
 		pos = err.position < 0 ? FSIM_NO_OFFSET : (size_t)err.position;
 		fsim_diags_add(d, FSIM_SEV_ERROR, "JSON-01", field, pos,
-		    "%s: %s (line %d, column %d)",
+		    "%s (%s; line %d, column %d)",
 		    json_error_code(&err) == json_error_duplicate_key ?
 		    "duplicate member name" : "not valid JSON", err.text,
 		    err.line, err.column);

@@ -1,4 +1,6 @@
 /* fuzz_response.c — response JSON (registration or authentication) and the blobs inside it. */
+#include <stdlib.h>
+
 #include "core/fsim_core.h"
 #include "fuzz/fuzz.h"
 
@@ -20,20 +22,29 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case FSIM_CEREMONY_REGISTRATION:
 		if (fsim_reg_response_parse(root, &rr, &d) != 0)
 			break;
-		(void)fsim_attobj_parse(rr->attestation_object.ptr,
-		    rr->attestation_object.len, &ao, &d);
-		(void)fsim_clientdata_parse(rr->client_data_json.ptr,
-		    rr->client_data_json.len, &cd, &d);
+		if (fsim_attobj_parse(rr->attestation_object.ptr,
+		    rr->attestation_object.len, &ao, &d) == 0 && ao->auth_data == NULL)
+			abort();
+		if (fsim_clientdata_parse(rr->client_data_json.ptr,
+		    rr->client_data_json.len, &cd, &d) == 0 && cd == NULL)
+			abort();
+		/* What parses must serialise back as the same kind. */
 		back = fsim_reg_response_to_json(rr);
+		if (back == NULL || fsim_response_kind(back) != FSIM_CEREMONY_REGISTRATION)
+			abort();
 		break;
 	case FSIM_CEREMONY_AUTHENTICATION:
 		if (fsim_auth_response_parse(root, &ar, &d) != 0)
 			break;
-		(void)fsim_authdata_parse(ar->authenticator_data.ptr,
-		    ar->authenticator_data.len, &ad, &d);
-		(void)fsim_clientdata_parse(ar->client_data_json.ptr,
-		    ar->client_data_json.len, &cd, &d);
+		if (fsim_authdata_parse(ar->authenticator_data.ptr,
+		    ar->authenticator_data.len, &ad, &d) == 0 && ad == NULL)
+			abort();
+		if (fsim_clientdata_parse(ar->client_data_json.ptr,
+		    ar->client_data_json.len, &cd, &d) == 0 && cd == NULL)
+			abort();
 		back = fsim_auth_response_to_json(ar);
+		if (back == NULL || fsim_response_kind(back) != FSIM_CEREMONY_AUTHENTICATION)
+			abort();
 		break;
 	default:
 		break;

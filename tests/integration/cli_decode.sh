@@ -33,6 +33,9 @@ for d in $dirs; do
 		    { nok "$name: text names the response kind"; continue; }
 		expect 0 "decode --json $name" $W "$F" decode --json "$v"
 		cp "$tmp/out" "$tmp/j.json"
+		# A vector expected to be rejected by an RP (android-key on main) has no
+		# expectDetails; decode still explains it, there is nothing to compare.
+		[ "$(field "$v" '"expectDetails" in j')" = True ] || continue
 		case "$name" in
 		*-registration)
 			want=$(field "$v" 'j["expectDetails"]["fmt"] + " " + j["expectDetails"]["aaguid"] + " " + str(j["expectDetails"]["flags"]["be"]) + str(j["expectDetails"]["flags"]["bs"]) + str(j["expectDetails"]["flags"]["uv"])')
@@ -78,10 +81,14 @@ expect 0 "COSE key as base64url" $W "$F" decode --json "$tmp/pk"
 [ "$(field "$tmp/out" 'j["coseKey"]["algName"] + " " + j["coseKey"]["crv"]')" = "ES256 P-256" ] && ok "COSE key named" || nok "COSE key named"
 
 # Malformed content: exit 1 with the field and the byte offset.
-unb64 "$ao" | head -c 200 > "$tmp/trunc.bin"
-expect 1 "truncated attestationObject exits 1" $W "$F" decode "$tmp/trunc.bin"
-grep -q 'authData' "$tmp/err" && grep -q 'byte offset [0-9]' "$tmp/err" \
+unb64 "$ao" | head -c 700 > "$tmp/trunc.bin"
+expect 1 "attestationObject truncated inside authData exits 1" $W "$F" decode "$tmp/trunc.bin"
+grep -q '^fidosim decode: error: authData at byte offset 669: authData declares 164 bytes but only 29 remain' "$tmp/err" \
     && ok "truncation message names authData and the offset" || { nok "truncation message"; sed 's/^/# /' "$tmp/err"; }
+unb64 "$ao" | head -c 200 > "$tmp/trunc2.bin"
+expect 1 "attestationObject truncated inside attStmt exits 1" $W "$F" decode "$tmp/trunc2.bin"
+grep -q 'error: attStmt at byte offset 200: .*declares 549 bytes' "$tmp/err" \
+    && ok "truncation message names attStmt and the offset" || { nok "attStmt truncation message"; sed 's/^/# /' "$tmp/err"; }
 expect 1 "truncated attestationObject --json exits 1" $W "$F" decode --json "$tmp/trunc.bin"
 [ "$(field "$tmp/out" 'j["ok"]')" = False ] && [ "$(field "$tmp/out" 'len(j["errors"]) > 0 and "offset" in j["errors"][0]')" = True ] \
     && ok "--json lists the error with its offset" || nok "--json error list"
