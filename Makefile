@@ -54,7 +54,8 @@ all: $(BUILD)/fidosim
 
 $(BUILD)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/gen/aaguid_builtin.c: data/aaguid-names.json tests/embed.sh
 	@mkdir -p $(dir $@)
@@ -67,22 +68,26 @@ $(BUILD)/obj/gen/aaguid_builtin.o: $(BUILD)/gen/aaguid_builtin.c
 define folder_lib
 $(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if $(filter core,$(1)),$(BUILD)/obj/gen/aaguid_builtin.o)
 	@mkdir -p $$(dir $$@)
-	rm -f $$@ && ar rcs $$@ $$^
+	@echo "  AR      $$@"
+	@rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach f,$(FOLDERS),$(if $(call srcs_of,$(f)),$(eval $(call folder_lib,$(f)))))
 
 $(BUILD)/fidosim: $(CLI_OBJS) $(LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(LIBS) $(PKG_LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(LIBS) $(PKG_LIBS)
 
 # Unit tests: one cmocka binary per tests/unit/test_<module>.c
 $(BUILD)/tests/%: tests/unit/%.c $(LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS_ALL)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS_ALL)
 
 # Fuzz targets built as plain replay binaries (any compiler), for make test.
 $(BUILD)/replay/%: fuzz/%.c fuzz/replay_main.c $(LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< fuzz/replay_main.c $(LIBS) $(PKG_LIBS) $(LDFLAGS_ALL)
+	@echo "  REPLAY  $@"
+	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< fuzz/replay_main.c $(LIBS) $(PKG_LIBS) $(LDFLAGS_ALL)
 
 unit-bins: $(UNIT_BINS)
 replay-bins: $(REPLAY_BINS)

@@ -123,15 +123,16 @@ fsim_describe_cbor(const cbor_item_t *item)
 	case CBOR_TYPE_TAG:
 		return json_string("(tagged item)");
 	case CBOR_TYPE_FLOAT_CTRL:
+		/* libcbor asserts if a float is asked whether it is a bool. */
+		if (!cbor_float_ctrl_is_ctrl(item))
+			return json_real(cbor_float_get_float(item));
 		if (cbor_is_bool(item))
 			return json_boolean(cbor_get_bool(item));
 		if (cbor_is_null(item))
 			return json_null();
 		if (cbor_is_undef(item))
 			return json_string("(undefined)");
-		if (cbor_float_ctrl_is_ctrl(item))
-			return json_string("(simple value)");
-		return json_real(cbor_float_get_float(item));
+		return json_string("(simple value)");
 	}
 	return json_null();
 }

@@ -372,7 +372,9 @@ ec2_key(const struct fsim_cose_crv_info *ci, const uint8_t *x, size_t xlen,
 	size_t ylen = 0;
 	int r;
 
-	if (yi != NULL && cbor_is_bool(yi)) {
+	/* libcbor asserts if cbor_is_bool is asked about a float: ask is_ctrl first. */
+	if (yi != NULL && cbor_isa_float_ctrl(yi) && cbor_float_ctrl_is_ctrl(yi) &&
+	    cbor_is_bool(yi)) {
 		/* RFC 9053 §7.1.1 allows a sign bit; §5.8.5 wants uncompressed */
 		fsim_diags_add(d, FSIM_SEV_ERROR, "COSE-03", "y", FSIM_NO_OFFSET,
 		    "y is a boolean (a compressed point); WebAuthn needs the "

@@ -385,6 +385,15 @@ test_coordinate_shapes(void **state)
 	m = ec2_map(2, FSIM_COSE_ES256, 1, x, 32, NULL, 0);
 	put(m, -3, cbor_build_bool(true));
 	check_fail(m, FSIM_ERR_COSE, "COSE-03");
+	/* y as a float: libcbor asserts if a float is asked whether it is a
+	 * bool, so the shape check must look at the type first (fuzz finding,
+	 * fuzz/regressions/fuzz_attobj/cose-y-is-a-float). */
+	m = ec2_map(2, FSIM_COSE_ES256, 1, x, 32, NULL, 0);
+	put(m, -3, cbor_build_float4(1.5f));
+	check_fail(m, FSIM_ERR_COSE, "COSE-03");
+	m = ec2_map(2, FSIM_COSE_ES256, 1, x, 32, NULL, 0);
+	put(m, -3, cbor_build_float2(0.0f));
+	check_fail(m, FSIM_ERR_COSE, "COSE-03");
 	/* x as text */
 	m = ec2_map(2, FSIM_COSE_ES256, 1, NULL, 0, y, 32);
 	put(m, -2, fsim_cbor_text("x"));
