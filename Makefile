@@ -45,10 +45,16 @@ HEADERS  := $(wildcard */*.h)
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+# make fuzz FUZZ_ONLY="fuzz/fuzz_reg.c fuzz/fuzz_auth.c" runs a subset
+FUZZ_ONLY ?= $(FUZZ_SRCS)
 REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/replay/%)
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 
 .PHONY: all deps run test check valgrind fuzz install clean docs unit-bins replay-bins bench
+
+# docs/rules.md is generated from rp-sim/rules.def (a test fails when stale).
+docs: $(BUILD)/fidosim
+	$(BUILD)/fidosim rules --markdown > docs/rules.md
 
 all: $(BUILD)/fidosim
 
@@ -112,7 +118,7 @@ fuzz:
 
 fuzz-run: $(LIBS)
 	@mkdir -p $(BUILD)/fuzz
-	@set -e; for src in $(FUZZ_SRCS); do \
+	@set -e; for src in $(FUZZ_ONLY); do \
 	    name=$$(basename $$src .c); \
 	    $(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $(BUILD)/fuzz/$$name $$src $(LIBS) $(PKG_LIBS); \
 	    mkdir -p $(BUILD)/fuzz/corpus-$$name; \
@@ -126,6 +132,9 @@ fuzz-run: $(LIBS)
 
 deps:
 	@sh tests/deps.sh
+
+bench: all
+	$(BUILD)/fidosim bench --seconds 2
 
 run: deps all
 	@if $(BUILD)/fidosim help run >/dev/null 2>&1; then \
@@ -141,6 +150,8 @@ install: all
 	install -m 0755 $(BUILD)/fidosim $(DESTDIR)$(PREFIX)/bin/fidosim
 	install -m 0644 docs/fidosim.1 $(DESTDIR)$(PREFIX)/share/man/man1/fidosim.1
 	install -m 0644 data/aaguid-names.json $(DESTDIR)$(PREFIX)/share/fidosim/aaguid-names.json
+	install -d $(DESTDIR)$(PREFIX)/share/fidosim/trust
+	for f in data/trust/*.pem; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/trust/; done; true
 
 clean:
 	rm -rf build build-san build-fuzz out

@@ -20,6 +20,10 @@ typedef struct fsim_cmd {
 } fsim_cmd_t;
 
 extern const fsim_cmd_t fsim_cmd_decode;
+extern const fsim_cmd_t fsim_cmd_verify_registration;
+extern const fsim_cmd_t fsim_cmd_verify_authentication;
+extern const fsim_cmd_t fsim_cmd_rules;
+extern const fsim_cmd_t fsim_cmd_bench;
 
 /* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */
 int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)

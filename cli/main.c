@@ -9,6 +9,10 @@
 
 static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_decode,
+	&fsim_cmd_verify_registration,
+	&fsim_cmd_verify_authentication,
+	&fsim_cmd_rules,
+	&fsim_cmd_bench,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

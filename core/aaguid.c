@@ -14,10 +14,6 @@
 
 #include "aaguid.h"
 
-#ifndef FSIM_DATADIR
-#define FSIM_DATADIR "/usr/local/share/fidosim"
-#endif
-
 #define NAMES_FILE "aaguid-names.json"
 #define NAMES_MAX_BYTES (4u << 20)
 
@@ -211,30 +207,13 @@ load_path(const char *path, fsim_aaguid_names_t **out, fsim_diags_t *d)
 	return r;
 }
 
-/* data/ next to the directory holding the running binary (build/fidosim -> data/). */
-static int
-exe_relative(char *buf, size_t len)
-{
-	char exe[4096];
-	ssize_t n;
-	char *slash;
-	int w;
-
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
-		return -1;
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) == NULL)
-		return -1;
-	*slash = '\0';
-	w = snprintf(buf, len, "%s/../data/%s", exe, NAMES_FILE);
-	return (w < 0 || (size_t)w >= len) ? -1 : 0;
-}
-
 int
 fsim_aaguid_names_load(const char *path, fsim_aaguid_names_t **out, fsim_diags_t *d)
 {
 	char cand[4200];
 	const char *env;
+	fsim_diags_t quiet;
+	int r;
 
 	if (out == NULL)
 		return FSIM_ERR_ARG;
@@ -243,12 +222,19 @@ fsim_aaguid_names_load(const char *path, fsim_aaguid_names_t **out, fsim_diags_t
 		return load_path(path, out, d);
 	if ((env = getenv("FIDOSIM_AAGUID_NAMES")) != NULL && env[0] != '\0')
 		return load_path(env, out, d);
-	snprintf(cand, sizeof(cand), "%s/%s", FSIM_DATADIR, NAMES_FILE);
-	if (access(cand, R_OK) == 0 && load_path(cand, out, d) == 0)
-		return FSIM_OK;
-	if (exe_relative(cand, sizeof(cand)) == 0 && access(cand, R_OK) == 0 &&
-	    load_path(cand, out, d) == 0)
-		return FSIM_OK;
+	if (fsim_data_path(NAMES_FILE, cand, sizeof(cand)) == 0) {
+		/* A found file that fails (e.g. retired to {}) is reported; then the built-in copy. */
+		fsim_diags_init(&quiet);
+		r = load_path(cand, out, &quiet);
+		if (r == 0) {
+			fsim_diags_clear(&quiet);
+			return FSIM_OK;
+		}
+		for (size_t i = 0; i < quiet.n; i++)
+			fsim_diags_add(d, FSIM_SEV_WARNING, quiet.v[i].rule, quiet.v[i].field,
+			    FSIM_NO_OFFSET, "%s; using the built-in copy", quiet.v[i].msg);
+		fsim_diags_clear(&quiet);
+	}
 	return fsim_aaguid_names_builtin(out);
 }
 

@@ -3,9 +3,10 @@
  *
  * Names come from a data file shipped with the project (data/aaguid-names.json,
  * a copy of the community passkey AAGUID list; see data/README.md), loaded at
- * run time: $FIDOSIM_AAGUID_NAMES if set, else the installed data directory,
- * else data/ beside the binary's parent directory. If no file can be read, a
- * built-in copy compiled from the same file is used. An empty list `{}` is the
+ * run time: $FIDOSIM_AAGUID_NAMES if set, else aaguid-names.json in the data
+ * folder (fsim_data_path: $FIDOSIM_DATA_DIR, the installed folder, data/ beside
+ * the build folder). If no file can be read, a built-in copy compiled from the
+ * same file is used. An empty list `{}` is the
  * upstream's retirement signal: it is reported (rule DATA-01), not silently used.
  */
 #ifndef FSIM_AAGUID_H

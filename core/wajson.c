@@ -342,18 +342,20 @@ static void
 parse_common(fsim_wj_t *c, const json_t *root, common_t *cm)
 {
 	const json_t *v, *raw;
+	/* The ceremony rules name these two checks (REG-27/AUTH-23, REG-01/AUTH-01). */
+	const bool reg = strcmp(c->rule, "JSON-01") == 0;
 
 	(void)fsim_wj_string(c, root, NULL, "id", FSIM_WJ_REQ, &cm->id);
 	raw = fsim_wj_member(c, root, NULL, "rawId", FSIM_WJ_REQ, JSON_STRING);
 	if (raw != NULL && fsim_wj_b64_value(c, raw, "rawId", &cm->raw_id) &&
 	    cm->id != NULL && strcmp(cm->id, json_string_value(raw)) != 0)
 		/* §5.1: id is the base64url form of rawId. */
-		fsim_wj_report(c, FSIM_SEV_ERROR, c->rule, "id",
+		fsim_wj_report(c, FSIM_SEV_ERROR, reg ? "REG-27" : "AUTH-23", "id",
 		    "id does not match rawId (\"%.60s\" vs \"%.60s\")", cm->id,
 		    json_string_value(raw));
 	if (fsim_wj_string(c, root, NULL, "type", FSIM_WJ_REQ, &cm->type) &&
 	    strcmp(cm->type, "public-key") != 0)
-		fsim_wj_report(c, FSIM_SEV_ERROR, c->rule, "type",
+		fsim_wj_report(c, FSIM_SEV_ERROR, reg ? "REG-01" : "AUTH-01", "type",
 		    "must be \"public-key\", found \"%.60s\"", cm->type);
 	/* §5.2.x: null or absent both mean "not known". */
 	v = json_object_get(root, "authenticatorAttachment");

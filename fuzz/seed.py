@@ -23,7 +23,15 @@ for path in sorted(glob.glob("vectors/w3c-l3/*.json")):
     put("fuzz_clientdata", b64u(r["clientDataJSON"]))
     put("fuzz_authdata", b64u(r["authenticatorData"]))
     if "attestationObject" in r:
-        put("fuzz_attobj", b64u(r["attestationObject"]))
+        ao = b64u(r["attestationObject"])
+        put("fuzz_attobj", ao)
+        put("fuzz_reg", json.dumps(resp).encode())
+        # Every format verifier sees every format's statement: mismatches are inputs too.
+        for fmt in ("none", "packed", "tpm", "android_key", "android_safetynet",
+                    "fido_u2f", "apple", "compound"):
+            put("fuzz_fmt_" + fmt, ao)
+    else:
+        put("fuzz_auth", json.dumps(resp).encode())
     cred = v.get("credential")
     if cred:
         put("fuzz_cose", b64u(cred["publicKey"]))

@@ -1,0 +1,364 @@
+/*
+ * bench.c — `fidosim bench`: throughput of each stage beside OpenSSL's raw
+ * operation measured in the same run, reported as a ratio (the quality bar
+ * is a ratio, never an absolute time).
+ *
+ * Fixtures are made in-process (keys, a packed attestation with an x5c
+ * chain, an assertion), so the bench needs no files.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "cli/cli.h"
+#include "rp-sim/rp.h"
+
+static const char bench_usage[] =
+"usage: fidosim bench [--seconds S] [--json]\n"
+"\n"
+"Measure the throughput of each stage beside raw OpenSSL in the same run:\n"
+"  ecdsa-p256-verify       raw EVP_DigestVerify, P-256/SHA-256 (the baseline)\n"
+"  verify-authentication   a whole WebAuthn 7.2 verification of an ES256\n"
+"                          assertion, from the response JSON text\n"
+"  verify-registration     a whole 7.1 verification of a packed (x5c) ES256\n"
+"                          registration, from the response JSON text\n"
+"Each stage runs for S seconds (default 1). Ratios are against the baseline.\n";
+
+#define RP_ID "bench.example"
+#define ORIGIN "https://bench.example"
+
+struct fixture {
+	EVP_PKEY *cred;             /* credential key */
+	EVP_PKEY *att;              /* attestation key */
+	X509 *cert;                 /* attestation certificate */
+	uint8_t challenge[32];
+	char *reg_json;             /* RegistrationResponseJSON text */
+	char *auth_json;            /* AuthenticationResponseJSON text */
+	fsim_cred_record_t *rec;
+	uint8_t msg[64];
+	fsim_blob_t raw_sig;        /* DER signature over msg, for the baseline */
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static EVP_PKEY *
+p256(void)
+{
+	return EVP_EC_gen("P-256");
+}
+
+/* A leaf meeting WebAuthn 8.2.1, self-signed: enough for throughput. */
+static X509 *
+att_cert(EVP_PKEY *k)
+{
+	X509 *x = X509_new();
+	X509_NAME *n = X509_NAME_new();
+	X509V3_CTX v3;
+	X509_EXTENSION *ext;
+
+	if (x == NULL || n == NULL)
+		goto fail;
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+	X509_NAME_add_entry_by_txt(n, "C", MBSTRING_ASC, (const unsigned char *)"AA", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "O", MBSTRING_ASC, (const unsigned char *)"fidosim", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "OU", MBSTRING_ASC,
+	    (const unsigned char *)"Authenticator Attestation", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"fidosim bench", -1, -1, 0);
+	X509_set_subject_name(x, n);
+	X509_set_issuer_name(x, n);
+	X509_gmtime_adj(X509_getm_notBefore(x), -3600);
+	X509_gmtime_adj(X509_getm_notAfter(x), 3600L * 24 * 365);
+	X509_set_pubkey(x, k);
+	X509V3_set_ctx(&v3, x, x, NULL, NULL, 0);
+	if ((ext = X509V3_EXT_conf_nid(NULL, &v3, NID_basic_constraints, "critical,CA:FALSE")) == NULL)
+		goto fail;
+	X509_add_ext(x, ext, -1);
+	X509_EXTENSION_free(ext);
+	if (X509_sign(x, k, EVP_sha256()) == 0)
+		goto fail;
+	X509_NAME_free(n);
+	return x;
+fail:
+	X509_NAME_free(n);
+	X509_free(x);
+	return NULL;
+}
+
+static int
+build(struct fixture *fx)
+{
+	fsim_authdata_t *ad = fsim_authdata_new();
+	fsim_blob_t adb = { 0 }, cdj = { 0 }, sig = { 0 }, ao = { 0 }, tbs = { 0 }, der = { 0 };
+	fsim_reg_response_t rr;
+	fsim_auth_response_t ar;
+	cbor_item_t *st = NULL;
+	unsigned char *d = NULL;
+	uint8_t cdh[32], cred_id[16];
+	json_t *j = NULL;
+	int len, r = -1;
+	size_t i;
+
+	memset(&rr, 0, sizeof(rr));
+	memset(&ar, 0, sizeof(ar));
+	for (i = 0; i < sizeof(fx->challenge); i++)
+		fx->challenge[i] = (uint8_t)(i * 7 + 1);
+	for (i = 0; i < sizeof(cred_id); i++)
+		cred_id[i] = (uint8_t)(0xc0 + i);
+	if (ad == NULL || (fx->cred = p256()) == NULL || (fx->att = p256()) == NULL ||
+	    (fx->cert = att_cert(fx->att)) == NULL)
+		goto fail;
+	/* registration: authData with attested credential data */
+	EVP_Digest(RP_ID, strlen(RP_ID), ad->rp_id_hash, NULL, EVP_sha256(), NULL);
+	ad->flags = FSIM_AD_UP | FSIM_AD_UV | FSIM_AD_AT;
+	if (fsim_blob_set(&ad->cred_id, cred_id, sizeof(cred_id)) != 0 ||
+	    fsim_cose_key_from_pkey(fx->cred, FSIM_COSE_ES256, &ad->cose_key) != 0 ||
+	    fsim_authdata_encode(ad, &adb) != 0 ||
+	    fsim_clientdata_build("webauthn.create", fx->challenge, sizeof(fx->challenge),
+	    ORIGIN, false, NULL, &cdj) != 0)
+		goto fail;
+	EVP_Digest(cdj.ptr, cdj.len, cdh, NULL, EVP_sha256(), NULL);
+	if (fsim_blob_set(&tbs, adb.ptr, adb.len) != 0 || fsim_blob_append(&tbs, cdh, 32) != 0 ||
+	    fsim_sig_sign(fx->att, FSIM_COSE_ES256, tbs.ptr, tbs.len, &sig) != 0)
+		goto fail;
+	if ((len = i2d_X509(fx->cert, &d)) <= 0 || fsim_blob_set(&der, d, (size_t)len) != 0)
+		goto fail;
+	if ((st = cbor_new_definite_map(3)) == NULL)
+		goto fail;
+	{
+		cbor_item_t *x5c = cbor_new_definite_array(1), *c = fsim_cbor_bytes(der.ptr, der.len);
+		if (x5c == NULL || c == NULL || !cbor_array_push(x5c, c)) {
+			cbor_decref(&x5c);
+			cbor_decref(&c);
+			goto fail;
+		}
+		cbor_decref(&c);
+		if (fsim_cbor_map_put(st, fsim_cbor_text("alg"), fsim_cbor_int(FSIM_COSE_ES256)) != 0 ||
+		    fsim_cbor_map_put(st, fsim_cbor_text("sig"), fsim_cbor_bytes(sig.ptr, sig.len)) != 0 ||
+		    fsim_cbor_map_put(st, fsim_cbor_text("x5c"), x5c) != 0)
+			goto fail;
+	}
+	if (fsim_attobj_encode("packed", st, adb.ptr, adb.len, &ao) != 0)
+		goto fail;
+	rr.id = NULL;
+	if (fsim_blob_set(&rr.raw_id, cred_id, sizeof(cred_id)) != 0 ||
+	    fsim_b64url_encode(cred_id, sizeof(cred_id), &rr.id) != 0)
+		goto fail;
+	rr.type = "public-key";
+	rr.client_data_json = cdj;
+	rr.attestation_object = ao;
+	rr.authenticator_data = adb;
+	rr.has_authenticator_data = true;
+	rr.public_key_alg = FSIM_COSE_ES256;
+	rr.has_public_key_alg = true;
+	rr.client_ext_results = json_object();
+	if ((j = fsim_reg_response_to_json(&rr)) == NULL ||
+	    (fx->reg_json = json_dumps(j, JSON_COMPACT)) == NULL)
+		goto fail;
+	json_decref(j);
+	j = NULL;
+	json_decref(rr.client_ext_results);
+	/* the record the RP would keep, and an assertion for it */
+	if ((fx->rec = fsim_record_new()) == NULL ||
+	    fsim_blob_set(&fx->rec->id, cred_id, sizeof(cred_id)) != 0 ||
+	    fsim_blob_set(&fx->rec->public_key, ad->cose_key_raw.ptr, ad->cose_key_raw.len) != 0 ||
+	    fsim_cose_key_from_pkey(fx->cred, FSIM_COSE_ES256, &fx->rec->key) != 0)
+		goto fail;
+	fx->rec->has_backup_eligible = fx->rec->has_backup_state = true;
+	ad->flags = FSIM_AD_UP | FSIM_AD_UV;
+	ad->sign_count = 1;
+	fsim_blob_reset(&adb);
+	fsim_blob_reset(&cdj);
+	fsim_blob_reset(&tbs);
+	fsim_blob_reset(&sig);
+	if (fsim_authdata_encode(ad, &adb) != 0 ||
+	    fsim_clientdata_build("webauthn.get", fx->challenge, sizeof(fx->challenge),
+	    ORIGIN, false, NULL, &cdj) != 0)
+		goto fail;
+	EVP_Digest(cdj.ptr, cdj.len, cdh, NULL, EVP_sha256(), NULL);
+	if (fsim_blob_set(&tbs, adb.ptr, adb.len) != 0 || fsim_blob_append(&tbs, cdh, 32) != 0 ||
+	    fsim_sig_sign(fx->cred, FSIM_COSE_ES256, tbs.ptr, tbs.len, &sig) != 0)
+		goto fail;
+	ar.id = rr.id;
+	ar.raw_id = rr.raw_id;
+	ar.type = "public-key";
+	ar.client_data_json = cdj;
+	ar.authenticator_data = adb;
+	ar.signature = sig;
+	ar.client_ext_results = json_object();
+	if ((j = fsim_auth_response_to_json(&ar)) == NULL ||
+	    (fx->auth_json = json_dumps(j, JSON_COMPACT)) == NULL)
+		goto fail;
+	json_decref(ar.client_ext_results);
+	/* the baseline's message and signature: 64 bytes, like a hash pair */
+	memcpy(fx->msg, tbs.ptr, sizeof(fx->msg) < tbs.len ? sizeof(fx->msg) : tbs.len);
+	if (fsim_sig_sign(fx->cred, FSIM_COSE_ES256, fx->msg, sizeof(fx->msg), &fx->raw_sig) != 0)
+		goto fail;
+	r = 0;
+fail:
+	json_decref(j);
+	cbor_decref(&st);
+	OPENSSL_free(d);
+	free(rr.id);
+	fsim_blob_reset(&rr.raw_id);
+	fsim_blob_reset(&adb);
+	fsim_blob_reset(&cdj);
+	fsim_blob_reset(&sig);
+	fsim_blob_reset(&ao);
+	fsim_blob_reset(&tbs);
+	fsim_blob_reset(&der);
+	fsim_authdata_free(&ad);
+	return r;
+}
+
+static void
+fixture_free(struct fixture *fx)
+{
+	EVP_PKEY_free(fx->cred);
+	EVP_PKEY_free(fx->att);
+	X509_free(fx->cert);
+	free(fx->reg_json);
+	free(fx->auth_json);
+	fsim_record_free(&fx->rec);
+	fsim_blob_reset(&fx->raw_sig);
+}
+
+typedef int (*op_fn)(struct fixture *fx, const fsim_rp_policy_t *p);
+
+static int
+op_raw_verify(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok;
+
+	(void)p;
+	ok = ctx != NULL &&
+	    EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, fx->cred) == 1 &&
+	    EVP_DigestVerify(ctx, fx->raw_sig.ptr, fx->raw_sig.len, fx->msg, sizeof(fx->msg)) == 1;
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+static int
+op_verify(struct fixture *fx, const fsim_rp_policy_t *p, bool auth)
+{
+	const char *text = auth ? fx->auth_json : fx->reg_json;
+	json_t *j = json_loads(text, 0, NULL);
+	fsim_rp_result_t *res = NULL;
+	int r = -1;
+
+	if (j != NULL && (auth ? fsim_rp_verify_authentication(p, j, fx->rec, &res) :
+	    fsim_rp_verify_registration(p, j, &res)) == 0 && res->verified)
+		r = 0;
+	fsim_rp_result_free(&res);
+	json_decref(j);
+	return r;
+}
+
+static int
+op_verify_auth(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	return op_verify(fx, p, true);
+}
+
+static int
+op_verify_reg(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	return op_verify(fx, p, false);
+}
+
+/* Operations per second over `seconds`; negative when an operation fails. */
+static double
+measure(op_fn fn, struct fixture *fx, const fsim_rp_policy_t *p, double seconds)
+{
+	double start = now(), t;
+	unsigned long n = 0;
+
+	do {
+		int i;
+		for (i = 0; i < 64; i++)
+			if (fn(fx, p) != 0)
+				return -1;
+		n += 64;
+		t = now() - start;
+	} while (t < seconds);
+	return (double)n / t;
+}
+
+static int
+bench_run(int argc, char **argv)
+{
+	struct fixture fx;
+	fsim_rp_policy_t p;
+	static const char *origins[] = { ORIGIN };
+	double seconds = 1.0, base, va, vr;
+	int i, json = 0, rc = FSIM_EXIT_FAIL;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
+			seconds = atof(argv[++i]);
+			if (seconds <= 0 || seconds > 600)
+				return fsim_cli_usage_error("bench", "--seconds must be in (0, 600]");
+		} else if (fsim_cli_is_help(argv[i])) {
+			fputs(bench_usage, stdout);
+			return FSIM_EXIT_OK;
+		} else
+			return fsim_cli_usage_error("bench", "unknown option '%s'", argv[i]);
+	}
+	memset(&fx, 0, sizeof(fx));
+	if (build(&fx) != 0) {
+		fprintf(stderr, "fidosim bench: could not build the fixtures\n");
+		goto out;
+	}
+	fsim_rp_policy_init(&p);
+	p.rp_id = RP_ID;
+	p.origins = origins;
+	p.n_origins = 1;
+	p.challenge = fx.challenge;
+	p.challenge_len = sizeof(fx.challenge);
+	base = measure(op_raw_verify, &fx, &p, seconds);
+	va = measure(op_verify_auth, &fx, &p, seconds);
+	vr = measure(op_verify_reg, &fx, &p, seconds);
+	if (base <= 0 || va <= 0 || vr <= 0) {
+		fprintf(stderr, "fidosim bench: an operation failed (base %.0f, auth %.0f, reg %.0f)\n",
+		    base, va, vr);
+		goto out;
+	}
+	if (json)
+		printf("{\"baseline\": {\"name\": \"ecdsa-p256-verify\", \"opsPerSecond\": %.0f},\n"
+		    " \"stages\": [\n"
+		    "  {\"name\": \"verify-authentication\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.85},\n"
+		    "  {\"name\": \"verify-registration\", \"opsPerSecond\": %.0f, \"ratio\": %.3f}\n"
+		    " ]}\n", base, va, va / base, vr, vr / base);
+	else {
+		printf("%-24s %12s %8s\n", "stage", "ops/s", "ratio");
+		printf("%-24s %12.0f %8s  (OpenSSL raw, the baseline)\n", "ecdsa-p256-verify", base, "1.00");
+		printf("%-24s %12.0f %8.2f  (goal >= 0.85)\n", "verify-authentication", va, va / base);
+		printf("%-24s %12.0f %8.2f  (packed x5c; two signatures)\n", "verify-registration", vr, vr / base);
+	}
+	rc = FSIM_EXIT_OK;
+out:
+	fixture_free(&fx);
+	return rc;
+}
+
+const fsim_cmd_t fsim_cmd_bench = {
+	"bench", bench_run,
+	"throughput of each stage beside raw OpenSSL measured in the same run",
+	bench_usage,
+};

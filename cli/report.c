@@ -1,0 +1,168 @@
+/*
+ * report.c — verdict output.
+ */
+#include <string.h>
+
+#include "cli/describe.h"
+#include "cli/render.h"
+#include "cli/report.h"
+
+static json_t *
+entry(const fsim_check_t *c, bool with_status)
+{
+	const fsim_rule_t *r = fsim_rule(c->rule);
+	json_t *o = json_object();
+	static const char *st[] = { "pass", "fail", "warn", "info" };
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "rule", json_string(r->id));
+	json_object_set_new(o, "section", json_string(r->section));
+	if (with_status)
+		json_object_set_new(o, "status", json_string(st[c->status]));
+	json_object_set_new(o, "message", json_string(c->msg[0] ? c->msg : r->summary));
+	if (c->field[0])
+		json_object_set_new(o, "field", json_string(c->field));
+	if (c->offset != FSIM_NO_OFFSET)
+		json_object_set_new(o, "offset", json_integer((json_int_t)c->offset));
+	return o;
+}
+
+static json_t *
+authdata_model(const fsim_authdata_t *ad)
+{
+	json_t *j = json_object();
+	char s[FSIM_AAGUID_STRLEN + 1], *id = NULL;
+
+	if (j == NULL)
+		return NULL;
+	json_object_set_new(j, "rpIdHash", fsim_describe_hex(ad->rp_id_hash, 32));
+	json_object_set_new(j, "flags", fsim_describe_flags(ad->flags));
+	json_object_set_new(j, "signCount", json_integer(ad->sign_count));
+	if (ad->flags & FSIM_AD_AT) {
+		fsim_aaguid_format(ad->aaguid, s);
+		json_object_set_new(j, "aaguid", json_string(s));
+		if (fsim_b64url_encode(ad->cred_id.ptr, ad->cred_id.len, &id) == 0)
+			json_object_set_new(j, "credentialId", json_string(id));
+		free(id);
+	}
+	json_object_set_new(j, "extensions", ((ad->flags & FSIM_AD_ED) && ad->ext) ?
+	    fsim_describe_cbor(ad->ext) : json_object());
+	return j;
+}
+
+json_t *
+fsim_report_model(const fsim_rp_result_t *res, const fsim_aaguid_names_t *names)
+{
+	json_t *j = json_object(), *errors = json_array(), *warnings = json_array();
+	json_t *notes = json_array(), *checks = json_array();
+	size_t i;
+
+	if (j == NULL || errors == NULL || warnings == NULL || notes == NULL || checks == NULL)
+		goto fail;
+	json_object_set_new(j, "verified", json_boolean(res->verified));
+	json_object_set_new(j, "ceremony", json_string(
+	    res->ceremony == FSIM_CEREMONY_REGISTRATION ? "registration" : "authentication"));
+	for (i = 0; i < res->checks.n; i++) {
+		const fsim_check_t *c = &res->checks.v[i];
+
+		json_array_append_new(checks, entry(c, true));
+		if (c->status == FSIM_CHECK_FAIL)
+			json_array_append_new(errors, entry(c, false));
+		else if (c->status == FSIM_CHECK_WARN)
+			json_array_append_new(warnings, entry(c, false));
+		else if (c->status == FSIM_CHECK_INFO)
+			json_array_append_new(notes, entry(c, false));
+	}
+	json_object_set_new(j, "errors", errors);
+	json_object_set_new(j, "warnings", warnings);
+	json_object_set_new(j, "notes", notes);
+	errors = warnings = notes = NULL;
+	json_object_set_new(j, "authenticatorData",
+	    res->ad ? authdata_model(res->ad) : json_null());
+	if (res->ceremony == FSIM_CEREMONY_REGISTRATION) {
+		json_t *att = json_object(), *auth = json_object();
+
+		json_object_set_new(att, "fmt", res->fmt ? json_string(res->fmt) : json_null());
+		json_object_set_new(att, "type", json_string(res->att_verified ?
+		    fsim_att_type_name(res->att_type) : "unknown"));
+		json_object_set_new(att, "verified", json_boolean(res->att_verified));
+		json_object_set_new(att, "trusted", json_boolean(res->att_trusted));
+		json_object_set_new(j, "attestation", att);
+		if (res->ad != NULL && (res->ad->flags & FSIM_AD_AT)) {
+			char s[FSIM_AAGUID_STRLEN + 1];
+			const char *name = fsim_aaguid_name(names, res->ad->aaguid);
+
+			fsim_aaguid_format(res->ad->aaguid, s);
+			json_object_set_new(auth, "aaguid", json_string(s));
+			json_object_set_new(auth, "name", name ? json_string(name) : json_null());
+		}
+		json_object_set_new(j, "authenticator", auth);
+	}
+	json_object_set_new(j, "credentialRecord",
+	    res->record ? fsim_record_to_json(res->record) : json_null());
+	json_object_set_new(j, "checks", checks);
+	return j;
+fail:
+	json_decref(errors);
+	json_decref(warnings);
+	json_decref(notes);
+	json_decref(checks);
+	json_decref(j);
+	return NULL;
+}
+
+void
+fsim_report_json(FILE *f, const fsim_rp_result_t *res, const fsim_aaguid_names_t *names)
+{
+	json_t *j = fsim_report_model(res, names);
+
+	if (j == NULL) {
+		fputs("{\"verified\": false, \"errors\": [{\"rule\": \"ENC-00\", "
+		    "\"message\": \"out of memory\"}]}\n", f);
+		return;
+	}
+	json_dumpf(j, f, JSON_INDENT(2));
+	fputc('\n', f);
+	json_decref(j);
+}
+
+void
+fsim_report_text(FILE *f, const char *cmd, const fsim_rp_result_t *res,
+    const fsim_aaguid_names_t *names)
+{
+	static const char *st[] = { "pass", "FAIL", "warn", "note" };
+	size_t i, nf = fsim_checks_count(&res->checks, FSIM_CHECK_FAIL);
+	size_t nw = fsim_checks_count(&res->checks, FSIM_CHECK_WARN);
+	json_t *m;
+
+	fprintf(f, "fidosim %s: %s (%zu error%s, %zu warning%s)\n", cmd,
+	    res->verified ? "VERIFIED" : "NOT VERIFIED", nf, nf == 1 ? "" : "s",
+	    nw, nw == 1 ? "" : "s");
+	fprintf(f, "\nchecks (WebAuthn Level 3 rule, spec section):\n");
+	for (i = 0; i < res->checks.n; i++) {
+		const fsim_check_t *c = &res->checks.v[i];
+		const fsim_rule_t *r = fsim_rule(c->rule);
+
+		fprintf(f, "  %s  %-14s %-22s %s\n", st[c->status], r->id, r->section,
+		    c->msg[0] ? c->msg : r->summary);
+		if (c->status != FSIM_CHECK_PASS && (c->field[0] || c->offset != FSIM_NO_OFFSET)) {
+			fprintf(f, "  %26s", "");
+			if (c->field[0])
+				fprintf(f, "%s", c->field);
+			if (c->offset != FSIM_NO_OFFSET)
+				fprintf(f, "%sbyte offset %zu", c->field[0] ? " at " : "", c->offset);
+			fputc('\n', f);
+		}
+	}
+	if ((m = fsim_report_model(res, names)) != NULL) {
+		json_object_del(m, "verified");
+		json_object_del(m, "errors");
+		json_object_del(m, "warnings");
+		json_object_del(m, "notes");
+		json_object_del(m, "checks");
+		fprintf(f, "\ndetails:\n");
+		fsim_render_text(f, m, 2);
+		json_decref(m);
+	}
+}

@@ -1,0 +1,17 @@
+/*
+ * report.h — the relying party's verdict for people (a checklist) and for
+ * machines (the JSON object of DESIGN.md).
+ */
+#ifndef FSIM_REPORT_H
+#define FSIM_REPORT_H
+
+#include <stdio.h>
+#include "rp-sim/rp.h"
+
+/* The verdict object; a new reference. */
+json_t *fsim_report_model(const fsim_rp_result_t *res, const fsim_aaguid_names_t *names);
+void fsim_report_json(FILE *f, const fsim_rp_result_t *res, const fsim_aaguid_names_t *names);
+void fsim_report_text(FILE *f, const char *cmd, const fsim_rp_result_t *res,
+    const fsim_aaguid_names_t *names);
+
+#endif /* !FSIM_REPORT_H */

@@ -1,0 +1,225 @@
+/*
+ * auth.c — authentication ceremony, WebAuthn L3 §7.2, every step in order,
+ * against a stored credential record.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rp-sim/rp_internal.h"
+
+/* Step 19 and §6.1.3: BE against the record, then what BS did. */
+static void
+check_backup(const fsim_rp_policy_t *p, const fsim_cred_record_t *rec,
+    const fsim_authdata_t *ad, fsim_checks_t *ck)
+{
+	bool be = (ad->flags & FSIM_AD_BE) != 0, bs = (ad->flags & FSIM_AD_BS) != 0;
+
+	if (!rec->has_backup_eligible)
+		fsim_checks_info(ck, FSIM_R_AUTH_16, "credential.backupEligible",
+		    "the record holds no backupEligible, so BE cannot be compared "
+		    "(an RP should store it, 6.1.3)");
+	else if (be == rec->backup_eligible || p->be_change == FSIM_BE_IGNORE)
+		fsim_checks_pass(ck, FSIM_R_AUTH_16);
+	else if (be && p->be_change == FSIM_BE_ALLOW_UPGRADE)
+		fsim_checks_warn(ck, FSIM_R_AUTH_16, "authData.flags",
+		    "BE went from 0 to 1 (allowed by the be-change=allow-upgrade policy)");
+	else
+		fsim_checks_add(ck, FSIM_R_AUTH_16, FSIM_CHECK_FAIL, "authData.flags", 32,
+		    "BE is %d but the credential record says backupEligible %s; BE is "
+		    "fixed when a credential is made", be, rec->backup_eligible ? "true" : "false");
+	if (rec->has_backup_state && rec->backup_state != bs) {
+		if (bs)
+			fsim_checks_info(ck, FSIM_R_BK_06, "authData.flags",
+			    "BS went from 0 to 1: the credential is now backed up");
+		else
+			fsim_checks_warn(ck, FSIM_R_BK_07, "authData.flags",
+			    "BS went from 1 to 0: the credential is no longer backed up");
+	}
+}
+
+/* Step 22: the signature counter. */
+static void
+check_counter(const fsim_rp_policy_t *p, const fsim_cred_record_t *rec,
+    const fsim_authdata_t *ad, fsim_checks_t *ck)
+{
+	uint32_t stored = rec->sign_count, got = ad->sign_count;
+
+	if ((stored == 0 && got == 0) || got > stored) {
+		fsim_checks_pass(ck, FSIM_R_AUTH_19);
+		return;
+	}
+	if (p->counter == FSIM_POL_IGNORE)
+		return;
+	fsim_checks_add(ck, FSIM_R_AUTH_19, p->counter == FSIM_POL_ERROR ?
+	    FSIM_CHECK_FAIL : FSIM_CHECK_WARN, "authData.signCount", 33,
+	    "signCount %u is not greater than the stored %u: the authenticator may "
+	    "be cloned", got, stored);
+}
+
+static int
+update_record(const fsim_cred_record_t *rec, const fsim_authdata_t *ad,
+    fsim_rp_result_t *res)
+{
+	fsim_cred_record_t *u = fsim_record_new();
+	size_t i;
+	int r = FSIM_ERR_NOMEM;
+
+	if (u == NULL)
+		return r;
+	if (fsim_blob_set(&u->id, rec->id.ptr, rec->id.len) != 0 ||
+	    fsim_blob_set(&u->public_key, rec->public_key.ptr, rec->public_key.len) != 0 ||
+	    fsim_blob_set(&u->attestation_object, rec->attestation_object.ptr,
+	    rec->attestation_object.len) != 0 ||
+	    fsim_blob_set(&u->attestation_client_data_json,
+	    rec->attestation_client_data_json.ptr, rec->attestation_client_data_json.len) != 0)
+		goto fail;
+	if (rec->n_transports > 0) {
+		if ((u->transports = calloc(rec->n_transports, sizeof(char *))) == NULL)
+			goto fail;
+		for (i = 0; i < rec->n_transports; i++) {
+			if ((u->transports[i] = fsim_strdup(rec->transports[i])) == NULL)
+				goto fail;
+			u->n_transports++;
+		}
+	}
+	/* Step 24: the new counter and backup state; uvInitialized is left alone. */
+	u->sign_count = ad->sign_count;
+	u->uv_initialized = rec->uv_initialized;
+	u->has_backup_eligible = rec->has_backup_eligible;
+	u->backup_eligible = rec->backup_eligible;
+	u->has_backup_state = true;
+	u->backup_state = (ad->flags & FSIM_AD_BS) != 0;
+	res->record = u;
+	u = NULL;
+	r = FSIM_OK;
+fail:
+	fsim_record_free(&u);
+	return r;
+}
+
+int
+fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
+    const fsim_cred_record_t *rec, fsim_rp_result_t **out)
+{
+	fsim_rp_result_t *res = NULL;
+	fsim_auth_response_t *ar = NULL;
+	fsim_clientdata_t *cd = NULL;
+	fsim_authdata_t *ad = NULL;
+	fsim_checks_t *ck;
+	fsim_diags_t d;
+	fsim_diags_frame_t f;
+	uint8_t *msg = NULL;
+	size_t mlen;
+	unsigned int hl = 0;
+	int r = FSIM_ERR_NOMEM;
+
+	*out = NULL;
+	fsim_diags_init(&d);
+	if (rec == NULL || rec->key == NULL)
+		return FSIM_ERR_ARG;
+	if ((res = fsim_rp_result_new(FSIM_CEREMONY_AUTHENTICATION)) == NULL)
+		goto fail;
+	ck = &res->checks;
+
+	/* Step 3: an assertion response (JSON-02, JSON-04, AUTH-23). */
+	if (fsim_auth_response_parse(response, &ar, &d) != 0) {
+		fsim_checks_import(ck, &d, FSIM_R_JSON_02);
+		if (!fsim_checks_failed(ck, FSIM_R_AUTH_01))
+			fsim_checks_fail(ck, FSIM_R_AUTH_01, "response",
+			    "not a usable AuthenticationResponseJSON; nothing else can be checked");
+		goto done;
+	}
+	fsim_checks_import(ck, &d, FSIM_R_JSON_02);
+	fsim_checks_pass(ck, FSIM_R_AUTH_01);
+	fsim_checks_pass(ck, FSIM_R_AUTH_23);
+
+	/* Step 6: the credential is the one on record; an empty userHandle is absent. */
+	if (!fsim_blob_eq(&ar->raw_id, rec->id.ptr, rec->id.len))
+		fsim_checks_fail(ck, FSIM_R_AUTH_03, "rawId",
+		    "is not the credential ID of the record");
+	else
+		fsim_checks_pass(ck, FSIM_R_AUTH_03);
+	if (ar->has_user_handle && ar->user_handle.len == 0)
+		fsim_checks_warn(ck, FSIM_R_AUTH_05, "response.userHandle",
+		    "is an empty string; treated as absent");
+
+	/* Steps 8-14 and 20. */
+	fsim_rp_check_client_data(p, &fsim_ccd_auth, &ar->client_data_json, &cd, ck);
+
+	fsim_diags_clear(&d);
+	fsim_diags_push(&d, &f, 0, "authenticatorData");
+	if (fsim_authdata_parse(ar->authenticator_data.ptr, ar->authenticator_data.len,
+	    &ad, &d) != 0) {
+		fsim_diags_pop(&d, &f);
+		fsim_rp_import(p, ck, &d, FSIM_R_AD_01);
+		fsim_checks_fail(ck, FSIM_R_AD_01, "authenticatorData",
+		    "does not parse; the flag, counter and signature checks cannot run");
+		goto done;
+	}
+	fsim_diags_pop(&d, &f);
+	fsim_rp_import(p, ck, &d, FSIM_R_AD_01);
+
+	/* Steps 15-18. */
+	fsim_rp_check_authdata_common(p, ad, FSIM_R_AUTH_12, FSIM_R_AUTH_13,
+	    FSIM_R_AUTH_14, FSIM_R_AUTH_15, ck);
+	/* §6.1: no attested credential data in an assertion. */
+	if (ad->flags & FSIM_AD_AT)
+		fsim_checks_add(ck, FSIM_R_AUTH_22, FSIM_CHECK_FAIL, "authenticatorData.flags",
+		    32, "AT is set in an assertion");
+	else
+		fsim_checks_pass(ck, FSIM_R_AUTH_22);
+	/* Step 19. */
+	check_backup(p, rec, ad, ck);
+
+	/* Step 21: the signature over authenticatorData || SHA-256(clientDataJSON). */
+	mlen = ar->authenticator_data.len + 32;
+	if ((msg = malloc(mlen)) == NULL)
+		goto fail;
+	memcpy(msg, ar->authenticator_data.ptr, ar->authenticator_data.len);
+	if (EVP_Digest(ar->client_data_json.ptr, ar->client_data_json.len,
+	    msg + ar->authenticator_data.len, &hl, EVP_sha256(), NULL) != 1)
+		goto fail;
+	fsim_diags_clear(&d);
+	if (fsim_sig_verify(fsim_cose_key_pkey(rec->key), fsim_cose_key_alg(rec->key),
+	    msg, mlen, ar->signature.ptr, ar->signature.len, &d, "AUTH-18",
+	    "response.signature") != 0) {
+		fsim_checks_import(ck, &d, FSIM_R_AUTH_18);
+		if (!fsim_checks_failed(ck, FSIM_R_AUTH_18))
+			fsim_checks_fail(ck, FSIM_R_AUTH_18, "response.signature",
+			    "the signature is malformed, so it cannot verify");
+	} else
+		fsim_checks_pass(ck, FSIM_R_AUTH_18);
+
+	/* Step 22. */
+	check_counter(p, rec, ad, ck);
+	/* Step 23: outputs are reported; without the options none is refused. */
+	if ((ad->flags & FSIM_AD_ED) && ad->ext != NULL)
+		fsim_checks_info(ck, FSIM_R_AUTH_20, "authenticatorData.extensions",
+		    "%zu authenticator extension output(s) present", cbor_map_size(ad->ext));
+	if ((ad->flags & FSIM_AD_UV) && !rec->uv_initialized)
+		fsim_checks_warn(ck, FSIM_R_AUTH_24, "authenticatorData.flags",
+		    "UV is set but the record's uvInitialized is false: UV does not "
+		    "count as a factor for this ceremony");
+done:
+	res->verified = fsim_checks_count(ck, FSIM_CHECK_FAIL) == 0 && !ck->oom;
+	if (res->verified) {
+		if (update_record(rec, ad, res) != 0)
+			goto fail;
+		fsim_checks_info(ck, FSIM_R_AUTH_21, NULL,
+		    "credential record updated: signCount %u, backupState %s",
+		    ad->sign_count, (ad->flags & FSIM_AD_BS) ? "true" : "false");
+	}
+	res->ad = ad;
+	ad = NULL;
+	*out = res;
+	res = NULL;
+	r = FSIM_OK;
+fail:
+	free(msg);
+	fsim_diags_clear(&d);
+	fsim_rp_result_free(&res);
+	fsim_auth_response_free(&ar);
+	fsim_clientdata_free(&cd);
+	fsim_authdata_free(&ad);
+	return r;
+}

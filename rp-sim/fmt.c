@@ -1,0 +1,58 @@
+/*
+ * fmt.c — the table of attestation statement formats (WebAuthn §8, and the
+ * IANA registry of §15.1), matched case-sensitively (§8.1).
+ */
+#include <string.h>
+
+#include "rp-sim/fmt.h"
+
+static const struct {
+	const char *id;
+	fsim_fmt_verify_fn fn;
+} formats[] = {
+	{ "packed", fsim_fmt_packed },
+	{ "tpm", fsim_fmt_tpm },
+	{ "android-key", fsim_fmt_android_key },
+	{ "android-safetynet", fsim_fmt_android_safetynet },
+	{ "fido-u2f", fsim_fmt_fido_u2f },
+	{ "apple", fsim_fmt_apple },
+	{ "none", fsim_fmt_none },
+	{ "compound", fsim_fmt_compound },
+};
+
+fsim_fmt_verify_fn
+fsim_fmt_find(const char *fmt)
+{
+	size_t i;
+
+	if (fmt == NULL)
+		return NULL;
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(formats[i].id, fmt) == 0)
+			return formats[i].fn;
+	return NULL;
+}
+
+const char *
+fsim_att_type_name(fsim_att_type_t t)
+{
+	switch (t) {
+	case FSIM_ATT_TYPE_NONE: return "none";
+	case FSIM_ATT_TYPE_SELF: return "self";
+	case FSIM_ATT_TYPE_BASIC: return "basic";
+	case FSIM_ATT_TYPE_ATTCA: return "attca";
+	case FSIM_ATT_TYPE_ANONCA: return "anonca";
+	case FSIM_ATT_TYPE_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+void
+fsim_fmt_result_reset(fsim_fmt_result_t *r)
+{
+	if (r == NULL)
+		return;
+	sk_X509_pop_free(r->x5c, X509_free);
+	r->x5c = NULL;
+	r->type = FSIM_ATT_TYPE_UNKNOWN;
+}

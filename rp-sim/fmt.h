@@ -1,0 +1,62 @@
+/*
+ * fmt.h — attestation statement formats (WebAuthn §8): one file each, one
+ * verify function each, all with this signature.
+ *
+ * A format verifier checks the statement's shape and signature (the ATT-<FMT>-*
+ * rules), recording PASS or FAIL for each rule it checks, and yields the
+ * attestation type and the trust path. It does not check certificate validity
+ * periods or trust: the ceremony does that for every format alike (ATT-03,
+ * ATT-TRUST-01) from the trust path returned.
+ */
+#ifndef FSIM_FMT_H
+#define FSIM_FMT_H
+
+#include <cbor.h>
+#include <openssl/x509.h>
+#include "core/fsim_core.h"
+#include "rp-sim/checks.h"
+
+typedef enum {
+	FSIM_ATT_TYPE_NONE = 0,
+	FSIM_ATT_TYPE_SELF,
+	FSIM_ATT_TYPE_BASIC,     /* also "Basic or AttCA" where they cannot be told apart */
+	FSIM_ATT_TYPE_ATTCA,
+	FSIM_ATT_TYPE_ANONCA,
+	FSIM_ATT_TYPE_UNKNOWN,
+} fsim_att_type_t;
+
+const char *fsim_att_type_name(fsim_att_type_t t);  /* "none", "self", "basic", "attca", "anonca", "unknown" */
+
+typedef struct fsim_fmt_ctx {
+	const cbor_item_t *att_stmt;      /* the map (array for compound) */
+	const uint8_t *auth_data;         /* authData bytes exactly as received */
+	size_t auth_data_len;
+	const fsim_authdata_t *ad;        /* parsed; AT set; ad->cose_key non-NULL */
+	uint8_t client_data_hash[32];
+	bool enterprise;                  /* the RP asked for enterprise attestation */
+	fsim_checks_t *ck;
+} fsim_fmt_ctx_t;
+
+typedef struct fsim_fmt_result {
+	fsim_att_type_t type;
+	STACK_OF(X509) *x5c;              /* trust path, leaf first; NULL for none and self */
+} fsim_fmt_result_t;
+
+void fsim_fmt_result_reset(fsim_fmt_result_t *r);   /* frees x5c */
+
+/* 0 when the statement verified; FSIM_ERR_FORMAT or FSIM_ERR_SIGNATURE otherwise (with FAILs recorded). */
+typedef int (*fsim_fmt_verify_fn)(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res);
+
+int fsim_fmt_none(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
+int fsim_fmt_packed(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
+int fsim_fmt_tpm(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
+int fsim_fmt_android_key(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
+int fsim_fmt_android_safetynet(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
+int fsim_fmt_fido_u2f(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
+int fsim_fmt_apple(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
+int fsim_fmt_compound(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
+
+/* The verifier for a format identifier (case-sensitive), or NULL. */
+fsim_fmt_verify_fn fsim_fmt_find(const char *fmt);
+
+#endif /* !FSIM_FMT_H */

@@ -1,0 +1,37 @@
+/*
+ * record.h — the credential record (WebAuthn L3 §4 "credential record"),
+ * in and out as JSON with the L3 field names, binary as base64url:
+ * {"type":"public-key","id":"…","publicKey":"<COSE_Key>","signCount":0,
+ *  "uvInitialized":true,"transports":["internal"],"backupEligible":true,
+ *  "backupState":true}
+ */
+#ifndef FSIM_RECORD_H
+#define FSIM_RECORD_H
+
+#include <jansson.h>
+#include "core/fsim_core.h"
+
+typedef struct fsim_cred_record {
+	fsim_blob_t id;
+	fsim_blob_t public_key;          /* COSE_Key bytes */
+	fsim_cose_key_t *key;            /* parsed once, cached (no per-assertion parsing) */
+	uint32_t sign_count;
+	bool uv_initialized;
+	char **transports;
+	size_t n_transports;
+	bool backup_eligible;
+	bool backup_state;
+	bool has_backup_eligible;        /* an RP that never stored BE: false */
+	bool has_backup_state;
+	fsim_blob_t attestation_object;  /* optional (REC-01) */
+	fsim_blob_t attestation_client_data_json;
+} fsim_cred_record_t;
+
+fsim_cred_record_t *fsim_record_new(void);
+void fsim_record_free(fsim_cred_record_t **rp);
+
+/* Parse a record; problems recorded under REC-01 (and COSE-* for the key). */
+int fsim_record_from_json(const json_t *j, fsim_cred_record_t **out, fsim_diags_t *d) FSIM_WUR;
+json_t *fsim_record_to_json(const fsim_cred_record_t *r);
+
+#endif /* !FSIM_RECORD_H */

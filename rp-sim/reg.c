@@ -1,0 +1,295 @@
+/*
+ * reg.c — registration ceremony, WebAuthn L3 §7.1, every step in order.
+ * Each step records PASS or FAIL under its rule; a failed step never hides
+ * later independent ones, so one pass reports every problem of a response.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rp-sim/rp_internal.h"
+
+/* Every alg core can verify: the default when the RP names none (--algs). */
+static const int64_t all_algs[] = {
+	FSIM_COSE_ES256, FSIM_COSE_EDDSA, FSIM_COSE_ESP256, FSIM_COSE_ED25519,
+	FSIM_COSE_ES384, FSIM_COSE_ES512, FSIM_COSE_PS256, FSIM_COSE_ESP384,
+	FSIM_COSE_ESP512, FSIM_COSE_ED448, FSIM_COSE_RS256,
+};
+
+static bool
+alg_offered(const fsim_rp_policy_t *p, int64_t alg)
+{
+	const int64_t *v = p->algs ? p->algs : all_algs;
+	size_t i, n = p->algs ? p->n_algs : sizeof(all_algs) / sizeof(all_algs[0]);
+
+	for (i = 0; i < n; i++)
+		if (v[i] == alg)
+			return true;
+	return false;
+}
+
+/* §7.1 steps 21-24: fmt, the statement, validity and trust of its path. */
+static void
+check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
+    const uint8_t cdh[32], fsim_rp_result_t *res)
+{
+	fsim_checks_t *ck = &res->checks;
+	fsim_fmt_verify_fn fn = fsim_fmt_find(ao->fmt);
+	fsim_fmt_result_t fr = { FSIM_ATT_TYPE_UNKNOWN, NULL };
+	fsim_fmt_ctx_t c;
+	size_t fails;
+	char why[160];
+	bool trusted = false;
+
+	if (fn == NULL) {
+		if (p->unknown_fmt != FSIM_POL_IGNORE)
+			fsim_checks_add(ck, FSIM_R_REG_17, p->unknown_fmt == FSIM_POL_ERROR ?
+			    FSIM_CHECK_FAIL : FSIM_CHECK_WARN, "attestationObject.fmt",
+			    FSIM_NO_OFFSET, "\"%.40s\" is not a supported attestation "
+			    "statement format", ao->fmt);
+		return;
+	}
+	fsim_checks_pass(ck, FSIM_R_REG_17);
+	memset(&c, 0, sizeof(c));
+	c.att_stmt = ao->att_stmt;
+	c.auth_data = ao->auth_data_raw.ptr;
+	c.auth_data_len = ao->auth_data_raw.len;
+	c.ad = ao->auth_data;
+	memcpy(c.client_data_hash, cdh, 32);
+	c.enterprise = p->enterprise;
+	c.ck = ck;
+	fails = fsim_checks_fail_count(ck);
+	if (fn(&c, &fr) != 0 || fsim_checks_fail_count(ck) > fails) {
+		fsim_checks_fail(ck, FSIM_R_REG_18, "attestationObject.attStmt",
+		    "the %s attestation statement does not verify", ao->fmt);
+		goto out;
+	}
+	fsim_checks_pass(ck, FSIM_R_REG_18);
+	res->att_verified = true;
+	res->att_type = fr.type;
+	if (fr.x5c == NULL || sk_X509_num(fr.x5c) == 0) {
+		/* None and self attestation: nothing to chain; acceptable by default (step 24). */
+		res->att_trusted = false;
+		goto out;
+	}
+	if (fsim_trust_check_validity(fr.x5c, p->at, ck) != 0)
+		goto out;
+	if (fsim_trust_chain(p->trust, fr.x5c, p->at, &trusted, why, sizeof(why)) != 0)
+		goto out;
+	res->att_trusted = trusted;
+	if (trusted)
+		fsim_checks_pass(ck, FSIM_R_ATT_TRUST_01);
+	else if (p->untrusted_attestation != FSIM_POL_IGNORE)
+		fsim_checks_add(ck, FSIM_R_ATT_TRUST_01,
+		    p->untrusted_attestation == FSIM_POL_ERROR ? FSIM_CHECK_FAIL :
+		    FSIM_CHECK_WARN, "attestationObject.attStmt.x5c", FSIM_NO_OFFSET,
+		    "the %s attestation is valid but chains to no configured trust "
+		    "anchor (%s)", ao->fmt, why);
+out:
+	fsim_fmt_result_reset(&fr);
+}
+
+/* JSON-03: the copies a registration response carries agree with authData. */
+static void
+check_json_copies(const fsim_reg_response_t *rr, const fsim_attobj_t *ao,
+    fsim_checks_t *ck)
+{
+	const fsim_authdata_t *ad = ao->auth_data;
+	size_t fails = fsim_checks_fail_count(ck);
+
+	if (rr->has_authenticator_data &&
+	    !fsim_blob_eq(&ao->auth_data_raw, rr->authenticator_data.ptr,
+	    rr->authenticator_data.len))
+		fsim_checks_fail(ck, FSIM_R_JSON_03, "response.authenticatorData",
+		    "differs from attestationObject.authData");
+	if (rr->has_public_key_alg && rr->public_key_alg != fsim_cose_key_alg(ad->cose_key))
+		fsim_checks_fail(ck, FSIM_R_JSON_03, "response.publicKeyAlgorithm",
+		    "is %lld but the credential public key's alg is %d",
+		    (long long)rr->public_key_alg, fsim_cose_key_alg(ad->cose_key));
+	if (rr->has_public_key) {
+		fsim_cose_key_t *spki = NULL;
+
+		if (fsim_cose_key_from_spki(rr->public_key.ptr, rr->public_key.len,
+		    fsim_cose_key_alg(ad->cose_key), &spki) != 0 ||
+		    !fsim_cose_key_equal(spki, ad->cose_key))
+			fsim_checks_fail(ck, FSIM_R_JSON_03, "response.publicKey",
+			    "is not the SubjectPublicKeyInfo of the credential public key");
+		fsim_cose_key_free(&spki);
+	}
+	if (fsim_checks_fail_count(ck) == fails)
+		fsim_checks_pass(ck, FSIM_R_JSON_03);
+}
+
+/* §7.1 step 27: the record the RP would store. */
+static int
+make_record(const fsim_reg_response_t *rr, const fsim_authdata_t *ad,
+    fsim_rp_result_t *res)
+{
+	fsim_cred_record_t *rec = fsim_record_new();
+	size_t i;
+	int r = FSIM_ERR_NOMEM;
+
+	if (rec == NULL)
+		return r;
+	if (fsim_blob_set(&rec->id, ad->cred_id.ptr, ad->cred_id.len) != 0 ||
+	    fsim_blob_set(&rec->public_key, ad->cose_key_raw.ptr, ad->cose_key_raw.len) != 0 ||
+	    fsim_cose_key_parse(ad->cose_key_raw.ptr, ad->cose_key_raw.len, &rec->key, NULL) != 0 ||
+	    fsim_blob_set(&rec->attestation_object, rr->attestation_object.ptr,
+	    rr->attestation_object.len) != 0 ||
+	    fsim_blob_set(&rec->attestation_client_data_json, rr->client_data_json.ptr,
+	    rr->client_data_json.len) != 0)
+		goto fail;
+	rec->sign_count = ad->sign_count;
+	rec->uv_initialized = (ad->flags & FSIM_AD_UV) != 0;
+	rec->backup_eligible = (ad->flags & FSIM_AD_BE) != 0;
+	rec->backup_state = (ad->flags & FSIM_AD_BS) != 0;
+	rec->has_backup_eligible = rec->has_backup_state = true;
+	if (rr->n_transports > 0) {
+		if ((rec->transports = calloc(rr->n_transports, sizeof(char *))) == NULL)
+			goto fail;
+		for (i = 0; i < rr->n_transports; i++) {
+			if ((rec->transports[i] = fsim_strdup(rr->transports[i])) == NULL)
+				goto fail;
+			rec->n_transports++;
+		}
+	}
+	res->record = rec;
+	rec = NULL;
+	r = FSIM_OK;
+fail:
+	fsim_record_free(&rec);
+	return r;
+}
+
+int
+fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
+    fsim_rp_result_t **out)
+{
+	fsim_rp_result_t *res = NULL;
+	fsim_reg_response_t *rr = NULL;
+	fsim_clientdata_t *cd = NULL;
+	fsim_attobj_t *ao = NULL;
+	const fsim_authdata_t *ad;
+	fsim_checks_t *ck;
+	fsim_diags_t d;
+	fsim_diags_frame_t f;
+	uint8_t cdh[32];
+	unsigned int hl = 0;
+	int r = FSIM_ERR_NOMEM;
+
+	*out = NULL;
+	fsim_diags_init(&d);
+	if ((res = fsim_rp_result_new(FSIM_CEREMONY_REGISTRATION)) == NULL)
+		goto fail;
+	ck = &res->checks;
+
+	/* Step 3: an attestation response, in the L3 JSON form (JSON-01, JSON-04). */
+	if (fsim_reg_response_parse(response, &rr, &d) != 0) {
+		fsim_checks_import(ck, &d, FSIM_R_JSON_01);
+		if (!fsim_checks_failed(ck, FSIM_R_REG_01))
+			fsim_checks_fail(ck, FSIM_R_REG_01, "response",
+			    "not a usable RegistrationResponseJSON; nothing else can be checked");
+		goto done;
+	}
+	fsim_checks_import(ck, &d, FSIM_R_JSON_01);
+	fsim_checks_pass(ck, FSIM_R_REG_01);
+
+	/* Steps 5-12: client data. */
+	fsim_rp_check_client_data(p, &fsim_ccd_reg, &rr->client_data_json, &cd, ck);
+	if (EVP_Digest(rr->client_data_json.ptr, rr->client_data_json.len, cdh, &hl,
+	    EVP_sha256(), NULL) != 1)
+		goto fail;
+
+	/* Step 13: the attestation object. */
+	fsim_diags_clear(&d);
+	fsim_diags_push(&d, &f, 0, "attestationObject");
+	if (fsim_attobj_parse(rr->attestation_object.ptr, rr->attestation_object.len,
+	    &ao, &d) != 0 || ao->auth_data == NULL) {
+		fsim_diags_pop(&d, &f);
+		fsim_rp_import(p, ck, &d, FSIM_R_REG_10);
+		if (fsim_diags_has(&d, "ACD-02"))
+			fsim_checks_fail(ck, FSIM_R_REG_21, "authData.credentialIdLength",
+			    "the credential ID is longer than 1023 bytes");
+		fsim_checks_fail(ck, FSIM_R_REG_10, "attestationObject",
+		    "does not decode into fmt, authData and attStmt; the authenticator "
+		    "data and attestation checks cannot run");
+		goto done;
+	}
+	fsim_diags_pop(&d, &f);
+	fsim_rp_import(p, ck, &d, FSIM_R_REG_10);
+	fsim_checks_pass(ck, FSIM_R_REG_10);
+	ad = ao->auth_data;
+	if ((res->fmt = fsim_strdup(ao->fmt)) == NULL)
+		goto fail;
+
+	/* Steps 14-17: rpIdHash, UP, UV, BE/BS. */
+	fsim_rp_check_authdata_common(p, ad, FSIM_R_REG_11, FSIM_R_REG_12,
+	    FSIM_R_REG_13, FSIM_R_REG_14, ck);
+	/* Steps 18-19: BE/BS acceptable; the default policy takes any valid pair. */
+	if (!fsim_checks_failed(ck, FSIM_R_REG_14))
+		fsim_checks_pass(ck, FSIM_R_REG_15);
+	if (!(ad->flags & FSIM_AD_BE))
+		fsim_checks_info(ck, FSIM_R_BK_08, "authData.flags",
+		    "BE is 0: a single-device credential; the account needs another "
+		    "credential or a recovery path");
+
+	/* §6.1: registration authData carries attested credential data. */
+	if (!(ad->flags & FSIM_AD_AT) || ad->cose_key == NULL) {
+		fsim_checks_add(ck, FSIM_R_REG_26, FSIM_CHECK_FAIL, "authData.flags", 32,
+		    "AT is not set: there is no credential to register");
+		goto done;
+	}
+	fsim_checks_pass(ck, FSIM_R_REG_26);
+
+	/* Step 20: the alg is one the RP offered. */
+	if (!alg_offered(p, fsim_cose_key_alg(ad->cose_key)))
+		fsim_checks_fail(ck, FSIM_R_REG_16,
+		    "authData.attestedCredentialData.credentialPublicKey",
+		    "alg %d (%s) is not among the algorithms the RP offered",
+		    fsim_cose_key_alg(ad->cose_key),
+		    fsim_cose_alg_name(fsim_cose_key_alg(ad->cose_key)) ?
+		    fsim_cose_alg_name(fsim_cose_key_alg(ad->cose_key)) : "?");
+	else
+		fsim_checks_pass(ck, FSIM_R_REG_16);
+
+	/* Steps 21-24. */
+	check_attestation(p, ao, cdh, res);
+
+	/* Step 25: credential ID length (the parser already enforces 1023). */
+	fsim_checks_pass(ck, FSIM_R_REG_21);
+	/* §5.1: id and rawId name the credential in authData. */
+	if (!fsim_blob_eq(&rr->raw_id, ad->cred_id.ptr, ad->cred_id.len))
+		fsim_checks_fail(ck, FSIM_R_REG_27, "rawId",
+		    "differs from the credential ID in authData");
+	else
+		fsim_checks_pass(ck, FSIM_R_REG_27);
+	check_json_copies(rr, ao, ck);
+	if (strcmp(ao->fmt, "none") == 0 && !fsim_aaguid_is_zero(ad->aaguid))
+		fsim_checks_info(ck, FSIM_R_REG_28, "authData.aaguid",
+		    "fmt none with a non-zero AAGUID: an L3 client keeps it");
+	/* Step 28: extension outputs are reported; without the options, none is refused. */
+	if ((ad->flags & FSIM_AD_ED) && ad->ext != NULL)
+		fsim_checks_info(ck, FSIM_R_REG_24, "authData.extensions",
+		    "%zu authenticator extension output(s) present", cbor_map_size(ad->ext));
+done:
+	res->verified = fsim_checks_count(ck, FSIM_CHECK_FAIL) == 0 && !ck->oom;
+	if (res->verified && ao != NULL && ao->auth_data != NULL) {
+		if (make_record(rr, ao->auth_data, res) != 0)
+			goto fail;
+		fsim_checks_info(&res->checks, FSIM_R_REG_23, NULL,
+		    "credential record created");
+	}
+	if (ao != NULL && ao->auth_data != NULL) {
+		res->ad = ao->auth_data;   /* kept for the report */
+		ao->auth_data = NULL;
+	}
+	*out = res;
+	res = NULL;
+	r = FSIM_OK;
+fail:
+	fsim_diags_clear(&d);
+	fsim_rp_result_free(&res);
+	fsim_reg_response_free(&rr);
+	fsim_clientdata_free(&cd);
+	fsim_attobj_free(&ao);
+	return r;
+}

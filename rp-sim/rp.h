@@ -1,0 +1,73 @@
+/*
+ * rp.h — the relying-party simulator's public API: WebAuthn L3 §7.1
+ * (registration) and §7.2 (authentication), every step checked and reported
+ * by rule ID, all failures of a response in one pass, in spec order.
+ */
+#ifndef FSIM_RP_H
+#define FSIM_RP_H
+
+#include <time.h>
+#include <jansson.h>
+#include "core/fsim_core.h"
+#include "rp-sim/checks.h"
+#include "rp-sim/fmt.h"
+#include "rp-sim/record.h"
+#include "rp-sim/rules.h"
+#include "rp-sim/trust.h"
+
+typedef enum { FSIM_UV_PREFERRED = 0, FSIM_UV_REQUIRED, FSIM_UV_DISCOURAGED } fsim_uv_req_t;
+/* What a policy-severity rule does when it is broken. */
+typedef enum { FSIM_POL_ERROR = 0, FSIM_POL_WARN, FSIM_POL_IGNORE } fsim_pol_t;
+typedef enum { FSIM_BE_ERROR = 0, FSIM_BE_ALLOW_UPGRADE, FSIM_BE_IGNORE } fsim_be_pol_t;
+
+typedef struct fsim_rp_policy {
+	const char *rp_id;
+	const char *const *origins;        /* exact-match allow list (CDJ-03) */
+	size_t n_origins;
+	const char *const *top_origins;    /* allowed topOrigin values; any implies cross-origin allowed */
+	size_t n_top_origins;
+	bool allow_cross_origin;
+	const uint8_t *challenge;
+	size_t challenge_len;
+	fsim_uv_req_t uv;
+	const int64_t *algs;               /* the pubKeyCredParams offered; NULL: every alg core supports */
+	size_t n_algs;
+	bool enterprise;                   /* enterprise attestation was requested */
+	const fsim_trust_t *trust;         /* may be NULL: nothing is trusted */
+	time_t at;                         /* certificate validity time */
+	fsim_pol_t untrusted_attestation;  /* default warn; --require-trusted-attestation: error */
+	fsim_pol_t unknown_fmt;            /* default error */
+	fsim_pol_t counter;                /* default error */
+	fsim_be_pol_t be_change;           /* default error */
+	fsim_pol_t rfu_bits;               /* default warn */
+} fsim_rp_policy_t;
+
+/* The defaults of DESIGN.md; at = now. */
+void fsim_rp_policy_init(fsim_rp_policy_t *p);
+
+typedef struct fsim_rp_result {
+	int ceremony;                      /* FSIM_CEREMONY_REGISTRATION / _AUTHENTICATION */
+	bool verified;                     /* no FAIL in checks */
+	fsim_checks_t checks;
+	fsim_authdata_t *ad;               /* parsed authenticator data, when it parsed */
+	char *fmt;                         /* registration: the fmt found */
+	fsim_att_type_t att_type;
+	bool att_verified;                 /* the statement verified (REG-18) */
+	bool att_trusted;                  /* it chains to an anchor (ATT-TRUST-01) */
+	fsim_cred_record_t *record;        /* new (registration) or updated (authentication) record; NULL if not verified */
+} fsim_rp_result_t;
+
+void fsim_rp_result_free(fsim_rp_result_t **rp);
+
+/*
+ * Verify a RegistrationResponseJSON. Returns 0 when the verification ran (the
+ * verdict is in the result), negative only for internal errors.
+ */
+int fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
+    fsim_rp_result_t **out) FSIM_WUR;
+
+/* Verify an AuthenticationResponseJSON against a stored credential record. */
+int fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
+    const fsim_cred_record_t *rec, fsim_rp_result_t **out) FSIM_WUR;
+
+#endif /* !FSIM_RP_H */

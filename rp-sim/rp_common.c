@@ -1,0 +1,210 @@
+/*
+ * rp_common.c — what registration and authentication check alike: the
+ * collected client data (§5.8.1, §7.1 steps 5-12, §7.2 steps 8-14) and the
+ * flag steps over authenticator data.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "rp-sim/rp_internal.h"
+
+const fsim_ccd_rules_t fsim_ccd_reg = {
+	"webauthn.create", FSIM_R_REG_03, FSIM_R_REG_04, FSIM_R_REG_05, FSIM_R_REG_06,
+	FSIM_R_REG_07, FSIM_R_REG_08, FSIM_R_REG_09,
+};
+const fsim_ccd_rules_t fsim_ccd_auth = {
+	"webauthn.get", FSIM_R_AUTH_06, FSIM_R_AUTH_07, FSIM_R_AUTH_08, FSIM_R_AUTH_09,
+	FSIM_R_AUTH_10, FSIM_R_AUTH_11, FSIM_R_AUTH_17,
+};
+
+void
+fsim_rp_policy_init(fsim_rp_policy_t *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->uv = FSIM_UV_PREFERRED;
+	p->at = time(NULL);
+	p->untrusted_attestation = FSIM_POL_WARN;
+	p->unknown_fmt = FSIM_POL_ERROR;
+	p->counter = FSIM_POL_ERROR;
+	p->be_change = FSIM_BE_ERROR;
+	p->rfu_bits = FSIM_POL_WARN;
+}
+
+fsim_rp_result_t *
+fsim_rp_result_new(int ceremony)
+{
+	fsim_rp_result_t *r = calloc(1, sizeof(*r));
+
+	if (r != NULL) {
+		r->ceremony = ceremony;
+		r->att_type = FSIM_ATT_TYPE_UNKNOWN;
+		fsim_checks_init(&r->checks);
+	}
+	return r;
+}
+
+void
+fsim_rp_result_free(fsim_rp_result_t **rp)
+{
+	fsim_rp_result_t *r;
+
+	if (rp == NULL || (r = *rp) == NULL)
+		return;
+	fsim_checks_clear(&r->checks);
+	fsim_authdata_free(&r->ad);
+	free(r->fmt);
+	fsim_record_free(&r->record);
+	free(r);
+	*rp = NULL;
+}
+
+void
+fsim_rp_import(const fsim_rp_policy_t *p, fsim_checks_t *ck, const fsim_diags_t *d,
+    fsim_rule_id_t fallback)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++) {
+		const fsim_diag_t *e = &d->v[i];
+
+		/* FLAGS-03 is a policy: it may become an error or vanish. */
+		if (strcmp(e->rule, "FLAGS-03") != 0)
+			fsim_checks_import_one(ck, e, fallback);
+		else if (p->rfu_bits != FSIM_POL_IGNORE)
+			fsim_checks_add(ck, FSIM_R_FLAGS_03, p->rfu_bits == FSIM_POL_ERROR ?
+			    FSIM_CHECK_FAIL : FSIM_CHECK_WARN, e->field, e->offset, "%s", e->msg);
+	}
+}
+
+static bool
+in_list(const char *s, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (list[i] != NULL && strcmp(list[i], s) == 0)
+			return true;
+	return false;
+}
+
+void
+fsim_rp_check_client_data(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
+    const fsim_blob_t *cdj, fsim_clientdata_t **cdp, fsim_checks_t *ck)
+{
+	fsim_clientdata_t *cd = NULL;
+	fsim_diags_t d;
+	fsim_diags_frame_t f;
+	char *want = NULL;
+	bool cross_ok = p->allow_cross_origin || p->n_top_origins > 0;
+
+	*cdp = NULL;
+	fsim_diags_init(&d);
+	fsim_diags_push(&d, &f, 0, "clientDataJSON");
+	if (fsim_clientdata_parse(cdj->ptr, cdj->len, &cd, &d) != 0) {
+		fsim_diags_pop(&d, &f);
+		fsim_checks_import(ck, &d, rr->parse);
+		fsim_checks_fail(ck, rr->parse, "clientDataJSON",
+		    "clientDataJSON does not parse; its checks cannot run");
+		goto out;
+	}
+	fsim_diags_pop(&d, &f);
+	fsim_checks_import(ck, &d, rr->parse);  /* warnings, if any */
+	fsim_checks_pass(ck, rr->parse);
+
+	if (cd->type == NULL)
+		fsim_checks_fail(ck, rr->r_type, "clientDataJSON.type", "missing");
+	else if (strcmp(cd->type, rr->type) != 0)
+		fsim_checks_fail(ck, rr->r_type, "clientDataJSON.type",
+		    "is \"%.80s\", expected \"%s\"", cd->type, rr->type);
+	else
+		fsim_checks_pass(ck, rr->r_type);
+
+	if (fsim_b64url_encode(p->challenge, p->challenge_len, &want) != 0)
+		fsim_checks_fail(ck, rr->challenge, "clientDataJSON.challenge",
+		    "internal error encoding the expected challenge");
+	else if (cd->challenge == NULL)
+		fsim_checks_fail(ck, rr->challenge, "clientDataJSON.challenge", "missing");
+	else if (strcmp(cd->challenge, want) != 0)
+		fsim_checks_fail(ck, rr->challenge, "clientDataJSON.challenge",
+		    "is \"%.80s\", expected \"%.80s\"", cd->challenge, want);
+	else
+		fsim_checks_pass(ck, rr->challenge);
+
+	if (cd->origin == NULL)
+		fsim_checks_fail(ck, rr->origin, "clientDataJSON.origin", "missing");
+	else if (!in_list(cd->origin, p->origins, p->n_origins))
+		fsim_checks_fail(ck, rr->origin, "clientDataJSON.origin",
+		    "\"%.100s\" is not an expected origin (expected %s%.100s%s)",
+		    cd->origin, p->n_origins ? "\"" : "",
+		    p->n_origins ? p->origins[0] : "none configured",
+		    p->n_origins > 1 ? "\", ..." : p->n_origins ? "\"" : "");
+	else
+		fsim_checks_pass(ck, rr->origin);
+
+	if (cd->cross_origin == 1 && !cross_ok)
+		fsim_checks_fail(ck, rr->cross_origin, "clientDataJSON.crossOrigin",
+		    "is true, but the RP does not expect a cross-origin iframe "
+		    "(--allow-cross-origin)");
+	else
+		fsim_checks_pass(ck, rr->cross_origin);
+
+	if (cd->top_origin != NULL) {
+		if (!in_list(cd->top_origin, p->top_origins, p->n_top_origins))
+			fsim_checks_fail(ck, rr->top_origin, "clientDataJSON.topOrigin",
+			    "\"%.100s\" is not an allowed top-level origin (--top-origin)",
+			    cd->top_origin);
+		else
+			fsim_checks_pass(ck, rr->top_origin);
+		if (cd->cross_origin != 1)
+			fsim_checks_warn(ck, FSIM_R_CDJ_06, "clientDataJSON.topOrigin",
+			    "topOrigin is present but crossOrigin is not true");
+	}
+	if (!cd->canonical_order)
+		fsim_checks_info(ck, FSIM_R_CDJ_08, "clientDataJSON",
+		    "not serialized in the order of 5.8.1.1 (fine for a full JSON parser)");
+	*cdp = cd;
+	cd = NULL;
+out:
+	/* The hash is over the bytes as received, whatever they hold (§7.1 step 12). */
+	fsim_checks_pass(ck, rr->hash);
+	free(want);
+	fsim_clientdata_free(&cd);
+	fsim_diags_clear(&d);
+}
+
+void
+fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const fsim_authdata_t *ad,
+    fsim_rule_id_t r_rpid, fsim_rule_id_t r_up, fsim_rule_id_t r_uv, fsim_rule_id_t r_bk,
+    fsim_checks_t *ck)
+{
+	uint8_t h[32];
+	unsigned int hl = 0;
+
+	if (p->rp_id == NULL ||
+	    EVP_Digest(p->rp_id, strlen(p->rp_id), h, &hl, EVP_sha256(), NULL) != 1 ||
+	    CRYPTO_memcmp(h, ad->rp_id_hash, 32) != 0)
+		fsim_checks_add(ck, r_rpid, FSIM_CHECK_FAIL, "authData.rpIdHash", 0,
+		    "is not SHA-256 of the RP ID \"%.100s\"", p->rp_id ? p->rp_id : "");
+	else
+		fsim_checks_pass(ck, r_rpid);
+
+	if (!(ad->flags & FSIM_AD_UP))
+		fsim_checks_add(ck, r_up, FSIM_CHECK_FAIL, "authData.flags", 32,
+		    "UP (user present) is not set");
+	else
+		fsim_checks_pass(ck, r_up);
+
+	if (p->uv == FSIM_UV_REQUIRED && !(ad->flags & FSIM_AD_UV))
+		fsim_checks_add(ck, r_uv, FSIM_CHECK_FAIL, "authData.flags", 32,
+		    "user verification is required but UV is not set");
+	else
+		fsim_checks_pass(ck, r_uv);
+
+	if ((ad->flags & FSIM_AD_BS) && !(ad->flags & FSIM_AD_BE))
+		fsim_checks_add(ck, r_bk, FSIM_CHECK_FAIL, "authData.flags", 32,
+		    "BS is set but BE is not");
+	else
+		fsim_checks_pass(ck, r_bk);
+}

@@ -1,0 +1,35 @@
+/*
+ * rp_internal.h — helpers the two ceremonies share.
+ */
+#ifndef FSIM_RP_INTERNAL_H
+#define FSIM_RP_INTERNAL_H
+
+#include "rp-sim/rp.h"
+
+/* The rule IDs of the client-data steps, which differ per ceremony. */
+typedef struct fsim_ccd_rules {
+	const char *type;                  /* "webauthn.create" / "webauthn.get" */
+	fsim_rule_id_t parse, r_type, challenge, origin, cross_origin, top_origin, hash;
+} fsim_ccd_rules_t;
+
+extern const fsim_ccd_rules_t fsim_ccd_reg, fsim_ccd_auth;
+
+/*
+ * Parse clientDataJSON and check type, challenge, origin, crossOrigin and
+ * topOrigin (§7.1 steps 5-12, §7.2 steps 8-14, 20). *cd is set when it parsed.
+ */
+void fsim_rp_check_client_data(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
+    const fsim_blob_t *cdj, fsim_clientdata_t **cd, fsim_checks_t *ck);
+
+/* rpIdHash, UP, UV, BE/BS validity, RFU bits: the flag steps both ceremonies share. */
+void fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const fsim_authdata_t *ad,
+    fsim_rule_id_t r_rpid, fsim_rule_id_t r_up, fsim_rule_id_t r_uv, fsim_rule_id_t r_bk,
+    fsim_checks_t *ck);
+
+/* Import parser diagnostics, applying the RFU-bits policy to FLAGS-03. */
+void fsim_rp_import(const fsim_rp_policy_t *p, fsim_checks_t *ck, const fsim_diags_t *d,
+    fsim_rule_id_t fallback);
+
+fsim_rp_result_t *fsim_rp_result_new(int ceremony);
+
+#endif /* !FSIM_RP_INTERNAL_H */

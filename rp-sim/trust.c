@@ -1,0 +1,213 @@
+/*
+ * trust.c — trust anchors and path validation over OpenSSL's X509_STORE.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509_vfy.h>
+
+#include "rp-sim/trust.h"
+
+#define PEM_MAX_BYTES (4u << 20)
+
+struct fsim_trust {
+	X509_STORE *store;
+	size_t n;
+};
+
+int
+fsim_trust_new(fsim_trust_t **out)
+{
+	fsim_trust_t *t;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return FSIM_ERR_NOMEM;
+	if ((t->store = X509_STORE_new()) == NULL) {
+		free(t);
+		return FSIM_ERR_NOMEM;
+	}
+	*out = t;
+	return FSIM_OK;
+}
+
+void
+fsim_trust_free(fsim_trust_t **tp)
+{
+	if (tp == NULL || *tp == NULL)
+		return;
+	X509_STORE_free((*tp)->store);
+	free(*tp);
+	*tp = NULL;
+}
+
+size_t
+fsim_trust_count(const fsim_trust_t *t)
+{
+	return t == NULL ? 0 : t->n;
+}
+
+int
+fsim_trust_add_pem(fsim_trust_t *t, const char *pem, size_t len)
+{
+	BIO *bio;
+	X509 *x;
+	size_t added = 0;
+	int r = FSIM_ERR_FORMAT;
+
+	if (len > (size_t)INT32_MAX)
+		return FSIM_ERR_ARG;
+	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
+		return FSIM_ERR_NOMEM;
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+		/* A duplicate anchor is harmless; X509_STORE refuses it quietly in 3.0. */
+		if (X509_STORE_add_cert(t->store, x) == 1)
+			t->n++;
+		added++;
+		X509_free(x);
+	}
+	ERR_clear_error();  /* the loop ends on "no start line" */
+	if (added > 0)
+		r = FSIM_OK;
+	BIO_free(bio);
+	return r;
+}
+
+static int
+add_file(fsim_trust_t *t, const char *path, fsim_diags_t *d)
+{
+	fsim_blob_t b = { 0 };
+	int r;
+
+	if ((r = fsim_read_file(path, PEM_MAX_BYTES, &b)) != 0) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, "ATT-TRUST-01", path, FSIM_NO_OFFSET,
+		    "cannot read trust anchor file: %s", fsim_strerr(r));
+		return r;
+	}
+	if ((r = fsim_trust_add_pem(t, (const char *)b.ptr, b.len)) != 0)
+		fsim_diags_add(d, FSIM_SEV_ERROR, "ATT-TRUST-01", path, FSIM_NO_OFFSET,
+		    "no PEM certificate found");
+	fsim_blob_reset(&b);
+	return r;
+}
+
+static int
+has_suffix(const char *s, const char *suf)
+{
+	size_t a = strlen(s), b = strlen(suf);
+
+	return a >= b && strcmp(s + a - b, suf) == 0;
+}
+
+int
+fsim_trust_add_path(fsim_trust_t *t, const char *path, fsim_diags_t *d)
+{
+	struct stat st;
+	struct dirent **names = NULL;
+	char sub[4096];
+	int i, n, r = FSIM_OK;
+
+	if (t == NULL || path == NULL)
+		return FSIM_ERR_ARG;
+	if (stat(path, &st) != 0) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, "ATT-TRUST-01", path, FSIM_NO_OFFSET,
+		    "no such file or folder");
+		return FSIM_ERR_IO;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return add_file(t, path, d);
+	/* Sorted, so the same folder always loads the same way. */
+	if ((n = scandir(path, &names, NULL, alphasort)) < 0) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, "ATT-TRUST-01", path, FSIM_NO_OFFSET,
+		    "cannot read folder");
+		return FSIM_ERR_IO;
+	}
+	for (i = 0; i < n; i++) {
+		const char *nm = names[i]->d_name;
+
+		if (nm[0] != '.' && (has_suffix(nm, ".pem") || has_suffix(nm, ".crt"))) {
+			snprintf(sub, sizeof(sub), "%s/%s", path, nm);
+			if (add_file(t, sub, d) != 0)
+				r = FSIM_ERR_FORMAT;
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+int
+fsim_trust_check_validity(STACK_OF(X509) *x5c, time_t at, fsim_checks_t *ck)
+{
+	int i, n = x5c ? sk_X509_num(x5c) : 0, bad = 0;
+	char field[32];
+
+	for (i = 0; i < n; i++) {
+		X509 *x = sk_X509_value(x5c, i);
+		time_t t = at;
+
+		snprintf(field, sizeof(field), "x5c[%d]", i);
+		if (X509_cmp_time(X509_get0_notBefore(x), &t) > 0) {
+			fsim_checks_fail(ck, FSIM_R_ATT_03, field,
+			    "certificate is not yet valid at the verification time");
+			bad++;
+		} else if (X509_cmp_time(X509_get0_notAfter(x), &t) < 0) {
+			fsim_checks_fail(ck, FSIM_R_ATT_03, field,
+			    "certificate has expired at the verification time");
+			bad++;
+		}
+	}
+	if (n > 0 && bad == 0)
+		fsim_checks_pass(ck, FSIM_R_ATT_03);
+	return bad ? FSIM_ERR_FORMAT : FSIM_OK;
+}
+
+int
+fsim_trust_chain(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at,
+    bool *trusted, char *why, size_t whylen)
+{
+	X509_STORE_CTX *ctx = NULL;
+	STACK_OF(X509) *untrusted = NULL;
+	X509_VERIFY_PARAM *param;
+	int i, r = FSIM_ERR_INTERNAL, err;
+
+	*trusted = false;
+	if (why && whylen)
+		why[0] = '\0';
+	if (x5c == NULL || sk_X509_num(x5c) == 0)
+		return FSIM_ERR_ARG;
+	if (t == NULL || t->n == 0) {
+		if (why)
+			snprintf(why, whylen, "no trust anchors are configured");
+		return FSIM_OK;
+	}
+	if ((untrusted = sk_X509_new_null()) == NULL ||
+	    (ctx = X509_STORE_CTX_new()) == NULL)
+		goto fail;
+	for (i = 1; i < sk_X509_num(x5c); i++)
+		if (!sk_X509_push(untrusted, sk_X509_value(x5c, i)))
+			goto fail;
+	if (X509_STORE_CTX_init(ctx, t->store, sk_X509_value(x5c, 0), untrusted) != 1)
+		goto fail;
+	param = X509_STORE_CTX_get0_param(ctx);
+	X509_VERIFY_PARAM_set_time(param, at);
+	/* An anchor may be an intermediate or the leaf itself (§7.1 step 24). */
+	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
+	if (X509_verify_cert(ctx) == 1)
+		*trusted = true;
+	else if (why) {
+		err = X509_STORE_CTX_get_error(ctx);
+		snprintf(why, whylen, "%s", X509_verify_cert_error_string(err));
+	}
+	ERR_clear_error();
+	r = FSIM_OK;
+fail:
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(untrusted);  /* the certificates belong to x5c */
+	return r;
+}
