@@ -176,7 +176,10 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	if ((msg = malloc(mlen)) == NULL)
 		goto fail;
 	memcpy(msg, ar->authenticator_data.ptr, ar->authenticator_data.len);
-	if (EVP_Digest(ar->client_data_json.ptr, ar->client_data_json.len,
+	/* The parser already hashed the bytes as received (step 20); reuse it. */
+	if (cd != NULL)
+		memcpy(msg + ar->authenticator_data.len, cd->hash, 32);
+	else if (EVP_Digest(ar->client_data_json.ptr, ar->client_data_json.len,
 	    msg + ar->authenticator_data.len, &hl, EVP_sha256(), NULL) != 1)
 		goto fail;
 	fsim_diags_clear(&d);

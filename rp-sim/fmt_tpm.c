@@ -25,7 +25,6 @@
  * here and accept it with a WARN under ATT-TPM-04, because SHA-1 is broken
  * for collision resistance and the statement is only as strong as its hash.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -528,7 +527,11 @@ verify_rs1(const fsim_fmt_ctx_t *c, EVP_PKEY *pk, const tpm_stmt_t *st)
 		goto fail;
 	}
 	if (EVP_DigestVerifyInit(ctx, NULL, EVP_sha1(), NULL, pk) != 1) {
+		/* e.g. a system crypto policy that disables SHA-1 signatures */
 		ERR_clear_error();
+		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg RS1 "
+		    "(-65535) cannot be verified: this OpenSSL refuses RSA with SHA-1");
+		r = FSIM_ERR_SIGNATURE;
 		goto fail;
 	}
 	v = EVP_DigestVerify(ctx, st->sig, st->sig_len, st->ci, st->ci_len);

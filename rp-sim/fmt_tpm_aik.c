@@ -202,9 +202,9 @@ check_eku(const X509 *aik, fsim_checks_t *ck)
 	for (i = 0; i < sk_ASN1_OBJECT_num(eku) && !found; i++)
 		found = oid_is(sk_ASN1_OBJECT_value(eku, i), FSIM_OID_TCG_KP_AIK);
 	if (!found)
-		fsim_checks_fail(ck, FSIM_R_ATT_TPM_03, f, "Extended Key Usage (%d purposes) "
+		fsim_checks_fail(ck, FSIM_R_ATT_TPM_03, f, "Extended Key Usage (%d purpose%s) "
 		    "does not contain %s (tcg-kp-AIKCertificate)", sk_ASN1_OBJECT_num(eku),
-		    FSIM_OID_TCG_KP_AIK);
+		    sk_ASN1_OBJECT_num(eku) == 1 ? "" : "s", FSIM_OID_TCG_KP_AIK);
 	EXTENDED_KEY_USAGE_free(eku);
 }
 
@@ -246,7 +246,8 @@ fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16], fsim_checks_t *ck)
 			snprintf(buf, sizeof(buf), "?");
 		}
 		fsim_checks_fail(ck, FSIM_R_ATT_TPM_03, f, "aikCert subject is \"%s\" (%d "
-		    "attributes); it must be empty", buf, X509_NAME_entry_count(subj));
+		    "attribute%s); it must be empty", buf, X509_NAME_entry_count(subj),
+		    X509_NAME_entry_count(subj) == 1 ? "" : "s");
 	}
 
 	check_san(aik, empty, ck);

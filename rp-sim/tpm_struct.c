@@ -215,7 +215,7 @@ rd_scheme(rd_t *r, fsim_tpm_public_t *t)
 		return false;
 	return true;
 unknown:
-	rd_fail(r, "parameters.scheme.scheme", at, "scheme 0x%04x (%s) is not a %s "
+	rd_fail(r, "parameters.scheme.scheme", at, "scheme 0x%04x (%s) is not an %s "
 	    "scheme of TPM 2.0 Part 2, so its layout is unknown", t->scheme,
 	    fsim_tpm_alg_name(t->scheme), t->type == FSIM_TPM_ALG_RSA ? "RSA" : "ECC");
 	return false;
