@@ -54,10 +54,10 @@ for t in "$BUILD"/tests/test_*; do
 	run "$(basename "$t")" $FSIM_WRAP "$t"
 done
 
-for t in tests/integration/*.sh; do
+for t in tests/integration/*.sh tests/integration/*.py; do
 	[ -f "$t" ] || continue
 	case "$t" in *"${ONLY:-}"*) ;; *) continue ;; esac
-	run "$(basename "$t")" sh "$t"
+	case "$t" in *.py) run "$(basename "$t")" python3 "$t" ;; *) run "$(basename "$t")" sh "$t" ;; esac
 done
 
 # Fuzz targets as replay binaries over their seed corpus and the vectors.
