@@ -44,13 +44,17 @@ HEADERS  := $(wildcard */*.h)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Integration programs: tests/integration/NAME.c -> $(BUILD)/itests/NAME (libfido2 clients)
+ITEST_SRCS := $(sort $(wildcard tests/integration/*.c))
+ITEST_BINS := $(ITEST_SRCS:tests/integration/%.c=$(BUILD)/itests/%)
+FIDO2_LIBS := $(shell pkg-config --libs libfido2 2>/dev/null || echo -lfido2)
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
 # make fuzz FUZZ_ONLY="fuzz/fuzz_reg.c fuzz/fuzz_auth.c" runs a subset
 FUZZ_ONLY ?= $(FUZZ_SRCS)
 REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/replay/%)
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps run test check valgrind fuzz install clean docs unit-bins replay-bins bench
+.PHONY: all deps run test check valgrind fuzz install clean docs unit-bins replay-bins itest-bins bench
 
 # docs/rules.md is generated from rp-sim/rules.def (a test fails when stale).
 docs: $(BUILD)/fidosim
@@ -95,17 +99,24 @@ $(BUILD)/replay/%: fuzz/%.c fuzz/replay_main.c $(LIBS) $(HEADERS)
 	@echo "  REPLAY  $@"
 	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< fuzz/replay_main.c $(LIBS) $(PKG_LIBS) $(LDFLAGS_ALL)
 
+# Integration programs (libfido2 clients), run by the scripts beside them.
+$(BUILD)/itests/%: tests/integration/%.c $(LIBS) $(HEADERS)
+	@mkdir -p $(dir $@)
+	@echo "  ITEST   $@"
+	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(LIBS) $(PKG_LIBS) $(FIDO2_LIBS) $(LDFLAGS_ALL)
+
 unit-bins: $(UNIT_BINS)
 replay-bins: $(REPLAY_BINS)
+itest-bins: $(ITEST_BINS)
 
-test: all unit-bins replay-bins
+test: all unit-bins replay-bins itest-bins
 	@BUILD=$(BUILD) sh tests/run.sh
 
 check:
 	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
-valgrind: all unit-bins replay-bins
+valgrind: all unit-bins replay-bins itest-bins
 	@BUILD=$(BUILD) VALGRIND=1 sh tests/run.sh
 
 # libFuzzer: clang, each target for FUZZ_SECONDS with no finding.

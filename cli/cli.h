@@ -24,6 +24,12 @@ extern const fsim_cmd_t fsim_cmd_verify_registration;
 extern const fsim_cmd_t fsim_cmd_verify_authentication;
 extern const fsim_cmd_t fsim_cmd_rules;
 extern const fsim_cmd_t fsim_cmd_bench;
+extern const fsim_cmd_t fsim_cmd_create;
+extern const fsim_cmd_t fsim_cmd_get;
+extern const fsim_cmd_t fsim_cmd_authenticator;
+extern const fsim_cmd_t fsim_cmd_quirks;
+extern const fsim_cmd_t fsim_cmd_ca;
+extern const fsim_cmd_t fsim_cmd_credentials;
 
 /* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */
 int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)

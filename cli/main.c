@@ -8,11 +8,17 @@
 #include "cli/cli.h"
 
 static const fsim_cmd_t *const commands[] = {
+	&fsim_cmd_create,
+	&fsim_cmd_get,
 	&fsim_cmd_decode,
 	&fsim_cmd_verify_registration,
 	&fsim_cmd_verify_authentication,
 	&fsim_cmd_rules,
 	&fsim_cmd_bench,
+	&fsim_cmd_authenticator,
+	&fsim_cmd_quirks,
+	&fsim_cmd_ca,
+	&fsim_cmd_credentials,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

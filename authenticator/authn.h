@@ -1,0 +1,119 @@
+/*
+ * authn.h — the software authenticator: CTAP 2.1 over bytes, with no I/O of
+ * its own. A request is a command byte and a CBOR map; the answer is a CTAP
+ * status byte and, on success, a CBOR map (CTAP 2.1 §6, §8).
+ */
+#ifndef FSIM_AUTHN_H
+#define FSIM_AUTHN_H
+
+#include "authenticator/env.h"
+#include "authenticator/store.h"
+#include "core/util.h"
+
+/* CTAP commands (CTAP 2.1 §6) */
+#define FSIM_CTAP_MAKE_CREDENTIAL 0x01
+#define FSIM_CTAP_GET_ASSERTION 0x02
+#define FSIM_CTAP_GET_INFO 0x04
+#define FSIM_CTAP_CLIENT_PIN 0x06
+#define FSIM_CTAP_RESET 0x07
+#define FSIM_CTAP_GET_NEXT_ASSERTION 0x08
+#define FSIM_CTAP_SELECTION 0x0b
+
+/* CTAP status codes (CTAP 2.1 §8.2) */
+#define FSIM_CTAP1_ERR_SUCCESS 0x00
+#define FSIM_CTAP1_ERR_INVALID_COMMAND 0x01
+#define FSIM_CTAP1_ERR_INVALID_PARAMETER 0x02
+#define FSIM_CTAP1_ERR_INVALID_LENGTH 0x03
+#define FSIM_CTAP2_ERR_CBOR_UNEXPECTED_TYPE 0x11
+#define FSIM_CTAP2_ERR_INVALID_CBOR 0x12
+#define FSIM_CTAP2_ERR_MISSING_PARAMETER 0x14
+#define FSIM_CTAP2_ERR_LIMIT_EXCEEDED 0x15
+#define FSIM_CTAP2_ERR_CREDENTIAL_EXCLUDED 0x19
+#define FSIM_CTAP2_ERR_PROCESSING 0x21
+#define FSIM_CTAP2_ERR_INVALID_CREDENTIAL 0x22
+#define FSIM_CTAP2_ERR_UNSUPPORTED_ALGORITHM 0x26
+#define FSIM_CTAP2_ERR_OPERATION_DENIED 0x27
+#define FSIM_CTAP2_ERR_KEY_STORE_FULL 0x28
+#define FSIM_CTAP2_ERR_UNSUPPORTED_OPTION 0x2b
+#define FSIM_CTAP2_ERR_INVALID_OPTION 0x2c
+#define FSIM_CTAP2_ERR_KEEPALIVE_CANCEL 0x2d
+#define FSIM_CTAP2_ERR_NO_CREDENTIALS 0x2e
+#define FSIM_CTAP2_ERR_USER_ACTION_TIMEOUT 0x2f
+#define FSIM_CTAP2_ERR_NOT_ALLOWED 0x30
+#define FSIM_CTAP2_ERR_PIN_INVALID 0x31
+#define FSIM_CTAP2_ERR_PIN_BLOCKED 0x32
+#define FSIM_CTAP2_ERR_PIN_AUTH_INVALID 0x33
+#define FSIM_CTAP2_ERR_PIN_NOT_SET 0x35
+#define FSIM_CTAP2_ERR_PUAT_REQUIRED 0x36
+#define FSIM_CTAP2_ERR_PIN_POLICY_VIOLATION 0x37
+#define FSIM_CTAP2_ERR_REQUEST_TOO_LARGE 0x39
+#define FSIM_CTAP2_ERR_ACTION_TIMEOUT 0x3a
+#define FSIM_CTAP2_ERR_UP_REQUIRED 0x3b
+#define FSIM_CTAP2_ERR_UV_BLOCKED 0x3c
+#define FSIM_CTAP2_ERR_UV_INVALID 0x3f
+#define FSIM_CTAP2_ERR_UNAUTHORIZED_PERMISSION 0x40
+
+typedef enum {
+#define FSIM_QUIRK(sym, name, rule, what) FSIM_QUIRK_##sym,
+#include "authenticator/quirks.def"
+#undef FSIM_QUIRK
+	FSIM_QUIRK__COUNT
+} fsim_quirk_t;
+
+typedef struct fsim_quirk_info {
+	const char *name, *rule, *what;
+} fsim_quirk_info_t;
+
+const fsim_quirk_info_t *fsim_quirk_info(fsim_quirk_t q);
+bool fsim_quirk_find(const char *name, fsim_quirk_t *out);
+
+typedef enum { FSIM_UVMODE_AUTO = 0, FSIM_UVMODE_ALWAYS, FSIM_UVMODE_NEVER } fsim_uvmode_t;
+typedef enum { FSIM_COUNTER_PER_CREDENTIAL = 0, FSIM_COUNTER_GLOBAL, FSIM_COUNTER_ZERO } fsim_counter_t;
+typedef enum {
+	FSIM_ATTFMT_NONE = 0, FSIM_ATTFMT_PACKED_SELF, FSIM_ATTFMT_PACKED, FSIM_ATTFMT_FIDO_U2F,
+} fsim_attfmt_t;
+
+/* What the authenticator is: a preset file sets it, flags override it. */
+typedef struct fsim_authn_config {
+	uint8_t aaguid[16];
+	bool be;                      /* backup eligibility of new credentials */
+	bool bs;                      /* backup state reported */
+	fsim_uvmode_t uv;             /* auto: UV when asked; always; never (no UV capability) */
+	fsim_counter_t counter;
+	int algs[8];                  /* supported COSE algs, in preference order */
+	size_t n_algs;
+	fsim_attfmt_t attestation;
+	char transports[4][16];       /* "usb", "internal", "hybrid", "nfc", "ble" */
+	size_t n_transports;
+	uint32_t quirks;              /* bit (1u << fsim_quirk_t) */
+	bool rk_capable;              /* discoverable credentials */
+} fsim_authn_config_t;
+
+/* Defaults: zero AAGUID, BE=BS=0, uv auto, per-credential counter, ES256 + EdDSA + ES384 + RS256, none, usb. */
+void fsim_authn_config_init(fsim_authn_config_t *c);
+
+typedef struct fsim_authn fsim_authn_t;
+
+/*
+ * A new authenticator over a store (borrowed: the caller keeps and frees it)
+ * and an environment (borrowed). The attestation CA is created in the store
+ * on first use.
+ */
+int fsim_authn_new(const fsim_authn_config_t *cfg, const fsim_env_t *env,
+    fsim_store_t *store, fsim_authn_t **out) FSIM_WUR;
+void fsim_authn_free(fsim_authn_t **ap);
+
+/*
+ * Handle one CTAP2 request: req = command byte | CBOR map. Returns the CTAP
+ * status; on success *resp holds the CBOR map (possibly empty). The store is
+ * saved before a response that changed it is returned.
+ */
+uint8_t fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t *resp);
+
+/* CTAP1/U2F (for fido-u2f and CTAPHID MSG): an APDU in, a response APDU out. */
+int fsim_authn_u2f(fsim_authn_t *a, const uint8_t *apdu, size_t len, fsim_blob_t *resp) FSIM_WUR;
+
+/* Change the backup state of a stored credential (get --bs). */
+int fsim_authn_set_bs(fsim_authn_t *a, const uint8_t *id, size_t len, bool bs) FSIM_WUR;
+
+#endif /* !FSIM_AUTHN_H */

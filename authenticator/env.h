@@ -1,0 +1,39 @@
+/*
+ * env.h — everything the authenticator takes from the outside world, behind
+ * one small table: the random source, the clock, and the user's presence
+ * and verification. Tests and --seed runs plug in deterministic versions.
+ */
+#ifndef FSIM_ENV_H
+#define FSIM_ENV_H
+
+#include <stdint.h>
+#include "core/util.h"
+
+typedef struct fsim_env {
+	/* Fill buf with random bytes; 0 on success. */
+	int (*random)(void *ctx, uint8_t *buf, size_t len);
+	/* Seconds since the epoch. */
+	uint64_t (*now)(void *ctx);
+	/* Ask for user presence / verification; 1 yes, 0 no (denied or timed out). */
+	int (*user_presence)(void *ctx);
+	int (*user_verification)(void *ctx);
+	/* True when signatures must be deterministic (RFC 6979 ECDSA nonces). */
+	bool deterministic;
+	void *ctx;
+} fsim_env_t;
+
+/* OpenSSL's RAND_bytes, time(), user always present and verified. */
+void fsim_env_default(fsim_env_t *e);
+
+/*
+ * A deterministic environment from a seed: HMAC-DRBG (SHA-256, SP 800-90A)
+ * instantiated with the seed, a fixed clock (2026-01-01T00:00:00Z), user
+ * always present and verified, deterministic signatures. Free with
+ * fsim_env_free.
+ */
+int fsim_env_seeded(fsim_env_t *e, const uint8_t *seed, size_t len) FSIM_WUR;
+void fsim_env_free(fsim_env_t *e);
+
+int fsim_env_random(const fsim_env_t *e, uint8_t *buf, size_t len) FSIM_WUR;
+
+#endif /* !FSIM_ENV_H */

@@ -1,0 +1,94 @@
+/*
+ * internal.h — what the authenticator's files share and nothing outside uses.
+ */
+#ifndef FSIM_AUTHN_INTERNAL_H
+#define FSIM_AUTHN_INTERNAL_H
+
+#include <cbor.h>
+#include <openssl/evp.h>
+
+#include "authenticator/att.h"
+#include "authenticator/authn.h"
+#include "authenticator/keys.h"
+#include "core/fsim_core.h"
+
+#define FSIM_MAX_NEXT 32
+
+/* PIN/UV auth token permissions (CTAP 2.1 6.5.5.7) */
+#define FSIM_PERM_MC 0x01
+#define FSIM_PERM_GA 0x02
+
+struct fsim_authn {
+	fsim_authn_config_t cfg;
+	const fsim_env_t *env;
+	fsim_store_t *store;
+	fsim_ca_t *ca;                  /* loaded on first use */
+
+	/* authenticatorGetNextAssertion state (CTAP 2.1 6.3) */
+	struct {
+		bool active;
+		fsim_blob_t ids[FSIM_MAX_NEXT];
+		size_t n, next;
+		uint8_t client_data_hash[32];
+		char *rp_id;
+		bool up, uv;
+	} next;
+
+	/* PIN/UV auth protocol 2 (CTAP 2.1 6.5.7) */
+	EVP_PKEY *ka_key;               /* key agreement key, new at power-up and reset */
+	uint8_t token[32];              /* pinUvAuthToken */
+	bool token_valid;
+	uint8_t token_perms;
+	char *token_rp_id;
+};
+
+static inline bool
+fsim_quirk_on(const fsim_authn_t *a, fsim_quirk_t q)
+{
+	return (a->cfg.quirks & (1u << q)) != 0;
+}
+
+/* Command handlers: CTAP status out, *resp a canonical CBOR map on success. */
+uint8_t fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp);
+uint8_t fsim_ctap_get_assertion(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp);
+uint8_t fsim_ctap_get_next_assertion(fsim_authn_t *a, fsim_blob_t *resp);
+uint8_t fsim_ctap_client_pin(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp);
+
+/* Request parsing helpers: CTAP status (0 when fine). A NULL item means absent. */
+uint8_t fsim_req_bytes(const cbor_item_t *it, bool required, size_t min, size_t max,
+    const uint8_t **p, size_t *n);
+uint8_t fsim_req_text(const cbor_item_t *it, bool required, char **out);
+uint8_t fsim_req_bool(const cbor_item_t *it, int *out);   /* -1 absent, 0, 1 */
+uint8_t fsim_req_uint(const cbor_item_t *it, bool required, uint64_t max, uint64_t *out);
+uint8_t fsim_req_map(const cbor_item_t *it, bool required);
+uint8_t fsim_req_array(const cbor_item_t *it, bool required);
+/* The response map {1: .., 2: ..} (integer keys) as canonical bytes; takes ownership of map. */
+uint8_t fsim_resp_encode(cbor_item_t *map, fsim_blob_t *resp);
+
+/* User verification by the pinUvAuthParam / token, or built-in UV (CTAP 2.1 6.1.2 steps 5-11). */
+uint8_t fsim_pin_check_param(fsim_authn_t *a, const cbor_item_t *param, const cbor_item_t *proto,
+    const uint8_t cdh[32], uint8_t perm, const char *rp_id, bool *uv);
+/* ECDH + HKDF shared secret of protocol 2 (64 bytes: HMAC key | AES key) with a platform COSE key. */
+int fsim_pin_shared_secret(fsim_authn_t *a, const cbor_item_t *platform_key, uint8_t out[64]);
+int fsim_pin_encrypt(const fsim_env_t *env, const uint8_t key[32], const uint8_t *in, size_t n,
+    fsim_blob_t *out);
+int fsim_pin_decrypt(const uint8_t key[32], const uint8_t *in, size_t n, fsim_blob_t *out);
+int fsim_pin_hmac(const uint8_t *key, size_t klen, const uint8_t *msg, size_t mlen, uint8_t out[32]);
+void fsim_pin_reset(fsim_authn_t *a);
+
+/* Extensions (CTAP 2.1 12): outputs added to *out (a map, created when NULL). */
+uint8_t fsim_ext_make_credential(fsim_authn_t *a, const cbor_item_t *ext, fsim_cred_t *c,
+    cbor_item_t **out);
+uint8_t fsim_ext_get_assertion(fsim_authn_t *a, const cbor_item_t *ext, const fsim_cred_t *c,
+    bool uv, cbor_item_t **out);
+
+/* The COSE key bytes of a credential key (non-canonical order under the quirk). */
+int fsim_authn_cose_bytes(const fsim_authn_t *a, EVP_PKEY *key, int alg, fsim_blob_t *out);
+/* Sign with the quirks applied (bad-signature, raw-ecdsa-signature). */
+int fsim_authn_sign(const fsim_authn_t *a, EVP_PKEY *key, int alg, const uint8_t *msg,
+    size_t n, fsim_blob_t *sig);
+/* rpIdHash (wrong under the quirk). */
+void fsim_authn_rp_id_hash(const fsim_authn_t *a, const char *rp_id, uint8_t out[32]);
+int fsim_authn_ca(fsim_authn_t *a, fsim_ca_t **ca);
+
+#endif /* !FSIM_AUTHN_INTERNAL_H */

@@ -1,0 +1,49 @@
+/*
+ * keys_int.h — shared by keys.c, keys_rsa.c, rfc6979.c and credid.c; not
+ * used outside them.
+ */
+#ifndef FSIM_KEYS_INT_H
+#define FSIM_KEYS_INT_H
+
+#include <openssl/bn.h>
+#include <openssl/evp.h>
+#include "authenticator/env.h"
+#include "core/util.h"
+
+/* One row per ECDSA COSE alg (and its fully specified alias). */
+struct fsim_ecdsa_info {
+	int alg;
+	int nid;              /* OpenSSL curve NID */
+	const char *group;    /* OpenSSL group name */
+	const char *md;       /* hash name for EVP_MD_fetch / EVP_MAC */
+	size_t order_len;     /* bytes of the group order */
+};
+
+/* The row for an ECDSA alg, NULL for any other alg. */
+const struct fsim_ecdsa_info *fsim_ecdsa_info(int alg);
+
+/*
+ * The EC key pair for a private scalar d (big endian, 1 <= d < n) on alg's
+ * curve. Used by key generation and by tests with published keys.
+ */
+int fsim_key_ec_from_scalar(int alg, const uint8_t *d, size_t len, EVP_PKEY **out)
+    FSIM_WUR;
+
+/*
+ * RFC 6979 ECDSA with scalar d; the nonce k used is copied to k_out when not
+ * NULL (for known-answer tests).
+ */
+int fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg,
+    size_t mlen, BIGNUM *k_out, fsim_blob_t *sig) FSIM_WUR;
+
+/* RSA-2048, e = 65537, every random byte from env. */
+int fsim_key_rsa_generate(const fsim_env_t *env, EVP_PKEY **out) FSIM_WUR;
+
+/*
+ * RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt drawn from env
+ * (RFC 8017 §8.1.1, §9.1.1), so a seeded env gives the same signature.
+ */
+int fsim_key_pss_sign(const fsim_env_t *env, EVP_PKEY *key, const uint8_t *msg,
+    size_t mlen, fsim_blob_t *sig) FSIM_WUR;
+
+#endif /* !FSIM_KEYS_INT_H */

@@ -1,0 +1,562 @@
+/*
+ * store.c — the authenticator's persistent state in memory: the wrapping
+ * key, named blobs, credentials, counters. The file format is in
+ * store_json.c, paths and atomic writes in store_file.c.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authenticator/store.h"
+#include "authenticator/store_int.h"
+
+/* ---- credentials as values ---- */
+
+void
+fsim_cred_reset(fsim_cred_t *c)
+{
+	if (c == NULL)
+		return;
+	fsim_blob_reset(&c->id);
+	free(c->rp_id);
+	fsim_blob_reset(&c->user_id);
+	free(c->user_name);
+	free(c->user_display_name);
+	fsim_blob_reset(&c->private_key);
+	fsim_blob_reset(&c->cred_blob);
+	fsim_wipe(c, sizeof(*c));
+	memset(c, 0, sizeof(*c));
+}
+
+/* strdup that copies NULL as NULL; false only when memory ran out. */
+static bool
+dup_opt(char **dst, const char *src)
+{
+	*dst = NULL;
+	if (src == NULL)
+		return true;
+	return (*dst = fsim_strdup(src)) != NULL;
+}
+
+int
+fsim_cred_copy(fsim_cred_t *dst, const fsim_cred_t *src)
+{
+	fsim_cred_t t;
+	int r = FSIM_ERR_NOMEM;
+
+	memset(&t, 0, sizeof(t));
+	if (dst == NULL || src == NULL)
+		return FSIM_ERR_ARG;
+	/* Scalars and the fixed arrays first, then every owned field anew. */
+	t = *src;
+	memset(&t.id, 0, sizeof(t.id));
+	memset(&t.user_id, 0, sizeof(t.user_id));
+	memset(&t.private_key, 0, sizeof(t.private_key));
+	memset(&t.cred_blob, 0, sizeof(t.cred_blob));
+	t.rp_id = t.user_name = t.user_display_name = NULL;
+	if ((r = fsim_blob_set(&t.id, src->id.ptr, src->id.len)) != 0 ||
+	    (r = fsim_blob_set(&t.user_id, src->user_id.ptr, src->user_id.len)) != 0 ||
+	    (r = fsim_blob_set(&t.private_key, src->private_key.ptr,
+	    src->private_key.len)) != 0 ||
+	    (r = fsim_blob_set(&t.cred_blob, src->cred_blob.ptr,
+	    src->cred_blob.len)) != 0)
+		goto fail;
+	r = FSIM_ERR_NOMEM;
+	if (!dup_opt(&t.rp_id, src->rp_id) ||
+	    !dup_opt(&t.user_name, src->user_name) ||
+	    !dup_opt(&t.user_display_name, src->user_display_name))
+		goto fail;
+	*dst = t;
+	memset(&t, 0, sizeof(t));
+	r = FSIM_OK;
+fail:
+	fsim_cred_reset(&t);
+	return r;
+}
+
+/* Well-formed UTF-8 (RFC 3629): shortest form, no surrogates, <= U+10FFFF. */
+static bool
+utf8_ok(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k, len;
+	uint32_t cp;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (p[i] >= 0xc2 && p[i] <= 0xdf)
+			len = 2, cp = p[i] & 0x1fu;
+		else if (p[i] >= 0xe0 && p[i] <= 0xef)
+			len = 3, cp = p[i] & 0x0fu;
+		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
+			len = 4, cp = p[i] & 0x07u;
+		else
+			return false;
+		if (n - i < len)
+			return false;
+		for (k = 1; k < len; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (p[i + k] & 0x3fu);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* NULL only when optional; non-empty when required; UTF-8; bounded. */
+static bool
+str_ok(const char *s, bool required)
+{
+	size_t n;
+
+	if (s == NULL)
+		return !required;
+	n = strlen(s);
+	if ((required && n == 0) || n > FSIM_STORE_MAX_STRING_LEN)
+		return false;
+	return utf8_ok((const unsigned char *)s, n);
+}
+
+bool
+fsim_cred_valid(const fsim_cred_t *c, const char **field, const char **why)
+{
+#define BAD(f, w) do { *field = (f); *why = (w); return false; } while (0)
+	if (c->id.len < 1 || c->id.len > FSIM_STORE_MAX_ID_LEN || c->id.ptr == NULL)
+		BAD("id", "must be 1..65535 bytes");
+	if (!str_ok(c->rp_id, true))
+		BAD("rpId", "must be a non-empty UTF-8 string of at most 1024 bytes");
+	if (c->user_id.len > FSIM_STORE_MAX_USER_ID_LEN ||
+	    (c->user_id.len > 0 && c->user_id.ptr == NULL))
+		BAD("userId", "must be at most 64 bytes");
+	if (!str_ok(c->user_name, false))
+		BAD("userName", "must be UTF-8 of at most 1024 bytes");
+	if (!str_ok(c->user_display_name, false))
+		BAD("userDisplayName", "must be UTF-8 of at most 1024 bytes");
+	if (c->alg == 0)
+		BAD("alg", "0 is not a COSE algorithm");
+	if (c->private_key.len < 1 || c->private_key.len > FSIM_STORE_MAX_KEY_LEN ||
+	    c->private_key.ptr == NULL)
+		BAD("privateKey", "must be 1..16384 bytes");
+	if (c->cred_protect > 3)
+		BAD("credProtect", "must be 0..3");
+	if (c->cred_blob.len > FSIM_STORE_MAX_CRED_BLOB_LEN ||
+	    (c->cred_blob.len > 0 && c->cred_blob.ptr == NULL))
+		BAD("credBlob", "must be at most 4096 bytes");
+	if (c->created > (uint64_t)INT64_MAX)
+		BAD("created", "must be at most 2^63-1");
+	*field = *why = NULL;
+	return true;
+#undef BAD
+}
+
+bool
+fsim_store_blob_name_valid(const char *name)
+{
+	size_t i, n;
+
+	if (name == NULL || (n = strlen(name)) == 0 ||
+	    n > FSIM_STORE_MAX_BLOB_NAME_LEN)
+		return false;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)name[i] < 0x21 || (unsigned char)name[i] > 0x7e)
+			return false;
+	return true;
+}
+
+/* ---- lifecycle ---- */
+
+fsim_store_t *
+fsim_store_alloc(void)
+{
+	return calloc(1, sizeof(fsim_store_t));
+}
+
+static void
+clear_creds(fsim_store_t *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncreds; i++)
+		fsim_cred_reset(&s->creds[i]);
+	free(s->creds);
+	s->creds = NULL;
+	s->ncreds = s->capcreds = 0;
+}
+
+void
+fsim_store_free(fsim_store_t **sp)
+{
+	fsim_store_t *s;
+	size_t i;
+
+	if (sp == NULL || (s = *sp) == NULL)
+		return;
+	clear_creds(s);
+	for (i = 0; i < s->nblobs; i++) {
+		free(s->blobs[i].name);
+		fsim_blob_reset(&s->blobs[i].val);
+	}
+	free(s->blobs);
+	free(s->idc);
+	free(s->path);
+	fsim_wipe(s, sizeof(*s));
+	free(s);
+	*sp = NULL;
+}
+
+const char *
+fsim_store_path(const fsim_store_t *s)
+{
+	if (s == NULL)
+		return NULL;
+	return s->path != NULL ? s->path : ":memory:";
+}
+
+const uint8_t *
+fsim_store_wrap_key(const fsim_store_t *s)
+{
+	return s != NULL ? s->wrap_key : NULL;
+}
+
+uint32_t
+fsim_store_global_counter(const fsim_store_t *s)
+{
+	return s != NULL ? s->global_counter : 0;
+}
+
+void
+fsim_store_set_global_counter(fsim_store_t *s, uint32_t v)
+{
+	if (s != NULL)
+		s->global_counter = v;
+}
+
+/* ---- named blobs, sorted by name ---- */
+
+/* Index of name, or where it would go (*found false). */
+static size_t
+blob_index(const fsim_store_t *s, const char *name, bool *found)
+{
+	size_t lo = 0, hi = s->nblobs, mid;
+	int c;
+
+	*found = false;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(s->blobs[mid].name, name);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const fsim_blob_t *
+fsim_store_get_blob(const fsim_store_t *s, const char *name)
+{
+	bool found;
+	size_t i;
+
+	if (s == NULL || name == NULL)
+		return NULL;
+	i = blob_index(s, name, &found);
+	return found ? &s->blobs[i].val : NULL;
+}
+
+int
+fsim_store_set_blob(fsim_store_t *s, const char *name, const uint8_t *p, size_t n)
+{
+	fsim_store_blob_t *nb;
+	fsim_blob_t v = { 0 };
+	char *nm = NULL;
+	bool found;
+	size_t i;
+	int r = FSIM_ERR_ARG;
+
+	if (s == NULL || !fsim_store_blob_name_valid(name) ||
+	    n > FSIM_STORE_MAX_BLOB_LEN || (p == NULL && n > 0))
+		goto fail;
+	if ((r = fsim_blob_set(&v, p, n)) != 0)
+		goto fail;
+	i = blob_index(s, name, &found);
+	if (found) {
+		fsim_blob_reset(&s->blobs[i].val);
+		s->blobs[i].val = v;
+		memset(&v, 0, sizeof(v));
+		r = FSIM_OK;
+		goto fail;
+	}
+	r = FSIM_ERR_NOMEM;
+	if ((nm = fsim_strdup(name)) == NULL)
+		goto fail;
+	if ((nb = realloc(s->blobs, (s->nblobs + 1) * sizeof(*nb))) == NULL)
+		goto fail;
+	s->blobs = nb;
+	memmove(&s->blobs[i + 1], &s->blobs[i], (s->nblobs - i) * sizeof(*nb));
+	s->blobs[i].name = nm;
+	s->blobs[i].val = v;
+	s->nblobs++;
+	nm = NULL;
+	memset(&v, 0, sizeof(v));
+	r = FSIM_OK;
+fail:
+	free(nm);
+	fsim_blob_reset(&v);
+	return r;
+}
+
+/* ---- credentials ---- */
+
+fsim_cred_t *
+fsim_store_find_cred(fsim_store_t *s, const uint8_t *id, size_t len)
+{
+	size_t i;
+
+	if (s == NULL || id == NULL || len == 0)
+		return NULL;
+	for (i = 0; i < s->ncreds; i++)
+		if (fsim_blob_eq(&s->creds[i].id, id, len))
+			return &s->creds[i];
+	return NULL;
+}
+
+int
+fsim_store_take_cred(fsim_store_t *s, fsim_cred_t *c)
+{
+	fsim_cred_t *nv;
+	size_t ncap;
+
+	if (s->ncreds == s->capcreds) {
+		ncap = s->capcreds ? s->capcreds * 2 : 8;
+		if (ncap > SIZE_MAX / sizeof(*nv))
+			return FSIM_ERR_NOMEM;
+		if ((nv = realloc(s->creds, ncap * sizeof(*nv))) == NULL)
+			return FSIM_ERR_NOMEM;
+		s->creds = nv;
+		s->capcreds = ncap;
+	}
+	s->creds[s->ncreds++] = *c;
+	memset(c, 0, sizeof(*c));
+	return FSIM_OK;
+}
+
+int
+fsim_store_add_cred(fsim_store_t *s, const fsim_cred_t *c)
+{
+	fsim_cred_t t;
+	const char *field, *why;
+	int r = FSIM_ERR_ARG;
+
+	memset(&t, 0, sizeof(t));
+	if (s == NULL || c == NULL || !fsim_cred_valid(c, &field, &why) ||
+	    fsim_store_find_cred(s, c->id.ptr, c->id.len) != NULL ||
+	    s->seq >= (uint64_t)INT64_MAX)
+		goto fail;
+	if ((r = fsim_cred_copy(&t, c)) != 0)
+		goto fail;
+	t.seq = s->seq + 1;
+	if ((r = fsim_store_take_cred(s, &t)) != 0)
+		goto fail;
+	s->seq++;
+	r = FSIM_OK;
+fail:
+	fsim_cred_reset(&t);
+	return r;
+}
+
+/* Is a newer than b?  created first, then seq (creation order). */
+static bool
+newer(const fsim_cred_t *a, const fsim_cred_t *b)
+{
+	if (a->created != b->created)
+		return a->created > b->created;
+	return a->seq > b->seq;
+}
+
+size_t
+fsim_store_rp_creds(fsim_store_t *s, const char *rp_id, fsim_cred_t **out,
+    size_t max)
+{
+	size_t i, j, n = 0;
+	fsim_cred_t *c;
+
+	if (s == NULL || rp_id == NULL)
+		return 0;
+	for (i = 0; i < s->ncreds; i++) {
+		c = &s->creds[i];
+		if (!c->discoverable || strcmp(c->rp_id, rp_id) != 0)
+			continue;
+		if (out == NULL) {
+			n++;
+			continue;
+		}
+		/* Keep out[0..n) sorted newest first, at most max long. */
+		if (n == max && (n == 0 || !newer(c, out[n - 1])))
+			continue;
+		j = n < max ? n++ : n - 1;
+		while (j > 0 && newer(c, out[j - 1])) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = c;
+	}
+	return n;
+}
+
+size_t
+fsim_store_cred_count(const fsim_store_t *s)
+{
+	return s != NULL ? s->ncreds : 0;
+}
+
+fsim_cred_t *
+fsim_store_cred_at(fsim_store_t *s, size_t i)
+{
+	if (s == NULL || i >= s->ncreds)
+		return NULL;
+	return &s->creds[i];
+}
+
+static void
+remove_at(fsim_store_t *s, size_t i)
+{
+	fsim_cred_reset(&s->creds[i]);
+	memmove(&s->creds[i], &s->creds[i + 1],
+	    (s->ncreds - i - 1) * sizeof(s->creds[0]));
+	s->ncreds--;
+	memset(&s->creds[s->ncreds], 0, sizeof(s->creds[0]));
+}
+
+int
+fsim_store_delete_cred(fsim_store_t *s, const uint8_t *id, size_t len)
+{
+	fsim_cred_t *c;
+
+	if (s == NULL || id == NULL || len == 0)
+		return FSIM_ERR_ARG;
+	if ((c = fsim_store_find_cred(s, id, len)) == NULL)
+		return FSIM_ERR_NOT_FOUND;
+	remove_at(s, (size_t)(c - s->creds));
+	return FSIM_OK;
+}
+
+int
+fsim_store_delete_user(fsim_store_t *s, const char *rp_id, const uint8_t *user_id,
+    size_t len)
+{
+	size_t i = 0;
+	fsim_cred_t *c;
+
+	if (s == NULL || rp_id == NULL || (user_id == NULL && len > 0))
+		return FSIM_ERR_ARG;
+	while (i < s->ncreds) {
+		c = &s->creds[i];
+		if (c->discoverable && strcmp(c->rp_id, rp_id) == 0 &&
+		    fsim_blob_eq(&c->user_id, user_id, len))
+			remove_at(s, i);
+		else
+			i++;
+	}
+	return FSIM_OK;
+}
+
+int
+fsim_store_reset(fsim_store_t *s, const fsim_env_t *env)
+{
+	uint8_t key[32];
+	int r = FSIM_ERR_ARG;
+
+	if (s == NULL || env == NULL)
+		goto fail;
+	if ((r = fsim_env_random(env, key, sizeof(key))) != 0) {
+		r = FSIM_ERR_INTERNAL;
+		goto fail;
+	}
+	clear_creds(s);
+	free(s->idc);
+	s->idc = NULL;
+	s->nidc = s->capidc = 0;
+	s->global_counter = 0;
+	memcpy(s->wrap_key, key, sizeof(key));
+	r = FSIM_OK;
+fail:
+	fsim_wipe(key, sizeof(key));
+	return r;
+}
+
+/* ---- counters of wrapped credentials, sorted by hash ---- */
+
+static size_t
+idc_index(const fsim_store_t *s, const uint8_t h[32], bool *found)
+{
+	size_t lo = 0, hi = s->nidc, mid;
+	int c;
+
+	*found = false;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = memcmp(s->idc[mid].hash, h, 32);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint32_t
+fsim_store_id_counter(const fsim_store_t *s, const uint8_t id_hash[32])
+{
+	bool found;
+	size_t i;
+
+	if (s == NULL || id_hash == NULL)
+		return 0;
+	i = idc_index(s, id_hash, &found);
+	return found ? s->idc[i].v : 0;
+}
+
+int
+fsim_store_set_id_counter(fsim_store_t *s, const uint8_t id_hash[32], uint32_t v)
+{
+	fsim_store_idc_t *nv;
+	size_t i, ncap;
+	bool found;
+
+	if (s == NULL || id_hash == NULL)
+		return FSIM_ERR_ARG;
+	i = idc_index(s, id_hash, &found);
+	if (found) {
+		s->idc[i].v = v;
+		return FSIM_OK;
+	}
+	if (s->nidc == s->capidc) {
+		ncap = s->capidc ? s->capidc * 2 : 16;
+		if (ncap > SIZE_MAX / sizeof(*nv))
+			return FSIM_ERR_NOMEM;
+		if ((nv = realloc(s->idc, ncap * sizeof(*nv))) == NULL)
+			return FSIM_ERR_NOMEM;
+		s->idc = nv;
+		s->capidc = ncap;
+	}
+	memmove(&s->idc[i + 1], &s->idc[i], (s->nidc - i) * sizeof(s->idc[0]));
+	memcpy(s->idc[i].hash, id_hash, 32);
+	s->idc[i].v = v;
+	s->nidc++;
+	return FSIM_OK;
+}

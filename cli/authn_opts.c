@@ -1,0 +1,198 @@
+/*
+ * authn_opts.c — parse the authenticator settings flags shared by the
+ * commands that run the software authenticator (see authn_opts.h).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/authn_opts.h"
+#include "cli/cli.h"
+
+static int
+parse_bool01(const char *cmd, const char *opt, const char *v, bool *out)
+{
+	if (strcmp(v, "0") == 0)
+		*out = false;
+	else if (strcmp(v, "1") == 0)
+		*out = true;
+	else
+		return fsim_cli_usage_error(cmd, "%s must be 0 or 1, not '%s'", opt, v);
+	return 0;
+}
+
+/* The algorithms the authenticator can make keys for (keys.h). */
+static bool
+alg_supported(int alg)
+{
+	switch (alg) {
+	case FSIM_COSE_ES256:
+	case FSIM_COSE_ES384:
+	case FSIM_COSE_ES512:
+	case FSIM_COSE_EDDSA:
+	case FSIM_COSE_RS256:
+	case FSIM_COSE_PS256:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int
+parse_algs(const char *cmd, const char *list, fsim_authn_config_t *cfg)
+{
+	const size_t max = sizeof(cfg->algs) / sizeof(cfg->algs[0]);
+	int algs[sizeof(cfg->algs) / sizeof(cfg->algs[0])];
+	size_t n = 0, i;
+	const char *p = list;
+
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char tok[32];
+		int alg;
+
+		if (len == 0 || len >= sizeof(tok))
+			return fsim_cli_usage_error(cmd, "--algs wants a comma-separated list "
+			    "such as es256,eddsa, not '%s'", list);
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		if ((alg = fsim_cose_alg_from_name(tok)) == 0) {
+			char *e;
+			long v = strtol(tok, &e, 10);
+
+			if (*e == '\0' && e != tok && v >= -65536 && v <= 65535)
+				alg = (int)v;
+		}
+		if (!alg_supported(alg))
+			return fsim_cli_usage_error(cmd, "--algs: '%s' is not an algorithm the "
+			    "authenticator supports (es256, es384, es512, eddsa, rs256, ps256)", tok);
+		for (i = 0; i < n; i++)
+			if (algs[i] == alg)
+				return fsim_cli_usage_error(cmd, "--algs names '%s' twice", tok);
+		if (n == max)
+			return fsim_cli_usage_error(cmd, "--algs: at most %zu algorithms", max);
+		algs[n++] = alg;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	memcpy(cfg->algs, algs, n * sizeof(algs[0]));
+	cfg->n_algs = n;
+	return 0;
+}
+
+static int
+parse_seed(const char *cmd, const char *v, struct fsim_cli_authn_extra *x)
+{
+	size_t len = strlen(v), i;
+
+	if (len == 0 || len % 2 != 0 || len / 2 > FSIM_CLI_SEED_MAX)
+		return fsim_cli_usage_error(cmd, "--seed wants 1 to %d bytes as an even "
+		    "number of hex digits", FSIM_CLI_SEED_MAX);
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)v[i]))
+			return fsim_cli_usage_error(cmd, "--seed: '%c' at offset %zu is not a "
+			    "hex digit", v[i], i);
+	for (i = 0; i < len / 2; i++) {
+		char byte[3] = { v[2 * i], v[2 * i + 1], '\0' };
+
+		x->seed[i] = (uint8_t)strtoul(byte, NULL, 16);
+	}
+	x->seed_len = len / 2;
+	return 0;
+}
+
+int
+fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
+    fsim_authn_config_t *cfg, struct fsim_cli_authn_extra *x)
+{
+	static const char *const opts[] = {
+		"--store", "--aaguid", "--be", "--bs", "--uv", "--algs",
+		"--attestation", "--counter", "--quirk", "--seed",
+	};
+	const char *a = argv[*i], *v;
+	size_t k;
+	int r;
+
+	for (k = 0; k < sizeof(opts) / sizeof(opts[0]); k++)
+		if (strcmp(a, opts[k]) == 0)
+			break;
+	if (k == sizeof(opts) / sizeof(opts[0]))
+		return 0;
+	if (*i + 1 >= argc)
+		return fsim_cli_usage_error(cmd, "%s needs a value", a);
+	v = argv[*i + 1];
+
+	if (strcmp(a, "--store") == 0) {
+		if (*v == '\0')
+			return fsim_cli_usage_error(cmd, "--store needs a file name");
+		x->store = v;
+		x->set |= FSIM_CLI_SET_STORE;
+	} else if (strcmp(a, "--aaguid") == 0) {
+		if (fsim_aaguid_parse(v, cfg->aaguid) != 0)
+			return fsim_cli_usage_error(cmd, "--aaguid wants a UUID "
+			    "(8-4-4-4-12 hex digits), not '%s'", v);
+		x->set |= FSIM_CLI_SET_AAGUID;
+	} else if (strcmp(a, "--be") == 0) {
+		if ((r = parse_bool01(cmd, a, v, &cfg->be)) != 0)
+			return r;
+		x->set |= FSIM_CLI_SET_BE;
+	} else if (strcmp(a, "--bs") == 0) {
+		if ((r = parse_bool01(cmd, a, v, &cfg->bs)) != 0)
+			return r;
+		x->set |= FSIM_CLI_SET_BS;
+	} else if (strcmp(a, "--uv") == 0) {
+		if (strcmp(v, "auto") == 0)
+			cfg->uv = FSIM_UVMODE_AUTO;
+		else if (strcmp(v, "1") == 0)
+			cfg->uv = FSIM_UVMODE_ALWAYS;
+		else if (strcmp(v, "0") == 0)
+			cfg->uv = FSIM_UVMODE_NEVER;
+		else
+			return fsim_cli_usage_error(cmd, "--uv must be auto, 0 or 1, not '%s'", v);
+		x->set |= FSIM_CLI_SET_UV;
+	} else if (strcmp(a, "--algs") == 0) {
+		if ((r = parse_algs(cmd, v, cfg)) != 0)
+			return r;
+		x->set |= FSIM_CLI_SET_ALGS;
+	} else if (strcmp(a, "--attestation") == 0) {
+		if (strcmp(v, "none") == 0)
+			cfg->attestation = FSIM_ATTFMT_NONE;
+		else if (strcmp(v, "packed-self") == 0)
+			cfg->attestation = FSIM_ATTFMT_PACKED_SELF;
+		else if (strcmp(v, "packed") == 0)
+			cfg->attestation = FSIM_ATTFMT_PACKED;
+		else if (strcmp(v, "fido-u2f") == 0)
+			cfg->attestation = FSIM_ATTFMT_FIDO_U2F;
+		else
+			return fsim_cli_usage_error(cmd, "--attestation must be none, "
+			    "packed-self, packed or fido-u2f, not '%s'", v);
+		x->set |= FSIM_CLI_SET_ATTESTATION;
+	} else if (strcmp(a, "--counter") == 0) {
+		if (strcmp(v, "per-credential") == 0)
+			cfg->counter = FSIM_COUNTER_PER_CREDENTIAL;
+		else if (strcmp(v, "global") == 0)
+			cfg->counter = FSIM_COUNTER_GLOBAL;
+		else if (strcmp(v, "zero") == 0)
+			cfg->counter = FSIM_COUNTER_ZERO;
+		else
+			return fsim_cli_usage_error(cmd, "--counter must be per-credential, "
+			    "global or zero, not '%s'", v);
+		x->set |= FSIM_CLI_SET_COUNTER;
+	} else if (strcmp(a, "--quirk") == 0) {
+		fsim_quirk_t q;
+
+		if (!fsim_quirk_find(v, &q))
+			return fsim_cli_usage_error(cmd, "--quirk: unknown quirk '%s' "
+			    "(see 'fidosim quirks')", v);
+		cfg->quirks |= 1u << q;
+		x->set |= FSIM_CLI_SET_QUIRK;
+	} else {
+		if ((r = parse_seed(cmd, v, x)) != 0)
+			return r;
+		x->set |= FSIM_CLI_SET_SEED;
+	}
+	(*i)++;
+	return 1;
+}

@@ -1,0 +1,230 @@
+/*
+ * headless.c — the glue `fidosim create` and `fidosim get` share: command
+ * line, options JSON, store + environment + authenticator, and the outputs
+ * of the contract (DESIGN.md, "Headless client").
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/headless.h"
+
+#define OPTIONS_MAX (1u << 20)
+
+void
+fsim_headless_init(fsim_headless_t *h, const char *cmd)
+{
+	memset(h, 0, sizeof(*h));
+	h->cmd = cmd;
+	fsim_authn_config_init(&h->cfg);
+	fsim_env_default(&h->env);
+}
+
+void
+fsim_headless_free(fsim_headless_t *h)
+{
+	fsim_authn_free(&h->authn);
+	fsim_store_free(&h->store);
+	fsim_env_free(&h->env);
+	json_decref(h->root);
+	h->root = NULL;
+	fsim_wipe(h->x.seed, sizeof(h->x.seed));
+}
+
+int
+fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
+{
+	const char *cmd = h->cmd;
+	int i, o;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if ((o = fsim_cli_authn_opt(cmd, argc, argv, &i, &h->cfg, &h->x)) == 1)
+			continue;
+		if (o != 0)
+			return FSIM_EXIT_USAGE;
+		if (fsim_cli_is_help(a)) {
+			fputs(usage, stdout);
+			return -1;
+		}
+		if (strcmp(a, "--origin") == 0 || strcmp(a, "--platform") == 0 ||
+		    strcmp(a, "--preset") == 0) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0')
+				return fsim_cli_usage_error(cmd, "%s needs a value", a);
+			i++;
+			if (strcmp(a, "--origin") == 0)
+				h->origin = argv[i];
+			else if (strcmp(a, "--preset") == 0)
+				return fsim_cli_usage_error(cmd, "--preset: presets are "
+				    "not available yet ('%s')", argv[i]);
+			else if (strcmp(argv[i], "spec-l3") != 0)
+				return fsim_cli_usage_error(cmd, "unknown platform '%s' "
+				    "(available: spec-l3)", argv[i]);
+		} else if (a[0] == '-' && a[1] != '\0')
+			return fsim_cli_usage_error(cmd, "unknown option '%s'", a);
+		else if (h->input != NULL)
+			return fsim_cli_usage_error(cmd, "one OPTIONS_JSON at most "
+			    "('%s' is extra)", a);
+		else
+			h->input = a;
+	}
+	return 0;
+}
+
+int
+fsim_headless_load(fsim_headless_t *h)
+{
+	fsim_blob_t in = { NULL, 0 };
+	fsim_diags_t d;
+	const fsim_diag_t *e;
+	const char *src = h->input != NULL ? h->input : "-";
+	char line[512];
+	int r = FSIM_EXIT_USAGE;
+
+	fsim_diags_init(&d);
+	if (src[strspn(src, " \t\r\n")] == '{') {
+		if (fsim_blob_set(&in, (const uint8_t *)src, strlen(src)) != 0) {
+			fprintf(stderr, "fidosim %s: out of memory\n", h->cmd);
+			goto fail;
+		}
+		src = "the OPTIONS_JSON argument";
+	} else if (fsim_read_file(src, OPTIONS_MAX, &in) != 0) {
+		fprintf(stderr, "fidosim %s: cannot read %s\n", h->cmd,
+		    strcmp(src, "-") != 0 ? src : "standard input");
+		goto fail;
+	} else if (strcmp(src, "-") == 0)
+		src = "standard input";
+	/* Strict: one value, duplicate member names refused. */
+	if (fsim_json_load(in.ptr, in.len, &h->root, &d, "options") != 0) {
+		if ((e = fsim_diags_first(&d, FSIM_SEV_ERROR)) != NULL)
+			fsim_diag_format(e, line, sizeof(line));
+		else
+			snprintf(line, sizeof(line), "not JSON");
+		fprintf(stderr, "fidosim %s: the options in %s are not JSON: %s\n",
+		    h->cmd, src, line);
+		goto fail;
+	}
+	r = 0;
+fail:
+	fsim_blob_reset(&in);
+	fsim_diags_clear(&d);
+	return r;
+}
+
+int
+fsim_headless_bad_options(const fsim_headless_t *h, const fsim_diags_t *d)
+{
+	fsim_client_error_t err;
+	const fsim_diag_t *first = NULL, *opt02 = NULL;
+	char line[512];
+	size_t i;
+
+	for (i = 0; d != NULL && i < d->n; i++) {
+		if (d->v[i].sev != FSIM_SEV_ERROR)
+			continue;
+		if (strcmp(d->v[i].rule, "OPT-02") == 0) {
+			if (opt02 == NULL)
+				opt02 = &d->v[i];
+		} else if (first == NULL)
+			first = &d->v[i];
+	}
+	if (first == NULL && opt02 != NULL) {
+		/* §5.4.3: the browser throws TypeError (a refusal, exit 1). */
+		memset(&err, 0, sizeof(err));
+		err.name = "TypeError";
+		err.ctap_status = -1;
+		snprintf(err.message, sizeof(err.message), "%s", opt02->msg);
+		snprintf(err.rule, sizeof(err.rule), "user-id-length");
+		return fsim_headless_refuse(h, &err);
+	}
+	if (first != NULL)
+		fsim_diag_format(first, line, sizeof(line));
+	else
+		snprintf(line, sizeof(line), "out of memory");
+	fprintf(stderr, "fidosim %s: bad options: %s\n", h->cmd, line);
+	return FSIM_EXIT_USAGE;
+}
+
+int
+fsim_headless_open(fsim_headless_t *h)
+{
+	fsim_diags_t d;
+	const fsim_diag_t *e = NULL;
+	char msg[512];
+	int err, r = FSIM_EXIT_USAGE;
+
+	fsim_diags_init(&d);
+	if (h->x.seed_len > 0 &&
+	    (err = fsim_env_seeded(&h->env, h->x.seed, h->x.seed_len)) != 0) {
+		fprintf(stderr, "fidosim %s: cannot seed the environment: %s\n",
+		    h->cmd, fsim_strerr(err));
+		goto fail;
+	}
+	if ((err = fsim_store_open(h->x.store, &h->env, &h->store, &d)) != 0) {
+		if ((e = fsim_diags_first(&d, FSIM_SEV_ERROR)) != NULL)
+			fsim_diag_format(e, msg, sizeof(msg));
+		fprintf(stderr, "fidosim %s: cannot open the store%s%s: %s\n",
+		    h->cmd, h->x.store ? " " : "", h->x.store ? h->x.store : "",
+		    e != NULL ? msg : fsim_strerr(err));
+		goto fail;
+	}
+	if ((err = fsim_authn_new(&h->cfg, &h->env, h->store, &h->authn)) != 0) {
+		fprintf(stderr, "fidosim %s: cannot start the authenticator: %s\n",
+		    h->cmd, fsim_strerr(err));
+		goto fail;
+	}
+	r = 0;
+fail:
+	fsim_diags_clear(&d);
+	return r;
+}
+
+int
+fsim_headless_describe(const fsim_headless_t *h, fsim_client_ceremony_t *cer)
+{
+	const char *tr[4];
+	size_t i, n = h->cfg.n_transports < 4 ? h->cfg.n_transports : 4;
+	bool internal = false;
+
+	for (i = 0; i < n; i++) {
+		tr[i] = h->cfg.transports[i];
+		if (strcmp(tr[i], "internal") == 0)
+			internal = true;
+	}
+	/* A built-in authenticator is "platform" (§5.4.5), any other "cross-platform". */
+	return fsim_client_ceremony_set_authenticator(cer, tr, n,
+	    internal ? "platform" : "cross-platform");
+}
+
+uint8_t
+fsim_headless_ctap(fsim_headless_t *h, const fsim_blob_t *req, fsim_blob_t *resp)
+{
+	return fsim_authn_request(h->authn, req->ptr, req->len, resp);
+}
+
+int
+fsim_headless_emit(const fsim_headless_t *h, const json_t *j)
+{
+	if (j == NULL || json_dumpf(j, stdout, JSON_COMPACT) != 0 ||
+	    fputc('\n', stdout) == EOF || fflush(stdout) != 0) {
+		fprintf(stderr, "fidosim %s: cannot write the output\n", h->cmd);
+		return FSIM_EXIT_USAGE;
+	}
+	return FSIM_EXIT_OK;
+}
+
+int
+fsim_headless_refuse(const fsim_headless_t *h, const fsim_client_error_t *err)
+{
+	json_t *j = fsim_client_error_json(err);
+	int r;
+
+	if (j == NULL) {
+		fprintf(stderr, "fidosim %s: out of memory\n", h->cmd);
+		return FSIM_EXIT_USAGE;
+	}
+	r = fsim_headless_emit(h, j);
+	json_decref(j);
+	return r == FSIM_EXIT_OK ? FSIM_EXIT_FAIL : r;
+}
