@@ -301,7 +301,9 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 	if (ext_out != NULL || fsim_quirk_on(a, FSIM_QUIRK_ED_WITHOUT_EXTENSIONS))
 		ad->flags |= FSIM_AD_ED;
 	ad->sign_count = c.sign_count;
-	memcpy(ad->aaguid, a->cfg.aaguid, 16);
+	/* A U2F-style authenticator has no AAGUID (WebAuthn 8.6): all zero. */
+	if (a->cfg.attestation != FSIM_ATTFMT_FIDO_U2F)
+		memcpy(ad->aaguid, a->cfg.aaguid, 16);
 	if (fsim_blob_set(&ad->cred_id, c.id.ptr, c.id.len) != 0 ||
 	    fsim_authn_cose_bytes(a, key, r.alg, &ad->cose_key_raw) != 0)
 		goto out;

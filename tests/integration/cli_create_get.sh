@@ -97,12 +97,12 @@ check "get --bs 1 changes the backup state the RP sees (and it verifies)" \
 # --- refusals: exit 1, the contract's JSON ---
 creation required discouraged > "$tmp/copts_uv.json"
 run $W "$F" create --store "$tmp/st" --uv 0 "$tmp/copts_uv.json"
-check "uv required with --uv 0: exit 1, NotAllowedError by the platform rule, no CTAP call" \
-    '[ $rc -eq 1 ] && [ "$(py "$tmp/out" "j[\"name\"], j[\"rule\"], \"ctapStatus\" in j")" = "NotAllowedError uv-unavailable False" ]'
+check "uv required with --uv 0: exit 1, NotAllowedError with the authenticator's status 0x2c" \
+    '[ $rc -eq 1 ] && [ "$(py "$tmp/out" "j[\"name\"], j[\"ctapStatus\"], \"rule\" in j")" = "NotAllowedError 0x2c False" ]'
 request "$CHAL2" required "$ID" > "$tmp/r_uv.json"
 run $W "$F" get --store "$tmp/st" --uv 0 "$tmp/r_uv.json"
-check "get: uv required with --uv 0 is NotAllowedError too" \
-    '[ $rc -eq 1 ] && [ "$(py "$tmp/out" "j[\"name\"], j[\"rule\"]")" = "NotAllowedError uv-unavailable" ]'
+check "get: uv required with --uv 0 is NotAllowedError with ctapStatus 0x2c" \
+    '[ $rc -eq 1 ] && [ "$(py "$tmp/out" "j[\"name\"], j[\"ctapStatus\"]")" = "NotAllowedError 0x2c" ]'
 creation preferred discouraged ',"excludeCredentials":[{"type":"public-key","id":"'"$ID"'"}]' > "$tmp/copts_ex.json"
 run $W "$F" create --store "$tmp/st" "$tmp/copts_ex.json"
 check "excludeCredentials hit: exit 1, InvalidStateError, ctapStatus 0x19, no rule" \
