@@ -66,6 +66,10 @@ fsim_authn_new(const fsim_authn_config_t *cfg, const fsim_env_t *env,
 	a->cfg = *cfg;
 	a->env = env;
 	a->store = store;
+	if ((a->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
+		free(a);
+		return FSIM_ERR_INTERNAL;
+	}
 	*out = a;
 	return FSIM_OK;
 }
@@ -81,6 +85,64 @@ next_reset(fsim_authn_t *a)
 	memset(&a->next, 0, sizeof(a->next));
 }
 
+EVP_PKEY *
+fsim_kc_get(fsim_authn_t *a, const uint8_t *id, size_t len, const uint8_t rp_id_hash[32],
+    bool wrapped, int *alg, uint8_t *flags, uint8_t *cred_protect)
+{
+	size_t i;
+
+	for (i = 0; i < FSIM_KEY_CACHE; i++) {
+		struct fsim_key_cache_entry *e = &a->kc[i];
+
+		if (e->key == NULL || e->wrapped != wrapped || !fsim_blob_eq(&e->id, id, len) ||
+		    (wrapped && memcmp(e->rp_id_hash, rp_id_hash, 32) != 0))
+			continue;
+		if (EVP_PKEY_up_ref(e->key) != 1)
+			return NULL;
+		*alg = e->alg;
+		*flags = e->flags;
+		*cred_protect = e->cred_protect;
+		return e->key;
+	}
+	return NULL;
+}
+
+void
+fsim_kc_put(fsim_authn_t *a, const uint8_t *id, size_t len, const uint8_t rp_id_hash[32],
+    bool wrapped, EVP_PKEY *key, int alg, uint8_t flags, uint8_t cred_protect)
+{
+	struct fsim_key_cache_entry *e = &a->kc[a->kc_next];
+
+	if (EVP_PKEY_up_ref(key) != 1)
+		return;
+	EVP_PKEY_free(e->key);
+	e->key = NULL;
+	if (fsim_blob_set(&e->id, id, len) != 0) {
+		EVP_PKEY_free(key);
+		return;
+	}
+	memcpy(e->rp_id_hash, rp_id_hash, 32);
+	e->wrapped = wrapped;
+	e->key = key;
+	e->alg = alg;
+	e->flags = flags;
+	e->cred_protect = cred_protect;
+	a->kc_next = (a->kc_next + 1) % FSIM_KEY_CACHE;
+}
+
+void
+fsim_kc_clear(fsim_authn_t *a)
+{
+	size_t i;
+
+	for (i = 0; i < FSIM_KEY_CACHE; i++) {
+		EVP_PKEY_free(a->kc[i].key);
+		fsim_blob_reset(&a->kc[i].id);
+	}
+	memset(a->kc, 0, sizeof(a->kc));
+	a->kc_next = 0;
+}
+
 void
 fsim_authn_free(fsim_authn_t **ap)
 {
@@ -90,7 +152,9 @@ fsim_authn_free(fsim_authn_t **ap)
 		return;
 	next_reset(a);
 	fsim_pin_reset(a);
+	fsim_kc_clear(a);
 	fsim_ca_free(&a->ca);
+	EVP_MD_free(a->sha256);
 	fsim_wipe(a, sizeof(*a));
 	free(a);
 	*ap = NULL;
@@ -187,20 +251,31 @@ fsim_resp_encode(cbor_item_t *map, fsim_blob_t *resp)
 
 /* ---- shared helpers ---- */
 
+int
+fsim_authn_sha256(const fsim_authn_t *a, const void *p, size_t n, const void *q, size_t m,
+    uint8_t out[32])
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned int len = 0;
+	int r = FSIM_ERR_INTERNAL;
+
+	if (ctx != NULL && EVP_DigestInit_ex(ctx, a->sha256, NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, p, n) == 1 && (q == NULL || EVP_DigestUpdate(ctx, q, m) == 1) &&
+	    EVP_DigestFinal_ex(ctx, out, &len) == 1 && len == 32)
+		r = FSIM_OK;
+	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
 void
 fsim_authn_rp_id_hash(const fsim_authn_t *a, const char *rp_id, uint8_t out[32])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned int n = 0;
-
 	/* The quirk hashes the RP ID with a suffix: a hash of another RP ID. */
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(ctx, rp_id, strlen(rp_id)) != 1 ||
-	    (fsim_quirk_on(a, FSIM_QUIRK_WRONG_RPID_HASH) &&
-	    EVP_DigestUpdate(ctx, ".wrong", 6) != 1) ||
-	    EVP_DigestFinal_ex(ctx, out, &n) != 1)
+	bool wrong = fsim_quirk_on(a, FSIM_QUIRK_WRONG_RPID_HASH);
+
+	if (fsim_authn_sha256(a, rp_id, strlen(rp_id), wrong ? ".wrong" : NULL, wrong ? 6 : 0,
+	    out) != 0)
 		memset(out, 0, 32);
-	EVP_MD_CTX_free(ctx);
 }
 
 int
@@ -424,6 +499,7 @@ fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t 
 			st = FSIM_CTAP2_ERR_OPERATION_DENIED;
 		else {
 			fsim_pin_reset(a);
+			fsim_kc_clear(a);
 			st = fsim_store_reset(a->store, a->env) == 0 &&
 			    fsim_store_save(a->store) == 0 ? 0 : FSIM_CTAP2_ERR_PROCESSING;
 		}

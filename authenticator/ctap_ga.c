@@ -11,7 +11,8 @@
 
 /* A credential found for the request: stored, or unwrapped from its ID. */
 struct found {
-	fsim_cred_t c;          /* a copy (wrapped credentials get one built) */
+	fsim_cred_t c;          /* a copy (wrapped credentials get one built; no private key) */
+	EVP_PKEY *key;          /* the credential's key, from the key cache when it can be */
 	bool stored;
 };
 
@@ -19,7 +20,26 @@ static void
 found_reset(struct found *f)
 {
 	fsim_cred_reset(&f->c);
+	EVP_PKEY_free(f->key);
+	f->key = NULL;
 	f->stored = false;
+}
+
+/* The key of a stored credential: cached, or decoded once from the store. */
+static int
+stored_key(fsim_authn_t *a, struct found *f)
+{
+	static const uint8_t none[32];
+	uint8_t flags, cp;
+	int alg;
+
+	if ((f->key = fsim_kc_get(a, f->c.id.ptr, f->c.id.len, none, false, &alg, &flags,
+	    &cp)) != NULL)
+		return FSIM_OK;
+	if (fsim_key_from_der(f->c.private_key.ptr, f->c.private_key.len, &f->key) != 0)
+		return FSIM_ERR_FORMAT;
+	fsim_kc_put(a, f->c.id.ptr, f->c.id.len, none, false, f->key, f->c.alg, 0, 0);
+	return FSIM_OK;
 }
 
 /* Look a credential ID up for this RP; fills f when it is ours. */
@@ -29,33 +49,40 @@ lookup(fsim_authn_t *a, const char *rp_id, const uint8_t rp_id_hash[32],
 {
 	fsim_cred_t *c = fsim_store_find_cred(a->store, id, len);
 	fsim_wrapped_t w;
-	fsim_blob_t der = { 0 };
-	bool ok = false;
+	uint8_t flags = 0, cp = 0;
+	int alg = 0;
 
 	memset(f, 0, sizeof(*f));
 	if (c != NULL) {
-		if (strcmp(c->rp_id, rp_id) != 0 || fsim_cred_copy(&f->c, c) != 0)
+		if (strcmp(c->rp_id, rp_id) != 0 || fsim_cred_copy(&f->c, c) != 0 ||
+		    stored_key(a, f) != 0) {
+			found_reset(f);
 			return false;
+		}
 		f->stored = true;
 		return true;
 	}
-	memset(&w, 0, sizeof(w));
-	if (fsim_credid_unwrap(fsim_store_wrap_key(a->store), rp_id_hash, id, len, &w) != 0)
-		return false;
-	if (fsim_blob_set(&f->c.id, id, len) == 0 && fsim_key_to_der(w.key, &der) == 0 &&
-	    fsim_blob_set(&f->c.private_key, der.ptr, der.len) == 0 &&
-	    (f->c.rp_id = fsim_strdup(rp_id)) != NULL) {
-		f->c.alg = w.alg;
-		f->c.be = (w.flags & FSIM_WRAP_BE) != 0;
-		f->c.bs = f->c.be && a->cfg.bs;
-		f->c.cred_protect = w.cred_protect;
-		ok = true;
+	if ((f->key = fsim_kc_get(a, id, len, rp_id_hash, true, &alg, &flags, &cp)) == NULL) {
+		memset(&w, 0, sizeof(w));
+		if (fsim_credid_unwrap(fsim_store_wrap_key(a->store), rp_id_hash, id, len, &w) != 0)
+			return false;
+		fsim_kc_put(a, id, len, rp_id_hash, true, w.key, w.alg, w.flags, w.cred_protect);
+		f->key = w.key;
+		w.key = NULL;
+		alg = w.alg;
+		flags = w.flags;
+		cp = w.cred_protect;
+		fsim_wrapped_reset(&w);
 	}
-	fsim_blob_reset(&der);
-	fsim_wrapped_reset(&w);
-	if (!ok)
-		fsim_cred_reset(&f->c);
-	return ok;
+	if (fsim_blob_set(&f->c.id, id, len) != 0 || (f->c.rp_id = fsim_strdup(rp_id)) == NULL) {
+		found_reset(f);
+		return false;
+	}
+	f->c.alg = alg;
+	f->c.be = (flags & FSIM_WRAP_BE) != 0;
+	f->c.bs = f->c.be && a->cfg.bs;
+	f->c.cred_protect = cp;
+	return true;
 }
 
 /* credProtect (CTAP 2.1 12.1): may this credential be used without UV here? */
@@ -87,7 +114,8 @@ next_counter(fsim_authn_t *a, struct found *f)
 	if (c != NULL)
 		v = c->sign_count;
 	else {
-		EVP_Digest(f->c.id.ptr, f->c.id.len, h, NULL, EVP_sha256(), NULL);
+		if (fsim_authn_sha256(a, f->c.id.ptr, f->c.id.len, NULL, 0, h) != 0)
+			return 0;
 		v = fsim_store_id_counter(a->store, h);
 	}
 	if (fsim_quirk_on(a, FSIM_QUIRK_COUNTER_REGRESS))
@@ -109,7 +137,7 @@ assert_one(fsim_authn_t *a, struct found *f, const uint8_t cdh[32], const char *
 	fsim_authdata_t *ad = fsim_authdata_new();
 	fsim_blob_t adb = { 0 }, tbs = { 0 }, sig = { 0 };
 	cbor_item_t *ext_out = NULL, *map = NULL, *cred = NULL, *user = NULL;
-	EVP_PKEY *key = NULL;
+	EVP_PKEY *key = f->key;
 	uint8_t st = FSIM_CTAP2_ERR_PROCESSING;
 	bool be = f->c.be;
 	size_t n = 3;
@@ -119,7 +147,7 @@ assert_one(fsim_authn_t *a, struct found *f, const uint8_t cdh[32], const char *
 	if ((st = fsim_ext_get_assertion(a, ext, &f->c, uv, &ext_out)) != 0)
 		goto out;
 	st = FSIM_CTAP2_ERR_PROCESSING;
-	if (fsim_key_from_der(f->c.private_key.ptr, f->c.private_key.len, &key) != 0)
+	if (key == NULL)
 		goto out;
 	fsim_authn_rp_id_hash(a, rp_id, ad->rp_id_hash);
 	if (fsim_quirk_on(a, FSIM_QUIRK_BE_FLIP))
@@ -209,7 +237,6 @@ out:
 		cbor_decref(&user);
 	if (ext_out)
 		cbor_decref(&ext_out);
-	EVP_PKEY_free(key);
 	fsim_authdata_free(&ad);
 	fsim_blob_reset(&adb);
 	fsim_blob_reset(&tbs);
@@ -266,10 +293,10 @@ fsim_ctap_get_assertion(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *re
 		}
 		uv = true;
 	}
-	{
-		fsim_authn_t plain = *a;
-		plain.cfg.quirks = 0;
-		fsim_authn_rp_id_hash(&plain, rp_id, rp_id_hash);
+	/* The true hash finds credentials; the quirk only changes what is reported. */
+	if (fsim_authn_sha256(a, rp_id, strlen(rp_id), NULL, 0, rp_id_hash) != 0) {
+		st = FSIM_CTAP2_ERR_PROCESSING;
+		goto out;
 	}
 	/* Step 7: locate the credentials. */
 	if (allow != NULL && cbor_array_size(allow) > 0) {
@@ -301,7 +328,7 @@ fsim_ctap_get_assertion(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *re
 			if (protect_allows(list[i], uv, false))
 				list[n_list++] = list[i];
 		if (n_list > 0) {
-			if (fsim_cred_copy(&f.c, list[0]) != 0) {
+			if (fsim_cred_copy(&f.c, list[0]) != 0 || stored_key(a, &f) != 0) {
 				st = FSIM_CTAP2_ERR_PROCESSING;
 				goto out;
 			}

@@ -226,10 +226,9 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 	if ((st = parse(req, &r, a)) != 0)
 		goto out;
 	fsim_authn_rp_id_hash(a, r.rp_id, rp_id_hash);
-	{
-		fsim_authn_t plain = *a;
-		plain.cfg.quirks = 0;
-		fsim_authn_rp_id_hash(&plain, r.rp_id, true_hash);
+	if (fsim_authn_sha256(a, r.rp_id, strlen(r.rp_id), NULL, 0, true_hash) != 0) {
+		st = FSIM_CTAP2_ERR_PROCESSING;
+		goto out;
 	}
 	/* Steps 4-6: options. up=false is invalid here; rk needs the capability. */
 	if (r.up == 0) {

@@ -13,6 +13,21 @@
 #include "core/fsim_core.h"
 
 #define FSIM_MAX_NEXT 32
+#define FSIM_KEY_CACHE 16
+
+/*
+ * Credential keys already decoded, by credential ID (and rpIdHash for
+ * wrapped IDs): decoding a PKCS#8 key costs far more than a signature, so
+ * it is done once per credential, not once per assertion.
+ */
+struct fsim_key_cache_entry {
+	fsim_blob_t id;
+	uint8_t rp_id_hash[32];
+	bool wrapped;
+	EVP_PKEY *key;
+	int alg;
+	uint8_t flags, cred_protect;
+};
 
 /* PIN/UV auth token permissions (CTAP 2.1 6.5.5.7) */
 #define FSIM_PERM_MC 0x01
@@ -33,6 +48,10 @@ struct fsim_authn {
 		char *rp_id;
 		bool up, uv;
 	} next;
+
+	EVP_MD *sha256;                 /* fetched once: implicit fetches cost a lock each time */
+	struct fsim_key_cache_entry kc[FSIM_KEY_CACHE];
+	size_t kc_next;
 
 	/* PIN/UV auth protocol 2 (CTAP 2.1 6.5.7) */
 	EVP_PKEY *ka_key;               /* key agreement key, new at power-up and reset */
@@ -89,6 +108,16 @@ int fsim_authn_sign(const fsim_authn_t *a, EVP_PKEY *key, int alg, const uint8_t
     size_t n, fsim_blob_t *sig);
 /* rpIdHash (wrong under the quirk). */
 void fsim_authn_rp_id_hash(const fsim_authn_t *a, const char *rp_id, uint8_t out[32]);
+/* SHA-256 of a | b (b may be NULL). */
+int fsim_authn_sha256(const fsim_authn_t *a, const void *p, size_t n, const void *q, size_t m,
+    uint8_t out[32]);
 int fsim_authn_ca(fsim_authn_t *a, fsim_ca_t **ca);
+
+/* The key cache: a new reference on a hit (NULL on a miss); insert takes its own reference. */
+EVP_PKEY *fsim_kc_get(fsim_authn_t *a, const uint8_t *id, size_t len, const uint8_t rp_id_hash[32],
+    bool wrapped, int *alg, uint8_t *flags, uint8_t *cred_protect);
+void fsim_kc_put(fsim_authn_t *a, const uint8_t *id, size_t len, const uint8_t rp_id_hash[32],
+    bool wrapped, EVP_PKEY *key, int alg, uint8_t flags, uint8_t cred_protect);
+void fsim_kc_clear(fsim_authn_t *a);
 
 #endif /* !FSIM_AUTHN_INTERNAL_H */

@@ -16,6 +16,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "authenticator/authn.h"
 #include "cli/cli.h"
 #include "rp-sim/rp.h"
 
@@ -27,6 +28,11 @@ static const char bench_usage[] =
 "  verify-authentication   a whole WebAuthn 7.2 verification of an ES256\n"
 "                          assertion through the RP API (response as a JSON\n"
 "                          value), and the same from the JSON text\n"
+"  ecdsa-p256-sign         raw EVP_DigestSign, P-256/SHA-256 (the baseline of\n"
+"                          the authenticator stages)\n"
+"  getAssertion            a whole CTAP 2.1 getAssertion, request bytes to\n"
+"                          response bytes, ES256, in-memory store\n"
+"  makeCredential          a whole makeCredential, ES256, packed x5c\n"
 "  verify-registration     a whole 7.1 verification of a packed (x5c) ES256\n"
 "                          registration through the RP API\n"
 "Each stage runs for about S seconds (default 1), interleaved in batches so\n"
@@ -46,6 +52,11 @@ struct fixture {
 	fsim_cred_record_t *rec;
 	uint8_t msg[64];
 	fsim_blob_t raw_sig;        /* DER signature over msg, for the baseline */
+	/* the authenticator: an in-memory store, so disk writes are not measured */
+	fsim_env_t env;
+	fsim_store_t *store;
+	fsim_authn_t *authn;
+	fsim_blob_t mc_req, ga_req;
 };
 
 static double
@@ -100,6 +111,8 @@ fail:
 	X509_free(x);
 	return NULL;
 }
+
+static int build_authn(struct fixture *fx);
 
 static int
 build(struct fixture *fx)
@@ -206,6 +219,8 @@ build(struct fixture *fx)
 	    (fx->auth_json = json_dumps(j, JSON_COMPACT)) == NULL)
 		goto fail;
 	json_decref(ar.client_ext_results);
+	if (build_authn(fx) != 0)
+		goto fail;
 	if ((fx->reg_value = json_loads(fx->reg_json, 0, NULL)) == NULL ||
 	    (fx->auth_value = json_loads(fx->auth_json, 0, NULL)) == NULL)
 		goto fail;
@@ -242,6 +257,92 @@ fixture_free(struct fixture *fx)
 	json_decref(fx->auth_value);
 	fsim_record_free(&fx->rec);
 	fsim_blob_reset(&fx->raw_sig);
+	fsim_authn_free(&fx->authn);
+	fsim_store_free(&fx->store);
+	fsim_blob_reset(&fx->mc_req);
+	fsim_blob_reset(&fx->ga_req);
+}
+
+/* cmd | canonical CBOR of map (consumed). */
+static int
+ctap_req(uint8_t cmd, cbor_item_t *map, fsim_blob_t *out)
+{
+	fsim_blob_t enc = { 0 };
+	int r = -1;
+
+	if (map != NULL && fsim_cbor_encode(map, &enc) == 0 && fsim_blob_set(out, &cmd, 1) == 0 &&
+	    fsim_blob_append(out, enc.ptr, enc.len) == 0)
+		r = 0;
+	if (map)
+		cbor_decref(&map);
+	fsim_blob_reset(&enc);
+	return r;
+}
+
+/* makeCredential (ES256, packed x5c) and getAssertion requests, and one credential. */
+static int
+build_authn(struct fixture *fx)
+{
+	static const uint8_t cdh[32] = { 7 }, uid[8] = { 1 };
+	fsim_authn_config_t cfg;
+	cbor_item_t *m, *rp, *user, *params, *p, *al, *d, *opts;
+	fsim_blob_t resp = { 0 };
+	cbor_item_t *rm = NULL;
+	fsim_authdata_t *ad = NULL;
+	const uint8_t *adp;
+	size_t adn;
+	int r = -1;
+
+	fsim_env_default(&fx->env);
+	fsim_authn_config_init(&cfg);
+	cfg.attestation = FSIM_ATTFMT_PACKED;
+	if (fsim_store_open(":memory:", &fx->env, &fx->store, NULL) != 0 ||
+	    fsim_authn_new(&cfg, &fx->env, fx->store, &fx->authn) != 0)
+		return -1;
+	m = cbor_new_definite_map(4);
+	rp = cbor_new_definite_map(1);
+	user = cbor_new_definite_map(1);
+	params = cbor_new_definite_array(1);
+	p = cbor_new_definite_map(2);
+	if (m == NULL || rp == NULL || user == NULL || params == NULL || p == NULL ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(1), fsim_cbor_bytes(cdh, 32)) != 0 ||
+	    fsim_cbor_map_put(rp, fsim_cbor_text("id"), fsim_cbor_text(RP_ID)) != 0 ||
+	    fsim_cbor_map_put(user, fsim_cbor_text("id"), fsim_cbor_bytes(uid, 8)) != 0 ||
+	    fsim_cbor_map_put(p, fsim_cbor_text("alg"), fsim_cbor_int(FSIM_COSE_ES256)) != 0 ||
+	    fsim_cbor_map_put(p, fsim_cbor_text("type"), fsim_cbor_text("public-key")) != 0 ||
+	    !cbor_array_push(params, p) ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(2), rp) != 0 ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(3), user) != 0 ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(4), params) != 0 ||
+	    ctap_req(FSIM_CTAP_MAKE_CREDENTIAL, m, &fx->mc_req) != 0)
+		goto out;
+	if (fsim_authn_request(fx->authn, fx->mc_req.ptr, fx->mc_req.len, &resp) != 0 ||
+	    fsim_cbor_decode(resp.ptr, resp.len, &rm, NULL) != 0 ||
+	    fsim_cbor_get_bytes(fsim_cbor_map_get_int(rm, 2), &adp, &adn) != 0 ||
+	    fsim_authdata_parse(adp, adn, &ad, NULL) != 0)
+		goto out;
+	m = cbor_new_definite_map(4);
+	al = cbor_new_definite_array(1);
+	d = cbor_new_definite_map(2);
+	opts = cbor_new_definite_map(1);
+	if (m == NULL || al == NULL || d == NULL || opts == NULL ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(1), fsim_cbor_text(RP_ID)) != 0 ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(2), fsim_cbor_bytes(cdh, 32)) != 0 ||
+	    fsim_cbor_map_put(d, fsim_cbor_text("id"), fsim_cbor_bytes(ad->cred_id.ptr, ad->cred_id.len)) != 0 ||
+	    fsim_cbor_map_put(d, fsim_cbor_text("type"), fsim_cbor_text("public-key")) != 0 ||
+	    !cbor_array_push(al, d) ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(3), al) != 0 ||
+	    fsim_cbor_map_put(opts, fsim_cbor_text("up"), cbor_build_bool(true)) != 0 ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(5), opts) != 0 ||
+	    ctap_req(FSIM_CTAP_GET_ASSERTION, m, &fx->ga_req) != 0)
+		goto out;
+	r = 0;
+out:
+	if (rm)
+		cbor_decref(&rm);
+	fsim_authdata_free(&ad);
+	fsim_blob_reset(&resp);
+	return r;
 }
 
 typedef int (*op_fn)(struct fixture *fx, const fsim_rp_policy_t *p);
@@ -258,6 +359,46 @@ op_raw_verify(struct fixture *fx, const fsim_rp_policy_t *p)
 	    EVP_DigestVerify(ctx, fx->raw_sig.ptr, fx->raw_sig.len, fx->msg, sizeof(fx->msg)) == 1;
 	EVP_MD_CTX_free(ctx);
 	return ok ? 0 : -1;
+}
+
+static int
+op_raw_sign(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	uint8_t sig[80];
+	size_t n = sizeof(sig);
+	int ok;
+
+	(void)p;
+	ok = ctx != NULL &&
+	    EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, fx->cred) == 1 &&
+	    EVP_DigestSign(ctx, sig, &n, fx->msg, sizeof(fx->msg)) == 1;
+	EVP_MD_CTX_free(ctx);
+	return ok ? 0 : -1;
+}
+
+static int
+op_ctap(struct fixture *fx, const fsim_blob_t *req)
+{
+	fsim_blob_t resp = { 0 };
+	uint8_t st = fsim_authn_request(fx->authn, req->ptr, req->len, &resp);
+
+	fsim_blob_reset(&resp);
+	return st == 0 ? 0 : -1;
+}
+
+static int
+op_get_assertion(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	(void)p;
+	return op_ctap(fx, &fx->ga_req);
+}
+
+static int
+op_make_credential(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	(void)p;
+	return op_ctap(fx, &fx->mc_req);
 }
 
 /* One ceremony through the RP API, from the response as a JSON value. */
@@ -297,7 +438,7 @@ op_verify_reg(struct fixture *fx, const fsim_rp_policy_t *p)
 	return op_verify(fx, p, fx->reg_value, false);
 }
 
-#define NSTAGES 4
+#define NSTAGES 7
 
 /*
  * Operations per second of each stage. The stages run interleaved, a batch
@@ -333,9 +474,9 @@ bench_run(int argc, char **argv)
 	struct fixture fx;
 	fsim_rp_policy_t p;
 	static const char *origins[] = { ORIGIN };
-	double seconds = 1.0, ops[NSTAGES], base, va, vt, vr;
+	double seconds = 1.0, ops[NSTAGES], base, va, vt, vr, sbase, ga, mc;
 	op_fn fns[NSTAGES] = { op_raw_verify, op_verify_auth, op_verify_auth_text,
-	    op_verify_reg };
+	    op_verify_reg, op_raw_sign, op_get_assertion, op_make_credential };
 	int i, json = 0, rc = FSIM_EXIT_FAIL;
 
 	for (i = 1; i < argc; i++) {
@@ -370,13 +511,20 @@ bench_run(int argc, char **argv)
 	va = ops[1];
 	vt = ops[2];
 	vr = ops[3];
+	sbase = ops[4];
+	ga = ops[5];
+	mc = ops[6];
 	if (json)
 		printf("{\"baseline\": {\"name\": \"ecdsa-p256-verify\", \"opsPerSecond\": %.0f},\n"
 		    " \"stages\": [\n"
 		    "  {\"name\": \"verify-authentication\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.85},\n"
 		    "  {\"name\": \"verify-authentication-from-text\", \"opsPerSecond\": %.0f, \"ratio\": %.3f},\n"
-		    "  {\"name\": \"verify-registration\", \"opsPerSecond\": %.0f, \"ratio\": %.3f}\n"
-		    " ]}\n", base, va, va / base, vt, vt / base, vr, vr / base);
+		    "  {\"name\": \"verify-registration\", \"opsPerSecond\": %.0f, \"ratio\": %.3f},\n"
+		    "  {\"name\": \"ecdsa-p256-sign\", \"opsPerSecond\": %.0f, \"baseline\": true},\n"
+		    "  {\"name\": \"getAssertion\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.85},\n"
+		    "  {\"name\": \"makeCredential\", \"opsPerSecond\": %.0f, \"ratio\": %.3f}\n"
+		    " ]}\n", base, va, va / base, vt, vt / base, vr, vr / base, sbase, ga, ga / sbase,
+		    mc, mc / sbase);
 	else {
 		printf("%-24s %12s %8s\n", "stage", "ops/s", "ratio");
 		printf("%-24s %12.0f %8s  (OpenSSL raw, the baseline)\n", "ecdsa-p256-verify", base, "1.00");
@@ -385,6 +533,11 @@ bench_run(int argc, char **argv)
 		printf("%-24s %12.0f %8.2f  (the same, parsing the JSON text first)\n",
 		    "  ... from JSON text", vt, vt / base);
 		printf("%-24s %12.0f %8.2f  (packed x5c; two signatures)\n", "verify-registration", vr, vr / base);
+		printf("%-24s %12.0f %8s  (OpenSSL raw, the baseline below)\n", "ecdsa-p256-sign", sbase, "1.00");
+		printf("%-24s %12.0f %8.2f  (goal >= 0.85; CTAP request to response, ES256)\n",
+		    "getAssertion", ga, ga / sbase);
+		printf("%-24s %12.0f %8.2f  (ES256 key made, packed x5c statement)\n",
+		    "makeCredential", mc, mc / sbase);
 	}
 	rc = FSIM_EXIT_OK;
 out:

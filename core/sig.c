@@ -382,10 +382,13 @@ fsim_sig_sign(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 		r = FSIM_ERR_NOMEM;
 		goto fail;
 	}
-	/* fails for a key without its private half */
-	if (!ctx_init(ctx, pkey, ai, true) ||
-	    EVP_DigestSign(ctx, NULL, &len, msg, mlen) != 1 || len == 0)
+	/*
+	 * EVP_PKEY_get_size is the largest signature the key makes; asking
+	 * EVP_DigestSign for the size first would hash the message twice.
+	 */
+	if (!ctx_init(ctx, pkey, ai, true) || EVP_PKEY_get_size(pkey) <= 0)
 		goto fail;
+	len = (size_t)EVP_PKEY_get_size(pkey);
 	if ((buf = malloc(len)) == NULL) {
 		r = FSIM_ERR_NOMEM;
 		goto fail;
