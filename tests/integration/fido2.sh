@@ -51,7 +51,11 @@ serve() {
 		return
 	fi
 	ok "$name: the server creates its socket"
-	"$BIN" "$sock" "$AAGUID" "$uv" "$att" >> "$out" 2>&1
+	if [ "$name" = ext ]; then
+		"$EXT" "$sock" >> "$out" 2>&1
+	else
+		"$BIN" "$sock" "$AAGUID" "$uv" "$att" >> "$out" 2>&1
+	fi
 	rc=$?
 	[ $rc -eq 0 ] || echo "# $name: fido2_dev exited $rc" >> "$out"
 	kill -TERM "$pid"
@@ -71,6 +75,12 @@ if [ ! -x "$BIN" ]; then
 else
 	serve uv0 0 packed
 	serve uvauto auto packed-self --seed 00112233445566778899aabbccddeeff
+fi
+EXT=${FSIM_BUILD:-build}/itests/fido2_ext
+if [ ! -x "$EXT" ]; then
+	nok "fido2_ext is built ($EXT; make test builds it)"
+else
+	serve ext auto none
 fi
 
 # The command-line contract.
