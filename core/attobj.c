@@ -23,45 +23,6 @@
 enum { K_FMT, K_ATTSTMT, K_AUTHDATA, K_NKNOWN };
 static const char *const known_keys[K_NKNOWN] = { "fmt", "attStmt", "authData" };
 
-struct ao_ctx {
-	fsim_diags_t *d;
-	int err;
-};
-
-static void ao_error(struct ao_ctx *c, int code, const char *rule,
-    const char *field, size_t off, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-/* Record an error diagnostic; the first cause decides the return code. */
-static void
-ao_error(struct ao_ctx *c, int code, const char *rule, const char *field,
-    size_t off, const char *fmt, ...)
-{
-	char msg[sizeof(((fsim_diag_t *)0)->msg)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fsim_diags_add(c->d, FSIM_SEV_ERROR, rule, field, off, "%s", msg);
-	if (c->err == 0 || code == FSIM_ERR_NOMEM)
-		c->err = code;
-}
-
-/* Offsets in message text are absolute, like the diagnostic's own. */
-static size_t
-at(const struct ao_ctx *c, size_t off)
-{
-	return c->d != NULL ? c->d->base + off : off;
-}
-
-static void
-ao_fail(struct ao_ctx *c, int code)
-{
-	if (c->err == 0 || code == FSIM_ERR_NOMEM)
-		c->err = code;
-}
-
 fsim_attobj_t *
 fsim_attobj_new(void)
 {
@@ -172,19 +133,19 @@ key_label(const cbor_item_t *key, char *buf, size_t len)
  * octets of printable US-ASCII without '"' or '\'.
  */
 static void
-check_fmt_syntax(struct ao_ctx *c, const uint8_t *s, size_t n, size_t off)
+check_fmt_syntax(fsim_pctx_t *c, const uint8_t *s, size_t n, size_t off)
 {
 	size_t i;
 
 	if (n == 0)
-		ao_error(c, FSIM_ERR_FORMAT, "ATT-01", "fmt", off,
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ATT-01", "fmt", off,
 		    "fmt is empty; a format identifier has 1 to 32 characters");
 	else if (n > ATT_FMT_MAX)
-		ao_error(c, FSIM_ERR_FORMAT, "ATT-01", "fmt", off,
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ATT-01", "fmt", off,
 		    "fmt is %zu bytes; a format identifier has at most 32", n);
 	for (i = 0; i < n; i++) {
 		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\') {
-			ao_error(c, FSIM_ERR_FORMAT, "ATT-01", "fmt", off,
+			fsim_pctx_error(c, FSIM_ERR_FORMAT, "ATT-01", "fmt", off,
 			    "fmt has byte 0x%02x at position %zu; a format "
 			    "identifier is printable US-ASCII without '\"' or '\\'",
 			    s[i], i);
@@ -206,7 +167,7 @@ struct ao_walk {
  * the member: a cut-off attestationObject is most often cut in authData.
  */
 static bool
-string_fits(struct ao_ctx *c, const uint8_t *ptr, size_t len, size_t pos,
+string_fits(fsim_pctx_t *c, const uint8_t *ptr, size_t len, size_t pos,
     const char *name)
 {
 	struct cb_head h;
@@ -215,10 +176,10 @@ string_fits(struct ao_ctx *c, const uint8_t *ptr, size_t len, size_t pos,
 	    (h.major != 2 && h.major != 3))
 		return true;  /* let the CBOR decoder describe it */
 	if (h.arg > len - pos - h.hlen) {
-		ao_error(c, FSIM_ERR_CBOR, "ENC-03", name, pos,
+		fsim_pctx_error(c, FSIM_ERR_CBOR, "ENC-03", name, pos,
 		    "%s declares %llu bytes but only %zu remain (its bytes "
 		    "start at offset %zu)", name, (unsigned long long)h.arg,
-		    len - pos - h.hlen, at(c, pos + h.hlen));
+		    len - pos - h.hlen, fsim_diags_abs(c->d, pos + h.hlen));
 		return false;
 	}
 	return true;
@@ -229,7 +190,7 @@ string_fits(struct ao_ctx *c, const uint8_t *ptr, size_t len, size_t pos,
  * could not be followed (the error is recorded).
  */
 static bool
-walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
+walk_map(fsim_pctx_t *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 {
 	fsim_diags_frame_t frame;
 	cbor_item_t *key = NULL, *val = NULL;
@@ -245,30 +206,30 @@ walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 	int hr, rc, k;
 
 	if (len == 0) {
-		ao_error(c, FSIM_ERR_CBOR, "ENC-03", "", 0,
+		fsim_pctx_error(c, FSIM_ERR_CBOR, "ENC-03", "", 0,
 		    "the attestation object is empty");
 		goto out;
 	}
 	hr = read_head(ptr, len, 0, &h);
 	if (h.major != 5) {
-		ao_error(c, FSIM_ERR_FORMAT, "ENC-02", "", 0,
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ENC-02", "", 0,
 		    "the attestation object must be a CBOR map, found %s",
 		    major_name(h.major));
 		goto out;
 	}
 	if (hr == HEAD_TRUNC) {
-		ao_error(c, FSIM_ERR_CBOR, "ENC-03", "", len,
+		fsim_pctx_error(c, FSIM_ERR_CBOR, "ENC-03", "", len,
 		    "the attestation object ends inside its map head");
 		goto out;
 	}
 	if (hr == HEAD_INDEF) {
-		ao_error(c, FSIM_ERR_CBOR, "CBOR-01", "", 0,
+		fsim_pctx_error(c, FSIM_ERR_CBOR, "CBOR-01", "", 0,
 		    "the attestation object is an indefinite-length map; only "
 		    "definite lengths are allowed");
 		goto out;
 	}
 	if (hr == HEAD_RESERVED) {
-		ao_error(c, FSIM_ERR_CBOR, "ENC-03", "", 0,
+		fsim_pctx_error(c, FSIM_ERR_CBOR, "ENC-03", "", 0,
 		    "the attestation object starts with a reserved CBOR head 0x%02x",
 		    ptr[0]);
 		goto out;
@@ -277,7 +238,7 @@ walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 	pos = h.hlen;
 	for (i = 0; i < h.arg; i++) {
 		if (pos == len) {
-			ao_error(c, FSIM_ERR_CBOR, "ENC-03", "", len,
+			fsim_pctx_error(c, FSIM_ERR_CBOR, "ENC-03", "", len,
 			    "the map declares %llu entries but the input ends "
 			    "after %zu", (unsigned long long)h.arg, i);
 			goto out;
@@ -287,14 +248,14 @@ walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 		rc = fsim_cbor_decode_prefix(ptr + pos, len - pos, &key, &ku, c->d);
 		fsim_diags_pop(c->d, &frame);
 		if (rc != 0) {
-			ao_fail(c, rc);
+			fsim_pctx_fail(c, rc);
 			goto out;
 		}
 		pos += ku;
 		k = known_key(key);
 		key_label(key, label, sizeof(label));
 		if (pos == len) {
-			ao_error(c, FSIM_ERR_CBOR, "ENC-03",
+			fsim_pctx_error(c, FSIM_ERR_CBOR, "ENC-03",
 			    k >= 0 ? known_keys[k] : "", len,
 			    "the input ends after the key \"%s\", before its value",
 			    label);
@@ -307,15 +268,15 @@ walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 		rc = fsim_cbor_decode_prefix(ptr + pos, len - pos, &val, &vu, c->d);
 		fsim_diags_pop(c->d, &frame);
 		if (rc != 0) {
-			ao_fail(c, rc);
+			fsim_pctx_fail(c, rc);
 			goto out;
 		}
 
 		if (k >= 0) {
 			if (w->val[k] != NULL)
-				ao_error(c, FSIM_ERR_CBOR, "CBOR-DUP", known_keys[k],
+				fsim_pctx_error(c, FSIM_ERR_CBOR, "CBOR-DUP", known_keys[k],
 				    kpos, "duplicate key \"%s\" (first at offset "
-				    "%zu)", known_keys[k], at(c, w->key_off[k]));
+				    "%zu)", known_keys[k], fsim_diags_abs(c->d, w->key_off[k]));
 			else {
 				w->val[k] = val;
 				val = NULL;
@@ -324,7 +285,7 @@ walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 			}
 		} else if (!cbor_isa_string(key) && !cbor_isa_uint(key) &&
 		    !cbor_isa_negint(key)) {
-			ao_error(c, FSIM_ERR_CBOR, "CBOR-KEYTYPE", "", kpos,
+			fsim_pctx_error(c, FSIM_ERR_CBOR, "CBOR-KEYTYPE", "", kpos,
 			    "map key #%zu is a %s; keys are integers or text "
 			    "strings", i + 1, fsim_cbor_type_name(key));
 		} else {
@@ -334,7 +295,7 @@ walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 			 * a hostile map with many keys must not cost n^2.
 			 */
 			if (read_head(ptr, len, kpos, &kh) != HEAD_OK) {
-				ao_fail(c, FSIM_ERR_INTERNAL);
+				fsim_pctx_fail(c, FSIM_ERR_INTERNAL);
 				goto out;
 			}
 			for (j = 0; j < nunk; j++)
@@ -344,9 +305,9 @@ walk_map(struct ao_ctx *c, const uint8_t *ptr, size_t len, struct ao_walk *w)
 				    (size_t)kh.arg) == 0))
 					break;
 			if (j < nunk)
-				ao_error(c, FSIM_ERR_CBOR, "CBOR-DUP", label, kpos,
+				fsim_pctx_error(c, FSIM_ERR_CBOR, "CBOR-DUP", label, kpos,
 				    "duplicate key \"%s\" (first at offset %zu)",
-				    label, at(c, unk[j].off));
+				    label, fsim_diags_abs(c->d, unk[j].off));
 			else {
 				fsim_diags_add(c->d, FSIM_SEV_WARNING, "ENC-02",
 				    label, kpos, "unknown key \"%s\" in the "
@@ -376,31 +337,31 @@ out:
 
 /* ENC-02: the three members with their types (§6.5.4). */
 static void
-check_members(struct ao_ctx *c, const struct ao_walk *w, bool compound)
+check_members(fsim_pctx_t *c, const struct ao_walk *w, bool compound)
 {
 	const cbor_item_t *v;
 
 	if ((v = w->val[K_FMT]) == NULL)
-		ao_error(c, FSIM_ERR_FORMAT, "ENC-02", "fmt", 0, "missing");
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ENC-02", "fmt", 0, "missing");
 	else if (!cbor_isa_string(v))
-		ao_error(c, FSIM_ERR_FORMAT, "ENC-02", "fmt", w->val_off[K_FMT],
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ENC-02", "fmt", w->val_off[K_FMT],
 		    "must be a text string, found %s", fsim_cbor_type_name(v));
 
 	if ((v = w->val[K_ATTSTMT]) == NULL)
-		ao_error(c, FSIM_ERR_FORMAT, "ENC-02", "attStmt", 0, "missing");
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ENC-02", "attStmt", 0, "missing");
 	else if (cbor_isa_array(v) && !compound)
-		ao_error(c, FSIM_ERR_FORMAT, "ENC-02", "attStmt",
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ENC-02", "attStmt",
 		    w->val_off[K_ATTSTMT], "must be a map, found array (an "
 		    "array is allowed only for fmt \"compound\")");
 	else if (!cbor_isa_map(v) && !cbor_isa_array(v))
-		ao_error(c, FSIM_ERR_FORMAT, "ENC-02", "attStmt",
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ENC-02", "attStmt",
 		    w->val_off[K_ATTSTMT], "must be a map, found %s",
 		    fsim_cbor_type_name(v));
 
 	if ((v = w->val[K_AUTHDATA]) == NULL)
-		ao_error(c, FSIM_ERR_FORMAT, "ENC-02", "authData", 0, "missing");
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ENC-02", "authData", 0, "missing");
 	else if (!cbor_isa_bytestring(v))
-		ao_error(c, FSIM_ERR_FORMAT, "ENC-02", "authData",
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ENC-02", "authData",
 		    w->val_off[K_AUTHDATA], "must be a byte string, found %s",
 		    fsim_cbor_type_name(v));
 }
@@ -409,7 +370,7 @@ int
 fsim_attobj_parse(const uint8_t *ptr, size_t len, fsim_attobj_t **out,
     fsim_diags_t *d)
 {
-	struct ao_ctx c = { d, 0 };
+	fsim_pctx_t c = { d, 0 };
 	struct ao_walk w;
 	fsim_diags_frame_t frame;
 	fsim_attobj_t *ao = NULL;
@@ -431,9 +392,9 @@ fsim_attobj_parse(const uint8_t *ptr, size_t len, fsim_attobj_t **out,
 	}
 	/* ENC-03: one item and nothing after it. */
 	if (w.end < len)
-		ao_error(&c, FSIM_ERR_CBOR, "ENC-03", "", w.end,
+		fsim_pctx_error(&c, FSIM_ERR_CBOR, "ENC-03", "", w.end,
 		    "%zu bytes follow the attestation object's CBOR map at "
-		    "offset %zu", len - w.end, at(&c, w.end));
+		    "offset %zu", len - w.end, fsim_diags_abs(c.d, w.end));
 	/* ENC-04: the authenticator must produce canonical CBOR; warn only. */
 	canonical = fsim_cbor_is_canonical(ptr, w.end);
 	if (!canonical)

@@ -21,50 +21,6 @@
 #define ACD_AAGUID_LEN 16
 #define ACD_IDLEN_LEN  2
 
-/* Parse state: where diagnostics go and the first failure's error code. */
-struct ad_ctx {
-	fsim_diags_t *d;
-	int err;
-};
-
-static void ad_error(struct ad_ctx *c, int code, const char *rule,
-    const char *field, size_t off, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-/* Record an error diagnostic; the first cause decides the return code. */
-static void
-ad_error(struct ad_ctx *c, int code, const char *rule, const char *field,
-    size_t off, const char *fmt, ...)
-{
-	char msg[sizeof(((fsim_diag_t *)0)->msg)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fsim_diags_add(c->d, FSIM_SEV_ERROR, rule, field, off, "%s", msg);
-	if (c->err == 0 || code == FSIM_ERR_NOMEM)
-		c->err = code;
-}
-
-/*
- * An offset for message text: absolute like the diagnostic's own offset, so
- * "at offset N" reads the same when authData is nested in another object.
- */
-static size_t
-at(const struct ad_ctx *c, size_t off)
-{
-	return c->d != NULL ? c->d->base + off : off;
-}
-
-/* A nested parser failed: remember its code unless one is already set. */
-static void
-ad_fail(struct ad_ctx *c, int code)
-{
-	if (c->err == 0 || code == FSIM_ERR_NOMEM)
-		c->err = code;
-}
-
 fsim_authdata_t *
 fsim_authdata_new(void)
 {
@@ -109,7 +65,7 @@ be16(const uint8_t *p)
  * cannot be followed any further (so the caller must stop).
  */
 static bool
-parse_acd(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
+parse_acd(fsim_pctx_t *c, const uint8_t *ptr, size_t len, size_t *posp,
     fsim_authdata_t *ad)
 {
 	fsim_diags_frame_t frame;
@@ -122,51 +78,51 @@ parse_acd(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 	ad->acd_offset = pos;
 	/* PIT-07: Firefox 98 + Windows Hello sent a 1-byte AAGUID. */
 	if (len - pos < ACD_AAGUID_LEN) {
-		ad_error(c, FSIM_ERR_FORMAT, "ACD-01", "attestedCredentialData.aaguid",
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ACD-01", "attestedCredentialData.aaguid",
 		    len, "AT is 1 but only %zu of the 16 aaguid bytes follow "
 		    "offset %zu (authenticator data is %zu bytes)",
-		    len - pos, at(c, pos), len);
+		    len - pos, fsim_diags_abs(c->d, pos), len);
 		goto out;
 	}
 	memcpy(ad->aaguid, ptr + pos, ACD_AAGUID_LEN);
 	pos += ACD_AAGUID_LEN;
 
 	if (len - pos < ACD_IDLEN_LEN) {
-		ad_error(c, FSIM_ERR_FORMAT, "ACD-01",
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ACD-01",
 		    "attestedCredentialData.credentialIdLength", len,
 		    "credentialIdLength needs 2 bytes at offset %zu but only "
-		    "%zu remain", at(c, pos), len - pos);
+		    "%zu remain", fsim_diags_abs(c->d, pos), len - pos);
 		goto out;
 	}
 	id_len = be16(ptr + pos);
 	/* ACD-02: the ID selects a key, so it is never empty; at most 1023. */
 	if (id_len == 0)
-		ad_error(c, FSIM_ERR_FORMAT, "ACD-02",
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ACD-02",
 		    "attestedCredentialData.credentialIdLength", pos,
 		    "credentialIdLength is 0; a credential ID has at least 1 byte");
 	else if (id_len > FSIM_CRED_ID_MAX)
-		ad_error(c, FSIM_ERR_FORMAT, "ACD-02",
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ACD-02",
 		    "attestedCredentialData.credentialIdLength", pos,
 		    "credentialIdLength %u exceeds %d", (unsigned)id_len,
 		    FSIM_CRED_ID_MAX);
 	if ((size_t)id_len > len - pos - ACD_IDLEN_LEN) {
-		ad_error(c, FSIM_ERR_FORMAT, "ACD-01",
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ACD-01",
 		    "attestedCredentialData.credentialIdLength", pos,
 		    "credentialIdLength says %u bytes but only %zu remain after "
 		    "offset %zu", (unsigned)id_len, len - pos - ACD_IDLEN_LEN,
-		    at(c, pos + ACD_IDLEN_LEN));
+		    fsim_diags_abs(c->d, pos + ACD_IDLEN_LEN));
 		goto out;
 	}
 	pos += ACD_IDLEN_LEN;
 	if ((rc = fsim_blob_set(&ad->cred_id, ptr + pos, id_len)) != 0) {
-		ad_fail(c, rc);
+		fsim_pctx_fail(c, rc);
 		goto out;
 	}
 	pos += id_len;
 
 	ad->cose_offset = pos;
 	if (pos == len) {
-		ad_error(c, FSIM_ERR_FORMAT, "ACD-01",
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ACD-01",
 		    "attestedCredentialData.credentialPublicKey", pos,
 		    "credentialPublicKey is missing: the authenticator data ends "
 		    "right after the credential ID");
@@ -178,14 +134,14 @@ parse_acd(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 	rc = fsim_cbor_decode_prefix(ptr + pos, len - pos, &item, &used, c->d);
 	fsim_diags_pop(c->d, &frame);
 	if (rc != 0) {
-		ad_error(c, rc, "ACD-05",
+		fsim_pctx_error(c, rc, "ACD-05",
 		    "attestedCredentialData.credentialPublicKey", pos,
 		    "credentialPublicKey is not one well-formed CBOR item within "
 		    "the authenticator data");
 		goto out;
 	}
 	if ((rc = fsim_blob_set(&ad->cose_key_raw, ptr + pos, used)) != 0) {
-		ad_fail(c, rc);
+		fsim_pctx_fail(c, rc);
 		goto out;
 	}
 	/* ENC-04: authenticators must emit CTAP2 canonical CBOR; we only warn. */
@@ -200,7 +156,7 @@ parse_acd(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 	fsim_diags_pop(c->d, &frame);
 	if (rc != 0)
 		/* The key's extent is known, so the layout can still be followed. */
-		ad_error(c, rc, "ACD-05",
+		fsim_pctx_error(c, rc, "ACD-05",
 		    "attestedCredentialData.credentialPublicKey", pos,
 		    "credentialPublicKey (%zu bytes) is not a usable COSE_Key: %s",
 		    used, fsim_strerr(rc));
@@ -219,7 +175,7 @@ out:
  * is unknown (so the caller must stop).
  */
 static bool
-parse_ext(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
+parse_ext(fsim_pctx_t *c, const uint8_t *ptr, size_t len, size_t *posp,
     fsim_authdata_t *ad)
 {
 	fsim_diags_frame_t frame;
@@ -231,22 +187,22 @@ parse_ext(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 
 	ad->ext_offset = pos;
 	if (pos == len) {
-		ad_error(c, FSIM_ERR_FORMAT, "AD-03", "extensions", pos,
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "AD-03", "extensions", pos,
 		    "ED is 1 but no extensions map follows (the authenticator "
-		    "data ends at offset %zu)", at(c, pos));
+		    "data ends at offset %zu)", fsim_diags_abs(c->d, pos));
 		goto out;
 	}
 	fsim_diags_push(c->d, &frame, pos, "extensions");
 	rc = fsim_cbor_decode_prefix(ptr + pos, len - pos, &item, &used, c->d);
 	fsim_diags_pop(c->d, &frame);
 	if (rc != 0) {
-		ad_error(c, rc, "AD-03", "extensions", pos,
+		fsim_pctx_error(c, rc, "AD-03", "extensions", pos,
 		    "ED is 1 but the bytes at offset %zu are not one well-formed "
-		    "CBOR item", at(c, pos));
+		    "CBOR item", fsim_diags_abs(c->d, pos));
 		goto out;
 	}
 	if (!cbor_isa_map(item)) {
-		ad_error(c, FSIM_ERR_FORMAT, "AD-03", "extensions", pos,
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "AD-03", "extensions", pos,
 		    "extensions must be a CBOR map, found %s",
 		    fsim_cbor_type_name(item));
 	} else {
@@ -254,7 +210,7 @@ parse_ext(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 		pairs = cbor_map_handle(item);
 		for (i = 0; i < n; i++)
 			if (!cbor_isa_string(pairs[i].key))
-				ad_error(c, FSIM_ERR_FORMAT, "AD-03", "extensions",
+				fsim_pctx_error(c, FSIM_ERR_FORMAT, "AD-03", "extensions",
 				    pos, "extensions map key #%zu is a %s; extension "
 				    "identifiers are text strings", i + 1,
 				    fsim_cbor_type_name(pairs[i].key));
@@ -264,7 +220,7 @@ parse_ext(struct ad_ctx *c, const uint8_t *ptr, size_t len, size_t *posp,
 			    "not in CTAP2 canonical CBOR form", used);
 	}
 	if ((rc = fsim_blob_set(&ad->ext_raw, ptr + pos, used)) != 0) {
-		ad_fail(c, rc);
+		fsim_pctx_fail(c, rc);
 		goto out;
 	}
 	ad->ext = item;
@@ -281,7 +237,7 @@ int
 fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
     fsim_diags_t *d)
 {
-	struct ad_ctx c = { d, 0 };
+	fsim_pctx_t c = { d, 0 };
 	fsim_authdata_t *ad = NULL;
 	size_t pos;
 	int r = FSIM_ERR_ARG;
@@ -292,7 +248,7 @@ fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
 		goto fail;
 	/* AD-01: rpIdHash, flags and signCount are always there. */
 	if (len < FSIM_AD_MIN_LEN) {
-		ad_error(&c, FSIM_ERR_FORMAT, "AD-01", "", len,
+		fsim_pctx_error(&c, FSIM_ERR_FORMAT, "AD-01", "", len,
 		    "authenticator data is %zu bytes; at least 37 needed "
 		    "(rpIdHash 32, flags 1, signCount 4)", len);
 		r = c.err;
@@ -320,9 +276,9 @@ fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
 		if (!parse_ext(&c, ptr, len, &pos, ad))
 			goto done;
 		if (pos < len)
-			ad_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
+			fsim_pctx_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
 			    "%zu bytes after the extensions map at offset %zu",
-			    len - pos, at(&c, pos));
+			    len - pos, fsim_diags_abs(c.d, pos));
 	} else if (pos < len) {
 		/*
 		 * AD-04 / PIT-06: leftovers after the last structure. The
@@ -332,14 +288,14 @@ fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
 		const char *hint = (ptr[pos] & 0xe0) == 0xa0 ?
 		    " (they start like a CBOR map: extensions without ED?)" : "";
 		if (ad->flags & FSIM_AD_AT)
-			ad_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
+			fsim_pctx_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
 			    "ED is 0 but %zu bytes follow the credential public "
-			    "key at offset %zu%s", len - pos, at(&c, pos), hint);
+			    "key at offset %zu%s", len - pos, fsim_diags_abs(c.d, pos), hint);
 		else
-			ad_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
+			fsim_pctx_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
 			    "AT and ED are 0, so authenticator data is exactly 37 "
 			    "bytes, but %zu bytes follow at offset %zu%s",
-			    len - pos, at(&c, pos), hint);
+			    len - pos, fsim_diags_abs(c.d, pos), hint);
 	}
 done:
 	if (c.err != 0) {

@@ -76,19 +76,12 @@ head_name(const struct head *h)
 	}
 }
 
-/* Offsets written into message text are absolute, like the diagnostic's own. */
-static size_t
-abs_off(const fsim_diags_t *d, size_t off)
-{
-	return d != NULL ? d->base + off : off;
-}
-
 static int
 truncated(struct scan *sc, size_t item_off, uint8_t major)
 {
 	fsim_diags_add(sc->d, FSIM_SEV_ERROR, "ENC-03", NULL, sc->len,
 	    "input ends at offset %zu, inside the %s that starts at offset %zu",
-	    abs_off(sc->d, sc->len), major_name(major), abs_off(sc->d, item_off));
+	    fsim_diags_abs(sc->d, sc->len), major_name(major), fsim_diags_abs(sc->d, item_off));
 	return FSIM_ERR_CBOR;
 }
 
@@ -100,7 +93,7 @@ too_long(struct scan *sc, size_t item_off, const struct head *h, size_t rest)
 
 	fsim_diags_add(sc->d, FSIM_SEV_ERROR, "ENC-03", NULL, sc->len,
 	    "%s at offset %zu declares %" PRIu64 " %s but only %zu bytes remain",
-	    major_name(h->major), abs_off(sc->d, item_off), h->arg,
+	    major_name(h->major), fsim_diags_abs(sc->d, item_off), h->arg,
 	    units[h->major], rest);
 	return FSIM_ERR_CBOR;
 }
@@ -239,7 +232,7 @@ report_dup(struct scan *sc, const struct keydesc *first,
 	}
 	fsim_diags_add(sc->d, FSIM_SEV_ERROR, "CBOR-DUP", NULL, dup->off,
 	    "duplicate map key %s (first at offset %zu)", shown,
-	    abs_off(sc->d, first->off));
+	    fsim_diags_abs(sc->d, first->off));
 }
 
 static int scan_item(struct scan *, size_t, unsigned, size_t *);
@@ -326,7 +319,7 @@ scan_item(struct scan *sc, size_t pos, unsigned depth, size_t *end)
 		if (h.major == 3 && !utf8_valid(sc->p + cur, (size_t)h.arg, &bad)) {
 			fsim_diags_add(sc->d, FSIM_SEV_ERROR, "ENC-03", NULL,
 			    cur + bad, "text string at offset %zu is not valid "
-			    "UTF-8 (byte 0x%02x)", abs_off(sc->d, pos),
+			    "UTF-8 (byte 0x%02x)", fsim_diags_abs(sc->d, pos),
 			    sc->p[cur + bad]);
 			return FSIM_ERR_CBOR;
 		}
@@ -398,7 +391,7 @@ decode_range(const uint8_t *ptr, size_t len, bool whole, cbor_item_t **out,
 	if (whole && end != len) {
 		fsim_diags_add(d, FSIM_SEV_ERROR, "ENC-03", NULL, end,
 		    "%zu trailing byte%s after the CBOR item, at offset %zu",
-		    len - end, len - end == 1 ? "" : "s", abs_off(d, end));
+		    len - end, len - end == 1 ? "" : "s", fsim_diags_abs(d, end));
 		goto fail;
 	}
 	memset(&res, 0, sizeof(res));

@@ -220,6 +220,33 @@ fsim_diag_format(const fsim_diag_t *e, char *buf, size_t len)
 		snprintf(buf, len, "%s: %s [%s]", field, e->msg, e->rule);
 }
 
+size_t
+fsim_diags_abs(const fsim_diags_t *d, size_t off)
+{
+	return d != NULL ? d->base + off : off;
+}
+
+void
+fsim_pctx_fail(fsim_pctx_t *c, int code)
+{
+	if (c->err == 0 || code == FSIM_ERR_NOMEM)
+		c->err = code;
+}
+
+void
+fsim_pctx_error(fsim_pctx_t *c, int code, const char *rule, const char *field,
+    size_t off, const char *fmt, ...)
+{
+	char msg[sizeof(((fsim_diag_t *)0)->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fsim_diags_add(c->d, FSIM_SEV_ERROR, rule, field, off, "%s", msg);
+	fsim_pctx_fail(c, code);
+}
+
 int
 fsim_blob_set(fsim_blob_t *b, const uint8_t *ptr, size_t len)
 {

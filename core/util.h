@@ -86,6 +86,25 @@ bool fsim_diags_has(const fsim_diags_t *d, const char *rule);
 /* "field at offset N: msg [RULE]" into buf. */
 void fsim_diag_format(const fsim_diag_t *e, char *buf, size_t len);
 
+/* An offset for message text: absolute, like the diagnostics' own offsets. */
+size_t fsim_diags_abs(const fsim_diags_t *d, size_t off);
+
+/*
+ * A parser's state: where its diagnostics go and the code of the first
+ * failure (out of memory always wins), so a parse can go on past a problem
+ * and still report why it failed.
+ */
+typedef struct fsim_pctx {
+	fsim_diags_t *d;
+	int err;
+} fsim_pctx_t;
+
+/* Record an error diagnostic; the first cause decides the return code. */
+void fsim_pctx_error(fsim_pctx_t *c, int code, const char *rule, const char *field,
+    size_t off, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A nested parser failed: remember its code unless one is already set. */
+void fsim_pctx_fail(fsim_pctx_t *c, int code);
+
 /* Owned bytes. A zeroed struct is an empty blob. */
 typedef struct fsim_blob {
 	uint8_t *ptr;
