@@ -87,7 +87,7 @@ next_reset(fsim_authn_t *a)
 
 EVP_PKEY *
 fsim_kc_get(fsim_authn_t *a, const uint8_t *id, size_t len, const uint8_t rp_id_hash[32],
-    bool wrapped, int *alg, uint8_t *flags, uint8_t *cred_protect)
+    bool wrapped, int *alg, uint8_t *flags, uint8_t *cred_protect, uint8_t id_hash[32])
 {
 	size_t i;
 
@@ -102,6 +102,7 @@ fsim_kc_get(fsim_authn_t *a, const uint8_t *id, size_t len, const uint8_t rp_id_
 		*alg = e->alg;
 		*flags = e->flags;
 		*cred_protect = e->cred_protect;
+		memcpy(id_hash, e->id_hash, 32);
 		return e->key;
 	}
 	return NULL;
@@ -117,8 +118,10 @@ fsim_kc_put(fsim_authn_t *a, const uint8_t *id, size_t len, const uint8_t rp_id_
 		return;
 	EVP_PKEY_free(e->key);
 	e->key = NULL;
-	if (fsim_blob_set(&e->id, id, len) != 0) {
+	if (fsim_blob_set(&e->id, id, len) != 0 ||
+	    fsim_authn_sha256(a, id, len, NULL, 0, e->id_hash) != 0) {
 		EVP_PKEY_free(key);
+		fsim_blob_reset(&e->id);
 		return;
 	}
 	memcpy(e->rp_id_hash, rp_id_hash, 32);

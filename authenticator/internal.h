@@ -22,6 +22,7 @@
  */
 struct fsim_key_cache_entry {
 	fsim_blob_t id;
+	uint8_t id_hash[32];         /* SHA-256 of id: the key of its counter in the store */
 	uint8_t rp_id_hash[32];
 	bool wrapped;
 	EVP_PKEY *key;
@@ -115,7 +116,7 @@ int fsim_authn_ca(fsim_authn_t *a, fsim_ca_t **ca);
 
 /* The key cache: a new reference on a hit (NULL on a miss); insert takes its own reference. */
 EVP_PKEY *fsim_kc_get(fsim_authn_t *a, const uint8_t *id, size_t len, const uint8_t rp_id_hash[32],
-    bool wrapped, int *alg, uint8_t *flags, uint8_t *cred_protect);
+    bool wrapped, int *alg, uint8_t *flags, uint8_t *cred_protect, uint8_t id_hash[32]);
 void fsim_kc_put(fsim_authn_t *a, const uint8_t *id, size_t len, const uint8_t rp_id_hash[32],
     bool wrapped, EVP_PKEY *key, int alg, uint8_t flags, uint8_t cred_protect);
 void fsim_kc_clear(fsim_authn_t *a);

@@ -165,7 +165,11 @@ make_and_assert_verify(void **state)
 		assert_int_equal(ad->aaguid[0], 0xaa);
 		assert_int_equal(fsim_cose_key_alg(ad->cose_key), algs[i]);
 		assert_int_equal(call(&c, 0x02, ga_request(ad->cred_id.ptr, ad->cred_id.len, 0), &resp), 0);
+		assert_true(fsim_cbor_is_canonical(resp.ptr, resp.len));
 		assert_int_equal(fsim_cbor_decode(resp.ptr, resp.len, &m, NULL), 0);
+		assert_int_equal(cbor_map_size(m), i % 2 == 0 ? 4 : 3);   /* user for a discoverable one */
+		assert_string_equal((const char *)cbor_string_handle(fsim_cbor_map_get_str(
+		    fsim_cbor_map_get_int(m, 1), "type")), "public-key");
 		assert_int_equal(fsim_cbor_get_bytes(fsim_cbor_map_get_int(m, 2), &p, &n), 0);
 		assert_int_equal(fsim_cbor_get_bytes(fsim_cbor_map_get_int(m, 3), &sig, &sn), 0);
 		assert_int_equal(fsim_authdata_parse(p, n, &gad, NULL), 0);
