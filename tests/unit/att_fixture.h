@@ -297,4 +297,27 @@ fx_dump(const fsim_checks_t *ck)
 			    (int)ck->v[i].status, ck->v[i].field, ck->v[i].msg);
 }
 
+/*
+ * Run a format verifier on ctx c: the type and the trust path's length come
+ * back (-1 when there is none), the path is freed here, and a failure must
+ * leave the result empty (fmt.h: results only on success).
+ */
+static FIXTURE_UNUSED int
+fx_run(fsim_fmt_verify_fn fn, const fsim_fmt_ctx_t *c, fsim_att_type_t *type, int *n)
+{
+	fsim_fmt_result_t res = { .type = FSIM_ATT_TYPE_UNKNOWN, .x5c = NULL };
+	int r = fn(c, &res);
+
+	if (type != NULL)
+		*type = res.type;
+	if (n != NULL)
+		*n = res.x5c != NULL ? sk_X509_num(res.x5c) : -1;
+	if (r != 0) {
+		assert_null(res.x5c);
+		assert_int_equal(res.type, FSIM_ATT_TYPE_UNKNOWN);
+	}
+	sk_X509_pop_free(res.x5c, X509_free);
+	return r;
+}
+
 #endif /* !ATT_FIXTURE_H */

@@ -64,17 +64,7 @@ teardown(void **state)
 static int
 run_ctx(const fsim_fmt_ctx_t *c, fsim_att_type_t *type, int *n)
 {
-	fsim_fmt_result_t res = { .type = FSIM_ATT_TYPE_UNKNOWN, .x5c = NULL };
-	int r = fsim_fmt_android_key(c, &res);
-
-	if (type != NULL)
-		*type = res.type;
-	if (n != NULL)
-		*n = res.x5c != NULL ? sk_X509_num(res.x5c) : -1;
-	if (r != 0)
-		assert_null(res.x5c);
-	sk_X509_pop_free(res.x5c, X509_free);
-	return r;
+	return fx_run(fsim_fmt_android_key, c, type, n);
 }
 
 /* Only `rule` failed (at least once), with return code want_rc. */
