@@ -183,6 +183,16 @@ put_str(cbor_item_t *map, const char *key, cbor_item_t *value)
 	    FSIM_OK : FSIM_ERR_NOMEM;
 }
 
+/* An optional member: nothing when *value is NULL; the map takes it either way. */
+static int
+put_opt(cbor_item_t *map, int64_t key, cbor_item_t **value)
+{
+	cbor_item_t *v = *value;
+
+	*value = NULL;
+	return v == NULL ? FSIM_OK : put_int(map, key, v);
+}
+
 /* [{"id": bytes, "type": "public-key"}, ...] (PublicKeyCredentialDescriptor). */
 static cbor_item_t *
 cred_list(const fsim_cred_desc_t *v, size_t n)
@@ -230,6 +240,21 @@ fail:
 	fsim_blob_reset(&body);
 	fsim_blob_reset(&b);
 	return r;
+}
+
+/* Encode the request, then hand the ceremony in flight (*c) over to *cer. */
+static int
+finish_request(uint8_t cmd, const cbor_item_t *map, fsim_client_ceremony_t *c,
+    fsim_client_ceremony_t *cer, fsim_blob_t *req)
+{
+	int r;
+
+	if ((r = encode_request(cmd, map, req)) != FSIM_OK)
+		return r;
+	fsim_client_ceremony_reset(cer);
+	*cer = *c;
+	memset(c, 0, sizeof(*c));
+	return FSIM_OK;
 }
 
 /* clientDataJSON (§5.8.1.1; crossOrigin false, no topOrigin) and its hash. */
@@ -528,24 +553,8 @@ fsim_client_make_credential_request(const fsim_creation_options_t *o,
 	if (o->n_exclude > 0 &&
 	    put_int(m, 5, cred_list(o->exclude, o->n_exclude)) != FSIM_OK)
 		goto fail;
-	if (ext != NULL) {
-		r = put_int(m, 6, ext);
-		ext = NULL;
-		if (r != FSIM_OK)
-			goto fail;
-	}
-	if (opts != NULL) {
-		r = put_int(m, 7, opts);
-		opts = NULL;
-		if (r != FSIM_OK)
-			goto fail;
-	}
-	if ((r = encode_request(0x01, m, req)) != FSIM_OK)
-		goto fail;
-	fsim_client_ceremony_reset(cer);
-	*cer = c;
-	memset(&c, 0, sizeof(c));
-	r = FSIM_OK;
+	if ((r = put_opt(m, 6, &ext)) == FSIM_OK && (r = put_opt(m, 7, &opts)) == FSIM_OK)
+		r = finish_request(0x01, m, &c, cer, req);
 fail:
 	if (m != NULL)
 		cbor_decref(&m);
@@ -602,22 +611,8 @@ fsim_client_get_assertion_request(const fsim_request_options_t *o,
 	if (o->n_allow > 0 &&
 	    put_int(m, 3, cred_list(o->allow, o->n_allow)) != FSIM_OK)
 		goto fail;
-	if (ext != NULL) {
-		r = put_int(m, 4, ext);
-		ext = NULL;
-		if (r != FSIM_OK)
-			goto fail;
-	}
-	r = put_int(m, 5, opts);
-	opts = NULL;
-	if (r != FSIM_OK)
-		goto fail;
-	if ((r = encode_request(0x02, m, req)) != FSIM_OK)
-		goto fail;
-	fsim_client_ceremony_reset(cer);
-	*cer = c;
-	memset(&c, 0, sizeof(c));
-	r = FSIM_OK;
+	if ((r = put_opt(m, 4, &ext)) == FSIM_OK && (r = put_opt(m, 5, &opts)) == FSIM_OK)
+		r = finish_request(0x02, m, &c, cer, req);
 fail:
 	if (m != NULL)
 		cbor_decref(&m);
