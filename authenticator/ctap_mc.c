@@ -225,11 +225,15 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 	memset(&c, 0, sizeof(c));
 	if ((st = parse(req, &r, a)) != 0)
 		goto out;
-	fsim_authn_rp_id_hash(a, r.rp_id, rp_id_hash);
+	/* The true hash binds the credential; the quirk only changes what is reported. */
 	if (fsim_authn_sha256(a, r.rp_id, strlen(r.rp_id), NULL, 0, true_hash) != 0) {
 		st = FSIM_CTAP2_ERR_PROCESSING;
 		goto out;
 	}
+	if (fsim_quirk_on(a, FSIM_QUIRK_WRONG_RPID_HASH))
+		fsim_authn_rp_id_hash(a, r.rp_id, rp_id_hash);
+	else
+		memcpy(rp_id_hash, true_hash, 32);
 	/* Steps 4-6: options. up=false is invalid here; rk needs the capability. */
 	if (r.up == 0) {
 		st = FSIM_CTAP2_ERR_INVALID_OPTION;
