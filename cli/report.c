@@ -6,6 +6,7 @@
 #include "cli/describe.h"
 #include "cli/render.h"
 #include "cli/report.h"
+#include "rp-sim/webauthnio.h"
 
 static json_t *
 entry(const fsim_check_t *c, bool with_status)
@@ -51,8 +52,21 @@ authdata_model(const fsim_authdata_t *ad)
 	return j;
 }
 
+/* webauthn.io's card for the registered credential (rp-sim/webauthnio.h). */
+static void
+webauthnio_card(json_t *j, const fsim_rp_result_t *res, const fsim_aaguid_names_t *names,
+    const json_t *response)
+{
+	fsim_webauthnio_card_t card;
+
+	fsim_webauthnio_card(names, res->ad->aaguid, (res->ad->flags & FSIM_AD_BE) != 0,
+	    fsim_webauthnio_discoverable(response), &card);
+	json_object_set_new(j, "webauthnIo", fsim_webauthnio_json(&card));
+}
+
 json_t *
-fsim_report_model(const fsim_rp_result_t *res, const fsim_aaguid_names_t *names)
+fsim_report_model(const fsim_rp_result_t *res, const fsim_aaguid_names_t *names,
+    const json_t *response)
 {
 	json_t *j = json_object(), *errors = json_array(), *warnings = json_array();
 	json_t *notes = json_array(), *checks = json_array();
@@ -96,6 +110,7 @@ fsim_report_model(const fsim_rp_result_t *res, const fsim_aaguid_names_t *names)
 			fsim_aaguid_format(res->ad->aaguid, s);
 			json_object_set_new(auth, "aaguid", json_string(s));
 			json_object_set_new(auth, "name", name ? json_string(name) : json_null());
+			webauthnio_card(j, res, names, response);
 		}
 		json_object_set_new(j, "authenticator", auth);
 	}
@@ -113,9 +128,10 @@ fail:
 }
 
 void
-fsim_report_json(FILE *f, const fsim_rp_result_t *res, const fsim_aaguid_names_t *names)
+fsim_report_json(FILE *f, const fsim_rp_result_t *res, const fsim_aaguid_names_t *names,
+    const json_t *response)
 {
-	json_t *j = fsim_report_model(res, names);
+	json_t *j = fsim_report_model(res, names, response);
 
 	if (j == NULL) {
 		fputs("{\"verified\": false, \"errors\": [{\"rule\": \"ENC-00\", "
@@ -129,7 +145,7 @@ fsim_report_json(FILE *f, const fsim_rp_result_t *res, const fsim_aaguid_names_t
 
 void
 fsim_report_text(FILE *f, const char *cmd, const fsim_rp_result_t *res,
-    const fsim_aaguid_names_t *names)
+    const fsim_aaguid_names_t *names, const json_t *response)
 {
 	static const char *st[] = { "pass", "FAIL", "warn", "note" };
 	size_t i, nf = fsim_checks_count(&res->checks, FSIM_CHECK_FAIL);
@@ -155,7 +171,16 @@ fsim_report_text(FILE *f, const char *cmd, const fsim_rp_result_t *res,
 			fputc('\n', f);
 		}
 	}
-	if ((m = fsim_report_model(res, names)) != NULL) {
+	if ((m = fsim_report_model(res, names, response)) != NULL) {
+		const json_t *card = json_object_get(m, "webauthnIo");
+
+		if (card != NULL)
+			fprintf(f, "\nwebauthn.io card (what its profile page would list):\n"
+			    "  Description:    %s\n  Provider Name:  %s\n  AAGUID:         %s\n",
+			    json_string_value(json_object_get(card, "description")),
+			    json_string_value(json_object_get(card, "providerName")),
+			    json_string_value(json_object_get(card, "aaguid")));
+		json_object_del(m, "webauthnIo");
 		json_object_del(m, "verified");
 		json_object_del(m, "errors");
 		json_object_del(m, "warnings");

@@ -411,9 +411,9 @@ verify_main(int argc, char **argv, bool auth)
 	if (fsim_aaguid_names_load(NULL, &names, NULL) != 0)
 		names = NULL;
 	if (o.json)
-		fsim_report_json(stdout, res, names);
+		fsim_report_json(stdout, res, names, resp);
 	else
-		fsim_report_text(stdout, o.cmd, res, names);
+		fsim_report_text(stdout, o.cmd, res, names, resp);
 	r = res->verified ? FSIM_EXIT_OK : FSIM_EXIT_FAIL;
 out:
 	json_decref(resp);
