@@ -27,6 +27,7 @@ SAN      ?=
 CFLAGS_ALL = -std=c11 $(WARN) $(OPT) $(SAN) -g -D_POSIX_C_SOURCE=200809L \
              -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
              -DFSIM_DATADIR='"$(PREFIX)/share/fidosim"' \
+             -DFSIM_SRCDATA='"$(CURDIR)/data"' \
              -I. $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 

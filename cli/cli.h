@@ -30,10 +30,20 @@ extern const fsim_cmd_t fsim_cmd_authenticator;
 extern const fsim_cmd_t fsim_cmd_quirks;
 extern const fsim_cmd_t fsim_cmd_ca;
 extern const fsim_cmd_t fsim_cmd_credentials;
+extern const fsim_cmd_t fsim_cmd_platforms;
 
 /* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */
 int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/*
+ * Load the platform profile `name` (NULL: spec-l3) and switch off the rules
+ * named in off[]. Returns 0, or FSIM_EXIT_USAGE after a message naming the
+ * known profiles or the missing rule.
+ */
+struct fsim_platform;
+int fsim_cli_load_platform(const char *cmd, const char *name, const char *const *off,
+    size_t n_off, struct fsim_platform **out);
 
 /* Is this argument --help or -h? */
 int fsim_cli_is_help(const char *arg);

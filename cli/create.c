@@ -14,7 +14,7 @@
 
 static const char usage[] =
 "usage: fidosim create [--origin ORIGIN] [--store FILE] [--preset NAME|FILE]\n"
-"         [--platform NAME|FILE] [--aaguid UUID] [--be 0|1] [--bs 0|1]\n"
+"         [--platform NAME|FILE] [--no-platform-rule RULE]... [--aaguid UUID] [--be 0|1] [--bs 0|1]\n"
 "         [--uv auto|0|1] [--algs es256,eddsa,es384,rs256]\n"
 "         [--attestation none|packed-self|packed|fido-u2f]\n"
 "         [--counter per-credential|global|zero] [--quirk NAME]... [--seed HEX]\n"
@@ -67,6 +67,7 @@ run(int argc, char **argv)
 	}
 	if ((r = fsim_headless_open(&h)) != 0)
 		goto out;
+	cer.platform = h.platform;
 	e = fsim_client_make_credential_request(o, h.origin,
 	    h.cfg.uv != FSIM_UVMODE_NEVER, h.cfg.rk_capable, &cer, &req, &err);
 	if (e == FSIM_ERR_ARG && err.name != NULL) {

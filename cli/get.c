@@ -16,7 +16,7 @@
 
 static const char usage[] =
 "usage: fidosim get [--origin ORIGIN] [--store FILE] [--preset NAME|FILE]\n"
-"         [--platform NAME|FILE] [--bs 0|1] [--uv auto|0|1]\n"
+"         [--platform NAME|FILE] [--no-platform-rule RULE]... [--bs 0|1] [--uv auto|0|1]\n"
 "         [--counter per-credential|global|zero] [--quirk NAME]... [--seed HEX]\n"
 "         [OPTIONS_JSON|-]\n"
 "\n"
@@ -115,6 +115,7 @@ run(int argc, char **argv)
 	}
 	if ((r = fsim_headless_open(&h)) != 0)
 		goto out;
+	cer.platform = h.platform;
 	e = fsim_client_get_assertion_request(o, h.origin,
 	    h.cfg.uv != FSIM_UVMODE_NEVER, &cer, &req, &err);
 	if (e == FSIM_ERR_ARG && err.name != NULL) {

@@ -26,6 +26,7 @@ fsim_headless_free(fsim_headless_t *h)
 	fsim_authn_free(&h->authn);
 	fsim_store_free(&h->store);
 	fsim_env_free(&h->env);
+	fsim_platform_free(&h->platform);
 	json_decref(h->root);
 	h->root = NULL;
 	fsim_wipe(h->x.seed, sizeof(h->x.seed));
@@ -48,8 +49,16 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 			fputs(usage, stdout);
 			return -1;
 		}
-		if (strcmp(a, "--origin") == 0 || strcmp(a, "--platform") == 0 ||
-		    strcmp(a, "--preset") == 0) {
+		if (strcmp(a, "--platform") == 0 || strcmp(a, "--no-platform-rule") == 0) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0')
+				return fsim_cli_usage_error(cmd, "%s needs a value", a);
+			if (a[2] == 'p')
+				h->platform_name = argv[++i];
+			else if (h->n_no_rules == sizeof(h->no_rules) / sizeof(h->no_rules[0]))
+				return fsim_cli_usage_error(cmd, "too many --no-platform-rule");
+			else
+				h->no_rules[h->n_no_rules++] = argv[++i];
+		} else if (strcmp(a, "--origin") == 0 || strcmp(a, "--preset") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return fsim_cli_usage_error(cmd, "%s needs a value", a);
 			i++;
@@ -58,9 +67,6 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 			else if (strcmp(a, "--preset") == 0)
 				return fsim_cli_usage_error(cmd, "--preset: presets are "
 				    "not available yet ('%s')", argv[i]);
-			else if (strcmp(argv[i], "spec-l3") != 0)
-				return fsim_cli_usage_error(cmd, "unknown platform '%s' "
-				    "(available: spec-l3)", argv[i]);
 		} else if (a[0] == '-' && a[1] != '\0')
 			return fsim_cli_usage_error(cmd, "unknown option '%s'", a);
 		else if (h->input != NULL)
@@ -69,7 +75,8 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 		else
 			h->input = a;
 	}
-	return 0;
+	return fsim_cli_load_platform(cmd, h->platform_name, h->no_rules, h->n_no_rules,
+	    &h->platform);
 }
 
 int

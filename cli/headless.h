@@ -22,6 +22,10 @@ typedef struct fsim_headless {
 	fsim_store_t *store;
 	fsim_authn_t *authn;
 	json_t *root;                     /* the options JSON as read */
+	const char *platform_name;        /* --platform (NULL: spec-l3) */
+	const char *no_rules[8];          /* --no-platform-rule */
+	size_t n_no_rules;
+	fsim_platform_t *platform;        /* loaded by fsim_headless_args */
 } fsim_headless_t;
 
 /* Zero h and set the defaults. */
@@ -62,8 +66,11 @@ int fsim_headless_refuse(const fsim_headless_t *h, const fsim_client_error_t *er
 /* The shared lines of the usage texts. */
 #define FSIM_HEADLESS_USAGE \
 	"  --origin ORIGIN       the caller's origin (default https:// + the RP ID)\n" \
-	"  --platform NAME       the client's behaviour; spec-l3 (the WebAuthn L3\n" \
-	"                        reference client) is the only one so far\n" \
+	"  --platform NAME|FILE  what the client or OS does to the provider's output\n" \
+	"                        (default spec-l3, the WebAuthn L3 reference client;\n" \
+	"                        see 'fidosim platforms')\n" \
+	"  --no-platform-rule R  switch one rule of the platform off (repeatable),\n" \
+	"                        e.g. zero-aaguid of apple-provider-extension\n" \
 	"  --preset NAME|FILE    an authenticator preset (not available yet)\n" \
 	FSIM_CLI_AUTHN_OPTS_USAGE
 

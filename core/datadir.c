@@ -44,5 +44,10 @@ fsim_data_path(const char *name, char *buf, size_t len)
 				return FSIM_OK;
 		}
 	}
+#ifdef FSIM_SRCDATA
+	/* The source tree this binary was built from (builds outside build/). */
+	if (try_path(FSIM_SRCDATA, name, buf, len) == 0)
+		return FSIM_OK;
+#endif
 	return FSIM_ERR_NOT_FOUND;
 }

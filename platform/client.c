@@ -148,6 +148,9 @@ fsim_client_error_json(const fsim_client_error_t *err)
 	if (err->rule[0] != '\0' &&
 	    json_object_set_new(o, "rule", json_string(err->rule)) != 0)
 		goto fail;
+	if (err->platform[0] != '\0' &&
+	    json_object_set_new(o, "platform", json_string(err->platform)) != 0)
+		goto fail;
 	return o;
 fail:
 	json_decref(o);
@@ -508,6 +511,8 @@ fsim_client_make_credential_request(const fsim_creation_options_t *o,
 		return FSIM_ERR_ARG;
 	req->ptr = NULL;
 	req->len = 0;
+	c.platform = cer->platform;
+	c.effects = cer->effects;
 	/* §5.4.3: user.id is 1 to 64 bytes, else TypeError. */
 	if (o->user_id.len < 1 || o->user_id.len > 64) {
 		r = fsim_client_refuse(err, FSIM_DOM_TYPE, "user-id-length", -1,
@@ -518,7 +523,8 @@ fsim_client_make_credential_request(const fsim_creation_options_t *o,
 	if ((r = fsim_client_resolve_rp(o->rp_id, origin, "5.1.3", &c.rp_id, &org,
 	    err)) != FSIM_OK)
 		goto fail;
-	if ((r = want_uv(o->user_verification, uv_capable, &uv, err)) != FSIM_OK)
+	if ((r = want_uv(fsim_mediate_uv_request(fsim_mediate_profile(&c),
+	    o->user_verification, c.effects), uv_capable, &uv, err)) != FSIM_OK)
 		goto fail;
 	/* residentKey: required needs an rk-capable authenticator. */
 	if (o->resident_key != NULL && strcmp(o->resident_key, "required") == 0) {
@@ -534,13 +540,14 @@ fsim_client_make_credential_request(const fsim_creation_options_t *o,
 		rk = rk_capable;
 	c.rk_requested = rk;
 	r = FSIM_ERR_NOMEM;
-	if ((c.attestation = strdup(o->attestation != NULL ? o->attestation :
-	    "none")) == NULL ||
+	if ((c.attestation = strdup(fsim_mediate_conveyance(fsim_mediate_profile(&c),
+	    o->attestation, c.effects))) == NULL ||
 	    (c.user_verification = strdup(o->user_verification != NULL ?
 	    o->user_verification : "preferred")) == NULL)
 		goto fail;
 	if ((r = client_data("webauthn.create", &o->challenge, org, &c)) != FSIM_OK)
 		goto fail;
+	fsim_mediate_always(&c);
 	if ((r = mc_extensions(o->extensions, &c, &ext, err)) != FSIM_OK ||
 	    (r = options_map(rk, false, uv, &opts)) != FSIM_OK)
 		goto fail;
@@ -586,10 +593,13 @@ fsim_client_get_assertion_request(const fsim_request_options_t *o,
 		return FSIM_ERR_ARG;
 	req->ptr = NULL;
 	req->len = 0;
+	c.platform = cer->platform;
+	c.effects = cer->effects;
 	if ((r = fsim_client_resolve_rp(o->rp_id, origin, "5.1.4.1", &c.rp_id, &org,
 	    err)) != FSIM_OK)
 		goto fail;
-	if ((r = want_uv(o->user_verification, uv_capable, &uv, err)) != FSIM_OK)
+	if ((r = want_uv(fsim_mediate_uv_request(fsim_mediate_profile(&c),
+	    o->user_verification, c.effects), uv_capable, &uv, err)) != FSIM_OK)
 		goto fail;
 	r = FSIM_ERR_NOMEM;
 	if ((c.user_verification = strdup(o->user_verification != NULL ?
@@ -600,6 +610,7 @@ fsim_client_get_assertion_request(const fsim_request_options_t *o,
 		goto fail;
 	if ((r = client_data("webauthn.get", &o->challenge, org, &c)) != FSIM_OK)
 		goto fail;
+	fsim_mediate_always(&c);
 	if ((r = ga_extensions(o->extensions, &c, &ext)) != FSIM_OK ||
 	    (r = options_map(false, true, uv, &opts)) != FSIM_OK)
 		goto fail;

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 #include "core/fsim_core.h"
+#include "platform/profile.h"
 
 /* A DOMException the client raises, as browsers name them. */
 typedef struct fsim_client_error {
@@ -19,6 +20,7 @@ typedef struct fsim_client_error {
 	char message[256];
 	int ctap_status;        /* -1 when the authenticator did not refuse */
 	char rule[64];          /* a platform rule that refused, or "" */
+	char platform[64];      /* the profile whose rule refused, or "" */
 } fsim_client_error_t;
 
 /* A ceremony in flight: the client data and what the request asked. */
@@ -35,6 +37,14 @@ typedef struct fsim_client_ceremony {
 	char *attachment;         /* "platform" / "cross-platform" */
 	unsigned ext;             /* FSIM_CLIENT_EXT_*: client outputs owed */
 	fsim_blob_t allow_only;   /* get: the one allowCredentials ID (CTAP may omit credential) */
+	/*
+	 * Set by the caller before the request (the request keeps them):
+	 * the platform profile whose rules apply (NULL: spec-l3, the
+	 * reference client), and where to record what its rules did (NULL:
+	 * not recorded). Both are borrowed and must outlive the ceremony.
+	 */
+	const fsim_platform_t *platform;
+	fsim_platform_effects_t *effects;
 } fsim_client_ceremony_t;
 
 /* Client extension outputs a ceremony owes (cer->ext). */
@@ -80,7 +90,7 @@ int fsim_client_make_credential_response(const fsim_client_ceremony_t *cer, uint
 int fsim_client_get_assertion_response(const fsim_client_ceremony_t *cer, uint8_t status,
     const uint8_t *resp, size_t len, json_t **out, fsim_client_error_t *err) FSIM_WUR;
 
-/* The error as the contract's JSON: {"name","message","ctapStatus"?,"rule"?}. */
+/* The error as the contract's JSON: {"name","message","ctapStatus"?,"rule"?,"platform"?}. */
 json_t *fsim_client_error_json(const fsim_client_error_t *err);
 
 /*

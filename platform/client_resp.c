@@ -86,26 +86,6 @@ fsim_ctap_status_name(uint8_t status)
 	return "CTAP2_ERR_UNKNOWN";
 }
 
-/*
- * A refusal by the authenticator, as browsers report it: an excluded
- * credential is InvalidStateError (§6.3.2 step 3), an unsupported algorithm
- * NotSupportedError (§6.3.2 step 2); everything else (denied, timed out, no
- * credentials, options the authenticator refuses) is NotAllowedError, which
- * is all a page learns of a ceremony that did not happen (§5.1.3, §5.1.4).
- */
-static int
-ctap_refusal(uint8_t st, fsim_client_error_t *err)
-{
-	const char *name = FSIM_DOM_NOT_ALLOWED;
-
-	if (st == 0x19)
-		name = FSIM_DOM_INVALID_STATE;
-	else if (st == 0x26)
-		name = FSIM_DOM_NOT_SUPPORTED;
-	return fsim_client_refuse(err, name, NULL, st,
-	    "authenticator returned %s (0x%02x)", fsim_ctap_status_name(st), st);
-}
-
 /* The authenticator's answer cannot be used: the browser gives up. */
 #define BAD_RESPONSE(err, ...) \
 	fsim_client_refuse((err), FSIM_DOM_NOT_ALLOWED, "authenticator-response", \
@@ -277,19 +257,21 @@ is_self_attestation(const char *fmt, const cbor_item_t *st)
 	    fsim_cbor_map_get_str(st, "x5c") == NULL;
 }
 
+/* The transports delivered (the platform's rule or the authenticator's). */
 static int
 copy_transports(const fsim_client_ceremony_t *cer, char ***dst, size_t *n)
 {
-	size_t i;
+	const char *v[8];
+	size_t i, nv = fsim_mediate_transports(cer, v);
 
 	*dst = NULL;
 	*n = 0;
-	if (cer->n_transports == 0)
+	if (nv == 0)
 		return FSIM_OK;
-	if ((*dst = calloc(cer->n_transports, sizeof(**dst))) == NULL)
+	if ((*dst = calloc(nv, sizeof(**dst))) == NULL)
 		return FSIM_ERR_NOMEM;
-	for (i = 0; i < cer->n_transports; i++) {
-		if (((*dst)[i] = strdup(cer->transports[i])) == NULL)
+	for (i = 0; i < nv; i++) {
+		if (((*dst)[i] = strdup(v[i])) == NULL)
 			return FSIM_ERR_NOMEM;
 		(*n)++;
 	}
@@ -367,9 +349,9 @@ fsim_client_make_credential_response(const fsim_client_ceremony_t *cer,
 	const uint8_t *ad = NULL;
 	size_t adl = 0;
 	char *fmt = NULL, why[160];
-	const char *conv;
+	uint8_t *adc = NULL;
 	ad_view_t v;
-	bool keep;
+	bool keep = false;
 	json_t *j;
 	int r = FSIM_ERR_ARG;
 
@@ -380,7 +362,7 @@ fsim_client_make_credential_response(const fsim_client_ceremony_t *cer,
 	if (cer == NULL || out == NULL || err == NULL || (resp == NULL && len > 0))
 		return FSIM_ERR_ARG;
 	if (status != 0)
-		return ctap_refusal(status, err);
+		return fsim_mediate_ctap_refusal(cer, status, err);
 	if (fsim_cbor_decode(resp, len, &m, NULL) != FSIM_OK) {
 		r = BAD_RESPONSE(err, "the MakeCredential response is not one "
 		    "well-formed CBOR item");
@@ -395,18 +377,21 @@ fsim_client_make_credential_response(const fsim_client_ceremony_t *cer,
 	r = FSIM_ERR_NOMEM;
 	if ((rr = calloc(1, sizeof(*rr))) == NULL)
 		goto fail;
+	if ((r = fsim_mediate_check(cer, fmt, v.flags, err)) != FSIM_OK)
+		goto fail;
 	if ((r = public_key(&v, rr, err)) != FSIM_OK)
 		goto fail;
 	/*
-	 * §5.4.7: direct and enterprise convey the statement as made; none
-	 * (the default, and indirect, which this client treats as none)
-	 * replaces it with fmt "none" and an empty attStmt, except self
-	 * attestation, which identifies nothing. The AAGUID stays.
+	 * The conveyance (§5.4.7 for spec-l3: direct and enterprise convey the
+	 * statement as made; none, and indirect, which this client treats as
+	 * none, replace it with fmt "none" and an empty attStmt, except self
+	 * attestation; the AAGUID stays) and the profile's rewrites, on a copy.
 	 */
-	conv = cer->attestation != NULL ? cer->attestation : "none";
-	keep = strcmp(conv, "direct") == 0 || strcmp(conv, "enterprise") == 0 ||
-	    is_self_attestation(fmt, st);
 	r = FSIM_ERR_NOMEM;
+	if ((adc = malloc(adl > 0 ? adl : 1)) == NULL)
+		goto fail;
+	memcpy(adc, ad, adl);
+	fsim_mediate_registration(cer, fmt, is_self_attestation(fmt, st), adc, adl, &keep);
 	if (fsim_b64url_encode(v.cred_id, v.cred_id_len,
 	    &rr->id) != FSIM_OK ||
 	    fsim_blob_set(&rr->raw_id, v.cred_id, v.cred_id_len) != FSIM_OK ||
@@ -415,12 +400,12 @@ fsim_client_make_credential_response(const fsim_client_ceremony_t *cer,
 	    (rr->attachment = strdup(cer->attachment)) == NULL) ||
 	    fsim_blob_set(&rr->client_data_json, cer->client_data_json.ptr,
 	    cer->client_data_json.len) != FSIM_OK ||
-	    fsim_blob_set(&rr->authenticator_data, ad, adl) != FSIM_OK ||
+	    fsim_blob_set(&rr->authenticator_data, adc, adl) != FSIM_OK ||
 	    copy_transports(cer, &rr->transports, &rr->n_transports) != FSIM_OK ||
 	    (rr->client_ext_results = reg_ext_results(cer, &v)) == NULL)
 		goto fail;
 	rr->has_authenticator_data = true;
-	if ((r = fsim_attobj_encode(keep ? fmt : "none", keep ? st : NULL, ad,
+	if ((r = fsim_attobj_encode(keep ? fmt : "none", keep ? st : NULL, adc,
 	    adl, &rr->attestation_object)) != FSIM_OK)
 		goto fail;
 	r = FSIM_ERR_NOMEM;
@@ -429,6 +414,7 @@ fsim_client_make_credential_response(const fsim_client_ceremony_t *cer,
 	*out = j;
 	r = FSIM_OK;
 fail:
+	free(adc);
 	fsim_reg_response_free(&rr);
 	ad_view_reset(&v);
 	if (m != NULL)
@@ -547,7 +533,7 @@ fsim_client_get_assertion_response(const fsim_client_ceremony_t *cer,
 	if (cer == NULL || out == NULL || err == NULL || (resp == NULL && len > 0))
 		return FSIM_ERR_ARG;
 	if (status != 0)
-		return ctap_refusal(status, err);
+		return fsim_mediate_ctap_refusal(cer, status, err);
 	if (fsim_cbor_decode(resp, len, &m, NULL) != FSIM_OK) {
 		r = BAD_RESPONSE(err, "the GetAssertion response is not one "
 		    "well-formed CBOR item");
@@ -564,6 +550,8 @@ fsim_client_get_assertion_response(const fsim_client_ceremony_t *cer,
 		r = BAD_RESPONSE(err, "authenticator data: %s", why);
 		goto fail;
 	}
+	if ((r = fsim_mediate_check(cer, NULL, v.flags, err)) != FSIM_OK)
+		goto fail;
 	r = FSIM_ERR_NOMEM;
 	if ((ar->type = strdup("public-key")) == NULL ||
 	    (cer->attachment != NULL &&

@@ -37,4 +37,42 @@ int fsim_client_resolve_rp(const char *rp_id, const char *origin,
     const char *section, char **rp_out, char **origin_out,
     fsim_client_error_t *err) FSIM_WUR;
 
+/* ---- the platform profile's rules (mediate.c) ---- */
+
+/* The profile in force (cer->platform, or spec-l3). */
+const fsim_platform_t *fsim_mediate_profile(const fsim_client_ceremony_t *cer);
+
+/*
+ * Request side: the userVerification value the provider is asked with
+ * (uv-never-discouraged) and the conveyance preference the provider's
+ * output is handled under (attestation-enterprise-only). Lent strings.
+ */
+const char *fsim_mediate_uv_request(const fsim_platform_t *p, const char *uv,
+    fsim_platform_effects_t *e);
+const char *fsim_mediate_conveyance(const fsim_platform_t *p, const char *attestation,
+    fsim_platform_effects_t *e);
+
+/* An authenticator's refusal (status != 0) as the page sees it (rule `errors`). */
+int fsim_mediate_ctap_refusal(const fsim_client_ceremony_t *cer, uint8_t st,
+    fsim_client_error_t *err);
+
+/* Refusals of what the provider emitted (require-fmt-none, require-be-bs). fmt NULL: an assertion. */
+int fsim_mediate_check(const fsim_client_ceremony_t *cer, const char *fmt, uint8_t flags,
+    fsim_client_error_t *err);
+
+/*
+ * Registration: what is delivered. *keep tells whether the statement goes as
+ * made (else fmt "none", attStmt {}); ad (a copy the caller owns, adl bytes,
+ * attested credential data present) may have its AAGUID zeroed where nothing
+ * signs it. self_att: the statement is self attestation.
+ */
+void fsim_mediate_registration(const fsim_client_ceremony_t *cer, const char *fmt,
+    bool self_att, uint8_t *ad, size_t adl, bool *keep);
+
+/* The delivered transports into v (lent): the `transports` rule's list, or the authenticator's. */
+size_t fsim_mediate_transports(const fsim_client_ceremony_t *cer, const char *v[8]);
+
+/* Effects every ceremony has under this profile (client-data). */
+void fsim_mediate_always(const fsim_client_ceremony_t *cer);
+
 #endif /* !FSIM_PLATFORM_INTERNAL_H */
