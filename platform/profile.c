@@ -12,10 +12,10 @@
 #include "platform/profile.h"
 
 static const struct {
-	const char *name, *what;
+	const char *name, *what, *section;
 	bool arg;
 } kinds[] = {
-#define FSIM_PRULE(sym, name, arg, what) { name, what, arg },
+#define FSIM_PRULE(sym, section, name, arg, what) { name, what, section, arg },
 #include "platform/prules.def"
 #undef FSIM_PRULE
 };
@@ -32,10 +32,29 @@ fsim_prule_summary(fsim_prule_kind_t k)
 	return (size_t)k < FSIM_PRULE__COUNT ? kinds[k].what : "?";
 }
 
+const char *
+fsim_prule_section(fsim_prule_kind_t k)
+{
+	return (size_t)k < FSIM_PRULE__COUNT ? kinds[k].section : "?";
+}
+
 bool
 fsim_prule_takes_arg(fsim_prule_kind_t k)
 {
 	return (size_t)k < FSIM_PRULE__COUNT && kinds[k].arg;
+}
+
+bool
+fsim_prule_find(const char *name, fsim_prule_kind_t *out)
+{
+	size_t k;
+
+	for (k = 0; k < FSIM_PRULE__COUNT; k++)
+		if (strcmp(kinds[k].name, name) == 0) {
+			*out = (fsim_prule_kind_t)k;
+			return true;
+		}
+	return false;
 }
 
 static const fsim_platform_t spec_l3 = {

@@ -21,7 +21,7 @@
 #include "core/fsim_core.h"
 
 typedef enum {
-#define FSIM_PRULE(sym, name, arg, what) FSIM_PRULE_##sym,
+#define FSIM_PRULE(sym, section, name, arg, what) FSIM_PRULE_##sym,
 #include "platform/prules.def"
 #undef FSIM_PRULE
 	FSIM_PRULE__COUNT
@@ -29,6 +29,9 @@ typedef enum {
 
 const char *fsim_prule_name(fsim_prule_kind_t k);
 const char *fsim_prule_summary(fsim_prule_kind_t k);
+const char *fsim_prule_section(fsim_prule_kind_t k);
+/* The kind named `name` ("zero-aaguid"); false when there is none. */
+bool fsim_prule_find(const char *name, fsim_prule_kind_t *out);
 bool fsim_prule_takes_arg(fsim_prule_kind_t k);
 
 #define FSIM_PLATFORM_MAX_RULES 16

@@ -1,0 +1,643 @@
+/*
+ * pipeline.c — one ceremony through authenticator, platform and RP, in
+ * process, with the three views kept (see pipeline.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/pipeline.h"
+
+#define AAGUID_OFF 37
+
+struct fsim_pipe {
+	fsim_authn_config_t cfg;
+	const fsim_platform_t *platform;
+	fsim_env_t env;
+	fsim_store_t *store;
+	fsim_authn_t *authn;
+	fsim_blob_t cred_id;                       /* the last registered credential */
+	fsim_cred_record_t *records[FSIM_PIPE_MAX_POLICIES];  /* per preset index */
+	char *user;                                /* b64url user.id */
+};
+
+void
+fsim_pipe_result_reset(fsim_pipe_result_t *r)
+{
+	if (r == NULL)
+		return;
+	json_decref(r->response);
+	memset(r, 0, sizeof(*r));
+}
+
+int
+fsim_pipe_new(const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
+    const uint8_t *seed, size_t seed_len, fsim_pipe_t **out)
+{
+	fsim_pipe_t *p;
+	uint8_t uid[16];
+	int r = FSIM_ERR_NOMEM;
+
+	*out = NULL;
+	if (cfg == NULL)
+		return FSIM_ERR_ARG;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return FSIM_ERR_NOMEM;
+	p->cfg = *cfg;
+	p->platform = pf;
+	if (seed != NULL && seed_len > 0) {
+		if ((r = fsim_env_seeded(&p->env, seed, seed_len)) != FSIM_OK)
+			goto fail;
+	} else
+		fsim_env_default(&p->env);
+	if ((r = fsim_store_open(":memory:", &p->env, &p->store, NULL)) != FSIM_OK ||
+	    (r = fsim_authn_new(&p->cfg, &p->env, p->store, &p->authn)) != FSIM_OK ||
+	    (r = fsim_env_random(&p->env, uid, sizeof(uid))) != FSIM_OK ||
+	    (r = fsim_b64url_encode(uid, sizeof(uid), &p->user)) != FSIM_OK)
+		goto fail;
+	*out = p;
+	return FSIM_OK;
+fail:
+	fsim_pipe_free(&p);
+	return r;
+}
+
+void
+fsim_pipe_free(fsim_pipe_t **pp)
+{
+	fsim_pipe_t *p;
+	size_t i;
+
+	if (pp == NULL || (p = *pp) == NULL)
+		return;
+	fsim_authn_free(&p->authn);
+	fsim_store_free(&p->store);
+	fsim_env_free(&p->env);
+	fsim_blob_reset(&p->cred_id);
+	for (i = 0; i < FSIM_PIPE_MAX_POLICIES; i++)
+		fsim_record_free(&p->records[i]);
+	free(p->user);
+	free(p);
+	*pp = NULL;
+}
+
+/* ---- views ---- */
+
+static void
+view_authdata(fsim_pipe_view_t *v, const uint8_t *ad, size_t len, bool registration)
+{
+	if (len < 37)
+		return;
+	v->has_flags = true;
+	v->flags = ad[32];
+	v->sign_count = (uint32_t)ad[33] << 24 | (uint32_t)ad[34] << 16 |
+	    (uint32_t)ad[35] << 8 | ad[36];
+	if (registration && (ad[32] & FSIM_AD_AT) && len >= AAGUID_OFF + 16) {
+		v->has_aaguid = true;
+		memcpy(v->aaguid, ad + AAGUID_OFF, 16);
+	}
+}
+
+static void
+view_statement(fsim_pipe_view_t *v, const char *fmt, const cbor_item_t *st)
+{
+	snprintf(v->fmt, sizeof(v->fmt), "%s", fmt);
+	v->has_x5c = st != NULL && cbor_isa_map(st) && fsim_cbor_map_get_str(st, "x5c") != NULL;
+}
+
+/* What the authenticator emitted: its CTAP status and response map. */
+static void
+view_emitted(fsim_pipe_view_t *v, uint8_t st, const fsim_blob_t *resp, bool registration)
+{
+	cbor_item_t *m = NULL, *it;
+	const uint8_t *ad;
+	size_t adl;
+	char *fmt = NULL;
+
+	memset(v, 0, sizeof(*v));
+	v->ctap_status = st;
+	v->ok = st == 0;
+	if (st != 0 || fsim_cbor_decode(resp->ptr, resp->len, &m, NULL) != FSIM_OK)
+		return;
+	if ((it = fsim_cbor_map_get_int(m, registration ? 2 : 2)) != NULL &&
+	    fsim_cbor_get_bytes(it, &ad, &adl) == FSIM_OK)
+		view_authdata(v, ad, adl, registration);
+	if (registration && (it = fsim_cbor_map_get_int(m, 1)) != NULL &&
+	    fsim_cbor_get_text(it, &fmt) == FSIM_OK)
+		view_statement(v, fmt, fsim_cbor_map_get_int(m, 3));
+	free(fmt);
+	cbor_decref(&m);
+}
+
+/* What the platform delivered: the response JSON, or its refusal. */
+static void
+view_delivered(fsim_pipe_view_t *v, const json_t *resp, const fsim_client_error_t *err,
+    bool registration)
+{
+	const json_t *r, *tr;
+	fsim_blob_t b = { NULL, 0 };
+	fsim_attobj_t *ao = NULL;
+	const char *s;
+	size_t i;
+
+	memset(v, 0, sizeof(*v));
+	v->ctap_status = -1;
+	if (resp == NULL) {
+		if (err != NULL && err->name != NULL) {
+			snprintf(v->error_name, sizeof(v->error_name), "%s", err->name);
+			snprintf(v->error_message, sizeof(v->error_message), "%s", err->message);
+			snprintf(v->error_rule, sizeof(v->error_rule), "%s", err->rule);
+			v->ctap_status = err->ctap_status;
+		}
+		return;
+	}
+	v->ok = true;
+	r = json_object_get(resp, "response");
+	if (registration) {
+		s = json_string_value(json_object_get(r, "attestationObject"));
+		if (s != NULL && fsim_b64url_decode(s, strlen(s), &b, NULL, NULL) == FSIM_OK &&
+		    fsim_attobj_parse(b.ptr, b.len, &ao, NULL) != FSIM_OK && ao == NULL)
+			v->fmt[0] = '\0';
+		/* A malformed authData still leaves the outer object readable. */
+		if (ao != NULL) {
+			view_authdata(v, ao->auth_data_raw.ptr, ao->auth_data_raw.len, true);
+			if (ao->fmt != NULL)
+				view_statement(v, ao->fmt, ao->att_stmt);
+		}
+		tr = json_object_get(r, "transports");
+		for (i = 0; i < json_array_size(tr); i++)
+			if ((s = json_string_value(json_array_get(tr, i))) != NULL)
+				snprintf(v->transports + strlen(v->transports),
+				    sizeof(v->transports) - strlen(v->transports), "%s%s",
+				    i ? "," : "", s);
+	} else {
+		s = json_string_value(json_object_get(r, "authenticatorData"));
+		if (s != NULL && fsim_b64url_decode(s, strlen(s), &b, NULL, NULL) == FSIM_OK)
+			view_authdata(v, b.ptr, b.len, false);
+	}
+	fsim_attobj_free(&ao);
+	fsim_blob_reset(&b);
+}
+
+/* ---- the relying party ---- */
+
+static size_t
+preset_index(const fsim_rp_preset_t *ps)
+{
+	size_t i, n = fsim_rp_preset_count();
+
+	for (i = 0; i < n && i < FSIM_PIPE_MAX_POLICIES; i++)
+		if (fsim_rp_preset_at(i) == ps)
+			return i;
+	return FSIM_PIPE_MAX_POLICIES;
+}
+
+static fsim_uv_req_t
+uv_req(const char *uv)
+{
+	if (uv != NULL && strcmp(uv, "required") == 0)
+		return FSIM_UV_REQUIRED;
+	if (uv != NULL && strcmp(uv, "discouraged") == 0)
+		return FSIM_UV_DISCOURAGED;
+	return FSIM_UV_PREFERRED;
+}
+
+static void
+add_id(char *buf, size_t cap, const char *id)
+{
+	size_t n = strlen(buf);
+
+	if (strstr(buf, id) == NULL)
+		snprintf(buf + n, cap - n, "%s%s", n ? "," : "", id);
+}
+
+static void
+verdict_from(fsim_pipe_verdict_t *v, const fsim_rp_result_t *res)
+{
+	const fsim_check_t *first = NULL;
+	const char *lib;
+	size_t i;
+
+	v->ran = true;
+	v->verified = res->verified;
+	for (i = 0; i < res->checks.n; i++) {
+		const fsim_check_t *c = &res->checks.v[i];
+		const char *id = fsim_rule(c->rule)->id;
+
+		if (c->status == FSIM_CHECK_FAIL) {
+			add_id(v->errors, sizeof(v->errors), id);
+			if (first == NULL)
+				first = c;
+		} else if (c->status == FSIM_CHECK_WARN)
+			add_id(v->warnings, sizeof(v->warnings), id);
+	}
+	if (first != NULL) {
+		snprintf(v->first_error, sizeof(v->first_error), "%s: %s",
+		    fsim_rule(first->rule)->id, first->msg[0] ? first->msg :
+		    fsim_rule(first->rule)->summary);
+		if ((lib = fsim_rp_preset_error_text(v->preset, fsim_rule(first->rule)->id)) != NULL)
+			snprintf(v->library_error, sizeof(v->library_error), "%s", lib);
+	}
+	if (res->ad != NULL && (res->ad->flags & FSIM_AD_AT))
+		fsim_aaguid_format(res->ad->aaguid, v->aaguid);
+}
+
+static void
+policy_for(const fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const fsim_rp_preset_t *ps,
+    const char *const *origins, const uint8_t *challenge, fsim_rp_policy_t *pol)
+{
+	fsim_rp_policy_init(pol);
+	fsim_rp_preset_apply(ps, pol);
+	pol->rp_id = rp->rp_id;
+	pol->origins = origins;
+	pol->n_origins = 1;
+	pol->challenge = challenge;
+	pol->challenge_len = 32;
+	pol->uv = uv_req(rp->uv);
+	pol->trust = rp->trust;
+	pol->at = (time_t)p->env.now(p->env.ctx);
+	pol->enterprise = rp->attestation != NULL && strcmp(rp->attestation, "enterprise") == 0;
+}
+
+/* Judge the delivered response under every preset asked for. */
+static int
+judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
+    const uint8_t challenge[32], fsim_pipe_result_t *out)
+{
+	size_t i, n = rp->presets != NULL ? rp->n_presets : fsim_rp_preset_count();
+	const char *origins[1] = { origin };
+	bool reg = out->ceremony == FSIM_CEREMONY_REGISTRATION;
+
+	for (i = 0; i < n && out->n_verdicts < FSIM_PIPE_MAX_POLICIES; i++) {
+		const fsim_rp_preset_t *ps = rp->presets != NULL ? rp->presets[i] :
+		    fsim_rp_preset_at(i);
+		fsim_pipe_verdict_t *v = &out->verdicts[out->n_verdicts++];
+		size_t k = preset_index(ps);
+		fsim_rp_result_t *res = NULL;
+		fsim_rp_policy_t pol;
+		int r;
+
+		memset(v, 0, sizeof(*v));
+		v->preset = ps;
+		if (out->response == NULL || k == FSIM_PIPE_MAX_POLICIES)
+			continue;
+		if (!reg && p->records[k] == NULL) {
+			snprintf(v->first_error, sizeof(v->first_error), "no credential record: "
+			    "this RP refused the registration");
+			continue;
+		}
+		policy_for(p, rp, ps, origins, challenge, &pol);
+		r = reg ? fsim_rp_verify_registration(&pol, out->response, &res) :
+		    fsim_rp_verify_authentication(&pol, out->response, p->records[k], &res);
+		if (r != FSIM_OK)
+			return r;
+		verdict_from(v, res);
+		if (res->verified && res->record != NULL) {
+			fsim_record_free(&p->records[k]);
+			p->records[k] = res->record;
+			res->record = NULL;
+		}
+		fsim_rp_result_free(&res);
+	}
+	return FSIM_OK;
+}
+
+/* ---- ceremonies ---- */
+
+static int
+describe(const fsim_pipe_t *p, fsim_client_ceremony_t *cer)
+{
+	const char *tr[4];
+	size_t i, n = p->cfg.n_transports < 4 ? p->cfg.n_transports : 4;
+	bool internal = false;
+
+	for (i = 0; i < n; i++) {
+		tr[i] = p->cfg.transports[i];
+		internal = internal || strcmp(tr[i], "internal") == 0;
+	}
+	return fsim_client_ceremony_set_authenticator(cer, tr, n,
+	    internal ? "platform" : "cross-platform");
+}
+
+static const char *
+or_default(const char *s, const char *d)
+{
+	return s != NULL ? s : d;
+}
+
+int
+fsim_pipe_register(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t *out)
+{
+	uint8_t challenge[32];
+	char *ch = NULL, origin[300];
+	const char *rp_id;
+	fsim_pipe_rp_t rpx;
+	json_t *opts = NULL, *resp = NULL;
+	fsim_creation_options_t *o = NULL;
+	fsim_client_ceremony_t cer;
+	fsim_client_error_t err;
+	fsim_blob_t req = { NULL, 0 }, cresp = { NULL, 0 };
+	const char *s;
+	uint8_t st;
+	int r = FSIM_ERR_NOMEM;
+
+	memset(out, 0, sizeof(*out));
+	memset(&cer, 0, sizeof(cer));
+	out->ceremony = FSIM_CEREMONY_REGISTRATION;
+	rpx = *rp;
+	rpx.rp_id = rp_id = or_default(rp->rp_id, "example.com");
+	snprintf(origin, sizeof(origin), "%s", rp->origin != NULL ? rp->origin : "");
+	if (rp->origin == NULL)
+		snprintf(origin, sizeof(origin), "https://%s", rp_id);
+	if ((r = fsim_env_random(&p->env, challenge, sizeof(challenge))) != FSIM_OK ||
+	    (r = fsim_b64url_encode(challenge, sizeof(challenge), &ch)) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_NOMEM;
+	opts = json_pack("{s:{s:s, s:s}, s:{s:s, s:s, s:s}, s:s, s:[{s:s,s:i},{s:s,s:i},"
+	    "{s:s,s:i},{s:s,s:i}], s:s, s:{s:s, s:s}}",
+	    "rp", "id", rp_id, "name", "fidosim harness",
+	    "user", "id", p->user, "name", "alice", "displayName", "Alice",
+	    "challenge", ch,
+	    "pubKeyCredParams", "type", "public-key", "alg", -7, "type", "public-key", "alg", -8,
+	    "type", "public-key", "alg", -35, "type", "public-key", "alg", -257,
+	    "attestation", or_default(rp->attestation, "none"),
+	    "authenticatorSelection", "residentKey", or_default(rp->resident_key, "preferred"),
+	    "userVerification", or_default(rp->uv, "preferred"));
+	if (opts == NULL || (rp->cred_props && json_object_set_new(opts, "extensions",
+	    json_pack("{s:b}", "credProps", 1)) != 0))
+		goto fail;
+	if ((r = fsim_creation_options_parse(opts, &o, NULL)) != FSIM_OK)
+		goto fail;
+	cer.platform = p->platform;
+	cer.effects = &out->effects;
+	r = fsim_client_make_credential_request(o, origin, p->cfg.uv != FSIM_UVMODE_NEVER,
+	    p->cfg.rk_capable, &cer, &req, &err);
+	if (r == FSIM_ERR_ARG && err.name != NULL) {
+		/* The client refused before the provider saw anything. */
+		out->emitted.ctap_status = -1;
+		view_delivered(&out->delivered, NULL, &err, true);
+		r = FSIM_OK;
+		goto judged;
+	}
+	if (r != FSIM_OK || (r = describe(p, &cer)) != FSIM_OK)
+		goto fail;
+	st = fsim_authn_request(p->authn, req.ptr, req.len, &cresp);
+	view_emitted(&out->emitted, st, &cresp, true);
+	r = fsim_client_make_credential_response(&cer, st, cresp.ptr, cresp.len, &resp, &err);
+	if (r != FSIM_OK && !(r == FSIM_ERR_ARG && err.name != NULL))
+		goto fail;
+	view_delivered(&out->delivered, resp, &err, true);
+	out->response = resp;
+	resp = NULL;
+	if (out->response != NULL) {
+		s = json_string_value(json_object_get(out->response, "rawId"));
+		fsim_blob_reset(&p->cred_id);
+		if (s != NULL && (r = fsim_b64url_decode(s, strlen(s), &p->cred_id, NULL,
+		    NULL)) != FSIM_OK)
+			goto fail;
+	}
+judged:
+	r = judge(p, &rpx, origin, challenge, out);
+fail:
+	json_decref(opts);
+	json_decref(resp);
+	free(ch);
+	fsim_creation_options_free(&o);
+	fsim_client_ceremony_reset(&cer);
+	fsim_blob_reset(&req);
+	fsim_blob_reset(&cresp);
+	return r;
+}
+
+int
+fsim_pipe_authenticate(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t *out)
+{
+	uint8_t challenge[32];
+	char *ch = NULL, *id = NULL, origin[300];
+	fsim_pipe_rp_t rpx;
+	json_t *opts = NULL, *resp = NULL;
+	fsim_request_options_t *o = NULL;
+	fsim_client_ceremony_t cer;
+	fsim_client_error_t err;
+	fsim_blob_t req = { NULL, 0 }, cresp = { NULL, 0 };
+	uint8_t st;
+	int r = FSIM_ERR_ARG;
+
+	memset(out, 0, sizeof(*out));
+	memset(&cer, 0, sizeof(cer));
+	out->ceremony = FSIM_CEREMONY_AUTHENTICATION;
+	if (p->cred_id.len == 0)
+		return FSIM_ERR_ARG;
+	rpx = *rp;
+	rpx.rp_id = or_default(rp->rp_id, "example.com");
+	if (rp->origin == NULL)
+		snprintf(origin, sizeof(origin), "https://%s", rpx.rp_id);
+	else
+		snprintf(origin, sizeof(origin), "%s", rp->origin);
+	if ((r = fsim_env_random(&p->env, challenge, sizeof(challenge))) != FSIM_OK ||
+	    (r = fsim_b64url_encode(challenge, sizeof(challenge), &ch)) != FSIM_OK ||
+	    (r = fsim_b64url_encode(p->cred_id.ptr, p->cred_id.len, &id)) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_NOMEM;
+	if ((opts = json_pack("{s:s, s:s, s:s, s:[{s:s, s:s}]}", "challenge", ch,
+	    "rpId", rpx.rp_id, "userVerification", or_default(rp->uv, "preferred"),
+	    "allowCredentials", "type", "public-key", "id", id)) == NULL)
+		goto fail;
+	if ((r = fsim_request_options_parse(opts, &o, NULL)) != FSIM_OK)
+		goto fail;
+	cer.platform = p->platform;
+	cer.effects = &out->effects;
+	r = fsim_client_get_assertion_request(o, origin, p->cfg.uv != FSIM_UVMODE_NEVER,
+	    &cer, &req, &err);
+	if (r == FSIM_ERR_ARG && err.name != NULL) {
+		out->emitted.ctap_status = -1;
+		view_delivered(&out->delivered, NULL, &err, false);
+		r = FSIM_OK;
+		goto judged;
+	}
+	if (r != FSIM_OK || (r = describe(p, &cer)) != FSIM_OK)
+		goto fail;
+	st = fsim_authn_request(p->authn, req.ptr, req.len, &cresp);
+	view_emitted(&out->emitted, st, &cresp, false);
+	r = fsim_client_get_assertion_response(&cer, st, cresp.ptr, cresp.len, &resp, &err);
+	if (r != FSIM_OK && !(r == FSIM_ERR_ARG && err.name != NULL))
+		goto fail;
+	view_delivered(&out->delivered, resp, &err, false);
+	out->response = resp;
+	resp = NULL;
+judged:
+	r = judge(p, &rpx, origin, challenge, out);
+fail:
+	json_decref(opts);
+	json_decref(resp);
+	free(ch);
+	free(id);
+	fsim_request_options_free(&o);
+	fsim_client_ceremony_reset(&cer);
+	fsim_blob_reset(&req);
+	fsim_blob_reset(&cresp);
+	return r;
+}
+
+/* ---- changes ---- */
+
+int
+fsim_pipe_set_config(fsim_pipe_t *p, const fsim_authn_config_t *cfg)
+{
+	fsim_authn_t *a = NULL;
+	int r;
+
+	if ((r = fsim_authn_new(cfg, &p->env, p->store, &a)) != FSIM_OK)
+		return r;
+	fsim_authn_free(&p->authn);
+	p->authn = a;
+	p->cfg = *cfg;
+	return FSIM_OK;
+}
+
+void
+fsim_pipe_set_platform(fsim_pipe_t *p, const fsim_platform_t *pf)
+{
+	p->platform = pf;
+}
+
+static fsim_cred_t *
+last_cred(fsim_pipe_t *p)
+{
+	return p->cred_id.len > 0 ? fsim_store_find_cred(p->store, p->cred_id.ptr,
+	    p->cred_id.len) : NULL;
+}
+
+int
+fsim_pipe_set_be(fsim_pipe_t *p, bool be)
+{
+	fsim_cred_t *c = last_cred(p);
+
+	if (c == NULL)
+		return FSIM_ERR_ARG;
+	c->be = be;
+	p->cfg.be = be;
+	return fsim_pipe_set_config(p, &p->cfg);
+}
+
+int
+fsim_pipe_set_bs(fsim_pipe_t *p, bool bs)
+{
+	fsim_cred_t *c = last_cred(p);
+
+	if (c == NULL)
+		return FSIM_ERR_ARG;
+	c->bs = bs;
+	p->cfg.bs = bs;
+	return fsim_pipe_set_config(p, &p->cfg);
+}
+
+int
+fsim_pipe_set_counter(fsim_pipe_t *p, uint32_t v)
+{
+	fsim_cred_t *c = last_cred(p);
+
+	if (c == NULL)
+		return FSIM_ERR_ARG;
+	c->sign_count = v;
+	fsim_store_set_global_counter(p->store, v);
+	return FSIM_OK;
+}
+
+void
+fsim_pipe_rp_forget_backup_flags(fsim_pipe_t *p)
+{
+	size_t i;
+
+	for (i = 0; i < FSIM_PIPE_MAX_POLICIES; i++)
+		if (p->records[i] != NULL) {
+			p->records[i]->has_backup_eligible = false;
+			p->records[i]->has_backup_state = false;
+			p->records[i]->backup_eligible = false;
+			p->records[i]->backup_state = false;
+		}
+}
+
+void
+fsim_pipe_rp_set_counter(fsim_pipe_t *p, uint32_t v)
+{
+	size_t i;
+
+	for (i = 0; i < FSIM_PIPE_MAX_POLICIES; i++)
+		if (p->records[i] != NULL)
+			p->records[i]->sign_count = v;
+}
+
+/* ---- JSON ---- */
+
+json_t *
+fsim_pipe_view_json(const fsim_pipe_view_t *v, bool delivered)
+{
+	json_t *j = json_object();
+	char a[FSIM_AAGUID_STRLEN + 1];
+
+	if (j == NULL)
+		return NULL;
+	json_object_set_new(j, "ok", json_boolean(v->ok));
+	if (!delivered && v->ctap_status >= 0) {
+		char hex[16];
+
+		snprintf(hex, sizeof(hex), "0x%02x", (unsigned)v->ctap_status & 0xffu);
+		json_object_set_new(j, "ctapStatus", json_string(hex));
+	}
+	if (v->error_name[0]) {
+		json_object_set_new(j, "error", json_pack("{s:s, s:s, s:s?}", "name",
+		    v->error_name, "message", v->error_message, "rule",
+		    v->error_rule[0] ? v->error_rule : NULL));
+	}
+	if (v->fmt[0])
+		json_object_set_new(j, "fmt", json_string(v->fmt));
+	if (v->fmt[0])
+		json_object_set_new(j, "x5c", json_boolean(v->has_x5c));
+	if (v->has_aaguid) {
+		fsim_aaguid_format(v->aaguid, a);
+		json_object_set_new(j, "aaguid", json_string(a));
+	}
+	if (v->has_flags) {
+		json_object_set_new(j, "flags", json_pack("{s:b, s:b, s:b, s:b}",
+		    "up", (v->flags & FSIM_AD_UP) != 0, "uv", (v->flags & FSIM_AD_UV) != 0,
+		    "be", (v->flags & FSIM_AD_BE) != 0, "bs", (v->flags & FSIM_AD_BS) != 0));
+		json_object_set_new(j, "signCount", json_integer(v->sign_count));
+	}
+	if (v->transports[0])
+		json_object_set_new(j, "transports", json_string(v->transports));
+	return j;
+}
+
+json_t *
+fsim_pipe_result_json(const fsim_pipe_result_t *r)
+{
+	json_t *j = json_object(), *eff = json_array(), *ver = json_array();
+	size_t i;
+
+	if (j == NULL || eff == NULL || ver == NULL) {
+		json_decref(j);
+		json_decref(eff);
+		json_decref(ver);
+		return NULL;
+	}
+	json_object_set_new(j, "ceremony", json_string(r->ceremony ==
+	    FSIM_CEREMONY_REGISTRATION ? "registration" : "authentication"));
+	json_object_set_new(j, "emitted", fsim_pipe_view_json(&r->emitted, false));
+	json_object_set_new(j, "delivered", fsim_pipe_view_json(&r->delivered, true));
+	for (i = 0; i < r->effects.n; i++)
+		json_array_append_new(eff, json_pack("{s:s, s:s}", "rule", r->effects.v[i].rule,
+		    "what", r->effects.v[i].what));
+	json_object_set_new(j, "platformEffects", eff);
+	for (i = 0; i < r->n_verdicts; i++) {
+		const fsim_pipe_verdict_t *v = &r->verdicts[i];
+
+		json_array_append_new(ver, json_pack("{s:s, s:b, s:b, s:s, s:s, s:s?, s:s?}",
+		    "policy", v->preset->name, "ran", v->ran, "verified", v->verified,
+		    "errors", v->errors, "warnings", v->warnings,
+		    "firstError", v->first_error[0] ? v->first_error : NULL,
+		    "libraryError", v->library_error[0] ? v->library_error : NULL));
+	}
+	json_object_set_new(j, "verdicts", ver);
+	return j;
+}
