@@ -15,6 +15,7 @@
 #include "clientdata.h"
 #include "wajson.h"
 #include "aaguid.h"
+#include "kvfile.h"
 
 #define FSIM_VERSION "0.1.0"
 
