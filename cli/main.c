@@ -21,6 +21,7 @@ static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_credentials,
 	&fsim_cmd_platforms,
 	&fsim_cmd_explain,
+	&fsim_cmd_scenario,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -479,6 +479,12 @@ fail:
 	return r;
 }
 
+bool
+fsim_pipe_has_credential(const fsim_pipe_t *p)
+{
+	return p->cred_id.len > 0;
+}
+
 /* ---- changes ---- */
 
 int

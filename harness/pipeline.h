@@ -91,6 +91,9 @@ int fsim_pipe_register(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_resul
 /* Authenticate with the last registered credential; verified records are updated. */
 int fsim_pipe_authenticate(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t *out) FSIM_WUR;
 
+/* Has a credential been registered (so that fsim_pipe_authenticate can run)? */
+bool fsim_pipe_has_credential(const fsim_pipe_t *p);
+
 /* ---- changes between ceremonies (lifecycles) ---- */
 
 /* The provider now behaves as cfg (another provider took the credential over, or a setting changed). */
