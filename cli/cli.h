@@ -33,6 +33,7 @@ extern const fsim_cmd_t fsim_cmd_credentials;
 extern const fsim_cmd_t fsim_cmd_platforms;
 extern const fsim_cmd_t fsim_cmd_explain;
 extern const fsim_cmd_t fsim_cmd_scenario;
+extern const fsim_cmd_t fsim_cmd_policies;
 
 /* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */
 int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -6,12 +6,23 @@
 #include "cli/describe.h"
 #include "cli/render.h"
 #include "cli/report.h"
+#include "rp-sim/policy_preset.h"
 #include "rp-sim/webauthnio.h"
 
+/* The preset library's own words for a failed or warned rule, or NULL. */
+static const char *
+library_text(const fsim_rp_result_t *res, const fsim_check_t *c)
+{
+	if (res->preset == NULL || (c->status != FSIM_CHECK_FAIL && c->status != FSIM_CHECK_WARN))
+		return NULL;
+	return fsim_rp_preset_error_text(res->preset, fsim_rule(c->rule)->id);
+}
+
 static json_t *
-entry(const fsim_check_t *c, bool with_status)
+entry(const fsim_rp_result_t *res, const fsim_check_t *c, bool with_status)
 {
 	const fsim_rule_t *r = fsim_rule(c->rule);
+	const char *lib = library_text(res, c);
 	json_t *o = json_object();
 	static const char *st[] = { "pass", "fail", "warn", "info" };
 
@@ -26,6 +37,8 @@ entry(const fsim_check_t *c, bool with_status)
 		json_object_set_new(o, "field", json_string(c->field));
 	if (c->offset != FSIM_NO_OFFSET)
 		json_object_set_new(o, "offset", json_integer((json_int_t)c->offset));
+	if (lib != NULL)
+		json_object_set_new(o, "libraryError", json_string(lib));
 	return o;
 }
 
@@ -77,16 +90,18 @@ fsim_report_model(const fsim_rp_result_t *res, const fsim_aaguid_names_t *names,
 	json_object_set_new(j, "verified", json_boolean(res->verified));
 	json_object_set_new(j, "ceremony", json_string(
 	    res->ceremony == FSIM_CEREMONY_REGISTRATION ? "registration" : "authentication"));
+	if (res->preset != NULL)
+		json_object_set_new(j, "policyPreset", json_string(res->preset->name));
 	for (i = 0; i < res->checks.n; i++) {
 		const fsim_check_t *c = &res->checks.v[i];
 
-		json_array_append_new(checks, entry(c, true));
+		json_array_append_new(checks, entry(res, c, true));
 		if (c->status == FSIM_CHECK_FAIL)
-			json_array_append_new(errors, entry(c, false));
+			json_array_append_new(errors, entry(res, c, false));
 		else if (c->status == FSIM_CHECK_WARN)
-			json_array_append_new(warnings, entry(c, false));
+			json_array_append_new(warnings, entry(res, c, false));
 		else if (c->status == FSIM_CHECK_INFO)
-			json_array_append_new(notes, entry(c, false));
+			json_array_append_new(notes, entry(res, c, false));
 	}
 	json_object_set_new(j, "errors", errors);
 	json_object_set_new(j, "warnings", warnings);
@@ -155,13 +170,19 @@ fsim_report_text(FILE *f, const char *cmd, const fsim_rp_result_t *res,
 	fprintf(f, "fidosim %s: %s (%zu error%s, %zu warning%s)\n", cmd,
 	    res->verified ? "VERIFIED" : "NOT VERIFIED", nf, nf == 1 ? "" : "s",
 	    nw, nw == 1 ? "" : "s");
+	if (res->preset != NULL)
+		fprintf(f, "policy preset: %s (%s)\n", res->preset->name, res->preset->library);
 	fprintf(f, "\nchecks (WebAuthn Level 3 rule, spec section):\n");
 	for (i = 0; i < res->checks.n; i++) {
 		const fsim_check_t *c = &res->checks.v[i];
 		const fsim_rule_t *r = fsim_rule(c->rule);
 
+		const char *lib = library_text(res, c);
+
 		fprintf(f, "  %s  %-14s %-22s %s\n", st[c->status], r->id, r->section,
 		    c->msg[0] ? c->msg : r->summary);
+		if (lib != NULL)
+			fprintf(f, "  %26s%s says: \"%s\"\n", "", res->preset->name, lib);
 		if (c->status != FSIM_CHECK_PASS && (c->field[0] || c->offset != FSIM_NO_OFFSET)) {
 			fprintf(f, "  %26s", "");
 			if (c->field[0])
@@ -186,6 +207,7 @@ fsim_report_text(FILE *f, const char *cmd, const fsim_rp_result_t *res,
 		json_object_del(m, "warnings");
 		json_object_del(m, "notes");
 		json_object_del(m, "checks");
+		json_object_del(m, "policyPreset");
 		fprintf(f, "\ndetails:\n");
 		fsim_render_text(f, m, 2);
 		json_decref(m);

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/describe.h"
 #include "cli/report.h"
+#include "rp-sim/policy_preset.h"
 #include "rp-sim/rp.h"
 
 #define INPUT_MAX (16u << 20)
@@ -24,7 +25,8 @@ static const char reg_usage[] =
 "         [--uv required|preferred|discouraged] [--allow-cross-origin]\n"
 "         [--top-origin ORIGIN]... [--algs LIST] [--require-trusted-attestation]\n"
 "         [--trust-anchors DIR|FILE]... [--at UNIX_TIME] [--enterprise]\n"
-"         [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
+"         [--attestation none|indirect|direct|enterprise] [--extensions LIST]\n"
+"         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
 "\n"
 "Verify a RegistrationResponseJSON (as PublicKeyCredential.toJSON() gives it)\n"
 "rule by rule, as WebAuthn Level 3 section 7.1 says, and report every failed\n"
@@ -49,17 +51,29 @@ static const char reg_usage[] =
 "                             (default: accepted with a warning)\n"
 "  --at UNIX_TIME             check certificate validity at this time (default now)\n"
 "  --enterprise               enterprise attestation was requested\n"
+"  --attestation CONVEYANCE   the attestation conveyance the RP asked for (default\n"
+"                             none); only the python-fido2 preset depends on it\n"
+"  --extensions LIST          extension identifiers the options requested, e.g.\n"
+"                             credProtect,hmac-secret (for unsolicited-ext)\n"
+"  --policy-preset NAME       judge as this RP library does (default spec); see\n"
+"                             'fidosim policies'. Applied first: every --policy\n"
+"                             and --require-trusted-attestation overrides it,\n"
+"                             wherever it stands on the command line\n"
 "  --policy KEY=VALUE         untrusted-attestation=error|warn|ignore,\n"
-"                             unknown-fmt=error|warn|ignore, rfu-bits=error|warn|ignore\n"
-"  --json                     one JSON object on stdout\n"
+"                             unknown-fmt=error|warn|ignore, rfu-bits=error|warn|ignore,\n"
+"                             bs-without-be=error|warn|ignore, uv-rule=spec|always,\n"
+"                             att-chain=spec|builtin-only|never,\n"
+"                             att-if-requested=yes|no, unsolicited-ext=error|warn|ignore\n"
+"  --json                     one JSON object on stdout; with a library text known\n"
+"                             for a failed rule, the entry has \"libraryError\"\n"
 "\n"
 "exit status: 0 verified; 1 not verified or malformed response; 2 usage or I/O error.\n";
 
 static const char auth_usage[] =
 "usage: fidosim verify-authentication --rp-id ID [--origin ORIGIN]... --challenge B64URL\n"
 "         --credential RECORD [--uv required|preferred|discouraged]\n"
-"         [--allow-cross-origin] [--top-origin ORIGIN]... [--policy KEY=VALUE]...\n"
-"         [--json] [RESPONSE|-]\n"
+"         [--allow-cross-origin] [--top-origin ORIGIN]... [--extensions LIST]\n"
+"         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
 "\n"
 "Verify an AuthenticationResponseJSON against a stored credential record, rule\n"
 "by rule, as WebAuthn Level 3 section 7.2 says. On success the updated record\n"
@@ -70,11 +84,18 @@ static const char auth_usage[] =
 "                             {\"type\":\"public-key\",\"id\":..,\"publicKey\":<COSE_Key>,\n"
 "                             \"signCount\":0,\"uvInitialized\":..,\"backupEligible\":..,\n"
 "                             \"backupState\":..}\n"
-"  --rp-id, --origin, --challenge, --uv, --allow-cross-origin, --top-origin, --json:\n"
-"                             as for verify-registration\n"
+"  --rp-id, --origin, --challenge, --uv, --allow-cross-origin, --top-origin,\n"
+"  --extensions, --policy-preset, --json: as for verify-registration\n"
 "  --policy KEY=VALUE         counter=error|warn|ignore (default error: a signCount\n"
 "                             that does not increase while either value is non-zero),\n"
+"                             counter-zero=error|ok (ok: 0 after a non-zero count passes),\n"
 "                             be-change=error|allow-upgrade|ignore (default error),\n"
+"                             be-unknown=skip|false (a record with no backupEligible:\n"
+"                             not compared, or compared as false; default skip),\n"
+"                             bs-without-be=error|warn|ignore,\n"
+"                             uv-rule=spec|always|sticky (sticky: UV required once\n"
+"                             the record has uvInitialized, unless discouraged),\n"
+"                             unsolicited-ext=error|warn|ignore,\n"
 "                             rfu-bits=error|warn|ignore (default warn)\n"
 "\n"
 "exit status: 0 verified; 1 not verified or malformed response; 2 usage or I/O error.\n";
@@ -93,6 +114,9 @@ struct opts {
 	const char *anchors[MAX_LIST];
 	size_t n_anchors;
 	char default_origin[300];
+	char ext_buf[512];
+	const char *exts[MAX_LIST];
+	size_t n_exts;
 };
 
 static int
@@ -130,6 +154,48 @@ parse_policy_kv(const char *cmd, const char *kv, fsim_rp_policy_t *p)
 		return 0;
 	if (strcmp(key, "rfu-bits") == 0 && parse_pol(eq, &p->rfu_bits) == 0)
 		return 0;
+	if (strcmp(key, "bs-without-be") == 0 && parse_pol(eq, &p->bs_without_be) == 0)
+		return 0;
+	if (strcmp(key, "unsolicited-ext") == 0 && parse_pol(eq, &p->unsolicited_ext) == 0)
+		return 0;
+	if (strcmp(key, "counter-zero") == 0 && (strcmp(eq, "ok") == 0 ||
+	    strcmp(eq, "error") == 0)) {
+		p->counter_zero_ok = strcmp(eq, "ok") == 0;
+		return 0;
+	}
+	if (strcmp(key, "be-unknown") == 0 && (strcmp(eq, "skip") == 0 ||
+	    strcmp(eq, "false") == 0)) {
+		p->be_unknown = strcmp(eq, "false") == 0 ? FSIM_BE_UNKNOWN_FALSE :
+		    FSIM_BE_UNKNOWN_SKIP;
+		return 0;
+	}
+	if (strcmp(key, "att-if-requested") == 0 && (strcmp(eq, "yes") == 0 ||
+	    strcmp(eq, "no") == 0)) {
+		p->att_if_requested = strcmp(eq, "yes") == 0;
+		return 0;
+	}
+	if (strcmp(key, "uv-rule") == 0) {
+		if (strcmp(eq, "spec") == 0)
+			p->uv_rule = FSIM_UVR_SPEC;
+		else if (strcmp(eq, "always") == 0)
+			p->uv_rule = FSIM_UVR_ALWAYS;
+		else if (strcmp(eq, "sticky") == 0)
+			p->uv_rule = FSIM_UVR_STICKY;
+		else
+			goto bad;
+		return 0;
+	}
+	if (strcmp(key, "att-chain") == 0) {
+		if (strcmp(eq, "spec") == 0)
+			p->att_chain = FSIM_CHAIN_SPEC;
+		else if (strcmp(eq, "builtin-only") == 0)
+			p->att_chain = FSIM_CHAIN_BUILTIN_ONLY;
+		else if (strcmp(eq, "never") == 0)
+			p->att_chain = FSIM_CHAIN_NEVER;
+		else
+			goto bad;
+		return 0;
+	}
 	if (strcmp(key, "be-change") == 0) {
 		if (strcmp(eq, "error") == 0)
 			p->be_change = FSIM_BE_ERROR;
@@ -142,8 +208,9 @@ parse_policy_kv(const char *cmd, const char *kv, fsim_rp_policy_t *p)
 		return 0;
 	}
 bad:
-	return fsim_cli_usage_error(cmd, "unknown policy '%s' (keys: counter, be-change, "
-	    "untrusted-attestation, unknown-fmt, rfu-bits)", kv);
+	return fsim_cli_usage_error(cmd, "unknown policy '%s' (keys: counter, counter-zero, "
+	    "be-change, be-unknown, bs-without-be, uv-rule, untrusted-attestation, att-chain, "
+	    "att-if-requested, unknown-fmt, unsolicited-ext, rfu-bits)", kv);
 }
 
 static int
@@ -180,12 +247,71 @@ push(const char *cmd, const char *what, const char **v, size_t *n, const char *s
 	return 0;
 }
 
+/* --extensions a,b,c: the extension identifiers the options requested. */
+static int
+parse_exts(const char *cmd, const char *list, struct opts *o)
+{
+	char *tok, *save = NULL;
+
+	if (strlen(list) >= sizeof(o->ext_buf))
+		return fsim_cli_usage_error(cmd, "--extensions list too long");
+	if (o->n_exts > 0)
+		return fsim_cli_usage_error(cmd, "--extensions given twice; list them once");
+	strcpy(o->ext_buf, list);
+	for (tok = strtok_r(o->ext_buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (o->n_exts == MAX_LIST)
+			return fsim_cli_usage_error(cmd, "too many --extensions");
+		o->exts[o->n_exts++] = tok;
+	}
+	return 0;
+}
+
+/*
+ * --policy-preset is applied before every other option, wherever it stands,
+ * so --policy and --require-trusted-attestation always override it.
+ */
+static int
+apply_preset(int argc, char **argv, const char *cmd, fsim_rp_policy_t *p)
+{
+	const fsim_rp_preset_t *ps = fsim_rp_preset_at(0);
+	char known[400];
+	size_t i, k = 0;
+	int a;
+
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--policy-preset") != 0)
+			continue;
+		if (a + 1 >= argc)
+			return fsim_cli_usage_error(cmd, "--policy-preset needs a value");
+		if ((ps = fsim_rp_preset_find(argv[a + 1])) == NULL) {
+			known[0] = '\0';
+			for (i = 0; i < fsim_rp_preset_count(); i++)
+				k += (size_t)snprintf(known + (k < sizeof(known) ? k : sizeof(known)),
+				    k < sizeof(known) ? sizeof(known) - k : 0, "%s%s",
+				    i ? ", " : "", fsim_rp_preset_at(i)->name);
+			return fsim_cli_usage_error(cmd, "unknown --policy-preset '%s' (known: %s)",
+			    argv[a + 1], known);
+		}
+		a++;
+	}
+	fsim_rp_preset_apply(ps, p);
+	return 0;
+}
+
 /* Parse the options both commands share. Returns 0, or an exit code. */
 static int
 parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth)
 {
 	int i;
 	const char *cmd = o->cmd;
+
+	for (i = 1; i < argc; i++)
+		if (fsim_cli_is_help(argv[i])) {
+			fputs(auth ? auth_usage : reg_usage, stdout);
+			return -1;
+		}
+	if ((i = apply_preset(argc, argv, cmd, p)) != 0)
+		return i;
 
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -208,6 +334,16 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			else if (strcmp(v, "discouraged") == 0) p->uv = FSIM_UV_DISCOURAGED;
 			else return fsim_cli_usage_error(cmd, "--uv must be required, preferred or discouraged");
 		} else if (strcmp(a, "--policy") == 0) { NEEDV(); r = parse_policy_kv(cmd, v, p); }
+		else if (strcmp(a, "--policy-preset") == 0) { NEEDV(); }   /* apply_preset() did it */
+		else if (strcmp(a, "--extensions") == 0) { NEEDV(); r = parse_exts(cmd, v, o); }
+		else if (!auth && strcmp(a, "--attestation") == 0) {
+			NEEDV();
+			if (strcmp(v, "none") == 0) p->conveyance = FSIM_CONVEY_NONE;
+			else if (strcmp(v, "indirect") == 0) p->conveyance = FSIM_CONVEY_INDIRECT;
+			else if (strcmp(v, "direct") == 0) p->conveyance = FSIM_CONVEY_DIRECT;
+			else if (strcmp(v, "enterprise") == 0) p->conveyance = FSIM_CONVEY_ENTERPRISE;
+			else return fsim_cli_usage_error(cmd, "--attestation must be none, indirect, direct or enterprise");
+		}
 		else if (!auth && strcmp(a, "--algs") == 0) { NEEDV(); r = parse_algs(cmd, v, o); }
 		else if (!auth && strcmp(a, "--trust-anchors") == 0) { NEEDV(); r = push(cmd, "--trust-anchors", o->anchors, &o->n_anchors, v); }
 		else if (!auth && strcmp(a, "--require-trusted-attestation") == 0)
@@ -394,6 +530,8 @@ verify_main(int argc, char **argv, bool auth)
 		p.algs = o.algs;
 		p.n_algs = o.n_algs;
 	}
+	p.ext_requested = o.exts;
+	p.n_ext_requested = o.n_exts;
 	if ((r = load_response(&o, &resp)) != 0)
 		goto out;
 	if (auth) {

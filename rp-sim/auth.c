@@ -14,11 +14,15 @@ check_backup(const fsim_rp_policy_t *p, const fsim_cred_record_t *rec,
 {
 	bool be = (ad->flags & FSIM_AD_BE) != 0, bs = (ad->flags & FSIM_AD_BS) != 0;
 
-	if (!rec->has_backup_eligible)
+	/* What this RP compares BE with: the record, or false when it stored none. */
+	bool known = rec->has_backup_eligible || p->be_unknown == FSIM_BE_UNKNOWN_FALSE;
+	bool stored = rec->has_backup_eligible && rec->backup_eligible;
+
+	if (!known)
 		fsim_checks_info(ck, FSIM_R_AUTH_16, "credential.backupEligible",
 		    "the record holds no backupEligible, so BE cannot be compared "
 		    "(an RP should store it, 6.1.3)");
-	else if (be == rec->backup_eligible || p->be_change == FSIM_BE_IGNORE)
+	else if (be == stored || p->be_change == FSIM_BE_IGNORE)
 		fsim_checks_pass(ck, FSIM_R_AUTH_16);
 	else if (be && p->be_change == FSIM_BE_ALLOW_UPGRADE)
 		fsim_checks_warn(ck, FSIM_R_AUTH_16, "authData.flags",
@@ -26,7 +30,8 @@ check_backup(const fsim_rp_policy_t *p, const fsim_cred_record_t *rec,
 	else
 		fsim_checks_add(ck, FSIM_R_AUTH_16, FSIM_CHECK_FAIL, "authData.flags", 32,
 		    "BE is %d but the credential record says backupEligible %s; BE is "
-		    "fixed when a credential is made", be, rec->backup_eligible ? "true" : "false");
+		    "fixed when a credential is made", be, !rec->has_backup_eligible ?
+		    "nothing (read as false by this policy)" : stored ? "true" : "false");
 	if (rec->has_backup_state && rec->backup_state != bs) {
 		if (bs)
 			fsim_checks_info(ck, FSIM_R_BK_06, "authData.flags",
@@ -46,6 +51,11 @@ check_counter(const fsim_rp_policy_t *p, const fsim_cred_record_t *rec,
 
 	if ((stored == 0 && got == 0) || got > stored) {
 		fsim_checks_pass(ck, FSIM_R_AUTH_19);
+		return;
+	}
+	if (got == 0 && p->counter_zero_ok) {
+		fsim_checks_info(ck, FSIM_R_AUTH_19, "authData.signCount", "signCount 0 "
+		    "after a stored %u is accepted: this policy reads 0 as no counter", stored);
 		return;
 	}
 	if (p->counter == FSIM_POL_IGNORE)
@@ -108,6 +118,7 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_checks_t *ck;
 	fsim_diags_t d;
 	fsim_diags_frame_t f;
+	fsim_rp_uv_need_t uvn;
 	uint8_t *msg = NULL;
 	size_t mlen;
 	unsigned int hl = 0;
@@ -119,6 +130,7 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 		return FSIM_ERR_ARG;
 	if ((res = fsim_rp_result_new(FSIM_CEREMONY_AUTHENTICATION)) == NULL)
 		goto fail;
+	res->preset = p->preset;
 	ck = &res->checks;
 
 	/* Step 3: an assertion response (JSON-02, JSON-04, AUTH-23). */
@@ -160,7 +172,14 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_rp_import(p, ck, &d, FSIM_R_AD_01);
 
 	/* Steps 15-18. */
-	fsim_rp_check_authdata_common(p, ad, FSIM_R_AUTH_12, FSIM_R_AUTH_13,
+	uvn.required = p->uv == FSIM_UV_REQUIRED || p->uv_rule == FSIM_UVR_ALWAYS ||
+	    (p->uv_rule == FSIM_UVR_STICKY && p->uv != FSIM_UV_DISCOURAGED &&
+	    rec->uv_initialized);
+	uvn.why = p->uv == FSIM_UV_REQUIRED || !uvn.required ? "" :
+	    p->uv_rule == FSIM_UVR_ALWAYS ?
+	    " (this policy requires UV whatever the options said)" :
+	    " (this policy requires UV once the credential was registered with UV)";
+	fsim_rp_check_authdata_common(p, ad, &uvn, FSIM_R_AUTH_12, FSIM_R_AUTH_13,
 	    FSIM_R_AUTH_14, FSIM_R_AUTH_15, ck);
 	/* §6.1: no attested credential data in an assertion. */
 	if (ad->flags & FSIM_AD_AT)
@@ -195,10 +214,8 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 
 	/* Step 22. */
 	check_counter(p, rec, ad, ck);
-	/* Step 23: outputs are reported; without the options none is refused. */
-	if ((ad->flags & FSIM_AD_ED) && ad->ext != NULL)
-		fsim_checks_info(ck, FSIM_R_AUTH_20, "authenticatorData.extensions",
-		    "%zu authenticator extension output(s) present", cbor_map_size(ad->ext));
+	/* Step 23: extension outputs; by default reported, not refused. */
+	fsim_rp_check_extensions(p, ad, FSIM_R_AUTH_20, "authenticatorData.extensions", ck);
 	if ((ad->flags & FSIM_AD_UV) && !rec->uv_initialized)
 		fsim_checks_warn(ck, FSIM_R_AUTH_24, "authenticatorData.flags",
 		    "UV is set but the record's uvInitialized is false: UV does not "

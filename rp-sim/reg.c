@@ -27,6 +27,9 @@ alg_offered(const fsim_rp_policy_t *p, int64_t alg)
 	return false;
 }
 
+/* Formats whose vendor root libraries ship built in (FSIM_CHAIN_BUILTIN_ONLY). */
+static const char *const vendor_rooted[] = { "apple", "android-key", "android-safetynet", NULL };
+
 /* §7.1 steps 21-24: fmt, the statement, validity and trust of its path. */
 static void
 check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
@@ -40,6 +43,16 @@ check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
 	char why[160];
 	bool trusted = false;
 
+	/* python-fido2's Fido2Server verifies nothing when it asked for "none". */
+	if (p->att_if_requested && (p->conveyance == FSIM_CONVEY_UNSET ||
+	    p->conveyance == FSIM_CONVEY_NONE)) {
+		fsim_checks_info(ck, FSIM_R_REG_17, "attestationObject.fmt",
+		    "the %.40s statement is not verified: the RP asked for attestation "
+		    "\"none\" and this policy then ignores the statement", ao->fmt);
+		return;
+	}
+	if (p->formats != NULL && !fsim_rp_in_list(ao->fmt, p->formats))
+		fn = NULL;   /* a format this RP library does not implement */
 	if (fn == NULL) {
 		if (p->unknown_fmt != FSIM_POL_IGNORE)
 			fsim_checks_add(ck, FSIM_R_REG_17, p->unknown_fmt == FSIM_POL_ERROR ?
@@ -71,6 +84,13 @@ check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
 		res->att_trusted = false;
 		goto out;
 	}
+	if (p->att_chain == FSIM_CHAIN_NEVER || (p->att_chain == FSIM_CHAIN_BUILTIN_ONLY &&
+	    !fsim_rp_in_list(ao->fmt, vendor_rooted))) {
+		fsim_checks_info(ck, FSIM_R_ATT_TRUST_01, "attestationObject.attStmt.x5c",
+		    "the %s certificate path is not checked (validity, chain) by this policy",
+		    ao->fmt);
+		goto out;
+	}
 	if (fsim_trust_check_validity(fr.x5c, p->at, ck) != 0)
 		goto out;
 	if (fsim_trust_chain(p->trust, fr.x5c, p->at, &trusted, why, sizeof(why)) != 0)
@@ -78,6 +98,10 @@ check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
 	res->att_trusted = trusted;
 	if (trusted)
 		fsim_checks_pass(ck, FSIM_R_ATT_TRUST_01);
+	else if (p->att_chain == FSIM_CHAIN_BUILTIN_ONLY)
+		fsim_checks_add(ck, FSIM_R_ATT_TRUST_01, FSIM_CHECK_FAIL,
+		    "attestationObject.attStmt.x5c", FSIM_NO_OFFSET, "the %s attestation "
+		    "does not chain to the vendor's root (%s)", ao->fmt, why);
 	else if (p->untrusted_attestation != FSIM_POL_IGNORE)
 		fsim_checks_add(ck, FSIM_R_ATT_TRUST_01,
 		    p->untrusted_attestation == FSIM_POL_ERROR ? FSIM_CHECK_FAIL :
@@ -174,6 +198,7 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_checks_t *ck;
 	fsim_diags_t d;
 	fsim_diags_frame_t f;
+	fsim_rp_uv_need_t uvn;
 	uint8_t cdh[32];
 	unsigned int hl = 0;
 	int r = FSIM_ERR_NOMEM;
@@ -182,6 +207,7 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_diags_init(&d);
 	if ((res = fsim_rp_result_new(FSIM_CEREMONY_REGISTRATION)) == NULL)
 		goto fail;
+	res->preset = p->preset;
 	ck = &res->checks;
 
 	/* Step 3: an attestation response, in the L3 JSON form (JSON-01, JSON-04). */
@@ -224,7 +250,10 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 		goto fail;
 
 	/* Steps 14-17: rpIdHash, UP, UV, BE/BS. */
-	fsim_rp_check_authdata_common(p, ad, FSIM_R_REG_11, FSIM_R_REG_12,
+	uvn.required = p->uv == FSIM_UV_REQUIRED || p->uv_rule == FSIM_UVR_ALWAYS;
+	uvn.why = p->uv != FSIM_UV_REQUIRED && uvn.required ?
+	    " (this policy requires UV whatever the options said)" : "";
+	fsim_rp_check_authdata_common(p, ad, &uvn, FSIM_R_REG_11, FSIM_R_REG_12,
 	    FSIM_R_REG_13, FSIM_R_REG_14, ck);
 	/* Steps 18-19: BE/BS acceptable; the default policy takes any valid pair. */
 	if (!fsim_checks_failed(ck, FSIM_R_REG_14))
@@ -268,10 +297,8 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	if (strcmp(ao->fmt, "none") == 0 && !fsim_aaguid_is_zero(ad->aaguid))
 		fsim_checks_info(ck, FSIM_R_REG_28, "authData.aaguid",
 		    "fmt none with a non-zero AAGUID: an L3 client keeps it");
-	/* Step 28: extension outputs are reported; without the options, none is refused. */
-	if ((ad->flags & FSIM_AD_ED) && ad->ext != NULL)
-		fsim_checks_info(ck, FSIM_R_REG_24, "authData.extensions",
-		    "%zu authenticator extension output(s) present", cbor_map_size(ad->ext));
+	/* Step 28: extension outputs; by default reported, not refused. */
+	fsim_rp_check_extensions(p, ad, FSIM_R_REG_24, "authData.extensions", ck);
 done:
 	res->verified = fsim_checks_count(ck, FSIM_CHECK_FAIL) == 0 && !ck->oom;
 	if (res->verified && ao != NULL && ao->auth_data != NULL) {

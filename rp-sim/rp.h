@@ -19,6 +19,24 @@ typedef enum { FSIM_UV_PREFERRED = 0, FSIM_UV_REQUIRED, FSIM_UV_DISCOURAGED } fs
 /* What a policy-severity rule does when it is broken. */
 typedef enum { FSIM_POL_ERROR = 0, FSIM_POL_WARN, FSIM_POL_IGNORE } fsim_pol_t;
 typedef enum { FSIM_BE_ERROR = 0, FSIM_BE_ALLOW_UPGRADE, FSIM_BE_IGNORE } fsim_be_pol_t;
+/* A record that never stored backupEligible: skip the BE comparison, or compare with false. */
+typedef enum { FSIM_BE_UNKNOWN_SKIP = 0, FSIM_BE_UNKNOWN_FALSE } fsim_be_unknown_t;
+/* When a missing UV flag fails: the spec (only when required), always, or also when the record has uvInitialized. */
+typedef enum { FSIM_UVR_SPEC = 0, FSIM_UVR_ALWAYS, FSIM_UVR_STICKY } fsim_uv_rule_t;
+/*
+ * How an attestation's x5c is judged after its statement verified: the spec
+ * (validity, then chain to an anchor per untrusted_attestation); only apple,
+ * android-key and android-safetynet (against the anchors; no chain is an
+ * error), the rest unchecked; or never (no validity, no chain).
+ */
+typedef enum { FSIM_CHAIN_SPEC = 0, FSIM_CHAIN_BUILTIN_ONLY, FSIM_CHAIN_NEVER } fsim_chain_pol_t;
+/* The attestation conveyance the RP asked for (§5.4.7); UNSET reads as none. */
+typedef enum {
+	FSIM_CONVEY_UNSET = 0, FSIM_CONVEY_NONE, FSIM_CONVEY_INDIRECT, FSIM_CONVEY_DIRECT,
+	FSIM_CONVEY_ENTERPRISE,
+} fsim_conveyance_t;
+
+struct fsim_rp_preset;
 
 typedef struct fsim_rp_policy {
 	const char *rp_id;
@@ -40,6 +58,19 @@ typedef struct fsim_rp_policy {
 	fsim_pol_t counter;                /* default error */
 	fsim_be_pol_t be_change;           /* default error */
 	fsim_pol_t rfu_bits;               /* default warn */
+	/* Decisions RP libraries make differently (rp-sim/policy_preset.h); the defaults are the spec's. */
+	fsim_pol_t bs_without_be;          /* REG-14 / AUTH-15; default error */
+	fsim_be_unknown_t be_unknown;      /* AUTH-16 without a stored BE; default skip */
+	bool counter_zero_ok;              /* AUTH-19: a received 0 after a non-zero stored count passes */
+	fsim_uv_rule_t uv_rule;            /* REG-13 / AUTH-14; default spec */
+	fsim_chain_pol_t att_chain;        /* ATT-03 / ATT-TRUST-01; default spec */
+	bool att_if_requested;             /* verify the statement only when conveyance is not none */
+	fsim_conveyance_t conveyance;      /* what the RP asked for; request data, not a preset knob */
+	const char *const *formats;        /* NULL-terminated fmts the RP verifies; NULL: every one we have */
+	fsim_pol_t unsolicited_ext;        /* REG-24 / AUTH-20; default ignore (reported as a note) */
+	const char *const *ext_requested;  /* extension identifiers the options asked for (request data) */
+	size_t n_ext_requested;
+	const struct fsim_rp_preset *preset; /* the preset applied, for its library error texts; NULL: none */
 } fsim_rp_policy_t;
 
 /* The defaults of DESIGN.md; at = now. */
@@ -55,6 +86,7 @@ typedef struct fsim_rp_result {
 	bool att_verified;                 /* the statement verified (REG-18) */
 	bool att_trusted;                  /* it chains to an anchor (ATT-TRUST-01) */
 	fsim_cred_record_t *record;        /* new (registration) or updated (authentication) record; NULL if not verified */
+	const struct fsim_rp_preset *preset; /* the policy's preset (for the report); NULL: none */
 } fsim_rp_result_t;
 
 void fsim_rp_result_free(fsim_rp_result_t **rp);

@@ -30,6 +30,8 @@ fsim_rp_policy_init(fsim_rp_policy_t *p)
 	p->counter = FSIM_POL_ERROR;
 	p->be_change = FSIM_BE_ERROR;
 	p->rfu_bits = FSIM_POL_WARN;
+	p->bs_without_be = FSIM_POL_ERROR;
+	p->unsolicited_ext = FSIM_POL_IGNORE;
 }
 
 fsim_rp_result_t *
@@ -79,7 +81,7 @@ fsim_rp_import(const fsim_rp_policy_t *p, fsim_checks_t *ck, const fsim_diags_t 
 }
 
 static bool
-in_list(const char *s, const char *const *list, size_t n)
+in_list_n(const char *s, const char *const *list, size_t n)
 {
 	size_t i;
 
@@ -134,7 +136,7 @@ fsim_rp_check_client_data(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
 
 	if (cd->origin == NULL)
 		fsim_checks_fail(ck, rr->origin, "clientDataJSON.origin", "missing");
-	else if (!in_list(cd->origin, p->origins, p->n_origins))
+	else if (!in_list_n(cd->origin, p->origins, p->n_origins))
 		fsim_checks_fail(ck, rr->origin, "clientDataJSON.origin",
 		    "\"%.100s\" is not an expected origin (expected %s%.100s%s)",
 		    cd->origin, p->n_origins ? "\"" : "",
@@ -151,7 +153,7 @@ fsim_rp_check_client_data(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
 		fsim_checks_pass(ck, rr->cross_origin);
 
 	if (cd->top_origin != NULL) {
-		if (!in_list(cd->top_origin, p->top_origins, p->n_top_origins))
+		if (!in_list_n(cd->top_origin, p->top_origins, p->n_top_origins))
 			fsim_checks_fail(ck, rr->top_origin, "clientDataJSON.topOrigin",
 			    "\"%.100s\" is not an allowed top-level origin (--top-origin)",
 			    cd->top_origin);
@@ -174,10 +176,19 @@ out:
 	fsim_diags_clear(&d);
 }
 
+bool
+fsim_rp_in_list(const char *s, const char *const *list)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
 void
 fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const fsim_authdata_t *ad,
-    fsim_rule_id_t r_rpid, fsim_rule_id_t r_up, fsim_rule_id_t r_uv, fsim_rule_id_t r_bk,
-    fsim_checks_t *ck)
+    const fsim_rp_uv_need_t *uv, fsim_rule_id_t r_rpid, fsim_rule_id_t r_up,
+    fsim_rule_id_t r_uv, fsim_rule_id_t r_bk, fsim_checks_t *ck)
 {
 	uint8_t h[32];
 	unsigned int hl = 0;
@@ -196,15 +207,59 @@ fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const fsim_authdata_t *
 	else
 		fsim_checks_pass(ck, r_up);
 
-	if (p->uv == FSIM_UV_REQUIRED && !(ad->flags & FSIM_AD_UV))
+	if (uv->required && !(ad->flags & FSIM_AD_UV))
 		fsim_checks_add(ck, r_uv, FSIM_CHECK_FAIL, "authData.flags", 32,
-		    "user verification is required but UV is not set");
+		    "user verification is required%s but UV is not set", uv->why);
 	else
 		fsim_checks_pass(ck, r_uv);
 
-	if ((ad->flags & FSIM_AD_BS) && !(ad->flags & FSIM_AD_BE))
-		fsim_checks_add(ck, r_bk, FSIM_CHECK_FAIL, "authData.flags", 32,
-		    "BS is set but BE is not");
-	else
+	if ((ad->flags & FSIM_AD_BS) && !(ad->flags & FSIM_AD_BE)) {
+		if (p->bs_without_be == FSIM_POL_IGNORE)
+			fsim_checks_info(ck, r_bk, "authData.flags", "BS is set but BE is "
+			    "not; accepted: this policy does not check the pair");
+		else
+			fsim_checks_add(ck, r_bk, p->bs_without_be == FSIM_POL_ERROR ?
+			    FSIM_CHECK_FAIL : FSIM_CHECK_WARN, "authData.flags", 32,
+			    "BS is set but BE is not");
+	} else
 		fsim_checks_pass(ck, r_bk);
+}
+
+void
+fsim_rp_check_extensions(const fsim_rp_policy_t *p, const fsim_authdata_t *ad,
+    fsim_rule_id_t rule, const char *field, fsim_checks_t *ck)
+{
+	struct cbor_pair *kv;
+	size_t i, j, n, bad = 0;
+
+	if (!(ad->flags & FSIM_AD_ED) || ad->ext == NULL || !cbor_isa_map(ad->ext))
+		return;
+	n = cbor_map_size(ad->ext);
+	if (p->unsolicited_ext == FSIM_POL_IGNORE) {
+		fsim_checks_info(ck, rule, field, "%zu authenticator extension output(s) "
+		    "present", n);
+		return;
+	}
+	kv = cbor_map_handle(ad->ext);
+	for (i = 0; i < n; i++) {
+		const cbor_item_t *k = kv[i].key;
+		size_t kl;
+		bool asked = false;
+
+		/* The parser admits only text keys (AD-03); anything else is unsolicited. */
+		kl = cbor_isa_string(k) && cbor_string_is_definite(k) ? cbor_string_length(k) : 0;
+		for (j = 0; kl > 0 && j < p->n_ext_requested; j++)
+			if (p->ext_requested[j] != NULL && strlen(p->ext_requested[j]) == kl &&
+			    memcmp(p->ext_requested[j], cbor_string_handle(k), kl) == 0)
+				asked = true;
+		if (asked)
+			continue;
+		bad++;
+		fsim_checks_add(ck, rule, p->unsolicited_ext == FSIM_POL_ERROR ?
+		    FSIM_CHECK_FAIL : FSIM_CHECK_WARN, field, FSIM_NO_OFFSET,
+		    "the output \"%.*s\" answers no extension the RP requested",
+		    (int)(kl > 60 ? 60 : kl), kl ? (const char *)cbor_string_handle(k) : "?");
+	}
+	if (bad == 0)
+		fsim_checks_pass(ck, rule);
 }

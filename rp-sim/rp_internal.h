@@ -21,14 +21,31 @@ extern const fsim_ccd_rules_t fsim_ccd_reg, fsim_ccd_auth;
 void fsim_rp_check_client_data(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
     const fsim_blob_t *cdj, fsim_clientdata_t **cd, fsim_checks_t *ck);
 
+/* Whether a missing UV flag fails this ceremony, and why (appended to the message). */
+typedef struct fsim_rp_uv_need {
+	bool required;
+	const char *why;   /* "" or e.g. " (this policy always requires UV)" */
+} fsim_rp_uv_need_t;
+
 /* rpIdHash, UP, UV, BE/BS validity, RFU bits: the flag steps both ceremonies share. */
 void fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const fsim_authdata_t *ad,
-    fsim_rule_id_t r_rpid, fsim_rule_id_t r_up, fsim_rule_id_t r_uv, fsim_rule_id_t r_bk,
-    fsim_checks_t *ck);
+    const fsim_rp_uv_need_t *uv, fsim_rule_id_t r_rpid, fsim_rule_id_t r_up,
+    fsim_rule_id_t r_uv, fsim_rule_id_t r_bk, fsim_checks_t *ck);
+
+/* Is s in the NULL-terminated list? (false for a NULL list) */
+bool fsim_rp_in_list(const char *s, const char *const *list);
 
 /* Import parser diagnostics, applying the RFU-bits policy to FLAGS-03. */
 void fsim_rp_import(const fsim_rp_policy_t *p, fsim_checks_t *ck, const fsim_diags_t *d,
     fsim_rule_id_t fallback);
+
+/*
+ * Authenticator extension outputs against the extensions requested (§7.1
+ * step 28, §7.2 step 23): with unsolicited_ext ignore a note counts them;
+ * otherwise each output nobody asked for is a FAIL or WARN under `rule`.
+ */
+void fsim_rp_check_extensions(const fsim_rp_policy_t *p, const fsim_authdata_t *ad,
+    fsim_rule_id_t rule, const char *field, fsim_checks_t *ck);
 
 fsim_rp_result_t *fsim_rp_result_new(int ceremony);
 

@@ -1,0 +1,605 @@
+/*
+ * test_policy_preset.c — the RP policy presets (rp-sim/policy_preset.h): the
+ * verdict matrix of ../shared/reference/peers.md B.2 (counters) and B.3
+ * (backup flags) plus UV under "preferred", for every preset, over responses
+ * built and signed here (core's authdata/attobj encoders and fsim_sig_sign)
+ * and judged by the real fsim_rp_verify_registration/_authentication.
+ * Then the attestation decisions over the W3C L3 vectors, unsolicited
+ * extensions, and the table's own invariants.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <openssl/evp.h>
+
+#include "rp-sim/policy_preset.h"
+#include "rp-sim/rp.h"
+
+#define RPID "example.org"
+#define ORIGIN "https://example.org"
+#define CHAL "AAECAwQFBgcICQoLDA0ODw"   /* bytes 0..15 */
+
+/* The presets in table order; the matrix rows below follow it. */
+static const char *const names[] = {
+	"spec", "py_webauthn", "simplewebauthn", "java-webauthn-server", "go-webauthn",
+	"webauthn-rs", "fido2-net-lib", "libfido2", "python-fido2",
+};
+#define NP (sizeof(names) / sizeof(names[0]))
+
+typedef struct cred {
+	EVP_PKEY *key;
+	fsim_blob_t cose;
+	uint8_t id[16];
+} cred_t;
+
+static void
+cred_make(cred_t *c)
+{
+	fsim_cose_key_t *k = NULL;
+
+	memset(c, 0, sizeof(*c));
+	c->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	assert_non_null(c->key);
+	assert_int_equal(fsim_cose_key_from_pkey(c->key, FSIM_COSE_ES256, &k), 0);
+	assert_int_equal(fsim_cose_key_encode(k, &c->cose), 0);
+	fsim_cose_key_free(&k);
+	memset(c->id, 0x5a, sizeof(c->id));
+}
+
+static void
+cred_free(cred_t *c)
+{
+	EVP_PKEY_free(c->key);
+	fsim_blob_reset(&c->cose);
+}
+
+static void
+set_b64(json_t *o, const char *k, const uint8_t *p, size_t n)
+{
+	char *s = NULL;
+
+	assert_int_equal(fsim_b64url_encode(p, n, &s), 0);
+	json_object_set_new(o, k, json_string(s));
+	free(s);
+}
+
+static const char *
+cdj(bool get)
+{
+	return get ? "{\"type\":\"webauthn.get\",\"challenge\":\"" CHAL "\",\"origin\":\""
+	    ORIGIN "\",\"crossOrigin\":false}" :
+	    "{\"type\":\"webauthn.create\",\"challenge\":\"" CHAL "\",\"origin\":\""
+	    ORIGIN "\",\"crossOrigin\":false}";
+}
+
+/* Authenticator data over RPID with these flags and counter; ext, when given, is owned. */
+static void
+authdata(const cred_t *c, uint8_t flags, uint32_t count, cbor_item_t *ext, fsim_blob_t *out)
+{
+	fsim_authdata_t *ad = fsim_authdata_new();
+	unsigned int hl = 0;
+
+	assert_non_null(ad);
+	assert_int_equal(EVP_Digest(RPID, strlen(RPID), ad->rp_id_hash, &hl, EVP_sha256(),
+	    NULL), 1);
+	ad->flags = (uint8_t)(flags | (ext ? FSIM_AD_ED : 0));
+	ad->sign_count = count;
+	if (flags & FSIM_AD_AT) {
+		assert_int_equal(fsim_blob_set(&ad->cred_id, c->id, sizeof(c->id)), 0);
+		assert_int_equal(fsim_cose_key_from_pkey(c->key, FSIM_COSE_ES256,
+		    &ad->cose_key), 0);
+	}
+	ad->ext = ext;
+	assert_int_equal(fsim_authdata_encode(ad, out), 0);
+	fsim_authdata_free(&ad);
+}
+
+static json_t *
+envelope(const cred_t *c)
+{
+	json_t *r = json_object();
+
+	set_b64(r, "id", c->id, sizeof(c->id));
+	set_b64(r, "rawId", c->id, sizeof(c->id));
+	json_object_set_new(r, "type", json_string("public-key"));
+	json_object_set_new(r, "clientExtensionResults", json_object());
+	return r;
+}
+
+/* A RegistrationResponseJSON, fmt none. */
+static json_t *
+reg_response(const cred_t *c, uint8_t flags, cbor_item_t *ext)
+{
+	fsim_blob_t ad = { 0 }, ao = { 0 };
+	json_t *r = envelope(c), *in = json_object();
+	const char *cd = cdj(false);
+
+	authdata(c, (uint8_t)(flags | FSIM_AD_AT), 0, ext, &ad);
+	assert_int_equal(fsim_attobj_encode("none", NULL, ad.ptr, ad.len, &ao), 0);
+	set_b64(in, "clientDataJSON", (const uint8_t *)cd, strlen(cd));
+	set_b64(in, "attestationObject", ao.ptr, ao.len);
+	json_object_set_new(in, "transports", json_array());
+	json_object_set_new(r, "response", in);
+	fsim_blob_reset(&ad);
+	fsim_blob_reset(&ao);
+	return r;
+}
+
+/* An AuthenticationResponseJSON signed by the credential's key. */
+static json_t *
+auth_response(const cred_t *c, uint8_t flags, uint32_t count, cbor_item_t *ext)
+{
+	fsim_blob_t ad = { 0 }, msg = { 0 }, sig = { 0 };
+	json_t *r = envelope(c), *in = json_object();
+	const char *cd = cdj(true);
+	uint8_t h[32];
+	unsigned int hl = 0;
+
+	authdata(c, flags, count, ext, &ad);
+	assert_int_equal(EVP_Digest(cd, strlen(cd), h, &hl, EVP_sha256(), NULL), 1);
+	assert_int_equal(fsim_blob_set(&msg, ad.ptr, ad.len), 0);
+	assert_int_equal(fsim_blob_append(&msg, h, sizeof(h)), 0);
+	assert_int_equal(fsim_sig_sign(c->key, FSIM_COSE_ES256, msg.ptr, msg.len, &sig), 0);
+	set_b64(in, "clientDataJSON", (const uint8_t *)cd, strlen(cd));
+	set_b64(in, "authenticatorData", ad.ptr, ad.len);
+	set_b64(in, "signature", sig.ptr, sig.len);
+	json_object_set_new(r, "response", in);
+	fsim_blob_reset(&ad);
+	fsim_blob_reset(&msg);
+	fsim_blob_reset(&sig);
+	return r;
+}
+
+/* be/bs: 0, 1, or -1 for "the record never stored it". */
+static fsim_cred_record_t *
+record(const cred_t *c, uint32_t count, bool uv_init, int be, int bs)
+{
+	json_t *j = json_object();
+	fsim_cred_record_t *rec = NULL;
+
+	json_object_set_new(j, "type", json_string("public-key"));
+	set_b64(j, "id", c->id, sizeof(c->id));
+	set_b64(j, "publicKey", c->cose.ptr, c->cose.len);
+	json_object_set_new(j, "signCount", json_integer(count));
+	json_object_set_new(j, "uvInitialized", json_boolean(uv_init));
+	if (be >= 0)
+		json_object_set_new(j, "backupEligible", json_boolean(be));
+	if (bs >= 0)
+		json_object_set_new(j, "backupState", json_boolean(bs));
+	assert_int_equal(fsim_record_from_json(j, &rec, NULL), 0);
+	json_decref(j);
+	return rec;
+}
+
+static fsim_blob_t challenge;
+static const char *const origins[] = { ORIGIN };
+
+static void
+policy(const char *preset, fsim_uv_req_t uv, fsim_rp_policy_t *p)
+{
+	const fsim_rp_preset_t *ps = fsim_rp_preset_find(preset);
+
+	assert_non_null(ps);
+	fsim_rp_policy_init(p);
+	p->rp_id = RPID;
+	p->origins = origins;
+	p->n_origins = 1;
+	p->challenge = challenge.ptr;
+	p->challenge_len = challenge.len;
+	p->uv = uv;
+	fsim_rp_preset_apply(ps, p);
+}
+
+static void
+dump(const fsim_rp_result_t *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->checks.n; i++)
+		if (res->checks.v[i].status == FSIM_CHECK_FAIL ||
+		    res->checks.v[i].status == FSIM_CHECK_WARN)
+			print_message("    %s %s: %s\n", res->checks.v[i].status ==
+			    FSIM_CHECK_FAIL ? "FAIL" : "warn",
+			    fsim_rule(res->checks.v[i].rule)->id, res->checks.v[i].msg);
+}
+
+/* One row of the matrix: 'P' verified, 'F' refused, per preset in names[] order. */
+static void
+expect_row(const char *what, const bool got[NP], const char *want)
+{
+	size_t i;
+	int bad = 0;
+
+	assert_int_equal(strlen(want), NP);
+	for (i = 0; i < NP; i++)
+		if (got[i] != (want[i] == 'P')) {
+			print_message("%s: %s %s, the table says %s\n", what, names[i],
+			    got[i] ? "passes" : "fails", want[i] == 'P' ? "pass" : "fail");
+			bad++;
+		}
+	assert_int_equal(bad, 0);
+}
+
+static bool
+run_reg(const char *preset, fsim_uv_req_t uv, json_t *resp, fsim_rp_result_t **keep)
+{
+	fsim_rp_policy_t p;
+	fsim_rp_result_t *res = NULL;
+	bool v;
+
+	policy(preset, uv, &p);
+	assert_int_equal(fsim_rp_verify_registration(&p, resp, &res), 0);
+	assert_non_null(res);
+	assert_ptr_equal(res->preset, fsim_rp_preset_find(preset));
+	v = res->verified;
+	if (keep != NULL)
+		*keep = res;
+	else
+		fsim_rp_result_free(&res);
+	return v;
+}
+
+static bool
+run_auth(const char *preset, fsim_uv_req_t uv, json_t *resp, const fsim_cred_record_t *rec,
+    fsim_rp_result_t **keep)
+{
+	fsim_rp_policy_t p;
+	fsim_rp_result_t *res = NULL;
+	bool v;
+
+	policy(preset, uv, &p);
+	assert_int_equal(fsim_rp_verify_authentication(&p, resp, rec, &res), 0);
+	assert_non_null(res);
+	v = res->verified;
+	if (keep != NULL)
+		*keep = res;
+	else
+		fsim_rp_result_free(&res);
+	return v;
+}
+
+/* Registration with these flags under every preset. */
+static void
+reg_row(const char *what, uint8_t flags, fsim_uv_req_t uv, const char *want)
+{
+	cred_t c;
+	json_t *r;
+	bool got[NP];
+	size_t i;
+
+	cred_make(&c);
+	r = reg_response(&c, (uint8_t)(FSIM_AD_UP | flags), NULL);
+	for (i = 0; i < NP; i++)
+		got[i] = run_reg(names[i], uv, r, NULL);
+	expect_row(what, got, want);
+	json_decref(r);
+	cred_free(&c);
+}
+
+/* Authentication: record (count, uvInitialized, BE, BS) then an assertion (flags, count). */
+static void
+auth_row(const char *what, uint32_t stored, bool uv_init, int rbe, int rbs, uint8_t flags,
+    uint32_t count, fsim_uv_req_t uv, const char *want)
+{
+	cred_t c;
+	json_t *r;
+	fsim_cred_record_t *rec;
+	bool got[NP];
+	size_t i;
+
+	cred_make(&c);
+	rec = record(&c, stored, uv_init, rbe, rbs);
+	r = auth_response(&c, (uint8_t)(FSIM_AD_UP | flags), count, NULL);
+	for (i = 0; i < NP; i++)
+		got[i] = run_auth(names[i], uv, r, rec, NULL);
+	expect_row(what, got, want);
+	json_decref(r);
+	fsim_record_free(&rec);
+	cred_free(&c);
+}
+
+#define UV FSIM_AD_UV
+#define BE FSIM_AD_BE
+#define BS FSIM_AD_BS
+/*                        spec py sw java go rs net lf2 pyf */
+
+/* peers.md B.3 rows 1-2: BS=1 with BE=0. */
+static void
+matrix_bs_without_be(void **state)
+{
+	(void)state;
+	reg_row("Reg BE=0 BS=1", UV | BS, FSIM_UV_PREFERRED, "FFFFFFPPP");
+	auth_row("Auth BE=0 BS=1", 0, true, 0, 0, UV | BS, 0, FSIM_UV_PREFERRED, "FFFFFFPPP");
+}
+
+/* peers.md B.3 rows 3-5: BE changes in both directions, BS 1 -> 0. */
+static void
+matrix_backup_changes(void **state)
+{
+	(void)state;
+	auth_row("BE 1->0", 0, true, 1, 1, UV, 0, FSIM_UV_PREFERRED, "FPPFFFPPP");
+	auth_row("BE 0->1", 0, true, 0, 0, UV | BE, 0, FSIM_UV_PREFERRED, "FPPFFFPPP");
+	auth_row("BS 1->0", 0, true, 1, 1, UV | BE, 0, FSIM_UV_PREFERRED, "PPPPPPPPP");
+	/*
+	 * A record that never stored BE, assertion BE=1: java compares only a
+	 * known BE; go-webauthn and webauthn-rs read it as false (go-webauthn#335,
+	 * webauthn-rs#510); the spec policy cannot compare and notes it.
+	 */
+	auth_row("BE unknown->1", 0, true, -1, -1, UV | BE | BS, 0, FSIM_UV_PREFERRED,
+	    "PPPPFFPPP");
+	auth_row("BE unknown->0", 0, true, -1, -1, UV, 0, FSIM_UV_PREFERRED, "PPPPPPPPP");
+}
+
+/* peers.md B.2: (stored, received). */
+static void
+matrix_counters(void **state)
+{
+	(void)state;
+	auth_row("counter (0,0)", 0, true, 1, 1, UV | BE | BS, 0, FSIM_UV_PREFERRED, "PPPPPPPPP");
+	auth_row("counter (5,6)", 5, true, 0, 0, UV, 6, FSIM_UV_PREFERRED, "PPPPPPPPP");
+	auth_row("counter (5,5)", 5, true, 0, 0, UV, 5, FSIM_UV_PREFERRED, "FFFFPFFPP");
+	auth_row("counter (5,0)", 5, true, 0, 0, UV, 0, FSIM_UV_PREFERRED, "FFFFPFPPP");
+	auth_row("counter (0,7)", 0, true, 0, 0, UV, 7, FSIM_UV_PREFERRED, "PPPPPPPPP");
+}
+
+/* UV=0 under "preferred": SimpleWebAuthn's default; webauthn-rs's sticky UV. */
+static void
+matrix_uv_preferred(void **state)
+{
+	(void)state;
+	reg_row("Reg UV=0 preferred", 0, FSIM_UV_PREFERRED, "PPFPPPPPP");
+	auth_row("Auth UV=0 preferred, uvInitialized", 0, true, 0, 0, 0, 0,
+	    FSIM_UV_PREFERRED, "PPFPPFPPP");
+	auth_row("Auth UV=0 preferred, no uvInitialized", 0, false, 0, 0, 0, 0,
+	    FSIM_UV_PREFERRED, "PPFPPPPPP");
+	/* Under "required" every preset refuses UV=0. */
+	reg_row("Reg UV=0 required", 0, FSIM_UV_REQUIRED, "FFFFFFFFF");
+}
+
+/* How each refusal is reported: the rule, warnings for go's CloneWarning, library words. */
+static void
+verdict_details(void **state)
+{
+	cred_t c;
+	json_t *r;
+	fsim_cred_record_t *rec;
+	fsim_rp_result_t *res = NULL;
+
+	(void)state;
+	cred_make(&c);
+	rec = record(&c, 5, true, 0, 0);
+	r = auth_response(&c, FSIM_AD_UP | FSIM_AD_UV, 5, NULL);
+	assert_true(run_auth("go-webauthn", FSIM_UV_PREFERRED, r, rec, &res));
+	assert_int_equal(fsim_checks_count(&res->checks, FSIM_CHECK_WARN), 1);
+	assert_string_equal(fsim_rp_preset_error_text(res->preset, "AUTH-19"), "CloneWarning");
+	fsim_rp_result_free(&res);
+	assert_false(run_auth("spec", FSIM_UV_PREFERRED, r, rec, &res));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_AUTH_19));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	fsim_record_free(&rec);
+
+	rec = record(&c, 0, true, 1, 1);
+	r = auth_response(&c, FSIM_AD_UP | FSIM_AD_UV, 0, NULL);
+	assert_false(run_auth("java-webauthn-server", FSIM_UV_PREFERRED, r, rec, &res));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_AUTH_16));
+	assert_non_null(strstr(fsim_rp_preset_error_text(res->preset, "AUTH-16"),
+	    "Backup eligibility must not change"));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	fsim_record_free(&rec);
+
+	r = reg_response(&c, FSIM_AD_UP | FSIM_AD_BS, NULL);
+	assert_false(run_reg("py_webauthn", FSIM_UV_PREFERRED, r, &res));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_REG_14));
+	assert_string_equal(fsim_rp_preset_error_text(res->preset, "REG-14"),
+	    "Single-device credential indicated that it was backed up, which should be impossible.");
+	fsim_rp_result_free(&res);
+	assert_true(run_reg("fido2-net-lib", FSIM_UV_PREFERRED, r, &res));
+	assert_false(fsim_checks_failed(&res->checks, FSIM_R_REG_14));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	cred_free(&c);
+}
+
+/* libfido2 refuses extension outputs nobody asked for; the others note them. */
+static void
+unsolicited_extensions(void **state)
+{
+	cred_t c;
+	json_t *r;
+	fsim_rp_policy_t p;
+	fsim_rp_result_t *res = NULL;
+	cbor_item_t *ext = cbor_new_definite_map(1);
+	static const char *const asked[] = { "credProtect" };
+	bool got[NP];
+	size_t i;
+
+	(void)state;
+	cred_make(&c);
+	assert_non_null(ext);
+	assert_true(cbor_map_add(ext, (struct cbor_pair){
+	    .key = cbor_move(cbor_build_string("credProtect")),
+	    .value = cbor_move(cbor_build_uint8(1)) }));
+	r = reg_response(&c, FSIM_AD_UP | FSIM_AD_UV, ext);
+	for (i = 0; i < NP; i++)
+		got[i] = run_reg(names[i], FSIM_UV_PREFERRED, r, NULL);
+	expect_row("unsolicited credProtect output", got, "PPPPPPPFP");
+	/* Requested, it passes libfido2 too (positive case of REG-24). */
+	policy("libfido2", FSIM_UV_PREFERRED, &p);
+	p.ext_requested = asked;
+	p.n_ext_requested = 1;
+	assert_int_equal(fsim_rp_verify_registration(&p, r, &res), 0);
+	assert_true(res->verified);
+	fsim_rp_result_free(&res);
+	/* Negative case under the spec preset with the policy turned on. */
+	policy("spec", FSIM_UV_PREFERRED, &p);
+	p.unsolicited_ext = FSIM_POL_ERROR;
+	assert_int_equal(fsim_rp_verify_registration(&p, r, &res), 0);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_REG_24));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	cred_free(&c);
+}
+
+/* A W3C L3 registration vector under a preset (conveyance direct unless told). */
+static fsim_rp_result_t *
+vector(const char *name, const char *preset, fsim_conveyance_t conv)
+{
+	char path[256];
+	json_error_t e;
+	json_t *v;
+	fsim_blob_t ch = { 0 };
+	const char *s, *org[1];
+	fsim_rp_policy_t p;
+	fsim_rp_result_t *res = NULL;
+
+	snprintf(path, sizeof(path), "vectors/w3c-l3/%s.json", name);
+	assert_non_null(v = json_load_file(path, 0, &e));
+	s = json_string_value(json_object_get(v, "challenge"));
+	assert_int_equal(fsim_b64url_decode(s, strlen(s), &ch, NULL, NULL), 0);
+	policy(preset, FSIM_UV_PREFERRED, &p);
+	p.rp_id = json_string_value(json_object_get(v, "rpId"));
+	org[0] = json_string_value(json_object_get(v, "origin"));
+	p.origins = org;
+	p.challenge = ch.ptr;
+	p.challenge_len = ch.len;
+	p.conveyance = conv;
+	assert_int_equal(fsim_rp_verify_registration(&p, json_object_get(v, "response"),
+	    &res), 0);
+	if (getenv("FSIM_TEST_VERBOSE"))
+		dump(res);
+	fsim_blob_reset(&ch);
+	json_decref(v);
+	return res;
+}
+
+static bool
+has(const fsim_rp_result_t *res, fsim_rule_id_t rule, fsim_check_status_t st)
+{
+	size_t i;
+
+	for (i = 0; i < res->checks.n; i++)
+		if (res->checks.v[i].rule == rule && res->checks.v[i].status == st)
+			return true;
+	return false;
+}
+
+static void
+attestation_decisions(void **state)
+{
+	fsim_rp_result_t *res;
+
+	(void)state;
+	/* packed full, no anchors: spec warns; py_webauthn/simplewebauthn/libfido2 do not look. */
+	res = vector("w3c-packed-es256-registration", "spec", FSIM_CONVEY_DIRECT);
+	assert_true(res->verified);
+	assert_true(has(res, FSIM_R_ATT_TRUST_01, FSIM_CHECK_WARN));
+	fsim_rp_result_free(&res);
+	res = vector("w3c-packed-es256-registration", "py_webauthn", FSIM_CONVEY_DIRECT);
+	assert_true(res->verified);
+	assert_int_equal(fsim_checks_count(&res->checks, FSIM_CHECK_WARN), 0);
+	assert_true(has(res, FSIM_R_ATT_TRUST_01, FSIM_CHECK_INFO));
+	fsim_rp_result_free(&res);
+	/* apple must chain to Apple's root for py_webauthn; the vector's does not. */
+	res = vector("w3c-apple-es256-registration", "py_webauthn", FSIM_CONVEY_DIRECT);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_ATT_TRUST_01));
+	fsim_rp_result_free(&res);
+	res = vector("w3c-apple-es256-registration", "spec", FSIM_CONVEY_DIRECT);
+	assert_true(res->verified);
+	fsim_rp_result_free(&res);
+	/* Formats a library lacks: REG-17. */
+	res = vector("w3c-apple-es256-registration", "libfido2", FSIM_CONVEY_DIRECT);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_REG_17));
+	fsim_rp_result_free(&res);
+	res = vector("w3c-android-key-es256-l3-cr-registration", "python-fido2",
+	    FSIM_CONVEY_DIRECT);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_REG_17));
+	fsim_rp_result_free(&res);
+	/* python-fido2 asked for "none" looks at no statement at all. */
+	res = vector("w3c-android-key-es256-l3-cr-registration", "python-fido2",
+	    FSIM_CONVEY_NONE);
+	assert_true(res->verified);
+	assert_false(res->att_verified);
+	fsim_rp_result_free(&res);
+	res = vector("w3c-android-key-es256-l3-cr-registration", "spec", FSIM_CONVEY_NONE);
+	assert_true(res->verified);
+	assert_true(res->att_verified);
+	fsim_rp_result_free(&res);
+}
+
+/* The table: spec first and equal to the defaults; names unique; texts keyed by real rules. */
+static void
+table_invariants(void **state)
+{
+	fsim_rp_policy_t def, p;
+	size_t i, j;
+
+	(void)state;
+	assert_int_equal(fsim_rp_preset_count(), NP);
+	for (i = 0; i < NP; i++)
+		assert_string_equal(fsim_rp_preset_at(i)->name, names[i]);
+	assert_null(fsim_rp_preset_at(NP));
+	assert_null(fsim_rp_preset_find("nope"));
+	assert_null(fsim_rp_preset_find(NULL));
+	fsim_rp_policy_init(&def);
+	p = def;
+	fsim_rp_preset_apply(fsim_rp_preset_at(0), &p);
+	p.preset = NULL;
+	assert_memory_equal(&p, &def, sizeof(p));
+	assert_null(fsim_rp_preset_error_text(fsim_rp_preset_at(0), "REG-14"));
+	for (i = 0; i < NP; i++) {
+		const fsim_rp_preset_t *ps = fsim_rp_preset_at(i);
+		const fsim_rp_preset_text_t *t;
+		fsim_rule_id_t id;
+
+		assert_non_null(ps->library);
+		assert_non_null(ps->evidence);
+		assert_true(strlen(ps->evidence) > 20);
+		for (t = ps->texts; t->rule != NULL; t++)
+			assert_true(fsim_rule_find(t->rule, &id));
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(ps->name, fsim_rp_preset_at(j)->name);
+	}
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return fsim_b64url_decode(CHAL, strlen(CHAL), &challenge, NULL, NULL);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	fsim_blob_reset(&challenge);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(table_invariants),
+		cmocka_unit_test(matrix_bs_without_be),
+		cmocka_unit_test(matrix_backup_changes),
+		cmocka_unit_test(matrix_counters),
+		cmocka_unit_test(matrix_uv_preferred),
+		cmocka_unit_test(verdict_details),
+		cmocka_unit_test(unsolicited_extensions),
+		cmocka_unit_test(attestation_decisions),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
