@@ -224,7 +224,10 @@ verdict_from(fsim_pipe_verdict_t *v, const fsim_rp_result_t *res)
 		const fsim_check_t *c = &res->checks.v[i];
 		const char *id = fsim_rule(c->rule)->id;
 
+		if (c->status == FSIM_CHECK_PASS)
+			v->passed[c->rule / 8] |= (uint8_t)(1u << (c->rule % 8));
 		if (c->status == FSIM_CHECK_FAIL) {
+			v->failed[c->rule / 8] |= (uint8_t)(1u << (c->rule % 8));
 			add_id(v->errors, sizeof(v->errors), id);
 			if (first == NULL)
 				first = c;
@@ -268,6 +271,9 @@ judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
 	const char *origins[1] = { origin };
 	bool reg = out->ceremony == FSIM_CEREMONY_REGISTRATION;
 
+	memcpy(out->challenge, challenge, 32);
+	snprintf(out->origin, sizeof(out->origin), "%s", origin);
+	snprintf(out->rp_id, sizeof(out->rp_id), "%s", rp->rp_id);
 	for (i = 0; i < n && out->n_verdicts < FSIM_PIPE_MAX_POLICIES; i++) {
 		const fsim_rp_preset_t *ps = rp->presets != NULL ? rp->presets[i] :
 		    fsim_rp_preset_at(i);
@@ -477,6 +483,14 @@ fail:
 	fsim_blob_reset(&req);
 	fsim_blob_reset(&cresp);
 	return r;
+}
+
+const fsim_cred_record_t *
+fsim_pipe_record(const fsim_pipe_t *p, const fsim_rp_preset_t *ps)
+{
+	size_t k = preset_index(ps);
+
+	return k < FSIM_PIPE_MAX_POLICIES ? p->records[k] : NULL;
 }
 
 bool

@@ -49,10 +49,17 @@ typedef struct fsim_pipe_verdict {
 	char first_error[320];     /* "RULE: message" of the first failure */
 	char library_error[256];   /* the library's own text for it, when known */
 	char aaguid[FSIM_AAGUID_STRLEN + 1];  /* registration: what this RP recorded */
+	uint8_t passed[(FSIM_R__COUNT + 7) / 8];  /* rules checked and held (bit per fsim_rule_id_t) */
+	uint8_t failed[(FSIM_R__COUNT + 7) / 8];  /* rules broken */
 } fsim_pipe_verdict_t;
+
+#define FSIM_PIPE_BIT(set, r) (((set)[(r) / 8] >> ((r) % 8)) & 1u)
 
 typedef struct fsim_pipe_result {
 	int ceremony;              /* FSIM_CEREMONY_REGISTRATION / _AUTHENTICATION */
+	uint8_t challenge[32];     /* what the RP asked, to judge the response again */
+	char origin[256];
+	char rp_id[128];
 	fsim_pipe_view_t emitted, delivered;
 	fsim_platform_effects_t effects;
 	json_t *response;          /* delivered response JSON; NULL when refused */
@@ -90,6 +97,9 @@ void fsim_pipe_free(fsim_pipe_t **pp);
 int fsim_pipe_register(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t *out) FSIM_WUR;
 /* Authenticate with the last registered credential; verified records are updated. */
 int fsim_pipe_authenticate(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t *out) FSIM_WUR;
+
+/* The record the RP keeps under this preset (NULL when it refused the registration). Lent. */
+const fsim_cred_record_t *fsim_pipe_record(const fsim_pipe_t *p, const fsim_rp_preset_t *ps);
 
 /* Has a credential been registered (so that fsim_pipe_authenticate can run)? */
 bool fsim_pipe_has_credential(const fsim_pipe_t *p);
