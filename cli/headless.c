@@ -48,16 +48,12 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 			fputs(usage, stdout);
 			return -1;
 		}
-		if (strcmp(a, "--origin") == 0 || strcmp(a, "--platform") == 0 ||
-		    strcmp(a, "--preset") == 0) {
+		if (strcmp(a, "--origin") == 0 || strcmp(a, "--platform") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return fsim_cli_usage_error(cmd, "%s needs a value", a);
 			i++;
 			if (strcmp(a, "--origin") == 0)
 				h->origin = argv[i];
-			else if (strcmp(a, "--preset") == 0)
-				return fsim_cli_usage_error(cmd, "--preset: presets are "
-				    "not available yet ('%s')", argv[i]);
 			else if (strcmp(argv[i], "spec-l3") != 0)
 				return fsim_cli_usage_error(cmd, "unknown platform '%s' "
 				    "(available: spec-l3)", argv[i]);
@@ -69,7 +65,8 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 		else
 			h->input = a;
 	}
-	return 0;
+	/* After every flag: explicit flags beat the preset whatever their order. */
+	return fsim_cli_authn_finish(cmd, &h->cfg, &h->x);
 }
 
 int

@@ -64,7 +64,6 @@ int fsim_headless_refuse(const fsim_headless_t *h, const fsim_client_error_t *er
 	"  --origin ORIGIN       the caller's origin (default https:// + the RP ID)\n" \
 	"  --platform NAME       the client's behaviour; spec-l3 (the WebAuthn L3\n" \
 	"                        reference client) is the only one so far\n" \
-	"  --preset NAME|FILE    an authenticator preset (not available yet)\n" \
 	FSIM_CLI_AUTHN_OPTS_USAGE
 
 #define FSIM_HEADLESS_EXIT \
