@@ -76,8 +76,18 @@ $(BUILD)/obj/gen/aaguid_builtin.o: $(BUILD)/gen/aaguid_builtin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
 
+# The shipped presets, built in as the fallback when data/presets is not found.
+PRESET_FILES := $(sort $(wildcard data/presets/*.preset))
+$(BUILD)/gen/presets_builtin.c: $(PRESET_FILES) tests/embed_presets.sh
+	@mkdir -p $(dir $@)
+	sh tests/embed_presets.sh $(PRESET_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/presets_builtin.o: $(BUILD)/gen/presets_builtin.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
+
 define folder_lib
-$(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if $(filter core,$(1)),$(BUILD)/obj/gen/aaguid_builtin.o)
+$(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if $(filter core,$(1)),$(BUILD)/obj/gen/aaguid_builtin.o) $(if $(filter authenticator,$(1)),$(BUILD)/obj/gen/presets_builtin.o)
 	@mkdir -p $$(dir $$@)
 	@echo "  AR      $$@"
 	@rm -f $$@ && ar rcs $$@ $$^
@@ -164,6 +174,8 @@ install: all
 	install -m 0644 data/aaguid-names.json $(DESTDIR)$(PREFIX)/share/fidosim/aaguid-names.json
 	install -d $(DESTDIR)$(PREFIX)/share/fidosim/trust
 	for f in data/trust/*.pem; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/trust/; done; true
+	install -d $(DESTDIR)$(PREFIX)/share/fidosim/presets
+	for f in data/presets/*.preset; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/presets/; done; true
 
 clean:
 	rm -rf build build-san build-fuzz out

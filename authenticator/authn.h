@@ -116,4 +116,25 @@ int fsim_authn_u2f(fsim_authn_t *a, const uint8_t *apdu, size_t len, fsim_blob_t
 /* Change the backup state of a stored credential (get --bs). */
 int fsim_authn_set_bs(fsim_authn_t *a, const uint8_t *id, size_t len, bool bs) FSIM_WUR;
 
+/*
+ * Change the backup eligibility of a stored credential (a sync completing
+ * turns BE 0 -> 1; lifecycle scenarios). Later assertions report the new BE;
+ * BS is reported only while BE is set (WebAuthn L3 6.1.3), from the stored
+ * backup state. A credential whose state lives in its wrapped ID (not in the
+ * store) cannot change: FSIM_ERR_NOT_FOUND, as for an unknown ID. Saves the
+ * store.
+ */
+int fsim_authn_set_be(fsim_authn_t *a, const uint8_t *id, size_t len, bool be) FSIM_WUR;
+
+/*
+ * Set the signature counter of a credential (export and import reset it to
+ * 0): the next assertion reports value + 1. Under counter mode "global" it
+ * sets the global counter (which every credential shares); under "zero"
+ * assertions report 0 whatever the counter. A stored credential gets its
+ * own counter set; any other ID is taken as a wrapped credential ID and its
+ * counter (kept by SHA-256 of the ID) is set, since a wrapped ID cannot be
+ * recognised without its RP. Saves the store.
+ */
+int fsim_authn_set_counter(fsim_authn_t *a, const uint8_t *id, size_t len, uint32_t value) FSIM_WUR;
+
 #endif /* !FSIM_AUTHN_H */

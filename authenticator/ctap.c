@@ -531,3 +531,38 @@ fsim_authn_set_bs(fsim_authn_t *a, const uint8_t *id, size_t len, bool bs)
 	c->bs = bs;
 	return fsim_store_save(a->store);
 }
+
+int
+fsim_authn_set_be(fsim_authn_t *a, const uint8_t *id, size_t len, bool be)
+{
+	fsim_cred_t *c;
+
+	if (a == NULL || (id == NULL && len > 0))
+		return FSIM_ERR_ARG;
+	if ((c = fsim_store_find_cred(a->store, id, len)) == NULL)
+		return FSIM_ERR_NOT_FOUND;
+	/* Assertions read BE from the stored credential (ctap_ga.c, lookup). */
+	c->be = be;
+	return fsim_store_save(a->store);
+}
+
+int
+fsim_authn_set_counter(fsim_authn_t *a, const uint8_t *id, size_t len, uint32_t value)
+{
+	fsim_cred_t *c;
+	uint8_t h[32];
+	int r;
+
+	if (a == NULL || id == NULL || len == 0)
+		return FSIM_ERR_ARG;
+	if (a->cfg.counter == FSIM_COUNTER_GLOBAL) {
+		fsim_store_set_global_counter(a->store, value);
+		return fsim_store_save(a->store);
+	}
+	if ((c = fsim_store_find_cred(a->store, id, len)) != NULL)
+		c->sign_count = value;
+	else if ((r = fsim_authn_sha256(a, id, len, NULL, 0, h)) != 0 ||
+	    (r = fsim_store_set_id_counter(a->store, h, value)) != 0)
+		return r;
+	return fsim_store_save(a->store);
+}

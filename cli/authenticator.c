@@ -252,6 +252,9 @@ run(int argc, char **argv)
 		r = fsim_cli_usage_error(CMD, "--listen PATH is required");
 		goto fail;
 	}
+	if ((r = fsim_cli_authn_finish(CMD, &cfg, &x)) != 0)
+		goto fail;
+	r = FSIM_EXIT_USAGE;
 
 	if (x.seed_len > 0 && (err = fsim_env_seeded(&env, x.seed, x.seed_len)) != 0) {
 		fprintf(stderr, "fidosim %s: cannot seed the environment: %s\n", CMD,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authenticator/preset.h"
 #include "cli/authn_opts.h"
 #include "cli/cli.h"
 
@@ -109,7 +110,7 @@ fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
 {
 	static const char *const opts[] = {
 		"--store", "--aaguid", "--be", "--bs", "--uv", "--algs",
-		"--attestation", "--counter", "--quirk", "--seed",
+		"--attestation", "--counter", "--quirk", "--seed", "--preset",
 	};
 	const char *a = argv[*i], *v;
 	size_t k;
@@ -124,7 +125,15 @@ fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
 		return fsim_cli_usage_error(cmd, "%s needs a value", a);
 	v = argv[*i + 1];
 
-	if (strcmp(a, "--store") == 0) {
+	if (strcmp(a, "--preset") == 0) {
+		if (*v == '\0')
+			return fsim_cli_usage_error(cmd, "--preset needs a name or a file");
+		if (x->preset != NULL)
+			return fsim_cli_usage_error(cmd, "--preset given twice ('%s', '%s')",
+			    x->preset, v);
+		x->preset = v;
+		x->set |= FSIM_CLI_SET_PRESET;
+	} else if (strcmp(a, "--store") == 0) {
 		if (*v == '\0')
 			return fsim_cli_usage_error(cmd, "--store needs a file name");
 		x->store = v;
@@ -195,4 +204,36 @@ fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
 	}
 	(*i)++;
 	return 1;
+}
+
+int
+fsim_cli_authn_finish(const char *cmd, fsim_authn_config_t *cfg,
+    const struct fsim_cli_authn_extra *x)
+{
+	static const struct {
+		uint32_t cli, preset;
+	} map[] = {
+		{ FSIM_CLI_SET_AAGUID, FSIM_PRESET_F_AAGUID },
+		{ FSIM_CLI_SET_BE, FSIM_PRESET_F_BE },
+		{ FSIM_CLI_SET_BS, FSIM_PRESET_F_BS },
+		{ FSIM_CLI_SET_UV, FSIM_PRESET_F_UV },
+		{ FSIM_CLI_SET_ALGS, FSIM_PRESET_F_ALGS },
+		{ FSIM_CLI_SET_ATTESTATION, FSIM_PRESET_F_ATTESTATION },
+		{ FSIM_CLI_SET_COUNTER, FSIM_PRESET_F_COUNTER },
+	};
+	fsim_preset_t *p = NULL;
+	uint32_t keep = 0;
+	char err[1536];
+	size_t i;
+
+	if (x->preset == NULL)
+		return 0;
+	if (fsim_preset_load(x->preset, &p, err, sizeof(err)) != 0)
+		return fsim_cli_usage_error(cmd, "--preset: %s", err);
+	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (x->set & map[i].cli)
+			keep |= map[i].preset;
+	fsim_preset_apply(p, cfg, keep);
+	fsim_preset_free(&p);
+	return 0;
 }

@@ -5,6 +5,7 @@
  *   --store FILE  --aaguid UUID  --be 0|1  --bs 0|1  --uv auto|0|1
  *   --algs es256,eddsa,es384,rs256  --attestation none|packed-self|packed|fido-u2f
  *   --counter per-credential|global|zero  --quirk NAME (repeatable)  --seed HEX
+ *   --preset NAME|FILE
  */
 #ifndef FSIM_CLI_AUTHN_OPTS_H
 #define FSIM_CLI_AUTHN_OPTS_H
@@ -28,6 +29,7 @@
 #define FSIM_CLI_SET_COUNTER 0x0080u
 #define FSIM_CLI_SET_QUIRK 0x0100u
 #define FSIM_CLI_SET_SEED 0x0200u
+#define FSIM_CLI_SET_PRESET 0x0400u
 
 /* What the flags say that is not part of fsim_authn_config_t. Zero it first. */
 struct fsim_cli_authn_extra {
@@ -35,6 +37,7 @@ struct fsim_cli_authn_extra {
 	uint8_t seed[FSIM_CLI_SEED_MAX];   /* --seed: seeds fsim_env_seeded */
 	size_t seed_len;                   /* 0: no --seed */
 	uint32_t set;                      /* FSIM_CLI_SET_* */
+	const char *preset;                /* --preset (borrowed from argv); NULL: none */
 };
 
 /*
@@ -48,8 +51,20 @@ struct fsim_cli_authn_extra {
 int fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
     fsim_authn_config_t *cfg, struct fsim_cli_authn_extra *x);
 
+/*
+ * After the command line is read: load the --preset (if any) and apply it
+ * to cfg, except the settings given by flags (x->set), whatever their
+ * order; --quirk adds to the preset's quirks. Returns 0, or FSIM_EXIT_USAGE
+ * (2) after printing why (an unknown name lists the known ones; a bad file
+ * names file:line and the key).
+ */
+int fsim_cli_authn_finish(const char *cmd, fsim_authn_config_t *cfg,
+    const struct fsim_cli_authn_extra *x);
+
 /* The usage lines of these options, for commands' --help text. */
 #define FSIM_CLI_AUTHN_OPTS_USAGE \
+	"  --preset NAME|FILE    an authenticator preset: what one provider emits\n" \
+	"                        (see 'fidosim presets'); other flags override it\n" \
 	"  --store FILE          the authenticator's state (default $FIDOSIM_STORE,\n" \
 	"                        else $XDG_DATA_HOME/fidosim/store)\n" \
 	"  --aaguid UUID         the AAGUID (default all zero)\n" \

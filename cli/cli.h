@@ -34,6 +34,7 @@ extern const fsim_cmd_t fsim_cmd_platforms;
 extern const fsim_cmd_t fsim_cmd_explain;
 extern const fsim_cmd_t fsim_cmd_scenario;
 extern const fsim_cmd_t fsim_cmd_policies;
+extern const fsim_cmd_t fsim_cmd_presets;
 
 /* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */
 int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -47,16 +48,6 @@ int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)
 struct fsim_platform;
 int fsim_cli_load_platform(const char *cmd, const char *name, const char *const *off,
     size_t n_off, struct fsim_platform **out);
-
-/*
- * Apply the authenticator preset `name` (NULL: none) to cfg, except the
- * settings given as flags (x->set). Returns 0 or FSIM_EXIT_USAGE after a
- * message.
- */
-struct fsim_authn_config;
-struct fsim_cli_authn_extra;
-int fsim_cli_apply_preset(const char *cmd, const char *name, struct fsim_authn_config *cfg,
-    const struct fsim_cli_authn_extra *x);
 
 /* Is this argument --help or -h? */
 int fsim_cli_is_help(const char *arg);

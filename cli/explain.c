@@ -54,7 +54,6 @@ struct explain {
 	const fsim_rp_preset_t *presets[FSIM_PIPE_MAX_POLICIES];
 	size_t n_presets;
 	bool json, reg_only;
-	const char *preset;
 };
 
 static const char *
@@ -255,9 +254,7 @@ parse(struct explain *e, int argc, char **argv)
 			if (e->n_no_rules == 8)
 				return fsim_cli_usage_error(CMD, "too many --no-platform-rule");
 			e->no_rules[e->n_no_rules++] = argv[++i];
-		} else if (strcmp(a, "--preset") == 0)
-			e->preset = argv[++i];
-		else if (strcmp(a, "--rp-attestation") == 0)
+		} else if (strcmp(a, "--rp-attestation") == 0)
 			e->rp.attestation = argv[++i];
 		else if (strcmp(a, "--rp-uv") == 0)
 			e->rp.uv = argv[++i];
@@ -296,7 +293,7 @@ run(int argc, char **argv)
 	e.rp.cred_props = true;
 	if ((r = parse(&e, argc, argv)) != 0)
 		return r < 0 ? FSIM_EXIT_OK : r;
-	if ((r = fsim_cli_apply_preset(CMD, e.preset, &e.cfg, &e.x)) != 0 ||
+	if ((r = fsim_cli_authn_finish(CMD, &e.cfg, &e.x)) != 0 ||
 	    (r = fsim_cli_load_platform(CMD, e.platform_name, e.no_rules, e.n_no_rules,
 	    &e.platform)) != 0)
 		goto out;
@@ -319,7 +316,7 @@ run(int argc, char **argv)
 		json_t *cer = json_array();
 
 		j = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}}", "provider",
-		    e.preset != NULL ? e.preset : "(flags)", "platform", e.platform->name,
+		    e.x.preset != NULL ? e.x.preset : "(flags)", "platform", e.platform->name,
 		    "rp", "attestation", e.rp.attestation ? e.rp.attestation : "none",
 		    "userVerification", e.rp.uv ? e.rp.uv : "preferred", "residentKey",
 		    e.rp.resident_key ? e.rp.resident_key : "preferred");
@@ -335,7 +332,7 @@ run(int argc, char **argv)
 		fputc('\n', stdout);
 	} else {
 		printf("fidosim explain: provider %s, platform %s, RP asks attestation \"%s\", "
-		    "userVerification \"%s\"\n", e.preset != NULL ? e.preset : "(flags)",
+		    "userVerification \"%s\"\n", e.x.preset != NULL ? e.x.preset : "(flags)",
 		    e.platform->name, e.rp.attestation ? e.rp.attestation : "none",
 		    e.rp.uv ? e.rp.uv : "preferred");
 		print_ceremony(&reg);

@@ -58,15 +58,11 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 				return fsim_cli_usage_error(cmd, "too many --no-platform-rule");
 			else
 				h->no_rules[h->n_no_rules++] = argv[++i];
-		} else if (strcmp(a, "--origin") == 0 || strcmp(a, "--preset") == 0) {
+		} else if (strcmp(a, "--origin") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return fsim_cli_usage_error(cmd, "%s needs a value", a);
 			i++;
-			if (strcmp(a, "--origin") == 0)
-				h->origin = argv[i];
-			else if (strcmp(a, "--preset") == 0)
-				return fsim_cli_usage_error(cmd, "--preset: presets are "
-				    "not available yet ('%s')", argv[i]);
+			h->origin = argv[i];
 		} else if (a[0] == '-' && a[1] != '\0')
 			return fsim_cli_usage_error(cmd, "unknown option '%s'", a);
 		else if (h->input != NULL)
@@ -75,6 +71,9 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 		else
 			h->input = a;
 	}
+	/* After every flag: explicit flags beat the preset whatever their order. */
+	if ((o = fsim_cli_authn_finish(cmd, &h->cfg, &h->x)) != 0)
+		return o;
 	return fsim_cli_load_platform(cmd, h->platform_name, h->no_rules, h->n_no_rules,
 	    &h->platform);
 }

@@ -71,7 +71,6 @@ int fsim_headless_refuse(const fsim_headless_t *h, const fsim_client_error_t *er
 	"                        see 'fidosim platforms')\n" \
 	"  --no-platform-rule R  switch one rule of the platform off (repeatable),\n" \
 	"                        e.g. zero-aaguid of apple-provider-extension\n" \
-	"  --preset NAME|FILE    an authenticator preset (not available yet)\n" \
 	FSIM_CLI_AUTHN_OPTS_USAGE
 
 #define FSIM_HEADLESS_EXIT \

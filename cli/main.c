@@ -23,6 +23,7 @@ static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_explain,
 	&fsim_cmd_scenario,
 	&fsim_cmd_policies,
+	&fsim_cmd_presets,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

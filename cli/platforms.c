@@ -219,14 +219,3 @@ const fsim_cmd_t fsim_cmd_platforms = {
 	usage,
 };
 
-/* Until authenticator presets land (the presets branch replaces this). */
-int
-fsim_cli_apply_preset(const char *cmd, const char *name, struct fsim_authn_config *cfg,
-    const struct fsim_cli_authn_extra *x)
-{
-	(void)cfg;
-	(void)x;
-	if (name == NULL)
-		return 0;
-	return fsim_cli_usage_error(cmd, "--preset %s: presets are not available yet", name);
-}

@@ -521,47 +521,36 @@ fsim_pipe_set_platform(fsim_pipe_t *p, const fsim_platform_t *pf)
 	p->platform = pf;
 }
 
-static fsim_cred_t *
-last_cred(fsim_pipe_t *p)
-{
-	return p->cred_id.len > 0 ? fsim_store_find_cred(p->store, p->cred_id.ptr,
-	    p->cred_id.len) : NULL;
-}
-
+/*
+ * The provider's stored credential changes; the configuration follows, so
+ * that a later switch of settings keeps the change.
+ */
 int
 fsim_pipe_set_be(fsim_pipe_t *p, bool be)
 {
-	fsim_cred_t *c = last_cred(p);
+	int r;
 
-	if (c == NULL)
-		return FSIM_ERR_ARG;
-	c->be = be;
+	if ((r = fsim_authn_set_be(p->authn, p->cred_id.ptr, p->cred_id.len, be)) != FSIM_OK)
+		return r;
 	p->cfg.be = be;
-	return fsim_pipe_set_config(p, &p->cfg);
+	return FSIM_OK;
 }
 
 int
 fsim_pipe_set_bs(fsim_pipe_t *p, bool bs)
 {
-	fsim_cred_t *c = last_cred(p);
+	int r;
 
-	if (c == NULL)
-		return FSIM_ERR_ARG;
-	c->bs = bs;
+	if ((r = fsim_authn_set_bs(p->authn, p->cred_id.ptr, p->cred_id.len, bs)) != FSIM_OK)
+		return r;
 	p->cfg.bs = bs;
-	return fsim_pipe_set_config(p, &p->cfg);
+	return FSIM_OK;
 }
 
 int
 fsim_pipe_set_counter(fsim_pipe_t *p, uint32_t v)
 {
-	fsim_cred_t *c = last_cred(p);
-
-	if (c == NULL)
-		return FSIM_ERR_ARG;
-	c->sign_count = v;
-	fsim_store_set_global_counter(p->store, v);
-	return FSIM_OK;
+	return fsim_authn_set_counter(p->authn, p->cred_id.ptr, p->cred_id.len, v);
 }
 
 void

@@ -110,7 +110,11 @@ bool fsim_pipe_has_credential(const fsim_pipe_t *p);
 int fsim_pipe_set_config(fsim_pipe_t *p, const fsim_authn_config_t *cfg) FSIM_WUR;
 /* The platform now is pf (borrowed; NULL: spec-l3). */
 void fsim_pipe_set_platform(fsim_pipe_t *p, const fsim_platform_t *pf);
-/* The stored credential's BE / BS / signature counter change (a sync, an export and import). */
+/*
+ * The stored credential's BE / BS / signature counter change (a sync, an
+ * export and import): the next assertion reports the new flags, and the
+ * counter value + 1 (fsim_authn_set_counter).
+ */
 int fsim_pipe_set_be(fsim_pipe_t *p, bool be) FSIM_WUR;
 int fsim_pipe_set_bs(fsim_pipe_t *p, bool bs) FSIM_WUR;
 int fsim_pipe_set_counter(fsim_pipe_t *p, uint32_t v) FSIM_WUR;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authenticator/preset.h"
 #include "harness/scenario.h"
 
 #define MAX_STEPS 32
@@ -214,8 +215,15 @@ setting(void *ctx, char *k, char *v, char *err, size_t errlen)
 		return set_once(s->name, sizeof(s->name), k, v, err, errlen);
 	if (strcmp(k, "description") == 0)
 		return set_once(s->description, sizeof(s->description), k, v, err, errlen);
-	if (strcmp(k, "preset") == 0)
+	if (strcmp(k, "preset") == 0) {
+		fsim_preset_t *ps = NULL;
+		char e2[300];
+
+		if (fsim_preset_load(v, &ps, e2, sizeof(e2)) != FSIM_OK)
+			return msg(err, errlen, "preset: %s", e2);
+		fsim_preset_free(&ps);
 		return set_once(s->preset, sizeof(s->preset), k, v, err, errlen);
+	}
 	if (strcmp(k, "provider") == 0) {
 		fsim_authn_config_t c;
 
@@ -378,8 +386,14 @@ fsim_scenario_description(const fsim_scenario_t *s)
 static int
 load_preset(const char *name, fsim_authn_config_t *cfg, char *err, size_t errlen)
 {
-	(void)cfg;
-	return msg(err, errlen, "preset %s: authenticator presets are not available yet", name);
+	fsim_preset_t *ps = NULL;
+	int r;
+
+	if ((r = fsim_preset_load(name, &ps, err, errlen)) != FSIM_OK)
+		return r;
+	*cfg = *fsim_preset_config(ps);
+	fsim_preset_free(&ps);
+	return FSIM_OK;
 }
 
 static bool

@@ -161,8 +161,8 @@ run $W "$F" get --store "$tmp/st" '{"challenge":"not base64url!","rpId":"example
 check "a challenge that is not base64url: exit 2" '[ $rc -eq 2 ]'
 run $W "$F" create --store "$tmp/st" --platform no-such-platform "$tmp/copts.json"
 check "an unknown platform: exit 2" '[ $rc -eq 2 ] && grep -q "no-such-platform" "$tmp/err"'
-run $W "$F" create --store "$tmp/st" --preset yubikey5 "$tmp/copts.json"
-check "--preset (not available yet): exit 2" '[ $rc -eq 2 ] && grep -q "presets are not available" "$tmp/err"'
+run $W "$F" create --store "$tmp/st" --preset no-such-preset "$tmp/copts.json"
+check "an unknown preset: exit 2 (presets.sh tests the rest)" '[ $rc -eq 2 ] && grep -q "unknown preset" "$tmp/err"'
 run $W "$F" create --store "$tmp/st" --bogus "$tmp/copts.json"
 check "an unknown option: exit 2" '[ $rc -eq 2 ]'
 run $W "$F" get --store "$tmp/st" "$tmp/does-not-exist.json"

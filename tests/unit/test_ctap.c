@@ -296,6 +296,142 @@ get_info_has_aaguid(void **state)
 	stop(&c);
 }
 
+/* An assertion for id: its parsed authData (caller frees). */
+static fsim_authdata_t *
+assert_id(struct ctx *c, const fsim_blob_t *id)
+{
+	fsim_blob_t resp = { 0 };
+	cbor_item_t *m = NULL;
+	fsim_authdata_t *ad = NULL;
+	const uint8_t *p;
+	size_t n;
+
+	assert_int_equal(call(c, 0x02, ga_request(id->ptr, id->len, 0), &resp), 0);
+	assert_int_equal(fsim_cbor_decode(resp.ptr, resp.len, &m, NULL), 0);
+	assert_int_equal(fsim_cbor_get_bytes(fsim_cbor_map_get_int(m, 2), &p, &n), 0);
+	assert_int_equal(fsim_authdata_parse(p, n, &ad, NULL), 0);
+	cbor_decref(&m);
+	fsim_blob_reset(&resp);
+	return ad;
+}
+
+#define FLAGS_BE_BS(ad) ((ad)->flags & (FSIM_AD_BE | FSIM_AD_BS))
+
+/* A sync completing: BE 0 -> 1 on a stored credential, then BS; and back. */
+static void
+set_be_changes_assertions(void **state)
+{
+	struct ctx c;
+	fsim_authdata_t *ad, *g;
+
+	(void)state;
+	start(&c, NULL);
+	ad = make(&c, FSIM_COSE_ES256, true);
+	assert_int_equal(FLAGS_BE_BS(ad), 0);
+	g = assert_id(&c, &ad->cred_id);
+	assert_int_equal(FLAGS_BE_BS(g), 0);
+	fsim_authdata_free(&g);
+
+	assert_int_equal(fsim_authn_set_be(c.a, ad->cred_id.ptr, ad->cred_id.len, true), 0);
+	g = assert_id(&c, &ad->cred_id);
+	assert_int_equal(FLAGS_BE_BS(g), FSIM_AD_BE);
+	fsim_authdata_free(&g);
+	assert_int_equal(fsim_authn_set_bs(c.a, ad->cred_id.ptr, ad->cred_id.len, true), 0);
+	g = assert_id(&c, &ad->cred_id);
+	assert_int_equal(FLAGS_BE_BS(g), FSIM_AD_BE | FSIM_AD_BS);
+	fsim_authdata_free(&g);
+	/* BE 1 -> 0: BS is not reported without BE, though it stays stored. */
+	assert_int_equal(fsim_authn_set_be(c.a, ad->cred_id.ptr, ad->cred_id.len, false), 0);
+	g = assert_id(&c, &ad->cred_id);
+	assert_int_equal(FLAGS_BE_BS(g), 0);
+	assert_int_equal(g->sign_count, 4);
+	fsim_authdata_free(&g);
+	fsim_authdata_free(&ad);
+
+	/* A wrapped (non-discoverable) credential keeps its BE in its ID. */
+	ad = make(&c, FSIM_COSE_ES256, false);
+	assert_int_equal(fsim_authn_set_be(c.a, ad->cred_id.ptr, ad->cred_id.len, true),
+	    FSIM_ERR_NOT_FOUND);
+	g = assert_id(&c, &ad->cred_id);
+	assert_int_equal(FLAGS_BE_BS(g), 0);
+	fsim_authdata_free(&g);
+	fsim_authdata_free(&ad);
+	stop(&c);
+}
+
+/* Export and import reset the counter: the next assertion says 1. */
+static void
+set_counter_per_credential(void **state)
+{
+	struct ctx c;
+	fsim_authdata_t *ad[2], *g;
+	size_t i;
+	int k;
+
+	(void)state;
+	start(&c, NULL);
+	ad[0] = make(&c, FSIM_COSE_ES256, true);    /* stored */
+	ad[1] = make(&c, FSIM_COSE_ES256, false);   /* wrapped */
+	for (i = 0; i < 2; i++) {
+		for (k = 1; k <= 3; k++) {
+			g = assert_id(&c, &ad[i]->cred_id);
+			assert_int_equal(g->sign_count, (uint32_t)k);
+			fsim_authdata_free(&g);
+		}
+		assert_int_equal(fsim_authn_set_counter(c.a, ad[i]->cred_id.ptr,
+		    ad[i]->cred_id.len, 0), 0);
+		g = assert_id(&c, &ad[i]->cred_id);
+		assert_int_equal(g->sign_count, 1);
+		fsim_authdata_free(&g);
+		assert_int_equal(fsim_authn_set_counter(c.a, ad[i]->cred_id.ptr,
+		    ad[i]->cred_id.len, 41), 0);
+		g = assert_id(&c, &ad[i]->cred_id);
+		assert_int_equal(g->sign_count, 42);
+		fsim_authdata_free(&g);
+	}
+	/* the other credential's counter did not move */
+	g = assert_id(&c, &ad[0]->cred_id);
+	assert_int_equal(g->sign_count, 43);
+	fsim_authdata_free(&g);
+	assert_int_equal(fsim_authn_set_counter(c.a, NULL, 0, 0), FSIM_ERR_ARG);
+	fsim_authdata_free(&ad[0]);
+	fsim_authdata_free(&ad[1]);
+	stop(&c);
+}
+
+static void
+global_counter(fsim_authn_config_t *cfg)
+{
+	cfg->counter = FSIM_COUNTER_GLOBAL;
+}
+
+static void
+set_counter_global(void **state)
+{
+	struct ctx c;
+	fsim_authdata_t *a1, *a2, *g;
+
+	(void)state;
+	start(&c, global_counter);
+	a1 = make(&c, FSIM_COSE_ES256, true);
+	a2 = make(&c, FSIM_COSE_ES256, false);
+	assert_int_equal(fsim_authn_set_counter(c.a, a1->cred_id.ptr, a1->cred_id.len, 100), 0);
+	assert_int_equal(fsim_store_global_counter(c.store), 100);
+	g = assert_id(&c, &a2->cred_id);   /* shared: the other credential sees it too */
+	assert_int_equal(g->sign_count, 101);
+	fsim_authdata_free(&g);
+	g = assert_id(&c, &a1->cred_id);
+	assert_int_equal(g->sign_count, 102);
+	fsim_authdata_free(&g);
+	assert_int_equal(fsim_authn_set_counter(c.a, a2->cred_id.ptr, a2->cred_id.len, 0), 0);
+	g = assert_id(&c, &a1->cred_id);
+	assert_int_equal(g->sign_count, 1);
+	fsim_authdata_free(&g);
+	fsim_authdata_free(&a1);
+	fsim_authdata_free(&a2);
+	stop(&c);
+}
+
 int
 main(void)
 {
@@ -304,6 +440,9 @@ main(void)
 		cmocka_unit_test(status_codes),
 		cmocka_unit_test(discoverable_newest_first_and_next),
 		cmocka_unit_test(get_info_has_aaguid),
+		cmocka_unit_test(set_be_changes_assertions),
+		cmocka_unit_test(set_counter_per_credential),
+		cmocka_unit_test(set_counter_global),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

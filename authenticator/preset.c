@@ -1,0 +1,840 @@
+/*
+ * preset.c — load authenticator presets (preset.h): a strict line parser,
+ * the shipped folder (fsim_data_path) with the copy built into the program
+ * as the fallback, and applying a preset under explicit flags.
+ */
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authenticator/preset.h"
+#include "core/fsim_core.h"
+
+/* The presets built into the program (generated from data/presets/ by tests/embed_presets.sh). */
+struct fsim_preset_builtin {
+	const char *name;
+	const unsigned char *text;
+	unsigned long len;
+};
+extern const struct fsim_preset_builtin fsim_preset_builtins[];
+extern const unsigned long fsim_preset_builtins_n;
+
+#define PRESET_DIR "presets"
+#define PRESET_EXT ".preset"
+
+struct fsim_preset {
+	char *name;
+	char *description;
+	char **evidence;
+	size_t n_evidence;
+	fsim_authn_config_t cfg;
+	uint32_t given;           /* FSIM_PRESET_F_* the file set */
+};
+
+/* Keys; bits above the FSIM_PRESET_F_* ones catch duplicates of name and description. */
+#define K_NAME 0x10000u
+#define K_DESCRIPTION 0x20000u
+#define K_REPEATABLE 0u
+
+static const struct key {
+	const char *name;
+	uint32_t bit;
+} keys[] = {
+	{ "name", K_NAME },
+	{ "description", K_DESCRIPTION },
+	{ "evidence", K_REPEATABLE },
+	{ "aaguid", FSIM_PRESET_F_AAGUID },
+	{ "be", FSIM_PRESET_F_BE },
+	{ "bs", FSIM_PRESET_F_BS },
+	{ "uv", FSIM_PRESET_F_UV },
+	{ "counter", FSIM_PRESET_F_COUNTER },
+	{ "attestation", FSIM_PRESET_F_ATTESTATION },
+	{ "algs", FSIM_PRESET_F_ALGS },
+	{ "transports", FSIM_PRESET_F_TRANSPORTS },
+	{ "rk", FSIM_PRESET_F_RK },
+	{ "quirk", K_REPEATABLE },
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* The algorithms the software authenticator makes keys for (keys.h). */
+static const struct {
+	const char *name;
+	int alg;
+} algs_tab[] = {
+	{ "es256", FSIM_COSE_ES256 }, { "es384", FSIM_COSE_ES384 },
+	{ "es512", FSIM_COSE_ES512 }, { "eddsa", FSIM_COSE_EDDSA },
+	{ "rs256", FSIM_COSE_RS256 }, { "ps256", FSIM_COSE_PS256 },
+};
+
+/* AuthenticatorTransport values (WebAuthn L3 5.8.4). */
+static const char *const transports_tab[] = {
+	"usb", "nfc", "ble", "smart-card", "hybrid", "internal",
+};
+
+static const char *const uv_names[] = { "auto", "always", "never" };
+static const char *const counter_names[] = { "per-credential", "global", "zero" };
+static const char *const att_names[] = { "none", "packed-self", "packed", "fido-u2f" };
+
+const char *
+fsim_preset_uv_name(fsim_uvmode_t uv)
+{
+	return (unsigned)uv < 3 ? uv_names[uv] : "?";
+}
+
+const char *
+fsim_preset_counter_name(fsim_counter_t c)
+{
+	return (unsigned)c < 3 ? counter_names[c] : "?";
+}
+
+const char *
+fsim_preset_attestation_name(fsim_attfmt_t f)
+{
+	return (unsigned)f < 4 ? att_names[f] : "?";
+}
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+void
+fsim_preset_free(fsim_preset_t **pp)
+{
+	fsim_preset_t *p;
+	size_t i;
+
+	if (pp == NULL || (p = *pp) == NULL)
+		return;
+	free(p->name);
+	free(p->description);
+	for (i = 0; i < p->n_evidence; i++)
+		free(p->evidence[i]);
+	free(p->evidence);
+	free(p);
+	*pp = NULL;
+}
+
+/* [a-z0-9][a-z0-9._-]*, 1..FSIM_PRESET_MAX_NAME bytes. */
+static bool
+valid_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > FSIM_PRESET_MAX_NAME)
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+		if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-')))
+			return false;
+	}
+	return true;
+}
+
+/* Well-formed UTF-8 (RFC 3629: no overlongs, no surrogates, at most U+10FFFF). */
+static bool
+valid_utf8(const unsigned char *s, size_t n, size_t *bad)
+{
+	size_t i = 0, k, len;
+	uint32_t cp;
+
+	while (i < n) {
+		unsigned char c = s[i];
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			len = 2;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			len = 3;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			len = 4;
+			cp = c & 0x07;
+		} else
+			goto fail;
+		if (n - i < len)
+			goto fail;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				goto fail;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			goto fail;
+		i += len;
+	}
+	return true;
+fail:
+	*bad = i;
+	return false;
+}
+
+static int
+parse_bool(const char *v, bool *out)
+{
+	if (strcmp(v, "0") == 0)
+		*out = false;
+	else if (strcmp(v, "1") == 0)
+		*out = true;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse_enum(const char *v, const char *const *names, size_t n, int *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v, names[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * Split a comma-separated list (no empty items) and call item() on each;
+ * a non-zero return stops with that value. Items are at most 31 bytes.
+ */
+static int
+each_item(const char *v, int (*item)(const char *tok, void *ctx, char *why, size_t wl),
+    void *ctx, char *why, size_t wl)
+{
+	const char *p = v;
+	int r;
+
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char tok[32];
+
+		while (len > 0 && (*p == ' ' || *p == '\t')) {
+			p++;
+			len--;
+		}
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == 0) {
+			snprintf(why, wl, "an empty item in the list '%s'", v);
+			return -1;
+		}
+		if (len >= sizeof(tok)) {
+			snprintf(why, wl, "'%.*s...' is too long to be an item", 16, p);
+			return -1;
+		}
+		memcpy(tok, p, len);
+		tok[len] = '\0';
+		if ((r = item(tok, ctx, why, wl)) != 0)
+			return r;
+		if (end == NULL)
+			return 0;
+		p = end + 1;
+	}
+}
+
+struct list_ctx {
+	fsim_authn_config_t *cfg;
+};
+
+static int
+alg_item(const char *tok, void *vctx, char *why, size_t wl)
+{
+	fsim_authn_config_t *c = ((struct list_ctx *)vctx)->cfg;
+	const size_t max = sizeof(c->algs) / sizeof(c->algs[0]);
+	size_t i;
+
+	for (i = 0; i < sizeof(algs_tab) / sizeof(algs_tab[0]); i++)
+		if (strcmp(tok, algs_tab[i].name) == 0)
+			break;
+	if (i == sizeof(algs_tab) / sizeof(algs_tab[0])) {
+		snprintf(why, wl, "'%s' is not an algorithm the authenticator supports "
+		    "(es256, es384, es512, eddsa, rs256, ps256)", tok);
+		return -1;
+	}
+	for (size_t j = 0; j < c->n_algs; j++)
+		if (c->algs[j] == algs_tab[i].alg) {
+			snprintf(why, wl, "'%s' is named twice", tok);
+			return -1;
+		}
+	if (c->n_algs == max) {
+		snprintf(why, wl, "at most %zu algorithms", max);
+		return -1;
+	}
+	c->algs[c->n_algs++] = algs_tab[i].alg;
+	return 0;
+}
+
+static int
+transport_item(const char *tok, void *vctx, char *why, size_t wl)
+{
+	fsim_authn_config_t *c = ((struct list_ctx *)vctx)->cfg;
+	const size_t max = sizeof(c->transports) / sizeof(c->transports[0]);
+	size_t i;
+
+	for (i = 0; i < sizeof(transports_tab) / sizeof(transports_tab[0]); i++)
+		if (strcmp(tok, transports_tab[i]) == 0)
+			break;
+	if (i == sizeof(transports_tab) / sizeof(transports_tab[0])) {
+		snprintf(why, wl, "'%s' is not a transport (usb, nfc, ble, smart-card, "
+		    "hybrid, internal; WebAuthn L3 5.8.4)", tok);
+		return -1;
+	}
+	for (size_t j = 0; j < c->n_transports; j++)
+		if (strcmp(c->transports[j], tok) == 0) {
+			snprintf(why, wl, "'%s' is named twice", tok);
+			return -1;
+		}
+	if (c->n_transports == max) {
+		snprintf(why, wl, "at most %zu transports", max);
+		return -1;
+	}
+	snprintf(c->transports[c->n_transports++], sizeof(c->transports[0]), "%s", tok);
+	return 0;
+}
+
+/* One "key = value" setting; why gets the problem on failure (-1), or FSIM_ERR_NOMEM. */
+static int
+set_value(fsim_preset_t *p, const struct key *k, const char *v, char *why, size_t wl)
+{
+	fsim_authn_config_t *c = &p->cfg;
+	struct list_ctx lc = { c };
+	fsim_quirk_t q;
+	char **nv;
+	int e;
+
+	if (strcmp(k->name, "name") == 0) {
+		if (!valid_name(v, strlen(v))) {
+			snprintf(why, wl, "'%s' is not a preset name (lowercase letters, "
+			    "digits, '.', '_', '-'; starting with a letter or digit; at most %d)",
+			    v, FSIM_PRESET_MAX_NAME);
+			return -1;
+		}
+		return (p->name = fsim_strdup(v)) != NULL ? 0 : FSIM_ERR_NOMEM;
+	}
+	if (strcmp(k->name, "description") == 0) {
+		free(p->description);
+		return (p->description = fsim_strdup(v)) != NULL ? 0 : FSIM_ERR_NOMEM;
+	}
+	if (strcmp(k->name, "evidence") == 0) {
+		if (p->n_evidence == FSIM_PRESET_MAX_EVIDENCE) {
+			snprintf(why, wl, "at most %d evidence lines", FSIM_PRESET_MAX_EVIDENCE);
+			return -1;
+		}
+		if ((nv = realloc(p->evidence, (p->n_evidence + 1) * sizeof(*nv))) == NULL)
+			return FSIM_ERR_NOMEM;
+		p->evidence = nv;
+		if ((nv[p->n_evidence] = fsim_strdup(v)) == NULL)
+			return FSIM_ERR_NOMEM;
+		p->n_evidence++;
+		return 0;
+	}
+	if (strcmp(k->name, "aaguid") == 0) {
+		if (fsim_aaguid_parse(v, c->aaguid) != 0) {
+			snprintf(why, wl, "'%s' is not a UUID (8-4-4-4-12 hex digits)", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(k->name, "be") == 0 || strcmp(k->name, "bs") == 0 ||
+	    strcmp(k->name, "rk") == 0) {
+		bool *b = k->name[0] == 'r' ? &c->rk_capable : k->name[1] == 'e' ? &c->be : &c->bs;
+
+		if (parse_bool(v, b) != 0) {
+			snprintf(why, wl, "must be 0 or 1, not '%s'", v);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(k->name, "uv") == 0) {
+		if (parse_enum(v, uv_names, 3, &e) != 0) {
+			snprintf(why, wl, "must be auto, always or never, not '%s'", v);
+			return -1;
+		}
+		c->uv = (fsim_uvmode_t)e;
+		return 0;
+	}
+	if (strcmp(k->name, "counter") == 0) {
+		if (parse_enum(v, counter_names, 3, &e) != 0) {
+			snprintf(why, wl, "must be per-credential, global or zero, not '%s'", v);
+			return -1;
+		}
+		c->counter = (fsim_counter_t)e;
+		return 0;
+	}
+	if (strcmp(k->name, "attestation") == 0) {
+		if (parse_enum(v, att_names, 4, &e) != 0) {
+			snprintf(why, wl, "must be none, packed-self, packed or fido-u2f, "
+			    "not '%s'", v);
+			return -1;
+		}
+		c->attestation = (fsim_attfmt_t)e;
+		return 0;
+	}
+	if (strcmp(k->name, "algs") == 0) {
+		c->n_algs = 0;
+		return each_item(v, alg_item, &lc, why, wl);
+	}
+	if (strcmp(k->name, "transports") == 0) {
+		c->n_transports = 0;
+		memset(c->transports, 0, sizeof(c->transports));
+		return each_item(v, transport_item, &lc, why, wl);
+	}
+	/* quirk */
+	if (!fsim_quirk_find(v, &q)) {
+		snprintf(why, wl, "unknown quirk '%s' (see 'fidosim quirks')", v);
+		return -1;
+	}
+	c->quirks |= 1u << q;
+	return 0;
+}
+
+static const struct key *
+find_key(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, s) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+/* The key of a line, for messages about the line (printable, at most 31 bytes). */
+static void
+line_key(const char *s, size_t n, char *out, size_t outlen)
+{
+	const char *eq = memchr(s, '=', n);
+	size_t i, len = eq != NULL ? (size_t)(eq - s) : 0;
+
+	trim(&s, &len);
+	if (len == 0 || len >= outlen || len > 31) {
+		snprintf(out, outlen, "?");
+		return;
+	}
+	for (i = 0; i < len; i++)
+		out[i] = (s[i] >= 0x21 && s[i] <= 0x7e) ? s[i] : '?';
+	out[len] = '\0';
+}
+
+int
+fsim_preset_parse(const uint8_t *text, size_t len, const char *file,
+    fsim_preset_t **out, char *err, size_t errlen)
+{
+	fsim_preset_t *p = NULL;
+	const char *s = (const char *)text;
+	char keyb[64], why[256], *val = NULL;
+	uint32_t seen = 0;
+	size_t pos = 0, lineno = 0, bad;
+	int r = FSIM_ERR_ARG;
+
+	seterr(err, errlen, "%s", "");
+	if (out == NULL || (text == NULL && len > 0))
+		return FSIM_ERR_ARG;
+	*out = NULL;
+	if (file == NULL)
+		file = "(preset)";
+	r = FSIM_ERR_NOMEM;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		goto fail;
+	fsim_authn_config_init(&p->cfg);
+	r = FSIM_ERR_FORMAT;
+	if (len > FSIM_PRESET_MAX_FILE) {
+		seterr(err, errlen, "%s: larger than %d bytes", file, FSIM_PRESET_MAX_FILE);
+		goto fail;
+	}
+	while (pos < len) {
+		const char *ln = s + pos, *nl = memchr(ln, '\n', len - pos), *eq, *k, *v;
+		size_t n = nl != NULL ? (size_t)(nl - ln) : len - pos, kn, vn, i;
+		const struct key *key;
+
+		lineno++;
+		pos += n + (nl != NULL);
+		if (n > 0 && ln[n - 1] == '\r')
+			n--;
+		if (n > FSIM_PRESET_MAX_LINE) {
+			line_key(ln, n < 64 ? n : 64, keyb, sizeof(keyb));
+			seterr(err, errlen, "%s:%zu: %s: the line is longer than %d bytes", file,
+			    lineno, keyb, FSIM_PRESET_MAX_LINE);
+			goto fail;
+		}
+		for (i = 0; i < n; i++)
+			if (((unsigned char)ln[i] < 0x20 && ln[i] != '\t') || ln[i] == 0x7f) {
+				line_key(ln, i, keyb, sizeof(keyb));
+				seterr(err, errlen, "%s:%zu: %s: control character 0x%02x at "
+				    "column %zu", file, lineno, keyb, (unsigned char)ln[i], i + 1);
+				goto fail;
+			}
+		if (!valid_utf8((const unsigned char *)ln, n, &bad)) {
+			line_key(ln, bad, keyb, sizeof(keyb));
+			seterr(err, errlen, "%s:%zu: %s: not UTF-8 at column %zu", file, lineno,
+			    keyb, bad + 1);
+			goto fail;
+		}
+		k = ln;
+		kn = n;
+		trim(&k, &kn);
+		if (kn == 0 || k[0] == '#')
+			continue;
+		if ((eq = memchr(k, '=', kn)) == NULL) {
+			seterr(err, errlen, "%s:%zu: ?: expected 'key = value', found '%.*s'",
+			    file, lineno, (int)(kn < 40 ? kn : 40), k);
+			goto fail;
+		}
+		v = eq + 1;
+		vn = kn - (size_t)(v - k);
+		kn = (size_t)(eq - k);
+		trim(&k, &kn);
+		trim(&v, &vn);
+		if (kn == 0) {
+			seterr(err, errlen, "%s:%zu: ?: a key is missing before '='", file, lineno);
+			goto fail;
+		}
+		line_key(ln, n, keyb, sizeof(keyb));
+		key = NULL;
+		if (kn < sizeof(keyb) && memcmp(keyb, k, kn) == 0 && keyb[kn] == '\0')
+			key = find_key(keyb);
+		if (key == NULL) {
+			seterr(err, errlen, "%s:%zu: %s: unknown key (known: name, description, "
+			    "evidence, aaguid, be, bs, uv, counter, attestation, algs, "
+			    "transports, rk, quirk)", file, lineno, keyb);
+			goto fail;
+		}
+		if (key->bit != K_REPEATABLE && (seen & key->bit) != 0) {
+			seterr(err, errlen, "%s:%zu: %s: given twice (only evidence and quirk "
+			    "repeat)", file, lineno, keyb);
+			goto fail;
+		}
+		seen |= key->bit;
+		if (vn == 0) {
+			seterr(err, errlen, "%s:%zu: %s: the value is empty", file, lineno, keyb);
+			goto fail;
+		}
+		r = FSIM_ERR_NOMEM;
+		if ((val = malloc(vn + 1)) == NULL)
+			goto fail;
+		memcpy(val, v, vn);
+		val[vn] = '\0';
+		why[0] = '\0';
+		r = set_value(p, key, val, why, sizeof(why));
+		free(val);
+		val = NULL;
+		if (r == FSIM_ERR_NOMEM) {
+			seterr(err, errlen, "%s:%zu: %s: out of memory", file, lineno, keyb);
+			goto fail;
+		}
+		if (r != 0) {
+			r = FSIM_ERR_FORMAT;
+			seterr(err, errlen, "%s:%zu: %s: %s", file, lineno, keyb, why);
+			goto fail;
+		}
+		if (strcmp(keyb, "quirk") == 0)
+			p->given |= FSIM_PRESET_F_QUIRKS;
+		else if (key->bit != K_REPEATABLE)
+			p->given |= key->bit & 0xffffu;
+		r = FSIM_ERR_FORMAT;
+	}
+	if (p->name == NULL) {
+		seterr(err, errlen, "%s: name: missing (every preset names itself: "
+		    "'name = ...')", file);
+		goto fail;
+	}
+	if (p->description == NULL && (p->description = fsim_strdup("")) == NULL) {
+		r = FSIM_ERR_NOMEM;
+		goto fail;
+	}
+	*out = p;
+	p = NULL;
+	r = FSIM_OK;
+fail:
+	free(val);
+	fsim_preset_free(&p);
+	return r;
+}
+
+static const struct fsim_preset_builtin *
+builtin(const char *name)
+{
+	unsigned long i;
+
+	for (i = 0; i < fsim_preset_builtins_n; i++)
+		if (strcmp(fsim_preset_builtins[i].name, name) == 0)
+			return &fsim_preset_builtins[i];
+	return NULL;
+}
+
+static int
+load_file(const char *path, fsim_preset_t **out, char *err, size_t errlen)
+{
+	fsim_blob_t b = { NULL, 0 };
+	int r;
+
+	if ((r = fsim_read_file(path, FSIM_PRESET_MAX_FILE, &b)) != 0) {
+		if (r == FSIM_ERR_ARG) {
+			seterr(err, errlen, "%s: larger than %d bytes", path, FSIM_PRESET_MAX_FILE);
+			return FSIM_ERR_FORMAT;
+		}
+		if (r == FSIM_ERR_NOMEM) {
+			seterr(err, errlen, "%s: out of memory", path);
+			return r;
+		}
+		seterr(err, errlen, "%s: cannot read the preset file", path);
+		return FSIM_ERR_IO;
+	}
+	r = fsim_preset_parse(b.ptr, b.len, path, out, err, errlen);
+	fsim_blob_reset(&b);
+	return r;
+}
+
+/* "a, b, c" of the known names into buf. */
+static void
+known_list(char *buf, size_t len)
+{
+	char **names = NULL;
+	size_t n = 0, i, used = 0;
+	int w;
+
+	buf[0] = '\0';
+	if (fsim_preset_names(&names, &n) != 0)
+		return;
+	for (i = 0; i < n && used < len; i++) {
+		w = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", names[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	fsim_preset_names_free(names, n);
+}
+
+int
+fsim_preset_load(const char *name_or_path, fsim_preset_t **out, char *err, size_t errlen)
+{
+	const struct fsim_preset_builtin *bi;
+	char path[4200], rel[128], label[160], known[1024];
+	size_t len;
+	int r;
+
+	seterr(err, errlen, "%s", "");
+	if (out == NULL)
+		return FSIM_ERR_ARG;
+	*out = NULL;
+	if (name_or_path == NULL || name_or_path[0] == '\0') {
+		seterr(err, errlen, "no preset named");
+		return FSIM_ERR_ARG;
+	}
+	len = strlen(name_or_path);
+	if (strchr(name_or_path, '/') != NULL ||
+	    (len >= strlen(PRESET_EXT) && strcmp(name_or_path + len - strlen(PRESET_EXT),
+	    PRESET_EXT) == 0))
+		return load_file(name_or_path, out, err, errlen);
+	if (!valid_name(name_or_path, len)) {
+		known_list(known, sizeof(known));
+		seterr(err, errlen, "unknown preset '%s' (known: %s; or give a path to a "
+		    ".preset file)", name_or_path, known);
+		return FSIM_ERR_NOT_FOUND;
+	}
+	snprintf(rel, sizeof(rel), "%s/%s%s", PRESET_DIR, name_or_path, PRESET_EXT);
+	if (fsim_data_path(rel, path, sizeof(path)) == 0)
+		r = load_file(path, out, err, errlen);
+	else if ((bi = builtin(name_or_path)) != NULL) {
+		snprintf(label, sizeof(label), "%s (built in)", rel);
+		r = fsim_preset_parse(bi->text, bi->len, label, out, err, errlen);
+		snprintf(path, sizeof(path), "%s", label);
+	} else {
+		known_list(known, sizeof(known));
+		seterr(err, errlen, "unknown preset '%s' (known: %s; or give a path to a "
+		    ".preset file)", name_or_path, known);
+		return FSIM_ERR_NOT_FOUND;
+	}
+	if (r == 0 && strcmp((*out)->name, name_or_path) != 0) {
+		seterr(err, errlen, "%s: name: '%s' is not the file's name '%s'", path,
+		    (*out)->name, name_or_path);
+		fsim_preset_free(out);
+		return FSIM_ERR_FORMAT;
+	}
+	return r;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add a copy of name unless it is there already. */
+static int
+add_name(char ***v, size_t *n, size_t *cap, const char *name, size_t len)
+{
+	char **nv;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strlen((*v)[i]) == len && memcmp((*v)[i], name, len) == 0)
+			return 0;
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 16;
+
+		if ((nv = realloc(*v, ncap * sizeof(*nv))) == NULL)
+			return FSIM_ERR_NOMEM;
+		*v = nv;
+		*cap = ncap;
+	}
+	if (((*v)[*n] = malloc(len + 1)) == NULL)
+		return FSIM_ERR_NOMEM;
+	memcpy((*v)[*n], name, len);
+	(*v)[*n][len] = '\0';
+	(*n)++;
+	return 0;
+}
+
+int
+fsim_preset_names(char ***names, size_t *n)
+{
+	char dir[4200], **v = NULL;
+	size_t nv = 0, cap = 0, elen = strlen(PRESET_EXT);
+	unsigned long i;
+	struct dirent *de;
+	DIR *d = NULL;
+	int r = FSIM_ERR_ARG;
+
+	if (names == NULL || n == NULL)
+		return FSIM_ERR_ARG;
+	*names = NULL;
+	*n = 0;
+	r = FSIM_ERR_NOMEM;
+	if (fsim_data_path(PRESET_DIR, dir, sizeof(dir)) == 0 && (d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			size_t len = strlen(de->d_name);
+
+			if (len <= elen || strcmp(de->d_name + len - elen, PRESET_EXT) != 0 ||
+			    !valid_name(de->d_name, len - elen))
+				continue;
+			if (add_name(&v, &nv, &cap, de->d_name, len - elen) != 0)
+				goto fail;
+		}
+	}
+	for (i = 0; i < fsim_preset_builtins_n; i++)
+		if (add_name(&v, &nv, &cap, fsim_preset_builtins[i].name,
+		    strlen(fsim_preset_builtins[i].name)) != 0)
+			goto fail;
+	if (nv > 1)
+		qsort(v, nv, sizeof(*v), cmp_str);
+	*names = v;
+	*n = nv;
+	v = NULL;
+	nv = 0;
+	r = FSIM_OK;
+fail:
+	if (d != NULL)
+		closedir(d);
+	fsim_preset_names_free(v, nv);
+	return r;
+}
+
+void
+fsim_preset_names_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; names != NULL && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+const char *
+fsim_preset_name(const fsim_preset_t *p)
+{
+	return p != NULL ? p->name : NULL;
+}
+
+const char *
+fsim_preset_description(const fsim_preset_t *p)
+{
+	return p != NULL ? p->description : NULL;
+}
+
+size_t
+fsim_preset_evidence_count(const fsim_preset_t *p)
+{
+	return p != NULL ? p->n_evidence : 0;
+}
+
+const char *
+fsim_preset_evidence(const fsim_preset_t *p, size_t i)
+{
+	return p != NULL && i < p->n_evidence ? p->evidence[i] : NULL;
+}
+
+uint32_t
+fsim_preset_given(const fsim_preset_t *p)
+{
+	return p != NULL ? p->given : 0;
+}
+
+const fsim_authn_config_t *
+fsim_preset_config(const fsim_preset_t *p)
+{
+	return p != NULL ? &p->cfg : NULL;
+}
+
+void
+fsim_preset_apply(const fsim_preset_t *p, fsim_authn_config_t *cfg, uint32_t keep)
+{
+	const fsim_authn_config_t *s;
+
+	if (p == NULL || cfg == NULL)
+		return;
+	s = &p->cfg;
+	if (!(keep & FSIM_PRESET_F_AAGUID))
+		memcpy(cfg->aaguid, s->aaguid, sizeof(cfg->aaguid));
+	if (!(keep & FSIM_PRESET_F_BE))
+		cfg->be = s->be;
+	if (!(keep & FSIM_PRESET_F_BS))
+		cfg->bs = s->bs;
+	if (!(keep & FSIM_PRESET_F_UV))
+		cfg->uv = s->uv;
+	if (!(keep & FSIM_PRESET_F_COUNTER))
+		cfg->counter = s->counter;
+	if (!(keep & FSIM_PRESET_F_ATTESTATION))
+		cfg->attestation = s->attestation;
+	if (!(keep & FSIM_PRESET_F_ALGS)) {
+		memcpy(cfg->algs, s->algs, sizeof(cfg->algs));
+		cfg->n_algs = s->n_algs;
+	}
+	if (!(keep & FSIM_PRESET_F_TRANSPORTS)) {
+		memcpy(cfg->transports, s->transports, sizeof(cfg->transports));
+		cfg->n_transports = s->n_transports;
+	}
+	if (!(keep & FSIM_PRESET_F_RK))
+		cfg->rk_capable = s->rk_capable;
+	if (!(keep & FSIM_PRESET_F_QUIRKS))
+		cfg->quirks |= s->quirks;
+}
