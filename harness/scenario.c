@@ -15,12 +15,12 @@
 
 typedef enum {
 	ST_REGISTER, ST_AUTHENTICATE, ST_SET_BE, ST_SET_BS, ST_SET_COUNTER,
-	ST_RP_FORGET, ST_RP_SET_COUNTER, ST_PROVIDER, ST_PLATFORM,
+	ST_RP_FORGET, ST_RP_SET_COUNTER, ST_PROVIDER, ST_PLATFORM, ST_PRESET,
 } step_kind_t;
 
 static const char *const step_names[] = {
 	"register", "authenticate", "set-be", "set-bs", "set-counter",
-	"rp-forget-backup-flags", "rp-set-counter", "provider", "platform",
+	"rp-forget-backup-flags", "rp-set-counter", "provider", "platform", "preset",
 };
 
 typedef struct step {
@@ -294,6 +294,15 @@ setting(void *ctx, char *k, char *v, char *err, size_t errlen)
 			if (arg[0] == '\0')
 				return msg(err, errlen, "step platform: a platform name");
 			break;
+		case ST_PRESET: {
+			fsim_preset_t *ps = NULL;
+			char e2[300];
+
+			if (fsim_preset_load(arg, &ps, e2, sizeof(e2)) != FSIM_OK)
+				return msg(err, errlen, "step preset: %s", e2);
+			fsim_preset_free(&ps);
+			break;
+		}
 		default:
 			if (arg[0] != '\0')
 				return msg(err, errlen, "step %s takes no argument", v);
@@ -575,6 +584,12 @@ fsim_scenario_run(const fsim_scenario_t *s, const uint8_t *seed, size_t seed_len
 				r = FSIM_ERR_FORMAT;
 				goto fail;
 			}
+			r = fsim_pipe_set_config(p, &cfg);
+			break;
+		case ST_PRESET:
+			/* The credential moves to another provider: its settings, same keys. */
+			if ((r = load_preset(st->arg, &cfg, err, sizeof(err))) != FSIM_OK)
+				goto fail;
 			r = fsim_pipe_set_config(p, &cfg);
 			break;
 		case ST_PLATFORM:

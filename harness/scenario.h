@@ -14,6 +14,7 @@
  *   rp          = uv=preferred attestation=none resident-key=preferred           (optional)
  *   step        = register | authenticate | set-be 0|1 | set-bs 0|1 | set-counter N
  *               | rp-forget-backup-flags | rp-set-counter N | provider SETTINGS | platform NAME
+ *               | preset NAME (the credential moves to that provider)
  *   expect      = PRESET=pass|fail[:RULE,...] ... | *=pass|fail | platform=refused[:RULE]
  *
  * An `expect` line checks the ceremony step just before it; `*` stands for
