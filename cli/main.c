@@ -19,6 +19,7 @@ static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_quirks,
 	&fsim_cmd_ca,
 	&fsim_cmd_credentials,
+	&fsim_cmd_serve,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
