@@ -31,6 +31,7 @@ extern const fsim_cmd_t fsim_cmd_quirks;
 extern const fsim_cmd_t fsim_cmd_ca;
 extern const fsim_cmd_t fsim_cmd_credentials;
 extern const fsim_cmd_t fsim_cmd_serve;
+extern const fsim_cmd_t fsim_cmd_conform;
 
 /* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */
 int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)

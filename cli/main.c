@@ -20,6 +20,7 @@ static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_ca,
 	&fsim_cmd_credentials,
 	&fsim_cmd_serve,
+	&fsim_cmd_conform,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
