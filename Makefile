@@ -18,6 +18,8 @@ FUZZ_CC  ?= clang
 PKGS     := libcrypto libcbor jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -lcbor -ljansson)
+# Only the fidosim binary links these (serve: libmicrohttpd; conform: libcurl).
+SERVE_LIBS := $(shell pkg-config --libs libmicrohttpd libcurl 2>/dev/null || echo -lmicrohttpd -lcurl) -pthread
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
@@ -72,6 +74,16 @@ $(BUILD)/gen/aaguid_builtin.c: data/aaguid-names.json tests/embed.sh
 	@mkdir -p $(dir $@)
 	sh tests/embed.sh fsim_aaguid_builtin_json $< > $@.tmp && mv $@.tmp $@
 
+# The page of `fidosim serve` (rp-sim/www/NAME.EXT -> fsim_www_NAME_EXT), compiled in.
+WWW_FILES := $(sort $(wildcard rp-sim/www/*))
+$(BUILD)/gen/www.c: $(WWW_FILES) tests/embed.sh
+	@mkdir -p $(dir $@)
+	@for f in $(WWW_FILES); do sh tests/embed.sh fsim_www_$$(basename $$f | tr '.-' '__') $$f; done > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/www.o: $(BUILD)/gen/www.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
+
 $(BUILD)/obj/gen/aaguid_builtin.o: $(BUILD)/gen/aaguid_builtin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
@@ -94,9 +106,9 @@ $(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if 
 endef
 $(foreach f,$(FOLDERS),$(if $(call srcs_of,$(f)),$(eval $(call folder_lib,$(f)))))
 
-$(BUILD)/fidosim: $(CLI_OBJS) $(LIBS)
+$(BUILD)/fidosim: $(CLI_OBJS) $(BUILD)/obj/gen/www.o $(LIBS)
 	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(LIBS) $(PKG_LIBS)
+	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(BUILD)/obj/gen/www.o $(LIBS) $(PKG_LIBS) $(SERVE_LIBS)
 
 # Unit tests: one cmocka binary per tests/unit/test_<module>.c
 $(BUILD)/tests/%: tests/unit/%.c $(LIBS) $(HEADERS)

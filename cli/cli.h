@@ -35,6 +35,8 @@ extern const fsim_cmd_t fsim_cmd_explain;
 extern const fsim_cmd_t fsim_cmd_scenario;
 extern const fsim_cmd_t fsim_cmd_policies;
 extern const fsim_cmd_t fsim_cmd_presets;
+extern const fsim_cmd_t fsim_cmd_serve;
+extern const fsim_cmd_t fsim_cmd_conform;
 
 /* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */
 int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)

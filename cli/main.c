@@ -24,6 +24,8 @@ static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_scenario,
 	&fsim_cmd_policies,
 	&fsim_cmd_presets,
+	&fsim_cmd_serve,
+	&fsim_cmd_conform,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

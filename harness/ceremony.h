@@ -1,0 +1,46 @@
+/*
+ * ceremony.h — one WebAuthn ceremony in process, as `fidosim create` / `get`
+ * make it without the command line: options JSON in, through the reference
+ * client (platform/client.h) and the software authenticator
+ * (authenticator/authn.h), response JSON out (what
+ * PublicKeyCredential.toJSON() gives). The authenticator keeps its
+ * credentials in a store of its own (":memory:" by default) for as long as
+ * the fsim_ceremony_t lives, so a create can be followed by gets.
+ */
+#ifndef FSIM_CEREMONY_H
+#define FSIM_CEREMONY_H
+
+#include <jansson.h>
+
+#include "authenticator/authn.h"
+#include "platform/client.h"
+
+typedef struct fsim_ceremony fsim_ceremony_t;
+
+/* A new authenticator with this configuration over a fresh ":memory:" store. */
+int fsim_ceremony_new(const fsim_authn_config_t *cfg, fsim_ceremony_t **out) FSIM_WUR;
+void fsim_ceremony_free(fsim_ceremony_t **cp);
+
+/*
+ * The same store (its credentials and counters) behind an authenticator
+ * configured anew: other flags or quirks for the next ceremonies.
+ */
+int fsim_ceremony_configure(fsim_ceremony_t *c, const fsim_authn_config_t *cfg) FSIM_WUR;
+const fsim_authn_config_t *fsim_ceremony_config(const fsim_ceremony_t *c);
+
+/*
+ * navigator.credentials.create() / get(): options
+ * (PublicKeyCredentialCreationOptionsJSON / RequestOptionsJSON, bare or
+ * {"publicKey": ...}) and the caller's origin (NULL: https:// + the RP ID).
+ * 0 and *out (a new reference) on success. FSIM_ERR_ARG with *err filled
+ * when the client or the authenticator refused; FSIM_ERR_JSON when the
+ * options do not parse (msg, when not NULL, says why); other negatives are
+ * internal failures. For get, bs >= 0 first sets the backup state of the
+ * credentials the request can use (as `get --bs`).
+ */
+int fsim_ceremony_create(fsim_ceremony_t *c, const json_t *options, const char *origin,
+    json_t **out, fsim_client_error_t *err, char *msg, size_t msglen) FSIM_WUR;
+int fsim_ceremony_get(fsim_ceremony_t *c, const json_t *options, const char *origin,
+    int bs, json_t **out, fsim_client_error_t *err, char *msg, size_t msglen) FSIM_WUR;
+
+#endif /* !FSIM_CEREMONY_H */

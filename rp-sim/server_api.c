@@ -1,0 +1,870 @@
+/*
+ * server_api.c — the ceremonies of `fidosim serve`: options and verification
+ * for registration and authentication, in webauthn.io's shapes
+ * (../shared/reference/peers.md C.1) and the FIDO conformance server API's
+ * (peers.md B.5). Verification is fsim_rp_verify_registration /
+ * fsim_rp_verify_authentication; this file adds what a server keeps between
+ * the two halves of a ceremony: the challenge, the user, the credential.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "rp-sim/server_int.h"
+#include "rp-sim/webauthnio.h"
+
+#define TIMEOUT_MS 60000
+#define MAX_ALLOW 64          /* webauthn.io: the user's last 64 credentials */
+#define MAX_LIST_ITEMS 16
+
+static const char *const uv_values[] = { "required", "preferred", "discouraged", NULL };
+static const char *const rk_values[] = { "required", "preferred", "discouraged", NULL };
+static const char *const hint_values[] = { "security-key", "client-device", "hybrid", NULL };
+static const char *const wio_attestation[] = { "none", "direct", "indirect", NULL };
+static const char *const fido_attestation[] = { "none", "direct", "indirect", "enterprise", NULL };
+static const char *const wio_attachment[] = { "all", "cross_platform", "platform", NULL };
+static const char *const fido_attachment[] = { "platform", "cross-platform", NULL };
+
+/* webauthn.io's algorithm names; es384 is ours. */
+static const struct { const char *name; int64_t alg; } wio_algs[] = {
+	{ "ed25519", -8 }, { "es256", -7 }, { "rs256", -257 }, { "es384", -35 },
+	{ "mldsa44", -48 }, { "mldsa65", -49 }, { "mldsa87", -50 },
+};
+static const char *const wio_default_algs[] = { "ed25519", "es256", "rs256" };
+/* The FIDO API names none: every alg the verifier supports. */
+static const int64_t fido_algs[] = { -7, -8, -35, -36, -37, -257 };
+
+static const char *const api_names[] = { "webauthn.io", "fido" };
+
+static bool
+in_set(const char *v, const char *const *set)
+{
+	for (; *set != NULL; set++)
+		if (strcmp(v, *set) == 0)
+			return true;
+	return false;
+}
+
+static void
+list_set(const char *const *set, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (; *set != NULL && o < len; set++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "", *set);
+}
+
+/*
+ * An optional string member with a fixed set of values; absent or null:
+ * def. Returns false (and fails the answer naming the field) when it is
+ * there but wrong.
+ */
+static bool
+enum_member(const json_t *o, const char *key, const char *const *set, const char *def,
+    const char **out, srv_answer_t *a, int api)
+{
+	const json_t *v = json_object_get(o, key);
+	char all[160];
+
+	*out = def;
+	if (v == NULL || json_is_null(v))
+		return true;
+	list_set(set, all, sizeof(all));
+	if (!json_is_string(v)) {
+		fsim_srv_fail(a, api, 400, "%s must be a string, one of: %s", key, all);
+		return false;
+	}
+	if (!in_set(json_string_value(v), set)) {
+		fsim_srv_fail(a, api, 400, "%s must be one of: %s (got \"%.40s\")", key, all,
+		    json_string_value(v));
+		return false;
+	}
+	*out = json_string_value(v);
+	return true;
+}
+
+/* A username: a string of 1 to 64 characters (as webauthn.io). */
+static bool
+username_member(const json_t *o, const char *key, bool required, const char **out,
+    srv_answer_t *a, int api)
+{
+	const json_t *v = json_object_get(o, key);
+	size_t n;
+
+	*out = "";
+	if ((v == NULL || json_is_null(v)) && !required)
+		return true;
+	if (v == NULL) {
+		fsim_srv_fail(a, api, 400, "%s is required", key);
+		return false;
+	}
+	if (!json_is_string(v)) {
+		fsim_srv_fail(a, api, 400, "%s must be a string", key);
+		return false;
+	}
+	n = json_string_length(v);
+	if ((required && n == 0) || n > FSIM_SERVER_USERNAME_MAX ||
+	    strlen(json_string_value(v)) != n) {
+		fsim_srv_fail(a, api, 400, "%s must be 1 to %d characters with no NUL "
+		    "(got %zu bytes)", key, FSIM_SERVER_USERNAME_MAX, n);
+		return false;
+	}
+	*out = json_string_value(v);
+	return true;
+}
+
+/* hints: an array of distinct known hints (WebAuthn L3 §5.8.7). */
+static bool
+hints_member(const json_t *o, const char *key, json_t **out, srv_answer_t *a, int api)
+{
+	const json_t *v = json_object_get(o, key), *e;
+	size_t i;
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return true;
+	if (!json_is_array(v) || json_array_size(v) > MAX_LIST_ITEMS) {
+		fsim_srv_fail(a, api, 400, "%s must be an array of at most %d of: "
+		    "security-key, client-device, hybrid", key, MAX_LIST_ITEMS);
+		return false;
+	}
+	json_array_foreach(v, i, e)
+		if (!json_is_string(e) || !in_set(json_string_value(e), hint_values)) {
+			fsim_srv_fail(a, api, 400, "%s[%zu] must be one of: security-key, "
+			    "client-device, hybrid", key, i);
+			return false;
+		}
+	if ((*out = json_deep_copy(v)) == NULL) {
+		fsim_srv_fail(a, api, 500, "out of memory");
+		return false;
+	}
+	return true;
+}
+
+static json_t *
+b64_json(const uint8_t *p, size_t n)
+{
+	char *s = NULL;
+	json_t *j;
+
+	if (fsim_b64url_encode(p, n, &s) != 0)
+		return NULL;
+	j = json_string(s);
+	free(s);
+	return j;
+}
+
+/* {"type":"public-key","id":..,"transports"?} for exclude/allowCredentials. */
+static json_t *
+cred_descriptor(const srv_cred_t *c)
+{
+	json_t *d = json_pack("{s:s, s:o}", "type", "public-key", "id",
+	    b64_json(c->id.ptr, c->id.len));
+	const json_t *t = json_object_get(c->record, "transports");
+
+	if (d != NULL && json_is_array(t) && json_array_size(t) > 0)
+		json_object_set_new(d, "transports", json_deep_copy(t));
+	return d;
+}
+
+static void
+cookie_header(const srv_session_t *ss, char *out, size_t len)
+{
+	char hex[2 * SRV_SESSION_ID_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < SRV_SESSION_ID_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", ss->id[i]);
+	snprintf(out, len, "%s=%s; Path=/; HttpOnly; SameSite=Lax", FSIM_SERVER_COOKIE, hex);
+}
+
+/*
+ * Start a ceremony in the session: a fresh challenge, remembered with what
+ * the verification will need. Fills the session's cookie when it is new.
+ * Returns the challenge as base64url JSON, or NULL (answer failed).
+ */
+static json_t *
+start_ceremony(fsim_server_t *s, int api, const char *cookie, bool reg,
+    const srv_pending_t *tmpl, char *set_cookie, size_t sclen, srv_answer_t *a,
+    json_t *creds_out, const char *username)
+{
+	srv_session_t *ss;
+	srv_cred_t *creds[MAX_ALLOW];
+	srv_pending_t *p;
+	bool created = false;
+	json_t *ch = NULL;
+	size_t i, n = 0;
+
+	pthread_mutex_lock(&s->lock);
+	if ((ss = fsim_srv_session(s, cookie, true, &created)) == NULL) {
+		pthread_mutex_unlock(&s->lock);
+		fsim_srv_fail(a, api, 500, "no random bytes for the session");
+		return NULL;
+	}
+	if (username[0] != '\0')
+		n = fsim_srv_user_creds(s, username, creds, MAX_ALLOW);
+	if (!reg && username[0] != '\0' && n == 0) {
+		pthread_mutex_unlock(&s->lock);
+		fsim_srv_fail(a, api, 400, "That username has no registered credentials");
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(creds_out, cred_descriptor(creds[i])) != 0)
+			goto nomem;
+	p = reg ? &ss->reg : &ss->auth;
+	*p = *tmpl;
+	p->api = api;
+	p->expires = fsim_srv_now(s) + (time_t)s->ttl;
+	if (fsim_srv_random(s, p->challenge, sizeof(p->challenge)) != 0) {
+		p->active = false;
+		pthread_mutex_unlock(&s->lock);
+		fsim_srv_fail(a, api, 500, "no random bytes for the challenge");
+		return NULL;
+	}
+	p->active = true;
+	snprintf(p->username, sizeof(p->username), "%s", username);
+	if (created)
+		cookie_header(ss, set_cookie, sclen);
+	if ((ch = b64_json(p->challenge, sizeof(p->challenge))) == NULL)
+		goto nomem;
+	pthread_mutex_unlock(&s->lock);
+	return ch;
+nomem:
+	pthread_mutex_unlock(&s->lock);
+	fsim_srv_fail(a, api, 500, "out of memory");
+	return NULL;
+}
+
+static fsim_uv_req_t
+uv_of(const char *v)
+{
+	if (strcmp(v, "required") == 0)
+		return FSIM_UV_REQUIRED;
+	if (strcmp(v, "discouraged") == 0)
+		return FSIM_UV_DISCOURAGED;
+	return FSIM_UV_PREFERRED;
+}
+
+/* webauthn.io's algorithms list -> COSE algs (in its order, duplicates dropped). */
+static bool
+wio_algorithms(const json_t *body, srv_pending_t *p, srv_answer_t *a)
+{
+	const json_t *v = json_object_get(body, "algorithms"), *e;
+	size_t i, k, j;
+
+	p->n_algs = 0;
+	if (v == NULL || json_is_null(v)) {
+		for (i = 0; i < 3; i++)
+			for (k = 0; k < sizeof(wio_algs) / sizeof(wio_algs[0]); k++)
+				if (strcmp(wio_algs[k].name, wio_default_algs[i]) == 0)
+					p->algs[p->n_algs++] = wio_algs[k].alg;
+		return true;
+	}
+	if (!json_is_array(v) || json_array_size(v) > MAX_LIST_ITEMS) {
+		fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 400, "algorithms must be an array of at "
+		    "most %d names (ed25519, es256, rs256, es384, mldsa44, mldsa65, mldsa87)",
+		    MAX_LIST_ITEMS);
+		return false;
+	}
+	json_array_foreach(v, i, e) {
+		bool found = false;
+
+		for (k = 0; json_is_string(e) && k < sizeof(wio_algs) / sizeof(wio_algs[0]); k++)
+			if (strcmp(json_string_value(e), wio_algs[k].name) == 0) {
+				found = true;
+				for (j = 0; j < p->n_algs && p->algs[j] != wio_algs[k].alg; j++)
+					;
+				if (j == p->n_algs && p->n_algs < SRV_MAX_ALGS)
+					p->algs[p->n_algs++] = wio_algs[k].alg;
+			}
+		if (!found) {
+			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 400, "algorithms[%zu] must be one of: "
+			    "ed25519, es256, rs256, es384, mldsa44, mldsa65, mldsa87", i);
+			return false;
+		}
+	}
+	return true;
+}
+
+void
+fsim_srv_reg_options(fsim_server_t *s, int api, const json_t *body, const char *cookie,
+    srv_answer_t *a, char *set_cookie, size_t sclen)
+{
+	const char *username, *display = NULL, *uv = "preferred", *att = "none";
+	const char *attach = NULL, *rk = "preferred";
+	json_t *hints = NULL, *o = NULL, *params = NULL, *excl = NULL, *sel = NULL;
+	json_t *ext = NULL, *ch = NULL;
+	srv_pending_t tmpl;
+	uint8_t uid[32];
+	bool req_rk;
+	size_t i;
+
+	memset(&tmpl, 0, sizeof(tmpl));
+	if (!username_member(body, "username", true, &username, a, api))
+		goto out;
+	if (api == SRV_API_WEBAUTHNIO) {
+		if (!enum_member(body, "user_verification", uv_values, "preferred", &uv, a, api) ||
+		    !enum_member(body, "attestation", wio_attestation, "none", &att, a, api) ||
+		    !enum_member(body, "attachment", wio_attachment, "all", &attach, a, api) ||
+		    !enum_member(body, "discoverable_credential", rk_values, "preferred", &rk, a, api) ||
+		    !hints_member(body, "hints", &hints, a, api) || !wio_algorithms(body, &tmpl, a))
+			goto out;
+		attach = strcmp(attach, "platform") == 0 ? "platform" :
+		    strcmp(attach, "cross_platform") == 0 ? "cross-platform" : NULL;
+		ext = json_object();
+	} else {
+		const json_t *as = json_object_get(body, "authenticatorSelection");
+		const json_t *dn = json_object_get(body, "displayName");
+		const json_t *e = json_object_get(body, "extensions");
+		const json_t *rrk;
+
+		if (dn != NULL && !json_is_null(dn)) {
+			if (!json_is_string(dn) || json_string_length(dn) > FSIM_SERVER_USERNAME_MAX) {
+				fsim_srv_fail(a, api, 400, "displayName must be a string of at "
+				    "most %d characters", FSIM_SERVER_USERNAME_MAX);
+				goto out;
+			}
+			display = json_string_value(dn);
+		}
+		if (as != NULL && !json_is_null(as) && !json_is_object(as)) {
+			fsim_srv_fail(a, api, 400, "authenticatorSelection must be an object");
+			goto out;
+		}
+		rrk = json_object_get(as, "requireResidentKey");
+		if (rrk != NULL && !json_is_boolean(rrk)) {
+			fsim_srv_fail(a, api, 400, "authenticatorSelection.requireResidentKey "
+			    "must be a boolean");
+			goto out;
+		}
+		if (!enum_member(as, "userVerification", uv_values, "preferred", &uv, a, api) ||
+		    !enum_member(as, "authenticatorAttachment", fido_attachment, NULL, &attach,
+		    a, api) ||
+		    !enum_member(as, "residentKey", rk_values, json_is_true(rrk) ? "required" :
+		    "discouraged", &rk, a, api) ||
+		    !enum_member(body, "attestation", fido_attestation, "none", &att, a, api))
+			goto out;
+		if (e != NULL && !json_is_null(e) && !json_is_object(e)) {
+			fsim_srv_fail(a, api, 400, "extensions must be an object");
+			goto out;
+		}
+		ext = json_is_object(e) ? json_deep_copy(e) : json_object();
+		for (i = 0; i < sizeof(fido_algs) / sizeof(fido_algs[0]); i++)
+			tmpl.algs[tmpl.n_algs++] = fido_algs[i];
+	}
+	tmpl.uv = uv_of(uv);
+	req_rk = strcmp(rk, "required") == 0;
+	if (ext == NULL || (params = json_array()) == NULL || (excl = json_array()) == NULL ||
+	    json_object_set_new(ext, "credProps", json_true()) != 0)
+		goto nomem;
+	for (i = 0; i < tmpl.n_algs; i++)
+		if (json_array_append_new(params, json_pack("{s:s, s:I}", "type", "public-key",
+		    "alg", (json_int_t)tmpl.algs[i])) != 0)
+			goto nomem;
+	/* §5.4: an empty pubKeyCredParams means ES256 and RS256 to the client. */
+	if (tmpl.n_algs == 0) {
+		tmpl.algs[tmpl.n_algs++] = -7;
+		tmpl.algs[tmpl.n_algs++] = -257;
+	}
+	if ((sel = json_pack("{s:s, s:b, s:s}", "residentKey", rk, "requireResidentKey", req_rk,
+	    "userVerification", uv)) == NULL)
+		goto nomem;
+	if (attach != NULL && json_object_set_new(sel, "authenticatorAttachment",
+	    json_string(attach)) != 0)
+		goto nomem;
+	if ((ch = start_ceremony(s, api, cookie, true, &tmpl, set_cookie, sclen, a, excl,
+	    username)) == NULL)
+		goto out;
+	fsim_srv_user_id(username, uid);
+	o = json_pack("{s:{s:s, s:s}, s:{s:o, s:s, s:s}, s:o, s:O, s:i, s:O, s:O, s:s, s:O}",
+	    "rp", "name", s->rp_name, "id", s->rp_id,
+	    "user", "id", b64_json(uid, sizeof(uid)), "name", username,
+	    "displayName", display != NULL && display[0] ? display : username,
+	    "challenge", ch, "pubKeyCredParams", params, "timeout", TIMEOUT_MS,
+	    "excludeCredentials", excl, "authenticatorSelection", sel,
+	    "attestation", att, "extensions", ext);
+	ch = NULL;
+	if (o == NULL)
+		goto nomem;
+	if (hints != NULL && json_object_set(o, "hints", hints) != 0)
+		goto nomem;
+	if (api == SRV_API_FIDO && (json_object_set_new(o, "status", json_string("ok")) != 0 ||
+	    json_object_set_new(o, "errorMessage", json_string("")) != 0))
+		goto nomem;
+	a->status = 200;
+	a->body = o;
+	o = NULL;
+	snprintf(a->note, sizeof(a->note), "registration options for \"%s\"", username);
+	goto out;
+nomem:
+	fsim_srv_fail(a, api, 500, "out of memory");
+out:
+	json_decref(o);
+	json_decref(ch);
+	json_decref(hints);
+	json_decref(params);
+	json_decref(excl);
+	json_decref(sel);
+	json_decref(ext);
+}
+
+void
+fsim_srv_auth_options(fsim_server_t *s, int api, const json_t *body, const char *cookie,
+    srv_answer_t *a, char *set_cookie, size_t sclen)
+{
+	const char *username, *uv = "preferred";
+	json_t *hints = NULL, *ext = NULL, *allow = NULL, *ch = NULL, *o = NULL;
+	srv_pending_t tmpl;
+
+	memset(&tmpl, 0, sizeof(tmpl));
+	if (!username_member(body, "username", false, &username, a, api))
+		goto out;
+	if (api == SRV_API_WEBAUTHNIO) {
+		if (!enum_member(body, "user_verification", uv_values, "preferred", &uv, a, api) ||
+		    !hints_member(body, "hints", &hints, a, api))
+			goto out;
+	} else {
+		const json_t *e = json_object_get(body, "extensions");
+
+		if (!enum_member(body, "userVerification", uv_values, "preferred", &uv, a, api))
+			goto out;
+		if (e != NULL && !json_is_null(e) && !json_is_object(e)) {
+			fsim_srv_fail(a, api, 400, "extensions must be an object");
+			goto out;
+		}
+		if (json_is_object(e) && (ext = json_deep_copy(e)) == NULL)
+			goto nomem;
+	}
+	tmpl.uv = uv_of(uv);
+	if ((allow = json_array()) == NULL)
+		goto nomem;
+	if ((ch = start_ceremony(s, api, cookie, false, &tmpl, set_cookie, sclen, a, allow,
+	    username)) == NULL)
+		goto out;
+	o = json_pack("{s:o, s:i, s:s, s:O, s:s}", "challenge", ch, "timeout", TIMEOUT_MS,
+	    "rpId", s->rp_id, "allowCredentials", allow, "userVerification", uv);
+	ch = NULL;
+	if (o == NULL)
+		goto nomem;
+	if ((hints != NULL && json_object_set(o, "hints", hints) != 0) ||
+	    (ext != NULL && json_object_set(o, "extensions", ext) != 0))
+		goto nomem;
+	if (api == SRV_API_FIDO && (json_object_set_new(o, "status", json_string("ok")) != 0 ||
+	    json_object_set_new(o, "errorMessage", json_string("")) != 0))
+		goto nomem;
+	a->status = 200;
+	a->body = o;
+	o = NULL;
+	snprintf(a->note, sizeof(a->note), "authentication options for %s%s%s",
+	    username[0] ? "\"" : "", username[0] ? username : "any user", username[0] ? "\"" : "");
+	goto out;
+nomem:
+	fsim_srv_fail(a, api, 500, "out of memory");
+out:
+	json_decref(o);
+	json_decref(ch);
+	json_decref(hints);
+	json_decref(ext);
+	json_decref(allow);
+}
+
+/*
+ * Take the session's pending ceremony: single use, whatever comes of it.
+ * false (answer failed) when there is none or it expired.
+ */
+static bool
+take_pending(fsim_server_t *s, int api, const char *cookie, bool reg, srv_pending_t *out,
+    srv_answer_t *a)
+{
+	srv_session_t *ss;
+	time_t now = fsim_srv_now(s);
+	const char *what = reg ? "registration" : "authentication";
+	const char *opt = api == SRV_API_FIDO ? (reg ? "/attestation/options" :
+	    "/assertion/options") : (reg ? "/registration/options" : "/authentication/options");
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&s->lock);
+	ss = fsim_srv_session(s, cookie, false, NULL);
+	if (ss != NULL) {
+		srv_pending_t *p = reg ? &ss->reg : &ss->auth;
+
+		*out = *p;
+		fsim_wipe(p, sizeof(*p));
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (ss == NULL) {
+		fsim_srv_fail(a, api, 400, "no session: POST %s first and send back its "
+		    "%s cookie", opt, FSIM_SERVER_COOKIE);
+		return false;
+	}
+	if (!out->active) {
+		fsim_srv_fail(a, api, 400, "no %s in progress in this session: its challenge "
+		    "was used already (replay?) or never issued; POST %s first", what, opt);
+		return false;
+	}
+	if (now > out->expires) {
+		fsim_srv_fail(a, api, 400, "the %s challenge expired %lld s ago (challenges "
+		    "live %u s)", what, (long long)(now - out->expires), s->ttl);
+		return false;
+	}
+	return true;
+}
+
+/* "REG-14 (7.1 step 17): BS is set but BE is not" for the first failed rule. */
+static void
+first_failure(const fsim_rp_result_t *res, char *buf, size_t len)
+{
+	size_t i;
+
+	snprintf(buf, len, "not verified");
+	for (i = 0; i < res->checks.n; i++) {
+		const fsim_check_t *c = &res->checks.v[i];
+		const fsim_rule_t *r;
+
+		if (c->status != FSIM_CHECK_FAIL)
+			continue;
+		r = fsim_rule(c->rule);
+		snprintf(buf, len, "%s (WebAuthn L3 %s): %s", r->id, r->section,
+		    c->msg[0] ? c->msg : r->summary);
+		return;
+	}
+}
+
+/* The server's own short report when no report function is configured. */
+static json_t *
+short_report(const fsim_rp_result_t *res)
+{
+	json_t *j = json_object(), *errors = json_array(), *warnings = json_array();
+	size_t i;
+
+	if (j == NULL || errors == NULL || warnings == NULL)
+		goto fail;
+	for (i = 0; i < res->checks.n; i++) {
+		const fsim_check_t *c = &res->checks.v[i];
+		const fsim_rule_t *r = fsim_rule(c->rule);
+		json_t *e;
+
+		if (c->status != FSIM_CHECK_FAIL && c->status != FSIM_CHECK_WARN)
+			continue;
+		e = json_pack("{s:s, s:s, s:s}", "rule", r->id, "section", r->section,
+		    "message", c->msg[0] ? c->msg : r->summary);
+		json_array_append_new(c->status == FSIM_CHECK_FAIL ? errors : warnings, e);
+	}
+	json_object_set_new(j, "verified", json_boolean(res->verified));
+	json_object_set_new(j, "ceremony", json_string(res->ceremony ==
+	    FSIM_CEREMONY_REGISTRATION ? "registration" : "authentication"));
+	json_object_set_new(j, "errors", errors);
+	json_object_set_new(j, "warnings", warnings);
+	return j;
+fail:
+	json_decref(errors);
+	json_decref(warnings);
+	json_decref(j);
+	return NULL;
+}
+
+/* File the report of a verification and make it the session's last. */
+static void
+file_report(fsim_server_t *s, int api, const char *cookie, const char *ceremony,
+    const char *username, const fsim_rp_result_t *res, const json_t *response,
+    const char *error)
+{
+	json_t *model = s->report != NULL ? s->report(res, response, s->report_ctx) :
+	    short_report(res);
+	json_t *e = json_pack("{s:I, s:s, s:s, s:s, s:b, s:o}",
+	    "time", (json_int_t)fsim_srv_now(s), "api", api_names[api], "ceremony", ceremony,
+	    "username", username, "verified", res->verified && error == NULL,
+	    "report", model != NULL ? model : json_null());
+	srv_session_t *ss;
+	long id;
+
+	if (e != NULL && error != NULL)
+		json_object_set_new(e, "error", json_string(error));
+	pthread_mutex_lock(&s->lock);
+	if ((id = fsim_srv_report_add(s, e)) != 0 &&
+	    (ss = fsim_srv_session(s, cookie, false, NULL)) != NULL)
+		ss->last_report = id;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void
+policy_for(fsim_server_t *s, const srv_pending_t *p, fsim_rp_policy_t *pol)
+{
+	*pol = s->policy;
+	pol->rp_id = s->rp_id;
+	pol->origins = (const char *const *)s->origins;
+	pol->n_origins = s->n_origins;
+	pol->challenge = p->challenge;
+	pol->challenge_len = sizeof(p->challenge);
+	pol->uv = p->uv;
+	pol->algs = p->n_algs > 0 ? p->algs : NULL;
+	pol->n_algs = p->n_algs;
+	pol->trust = s->trust;
+	pol->at = fsim_srv_now(s);
+}
+
+/*
+ * The response JSON of a verification request: webauthn.io wraps it as
+ * {"username", "response"}; the FIDO API posts the credential itself, and
+ * names the extension outputs getClientExtensionResults.
+ */
+static json_t *
+response_of(int api, const json_t *body, srv_answer_t *a)
+{
+	json_t *r;
+
+	if (api == SRV_API_WEBAUTHNIO) {
+		r = json_object_get(body, "response");
+		if (!json_is_object(r)) {
+			fsim_srv_fail(a, api, 400, "response must be an object (the "
+			    "PublicKeyCredential's toJSON())");
+			return NULL;
+		}
+		return json_incref(r);
+	}
+	if ((r = json_deep_copy(body)) == NULL) {
+		fsim_srv_fail(a, api, 500, "out of memory");
+		return NULL;
+	}
+	if (json_object_get(r, "clientExtensionResults") == NULL &&
+	    json_is_object(json_object_get(r, "getClientExtensionResults")))
+		json_object_set(r, "clientExtensionResults",
+		    json_object_get(r, "getClientExtensionResults"));
+	json_object_del(r, "getClientExtensionResults");
+	return r;
+}
+
+static void
+verified_answer(srv_answer_t *a, int api)
+{
+	a->status = 200;
+	a->body = api == SRV_API_FIDO ?
+	    json_pack("{s:s, s:s}", "status", "ok", "errorMessage", "") :
+	    json_pack("{s:b}", "verified", 1);
+}
+
+void
+fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const char *cookie,
+    srv_answer_t *a)
+{
+	srv_pending_t p;
+	fsim_rp_policy_t pol;
+	fsim_rp_result_t *res = NULL;
+	json_t *resp = NULL, *rec = NULL;
+	const char *username = "";
+	char msg[400];
+	srv_cred_t c;
+	int e;
+
+	memset(&c, 0, sizeof(c));
+	if (api == SRV_API_WEBAUTHNIO &&
+	    !username_member(body, "username", true, &username, a, api))
+		return;
+	if ((resp = response_of(api, body, a)) == NULL)
+		return;
+	if (!take_pending(s, api, cookie, true, &p, a))
+		goto out;
+	if (api == SRV_API_WEBAUTHNIO && strcmp(username, p.username) != 0) {
+		fsim_srv_fail(a, api, 400, "username \"%.64s\" is not the one the options "
+		    "were for (\"%s\")", username, p.username);
+		goto out;
+	}
+	policy_for(s, &p, &pol);
+	if ((e = fsim_rp_verify_registration(&pol, resp, &res)) != 0) {
+		fsim_srv_fail(a, api, 500, "internal error: %s", fsim_strerr(e));
+		goto out;
+	}
+	if (!res->verified) {
+		first_failure(res, msg, sizeof(msg));
+		fsim_srv_fail(a, api, 400, "Registration failed: %s", msg);
+		file_report(s, api, cookie, "registration", p.username, res, resp, msg);
+		goto out;
+	}
+	snprintf(c.username, sizeof(c.username), "%s", p.username);
+	fsim_srv_user_id(c.username, c.user_id);
+	c.created = (long long)fsim_srv_now(s);
+	c.discoverable = fsim_webauthnio_discoverable(resp);
+	c.id = res->record->id;
+	if ((rec = fsim_record_to_json(res->record)) == NULL) {
+		fsim_srv_fail(a, api, 500, "out of memory");
+		goto out;
+	}
+	c.record = rec;
+	pthread_mutex_lock(&s->lock);
+	/* §7.1 step 26: a credential ID registered already is refused. */
+	e = fsim_srv_cred_find(s, c.id.ptr, c.id.len) != NULL ? FSIM_ERR_FORMAT :
+	    fsim_srv_cred_add(s, &c);
+	pthread_mutex_unlock(&s->lock);
+	if (e != 0) {
+		snprintf(msg, sizeof(msg), e == FSIM_ERR_FORMAT ? "the credential ID is "
+		    "registered already (WebAuthn L3 7.1 step 26)" : e == FSIM_ERR_ARG ?
+		    "the credential store is full" : "out of memory");
+		fsim_srv_fail(a, api, e == FSIM_ERR_NOMEM ? 500 : 400, "Registration failed: %s", msg);
+		file_report(s, api, cookie, "registration", p.username, res, resp, msg);
+		goto out;
+	}
+	if ((e = fsim_srv_save(s)) != 0) {
+		fsim_srv_fail(a, api, 500, "the credential was registered but the data file "
+		    "could not be written: %s", fsim_strerr(e));
+		goto out;
+	}
+	file_report(s, api, cookie, "registration", p.username, res, resp, NULL);
+	verified_answer(a, api);
+	snprintf(a->note, sizeof(a->note), "registration verified for \"%s\"", p.username);
+out:
+	fsim_wipe(&p, sizeof(p));
+	json_decref(rec);
+	json_decref(resp);
+	fsim_rp_result_free(&res);
+}
+
+/* The credential ID the response names (rawId, else id), decoded. */
+static bool
+response_cred_id(const json_t *resp, fsim_blob_t *id, srv_answer_t *a, int api)
+{
+	const json_t *v = json_object_get(resp, "rawId");
+
+	if (!json_is_string(v))
+		v = json_object_get(resp, "id");
+	if (!json_is_string(v) || fsim_b64url_decode(json_string_value(v),
+	    json_string_length(v), id, NULL, NULL) != 0 || id->len == 0) {
+		fsim_srv_fail(a, api, 400, "response.rawId (or id) must be the credential "
+		    "ID in base64url");
+		return false;
+	}
+	return true;
+}
+
+void
+fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *cookie,
+    srv_answer_t *a)
+{
+	srv_pending_t p;
+	fsim_rp_policy_t pol;
+	fsim_rp_result_t *res = NULL;
+	fsim_cred_record_t *rec = NULL;
+	fsim_blob_t id = { NULL, 0 }, uh = { NULL, 0 };
+	json_t *resp = NULL, *stored = NULL, *updated = NULL;
+	const json_t *uhj;
+	const char *username = "";
+	char owner[FSIM_SERVER_USERNAME_MAX + 1], msg[400];
+	uint8_t owner_id[32];
+	json_int_t count0 = 0;
+	srv_cred_t *c;
+	int e;
+
+	if (api == SRV_API_WEBAUTHNIO &&
+	    !username_member(body, "username", false, &username, a, api))
+		return;
+	if ((resp = response_of(api, body, a)) == NULL)
+		return;
+	if (!take_pending(s, api, cookie, false, &p, a) ||
+	    !response_cred_id(resp, &id, a, api))
+		goto out;
+	pthread_mutex_lock(&s->lock);
+	if ((c = fsim_srv_cred_find(s, id.ptr, id.len)) != NULL) {
+		snprintf(owner, sizeof(owner), "%s", c->username);
+		memcpy(owner_id, c->user_id, sizeof(owner_id));
+		stored = json_deep_copy(c->record);
+		count0 = json_integer_value(json_object_get(c->record, "signCount"));
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (c == NULL) {
+		fsim_srv_fail(a, api, 400, "Authentication failed: no credential with this "
+		    "ID is registered (WebAuthn L3 7.2 step 5)");
+		goto out;
+	}
+	if (stored == NULL) {
+		fsim_srv_fail(a, api, 500, "out of memory");
+		goto out;
+	}
+	/* §7.2 step 5: the credential must be one allowCredentials named. */
+	if ((p.username[0] != '\0' && strcmp(owner, p.username) != 0) ||
+	    (username[0] != '\0' && strcmp(owner, username) != 0)) {
+		fsim_srv_fail(a, api, 400, "Authentication failed: the credential is not one "
+		    "of \"%s\"'s (WebAuthn L3 7.2 step 5)", p.username[0] ? p.username : username);
+		goto out;
+	}
+	/* §7.2 step 6: the user handle, when given, names the owner; without a
+	 * username (a discoverable credential) it must be given. */
+	uhj = json_object_get(json_object_get(resp, "response"), "userHandle");
+	if (uhj != NULL && !json_is_null(uhj)) {
+		if (!json_is_string(uhj) || fsim_b64url_decode(json_string_value(uhj),
+		    json_string_length(uhj), &uh, NULL, NULL) != 0) {
+			fsim_srv_fail(a, api, 400, "Authentication failed: response.userHandle "
+			    "must be base64url");
+			goto out;
+		}
+		if (uh.len != sizeof(owner_id) || CRYPTO_memcmp(uh.ptr, owner_id, uh.len) != 0) {
+			fsim_srv_fail(a, api, 400, "Authentication failed: response.userHandle "
+			    "is not the user handle of the credential's owner (WebAuthn L3 7.2 "
+			    "step 6)");
+			goto out;
+		}
+	} else if (p.username[0] == '\0') {
+		fsim_srv_fail(a, api, 400, "Authentication failed: response.userHandle is "
+		    "required when no username was given (WebAuthn L3 7.2 step 6)");
+		goto out;
+	}
+	if (fsim_record_from_json(stored, &rec, NULL) != 0) {
+		fsim_srv_fail(a, api, 500, "the stored credential record does not parse");
+		goto out;
+	}
+	policy_for(s, &p, &pol);
+	if ((e = fsim_rp_verify_authentication(&pol, resp, rec, &res)) != 0) {
+		fsim_srv_fail(a, api, 500, "internal error: %s", fsim_strerr(e));
+		goto out;
+	}
+	if (!res->verified) {
+		first_failure(res, msg, sizeof(msg));
+		fsim_srv_fail(a, api, 400, "Authentication failed: %s", msg);
+		file_report(s, api, cookie, "authentication", owner, res, resp, msg);
+		goto out;
+	}
+	if ((updated = fsim_record_to_json(res->record)) == NULL) {
+		fsim_srv_fail(a, api, 500, "out of memory");
+		goto out;
+	}
+	msg[0] = '\0';
+	pthread_mutex_lock(&s->lock);
+	if ((c = fsim_srv_cred_find(s, id.ptr, id.len)) != NULL) {
+		json_int_t now_count = json_integer_value(json_object_get(c->record, "signCount"));
+
+		/* Another assertion of this credential was accepted meanwhile. */
+		if (now_count != count0 && res->record->sign_count != 0 &&
+		    (json_int_t)res->record->sign_count <= now_count)
+			snprintf(msg, sizeof(msg), "signCount %u is not above the stored %lld "
+			    "(a concurrent or replayed assertion; WebAuthn L3 7.2 step 22)",
+			    res->record->sign_count, (long long)now_count);
+		else {
+			json_decref(c->record);
+			c->record = json_incref(updated);
+			s->gen++;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (msg[0] != '\0') {
+		fsim_srv_fail(a, api, 400, "Authentication failed: %s", msg);
+		file_report(s, api, cookie, "authentication", owner, res, resp, msg);
+		goto out;
+	}
+	if ((e = fsim_srv_save(s)) != 0) {
+		fsim_srv_fail(a, api, 500, "the data file could not be written: %s",
+		    fsim_strerr(e));
+		goto out;
+	}
+	file_report(s, api, cookie, "authentication", owner, res, resp, NULL);
+	verified_answer(a, api);
+	snprintf(a->note, sizeof(a->note), "authentication verified for \"%s\"", owner);
+out:
+	fsim_wipe(&p, sizeof(p));
+	fsim_blob_reset(&id);
+	fsim_blob_reset(&uh);
+	json_decref(resp);
+	json_decref(stored);
+	json_decref(updated);
+	fsim_record_free(&rec);
+	fsim_rp_result_free(&res);
+}

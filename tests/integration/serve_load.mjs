@@ -1,0 +1,146 @@
+// serve_load.mjs — concurrent clients against `fidosim serve` for a while:
+// each registers a P-256 credential of its own (a software authenticator
+// written here with node's crypto: "none" attestation) and then loops over
+// authentication ceremonies (options, sign, verification), registering a new
+// credential every 20th round. Any answer but 200 is an error.
+//   node tests/integration/serve_load.mjs PORT SECONDS CLIENTS
+// Prints TAP and the requests/s.
+import crypto from 'node:crypto';
+import http from 'node:http';
+
+const [port, seconds = '5', clients = '8'] = process.argv.slice(2);
+const origin = `http://localhost:${port}`;
+const agent = new http.Agent({ keepAlive: true, maxSockets: Number(clients) * 2 });
+
+// ---- a little canonical CBOR (RFC 8949 §4.2.1 order for our keys) ----
+function head(major, n) {
+  if (n < 24) return Buffer.from([(major << 5) | n]);
+  if (n < 256) return Buffer.from([(major << 5) | 24, n]);
+  if (n < 65536) return Buffer.from([(major << 5) | 25, n >> 8, n & 255]);
+  const b = Buffer.alloc(5);
+  b[0] = (major << 5) | 26;
+  b.writeUInt32BE(n, 1);
+  return b;
+}
+function cbor(v) {
+  if (typeof v === 'number') return v >= 0 ? head(0, v) : head(1, -1 - v);
+  if (Buffer.isBuffer(v)) return Buffer.concat([head(2, v.length), v]);
+  if (typeof v === 'string') {
+    const b = Buffer.from(v, 'utf8');
+    return Buffer.concat([head(3, b.length), b]);
+  }
+  if (v instanceof Map) {
+    const parts = [...v].map(([k, x]) => [cbor(k), cbor(x)]);
+    parts.sort((a, b) => a[0].length - b[0].length || Buffer.compare(a[0], b[0]));
+    return Buffer.concat([head(5, parts.length), ...parts.flat()]);
+  }
+  throw new TypeError('cbor: ' + typeof v);
+}
+
+const sha256 = (b) => crypto.createHash('sha256').update(b).digest();
+const b64u = (b) => Buffer.from(b).toString('base64url');
+const rpIdHash = sha256(Buffer.from('localhost'));
+
+function clientData(type, challenge) {
+  return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
+}
+
+function newCredential() {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const cose = cbor(new Map([[1, 2], [3, -7], [-1, 1],
+    [-2, Buffer.from(jwk.x, 'base64url')], [-3, Buffer.from(jwk.y, 'base64url')]]));
+  return { id: crypto.randomBytes(16), privateKey, cose, count: 0 };
+}
+
+function registration(cred, challenge) {
+  const cdj = clientData('webauthn.create', challenge);
+  const len = Buffer.from([cred.id.length >> 8, cred.id.length & 255]);
+  const authData = Buffer.concat([rpIdHash, Buffer.from([0x41]), Buffer.alloc(4),
+    Buffer.alloc(16), len, cred.id, cred.cose]);
+  const attObj = cbor(new Map([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]));
+  return { id: b64u(cred.id), rawId: b64u(cred.id), type: 'public-key', clientExtensionResults: {},
+    response: { clientDataJSON: b64u(cdj), attestationObject: b64u(attObj), transports: ['internal'] } };
+}
+
+function assertion(cred, challenge) {
+  const cdj = clientData('webauthn.get', challenge);
+  cred.count++;
+  const cnt = Buffer.alloc(4);
+  cnt.writeUInt32BE(cred.count);
+  const authData = Buffer.concat([rpIdHash, Buffer.from([0x01]), cnt]);
+  const sig = crypto.sign('sha256', Buffer.concat([authData, sha256(cdj)]), cred.privateKey);
+  return { id: b64u(cred.id), rawId: b64u(cred.id), type: 'public-key', clientExtensionResults: {},
+    response: { clientDataJSON: b64u(cdj), authenticatorData: b64u(authData), signature: b64u(sig) } };
+}
+
+let requests = 0;
+let errors = 0;
+let ceremonies = 0;
+const errorSamples = [];
+
+function post(path, body, jar) {
+  return new Promise((resolve) => {
+    const data = JSON.stringify(body);
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data),
+        ...(jar.cookie ? { Cookie: jar.cookie } : {}) } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        requests++;
+        const sc = res.headers['set-cookie'];
+        if (sc) jar.cookie = sc[0].split(';')[0];
+        let json = null;
+        try { json = JSON.parse(Buffer.concat(chunks)); } catch { /* counted below */ }
+        if (res.statusCode !== 200 || json === null) {
+          errors++;
+          if (errorSamples.length < 5) errorSamples.push(`${path} ${res.statusCode} ${Buffer.concat(chunks)}`);
+        }
+        resolve(json || {});
+      });
+    });
+    req.on('error', (e) => {
+      requests++;
+      errors++;
+      if (errorSamples.length < 5) errorSamples.push(`${path} ${e.message}`);
+      resolve({});
+    });
+    req.end(data);
+  });
+}
+
+async function register(user, jar) {
+  const cred = newCredential();
+  const o = await post('/registration/options', { username: user, algorithms: ['es256'] }, jar);
+  await post('/registration/verification', { username: user, response: registration(cred, o.challenge) }, jar);
+  ceremonies++;
+  return cred;
+}
+
+async function client(i, until) {
+  const jar = {};
+  const user = `load-${process.pid}-${i}`;
+  let cred = await register(user, jar);
+  for (let round = 1; Date.now() < until; round++) {
+    if (round % 20 === 0) cred = await register(user, jar);
+    const o = await post('/authentication/options', { username: user }, jar);
+    if (!o.challenge) continue;
+    await post('/authentication/verification', { username: user, response: assertion(cred, o.challenge) }, jar);
+    ceremonies++;
+  }
+}
+
+const t0 = Date.now();
+const until = t0 + Number(seconds) * 1000;
+await Promise.all([...Array(Number(clients)).keys()].map((i) => client(i, until)));
+const dt = (Date.now() - t0) / 1000;
+agent.destroy();
+const rps = requests / dt;
+console.log(`# ${requests} requests, ${ceremonies} ceremonies in ${dt.toFixed(1)} s with ${clients} clients: ` +
+  `${rps.toFixed(0)} requests/s, ${(ceremonies / dt).toFixed(0)} ceremonies/s`);
+for (const e of errorSamples) console.log(`# ${e}`);
+console.log(`${errors === 0 && requests > 0 ? 'ok' : 'not ok'} 1 - ${clients} concurrent clients for ${seconds} s: ` +
+  `${errors} errors in ${requests} requests (${rps.toFixed(0)} requests/s)`);
+console.log('1..1');
+process.exit(errors === 0 && requests > 0 ? 0 : 1);
