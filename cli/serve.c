@@ -19,6 +19,7 @@
 #include <microhttpd.h>
 
 #include "cli/cli.h"
+#include "rp-sim/policy_preset.h"
 #include "cli/report.h"
 #include "rp-sim/server.h"
 
@@ -58,8 +59,10 @@ static const char usage[] =
 "  --rp-id ID            the RP ID (default localhost)\n"
 "  --origin ORIGIN       an accepted origin, exact match (repeatable; default\n"
 "                        http://localhost:PORT, a secure context for browsers)\n"
-"  --policy-preset NAME  the verification policy: default (WebAuthn L3 and\n"
-"                        the defaults of verify-registration/-authentication)\n"
+"  --policy-preset NAME  judge as this RP library does (see 'fidosim policies';\n"
+"                        default spec: WebAuthn L3 and the defaults of\n"
+"                        verify-registration/-authentication; py_webauthn is\n"
+"                        what webauthn.io runs)\n"
 "  --data DIR            keep the credentials in DIR/credentials.json (atomic\n"
 "                        writes, mode 0600; default: in memory only)\n"
 "  --challenge-ttl S     seconds a challenge lives (default 300)\n"
@@ -305,6 +308,8 @@ run(int argc, char **argv)
 	struct MHD_Daemon *d = NULL;
 	struct serve_ctx ctx;
 	fsim_server_config_t cfg;
+	const fsim_rp_preset_t *preset = fsim_rp_preset_find("spec");
+	fsim_rp_policy_t base;
 	fsim_trust_t *trust = NULL;
 	const union MHD_DaemonInfo *di;
 	char def_origin[300], err[512];
@@ -341,9 +346,11 @@ run(int argc, char **argv)
 				    "got '%s'", val);
 			origins[n_origins++] = val;
 		} else if (strcmp(a, "--policy-preset") == 0) {
-			if (strcmp(val, "default") != 0)
+			/* "default" is the spec preset (its old name here). */
+			if ((preset = fsim_rp_preset_find(strcmp(val, "default") == 0 ? "spec" :
+			    val)) == NULL)
 				return fsim_cli_usage_error(CMD, "unknown --policy-preset '%s' "
-				    "(available: default)", val);
+				    "(see 'fidosim policies')", val);
 		} else if (strcmp(a, "--data") == 0)
 			data = val;
 		else if (strcmp(a, "--challenge-ttl") == 0) {
@@ -404,6 +411,9 @@ run(int argc, char **argv)
 	cfg.data_dir = data;
 	cfg.challenge_ttl = (unsigned)ttl;
 	cfg.trust = trust;
+	fsim_rp_policy_init(&base);
+	fsim_rp_preset_apply(preset, &base);
+	cfg.policy = &base;
 	cfg.report = report_model;
 	cfg.report_ctx = &ctx;
 	if (fsim_server_new(&cfg, &ctx.server, err, sizeof(err)) != 0) {

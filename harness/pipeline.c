@@ -260,6 +260,10 @@ policy_for(const fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const fsim_rp_preset_
 	pol->trust = rp->trust;
 	pol->at = (time_t)p->env.now(p->env.ctx);
 	pol->enterprise = rp->attestation != NULL && strcmp(rp->attestation, "enterprise") == 0;
+	pol->conveyance = rp->attestation == NULL || strcmp(rp->attestation, "none") == 0 ?
+	    FSIM_CONVEY_NONE : strcmp(rp->attestation, "direct") == 0 ? FSIM_CONVEY_DIRECT :
+	    strcmp(rp->attestation, "indirect") == 0 ? FSIM_CONVEY_INDIRECT :
+	    FSIM_CONVEY_ENTERPRISE;
 }
 
 /* Judge the delivered response under every preset asked for. */

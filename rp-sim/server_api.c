@@ -599,6 +599,8 @@ policy_for(fsim_server_t *s, const srv_pending_t *p, fsim_rp_policy_t *pol)
 	pol->challenge = p->challenge;
 	pol->challenge_len = sizeof(p->challenge);
 	pol->uv = p->uv;
+	if (p->conveyance != FSIM_CONVEY_UNSET)
+		pol->conveyance = p->conveyance;
 	pol->algs = p->n_algs > 0 ? p->algs : NULL;
 	pol->n_algs = p->n_algs;
 	pol->trust = s->trust;

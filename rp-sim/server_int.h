@@ -23,6 +23,7 @@ typedef struct srv_pending {
 	time_t expires;
 	char username[FSIM_SERVER_USERNAME_MAX + 1];   /* "" : usernameless */
 	fsim_uv_req_t uv;
+	fsim_conveyance_t conveyance;   /* registration: the attestation asked for */
 	int64_t algs[SRV_MAX_ALGS];
 	size_t n_algs;
 } srv_pending_t;
