@@ -170,14 +170,9 @@ deps:
 bench: all
 	$(BUILD)/fidosim bench --seconds 2
 
+# The conformance matrix: out/report.json, out/junit.xml, out/report.html.
 run: deps all
-	@if $(BUILD)/fidosim help run >/dev/null 2>&1; then \
-	    mkdir -p out && $(BUILD)/fidosim run -o out/; \
-	else \
-	    echo "make run: the conformance matrix (fidosim run) is not built yet;"; \
-	    echo "          showing the decode of the W3C vectors instead."; \
-	    for f in vectors/w3c-l3/*-registration.json; do $(BUILD)/fidosim decode "$$f" | head -3; done; \
-	fi
+	$(BUILD)/fidosim run -o out/
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/fidosim
@@ -188,6 +183,9 @@ install: all
 	for f in data/trust/*.pem; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/trust/; done; true
 	install -d $(DESTDIR)$(PREFIX)/share/fidosim/presets
 	for f in data/presets/*.preset; do [ -f "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/presets/; done; true
+	install -d $(DESTDIR)$(PREFIX)/share/fidosim/platforms $(DESTDIR)$(PREFIX)/share/fidosim/scenarios
+	for f in data/platforms/*.platform; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/platforms/; done
+	for f in data/scenarios/*.scenario; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/scenarios/; done
 
 clean:
 	rm -rf build build-san build-fuzz out
