@@ -417,6 +417,27 @@ find_key(const char *s)
 	return NULL;
 }
 
+int
+fsim_preset_setting(fsim_authn_config_t *cfg, const char *key, const char *value,
+    char *why, size_t wl)
+{
+	const struct key *k = find_key(key);
+	fsim_preset_t p;
+	int r;
+
+	if (k == NULL || strcmp(key, "name") == 0 || strcmp(key, "description") == 0 ||
+	    strcmp(key, "evidence") == 0) {
+		snprintf(why, wl, "'%s' is not an authenticator setting (aaguid, be, bs, uv, "
+		    "counter, attestation, algs, transports, rk, quirk)", key);
+		return -1;
+	}
+	memset(&p, 0, sizeof(p));
+	p.cfg = *cfg;
+	if ((r = set_value(&p, k, value, why, wl)) == 0)
+		*cfg = p.cfg;
+	return r;
+}
+
 static void
 trim(const char **s, size_t *n)
 {

@@ -100,4 +100,12 @@ const char *fsim_preset_uv_name(fsim_uvmode_t uv);
 const char *fsim_preset_counter_name(fsim_counter_t c);
 const char *fsim_preset_attestation_name(fsim_attfmt_t f);
 
+/*
+ * One setting of the preset format ("be", "1"; "transports", "usb,nfc"; ...)
+ * applied to cfg, checked as a preset file's line is. Returns 0, -1 with
+ * the problem in why, or FSIM_ERR_NOMEM. cfg is left alone on failure.
+ */
+int fsim_preset_setting(fsim_authn_config_t *cfg, const char *key, const char *value,
+    char *why, size_t wl) FSIM_WUR;
+
 #endif /* !FSIM_PRESET_H */

@@ -38,56 +38,66 @@ located(char *err, size_t errlen, const char *path, size_t line, const char *msg
 }
 
 int
-fsim_kvfile_read(const char *path, fsim_kv_fn fn, void *ctx, char *err, size_t errlen)
+fsim_kvfile_parse(const uint8_t *text, size_t len, const char *name, fsim_kv_fn fn,
+    void *ctx, char *err, size_t errlen)
 {
-	FILE *f;
-	char *buf = NULL, msg[400];
-	size_t cap = 0, line = 0;
-	ssize_t n;
-	int r = FSIM_OK;
+	char buf[FSIM_KV_LINE_MAX + 1], msg[400];
+	size_t pos = 0, line = 0;
+	int r;
 
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
-	if ((f = fopen(path, "r")) == NULL)
-		return located(err, errlen, path, 0, "cannot open");
-	while ((n = getline(&buf, &cap, f)) != -1) {
+	if (text == NULL && len > 0)
+		return FSIM_ERR_ARG;
+	while (pos < len) {
+		const uint8_t *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
 		char *s, *eq, *k, *v;
 
 		line++;
-		msg[0] = '\0';
 		if (n > FSIM_KV_LINE_MAX) {
 			snprintf(msg, sizeof(msg), "line longer than %d bytes", FSIM_KV_LINE_MAX);
-			r = located(err, errlen, path, line, msg);
-			break;
+			return located(err, errlen, name, line, msg);
 		}
-		if (strlen(buf) != (size_t)n) {
-			r = located(err, errlen, path, line, "NUL byte in the line");
-			break;
-		}
+		if (memchr(text + pos, '\0', n) != NULL)
+			return located(err, errlen, name, line, "NUL byte in the line");
+		memcpy(buf, text + pos, n);
+		buf[n] = '\0';
+		pos += n + (nl != NULL);
 		s = trim(buf);
 		if (*s == '\0' || *s == '#')
 			continue;
-		if ((eq = strchr(s, '=')) == NULL) {
-			r = located(err, errlen, path, line, "expected KEY = VALUE");
-			break;
-		}
+		if ((eq = strchr(s, '=')) == NULL)
+			return located(err, errlen, name, line, "expected KEY = VALUE");
 		*eq = '\0';
 		k = trim(s);
 		v = trim(eq + 1);
+		msg[0] = '\0';
 		if (*v == '\0') {
 			snprintf(msg, sizeof(msg), "%.64s: empty value", k);
-			r = located(err, errlen, path, line, msg);
-			break;
+			return located(err, errlen, name, line, msg);
 		}
 		if ((r = fn(ctx, k, v, msg, sizeof(msg))) != 0) {
-			located(err, errlen, path, line, msg[0] ? msg : "rejected");
-			break;
+			located(err, errlen, name, line, msg[0] ? msg : "rejected");
+			return r;
 		}
 	}
-	if (r == FSIM_OK && ferror(f))
-		r = located(err, errlen, path, 0, "read error");
-	free(buf);
-	fclose(f);
+	return FSIM_OK;
+}
+
+int
+fsim_kvfile_read(const char *path, fsim_kv_fn fn, void *ctx, char *err, size_t errlen)
+{
+	fsim_blob_t b = { NULL, 0 };
+	int r;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	if (fsim_read_file(path, FSIM_KV_FILE_MAX, &b) != FSIM_OK)
+		return located(err, errlen, path, 0, "cannot read (missing, unreadable, or larger "
+		    "than 1 MiB)");
+	r = fsim_kvfile_parse(b.ptr, b.len, path, fn, ctx, err, errlen);
+	fsim_blob_reset(&b);
 	return r;
 }
 

@@ -10,6 +10,7 @@
 #include "util.h"
 
 #define FSIM_KV_LINE_MAX 1024
+#define FSIM_KV_FILE_MAX (1u << 20)
 
 /*
  * Called for each setting, key and value trimmed (both writable, NUL
@@ -19,8 +20,12 @@
  */
 typedef int (*fsim_kv_fn)(void *ctx, char *key, char *value, char *err, size_t errlen);
 
+/* The same over text in memory; name stands for the file in messages. */
+int fsim_kvfile_parse(const uint8_t *text, size_t len, const char *name, fsim_kv_fn fn,
+    void *ctx, char *err, size_t errlen) FSIM_WUR;
+
 /*
- * Read path, calling fn per setting. On failure err holds
+ * Read path (at most FSIM_KV_FILE_MAX bytes), calling fn per setting. On failure err holds
  * "PATH:LINE: message" (or "PATH: message").
  */
 int fsim_kvfile_read(const char *path, fsim_kv_fn fn, void *ctx, char *err,

@@ -69,75 +69,14 @@ set_once(char *dst, size_t cap, const char *k, const char *v, char *err, size_t 
 
 /* ---- provider settings: key=value words ---- */
 
-static int
-bool_of(const char *v, bool *out)
-{
-	if (strcmp(v, "0") == 0 || strcmp(v, "1") == 0) {
-		*out = v[0] == '1';
-		return FSIM_OK;
-	}
-	return FSIM_ERR_ARG;
-}
-
+/* One provider setting, in the preset format (authenticator/preset.h). */
 static int
 apply_setting(fsim_authn_config_t *c, const char *k, const char *v, char *err, size_t errlen)
 {
-	if (strcmp(k, "be") == 0 || strcmp(k, "bs") == 0) {
-		if (bool_of(v, k[1] == 'e' ? &c->be : &c->bs) != FSIM_OK)
-			return msg(err, errlen, "provider %s=%s: 0 or 1", k, v);
-	} else if (strcmp(k, "aaguid") == 0) {
-		if (fsim_aaguid_parse(v, c->aaguid) != FSIM_OK)
-			return msg(err, errlen, "provider aaguid=%s: not a UUID", v);
-	} else if (strcmp(k, "uv") == 0) {
-		if (strcmp(v, "auto") == 0)
-			c->uv = FSIM_UVMODE_AUTO;
-		else if (strcmp(v, "always") == 0)
-			c->uv = FSIM_UVMODE_ALWAYS;
-		else if (strcmp(v, "never") == 0)
-			c->uv = FSIM_UVMODE_NEVER;
-		else
-			return msg(err, errlen, "provider uv=%s: auto, always or never", v);
-	} else if (strcmp(k, "counter") == 0) {
-		if (strcmp(v, "per-credential") == 0)
-			c->counter = FSIM_COUNTER_PER_CREDENTIAL;
-		else if (strcmp(v, "global") == 0)
-			c->counter = FSIM_COUNTER_GLOBAL;
-		else if (strcmp(v, "zero") == 0)
-			c->counter = FSIM_COUNTER_ZERO;
-		else
-			return msg(err, errlen, "provider counter=%s: per-credential, global or "
-			    "zero", v);
-	} else if (strcmp(k, "attestation") == 0) {
-		if (strcmp(v, "none") == 0)
-			c->attestation = FSIM_ATTFMT_NONE;
-		else if (strcmp(v, "packed-self") == 0)
-			c->attestation = FSIM_ATTFMT_PACKED_SELF;
-		else if (strcmp(v, "packed") == 0)
-			c->attestation = FSIM_ATTFMT_PACKED;
-		else if (strcmp(v, "fido-u2f") == 0)
-			c->attestation = FSIM_ATTFMT_FIDO_U2F;
-		else
-			return msg(err, errlen, "provider attestation=%s: none, packed-self, "
-			    "packed or fido-u2f", v);
-	} else if (strcmp(k, "transports") == 0) {
-		char buf[80], *save = NULL, *t;
+	char why[300];
 
-		snprintf(buf, sizeof(buf), "%s", v);
-		c->n_transports = 0;
-		for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-			if (c->n_transports == 4 || strlen(t) >= sizeof(c->transports[0]))
-				return msg(err, errlen, "provider transports=%s: at most 4 names", v);
-			snprintf(c->transports[c->n_transports++], sizeof(c->transports[0]), "%s", t);
-		}
-	} else if (strcmp(k, "quirk") == 0) {
-		fsim_quirk_t q;
-
-		if (!fsim_quirk_find(v, &q))
-			return msg(err, errlen, "provider quirk=%s: no such quirk", v);
-		c->quirks |= 1u << q;
-	} else
-		return msg(err, errlen, "provider setting \"%s\" unknown (be, bs, aaguid, uv, "
-		    "counter, attestation, transports, quirk)", k);
+	if (fsim_preset_setting(c, k, v, why, sizeof(why)) != 0)
+		return msg(err, errlen, "provider %.32s=%.64s: %s", k, v, why);
 	return FSIM_OK;
 }
 
@@ -326,10 +265,40 @@ setting(void *ctx, char *k, char *v, char *err, size_t errlen)
 }
 
 int
+fsim_scenario_parse(const uint8_t *text, size_t len, const char *name, fsim_scenario_t **out,
+    char *err, size_t errlen)
+{
+	char dummy[8];
+	fsim_scenario_t *s;
+	int r;
+
+	if (err == NULL || errlen == 0) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return FSIM_ERR_NOMEM;
+	if ((r = fsim_kvfile_parse(text, len, name, setting, s, err, errlen)) != FSIM_OK) {
+		free(s);
+		return r;
+	}
+	if (s->name[0] == '\0' || s->n_steps == 0 || s->steps[0].kind != ST_REGISTER) {
+		snprintf(err, errlen, "%s: a scenario needs a name and steps starting with "
+		    "register", name);
+		free(s);
+		return FSIM_ERR_FORMAT;
+	}
+	*out = s;
+	return FSIM_OK;
+}
+
+int
 fsim_scenario_load(const char *name_or_path, fsim_scenario_t **out, char *err, size_t errlen)
 {
 	char path[4096], dummy[8];
-	fsim_scenario_t *s;
+	fsim_blob_t b = { NULL, 0 };
 	int r;
 
 	if (err == NULL || errlen == 0) {
@@ -340,20 +309,14 @@ fsim_scenario_load(const char *name_or_path, fsim_scenario_t **out, char *err, s
 	if ((r = fsim_kvfile_resolve(name_or_path, "scenarios", "scenario", path, sizeof(path),
 	    err, errlen)) != FSIM_OK)
 		return r;
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return FSIM_ERR_NOMEM;
-	if ((r = fsim_kvfile_read(path, setting, s, err, errlen)) != FSIM_OK) {
-		free(s);
-		return r;
+	if (fsim_read_file(path, FSIM_KV_FILE_MAX, &b) != FSIM_OK) {
+		snprintf(err, errlen, "%s: cannot read (missing, unreadable, or larger than 1 MiB)",
+		    path);
+		return FSIM_ERR_IO;
 	}
-	if (s->name[0] == '\0' || s->n_steps == 0 || s->steps[0].kind != ST_REGISTER) {
-		snprintf(err, errlen, "%s: a scenario needs a name and steps starting with "
-		    "register", path);
-		free(s);
-		return FSIM_ERR_FORMAT;
-	}
-	*out = s;
-	return FSIM_OK;
+	r = fsim_scenario_parse(b.ptr, b.len, path, out, err, errlen);
+	fsim_blob_reset(&b);
+	return r;
 }
 
 void

@@ -8,8 +8,9 @@
  *   description = one line
  *   source      = where the incident is reported                (repeatable)
  *   preset      = icloud-keychain                               (optional)
- *   provider    = be=0 bs=0 aaguid=UUID uv=auto|always|never counter=per-credential|global|zero
- *                 attestation=none|packed-self|packed|fido-u2f transports=usb,nfc   (optional)
+ *   provider    = be=0 bs=0 aaguid=UUID uv=always ... (optional; KEY=VALUE words, each
+ *                 a setting of the preset format: aaguid, be, bs, uv, counter,
+ *                 attestation, algs, transports, rk, quirk)
  *   platform    = spec-l3                                       (optional)
  *   rp          = uv=preferred attestation=none resident-key=preferred           (optional)
  *   step        = register | authenticate | set-be 0|1 | set-bs 0|1 | set-counter N
@@ -32,6 +33,9 @@ typedef struct fsim_scenario fsim_scenario_t;
 int fsim_scenario_load(const char *name_or_path, fsim_scenario_t **out, char *err,
     size_t errlen) FSIM_WUR;
 void fsim_scenario_free(fsim_scenario_t **sp);
+/* The same from text in memory; name stands for the file in messages. */
+int fsim_scenario_parse(const uint8_t *text, size_t len, const char *name,
+    fsim_scenario_t **out, char *err, size_t errlen) FSIM_WUR;
 int fsim_scenario_names(char ***names, size_t *n) FSIM_WUR;
 void fsim_scenario_names_free(char **names, size_t n);
 

@@ -299,10 +299,37 @@ check_whole(fsim_platform_t *p, char *err, size_t errlen, const char *file)
 }
 
 int
+fsim_platform_parse(const uint8_t *text, size_t len, const char *name, fsim_platform_t **out,
+    char *err, size_t errlen)
+{
+	char dummy[8];
+	fsim_platform_t *p;
+	int r;
+
+	if (err == NULL || errlen == 0) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	err[0] = '\0';
+	if (out == NULL || name == NULL)
+		return FSIM_ERR_ARG;
+	*out = NULL;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return FSIM_ERR_NOMEM;
+	if ((r = fsim_kvfile_parse(text, len, name, setting, p, err, errlen)) != FSIM_OK ||
+	    (r = check_whole(p, err, errlen, name)) != FSIM_OK) {
+		free(p);
+		return r;
+	}
+	*out = p;
+	return FSIM_OK;
+}
+
+int
 fsim_platform_load(const char *name_or_path, fsim_platform_t **out, char *err, size_t errlen)
 {
 	char path[4096], dummy[8];
-	fsim_platform_t *p = NULL;
+	fsim_blob_t b = { NULL, 0 };
 	int r;
 
 	if (err == NULL || errlen == 0) {
@@ -315,15 +342,14 @@ fsim_platform_load(const char *name_or_path, fsim_platform_t **out, char *err, s
 	if ((r = fsim_kvfile_resolve(name_or_path, "platforms", "platform", path, sizeof(path),
 	    err, errlen)) != FSIM_OK)
 		return r;
-	if ((p = calloc(1, sizeof(*p))) == NULL)
-		return FSIM_ERR_NOMEM;
-	if ((r = fsim_kvfile_read(path, setting, p, err, errlen)) != FSIM_OK ||
-	    (r = check_whole(p, err, errlen, path)) != FSIM_OK) {
-		free(p);
-		return r;
+	if (fsim_read_file(path, FSIM_KV_FILE_MAX, &b) != FSIM_OK) {
+		snprintf(err, errlen, "%s: cannot read (missing, unreadable, or larger than 1 MiB)",
+		    path);
+		return FSIM_ERR_IO;
 	}
-	*out = p;
-	return FSIM_OK;
+	r = fsim_platform_parse(b.ptr, b.len, path, out, err, errlen);
+	fsim_blob_reset(&b);
+	return r;
 }
 
 void

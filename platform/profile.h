@@ -62,6 +62,9 @@ typedef struct fsim_platform {
 int fsim_platform_load(const char *name_or_path, fsim_platform_t **out,
     char *err, size_t errlen) FSIM_WUR;
 void fsim_platform_free(fsim_platform_t **pp);
+/* The same from text in memory; name stands for the file in messages. */
+int fsim_platform_parse(const uint8_t *text, size_t len, const char *name,
+    fsim_platform_t **out, char *err, size_t errlen) FSIM_WUR;
 
 /* The WebAuthn L3 reference client (what a NULL platform means). Static. */
 const fsim_platform_t *fsim_platform_spec(void);
