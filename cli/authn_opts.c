@@ -83,8 +83,9 @@ parse_algs(const char *cmd, const char *list, fsim_authn_config_t *cfg)
 	return 0;
 }
 
-static int
-parse_seed(const char *cmd, const char *v, struct fsim_cli_authn_extra *x)
+int
+fsim_cli_parse_seed(const char *cmd, const char *v, uint8_t seed[FSIM_CLI_SEED_MAX],
+    size_t *seed_len)
 {
 	size_t len = strlen(v), i;
 
@@ -98,9 +99,9 @@ parse_seed(const char *cmd, const char *v, struct fsim_cli_authn_extra *x)
 	for (i = 0; i < len / 2; i++) {
 		char byte[3] = { v[2 * i], v[2 * i + 1], '\0' };
 
-		x->seed[i] = (uint8_t)strtoul(byte, NULL, 16);
+		seed[i] = (uint8_t)strtoul(byte, NULL, 16);
 	}
-	x->seed_len = len / 2;
+	*seed_len = len / 2;
 	return 0;
 }
 
@@ -198,7 +199,7 @@ fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
 		cfg->quirks |= 1u << q;
 		x->set |= FSIM_CLI_SET_QUIRK;
 	} else {
-		if ((r = parse_seed(cmd, v, x)) != 0)
+		if ((r = fsim_cli_parse_seed(cmd, v, x->seed, &x->seed_len)) != 0)
 			return r;
 		x->set |= FSIM_CLI_SET_SEED;
 	}

@@ -61,6 +61,13 @@ int fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
 int fsim_cli_authn_finish(const char *cmd, fsim_authn_config_t *cfg,
     const struct fsim_cli_authn_extra *x);
 
+/*
+ * --seed HEX (1 to FSIM_CLI_SEED_MAX bytes) into seed; 0, or FSIM_EXIT_USAGE
+ * after a message naming the bad digit.
+ */
+int fsim_cli_parse_seed(const char *cmd, const char *v, uint8_t seed[FSIM_CLI_SEED_MAX],
+    size_t *seed_len);
+
 /* The usage lines of these options, for commands' --help text. */
 #define FSIM_CLI_AUTHN_OPTS_USAGE \
 	"  --preset NAME|FILE    an authenticator preset: what one provider emits\n" \

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/authn_opts.h"
 #include "cli/cli.h"
 #include "harness/scenario.h"
 
@@ -67,28 +68,10 @@ print_text(const json_t *rep, bool verbose)
 }
 
 static int
-parse_seed(const char *hex, uint8_t *seed, size_t *len)
-{
-	size_t n = strlen(hex), i;
-
-	if (n == 0 || n % 2 != 0 || n / 2 > 64)
-		return -1;
-	for (i = 0; i < n / 2; i++) {
-		unsigned v;
-
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1)
-			return -1;
-		seed[i] = (uint8_t)v;
-	}
-	*len = n / 2;
-	return 0;
-}
-
-static int
 run(int argc, char **argv)
 {
 	bool json = false, verbose = false, list = false, all = true;
-	uint8_t seed[64] = { 1 };
+	uint8_t seed[FSIM_CLI_SEED_MAX] = { 1 };
 	size_t seed_len = 1, i, n = 0, nfiles = 0;
 	char **names = NULL, err[600];
 	const char **files = NULL;
@@ -105,10 +88,12 @@ run(int argc, char **argv)
 		else if (strcmp(argv[a], "--list") == 0)
 			list = true;
 		else if (strcmp(argv[a], "--seed") == 0) {
-			if (a + 1 >= argc || parse_seed(argv[++a], seed, &seed_len) != 0) {
-				r = fsim_cli_usage_error(CMD, "--seed needs 1 to 64 bytes of hex");
+			if (a + 1 >= argc) {
+				r = fsim_cli_usage_error(CMD, "--seed needs a value");
 				goto out;
 			}
+			if ((r = fsim_cli_parse_seed(CMD, argv[++a], seed, &seed_len)) != 0)
+				goto out;
 		} else if (fsim_cli_is_help(argv[a])) {
 			fputs(usage, stdout);
 			r = FSIM_EXIT_OK;

@@ -11,6 +11,7 @@
 
 #include "harness/ceremony.h"
 #include "harness/conform.h"
+#include "harness/xml.h"
 
 enum { REG = 0, AUTH = 1 };
 #define Q(x) (1u << FSIM_QUIRK_##x)
@@ -670,34 +671,13 @@ fsim_conform_results_free(fsim_conform_results_t *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static void
-xml_text(FILE *f, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '<')
-			fputs("&lt;", f);
-		else if (c == '>')
-			fputs("&gt;", f);
-		else if (c == '&')
-			fputs("&amp;", f);
-		else if (c == '"')
-			fputs("&quot;", f);
-		else if (c < 0x20 && c != '\t' && c != '\n')
-			fputc('?', f);
-		else
-			fputc(c, f);
-	}
-}
-
 int
 fsim_conform_junit(FILE *f, const fsim_conform_results_t *r, const char *suite)
 {
 	size_t i, j;
 
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"");
-	xml_text(f, suite);
+	fsim_xml_text(f, suite);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\">\n", r->n, r->failed,
 	    r->skipped);
 	for (i = 0; i < r->n; i++) {
@@ -717,7 +697,7 @@ fsim_conform_junit(FILE *f, const fsim_conform_results_t *r, const char *suite)
 				t += r->v[j].seconds;
 			}
 		fprintf(f, "  <testsuite name=\"");
-		xml_text(f, r->v[i].family);
+		fsim_xml_text(f, r->v[i].family);
 		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" skipped=\"%zu\" time=\"%.3f\">\n",
 		    n, nf, ns, t);
 		for (j = i; j < r->n; j++) {
@@ -726,26 +706,26 @@ fsim_conform_junit(FILE *f, const fsim_conform_results_t *r, const char *suite)
 			if (strcmp(c->family, r->v[i].family) != 0)
 				continue;
 			fprintf(f, "    <testcase classname=\"");
-			xml_text(f, suite);
+			fsim_xml_text(f, suite);
 			fputc('.', f);
-			xml_text(f, c->family);
+			fsim_xml_text(f, c->family);
 			fprintf(f, "\" name=\"");
-			xml_text(f, c->name);
+			fsim_xml_text(f, c->name);
 			fprintf(f, "\" time=\"%.3f\">", c->seconds);
 			if (c->skipped) {
 				fprintf(f, "<skipped message=\"");
-				xml_text(f, c->detail);
+				fsim_xml_text(f, c->detail);
 				fprintf(f, "\"/>");
 			} else if (!c->passed) {
 				fprintf(f, "<failure message=\"");
-				xml_text(f, c->positive ? "a valid response was not accepted" :
+				fsim_xml_text(f, c->positive ? "a valid response was not accepted" :
 				    "a non-conforming response was not refused");
 				fprintf(f, "\">");
-				xml_text(f, c->detail);
+				fsim_xml_text(f, c->detail);
 				fprintf(f, "</failure>");
 			} else {
 				fprintf(f, "<system-out>");
-				xml_text(f, c->detail);
+				fsim_xml_text(f, c->detail);
 				fprintf(f, "</system-out>");
 			}
 			fprintf(f, "</testcase>\n");

@@ -5,20 +5,7 @@
 # desktop), every shipped profile's rules, bad profile files, explain and
 # the lifecycle scenarios. TAP output.
 set -u
-F=${FIDOSIM:-build/fidosim}
-W=${FSIM_WRAP:-}
-n=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
-check() {
-	if eval "$2"; then ok "$1"; else
-		nok "$1 (exit $rc)"; sed 's/^/# out: /' "$tmp/out" | head -3
-		sed 's/^/# err: /' "$tmp/err" | head -3; fi
-}
+. "$(dirname "$0")/../tap.sh"
 py() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null; }
 
 RP=example.com
@@ -156,4 +143,4 @@ run $W "$F" explain --json --seed 01 --aaguid $CUSTOM
 check "explain --json: both ceremonies, emitted equals delivered under spec-l3" \
     '[ "$(py $tmp/out "len(j[\"ceremonies\"])")" = 2 ] && [ "$(py $tmp/out "j[\"ceremonies\"][0][\"delivered\"][\"aaguid\"]")" = $CUSTOM ]'
 
-echo "1..$n"
+done_testing

@@ -3,19 +3,7 @@
 # expected verdicts under every RP policy preset; a wrong expectation is
 # reported and exits 1; malformed scenario files exit 2 naming file:line.
 set -u
-F=${FIDOSIM:-build/fidosim}
-W=${FSIM_WRAP:-}
-n=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
-check() {
-	if eval "$2"; then ok "$1"; else
-		nok "$1 (exit $rc)"; sed 's/^/# out: /' "$tmp/out" | head -20
-		sed 's/^/# err: /' "$tmp/err" | head -3; fi
-}
+. "$(dirname "$0")/../tap.sh"
 
 run $W "$F" scenario --list
 check "scenario --list shows at least twelve shipped scenarios" '[ $rc -eq 0 ] && [ $(wc -l < $tmp/out) -ge 12 ]'
@@ -55,4 +43,4 @@ bad "counter out of range" 'name = x\nstep = register\nstep = set-counter 999999
 head -c 2000 /dev/urandom > "$tmp/rand.scenario"
 run $W "$F" scenario "$tmp/rand.scenario"
 check "random bytes exit 2" '[ $rc -eq 2 ]'
-echo "1..$n"
+done_testing
