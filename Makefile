@@ -76,8 +76,18 @@ $(BUILD)/obj/gen/aaguid_builtin.o: $(BUILD)/gen/aaguid_builtin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
 
+# report.html's page (harness/report_html.c): template, style and script, compiled in.
+WWW := report_html report_css report_js
+$(BUILD)/gen/report_www.c: harness/www/report.html harness/www/report.css harness/www/report.js tests/embed.sh
+	@mkdir -p $(dir $@)
+	for f in $(WWW); do sh tests/embed.sh fsim_www_$$f harness/www/$$(echo $$f | sed 's/_/./') || exit 1; done > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/report_www.o: $(BUILD)/gen/report_www.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
+
 define folder_lib
-$(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if $(filter core,$(1)),$(BUILD)/obj/gen/aaguid_builtin.o)
+$(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if $(filter core,$(1)),$(BUILD)/obj/gen/aaguid_builtin.o) $(if $(filter harness,$(1)),$(BUILD)/obj/gen/report_www.o)
 	@mkdir -p $$(dir $$@)
 	@echo "  AR      $$@"
 	@rm -f $$@ && ar rcs $$@ $$^
