@@ -338,7 +338,6 @@
 				add(body, row);
 			}
 			add(sec, h('div', { role: 'tabpanel', id: 'map-' + pi, 'aria-labelledby': 'tab-' + pi, cls: 'map', 'data-policy': po, hidden: pi !== 0 }, [
-				h('h3', { cls: 'print-only', text: 'RP policy: ' + po }),
 				h('div', { cls: 'scroll' }, h('table', { cls: 'heat' }, [
 					h('caption', { text: 'RP policy ' + po + ': ' + presets.length + ' presets \u00d7 ' + platforms.length + ' platforms' }),
 					h('thead', {}, head), body]))]));
