@@ -77,10 +77,11 @@ $(BUILD)/obj/gen/aaguid_builtin.o: $(BUILD)/gen/aaguid_builtin.c
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
 
 # report.html's page (harness/report_html.c): template, style and script, compiled in.
-WWW := report_html report_css report_js
 $(BUILD)/gen/report_www.c: harness/www/report.html harness/www/report.css harness/www/report.js tests/embed.sh
 	@mkdir -p $(dir $@)
-	for f in $(WWW); do sh tests/embed.sh fsim_www_$$f harness/www/$$(echo $$f | sed 's/_/./') || exit 1; done > $@.tmp && mv $@.tmp $@
+	{ sh tests/embed.sh fsim_www_report_html harness/www/report.html && \
+	  sh tests/embed.sh fsim_www_report_css harness/www/report.css && \
+	  sh tests/embed.sh fsim_www_report_js harness/www/report.js; } > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/gen/report_www.o: $(BUILD)/gen/report_www.c
 	@mkdir -p $(dir $@)

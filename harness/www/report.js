@@ -131,7 +131,13 @@
 			if (e.rule) return str(e.rule);
 		}
 		const pr = strs(c.platformRules);
-		return pr.length ? pr[pr.length - 1] : '';
+		if (pr.length) return pr[pr.length - 1];
+		/* No platform rule: the authenticator refused, with a CTAP status. */
+		for (const cer of arr(c.ceremonies)) {
+			const st = str(obj(obj(cer).emitted).ctapStatus);
+			if (st && st !== '0x00') return 'CTAP ' + st;
+		}
+		return '';
 	}
 	function fmtVal(v) {
 		if (Array.isArray(v)) return v.map(str).join(', ');
