@@ -98,8 +98,19 @@ $(BUILD)/obj/gen/presets_builtin.o: $(BUILD)/gen/presets_builtin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
 
+# report.html's page (harness/report_html.c): template, style and script, compiled in.
+$(BUILD)/gen/report_www.c: harness/www/report.html harness/www/report.css harness/www/report.js tests/embed.sh
+	@mkdir -p $(dir $@)
+	{ sh tests/embed.sh fsim_www_report_html harness/www/report.html && \
+	  sh tests/embed.sh fsim_www_report_css harness/www/report.css && \
+	  sh tests/embed.sh fsim_www_report_js harness/www/report.js; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/report_www.o: $(BUILD)/gen/report_www.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
+
 define folder_lib
-$(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if $(filter core,$(1)),$(BUILD)/obj/gen/aaguid_builtin.o) $(if $(filter authenticator,$(1)),$(BUILD)/obj/gen/presets_builtin.o)
+$(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if $(filter core,$(1)),$(BUILD)/obj/gen/aaguid_builtin.o) $(if $(filter authenticator,$(1)),$(BUILD)/obj/gen/presets_builtin.o) $(if $(filter harness,$(1)),$(BUILD)/obj/gen/report_www.o)
 	@mkdir -p $$(dir $$@)
 	@echo "  AR      $$@"
 	@rm -f $$@ && ar rcs $$@ $$^

@@ -1,7 +1,8 @@
 #!/bin/sh
 # embed.sh NAME FILE — write a C file defining `const unsigned char NAME[]`
 # (NUL-terminated) and `const unsigned long NAME_len` with FILE's bytes.
-# Used for the built-in fallback copy of data/aaguid-names.json.
+# Used for the built-in fallback copy of data/aaguid-names.json and for
+# report.html's template, style and script (harness/www/).
 set -eu
 name=$1
 file=$2

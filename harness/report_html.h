@@ -1,0 +1,34 @@
+/*
+ * report_html.h — report.html: one self-contained page that draws a
+ * report.json object (docs/report-schema.md): a heat map of authenticator
+ * presets x platforms per RP policy preset, each cell's three views per
+ * ceremony (emitted, delivered, concluded) on a click, the quirk, mutation,
+ * vector and scenario cells as tables, the rule coverage and the run summary;
+ * printed, it shows every map and the failing cells' details.
+ *
+ * The page's HTML, CSS and JavaScript are harness/www/, compiled in. It loads
+ * nothing: its Content-Security-Policy allows no network and runs only its own
+ * script and style (by hash).
+ */
+#ifndef FSIM_HARNESS_REPORT_HTML_H
+#define FSIM_HARNESS_REPORT_HTML_H
+
+#include <stdio.h>
+#include <jansson.h>
+
+#include "core/util.h"
+
+/*
+ * Write the page for report to out (not closed). report is any JSON object;
+ * the page copes with missing members and members of the wrong type. It is
+ * embedded as JSON in which every <, > and & is written \u003c, \u003e,
+ * \u0026 and every non-ASCII character \uXXXX, so no string of it can end the
+ * script element or be read as markup; the script puts strings on the page as
+ * text only.
+ * Returns 0, FSIM_ERR_ARG (report not an object, or out NULL),
+ * FSIM_ERR_NOMEM, FSIM_ERR_IO (a write failed), FSIM_ERR_INTERNAL (the
+ * compiled-in page is broken; a test catches it).
+ */
+int fsim_report_html(const json_t *report, FILE *out) FSIM_WUR;
+
+#endif /* !FSIM_HARNESS_REPORT_HTML_H */
