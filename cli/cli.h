@@ -33,6 +33,7 @@ extern const fsim_cmd_t fsim_cmd_credentials;
 extern const fsim_cmd_t fsim_cmd_platforms;
 extern const fsim_cmd_t fsim_cmd_explain;
 extern const fsim_cmd_t fsim_cmd_scenario;
+extern const fsim_cmd_t fsim_cmd_run;
 extern const fsim_cmd_t fsim_cmd_policies;
 extern const fsim_cmd_t fsim_cmd_presets;
 extern const fsim_cmd_t fsim_cmd_serve;

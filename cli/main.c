@@ -22,6 +22,7 @@ static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_platforms,
 	&fsim_cmd_explain,
 	&fsim_cmd_scenario,
+	&fsim_cmd_run,
 	&fsim_cmd_policies,
 	&fsim_cmd_presets,
 	&fsim_cmd_serve,

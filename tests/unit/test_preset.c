@@ -33,7 +33,7 @@ static const struct expect shipped[] = {
 	{ "bitwarden", "d548826e-79b4-db40-a3d8-11116f7e8349", true, true, FSIM_UVMODE_AUTO,
 	  FSIM_COUNTER_ZERO, FSIM_ATTFMT_NONE, "internal,hybrid", FSIM_COSE_ES256 },
 	{ "chrome-virtual", "01020304-0506-0708-0102-030405060708", false, false,
-	  FSIM_UVMODE_AUTO, FSIM_COUNTER_PER_CREDENTIAL, FSIM_ATTFMT_PACKED, "usb",
+	  FSIM_UVMODE_NEVER, FSIM_COUNTER_PER_CREDENTIAL, FSIM_ATTFMT_PACKED, "usb",
 	  FSIM_COSE_ES256 },
 	{ "google-password-manager", "ea9b8d66-4d01-1d21-3ce4-b6b48cb575d4", true, true,
 	  FSIM_UVMODE_ALWAYS, FSIM_COUNTER_ZERO, FSIM_ATTFMT_NONE, "internal,hybrid",

@@ -1,0 +1,380 @@
+/*
+ * run.c — `fidosim run`: the conformance matrix (harness/matrix.h) with
+ * report.json, junit.xml and report.html, a short summary, shards and
+ * their merge.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/authn_opts.h"
+#include "cli/cli.h"
+#include "harness/matrix.h"
+#include "harness/report_html.h"
+
+#define CMD "run"
+#define MAX_LIST 64
+#define SUMMARY_LINES 40
+
+static const char usage[] =
+"usage: fidosim run [--presets LIST] [--platforms LIST] [--policies LIST]\n"
+"         [--provider FILE] [--seed HEX] [--shard I/N] [-j N] [-o DIR]\n"
+"         [--no-quirks] [--no-scenarios] [--no-mutations] [--quiet]\n"
+"       fidosim run --merge DIR... [-o DIR]\n"
+"\n"
+"Run the conformance matrix in process: every authenticator preset through\n"
+"every platform profile, judged by the relying party under every RP policy\n"
+"preset (a registration, then an authentication); every authenticator quirk;\n"
+"every lifecycle scenario; and the mutations that break each catalog rule.\n"
+"Print which combinations fail and why, one line each, and write into DIR\n"
+"(default out/):\n"
+"  report.json   every cell with its three views, verdicts and rule IDs\n"
+"                (docs/report-schema.md, schema fidosim-report/1)\n"
+"  junit.xml     one testcase per cell, grouped by preset (and by kind)\n"
+"  report.html   one self-contained page: a heat map of presets x platforms\n"
+"                per policy preset; a click on a cell shows its views\n"
+"\n"
+"  --presets LIST     comma-separated preset names or files (default: all)\n"
+"  --platforms LIST   platform profiles (default: all)\n"
+"  --policies LIST    RP policy presets (default: all; 'fidosim policies')\n"
+"  --provider FILE    your own provider (a preset file, see fidosim(1)\n"
+"                     PRESETS) through every platform and policy: will it\n"
+"                     work everywhere, and where not, why?\n"
+"  --seed HEX         deterministic run (default 01)\n"
+"  --shard I/N        run only the I-th of N deterministic slices of the\n"
+"                     matrix (for CI jobs); join them with --merge\n"
+"  -j N               worker threads (default: the number of CPUs)\n"
+"  -o DIR             where the three files go (default out)\n"
+"  --merge DIR...     join the report.json of shard directories into one\n"
+"                     report (written to -o DIR) instead of running\n"
+"  --no-quirks, --no-scenarios, --no-mutations  leave those cells out\n"
+"  --quiet            no summary (the files are still written)\n"
+"\n"
+"A progress line is shown on a terminal. Exit status: 0 the matrix ran (the\n"
+"combinations that fail are findings, listed, not errors); 1 a deliberate\n"
+"non-conformance (quirk, mutation) or a scenario did not get the verdict the\n"
+"spec requires under the spec policy (fidosim itself is wrong); 2 usage or\n"
+"I/O error.\n";
+
+static int
+split(char *s, const char **v, size_t *n)
+{
+	char *save = NULL, *t;
+
+	*n = 0;
+	for (t = strtok_r(s, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save)) {
+		if (*n == MAX_LIST)
+			return -1;
+		v[(*n)++] = t;
+	}
+	return *n > 0 ? 0 : -1;
+}
+
+static void
+progress(void *ctx, size_t done, size_t total)
+{
+	(void)ctx;
+	fprintf(stderr, "\rfidosim run: %zu/%zu units", done, total);
+	if (done == total)
+		fprintf(stderr, "\r%40s\r", "");
+	fflush(stderr);
+}
+
+static int
+mkdir_p(const char *dir)
+{
+	char buf[4096], *p;
+
+	if (strlen(dir) >= sizeof(buf))
+		return -1;
+	strcpy(buf, dir);
+	for (p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+				return -1;
+			*p = '/';
+		}
+	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Write one output file atomically (tmp + rename). */
+static int
+write_out(const char *dir, const char *name, const json_t *rep, int what)
+{
+	char path[4200], tmp[4300];
+	FILE *f;
+	int r = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	if (what == 0)
+		r = json_dumpf(rep, f, JSON_INDENT(1) | JSON_ENSURE_ASCII) == 0 && fputc('\n', f) != EOF ?
+		    0 : -1;
+	else if (what == 1)
+		r = fsim_report_junit(rep, f) == FSIM_OK ? 0 : -1;
+	else
+		r = fsim_report_html(rep, f) == FSIM_OK ? 0 : -1;
+	if (fclose(f) != 0)
+		r = -1;
+	if (r == 0 && rename(tmp, path) != 0)
+		r = -1;
+	if (r != 0)
+		unlink(tmp);
+	return r;
+}
+
+static const char *
+str(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s != NULL ? s : "";
+}
+
+/* One line per failing preset x platform combination, then the unexpected cells. */
+static void
+summary(const json_t *rep)
+{
+	const json_t *cells = json_object_get(rep, "cells"), *c, *d;
+	const json_t *sum = json_object_get(rep, "summary");
+	size_t i, j, lines = 0, more = 0, npol = json_array_size(json_object_get(
+	    json_object_get(rep, "axes"), "policies"));
+	json_t *done = json_object();
+
+	printf("fidosim run: %lld cells (%lld pass, %lld fail, %lld refused) in %.2f s",
+	    (long long)json_integer_value(json_object_get(sum, "cells")),
+	    (long long)json_integer_value(json_object_get(sum, "pass")),
+	    (long long)json_integer_value(json_object_get(sum, "fail")),
+	    (long long)json_integer_value(json_object_get(sum, "refused")),
+	    json_number_value(json_object_get(json_object_get(rep, "run"), "seconds")));
+	printf(" (%.0f cells/s)\n", json_number_value(json_object_get(json_object_get(rep, "run"),
+	    "seconds")) > 0 ? (double)json_array_size(cells) / json_number_value(
+	    json_object_get(json_object_get(rep, "run"), "seconds")) : 0.0);
+	json_array_foreach(cells, i, c) {
+		char key[300], pols[600] = "";
+		size_t nbad = 0;
+
+		if (strcmp(str(c, "kind"), "matrix") != 0 || strcmp(str(c, "outcome"), "pass") == 0)
+			continue;
+		snprintf(key, sizeof(key), "%s %s", str(c, "preset"), str(c, "platform"));
+		if (json_object_get(done, key) != NULL)
+			continue;
+		json_object_set_new(done, key, json_true());
+		json_array_foreach(cells, j, d)
+			if (strcmp(str(d, "kind"), "matrix") == 0 && strcmp(str(d, "preset"),
+			    str(c, "preset")) == 0 && strcmp(str(d, "platform"), str(c, "platform")) == 0 &&
+			    strcmp(str(d, "outcome"), "pass") != 0) {
+				nbad++;
+				snprintf(pols + strlen(pols), sizeof(pols) - strlen(pols), "%s%s",
+				    pols[0] ? "," : "", str(d, "policy"));
+			}
+		if (lines++ >= SUMMARY_LINES) {
+			more++;
+			continue;
+		}
+		printf("  %-24s x %-24s %s %s: %s\n", str(c, "preset"), str(c, "platform"),
+		    strcmp(str(c, "outcome"), "refused") == 0 ? "refused" : "fails",
+		    nbad == npol ? "under every policy" : pols, str(c, "why"));
+	}
+	if (more > 0)
+		printf("  ... and %zu more combinations (see report.json / report.html)\n", more);
+	/* Deliberate non-conformances: which policies let each through. */
+	json_object_clear(done);
+	json_array_foreach(cells, i, c) {
+		char missed[600] = "";
+		size_t caught = 0, all = 0;
+
+		if (strcmp(str(c, "kind"), "matrix") == 0 || json_object_get(done, str(c, "subject")))
+			continue;
+		json_object_set_new(done, str(c, "subject"), json_true());
+		json_array_foreach(cells, j, d) {
+			if (strcmp(str(d, "kind"), str(c, "kind")) != 0 ||
+			    strcmp(str(d, "subject"), str(c, "subject")) != 0)
+				continue;
+			all++;
+			if (json_is_true(json_object_get(d, "ok")))
+				caught++;
+			else
+				snprintf(missed + strlen(missed), sizeof(missed) - strlen(missed), "%s%s",
+				    missed[0] ? "," : "", str(d, "policy"));
+		}
+		if (caught == all)
+			continue;
+		if (lines++ >= SUMMARY_LINES) {
+			more++;
+			continue;
+		}
+		printf("  %-8s %-34s as expected under %zu of %zu policies; not under %s\n",
+		    str(c, "kind"), str(c, "subject"), caught, all, missed);
+	}
+	if (more > 0)
+		printf("  ... and %zu more (see report.json / report.html)\n", more);
+	printf("coverage: %zu error rules without both a failing and a passing cell\n",
+	    json_array_size(json_object_get(json_object_get(rep, "coverage"),
+	    "errorRulesUncovered")));
+	json_decref(done);
+}
+
+/* Did fidosim itself get something wrong (spec policy, deliberate cells)? */
+static bool
+self_check_failed(const json_t *rep)
+{
+	const json_t *c;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "cells"), i, c)
+		if (strcmp(str(c, "policy"), "spec") == 0 && strcmp(str(c, "kind"), "matrix") != 0 &&
+		    !json_is_true(json_object_get(c, "ok")))
+			return true;
+	return false;
+}
+
+static int
+load_report(const char *dir, json_t **out)
+{
+	char path[4200];
+	json_error_t e;
+
+	snprintf(path, sizeof(path), "%s/report.json", dir);
+	if ((*out = json_load_file(path, JSON_REJECT_DUPLICATES, &e)) == NULL)
+		return fsim_cli_usage_error(CMD, "--merge: %s: %s", path, e.text);
+	return 0;
+}
+
+static int
+run(int argc, char **argv)
+{
+	fsim_matrix_opts_t o;
+	char *presets = NULL, *platforms = NULL, *policies = NULL, err[600];
+	const char *pv[MAX_LIST], *fv[MAX_LIST], *out = "out", *merge[MAX_LIST];
+	const fsim_rp_preset_t *polv[FSIM_PIPE_MAX_POLICIES];
+	uint8_t seed[FSIM_CLI_SEED_MAX];
+	size_t n_merge = 0, i, n;
+	json_t *rep = NULL, *parts[MAX_LIST];
+	bool quiet = false, merging = false;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int a, r = FSIM_EXIT_USAGE;
+
+	memset(&o, 0, sizeof(o));
+	for (a = 1; a < argc; a++) {
+		const char *s = argv[a], *val = a + 1 < argc ? argv[a + 1] : NULL;
+
+		if (fsim_cli_is_help(s)) {
+			fputs(usage, stdout);
+			return FSIM_EXIT_OK;
+		} else if (strcmp(s, "--no-quirks") == 0)
+			o.no_quirks = true;
+		else if (strcmp(s, "--no-scenarios") == 0)
+			o.no_scenarios = true;
+		else if (strcmp(s, "--no-mutations") == 0)
+			o.no_mutations = true;
+		else if (strcmp(s, "--quiet") == 0)
+			quiet = true;
+		else if (strcmp(s, "--merge") == 0) {
+			merging = true;
+			while (a + 1 < argc && argv[a + 1][0] != '-') {
+				if (n_merge == MAX_LIST)
+					return fsim_cli_usage_error(CMD, "at most %d shards", MAX_LIST);
+				merge[n_merge++] = argv[++a];
+			}
+		} else if (s[0] == '-' && val == NULL)
+			return fsim_cli_usage_error(CMD, "%s needs a value", s);
+		else if (strcmp(s, "--presets") == 0)
+			presets = argv[++a];
+		else if (strcmp(s, "--platforms") == 0)
+			platforms = argv[++a];
+		else if (strcmp(s, "--policies") == 0)
+			policies = argv[++a];
+		else if (strcmp(s, "--provider") == 0)
+			o.provider = argv[++a];
+		else if (strcmp(s, "-o") == 0)
+			out = argv[++a];
+		else if (strcmp(s, "--seed") == 0) {
+			if (fsim_cli_parse_seed(CMD, argv[++a], seed, &o.seed_len) != 0)
+				return FSIM_EXIT_USAGE;
+			o.seed = seed;
+		} else if (strcmp(s, "--shard") == 0) {
+			if (sscanf(argv[++a], "%u/%u", &o.shard_i, &o.shard_n) != 2 || o.shard_n == 0 ||
+			    o.shard_i < 1 || o.shard_i > o.shard_n || o.shard_n > 10000)
+				return fsim_cli_usage_error(CMD, "--shard wants I/N with 1 <= I <= N, "
+				    "got '%s'", argv[a]);
+		} else if (strcmp(s, "-j") == 0) {
+			char *end;
+
+			jobs = strtol(argv[++a], &end, 10);
+			if (*end != '\0' || jobs < 1 || jobs > 64)
+				return fsim_cli_usage_error(CMD, "-j wants 1 to 64");
+		} else
+			return fsim_cli_usage_error(CMD, "unknown argument '%s'", s);
+	}
+	if (merging) {
+		if (n_merge == 0)
+			return fsim_cli_usage_error(CMD, "--merge needs shard directories");
+		for (i = 0; i < n_merge; i++)
+			if (load_report(merge[i], &parts[i]) != 0) {
+				while (i-- > 0)
+					json_decref(parts[i]);
+				return FSIM_EXIT_USAGE;
+			}
+		if (fsim_report_merge(parts, n_merge, &rep, err, sizeof(err)) != FSIM_OK)
+			fsim_cli_usage_error(CMD, "--merge: %s", err);
+		for (i = 0; i < n_merge; i++)
+			json_decref(parts[i]);
+		if (rep == NULL)
+			return FSIM_EXIT_USAGE;
+	} else {
+		if ((presets != NULL && split(presets, pv, &n) != 0) ||
+		    (presets != NULL && (o.presets = pv, o.n_presets = n, false)))
+			return fsim_cli_usage_error(CMD, "--presets: a comma-separated list, at most %d",
+			    MAX_LIST);
+		if (platforms != NULL) {
+			if (split(platforms, fv, &n) != 0)
+				return fsim_cli_usage_error(CMD, "--platforms: a comma-separated list");
+			o.platforms = fv;
+			o.n_platforms = n;
+		}
+		if (policies != NULL) {
+			const char *names[MAX_LIST];
+
+			if (split(policies, names, &n) != 0 || n > FSIM_PIPE_MAX_POLICIES)
+				return fsim_cli_usage_error(CMD, "--policies: a comma-separated list");
+			for (i = 0; i < n; i++)
+				if ((polv[i] = fsim_rp_preset_find(names[i])) == NULL)
+					return fsim_cli_usage_error(CMD, "--policies: no RP policy preset "
+					    "'%s' (see 'fidosim policies')", names[i]);
+			o.policies = polv;
+			o.n_policies = n;
+		}
+		o.jobs = (unsigned)(jobs > 0 ? jobs : 1);
+		if (isatty(STDERR_FILENO) && !quiet)
+			o.progress = progress;
+		if (fsim_matrix_run(&o, &rep, err, sizeof(err)) != FSIM_OK)
+			return fsim_cli_usage_error(CMD, "%s", err[0] ? err : "the matrix could not run");
+	}
+	if (mkdir_p(out) != 0 || write_out(out, "report.json", rep, 0) != 0 ||
+	    write_out(out, "junit.xml", rep, 1) != 0 || write_out(out, "report.html", rep, 2) != 0) {
+		fprintf(stderr, "fidosim %s: cannot write the reports into %s: %s\n", CMD, out,
+		    strerror(errno));
+		goto done;
+	}
+	if (!quiet) {
+		summary(rep);
+		printf("wrote %s/report.json, %s/junit.xml, %s/report.html\n", out, out, out);
+	}
+	r = self_check_failed(rep) ? FSIM_EXIT_FAIL : FSIM_EXIT_OK;
+done:
+	json_decref(rep);
+	return r;
+}
+
+const fsim_cmd_t fsim_cmd_run = {
+	"run", run,
+	"the conformance matrix: presets x platforms x RP policies, quirks, scenarios; reports",
+	usage,
+};

@@ -1,0 +1,631 @@
+/*
+ * matrix.c — the conformance matrix (see matrix.h): the units of work, the
+ * worker threads, and each unit's cells in the report.json shape of
+ * docs/report-schema.md.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "authenticator/preset.h"
+#include "harness/matrix.h"
+#include "harness/matrix_int.h"
+#include "harness/scenario.h"
+
+typedef enum { U_MATRIX, U_QUIRK, U_SCENARIO } ukind_t;
+
+typedef struct unit {
+	ukind_t kind;
+	size_t a, b;            /* preset, platform / quirk / scenario / mutation index */
+	json_t *cells;          /* the unit's cells, once run */
+	int rc;
+} unit_t;
+
+typedef struct run {
+	const fsim_matrix_opts_t *o;
+	fsim_preset_t **presets;
+	size_t n_presets;
+	fsim_platform_t **platforms;
+	size_t n_platforms;
+	const fsim_rp_preset_t **policies;
+	size_t n_policies;
+	fsim_scenario_t **scenarios;
+	size_t n_scenarios;
+	const uint8_t *seed;
+	size_t seed_len;
+	unit_t *units;
+	size_t n_units, next, done;
+	pthread_mutex_t lock;
+} run_t;
+
+static const uint8_t default_seed[] = { 0x01 };
+
+/* ---- cells ---- */
+
+static void
+list_add(json_t *arr, const char *id)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (strcmp(json_string_value(v), id) == 0)
+			return;
+	json_array_append_new(arr, json_string(id));
+}
+
+static void
+list_add_csv(json_t *arr, const char *csv)
+{
+	char buf[300], *save = NULL, *t;
+
+	snprintf(buf, sizeof(buf), "%s", csv);
+	for (t = strtok_r(buf, ",", &save); t != NULL; t = strtok_r(NULL, ",", &save))
+		list_add(arr, t);
+}
+
+json_t *
+fsim_cell_new(const char *kind, const char *id, const char *preset, const char *platform,
+    const char *policy, const char *subject)
+{
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s, s:n, s:[], s:b, s:[], s:[], "
+	    "s:[], s:[], s:s, s:n, s:[], s:[]}",
+	    "id", id, "kind", kind, "preset", preset, "platform", platform, "policy", policy,
+	    "subject", subject, "outcome", "pass", "expected", "expectedRules", "ok", 1, "rules",
+	    "sections", "warnings", "held", "why", "", "libraryError", "platformRules",
+	    "ceremonies");
+}
+
+void
+fsim_cell_finish(json_t *cell)
+{
+	json_t *sections = json_array(), *rules = json_object_get(cell, "rules"), *v;
+	fsim_rule_id_t rid;
+	size_t i;
+
+	json_array_foreach(rules, i, v)
+		json_array_append_new(sections, json_string(fsim_rule_find(json_string_value(v),
+		    &rid) ? fsim_rule(rid)->section : "?"));
+	json_object_set_new(cell, "sections", sections);
+}
+
+/* Fold one ceremony of a pipe into a cell under the verdict of preset index k. */
+static void
+fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t *ps)
+{
+	const fsim_pipe_verdict_t *v = NULL;
+	json_t *cj = fsim_pipe_result_json(r), *held = json_object_get(cell, "held");
+	const char *outcome = json_string_value(json_object_get(cell, "outcome"));
+	size_t i;
+
+	for (i = 0; i < r->n_verdicts; i++)
+		if (r->verdicts[i].preset == ps)
+			v = &r->verdicts[i];
+	for (i = 0; i < r->effects.n; i++)
+		if (strcmp(r->effects.v[i].rule, "client-data") != 0)
+			list_add(json_object_get(cell, "platformRules"), r->effects.v[i].rule);
+	if (cj != NULL) {
+		/* The cell keeps this policy's verdict only. */
+		json_t *vs = json_object_get(cj, "verdicts"), *x, *mine = json_null();
+
+		json_array_foreach(vs, i, x)
+			if (strcmp(json_string_value(json_object_get(x, "policy")), ps->name) == 0)
+				mine = json_incref(x);
+		json_object_del(cj, "verdicts");
+		json_object_set_new(cj, "verdict", mine);
+		json_array_append_new(json_object_get(cell, "ceremonies"), cj);
+	}
+	if (!r->delivered.ok) {
+		if (strcmp(outcome, "pass") == 0) {
+			json_object_set_new(cell, "outcome", json_string("refused"));
+			json_object_set_new(cell, "why", json_string(r->delivered.error_message[0] ?
+			    r->delivered.error_message : "the authenticator refused"));
+		}
+		return;
+	}
+	if (v == NULL || !v->ran)
+		return;
+	list_add_csv(json_object_get(cell, "rules"), v->errors);
+	list_add_csv(json_object_get(cell, "warnings"), v->warnings);
+	for (i = 0; i < FSIM_R__COUNT; i++)
+		if (FSIM_PIPE_BIT(v->passed, i) && !FSIM_PIPE_BIT(v->failed, i))
+			list_add(held, fsim_rule((fsim_rule_id_t)i)->id);
+	if (!v->verified && strcmp(outcome, "pass") == 0) {
+		json_object_set_new(cell, "outcome", json_string("fail"));
+		json_object_set_new(cell, "why", json_string(v->first_error));
+		if (v->library_error[0])
+			json_object_set_new(cell, "libraryError", json_string(v->library_error));
+	}
+}
+
+/*
+ * Register, then authenticate `n_auth` times through one pipe, and make one
+ * cell per policy.
+ */
+static int
+pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
+    const fsim_pipe_rp_t *rp, int n_auth, json_t *const *cells)
+{
+	fsim_pipe_t *p = NULL;
+	fsim_pipe_result_t r;
+	size_t k;
+	int i, rc;
+
+	memset(&r, 0, sizeof(r));
+	if ((rc = fsim_pipe_new(cfg, pf, rn->seed, rn->seed_len, &p)) != FSIM_OK)
+		return rc;
+	for (i = 0; i <= n_auth; i++) {
+		if (i > 0 && !fsim_pipe_has_credential(p))
+			break;
+		rc = i == 0 ? fsim_pipe_register(p, rp, &r) : fsim_pipe_authenticate(p, rp, &r);
+		if (rc != FSIM_OK)
+			break;
+		for (k = 0; k < rn->n_policies; k++)
+			fold_ceremony(cells[k], &r, rn->policies[k]);
+		fsim_pipe_result_reset(&r);
+	}
+	fsim_pipe_free(&p);
+	return rc;
+}
+
+static int
+run_matrix_unit(run_t *rn, unit_t *u)
+{
+	const fsim_preset_t *ps = rn->presets[u->a];
+	const fsim_platform_t *pf = rn->platforms[u->b];
+	const char *pname = rn->o->provider != NULL ? "custom" : fsim_preset_name(ps);
+	json_t *cells[FSIM_PIPE_MAX_POLICIES];
+	fsim_pipe_rp_t rp;
+	char id[300];
+	size_t k;
+	int rc;
+
+	memset(&rp, 0, sizeof(rp));
+	rp.presets = rn->policies;
+	rp.n_presets = rn->n_policies;
+	rp.cred_props = true;
+	for (k = 0; k < rn->n_policies; k++) {
+		snprintf(id, sizeof(id), "matrix/%s/%s/%s", pname, pf->name, rn->policies[k]->name);
+		cells[k] = fsim_cell_new("matrix", id, pname, pf->name, rn->policies[k]->name, NULL);
+	}
+	rc = pipe_cells(rn, fsim_preset_config(ps), pf, &rp, 1, cells);
+	for (k = 0; k < rn->n_policies; k++) {
+		json_object_set_new(cells[k], "ok", json_boolean(strcmp(json_string_value(
+		    json_object_get(cells[k], "outcome")), "pass") == 0));
+		fsim_cell_finish(cells[k]);
+		json_array_append_new(u->cells, cells[k]);
+	}
+	return rc;
+}
+
+/* Quirks that spoil the attestation statement: the RP must ask for it ("direct"). */
+static bool
+statement_quirk(size_t q)
+{
+	return q == FSIM_QUIRK_AAGUID_CERT_MISMATCH || q == FSIM_QUIRK_CERT_CA_TRUE ||
+	    q == FSIM_QUIRK_CERT_MISSING_OU || q == FSIM_QUIRK_CERT_EXPIRED ||
+	    q == FSIM_QUIRK_ALG_MISMATCH || q == FSIM_QUIRK_NONE_WITH_ATTSTMT;
+}
+
+/*
+ * A quirk's cells: the RP must catch it by the rule the quirk names — as an
+ * error (outcome fail) when the rule is an error, as a warning when it is
+ * one. A quirk no RP can see must pass.
+ */
+static int
+run_quirk_unit(run_t *rn, unit_t *u)
+{
+	const fsim_quirk_info_t *q = fsim_quirk_info((fsim_quirk_t)u->a);
+	json_t *cells[FSIM_PIPE_MAX_POLICIES];
+	fsim_authn_config_t cfg;
+	fsim_pipe_rp_t rp;
+	fsim_rule_id_t rid;
+	/* Policy rules count as errors: the spec policy's default makes them fail. */
+	bool is_error = q->rule[0] && fsim_rule_find(q->rule, &rid) &&
+	    (fsim_rule(rid)->sev == FSIM_RSEV_ERROR || fsim_rule(rid)->sev == FSIM_RSEV_POLICY);
+	char id[300];
+	size_t k;
+	int rc;
+
+	fsim_authn_config_init(&cfg);
+	cfg.quirks = 1u << u->a;
+	cfg.attestation = FSIM_ATTFMT_PACKED;
+	if (u->a == FSIM_QUIRK_ALG_MISMATCH)
+		cfg.attestation = FSIM_ATTFMT_PACKED_SELF;
+	else if (u->a == FSIM_QUIRK_NONE_WITH_ATTSTMT)
+		cfg.attestation = FSIM_ATTFMT_NONE;
+	else if (u->a == FSIM_QUIRK_BS_WITHOUT_BE)
+		cfg.bs = true;
+	memset(&rp, 0, sizeof(rp));
+	rp.presets = rn->policies;
+	rp.n_presets = rn->n_policies;
+	rp.attestation = statement_quirk(u->a) ? "direct" : "none";
+	for (k = 0; k < rn->n_policies; k++) {
+		snprintf(id, sizeof(id), "quirk/%s/%s", q->name, rn->policies[k]->name);
+		cells[k] = fsim_cell_new("quirk", id, NULL, "spec-l3", rn->policies[k]->name,
+		    q->name);
+		json_object_set_new(cells[k], "expected", json_string(is_error ? "fail" : "pass"));
+		if (q->rule[0])
+			json_object_set_new(cells[k], "expectedRules", json_pack("[s]", q->rule));
+	}
+	/* Two assertions: counter-regress shows on the second. */
+	rc = pipe_cells(rn, &cfg, NULL, &rp, 2, cells);
+	for (k = 0; k < rn->n_policies; k++) {
+		const char *out = json_string_value(json_object_get(cells[k], "outcome"));
+		bool ok;
+
+		if (is_error)
+			ok = strcmp(out, "fail") == 0 && fsim_cell_has_rule(cells[k], q->rule);
+		else if (q->rule[0])
+			ok = strcmp(out, "pass") == 0 && fsim_cell_has_warning(cells[k], q->rule);
+		else
+			ok = strcmp(out, "pass") == 0;
+		json_object_set_new(cells[k], "ok", json_boolean(ok));
+		fsim_cell_finish(cells[k]);
+		json_array_append_new(u->cells, cells[k]);
+	}
+	return rc;
+}
+
+bool
+fsim_cell_has_warning(const json_t *cell, const char *rule)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(cell, "warnings"), i, v)
+		if (strcmp(json_string_value(v), rule) == 0)
+			return true;
+	return false;
+}
+
+bool
+fsim_cell_has_rule(const json_t *cell, const char *rule)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(cell, "rules"), i, v)
+		if (strcmp(json_string_value(v), rule) == 0)
+			return true;
+	return false;
+}
+
+/* A scenario's cells: per policy, every expectation about it met or not. */
+static int
+run_scenario_unit(run_t *rn, unit_t *u)
+{
+	fsim_scenario_t *s = rn->scenarios[u->a];
+	json_t *rep = NULL, *st, *ex;
+	bool met;
+	size_t k, i, j;
+	int rc;
+
+	if ((rc = fsim_scenario_run(s, rn->seed, rn->seed_len, &rep, &met)) != FSIM_OK)
+		return rc;
+	for (k = 0; k < rn->n_policies; k++) {
+		const char *pol = rn->policies[k]->name;
+		char id[300], why[600] = "";
+		json_t *cell, *last = NULL, *cer = json_array();
+		bool all = true, any = false;
+
+		snprintf(id, sizeof(id), "scenario/%s/%s", fsim_scenario_name(s), pol);
+		cell = fsim_cell_new("scenario", id, NULL, NULL, pol, fsim_scenario_name(s));
+		json_array_foreach(json_object_get(rep, "steps"), i, st) {
+			json_array_foreach(json_object_get(st, "expectations"), j, ex) {
+				const char *who = json_string_value(json_object_get(ex, "who"));
+
+				if (strcmp(who, pol) != 0 && strcmp(who, "platform") != 0)
+					continue;
+				any = true;
+				last = ex;
+				if (!json_is_true(json_object_get(ex, "met"))) {
+					all = false;
+					snprintf(why + strlen(why), sizeof(why) - strlen(why), "%sstep %zu: "
+					    "expected %s, got %s", why[0] ? "; " : "", i + 1,
+					    json_string_value(json_object_get(ex, "expected")),
+					    json_string_value(json_object_get(ex, "got")));
+				}
+			}
+			if (json_object_get(st, "result") != NULL) {
+				/* This policy's verdict only, as in the other cells. */
+				json_t *res = json_deep_copy(json_object_get(st, "result")), *x, *mine;
+				size_t m;
+
+				mine = json_null();
+				json_array_foreach(json_object_get(res, "verdicts"), m, x)
+					if (strcmp(json_string_value(json_object_get(x, "policy")), pol) == 0)
+						mine = json_incref(x);
+				json_object_del(res, "verdicts");
+				json_object_set_new(res, "verdict", mine);
+				json_array_append_new(cer, res);
+			}
+		}
+		if (last != NULL) {
+			const char *got = json_string_value(json_object_get(last, "got"));
+			const char *exp = json_string_value(json_object_get(last, "expected"));
+			const char *colon = strchr(got, ':');
+
+			json_object_set_new(cell, "outcome", json_string(strncmp(got, "refused", 7) == 0 ?
+			    "refused" : strncmp(got, "fail", 4) == 0 ? "fail" : "pass"));
+			json_object_set_new(cell, "expected", json_string(strncmp(exp, "refused", 7) == 0 ?
+			    "refused" : strncmp(exp, "fail", 4) == 0 ? "fail" : "pass"));
+			if (colon != NULL && strncmp(got, "fail", 4) == 0)
+				list_add_csv(json_object_get(cell, "rules"), colon + 1);
+			if ((colon = strchr(exp, ':')) != NULL && strncmp(exp, "fail", 4) == 0)
+				list_add_csv(json_object_get(cell, "expectedRules"), colon + 1);
+		}
+		if (!any) {
+			/* The scenario says nothing about this policy: no cell. */
+			json_decref(cell);
+			json_decref(cer);
+			continue;
+		}
+		json_object_set_new(cell, "ok", json_boolean(all));
+		json_object_set_new(cell, "why", json_string(why[0] ? why : "every expectation met"));
+		json_object_set_new(cell, "ceremonies", cer);
+		fsim_cell_finish(cell);
+		json_array_append_new(u->cells, cell);
+	}
+	json_decref(rep);
+	return FSIM_OK;
+}
+
+static int
+run_unit(run_t *rn, unit_t *u)
+{
+	switch (u->kind) {
+	case U_MATRIX:
+		return run_matrix_unit(rn, u);
+	case U_QUIRK:
+		return run_quirk_unit(rn, u);
+	case U_SCENARIO:
+		return run_scenario_unit(rn, u);
+	}
+	return FSIM_ERR_INTERNAL;
+}
+
+static void *
+worker(void *arg)
+{
+	run_t *rn = arg;
+
+	for (;;) {
+		unit_t *u;
+
+		pthread_mutex_lock(&rn->lock);
+		if (rn->next == rn->n_units) {
+			pthread_mutex_unlock(&rn->lock);
+			return NULL;
+		}
+		u = &rn->units[rn->next++];
+		pthread_mutex_unlock(&rn->lock);
+		u->rc = u->cells != NULL ? run_unit(rn, u) : FSIM_ERR_NOMEM;
+		pthread_mutex_lock(&rn->lock);
+		rn->done++;
+		if (rn->o->progress != NULL)
+			rn->o->progress(rn->o->progress_ctx, rn->done, rn->n_units);
+		pthread_mutex_unlock(&rn->lock);
+	}
+}
+
+/* ---- set-up ---- */
+
+static int
+load_all(run_t *rn, char *err, size_t errlen)
+{
+	const fsim_matrix_opts_t *o = rn->o;
+	char **names = NULL;
+	size_t i, n = 0;
+	int r = FSIM_OK;
+
+	if (o->provider != NULL) {
+		if ((rn->presets = calloc(1, sizeof(*rn->presets))) == NULL)
+			return FSIM_ERR_NOMEM;
+		if ((r = fsim_preset_load(o->provider, &rn->presets[0], err, errlen)) != FSIM_OK)
+			return r;
+		rn->n_presets = 1;
+	} else {
+		const char *const *v = o->presets;
+
+		if (v == NULL) {
+			if ((r = fsim_preset_names(&names, &n)) != FSIM_OK)
+				return r;
+			v = (const char *const *)names;
+		} else
+			n = o->n_presets;
+		if ((rn->presets = calloc(n + 1, sizeof(*rn->presets))) == NULL)
+			r = FSIM_ERR_NOMEM;
+		for (i = 0; r == FSIM_OK && i < n; i++)
+			if ((r = fsim_preset_load(v[i], &rn->presets[rn->n_presets], err,
+			    errlen)) == FSIM_OK)
+				rn->n_presets++;
+		fsim_preset_names_free(names, n);
+		if (r != FSIM_OK)
+			return r;
+	}
+	names = NULL;
+	n = 0;
+	{
+		const char *const *v = o->platforms;
+
+		if (v == NULL) {
+			if ((r = fsim_platform_names(&names, &n)) != FSIM_OK) {
+				snprintf(err, errlen, "the platforms folder (data/platforms) is not found");
+				return r;
+			}
+			v = (const char *const *)names;
+		} else
+			n = o->n_platforms;
+		if ((rn->platforms = calloc(n + 1, sizeof(*rn->platforms))) == NULL)
+			r = FSIM_ERR_NOMEM;
+		for (i = 0; r == FSIM_OK && i < n; i++)
+			if ((r = fsim_platform_load(v[i], &rn->platforms[rn->n_platforms], err,
+			    errlen)) == FSIM_OK)
+				rn->n_platforms++;
+		fsim_platform_names_free(names, n);
+		if (r != FSIM_OK)
+			return r;
+	}
+	n = o->policies != NULL ? o->n_policies : fsim_rp_preset_count();
+	if (n > FSIM_PIPE_MAX_POLICIES)
+		n = FSIM_PIPE_MAX_POLICIES;
+	if ((rn->policies = calloc(n + 1, sizeof(*rn->policies))) == NULL)
+		return FSIM_ERR_NOMEM;
+	for (i = 0; i < n; i++)
+		rn->policies[i] = o->policies != NULL ? o->policies[i] : fsim_rp_preset_at(i);
+	rn->n_policies = n;
+	if (!o->no_scenarios) {
+		names = NULL;
+		n = 0;
+		if (fsim_scenario_names(&names, &n) == FSIM_OK) {
+			if ((rn->scenarios = calloc(n + 1, sizeof(*rn->scenarios))) == NULL)
+				r = FSIM_ERR_NOMEM;
+			for (i = 0; r == FSIM_OK && i < n; i++)
+				if ((r = fsim_scenario_load(names[i], &rn->scenarios[rn->n_scenarios],
+				    err, errlen)) == FSIM_OK)
+					rn->n_scenarios++;
+		}
+		fsim_scenario_names_free(names, n);
+	}
+	return r;
+}
+
+static int
+make_units(run_t *rn)
+{
+	const fsim_matrix_opts_t *o = rn->o;
+	size_t n_mut = 0;
+	size_t n_q = o->no_quirks || o->provider != NULL ? 0 : FSIM_QUIRK__COUNT;
+	size_t n_s = o->provider != NULL ? 0 : rn->n_scenarios;
+	size_t max = rn->n_presets * rn->n_platforms + n_q + n_s + n_mut, i, j, idx = 0;
+
+	if ((rn->units = calloc(max + 1, sizeof(*rn->units))) == NULL)
+		return FSIM_ERR_NOMEM;
+#define ADD(k, x, y) do { \
+	if (o->shard_n == 0 || idx % o->shard_n == o->shard_i - 1) { \
+		unit_t *u_ = &rn->units[rn->n_units++]; \
+		u_->kind = (k); u_->a = (x); u_->b = (y); \
+		u_->cells = json_array(); \
+	} \
+	idx++; \
+} while (0)
+	for (i = 0; i < rn->n_presets; i++)
+		for (j = 0; j < rn->n_platforms; j++)
+			ADD(U_MATRIX, i, j);
+	for (i = 0; i < n_q; i++)
+		ADD(U_QUIRK, i, 0);
+	for (i = 0; i < n_s; i++)
+		ADD(U_SCENARIO, i, 0);
+#undef ADD
+	return FSIM_OK;
+}
+
+static void
+run_free(run_t *rn)
+{
+	size_t i;
+
+	for (i = 0; i < rn->n_presets; i++)
+		fsim_preset_free(&rn->presets[i]);
+	for (i = 0; i < rn->n_platforms; i++)
+		fsim_platform_free(&rn->platforms[i]);
+	for (i = 0; i < rn->n_scenarios; i++)
+		fsim_scenario_free(&rn->scenarios[i]);
+	for (i = 0; i < rn->n_units; i++)
+		json_decref(rn->units[i].cells);
+	free(rn->presets);
+	free(rn->platforms);
+	free(rn->policies);
+	free(rn->scenarios);
+	free(rn->units);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err, size_t errlen)
+{
+	run_t rn;
+	pthread_t th[64];
+	size_t i, nth = o->jobs == 0 ? 1 : o->jobs > 64 ? 64 : o->jobs, started = 0;
+	json_t *cells = NULL, *axes = NULL, *rep = NULL;
+	char seedhex[130] = "", shard[32];
+	double t0 = now_s();
+	int r;
+
+	*report = NULL;
+	memset(&rn, 0, sizeof(rn));
+	rn.o = o;
+	rn.seed = o->seed != NULL && o->seed_len > 0 ? o->seed : default_seed;
+	rn.seed_len = o->seed != NULL && o->seed_len > 0 ? o->seed_len : sizeof(default_seed);
+	if (o->shard_n > 0 && (o->shard_i < 1 || o->shard_i > o->shard_n)) {
+		snprintf(err, errlen, "shard %u/%u does not exist", o->shard_i, o->shard_n);
+		return FSIM_ERR_ARG;
+	}
+	/* jansson seeds its hash function on first use: do it before the threads. */
+	json_object_seed(0);
+	if ((r = load_all(&rn, err, errlen)) != FSIM_OK || (r = make_units(&rn)) != FSIM_OK)
+		goto out;
+	pthread_mutex_init(&rn.lock, NULL);
+	if (nth > rn.n_units)
+		nth = rn.n_units > 0 ? rn.n_units : 1;
+	for (i = 1; i < nth; i++)
+		if (pthread_create(&th[i], NULL, worker, &rn) == 0)
+			started = i;
+		else
+			break;
+	worker(&rn);
+	for (i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&rn.lock);
+	r = FSIM_ERR_NOMEM;
+	if ((cells = json_array()) == NULL || (axes = json_pack("{s:[], s:[], s:[]}", "presets",
+	    "platforms", "policies")) == NULL)
+		goto out;
+	for (i = 0; i < rn.n_units; i++) {
+		if (rn.units[i].rc != FSIM_OK) {
+			snprintf(err, errlen, "a unit of work failed (%s)", fsim_strerr(rn.units[i].rc));
+			r = rn.units[i].rc;
+			goto out;
+		}
+		json_array_extend(cells, rn.units[i].cells);
+	}
+	for (i = 0; i < rn.n_presets; i++)
+		json_array_append_new(json_object_get(axes, "presets"), json_string(
+		    o->provider != NULL ? "custom" : fsim_preset_name(rn.presets[i])));
+	for (i = 0; i < rn.n_platforms; i++)
+		json_array_append_new(json_object_get(axes, "platforms"),
+		    json_string(rn.platforms[i]->name));
+	for (i = 0; i < rn.n_policies; i++)
+		json_array_append_new(json_object_get(axes, "policies"),
+		    json_string(rn.policies[i]->name));
+	for (i = 0; i < rn.seed_len && i < 64; i++)
+		snprintf(seedhex + 2 * i, 3, "%02x", rn.seed[i]);
+	snprintf(shard, sizeof(shard), "%u/%u", o->shard_n ? o->shard_i : 1u,
+	    o->shard_n ? o->shard_n : 1u);
+	rep = json_pack("{s:s, s:s, s:{s:s, s:s, s:f, s:i}, s:O, s:O}", "schema",
+	    FSIM_REPORT_SCHEMA, "fidosim", FSIM_VERSION, "run", "seed", seedhex, "shard", shard,
+	    "seconds", now_s() - t0, "jobs", (json_int_t)nth, "axes", axes, "cells", cells);
+	if (rep == NULL || fsim_report_summarise(rep) != FSIM_OK)
+		goto out;
+	json_object_set_new(json_object_get(rep, "run"), "seconds", json_real(now_s() - t0));
+	*report = rep;
+	rep = NULL;
+	r = FSIM_OK;
+out:
+	json_decref(rep);
+	json_decref(cells);
+	json_decref(axes);
+	run_free(&rn);
+	return r;
+}

@@ -1,0 +1,21 @@
+/*
+ * matrix_int.h — what the harness's files share about cells and reports
+ * (the shapes of docs/report-schema.md) and nothing outside uses.
+ */
+#ifndef FSIM_HARNESS_MATRIX_INT_H
+#define FSIM_HARNESS_MATRIX_INT_H
+
+#include "harness/matrix.h"
+
+/* A cell with every member of the schema, outcome "pass", expected null, ok true. */
+json_t *fsim_cell_new(const char *kind, const char *id, const char *preset,
+    const char *platform, const char *policy, const char *subject);
+/* Fill `sections` from `rules` (call once the rules are final). */
+void fsim_cell_finish(json_t *cell);
+bool fsim_cell_has_rule(const json_t *cell, const char *rule);
+bool fsim_cell_has_warning(const json_t *cell, const char *rule);
+
+/* (Re)compute `summary` and `coverage` of a report from its cells. */
+int fsim_report_summarise(json_t *report) FSIM_WUR;
+
+#endif /* !FSIM_HARNESS_MATRIX_INT_H */
