@@ -159,8 +159,8 @@ check "options without a challenge: exit 2 naming the member" \
     '[ $rc -eq 2 ] && grep -q challenge "$tmp/err"'
 run $W "$F" get --store "$tmp/st" '{"challenge":"not base64url!","rpId":"example.org"}'
 check "a challenge that is not base64url: exit 2" '[ $rc -eq 2 ]'
-run $W "$F" create --store "$tmp/st" --platform no-such-platform "$tmp/copts.json"
-check "an unknown platform: exit 2" '[ $rc -eq 2 ] && grep -q "no-such-platform" "$tmp/err"'
+run $W "$F" create --store "$tmp/st" --platform chrome-desktop "$tmp/copts.json"
+check "an unknown platform: exit 2" '[ $rc -eq 2 ] && grep -q "unknown platform" "$tmp/err"'
 run $W "$F" create --store "$tmp/st" --preset yubikey5 "$tmp/copts.json"
 check "--preset (not available yet): exit 2" '[ $rc -eq 2 ] && grep -q "presets are not available" "$tmp/err"'
 run $W "$F" create --store "$tmp/st" --bogus "$tmp/copts.json"
