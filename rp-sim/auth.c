@@ -215,6 +215,7 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 		    "is not one this RP library can verify signatures with",
 		    fsim_cose_key_alg(rec->key), fsim_cose_alg_name(fsim_cose_key_alg(rec->key)) ?
 		    fsim_cose_alg_name(fsim_cose_key_alg(rec->key)) : "?",
+		    fsim_cose_key_alg(rec->key) == FSIM_COSE_EDDSA &&
 		    fsim_cose_key_crv(rec->key) == FSIM_COSE_CRV_ED448 ? " on Ed448" : "");
 	else if (fsim_sig_verify(fsim_cose_key_pkey(rec->key), fsim_cose_key_alg(rec->key),
 	    msg, mlen, ar->signature.ptr, ar->signature.len, &d, "AUTH-18",

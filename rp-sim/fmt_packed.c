@@ -228,7 +228,7 @@ alg_usable(const fsim_fmt_ctx_t *c, int alg, int crv, fsim_rule_id_t rule, const
 		return true;
 	fsim_checks_fail(c->ck, rule, field, "alg %d (%s%s) is not one this RP library "
 	    "can verify signatures with", alg, fsim_cose_alg_name(alg) != NULL ?
-	    fsim_cose_alg_name(alg) : "unknown", crv == FSIM_COSE_CRV_ED448 ? " on Ed448" : "");
+	    fsim_cose_alg_name(alg) : "unknown", alg == FSIM_COSE_EDDSA && crv == FSIM_COSE_CRV_ED448 ? " on Ed448" : "");
 	return false;
 }
 

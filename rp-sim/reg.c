@@ -334,6 +334,7 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 		    "alg %d (%s%s) is not one this RP library can verify signatures with: "
 		    "every assertion of this credential will fail", alg,
 		    fsim_cose_alg_name(alg) ? fsim_cose_alg_name(alg) : "?",
+		    alg == FSIM_COSE_EDDSA &&
 		    fsim_cose_key_crv(ad->cose_key) == FSIM_COSE_CRV_ED448 ? " on Ed448" : "");
 
 	/* Steps 21-24. */
