@@ -29,8 +29,96 @@ static const char usage[] =
 "  ext       unrequested extension outputs (unsolicited-ext)\n"
 "  formats   the attestation formats verified (others: REG-17 unsupported)\n"
 "\n"
+"second table, what the library's verifier can check (spec: as WebAuthn says):\n"
+"  sig-algs  COSE algs it verifies signatures with (sig-algs); others fail the\n"
+"            signature rule (AUTH-18, ATT-*): all, or the list\n"
+"  offer     an alg not in pubKeyCredParams (alg-not-offered, REG-16)\n"
+"  at-get    AT set in an assertion (at-in-assertion, AUTH-22)\n"
+"  id-max    longest credential ID taken (cred-id-max, REG-21)\n"
+"  self-alg  packed self attestation alg: spec (must equal the key's), or\n"
+"            hash-only (names only the hash) (self-alg, ATT-PACKED-09)\n"
+"  tpm       tpmManufacturer: any, or its vendor table (tpm-vendors, ATT-TPM-03);\n"
+"            +rsa: an ECC pubArea fails (tpm-rsa-only, ATT-TPM-02)\n"
+"  leaf      formats whose leaf certificate is dated though no path is checked\n"
+"            (leaf-dates, ATT-03)\n"
+"\n"
 "options:\n"
 "  --json    one JSON array on stdout\n";
+
+static json_t *
+str_list(const char *const *v, const char *none)
+{
+	json_t *a = json_array();
+
+	if (a == NULL)
+		return NULL;
+	if (v == NULL)
+		json_array_append_new(a, json_string(none));
+	for (; v != NULL && *v != NULL; v++)
+		json_array_append_new(a, json_string(*v));
+	return a;
+}
+
+/* The lib checks into d (the same keys as --policy). */
+static void
+checks_json(const fsim_rp_lib_checks_t *k, json_t *d)
+{
+	json_t *a = json_array();
+	const int64_t *x;
+
+	if (k == NULL || k->sig_algs == NULL)
+		json_array_append_new(a, json_string("all"));
+	for (x = k != NULL ? k->sig_algs : NULL; x != NULL && *x != 0; x++)
+		json_array_append_new(a, json_integer(*x));
+	json_object_set_new(d, "sig-algs", a);
+	json_object_set_new(d, "alg-not-offered", json_string(fsim_pol_name(k != NULL ?
+	    k->alg_not_offered : FSIM_POL_ERROR)));
+	json_object_set_new(d, "at-in-assertion", json_string(fsim_pol_name(k != NULL ?
+	    k->at_in_assertion : FSIM_POL_ERROR)));
+	json_object_set_new(d, "cred-id-max", json_integer(k != NULL && k->cred_id_max != 0 ?
+	    (json_int_t)k->cred_id_max : 1023));
+	json_object_set_new(d, "self-alg", json_string(k != NULL && k->self_alg_hash_only ?
+	    "hash-only" : "spec"));
+	json_object_set_new(d, "tpm-vendors", str_list(k != NULL ? k->tpm_vendors : NULL, "any"));
+	json_object_set_new(d, "tpm-rsa-only", json_boolean(k != NULL && k->tpm_rsa_only));
+	json_object_set_new(d, "leaf-dates", str_list(k != NULL ? k->leaf_dates : NULL, "none"));
+}
+
+/* The second table's row. */
+static void
+checks_row(const fsim_rp_preset_t *ps)
+{
+	const fsim_rp_lib_checks_t *k = ps->checks;
+	const char *const *l;
+	const int64_t *x;
+	char algs[96], tpm[40], idmax[24];
+	size_t o = 0, n = 0;
+
+	if (k == NULL || k->sig_algs == NULL)
+		snprintf(algs, sizeof(algs), "all");
+	else
+		for (x = k->sig_algs, algs[0] = '\0'; *x != 0 && o < sizeof(algs); x++)
+			o += (size_t)snprintf(algs + o, sizeof(algs) - o, "%s%lld",
+			    x == k->sig_algs ? "" : ",", (long long)*x);
+	if (k != NULL && k->tpm_vendors != NULL)
+		for (l = k->tpm_vendors; *l != NULL; l++)
+			n++;
+	if (n > 0)
+		snprintf(tpm, sizeof(tpm), "%zu ids%s", n, k->tpm_rsa_only ? "+rsa" : "");
+	else
+		snprintf(tpm, sizeof(tpm), "any%s", k != NULL && k->tpm_rsa_only ? "+rsa" : "");
+	snprintf(idmax, sizeof(idmax), "%zu", k != NULL && k->cred_id_max != 0 ?
+	    k->cred_id_max : (size_t)1023);
+	printf("%-21s %-52s %-6s %-6s %-6s %-9s %-10s ", ps->name, algs,
+	    fsim_pol_name(k != NULL ? k->alg_not_offered : FSIM_POL_ERROR),
+	    fsim_pol_name(k != NULL ? k->at_in_assertion : FSIM_POL_ERROR), idmax,
+	    k != NULL && k->self_alg_hash_only ? "hash-only" : "spec", tpm);
+	if (k == NULL || k->leaf_dates == NULL)
+		fputs("none", stdout);
+	for (l = k != NULL ? k->leaf_dates : NULL; l != NULL && *l != NULL; l++)
+		printf("%s%s", l == k->leaf_dates ? "" : ",", *l);
+	putchar('\n');
+}
 
 static json_t *
 preset_json(const fsim_rp_preset_t *ps)
@@ -65,6 +153,7 @@ preset_json(const fsim_rp_preset_t *ps)
 	for (fm = ps->formats; fm != NULL && *fm != NULL; fm++)
 		json_array_append_new(f, json_string(*fm));
 	json_object_set_new(d, "formats", f);
+	checks_json(ps->checks, d);
 	json_object_set_new(o, "decisions", d);
 	for (x = ps->texts; x != NULL && x->rule != NULL; x++)
 		json_object_set_new(t, x->rule, json_string(x->text));
@@ -122,6 +211,10 @@ run(int argc, char **argv)
 			printf("%s%s", fm == ps->formats ? "" : ",", *fm);
 		putchar('\n');
 	}
+	printf("\n%-21s %-52s %-6s %-6s %-6s %-9s %-10s %s\n", "preset", "sig-algs", "offer",
+	    "at-get", "id-max", "self-alg", "tpm", "leaf");
+	for (i = 0; i < fsim_rp_preset_count(); i++)
+		checks_row(fsim_rp_preset_at(i));
 	printf("\n");
 	for (i = 0; i < fsim_rp_preset_count(); i++) {
 		const fsim_rp_preset_t *ps = fsim_rp_preset_at(i);

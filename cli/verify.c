@@ -63,7 +63,15 @@ static const char reg_usage[] =
 "                             unknown-fmt=error|warn|ignore, rfu-bits=error|warn|ignore,\n"
 "                             bs-without-be=error|warn|ignore, uv-rule=spec|always,\n"
 "                             att-chain=spec|builtin-only|never,\n"
-"                             att-if-requested=yes|no, unsolicited-ext=error|warn|ignore\n"
+"                             att-if-requested=yes|no, unsolicited-ext=error|warn|ignore,\n"
+"                             sig-algs=all|LIST (the algs the RP can verify signatures\n"
+"                             with; others fail their signature rule),\n"
+"                             alg-not-offered=error|warn|ignore (REG-16),\n"
+"                             cred-id-max=N (1..65535; default 1023),\n"
+"                             self-alg=spec|hash-only (packed self: alg names only the\n"
+"                             hash), tpm-vendors=any|ID,... (known tpmManufacturer IDs),\n"
+"                             tpm-rsa-only=yes|no (an ECC pubArea fails),\n"
+"                             leaf-dates=none|FMT,... (x5c[0] dated when the path is not)\n"
 "  --json                     one JSON object on stdout; with a library text known\n"
 "                             for a failed rule, the entry has \"libraryError\"\n"
 "\n"
@@ -96,7 +104,10 @@ static const char auth_usage[] =
 "                             uv-rule=spec|always|sticky (sticky: UV required once\n"
 "                             the record has uvInitialized, unless discouraged),\n"
 "                             unsolicited-ext=error|warn|ignore,\n"
-"                             rfu-bits=error|warn|ignore (default warn)\n"
+"                             rfu-bits=error|warn|ignore (default warn),\n"
+"                             at-in-assertion=error|warn|ignore (AUTH-22),\n"
+"                             sig-algs=all|LIST (the algs the RP can verify; the\n"
+"                             record's alg otherwise fails AUTH-18), cred-id-max=N\n"
 "\n"
 "exit status: 0 verified; 1 not verified or malformed response; 2 usage or I/O error.\n";
 
@@ -117,6 +128,10 @@ struct opts {
 	char ext_buf[512];
 	const char *exts[MAX_LIST];
 	size_t n_exts;
+	/* storage for the list-valued --policy keys */
+	int64_t sig_algs[MAX_LIST];
+	char vendor_buf[512], leaf_buf[128];
+	const char *vendors[MAX_LIST + 1], *leaf[MAX_LIST + 1];
 };
 
 static int
@@ -133,8 +148,58 @@ parse_pol(const char *v, fsim_pol_t *out)
 	return 0;
 }
 
+/* A comma list into buf, split in place into v (NULL-terminated). -1 when it does not fit. */
 static int
-parse_policy_kv(const char *cmd, const char *kv, fsim_rp_policy_t *p)
+split_list(const char *list, char *buf, size_t blen, const char **v)
+{
+	char *tok, *save = NULL;
+	size_t n = 0;
+
+	if (strlen(list) >= blen)
+		return -1;
+	strcpy(buf, list);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == MAX_LIST)
+			return -1;
+		v[n++] = tok;
+	}
+	v[n] = NULL;
+	return n > 0 ? 0 : -1;
+}
+
+/* sig-algs=all|LIST (COSE numbers or names, as --algs). */
+static int
+parse_sig_algs(const char *v, struct opts *o, fsim_rp_policy_t *p)
+{
+	char buf[256], *tok, *save = NULL, *end;
+	size_t n = 0;
+	long a;
+
+	if (strcmp(v, "all") == 0) {
+		p->sig_algs = NULL;
+		p->n_sig_algs = 0;
+		return 0;
+	}
+	if (strlen(v) >= sizeof(buf))
+		return -1;
+	strcpy(buf, v);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		a = strtol(tok, &end, 10);
+		if (*end != '\0' || end == tok)
+			a = fsim_cose_alg_from_name(tok);
+		if (a == 0 || n == MAX_LIST)
+			return -1;
+		o->sig_algs[n++] = a;
+	}
+	if (n == 0)
+		return -1;
+	p->sig_algs = o->sig_algs;
+	p->n_sig_algs = n;
+	return 0;
+}
+
+static int
+parse_policy_kv(const char *cmd, const char *kv, struct opts *o, fsim_rp_policy_t *p)
 {
 	const char *eq = strchr(kv, '=');
 	char key[40];
@@ -158,6 +223,49 @@ parse_policy_kv(const char *cmd, const char *kv, fsim_rp_policy_t *p)
 		return 0;
 	if (strcmp(key, "unsolicited-ext") == 0 && parse_pol(eq, &p->unsolicited_ext) == 0)
 		return 0;
+	if (strcmp(key, "alg-not-offered") == 0 && parse_pol(eq, &p->alg_not_offered) == 0)
+		return 0;
+	if (strcmp(key, "at-in-assertion") == 0 && parse_pol(eq, &p->at_in_assertion) == 0)
+		return 0;
+	if (strcmp(key, "sig-algs") == 0 && parse_sig_algs(eq, o, p) == 0)
+		return 0;
+	if (strcmp(key, "cred-id-max") == 0) {
+		char *end;
+		long n = strtol(eq, &end, 10);
+
+		if (*end != '\0' || end == eq || n < 1 || n > 65535)
+			goto bad;
+		p->cred_id_max = (size_t)n;
+		return 0;
+	}
+	if (strcmp(key, "self-alg") == 0 && (strcmp(eq, "spec") == 0 ||
+	    strcmp(eq, "hash-only") == 0)) {
+		p->self_alg_hash_only = strcmp(eq, "hash-only") == 0;
+		return 0;
+	}
+	if (strcmp(key, "tpm-rsa-only") == 0 && (strcmp(eq, "yes") == 0 ||
+	    strcmp(eq, "no") == 0)) {
+		p->tpm_rsa_only = strcmp(eq, "yes") == 0;
+		return 0;
+	}
+	if (strcmp(key, "tpm-vendors") == 0) {
+		if (strcmp(eq, "any") == 0)
+			p->tpm_vendors = NULL;
+		else if (split_list(eq, o->vendor_buf, sizeof(o->vendor_buf), o->vendors) == 0)
+			p->tpm_vendors = o->vendors;
+		else
+			goto bad;
+		return 0;
+	}
+	if (strcmp(key, "leaf-dates") == 0) {
+		if (strcmp(eq, "none") == 0)
+			p->leaf_dates = NULL;
+		else if (split_list(eq, o->leaf_buf, sizeof(o->leaf_buf), o->leaf) == 0)
+			p->leaf_dates = o->leaf;
+		else
+			goto bad;
+		return 0;
+	}
 	if (strcmp(key, "counter-zero") == 0 && (strcmp(eq, "ok") == 0 ||
 	    strcmp(eq, "error") == 0)) {
 		p->counter_zero_ok = strcmp(eq, "ok") == 0;
@@ -210,7 +318,9 @@ parse_policy_kv(const char *cmd, const char *kv, fsim_rp_policy_t *p)
 bad:
 	return fsim_cli_usage_error(cmd, "unknown policy '%s' (keys: counter, counter-zero, "
 	    "be-change, be-unknown, bs-without-be, uv-rule, untrusted-attestation, att-chain, "
-	    "att-if-requested, unknown-fmt, unsolicited-ext, rfu-bits)", kv);
+	    "att-if-requested, unknown-fmt, unsolicited-ext, rfu-bits, sig-algs, "
+	    "alg-not-offered, at-in-assertion, cred-id-max, self-alg, tpm-vendors, "
+	    "tpm-rsa-only, leaf-dates)", kv);
 }
 
 static int
@@ -333,7 +443,7 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			else if (strcmp(v, "preferred") == 0) p->uv = FSIM_UV_PREFERRED;
 			else if (strcmp(v, "discouraged") == 0) p->uv = FSIM_UV_DISCOURAGED;
 			else return fsim_cli_usage_error(cmd, "--uv must be required, preferred or discouraged");
-		} else if (strcmp(a, "--policy") == 0) { NEEDV(); r = parse_policy_kv(cmd, v, p); }
+		} else if (strcmp(a, "--policy") == 0) { NEEDV(); r = parse_policy_kv(cmd, v, o, p); }
 		else if (strcmp(a, "--policy-preset") == 0) { NEEDV(); }   /* apply_preset() did it */
 		else if (strcmp(a, "--extensions") == 0) { NEEDV(); r = parse_exts(cmd, v, o); }
 		else if (!auth && strcmp(a, "--attestation") == 0) {

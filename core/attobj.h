@@ -33,6 +33,9 @@ void fsim_attobj_free(fsim_attobj_t **aop);
  */
 int fsim_attobj_parse(const uint8_t *ptr, size_t len, fsim_attobj_t **out,
     fsim_diags_t *d) FSIM_WUR;
+/* The same with authData's credential ID bounded by id_max (fsim_authdata_parse_max). */
+int fsim_attobj_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
+    fsim_attobj_t **out, fsim_diags_t *d) FSIM_WUR;
 
 /* Canonical encoding; att_stmt NULL means the empty map. */
 int fsim_attobj_encode(const char *fmt, const cbor_item_t *att_stmt,

@@ -65,7 +65,7 @@ be16(const uint8_t *p)
  * cannot be followed any further (so the caller must stop).
  */
 static bool
-parse_acd(fsim_pctx_t *c, const uint8_t *ptr, size_t len, size_t *posp,
+parse_acd(fsim_pctx_t *c, const uint8_t *ptr, size_t len, size_t id_max, size_t *posp,
     fsim_authdata_t *ad)
 {
 	fsim_diags_frame_t frame;
@@ -95,16 +95,15 @@ parse_acd(fsim_pctx_t *c, const uint8_t *ptr, size_t len, size_t *posp,
 		goto out;
 	}
 	id_len = be16(ptr + pos);
-	/* ACD-02: the ID selects a key, so it is never empty; at most 1023. */
+	/* ACD-02: the ID selects a key, so it is never empty; at most 1023 (or id_max). */
 	if (id_len == 0)
 		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ACD-02",
 		    "attestedCredentialData.credentialIdLength", pos,
 		    "credentialIdLength is 0; a credential ID has at least 1 byte");
-	else if (id_len > FSIM_CRED_ID_MAX)
+	else if (id_len > id_max)
 		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ACD-02",
 		    "attestedCredentialData.credentialIdLength", pos,
-		    "credentialIdLength %u exceeds %d", (unsigned)id_len,
-		    FSIM_CRED_ID_MAX);
+		    "credentialIdLength %u exceeds %zu", (unsigned)id_len, id_max);
 	if ((size_t)id_len > len - pos - ACD_IDLEN_LEN) {
 		fsim_pctx_error(c, FSIM_ERR_FORMAT, "ACD-01",
 		    "attestedCredentialData.credentialIdLength", pos,
@@ -237,6 +236,13 @@ int
 fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
     fsim_diags_t *d)
 {
+	return fsim_authdata_parse_max(ptr, len, FSIM_CRED_ID_MAX, out, d);
+}
+
+int
+fsim_authdata_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
+    fsim_authdata_t **out, fsim_diags_t *d)
+{
 	fsim_pctx_t c = { d, 0 };
 	fsim_authdata_t *ad = NULL;
 	size_t pos;
@@ -270,7 +276,7 @@ fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
 		    ad->flags, (ad->flags & FSIM_AD_RFU1) ? " RFU1 (0x02)" : "",
 		    (ad->flags & FSIM_AD_RFU2) ? " RFU2 (0x20)" : "");
 
-	if ((ad->flags & FSIM_AD_AT) && !parse_acd(&c, ptr, len, &pos, ad))
+	if ((ad->flags & FSIM_AD_AT) && !parse_acd(&c, ptr, len, id_max, &pos, ad))
 		goto done;
 	if (ad->flags & FSIM_AD_ED) {
 		if (!parse_ext(&c, ptr, len, &pos, ad))

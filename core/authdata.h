@@ -66,6 +66,14 @@ int fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
     fsim_diags_t *d) FSIM_WUR;
 
 /*
+ * The same with ACD-02's upper bound at id_max instead of FSIM_CRED_ID_MAX:
+ * for relying parties that store longer credential IDs (the field is 16
+ * bits, so id_max >= 65535 means no bound). The lower bound stays 1.
+ */
+int fsim_authdata_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
+    fsim_authdata_t **out, fsim_diags_t *d) FSIM_WUR;
+
+/*
  * Encode from the fields: AT/ED in flags decide whether attested data
  * (cose_key_raw if set, else the canonical encoding of cose_key) and ext
  * (ext_raw if set, else canonical encoding of ext) are written.

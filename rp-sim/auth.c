@@ -163,8 +163,8 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 
 	fsim_diags_clear(&d);
 	fsim_diags_push(&d, &f, 0, "authenticatorData");
-	if (fsim_authdata_parse(ar->authenticator_data.ptr, ar->authenticator_data.len,
-	    &ad, &d) != 0) {
+	if (fsim_authdata_parse_max(ar->authenticator_data.ptr, ar->authenticator_data.len,
+	    p->cred_id_max != 0 ? p->cred_id_max : FSIM_CRED_ID_MAX, &ad, &d) != 0) {
 		fsim_diags_pop(&d, &f);
 		fsim_rp_import(p, ck, &d, FSIM_R_AD_01);
 		fsim_checks_fail(ck, FSIM_R_AD_01, "authenticatorData",
@@ -185,8 +185,12 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_rp_check_authdata_common(p, ad, &uvn, FSIM_R_AUTH_12, FSIM_R_AUTH_13,
 	    FSIM_R_AUTH_14, FSIM_R_AUTH_15, ck);
 	/* §6.1: no attested credential data in an assertion. */
-	if (ad->flags & FSIM_AD_AT)
-		fsim_checks_add(ck, FSIM_R_AUTH_22, FSIM_CHECK_FAIL, "authenticatorData.flags",
+	if ((ad->flags & FSIM_AD_AT) && p->at_in_assertion == FSIM_POL_IGNORE)
+		fsim_checks_info(ck, FSIM_R_AUTH_22, "authenticatorData.flags", "AT is set in "
+		    "an assertion; accepted: this policy does not look at it");
+	else if (ad->flags & FSIM_AD_AT)
+		fsim_checks_add(ck, FSIM_R_AUTH_22, p->at_in_assertion == FSIM_POL_ERROR ?
+		    FSIM_CHECK_FAIL : FSIM_CHECK_WARN, "authenticatorData.flags",
 		    32, "AT is set in an assertion");
 	else
 		fsim_checks_pass(ck, FSIM_R_AUTH_22);
@@ -205,7 +209,15 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	    msg + ar->authenticator_data.len, &hl, EVP_sha256(), NULL) != 1)
 		goto fail;
 	fsim_diags_clear(&d);
-	if (fsim_sig_verify(fsim_cose_key_pkey(rec->key), fsim_cose_key_alg(rec->key),
+	if (!fsim_sig_alg_listed(p->sig_algs, p->n_sig_algs, fsim_cose_key_alg(rec->key),
+	    fsim_cose_key_crv(rec->key)))
+		fsim_checks_fail(ck, FSIM_R_AUTH_18, "credential.publicKey", "alg %d (%s%s) "
+		    "is not one this RP library can verify signatures with",
+		    fsim_cose_key_alg(rec->key), fsim_cose_alg_name(fsim_cose_key_alg(rec->key)) ?
+		    fsim_cose_alg_name(fsim_cose_key_alg(rec->key)) : "?",
+		    fsim_cose_key_alg(rec->key) == FSIM_COSE_EDDSA &&
+		    fsim_cose_key_crv(rec->key) == FSIM_COSE_CRV_ED448 ? " on Ed448" : "");
+	else if (fsim_sig_verify(fsim_cose_key_pkey(rec->key), fsim_cose_key_alg(rec->key),
 	    msg, mlen, ar->signature.ptr, ar->signature.len, &d, "AUTH-18",
 	    "response.signature") != 0) {
 		fsim_checks_import(ck, &d, FSIM_R_AUTH_18);

@@ -33,6 +33,21 @@ fsim_fmt_find(const char *fmt)
 	return NULL;
 }
 
+bool
+fsim_sig_alg_listed(const int64_t *algs, size_t n, int64_t alg, int crv)
+{
+	size_t i;
+
+	if (algs == NULL)
+		return true;
+	if (alg == FSIM_COSE_EDDSA && crv == FSIM_COSE_CRV_ED448)
+		alg = FSIM_COSE_ED448;
+	for (i = 0; i < n; i++)
+		if (algs[i] == alg)
+			return true;
+	return false;
+}
+
 const char *
 fsim_att_type_name(fsim_att_type_t t)
 {

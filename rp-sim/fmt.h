@@ -35,6 +35,12 @@ typedef struct fsim_fmt_ctx {
 	uint8_t client_data_hash[32];
 	bool enterprise;                  /* the RP asked for enterprise attestation */
 	fsim_checks_t *ck;
+	/* What the RP library can verify and tolerates (rp.h); zero / NULL: the spec. */
+	const int64_t *sig_algs;          /* NULL: every alg fidosim verifies */
+	size_t n_sig_algs;
+	bool self_alg_hash_only;          /* packed self: alg names only the hash, the key the scheme */
+	const char *const *tpm_vendors;   /* tpm: known tpmManufacturer IDs; NULL: any */
+	bool tpm_rsa_only;                /* tpm: an ECC pubArea cannot be read */
 } fsim_fmt_ctx_t;
 
 typedef struct fsim_fmt_result {
@@ -55,6 +61,14 @@ int fsim_fmt_android_safetynet(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) 
 int fsim_fmt_fido_u2f(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
 int fsim_fmt_apple(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
 int fsim_fmt_compound(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
+
+/*
+ * Can an RP that verifies only `algs` (n of them; NULL: every alg) check a
+ * signature under alg with a key on curve crv (0 when it does not matter)?
+ * EdDSA (-8) on Ed448 counts as Ed448 (-53), so a list with -8 alone means
+ * Ed25519 only, as the libraries that list it implement it.
+ */
+bool fsim_sig_alg_listed(const int64_t *algs, size_t n, int64_t alg, int crv);
 
 /* The verifier for a format identifier (case-sensitive), or NULL. */
 fsim_fmt_verify_fn fsim_fmt_find(const char *fmt);

@@ -349,6 +349,13 @@ check_sig(const fsim_fmt_ctx_t *c, EVP_PKEY *lpk, int alg, const uint8_t *sig,
 		r = FSIM_ERR_SIGNATURE;
 		goto fail;
 	}
+	if (!fsim_sig_alg_listed(c->sig_algs, c->n_sig_algs, alg, 0)) {
+		fsim_checks_fail(c->ck, FSIM_R_ATT_AKEY_02, F_STMT ".alg", "alg %d (%s) is "
+		    "not one this RP library can verify signatures with", alg,
+		    fsim_cose_alg_name(alg) != NULL ? fsim_cose_alg_name(alg) : "unknown");
+		r = FSIM_ERR_SIGNATURE;
+		goto fail;
+	}
 	mlen = c->auth_data_len + 32;
 	if ((msg = malloc(mlen)) == NULL)
 		goto fail;

@@ -15,6 +15,7 @@
 #include <limits.h>
 
 #include <openssl/err.h>
+#include <openssl/rsa.h>
 
 #include "core/fsim_core.h"
 #include "rp-sim/fmt.h"
@@ -142,6 +143,95 @@ verify(const fsim_fmt_ctx_t *c, EVP_PKEY *pkey, int alg, const fsim_blob_t *msg,
 	return r == 0 ? 0 : FSIM_ERR_SIGNATURE;
 }
 
+/*
+ * The hash a COSE alg names, for a policy that takes only the hash from a
+ * self attestation's alg (self_alg_hash_only). NULL: the alg names none
+ * (EdDSA signs the message itself) or is not one fidosim knows.
+ */
+static const EVP_MD *
+alg_md(int alg)
+{
+	switch (alg) {
+	case FSIM_COSE_ES256: case FSIM_COSE_ESP256: case FSIM_COSE_PS256:
+	case FSIM_COSE_RS256:
+		return EVP_sha256();
+	case FSIM_COSE_ES384: case FSIM_COSE_ESP384:
+		return EVP_sha384();
+	case FSIM_COSE_ES512: case FSIM_COSE_ESP512:
+		return EVP_sha512();
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Self attestation under a policy that lets attStmt.alg differ from the
+ * credential key's alg (SimpleWebAuthn): the key decides the scheme (ECDSA,
+ * RSASSA-PKCS1-v1_5 or PSS, EdDSA) and alg only the hash, which EdDSA
+ * ignores. Records PASS, or FAIL, under ATT-PACKED-09.
+ */
+static int
+verify_hash_only(const fsim_fmt_ctx_t *c, int alg, int cred_alg, const fsim_blob_t *msg,
+    const uint8_t *sig, size_t slen)
+{
+	EVP_PKEY *pk = fsim_cose_key_pkey(c->ad->cose_key);
+	const EVP_MD *md = alg_md(alg), *kmd = alg_md(cred_alg);
+	int kty = fsim_cose_key_kty(c->ad->cose_key), r = FSIM_ERR_SIGNATURE;
+	EVP_MD_CTX *ctx = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+
+	fsim_checks_info(c->ck, FSIM_R_ATT_PACKED_09, "attStmt.alg", "self attestation "
+	    "alg %d (%s) differs from the credential public key's alg %d (%s); this "
+	    "policy takes alg only as the hash and verifies with the key's own scheme",
+	    alg, fsim_cose_alg_name(alg), cred_alg, fsim_cose_alg_name(cred_alg) != NULL ?
+	    fsim_cose_alg_name(cred_alg) : "unknown");
+	/* The key's own alg when the hash is the same or does not matter. */
+	if (kty == FSIM_COSE_KTY_OKP || (md != NULL && md == kmd))
+		return verify(c, pk, cred_alg, msg, sig, slen, FSIM_R_ATT_PACKED_09,
+		    "ATT-PACKED-09");
+	if (md == NULL) {
+		fsim_checks_fail(c->ck, FSIM_R_ATT_PACKED_09, "attStmt.alg", "alg %d names "
+		    "no hash to verify the %s key's signature with", alg,
+		    fsim_cose_kty_name(kty) != NULL ? fsim_cose_kty_name(kty) : "?");
+		return FSIM_ERR_SIGNATURE;
+	}
+	if ((ctx = EVP_MD_CTX_new()) == NULL) {
+		r = FSIM_ERR_NOMEM;
+		goto out;
+	}
+	if (EVP_DigestVerifyInit(ctx, &pctx, md, NULL, pk) != 1 ||
+	    (cred_alg == FSIM_COSE_PS256 &&
+	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_AUTO) != 1))) {
+		r = FSIM_ERR_INTERNAL;
+		goto out;
+	}
+	if (EVP_DigestVerify(ctx, sig, slen, msg->ptr, msg->len) == 1)
+		r = 0;
+out:
+	ERR_clear_error();
+	EVP_MD_CTX_free(ctx);
+	if (r == 0)
+		fsim_checks_pass(c->ck, FSIM_R_ATT_PACKED_09);
+	else if (r != FSIM_ERR_NOMEM)
+		fsim_checks_fail(c->ck, FSIM_R_ATT_PACKED_09, "attStmt.sig", "the self "
+		    "attestation signature does not verify with the credential key and "
+		    "the hash of alg %d (%s)", alg, fsim_cose_alg_name(alg));
+	return r == FSIM_ERR_NOMEM ? r : r == 0 ? 0 : FSIM_ERR_SIGNATURE;
+}
+
+/* An alg the RP library cannot verify (ctx sig_algs): FAIL under rule. */
+static bool
+alg_usable(const fsim_fmt_ctx_t *c, int alg, int crv, fsim_rule_id_t rule, const char *field)
+{
+	if (fsim_sig_alg_listed(c->sig_algs, c->n_sig_algs, alg, crv))
+		return true;
+	fsim_checks_fail(c->ck, rule, field, "alg %d (%s%s) is not one this RP library "
+	    "can verify signatures with", alg, fsim_cose_alg_name(alg) != NULL ?
+	    fsim_cose_alg_name(alg) : "unknown", alg == FSIM_COSE_EDDSA && crv == FSIM_COSE_CRV_ED448 ? " on Ed448" : "");
+	return false;
+}
+
 int
 fsim_fmt_packed(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 {
@@ -179,8 +269,9 @@ fsim_fmt_packed(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 			r = FSIM_ERR_SIGNATURE;
 			goto fail;
 		}
-		rs = verify(c, pk, alg, &msg, sig, slen, FSIM_R_ATT_PACKED_02,
-		    "ATT-PACKED-02");
+		rs = alg_usable(c, alg, 0, FSIM_R_ATT_PACKED_02, "attStmt.alg") ?
+		    verify(c, pk, alg, &msg, sig, slen, FSIM_R_ATT_PACKED_02,
+		    "ATT-PACKED-02") : FSIM_ERR_SIGNATURE;
 		if (rs == FSIM_ERR_NOMEM) {
 			r = rs;
 			goto fail;
@@ -198,7 +289,17 @@ fsim_fmt_packed(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	} else {
 		/* §8.2 step 3: self attestation, under the credential's own alg. */
 		cred_alg = fsim_cose_key_alg(c->ad->cose_key);
-		if (alg != cred_alg) {
+		if (!alg_usable(c, cred_alg, fsim_cose_key_crv(c->ad->cose_key),
+		    FSIM_R_ATT_PACKED_09, "authData.credentialPublicKey") ||
+		    (alg != cred_alg && !alg_usable(c, alg, 0, FSIM_R_ATT_PACKED_09,
+		    "attStmt.alg"))) {
+			r = FSIM_ERR_SIGNATURE;
+			goto fail;
+		}
+		if (alg != cred_alg && c->self_alg_hash_only) {
+			if ((r = verify_hash_only(c, alg, cred_alg, &msg, sig, slen)) != 0)
+				goto fail;
+		} else if (alg != cred_alg) {
 			fsim_checks_fail(c->ck, FSIM_R_ATT_PACKED_09, "attStmt.alg",
 			    "self attestation alg %d (%s) differs from the credential "
 			    "public key's alg %d (%s)", alg, fsim_cose_alg_name(alg),
@@ -206,8 +307,7 @@ fsim_fmt_packed(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 			    fsim_cose_alg_name(cred_alg) : "unknown");
 			r = FSIM_ERR_FORMAT;
 			goto fail;
-		}
-		if ((r = verify(c, fsim_cose_key_pkey(c->ad->cose_key), alg, &msg,
+		} else if ((r = verify(c, fsim_cose_key_pkey(c->ad->cose_key), alg, &msg,
 		    sig, slen, FSIM_R_ATT_PACKED_09, "ATT-PACKED-09")) != 0)
 			goto fail;
 		res->type = FSIM_ATT_TYPE_SELF;

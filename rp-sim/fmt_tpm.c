@@ -25,6 +25,7 @@
  * here and accept it with a WARN under ATT-TPM-04, because SHA-1 is broken
  * for collision resistance and the statement is only as strong as its hash.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,7 +368,13 @@ check_pub_area(const fsim_fmt_ctx_t *c, const tpm_stmt_t *st)
 	if (pk == NULL)
 		return FSIM_ERR_ARG;
 
-	if (t.type == FSIM_TPM_ALG_RSA && kty == FSIM_COSE_KTY_RSA)
+	if (t.type == FSIM_TPM_ALG_ECC && c->tpm_rsa_only) {
+		/* python-fido2 0.9.1 raises AttributeError reading an ECC pubArea's key. */
+		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_02, "attStmt.pubArea.type",
+		    "pubArea type 0x%04x (ECC): this RP library cannot read an ECC "
+		    "pubArea, only RSA", t.type);
+		r = FSIM_ERR_SIGNATURE;
+	} else if (t.type == FSIM_TPM_ALG_RSA && kty == FSIM_COSE_KTY_RSA)
 		r = compare_rsa(c, &t, pk);
 	else if (t.type == FSIM_TPM_ALG_ECC && kty == FSIM_COSE_KTY_EC2)
 		r = compare_ecc(c, &t, pk);
@@ -567,6 +574,14 @@ check_sig(const fsim_fmt_ctx_t *c, const tpm_stmt_t *st)
 		    "public key cannot be used");
 		return FSIM_ERR_SIGNATURE;
 	}
+	if (!fsim_sig_alg_listed(c->sig_algs, c->n_sig_algs, st->alg, 0)) {
+		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg %lld (%s) is "
+		    "not one this RP library can verify signatures with", (long long)st->alg,
+		    st->alg == COSE_RS1 ? "RS1" : st->alg >= INT_MIN && st->alg <= INT_MAX &&
+		    fsim_cose_alg_name((int)st->alg) != NULL ?
+		    fsim_cose_alg_name((int)st->alg) : "unknown");
+		return FSIM_ERR_SIGNATURE;
+	}
 	if (st->alg == COSE_RS1)
 		return verify_rs1(c, pk, st);
 	if (alg_hash(st->alg) == NULL) {
@@ -620,7 +635,7 @@ fsim_fmt_tpm(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	    (r = fold(check_sig(c, &st), &bad_fmt, &bad_bind)) != 0)
 		goto fail;
 	if (st.x5c != NULL && (r = fold(fsim_tpm_check_aik(sk_X509_value(st.x5c, 0),
-	    c->ad->aaguid, c->ck), &bad_fmt, &bad_bind)) != 0)
+	    c->ad->aaguid, c->tpm_vendors, c->ck), &bad_fmt, &bad_bind)) != 0)
 		goto fail;
 
 	if (bad_fmt || bad_bind) {

@@ -20,9 +20,12 @@
  * subject, a critical Subject Alternative Name holding the TCG directoryName
  * (tpmManufacturer, tpmModel, tpmVersion), EKU tcg-kp-AIKCertificate, CA
  * false, and the AAGUID extension, when present, not critical and equal to
- * aaguid (§8.3 verification). Records one PASS, or a FAIL per problem.
+ * aaguid (§8.3 verification). vendors, when not NULL, is an RP library's
+ * NULL-terminated list of the tpmManufacturer values it knows (compared
+ * exactly); any other is a FAIL. Records one PASS, or a FAIL per problem.
  * Returns 0, FSIM_ERR_FORMAT when a requirement failed, or an internal error.
  */
-int fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16], fsim_checks_t *ck) FSIM_WUR;
+int fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16],
+    const char *const *vendors, fsim_checks_t *ck) FSIM_WUR;
 
 #endif /* !FSIM_FMT_TPM_H */

@@ -3,10 +3,12 @@
  * (ATT-TPM-03), with the Subject Alternative Name of the TCG EK Credential
  * Profile §3.2.9 and the AAGUID extension check of §8.3 verification.
  *
- * The manufacturer is read but never checked against a vendor list: the
- * TCG registry grows, and lists that lagged rejected valid TPMs (PIT-15,
- * MasterKale/SimpleWebAuthn#665); the W3C test vector itself uses
- * id:00000000. Trust comes from the chain, not from the name.
+ * By default the manufacturer is read but never checked against a vendor
+ * list: the TCG registry grows, and lists that lagged rejected valid TPMs
+ * (PIT-15, MasterKale/SimpleWebAuthn#665); the W3C test vector itself uses
+ * id:00000000. Trust comes from the chain, not from the name. An RP
+ * library's list (policy tpm_vendors) is applied only when given, to model
+ * the libraries that do check it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -107,8 +109,18 @@ tcg_id_form(const char *s)
  * directoryName with tpmManufacturer, tpmModel and tpmVersion. With an empty
  * subject the extension must be critical (RFC 5280 §4.2.1.6).
  */
+static bool
+listed(const char *s, const char *const *list)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
 static void
-check_san(const X509 *aik, bool subject_empty, fsim_checks_t *ck)
+check_san(const X509 *aik, bool subject_empty, const char *const *vendors,
+    fsim_checks_t *ck)
 {
 	const char *f = "attStmt.x5c[0].subjectAltName";
 	GENERAL_NAMES *gens;
@@ -165,6 +177,9 @@ check_san(const X509 *aik, bool subject_empty, fsim_checks_t *ck)
 		if (missing[0] != '\0')
 			fsim_checks_fail(ck, FSIM_R_ATT_TPM_03, f, "the directoryName lacks "
 			    "%s", missing);
+		if (t.count[0] > 0 && vendors != NULL && !listed(t.val[0], vendors))
+			fsim_checks_fail(ck, FSIM_R_ATT_TPM_03, f, "tpmManufacturer \"%s\" "
+			    "is not a TPM vendor ID this RP library knows", t.val[0]);
 		if (t.count[0] > 0 && !tcg_id_form(t.val[0]))
 			fsim_checks_warn(ck, FSIM_R_ATT_TPM_03, f, "tpmManufacturer \"%s\" "
 			    "is not of the form id:XXXXXXXX (TCG vendor ID in hex)", t.val[0]);
@@ -218,7 +233,8 @@ hex16(const uint8_t a[16], char out[33])
 }
 
 int
-fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16], fsim_checks_t *ck)
+fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16], const char *const *vendors,
+    fsim_checks_t *ck)
 {
 	const char *f = "attStmt.x5c[0]";
 	const X509_NAME *subj;
@@ -250,7 +266,7 @@ fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16], fsim_checks_t *ck)
 		    X509_NAME_entry_count(subj) == 1 ? "" : "s");
 	}
 
-	check_san(aik, empty, ck);
+	check_san(aik, empty, vendors, ck);
 	check_eku(aik, ck);
 
 	/* §8.3.1: "The Basic Constraints extension MUST have the CA component set to false." */

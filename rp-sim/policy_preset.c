@@ -34,6 +34,62 @@ static const char *const fmts_libfido2[] = { "packed", "fido-u2f", "tpm", "none"
 
 static const fsim_rp_preset_text_t texts_none[] = { { NULL, NULL } };
 
+/*
+ * @simplewebauthn/server 13.3.3 (node_modules, pinned in package-lock.json):
+ * helpers/cose.js COSEALG is the set isCOSEAlg() admits, and
+ * helpers/iso/isoCrypto/verify{EC2,RSA,OKP}.js verify only those (OKP only
+ * on Ed25519: "Unexpected COSE crv value", "Public key had invalid alg -53").
+ */
+static const int64_t algs_simplewebauthn[] = {
+	-7, -8, -35, -36, -37, -38, -39, -47, -257, -258, -259, -65535, 0,
+};
+/*
+ * TPM vendor IDs of the TCG registry, as registration/verifications/tpm/
+ * constants.js TPM_MANUFACTURERS keys them (compared exactly, so IBM is
+ * listed in both spellings; FFFFF1D0 is the FIDO conformance tools' ID).
+ */
+static const char *const tpm_vendors_simplewebauthn[] = {
+	"id:414D4400", "id:414E5400", "id:41544D4C", "id:4252434D", "id:4353434F",
+	"id:464C5953", "id:524F4343", "id:474F4F47", "id:48504900", "id:48504500",
+	"id:48495349", "id:49424d00", "id:49424D00", "id:49465800", "id:494E5443",
+	"id:4C454E00", "id:4D534654", "id:4E534D20", "id:4E545A00", "id:4E534700",
+	"id:4E544300", "id:51434F4D", "id:534D534E", "id:53454345", "id:534E5300",
+	"id:534D5343", "id:53544D20", "id:54584E00", "id:57454300", "id:5345414C",
+	"id:FFFFF1D0", NULL,
+};
+/* verifyAttestationPacked.js and tpm/verifyAttestationTPM.js date x5c[0] themselves. */
+static const char *const leaf_dates_simplewebauthn[] = { "packed", "tpm", NULL };
+
+static const fsim_rp_lib_checks_t checks_simplewebauthn = {
+	algs_simplewebauthn,
+	FSIM_POL_ERROR,            /* supportedAlgorithmIDs.includes(alg) */
+	FSIM_POL_IGNORE,           /* verifyAuthenticationResponse never looks at flags.at */
+	65535,                     /* parseAuthenticatorData: any 16-bit credIDLen */
+	true,                      /* packed self: verifySignature(credentialPublicKey, hashAlgorithm: alg) */
+	tpm_vendors_simplewebauthn,
+	false,
+	leaf_dates_simplewebauthn,
+};
+
+/*
+ * python-fido2 0.9.1 (Debian python3-fido2, /usr/lib/python3/dist-packages/
+ * fido2): cose.py has verify() for ES256 (P-256 only), EdDSA (Ed25519 only),
+ * PS256, RS256 and RS1; any other alg is UnsupportedKey, whose verify raises
+ * NotImplementedError("Signature verification not supported.").
+ */
+static const int64_t algs_python_fido2[] = { -7, -8, -37, -257, -65535, 0 };
+
+static const fsim_rp_lib_checks_t checks_python_fido2 = {
+	algs_python_fido2,
+	FSIM_POL_IGNORE,           /* register_complete never compares alg with pubKeyCredParams */
+	FSIM_POL_IGNORE,           /* authenticate_complete never looks at the AT flag */
+	65535,                     /* ctap2/base.py AttestedCredentialData: any 16-bit length */
+	false,                     /* attestation/packed.py: "Wrong algorithm of public key!" */
+	NULL,                      /* attestation/tpm.py reads no manufacturer */
+	true,                      /* tpm.py TpmPublicFormat.public_key: ECC raises AttributeError */
+	NULL,                      /* no certificate dates anywhere */
+};
+
 static const fsim_rp_preset_text_t texts_py_webauthn[] = {
 	{ "REG-14", "Single-device credential indicated that it was backed up, which should be impossible." },
 	{ "AUTH-15", "Single-device credential indicated that it was backed up, which should be impossible." },
@@ -49,6 +105,7 @@ static const fsim_rp_preset_text_t texts_simplewebauthn[] = {
 	{ "AUTH-14", "User verification required, but user could not be verified" },
 	{ "AUTH-19", "Response counter value {counter} was lower than expected {credential.counter}" },
 	{ "REG-17", "Unsupported Attestation Format: {fmt}" },
+	{ "REG-16", "Unexpected public key alg \"{alg}\", expected one of \"{supported}\"" },
 	{ NULL, NULL },
 };
 
@@ -107,7 +164,7 @@ static const fsim_rp_preset_t presets[] = {
 		"W3C WebAuthn L3 7.1 and 7.2 (w3c/webauthn index.bs 146d0db); DESIGN.md default policy",
 		FSIM_POL_ERROR, FSIM_BE_ERROR, FSIM_BE_UNKNOWN_SKIP, FSIM_POL_ERROR, false,
 		FSIM_UVR_SPEC, FSIM_POL_WARN, FSIM_CHAIN_SPEC, false, NULL, FSIM_POL_IGNORE,
-		texts_none,
+		NULL, texts_none,
 		"BS without BE, a BE change and a counter that does not increase are errors; "
 		"a record with no stored BE is not compared; an unanchored chain is a warning",
 	},
@@ -118,7 +175,7 @@ static const fsim_rp_preset_t presets[] = {
 		"helpers/validate_certificate_chain.py (no roots: pass)",
 		FSIM_POL_ERROR, FSIM_BE_IGNORE, FSIM_BE_UNKNOWN_SKIP, FSIM_POL_ERROR, false,
 		FSIM_UVR_SPEC, FSIM_POL_IGNORE, FSIM_CHAIN_BUILTIN_ONLY, false, fmts_py_webauthn,
-		FSIM_POL_IGNORE, texts_py_webauthn,
+		FSIM_POL_IGNORE, NULL, texts_py_webauthn,
 		"require_user_verification=False (UV only when the RP says required); with no "
 		"pem_root_certs_bytes_by_fmt, packed/fido-u2f/tpm chains are neither dated nor "
 		"chained; apple/android-key/android-safetynet chain to built-in roots (ours: data/trust)",
@@ -129,12 +186,20 @@ static const fsim_rp_preset_t presets[] = {
 		"helpers/parseBackupFlags.js, registration/verifyRegistrationResponse.js and "
 		"authentication/verifyAuthenticationResponse.js (requireUserVerification = true), "
 		"helpers/validateCertificatePath.js (no trust anchors: skip), services/settingsService.js "
-		"(built-in roots for android-key, android-safetynet, apple)",
+		"(built-in roots for android-key, android-safetynet, apple); algorithms, IDs and "
+		"certificates: helpers/cose.js (isCOSEAlg), helpers/iso/isoCrypto/verify*.js, "
+		"helpers/parseAuthenticatorData.js, helpers/verifySignature.js (hashAlgorithm), "
+		"registration/verifications/verifyAttestationPacked.js and tpm/verifyAttestationTPM.js "
+		"(x5c[0] notBefore/notAfter, TPM_MANUFACTURERS in tpm/constants.js)",
 		FSIM_POL_ERROR, FSIM_BE_IGNORE, FSIM_BE_UNKNOWN_SKIP, FSIM_POL_ERROR, false,
 		FSIM_UVR_ALWAYS, FSIM_POL_IGNORE, FSIM_CHAIN_BUILTIN_ONLY, false, fmts_simplewebauthn,
-		FSIM_POL_IGNORE, texts_simplewebauthn,
+		FSIM_POL_IGNORE, &checks_simplewebauthn, texts_simplewebauthn,
 		"requireUserVerification defaults to true in both ceremonies, so UV=0 fails even under "
-		"\"preferred\"; advancedFIDOConfig and MetadataService strict mode are not modelled",
+		"\"preferred\"; advancedFIDOConfig and MetadataService strict mode are not modelled. "
+		"supportedAlgorithmIDs is what --algs gives (REG-16); a packed self statement's alg "
+		"only picks the hash; a credential ID of any 16-bit length and AT in an assertion "
+		"pass; the TPM manufacturer must be in its vendor table (the W3C vector's "
+		"id:00000000 is not); leaf dates of packed and tpm are checked without roots",
 	},
 	{
 		"java-webauthn-server", "Yubico java-webauthn-server 2.x, default RelyingParty",
@@ -144,7 +209,7 @@ static const fsim_rp_preset_t presets[] = {
 		"validateSignatureCounter default true",
 		FSIM_POL_ERROR, FSIM_BE_ERROR, FSIM_BE_UNKNOWN_SKIP, FSIM_POL_ERROR, false,
 		FSIM_UVR_SPEC, FSIM_POL_WARN, FSIM_CHAIN_SPEC, false, fmts_java,
-		FSIM_POL_IGNORE, texts_java,
+		FSIM_POL_IGNORE, NULL, texts_java,
 		"android-key is typed BASIC without verification in java (TODO upstream); fidosim "
 		"verifies it. Trust follows the configured AttestationTrustSource: modelled as the spec "
 		"default (warning). The counter exception text was not confirmed; its class name is given",
@@ -156,7 +221,7 @@ static const fsim_rp_preset_t presets[] = {
 		"false: go-webauthn#335, supabase/auth#2779), Authenticator.UpdateCounter (CloneWarning)",
 		FSIM_POL_ERROR, FSIM_BE_ERROR, FSIM_BE_UNKNOWN_FALSE, FSIM_POL_WARN, false,
 		FSIM_UVR_SPEC, FSIM_POL_WARN, FSIM_CHAIN_SPEC, false, NULL,
-		FSIM_POL_IGNORE, texts_go,
+		FSIM_POL_IGNORE, NULL, texts_go,
 		"older snapshot (0254b23) spells the BE text \"BackupEligible flag inconsistency\"; "
 		"the counter never fails, CloneWarning is set for the application to act on",
 	},
@@ -168,7 +233,7 @@ static const fsim_rp_preset_t presets[] = {
 		"allow_backup_eligible_upgrade; require_valid_counter_value default true)",
 		FSIM_POL_ERROR, FSIM_BE_ERROR, FSIM_BE_UNKNOWN_FALSE, FSIM_POL_ERROR, false,
 		FSIM_UVR_STICKY, FSIM_POL_WARN, FSIM_CHAIN_SPEC, false, fmts_webauthn_rs,
-		FSIM_POL_IGNORE, texts_webauthn_rs,
+		FSIM_POL_IGNORE, NULL, texts_webauthn_rs,
 		"models webauthn-rs-core with allow_backup_eligible_upgrade false; webauthn-rs's own "
 		"start_passkey_authentication sets it true (BE 0->1 then passes: --policy "
 		"be-change=allow-upgrade). The record's registration policy is taken to be the "
@@ -181,7 +246,7 @@ static const fsim_rp_preset_t presets[] = {
 		"BackupEligibleCredentialPolicy/BackedUpCredentialPolicy default Allowed",
 		FSIM_POL_IGNORE, FSIM_BE_IGNORE, FSIM_BE_UNKNOWN_SKIP, FSIM_POL_ERROR, true,
 		FSIM_UVR_SPEC, FSIM_POL_WARN, FSIM_CHAIN_SPEC, false, fmts_fido2_net,
-		FSIM_POL_IGNORE, texts_none,
+		FSIM_POL_IGNORE, NULL, texts_none,
 		"error codes (Fido2ErrorCode) not mapped: the message texts were not confirmed",
 	},
 	{
@@ -191,7 +256,7 @@ static const fsim_rp_preset_t presets[] = {
 		"src/fido/param.h (no BE/BS flags)",
 		FSIM_POL_IGNORE, FSIM_BE_IGNORE, FSIM_BE_UNKNOWN_SKIP, FSIM_POL_IGNORE, false,
 		FSIM_UVR_SPEC, FSIM_POL_IGNORE, FSIM_CHAIN_NEVER, false, fmts_libfido2,
-		FSIM_POL_ERROR, texts_libfido2,
+		FSIM_POL_ERROR, NULL, texts_libfido2,
 		"fido_cred_verify itself needs x5c and sig (fmt none is FIDO_ERR_INVALID_ARGUMENT); "
 		"self attestation goes through fido_cred_verify_self; none is listed as what an "
 		"application using libfido2 accepts without a statement. Only unrequested outputs "
@@ -201,13 +266,20 @@ static const fsim_rp_preset_t presets[] = {
 		"python-fido2", "Yubico python-fido2 0.9 Fido2Server with its format verifiers",
 		"peers.md B.1; /usr/lib/python3/dist-packages/fido2/server.py 0.9.1 (Debian): "
 		"register_complete calls verify_attestation only when attestation is not none; "
-		"authenticate_complete checks no counter and no BE/BS; attestation/*.py: no android-key",
+		"authenticate_complete checks no counter and no BE/BS, nor AT; attestation/*.py: no "
+		"android-key; cose.py (ES256, EdDSA/Ed25519, PS256, RS256, RS1 verify; others raise "
+		"NotImplementedError), ctap2/base.py (16-bit credential ID), attestation/packed.py "
+		"(self: \"Wrong algorithm of public key!\"), attestation/tpm.py (ECC pubArea: "
+		"AttributeError 'TpmsEccParms' object has no attribute 'to_curve')",
 		FSIM_POL_IGNORE, FSIM_BE_IGNORE, FSIM_BE_UNKNOWN_SKIP, FSIM_POL_IGNORE, false,
 		FSIM_UVR_SPEC, FSIM_POL_IGNORE, FSIM_CHAIN_NEVER, true, fmts_python_fido2,
-		FSIM_POL_IGNORE, texts_python_fido2,
+		FSIM_POL_IGNORE, &checks_python_fido2, texts_python_fido2,
 		"models Fido2Server(attestation=<conveyance>, verify_attestation=<the library's "
 		"format verifier for fmt>) with no ca_lookup: statements are verified, chains are not; "
-		"with the default verify_attestation nothing is verified at all",
+		"with the default verify_attestation nothing is verified at all. It never compares the "
+		"alg with pubKeyCredParams, so an ES384/ES512/Ed448 credential registers and then "
+		"every assertion fails (AUTH-18); its TPM verifier crashes on an ECC pubArea, "
+		"which counts as a rejection (ATT-TPM-02)",
 	},
 };
 
@@ -238,6 +310,38 @@ fsim_rp_preset_find(const char *name)
 	return NULL;
 }
 
+/* The library's verifier checks; NULL: the spec's (fsim_rp_policy_init's zeros). */
+static void
+apply_checks(const fsim_rp_lib_checks_t *k, fsim_rp_policy_t *p)
+{
+	size_t n = 0;
+
+	p->sig_algs = NULL;
+	p->n_sig_algs = 0;
+	p->alg_not_offered = FSIM_POL_ERROR;
+	p->at_in_assertion = FSIM_POL_ERROR;
+	p->cred_id_max = 0;
+	p->self_alg_hash_only = false;
+	p->tpm_vendors = NULL;
+	p->tpm_rsa_only = false;
+	p->leaf_dates = NULL;
+	if (k == NULL)
+		return;
+	if (k->sig_algs != NULL) {
+		while (k->sig_algs[n] != 0)
+			n++;
+		p->sig_algs = k->sig_algs;
+		p->n_sig_algs = n;
+	}
+	p->alg_not_offered = k->alg_not_offered;
+	p->at_in_assertion = k->at_in_assertion;
+	p->cred_id_max = k->cred_id_max;
+	p->self_alg_hash_only = k->self_alg_hash_only;
+	p->tpm_vendors = k->tpm_vendors;
+	p->tpm_rsa_only = k->tpm_rsa_only;
+	p->leaf_dates = k->leaf_dates;
+}
+
 void
 fsim_rp_preset_apply(const fsim_rp_preset_t *ps, fsim_rp_policy_t *p)
 {
@@ -256,6 +360,7 @@ fsim_rp_preset_apply(const fsim_rp_preset_t *ps, fsim_rp_policy_t *p)
 	p->unknown_fmt = FSIM_POL_ERROR;
 	p->unsolicited_ext = ps->unsolicited_ext;
 	p->rfu_bits = FSIM_POL_WARN;
+	apply_checks(ps->checks, p);
 	p->preset = ps;
 }
 

@@ -19,6 +19,22 @@ typedef struct fsim_rp_preset_text {
 	const char *text;     /* as the library words it; {x} marks a value it fills in */
 } fsim_rp_preset_text_t;
 
+/*
+ * What a library's verifier can check and where it is laxer or stricter than
+ * the spec in algorithms, IDs and certificates (see fsim_rp_policy_t for
+ * each knob). A preset with NULL here checks them as the spec does.
+ */
+typedef struct fsim_rp_lib_checks {
+	const int64_t *sig_algs;             /* 0-terminated COSE algs it verifies; NULL: all */
+	fsim_pol_t alg_not_offered;          /* REG-16 */
+	fsim_pol_t at_in_assertion;          /* AUTH-22 */
+	size_t cred_id_max;                  /* REG-21 / ACD-02; 0: 1023 */
+	bool self_alg_hash_only;             /* ATT-PACKED-09 */
+	const char *const *tpm_vendors;      /* ATT-TPM-03; NULL-terminated; NULL: any */
+	bool tpm_rsa_only;                   /* ATT-TPM-02 */
+	const char *const *leaf_dates;       /* ATT-03; NULL-terminated fmts; NULL: none */
+} fsim_rp_lib_checks_t;
+
 typedef struct fsim_rp_preset {
 	const char *name;      /* "spec", "py_webauthn", "simplewebauthn", "java-webauthn-server",
 	                          "go-webauthn", "webauthn-rs", "fido2-net-lib", "libfido2", "python-fido2" */
@@ -36,6 +52,7 @@ typedef struct fsim_rp_preset {
 	bool att_if_requested;
 	const char *const *formats;          /* NULL-terminated; NULL: every format fidosim has */
 	fsim_pol_t unsolicited_ext;
+	const fsim_rp_lib_checks_t *checks;  /* NULL: as the spec */
 	const fsim_rp_preset_text_t *texts;  /* ends with {NULL, NULL} */
 	const char *notes;                   /* what is not modelled or could not be confirmed */
 } fsim_rp_preset_t;

@@ -30,6 +30,31 @@ alg_offered(const fsim_rp_policy_t *p, int64_t alg)
 /* Formats whose vendor root libraries ship built in (FSIM_CHAIN_BUILTIN_ONLY). */
 static const char *const vendor_rooted[] = { "apple", "android-key", "android-safetynet", NULL };
 
+/*
+ * ATT-03 for the leaf alone, for a policy that dates the attestation
+ * certificate even when it checks no path (leaf_dates). 0 when valid.
+ */
+static int
+check_leaf_dates(STACK_OF(X509) *x5c, time_t at, const char *fmt, fsim_checks_t *ck)
+{
+	X509 *x = sk_X509_value(x5c, 0);
+	time_t t = at;
+
+	if (X509_cmp_time(X509_get0_notBefore(x), &t) > 0)
+		fsim_checks_fail(ck, FSIM_R_ATT_03, "x5c[0]", "the %s attestation "
+		    "certificate is not yet valid at the verification time (this policy "
+		    "dates it though it checks no path)", fmt);
+	else if (X509_cmp_time(X509_get0_notAfter(x), &t) < 0)
+		fsim_checks_fail(ck, FSIM_R_ATT_03, "x5c[0]", "the %s attestation "
+		    "certificate has expired at the verification time (this policy dates "
+		    "it though it checks no path)", fmt);
+	else {
+		fsim_checks_pass(ck, FSIM_R_ATT_03);
+		return 0;
+	}
+	return FSIM_ERR_FORMAT;
+}
+
 /* §7.1 steps 21-24: fmt, the statement, validity and trust of its path. */
 static void
 check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
@@ -70,6 +95,11 @@ check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
 	memcpy(c.client_data_hash, cdh, 32);
 	c.enterprise = p->enterprise;
 	c.ck = ck;
+	c.sig_algs = p->sig_algs;
+	c.n_sig_algs = p->n_sig_algs;
+	c.self_alg_hash_only = p->self_alg_hash_only;
+	c.tpm_vendors = p->tpm_vendors;
+	c.tpm_rsa_only = p->tpm_rsa_only;
 	fails = fsim_checks_fail_count(ck);
 	if (fn(&c, &fr) != 0 || fsim_checks_fail_count(ck) > fails) {
 		fsim_checks_fail(ck, FSIM_R_REG_18, "attestationObject.attStmt",
@@ -86,9 +116,17 @@ check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
 	}
 	if (p->att_chain == FSIM_CHAIN_NEVER || (p->att_chain == FSIM_CHAIN_BUILTIN_ONLY &&
 	    !fsim_rp_in_list(ao->fmt, vendor_rooted))) {
-		fsim_checks_info(ck, FSIM_R_ATT_TRUST_01, "attestationObject.attStmt.x5c",
-		    "the %s certificate path is not checked (validity, chain) by this policy",
-		    ao->fmt);
+		if (fsim_rp_in_list(ao->fmt, p->leaf_dates)) {
+			if (check_leaf_dates(fr.x5c, p->at, ao->fmt, ck) != 0)
+				goto out;
+			fsim_checks_info(ck, FSIM_R_ATT_TRUST_01,
+			    "attestationObject.attStmt.x5c", "the %s certificate path is "
+			    "not checked by this policy, only the leaf's validity dates",
+			    ao->fmt);
+		} else
+			fsim_checks_info(ck, FSIM_R_ATT_TRUST_01,
+			    "attestationObject.attStmt.x5c", "the %s certificate path is "
+			    "not checked (validity, chain) by this policy", ao->fmt);
 		goto out;
 	}
 	if (fsim_trust_check_validity(fr.x5c, p->at, ck) != 0)
@@ -201,7 +239,8 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_rp_uv_need_t uvn;
 	uint8_t cdh[32];
 	unsigned int hl = 0;
-	int r = FSIM_ERR_NOMEM;
+	size_t id_max = p->cred_id_max != 0 ? p->cred_id_max : FSIM_CRED_ID_MAX;
+	int r = FSIM_ERR_NOMEM, alg;
 
 	*out = NULL;
 	fsim_diags_init(&d);
@@ -230,13 +269,13 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	/* Step 13: the attestation object. */
 	fsim_diags_clear(&d);
 	fsim_diags_push(&d, &f, 0, "attestationObject");
-	if (fsim_attobj_parse(rr->attestation_object.ptr, rr->attestation_object.len,
-	    &ao, &d) != 0 || ao->auth_data == NULL) {
+	if (fsim_attobj_parse_max(rr->attestation_object.ptr, rr->attestation_object.len,
+	    id_max, &ao, &d) != 0 || ao->auth_data == NULL) {
 		fsim_diags_pop(&d, &f);
 		fsim_rp_import(p, ck, &d, FSIM_R_REG_10);
 		if (fsim_diags_has(&d, "ACD-02"))
 			fsim_checks_fail(ck, FSIM_R_REG_21, "authData.credentialIdLength",
-			    "the credential ID is longer than 1023 bytes");
+			    "the credential ID is empty or longer than %zu bytes", id_max);
 		fsim_checks_fail(ck, FSIM_R_REG_10, "attestationObject",
 		    "does not decode into fmt, authData and attStmt; the authenticator "
 		    "data and attestation checks cannot run");
@@ -272,21 +311,42 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_checks_pass(ck, FSIM_R_REG_26);
 
 	/* Step 20: the alg is one the RP offered. */
-	if (!alg_offered(p, fsim_cose_key_alg(ad->cose_key)))
-		fsim_checks_fail(ck, FSIM_R_REG_16,
-		    "authData.attestedCredentialData.credentialPublicKey",
-		    "alg %d (%s) is not among the algorithms the RP offered",
-		    fsim_cose_key_alg(ad->cose_key),
-		    fsim_cose_alg_name(fsim_cose_key_alg(ad->cose_key)) ?
-		    fsim_cose_alg_name(fsim_cose_key_alg(ad->cose_key)) : "?");
-	else
+	alg = fsim_cose_key_alg(ad->cose_key);
+	if (alg_offered(p, alg))
 		fsim_checks_pass(ck, FSIM_R_REG_16);
+	else if (p->alg_not_offered == FSIM_POL_IGNORE)
+		fsim_checks_info(ck, FSIM_R_REG_16,
+		    "authData.attestedCredentialData.credentialPublicKey",
+		    "alg %d (%s) is not among the algorithms the RP offered; accepted: this "
+		    "policy does not compare", alg, fsim_cose_alg_name(alg) ?
+		    fsim_cose_alg_name(alg) : "?");
+	else
+		fsim_checks_add(ck, FSIM_R_REG_16, p->alg_not_offered == FSIM_POL_ERROR ?
+		    FSIM_CHECK_FAIL : FSIM_CHECK_WARN,
+		    "authData.attestedCredentialData.credentialPublicKey", FSIM_NO_OFFSET,
+		    "alg %d (%s) is not among the algorithms the RP offered", alg,
+		    fsim_cose_alg_name(alg) ? fsim_cose_alg_name(alg) : "?");
+	/* A key the RP library registers but can never verify an assertion of. */
+	if (!fsim_sig_alg_listed(p->sig_algs, p->n_sig_algs, alg,
+	    fsim_cose_key_crv(ad->cose_key)))
+		fsim_checks_warn(ck, FSIM_R_REG_16,
+		    "authData.attestedCredentialData.credentialPublicKey",
+		    "alg %d (%s%s) is not one this RP library can verify signatures with: "
+		    "every assertion of this credential will fail", alg,
+		    fsim_cose_alg_name(alg) ? fsim_cose_alg_name(alg) : "?",
+		    alg == FSIM_COSE_EDDSA &&
+		    fsim_cose_key_crv(ad->cose_key) == FSIM_COSE_CRV_ED448 ? " on Ed448" : "");
 
 	/* Steps 21-24. */
 	check_attestation(p, ao, cdh, res);
 
-	/* Step 25: credential ID length (the parser already enforces 1023). */
-	fsim_checks_pass(ck, FSIM_R_REG_21);
+	/* Step 25: credential ID length (the parser already enforced id_max). */
+	if (ad->cred_id.len > FSIM_CRED_ID_MAX)
+		fsim_checks_info(ck, FSIM_R_REG_21, "authData.credentialIdLength",
+		    "the credential ID is %zu bytes, above the %d of 7.1 step 25; accepted: "
+		    "this policy takes up to %zu", ad->cred_id.len, FSIM_CRED_ID_MAX, id_max);
+	else
+		fsim_checks_pass(ck, FSIM_R_REG_21);
 	/* §5.1: id and rawId name the credential in authData. */
 	if (!fsim_blob_eq(&rr->raw_id, ad->cred_id.ptr, ad->cred_id.len))
 		fsim_checks_fail(ck, FSIM_R_REG_27, "rawId",

@@ -70,6 +70,19 @@ typedef struct fsim_rp_policy {
 	fsim_pol_t unsolicited_ext;        /* REG-24 / AUTH-20; default ignore (reported as a note) */
 	const char *const *ext_requested;  /* extension identifiers the options asked for (request data) */
 	size_t n_ext_requested;
+	/*
+	 * What an RP library can verify and what it tolerates (policy_preset.h).
+	 * Zero / NULL is the spec's reading for every one of them.
+	 */
+	const int64_t *sig_algs;           /* COSE algs it can verify signatures with; NULL: every one fidosim has */
+	size_t n_sig_algs;                 /* EdDSA (-8) on Ed448 counts as Ed448 (-53) */
+	fsim_pol_t alg_not_offered;        /* REG-16; default error */
+	fsim_pol_t at_in_assertion;        /* AUTH-22; default error */
+	size_t cred_id_max;                /* REG-21 / ACD-02 upper bound; 0: the spec's 1023 */
+	bool self_alg_hash_only;           /* ATT-PACKED-09: self attestation's alg only names the hash */
+	const char *const *tpm_vendors;    /* ATT-TPM-03: tpmManufacturer IDs known; NULL: any */
+	bool tpm_rsa_only;                 /* ATT-TPM-02: an ECC pubArea cannot be read */
+	const char *const *leaf_dates;     /* ATT-03: fmts whose x5c[0] dates are checked even when the path is not */
 	const struct fsim_rp_preset *preset; /* the preset applied, for its library error texts; NULL: none */
 } fsim_rp_policy_t;
 

@@ -6,7 +6,12 @@ give the same verdict as the real library:
   simplewebauthn  vs @simplewebauthn/server (node_modules, pinned)
   python-fido2    vs python-fido2's Fido2Server (Debian python3-fido2)
 Where the real library's verdict differs from fidosim's "spec" preset the
-case is listed ("library differs from spec"): expected, not a failure.
+case is named on its line ("ok ... # library differs from spec: ..."):
+expected, not a failure. A mismatch between a preset and its library is a
+"not ok". python-fido2 raising something other than its own refusals
+(ValueError, its InvalidAttestation family, NotImplementedError for what it
+does not implement) is a crash; a crash counts as a rejection and the line
+says so.
 Run with /usr/bin/python3 from the repository root; FIDOSIM names the binary.
 TAP output."""
 import glob, json, os, subprocess, sys, tempfile
@@ -55,8 +60,10 @@ def ours(case, preset, work):
 
 
 def python_fido2(case):
-    """python-fido2 0.9.1 Fido2Server as the preset models it."""
+    """python-fido2 0.9.1 Fido2Server as the preset models it: (accepted, error, crashed)."""
+    from cryptography.exceptions import InvalidSignature
     from fido2.attestation import Attestation
+    from fido2.attestation.base import InvalidAttestation
     from fido2.client import ClientData
     from fido2.ctap2 import AttestationObject, AttestedCredentialData, AuthenticatorData
     from fido2 import cbor
@@ -89,9 +96,11 @@ def python_fido2(case):
                                          ClientData(websafe_decode(r["clientDataJSON"])),
                                          AuthenticatorData(websafe_decode(r["authenticatorData"])),
                                          websafe_decode(r["signature"]))
-        return True, None
-    except Exception as e:  # noqa: BLE001 — any refusal is the verdict
-        return False, repr(e)[:200]
+        return True, None, False
+    except (ValueError, InvalidAttestation, InvalidSignature, NotImplementedError) as e:
+        return False, repr(e)[:200], False
+    except Exception as e:  # noqa: BLE001 — a crash is a rejection too, said so
+        return False, repr(e)[:200], True
 
 
 def vector_cases(work):
@@ -203,22 +212,27 @@ def main():
         for lib, preset, real in (("simplewebauthn", "simplewebauthn", sw.get(c["name"])),
                                   ("python-fido2", "python-fido2", None)):
             if lib == "python-fido2":
-                real = dict(zip(("accepted", "error"), python_fido2(c)))
+                real = dict(zip(("accepted", "error", "crashed"), python_fido2(c)))
             if real is None:
                 continue
             mine = ours(c, preset, work)
-            verdict = "accepts" if real["accepted"] else "rejects"
+            verdict = "accepts" if real["accepted"] else \
+                "rejects (crashed, counted as a rejection)" if real.get("crashed") else "rejects"
             ok = mine[0] is not None and mine[0] == real["accepted"]
             note = ""
             if spec[0] is not None and spec[0] != real["accepted"]:
+                why = "library: %s; preset: %s" % (real["error"], mine[1]) if not real["accepted"] \
+                    else "spec: %s" % spec[1]
                 note = " # library differs from spec: %s %s, spec %s (%s)" % (
-                    lib, verdict, "accepts" if spec[0] else "rejects", spec[1] or real["error"])
+                    lib, verdict, "accepts" if spec[0] else "rejects", why)
                 differs.append("%s %s" % (lib, c["name"]))
             tap(ok, "%s: %s: preset and library both %s%s" % (lib, c["name"], verdict, note)
                 if ok else "%s: %s: library %s, preset %s" % (lib, c["name"], verdict,
                                                                "accepts" if mine[0] else "rejects (%s)" % mine[1]),
                 "" if ok else "library: %s" % real["error"])
-    print("# %d cases; %d verdicts where the library differs from the spec preset" % (len(cases), len(differs)))
+    print("# %d cases; %d verdicts where the library differs from the spec preset:" % (len(cases), len(differs)))
+    for d in differs:
+        print("#   " + d)
     print("1..%d" % n)
 
 

@@ -1,7 +1,11 @@
 #!/bin/sh
 # differential.sh — two independent relying parties, @simplewebauthn/server
 # (npm, pinned) and python-fido2's Fido2Server (Debian), judge what
-# `fidosim create`/`get` produce across the issue's matrix. TAP output.
+# `fidosim create`/`get` produce across the issue's matrix; then
+# tests/differential/verdicts.py holds fidosim's presets of those two
+# libraries to the real libraries' accept/reject over vectors/ and every
+# quirk, naming each case where a library differs from the spec
+# ("ok ... # library differs from spec: ..."). TAP output.
 set -u
 F=${FIDOSIM:-build/fidosim}
 tmp=$(mktemp -d)
@@ -21,7 +25,13 @@ if /usr/bin/python3 -c "import fido2" 2>/dev/null; then
 else
 	echo "not ok 1 - python-fido2: /usr/bin/python3 cannot import fido2 (apt-get install python3-fido2)" > "$tmp/py.tap"
 fi
+if /usr/bin/python3 -c "import fido2" 2>/dev/null; then
+	FIDOSIM="$F" /usr/bin/python3 tests/differential/verdicts.py > "$tmp/verdicts.tap" 2> "$tmp/verdicts.err" ||
+	    echo "not ok 1 - verdicts.py exited $?: $(tail -3 "$tmp/verdicts.err")" >> "$tmp/verdicts.tap"
+else
+	echo "not ok 1 - verdicts: /usr/bin/python3 cannot import fido2 (apt-get install python3-fido2)" > "$tmp/verdicts.tap"
+fi
 # Renumber the two TAP streams into one.
-cat "$tmp/sw.tap" "$tmp/py.tap" | grep -E '^(not )?ok |^# ' | awk '
+cat "$tmp/sw.tap" "$tmp/py.tap" "$tmp/verdicts.tap" | grep -E '^(not )?ok |^# ' | awk '
 	/^(not )?ok / { k++; sub(/ok [0-9]+ /, "ok " k " "); print; next } { print }
 	END { print "1.." k }'

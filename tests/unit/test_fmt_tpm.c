@@ -26,6 +26,7 @@
 
 #include "att_fixture.h"
 #include "rp-sim/fmt_tpm.h"
+#include "rp-sim/policy_preset.h"
 #include "rp-sim/tpm_struct.h"
 
 #define VEC "w3c-tpm-es256-registration"
@@ -781,7 +782,7 @@ rsa_auth_data(const st_t *s, fsim_blob_t *out, fsim_authdata_t **parsed)
  * vector's ECC pubArea when ecc; certInfo certifies that pubArea correctly.
  */
 static void
-rsa_case(st_t *s, uint16_t key_bits, uint32_t exponent, bool ecc, int want_rc)
+rsa_case(st_t *s, uint16_t key_bits, uint32_t exponent, bool ecc, int want_rc, bool rsa_only)
 {
 	fsim_blob_t ad = { 0 }, pa = { 0 }, ci = { 0 }, sig = { 0 };
 	fsim_authdata_t *pad = NULL;
@@ -813,6 +814,7 @@ rsa_case(st_t *s, uint16_t key_bits, uint32_t exponent, bool ecc, int want_rc)
 	c.ad = pad;
 	memcpy(c.client_data_hash, cdh, 32);
 	c.ck = &ck;
+	c.tpm_rsa_only = rsa_only;
 	if (want_rc == 0) {
 		assert_int_equal(expect_ok(&c), 0);
 	} else {
@@ -834,11 +836,11 @@ test_rsa(void **state)
 {
 	st_t *s = *state;
 
-	rsa_case(s, 2048, 0, false, 0);      /* 0 stands for 65537 (Part 2 §12.2.3.5) */
-	rsa_case(s, 2048, 65537, false, 0);  /* and 65537 may be written out */
-	rsa_case(s, 2048, 3, false, FSIM_ERR_SIGNATURE);
-	rsa_case(s, 3072, 0, false, FSIM_ERR_SIGNATURE);
-	rsa_case(s, 0, 0, true, FSIM_ERR_SIGNATURE);   /* an ECC pubArea for an RSA key */
+	rsa_case(s, 2048, 0, false, 0, false);      /* 0 stands for 65537 (Part 2 §12.2.3.5) */
+	rsa_case(s, 2048, 65537, false, 0, false);  /* and 65537 may be written out */
+	rsa_case(s, 2048, 3, false, FSIM_ERR_SIGNATURE, false);
+	rsa_case(s, 3072, 0, false, FSIM_ERR_SIGNATURE, false);
+	rsa_case(s, 0, 0, true, FSIM_ERR_SIGNATURE, false);   /* an ECC pubArea for an RSA key */
 }
 
 /* RS1 (SHA-1) with an RSA AIK: accepted by policy with a warning under ATT-TPM-04. */
@@ -901,6 +903,77 @@ test_rs1(void **state)
 	fsim_blob_reset(&sig);
 }
 
+/*
+ * What an RP library cannot verify or refuses (rp-sim/policy_preset.h): an
+ * ECC pubArea for python-fido2 (tpm_rsa_only), a manufacturer missing from
+ * SimpleWebAuthn's vendor table (tpm_vendors), an alg it has no verifier for
+ * (sig_algs). Each with the case the same knob lets through.
+ */
+static void
+test_library_limits(void **state)
+{
+	st_t *s = *state;
+	const fsim_rp_preset_t *sw = fsim_rp_preset_find("simplewebauthn");
+	static const char *const w3c_vendor[] = { "id:00000000", NULL };
+	static const int64_t es256_only[] = { FSIM_COSE_ES256 }, rs256_only[] = { FSIM_COSE_RS256 };
+	aik_spec_t a = good_aik();
+	X509 *x = mk_aik(&a, s->aik, s->root);
+	cbor_item_t *m = resigned(s, x, 0, 0);
+	fsim_checks_t ck;
+	fsim_fmt_ctx_t c;
+	int64_t alg = 0;
+
+	assert_non_null(sw);
+	assert_non_null(sw->checks);
+	/* tpm_rsa_only: an RSA pubArea passes, the vector's ECC one fails ATT-TPM-02. */
+	rsa_case(s, 2048, 0, false, 0, true);
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, NULL, &ck);
+	c.tpm_rsa_only = true;
+	expect_ctx(&c, FSIM_ERR_SIGNATURE, FSIM_R_ATT_TPM_02);
+	assert_int_equal(fsim_checks_fail_count(&ck), 1);
+	fsim_checks_clear(&ck);
+
+	/* tpm_vendors: the vector's id:00000000 is not in SimpleWebAuthn's table ... */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, NULL, &ck);
+	c.tpm_vendors = sw->checks->tpm_vendors;
+	expect_ctx(&c, FSIM_ERR_FORMAT, FSIM_R_ATT_TPM_03);
+	assert_int_equal(fsim_checks_fail_count(&ck), 1);
+	fsim_checks_clear(&ck);
+	/* ... but is in a list that has it; and FIDO's id:FFFFF1D0 is in the table. */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, NULL, &ck);
+	c.tpm_vendors = w3c_vendor;
+	assert_int_equal(expect_ok(&c), 0);
+	fsim_checks_clear(&ck);
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.tpm_vendors = sw->checks->tpm_vendors;
+	assert_int_equal(expect_ok(&c), 0);
+	fsim_checks_clear(&ck);
+
+	/* sig_algs: the statement's alg must be one the library verifies. */
+	assert_int_equal(fsim_cbor_get_int(fsim_cbor_map_get_str(s->v.ao->att_stmt, "alg"),
+	    &alg), 0);
+	assert_true(alg == FSIM_COSE_ES256 || alg == FSIM_COSE_RS256);
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, NULL, &ck);
+	c.sig_algs = alg == FSIM_COSE_ES256 ? es256_only : rs256_only;
+	c.n_sig_algs = 1;
+	assert_int_equal(expect_ok(&c), 0);
+	fsim_checks_clear(&ck);
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, NULL, &ck);
+	c.sig_algs = alg == FSIM_COSE_ES256 ? rs256_only : es256_only;
+	c.n_sig_algs = 1;
+	expect_ctx(&c, FSIM_ERR_SIGNATURE, FSIM_R_ATT_TPM_04);
+	assert_int_equal(fsim_checks_fail_count(&ck), 1);
+	fsim_checks_clear(&ck);
+	cbor_decref(&m);
+	X509_free(x);
+}
+
 int
 main(void)
 {
@@ -915,6 +988,7 @@ main(void)
 		cmocka_unit_test(test_aik),
 		cmocka_unit_test(test_rsa),
 		cmocka_unit_test(test_rs1),
+		cmocka_unit_test(test_library_limits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -33,22 +33,38 @@ static const char *const names[] = {
 
 typedef struct cred {
 	EVP_PKEY *key;
+	int alg;
 	fsim_blob_t cose;
-	uint8_t id[16];
+	uint8_t id[1200];
+	size_t idlen;
 } cred_t;
 
+/* A credential under alg (ES256, ES384 or Ed448) with an ID of idlen bytes. */
 static void
-cred_make(cred_t *c)
+cred_make_alg(cred_t *c, int alg, size_t idlen)
 {
 	fsim_cose_key_t *k = NULL;
 
 	memset(c, 0, sizeof(*c));
-	c->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	c->alg = alg;
+	if (alg == FSIM_COSE_ED448)
+		c->key = EVP_PKEY_Q_keygen(NULL, NULL, "ED448");
+	else
+		c->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", alg == FSIM_COSE_ES384 ?
+		    "P-384" : "P-256");
 	assert_non_null(c->key);
-	assert_int_equal(fsim_cose_key_from_pkey(c->key, FSIM_COSE_ES256, &k), 0);
+	assert_int_equal(fsim_cose_key_from_pkey(c->key, alg, &k), 0);
 	assert_int_equal(fsim_cose_key_encode(k, &c->cose), 0);
 	fsim_cose_key_free(&k);
-	memset(c->id, 0x5a, sizeof(c->id));
+	assert_true(idlen > 0 && idlen <= sizeof(c->id));
+	memset(c->id, 0x5a, idlen);
+	c->idlen = idlen;
+}
+
+static void
+cred_make(cred_t *c)
+{
+	cred_make_alg(c, FSIM_COSE_ES256, 16);
 }
 
 static void
@@ -90,9 +106,8 @@ authdata(const cred_t *c, uint8_t flags, uint32_t count, cbor_item_t *ext, fsim_
 	ad->flags = (uint8_t)(flags | (ext ? FSIM_AD_ED : 0));
 	ad->sign_count = count;
 	if (flags & FSIM_AD_AT) {
-		assert_int_equal(fsim_blob_set(&ad->cred_id, c->id, sizeof(c->id)), 0);
-		assert_int_equal(fsim_cose_key_from_pkey(c->key, FSIM_COSE_ES256,
-		    &ad->cose_key), 0);
+		assert_int_equal(fsim_blob_set(&ad->cred_id, c->id, c->idlen), 0);
+		assert_int_equal(fsim_cose_key_from_pkey(c->key, c->alg, &ad->cose_key), 0);
 	}
 	ad->ext = ext;
 	assert_int_equal(fsim_authdata_encode(ad, out), 0);
@@ -104,8 +119,8 @@ envelope(const cred_t *c)
 {
 	json_t *r = json_object();
 
-	set_b64(r, "id", c->id, sizeof(c->id));
-	set_b64(r, "rawId", c->id, sizeof(c->id));
+	set_b64(r, "id", c->id, c->idlen);
+	set_b64(r, "rawId", c->id, c->idlen);
 	json_object_set_new(r, "type", json_string("public-key"));
 	json_object_set_new(r, "clientExtensionResults", json_object());
 	return r;
@@ -130,6 +145,53 @@ reg_response(const cred_t *c, uint8_t flags, cbor_item_t *ext)
 	return r;
 }
 
+/*
+ * A RegistrationResponseJSON with packed self attestation: attStmt.alg is
+ * stmt_alg; sig is the credential key's signature over authData || hash,
+ * under its own alg, or (md not NULL) ECDSA with that digest instead.
+ */
+static json_t *
+reg_self(const cred_t *c, uint8_t flags, int stmt_alg, const EVP_MD *md)
+{
+	fsim_blob_t ad = { 0 }, ao = { 0 }, msg = { 0 }, sig = { 0 };
+	json_t *r = envelope(c), *in = json_object();
+	const char *cd = cdj(false);
+	cbor_item_t *st = cbor_new_definite_map(2);
+	EVP_MD_CTX *mctx;
+	uint8_t h[32], der[160];
+	unsigned int hl = 0;
+	size_t dl = sizeof(der);
+
+	assert_non_null(st);
+	authdata(c, (uint8_t)(flags | FSIM_AD_AT), 0, NULL, &ad);
+	assert_int_equal(EVP_Digest(cd, strlen(cd), h, &hl, EVP_sha256(), NULL), 1);
+	assert_int_equal(fsim_blob_set(&msg, ad.ptr, ad.len), 0);
+	assert_int_equal(fsim_blob_append(&msg, h, sizeof(h)), 0);
+	if (md == NULL) {
+		assert_int_equal(fsim_sig_sign(c->key, c->alg, msg.ptr, msg.len, &sig), 0);
+	} else {
+		assert_non_null(mctx = EVP_MD_CTX_new());
+		assert_int_equal(EVP_DigestSignInit(mctx, NULL, md, NULL, c->key), 1);
+		assert_int_equal(EVP_DigestSign(mctx, der, &dl, msg.ptr, msg.len), 1);
+		EVP_MD_CTX_free(mctx);
+		assert_int_equal(fsim_blob_set(&sig, der, dl), 0);
+	}
+	assert_int_equal(fsim_cbor_map_put(st, fsim_cbor_text("alg"), fsim_cbor_int(stmt_alg)), 0);
+	assert_int_equal(fsim_cbor_map_put(st, fsim_cbor_text("sig"),
+	    fsim_cbor_bytes(sig.ptr, sig.len)), 0);
+	assert_int_equal(fsim_attobj_encode("packed", st, ad.ptr, ad.len, &ao), 0);
+	set_b64(in, "clientDataJSON", (const uint8_t *)cd, strlen(cd));
+	set_b64(in, "attestationObject", ao.ptr, ao.len);
+	json_object_set_new(in, "transports", json_array());
+	json_object_set_new(r, "response", in);
+	cbor_decref(&st);
+	fsim_blob_reset(&ad);
+	fsim_blob_reset(&ao);
+	fsim_blob_reset(&msg);
+	fsim_blob_reset(&sig);
+	return r;
+}
+
 /* An AuthenticationResponseJSON signed by the credential's key. */
 static json_t *
 auth_response(const cred_t *c, uint8_t flags, uint32_t count, cbor_item_t *ext)
@@ -144,7 +206,7 @@ auth_response(const cred_t *c, uint8_t flags, uint32_t count, cbor_item_t *ext)
 	assert_int_equal(EVP_Digest(cd, strlen(cd), h, &hl, EVP_sha256(), NULL), 1);
 	assert_int_equal(fsim_blob_set(&msg, ad.ptr, ad.len), 0);
 	assert_int_equal(fsim_blob_append(&msg, h, sizeof(h)), 0);
-	assert_int_equal(fsim_sig_sign(c->key, FSIM_COSE_ES256, msg.ptr, msg.len, &sig), 0);
+	assert_int_equal(fsim_sig_sign(c->key, c->alg, msg.ptr, msg.len, &sig), 0);
 	set_b64(in, "clientDataJSON", (const uint8_t *)cd, strlen(cd));
 	set_b64(in, "authenticatorData", ad.ptr, ad.len);
 	set_b64(in, "signature", sig.ptr, sig.len);
@@ -163,7 +225,7 @@ record(const cred_t *c, uint32_t count, bool uv_init, int be, int bs)
 	fsim_cred_record_t *rec = NULL;
 
 	json_object_set_new(j, "type", json_string("public-key"));
-	set_b64(j, "id", c->id, sizeof(c->id));
+	set_b64(j, "id", c->id, c->idlen);
 	set_b64(j, "publicKey", c->cose.ptr, c->cose.len);
 	json_object_set_new(j, "signCount", json_integer(count));
 	json_object_set_new(j, "uvInitialized", json_boolean(uv_init));
@@ -448,9 +510,10 @@ unsolicited_extensions(void **state)
 	cred_free(&c);
 }
 
-/* A W3C L3 registration vector under a preset (conveyance direct unless told). */
+/* A W3C L3 registration vector under a preset, the policy changed by tweak when given. */
 static fsim_rp_result_t *
-vector(const char *name, const char *preset, fsim_conveyance_t conv)
+vector_p(const char *name, const char *preset, fsim_conveyance_t conv,
+    void (*tweak)(fsim_rp_policy_t *))
 {
 	char path[256];
 	json_error_t e;
@@ -471,6 +534,8 @@ vector(const char *name, const char *preset, fsim_conveyance_t conv)
 	p.challenge = ch.ptr;
 	p.challenge_len = ch.len;
 	p.conveyance = conv;
+	if (tweak != NULL)
+		tweak(&p);
 	assert_int_equal(fsim_rp_verify_registration(&p, json_object_get(v, "response"),
 	    &res), 0);
 	if (getenv("FSIM_TEST_VERBOSE"))
@@ -478,6 +543,12 @@ vector(const char *name, const char *preset, fsim_conveyance_t conv)
 	fsim_blob_reset(&ch);
 	json_decref(v);
 	return res;
+}
+
+static fsim_rp_result_t *
+vector(const char *name, const char *preset, fsim_conveyance_t conv)
+{
+	return vector_p(name, preset, conv, NULL);
 }
 
 static bool
@@ -534,6 +605,332 @@ attestation_decisions(void **state)
 	res = vector("w3c-android-key-es256-l3-cr-registration", "spec", FSIM_CONVEY_NONE);
 	assert_true(res->verified);
 	assert_true(res->att_verified);
+	fsim_rp_result_free(&res);
+}
+
+/* ---- What a library can verify and tolerates (fsim_rp_lib_checks_t), knob by knob ---- */
+
+#define UP FSIM_AD_UP
+#define AT FSIM_AD_AT
+#define PREF FSIM_UV_PREFERRED
+
+/* A registration under a preset with conveyance direct (python-fido2 then verifies the statement). */
+static fsim_rp_result_t *
+reg_under(const char *preset, json_t *resp, const int64_t *algs, size_t n_algs)
+{
+	fsim_rp_policy_t p;
+	fsim_rp_result_t *res = NULL;
+
+	policy(preset, PREF, &p);
+	p.conveyance = FSIM_CONVEY_DIRECT;
+	p.algs = algs;
+	p.n_algs = n_algs;
+	assert_int_equal(fsim_rp_verify_registration(&p, resp, &res), 0);
+	assert_non_null(res);
+	if (getenv("FSIM_TEST_VERBOSE"))
+		dump(res);
+	return res;
+}
+
+/* Verified, or refused with a FAIL under rule (and, when only, under no other rule but REG-18). */
+static void
+expect_reg(const char *preset, json_t *resp, const int64_t *algs, size_t n_algs, bool ok,
+    fsim_rule_id_t rule, fsim_check_status_t st)
+{
+	fsim_rp_result_t *res = reg_under(preset, resp, algs, n_algs);
+
+	if (res->verified != ok)
+		print_message("%s: %s, expected %s\n", preset, res->verified ? "verified" :
+		    "refused", ok ? "verified" : "refused");
+	assert_true(res->verified == ok);
+	assert_true(has(res, rule, st));
+	fsim_rp_result_free(&res);
+}
+
+static void
+expect_auth(const char *preset, json_t *resp, const fsim_cred_record_t *rec, bool ok,
+    fsim_rule_id_t rule, fsim_check_status_t st)
+{
+	fsim_rp_result_t *res = NULL;
+
+	assert_true(run_auth(preset, PREF, resp, rec, &res) == ok);
+	if (getenv("FSIM_TEST_VERBOSE"))
+		dump(res);
+	assert_true(has(res, rule, st));
+	if (!ok)   /* the knob's rule is the one reason */
+		assert_int_equal(fsim_checks_fail_count(&res->checks), 1);
+	fsim_rp_result_free(&res);
+}
+
+/* sig_algs: an assertion or statement under an alg the library has no verifier for fails. */
+static void
+knob_sig_algs(void **state)
+{
+	static const int64_t ed448[] = { FSIM_COSE_ED448 }, ed25519[] = { FSIM_COSE_EDDSA };
+	cred_t c;
+	fsim_cred_record_t *rec;
+	json_t *r;
+	fsim_rp_result_t *res;
+
+	(void)state;
+	/* ES384: simplewebauthn verifies it, python-fido2 cannot (AUTH-18). */
+	cred_make_alg(&c, FSIM_COSE_ES384, 16);
+	rec = record(&c, 0, true, 0, 0);
+	r = auth_response(&c, UP | UV, 1, NULL);
+	expect_auth("spec", r, rec, true, FSIM_R_AUTH_18, FSIM_CHECK_PASS);
+	expect_auth("simplewebauthn", r, rec, true, FSIM_R_AUTH_18, FSIM_CHECK_PASS);
+	expect_auth("python-fido2", r, rec, false, FSIM_R_AUTH_18, FSIM_CHECK_FAIL);
+	json_decref(r);
+	fsim_record_free(&rec);
+	/* python-fido2 registers it all the same, with a warning that no assertion will verify. */
+	r = reg_response(&c, UP | UV, NULL);
+	expect_reg("python-fido2", r, NULL, 0, true, FSIM_R_REG_16, FSIM_CHECK_WARN);
+	res = reg_under("spec", r, NULL, 0);
+	assert_true(res->verified);
+	assert_false(has(res, FSIM_R_REG_16, FSIM_CHECK_WARN));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	cred_free(&c);
+
+	/* Ed448: neither library; the spec preset verifies both ceremonies. */
+	cred_make_alg(&c, FSIM_COSE_ED448, 16);
+	rec = record(&c, 0, true, 0, 0);
+	r = auth_response(&c, UP | UV, 1, NULL);
+	expect_auth("spec", r, rec, true, FSIM_R_AUTH_18, FSIM_CHECK_PASS);
+	expect_auth("simplewebauthn", r, rec, false, FSIM_R_AUTH_18, FSIM_CHECK_FAIL);
+	expect_auth("python-fido2", r, rec, false, FSIM_R_AUTH_18, FSIM_CHECK_FAIL);
+	json_decref(r);
+	fsim_record_free(&rec);
+	r = reg_self(&c, UP | UV, FSIM_COSE_ED448, NULL);
+	expect_reg("spec", r, NULL, 0, true, FSIM_R_ATT_PACKED_09, FSIM_CHECK_PASS);
+	expect_reg("simplewebauthn", r, NULL, 0, false, FSIM_R_ATT_PACKED_09, FSIM_CHECK_FAIL);
+	expect_reg("python-fido2", r, NULL, 0, false, FSIM_R_ATT_PACKED_09, FSIM_CHECK_FAIL);
+	json_decref(r);
+	cred_free(&c);
+
+	/* ES256 self attestation: both libraries verify it. */
+	cred_make(&c);
+	r = reg_self(&c, UP | UV, FSIM_COSE_ES256, NULL);
+	expect_reg("simplewebauthn", r, NULL, 0, true, FSIM_R_ATT_PACKED_09, FSIM_CHECK_PASS);
+	expect_reg("python-fido2", r, NULL, 0, true, FSIM_R_ATT_PACKED_09, FSIM_CHECK_PASS);
+	json_decref(r);
+	cred_free(&c);
+
+	/* The list's reading: -8 alone is Ed25519 only; Ed448 under -8 needs -53. */
+	assert_true(fsim_sig_alg_listed(NULL, 0, FSIM_COSE_ED448, FSIM_COSE_CRV_ED448));
+	assert_true(fsim_sig_alg_listed(ed25519, 1, FSIM_COSE_EDDSA, FSIM_COSE_CRV_ED25519));
+	assert_false(fsim_sig_alg_listed(ed25519, 1, FSIM_COSE_EDDSA, FSIM_COSE_CRV_ED448));
+	assert_true(fsim_sig_alg_listed(ed448, 1, FSIM_COSE_EDDSA, FSIM_COSE_CRV_ED448));
+	assert_false(fsim_sig_alg_listed(ed448, 1, FSIM_COSE_ES256, FSIM_COSE_CRV_P256));
+}
+
+/* alg_not_offered: python-fido2 never compares alg with pubKeyCredParams (REG-16). */
+static void
+knob_alg_not_offered(void **state)
+{
+	static const int64_t es256[] = { FSIM_COSE_ES256 }, es384[] = { FSIM_COSE_ES384 };
+	cred_t c;
+	json_t *r;
+
+	(void)state;
+	cred_make_alg(&c, FSIM_COSE_ES384, 16);
+	r = reg_response(&c, UP | UV, NULL);
+	expect_reg("spec", r, es256, 1, false, FSIM_R_REG_16, FSIM_CHECK_FAIL);
+	expect_reg("simplewebauthn", r, es256, 1, false, FSIM_R_REG_16, FSIM_CHECK_FAIL);
+	expect_reg("python-fido2", r, es256, 1, true, FSIM_R_REG_16, FSIM_CHECK_INFO);
+	/* Offered, it passes everywhere. */
+	expect_reg("spec", r, es384, 1, true, FSIM_R_REG_16, FSIM_CHECK_PASS);
+	expect_reg("simplewebauthn", r, es384, 1, true, FSIM_R_REG_16, FSIM_CHECK_PASS);
+	expect_reg("python-fido2", r, es384, 1, true, FSIM_R_REG_16, FSIM_CHECK_PASS);
+	json_decref(r);
+	cred_free(&c);
+}
+
+/* at_in_assertion: neither library looks at AT in an assertion (AUTH-22). */
+static void
+knob_at_in_assertion(void **state)
+{
+	cred_t c;
+	fsim_cred_record_t *rec;
+	json_t *r, *ok;
+	fsim_rp_policy_t p;
+	fsim_rp_result_t *res = NULL;
+
+	(void)state;
+	cred_make(&c);
+	rec = record(&c, 0, true, 0, 0);
+	r = auth_response(&c, UP | UV | AT, 1, NULL);
+	ok = auth_response(&c, UP | UV, 1, NULL);
+	expect_auth("spec", r, rec, false, FSIM_R_AUTH_22, FSIM_CHECK_FAIL);
+	expect_auth("simplewebauthn", r, rec, true, FSIM_R_AUTH_22, FSIM_CHECK_INFO);
+	expect_auth("python-fido2", r, rec, true, FSIM_R_AUTH_22, FSIM_CHECK_INFO);
+	expect_auth("simplewebauthn", ok, rec, true, FSIM_R_AUTH_22, FSIM_CHECK_PASS);
+	/* warn: verified, with the warning. */
+	policy("spec", PREF, &p);
+	p.at_in_assertion = FSIM_POL_WARN;
+	assert_int_equal(fsim_rp_verify_authentication(&p, r, rec, &res), 0);
+	assert_true(res->verified);
+	assert_true(has(res, FSIM_R_AUTH_22, FSIM_CHECK_WARN));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	json_decref(ok);
+	fsim_record_free(&rec);
+	cred_free(&c);
+}
+
+/* cred_id_max: both libraries take any 16-bit credential ID length (REG-21, ACD-02). */
+static void
+knob_cred_id_max(void **state)
+{
+	cred_t c;
+	fsim_cred_record_t *rec;
+	json_t *r;
+	fsim_rp_policy_t p;
+	fsim_rp_result_t *res = NULL;
+
+	(void)state;
+	cred_make_alg(&c, FSIM_COSE_ES256, 1024);
+	r = reg_response(&c, UP | UV, NULL);
+	expect_reg("spec", r, NULL, 0, false, FSIM_R_REG_21, FSIM_CHECK_FAIL);
+	res = reg_under("spec", r, NULL, 0);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_ACD_02));
+	fsim_rp_result_free(&res);
+	expect_reg("simplewebauthn", r, NULL, 0, true, FSIM_R_REG_21, FSIM_CHECK_INFO);
+	expect_reg("python-fido2", r, NULL, 0, true, FSIM_R_REG_21, FSIM_CHECK_INFO);
+	json_decref(r);
+	/* The 1024-byte credential authenticates, too. */
+	rec = record(&c, 0, true, 0, 0);
+	r = auth_response(&c, UP | UV, 1, NULL);
+	expect_auth("simplewebauthn", r, rec, true, FSIM_R_AUTH_03, FSIM_CHECK_PASS);
+	json_decref(r);
+	fsim_record_free(&rec);
+	cred_free(&c);
+	/* A bound other than 1023 is a bound: 1200 bytes under 1100 fails. */
+	cred_make_alg(&c, FSIM_COSE_ES256, 1200);
+	r = reg_response(&c, UP | UV, NULL);
+	policy("simplewebauthn", PREF, &p);
+	p.cred_id_max = 1100;
+	assert_int_equal(fsim_rp_verify_registration(&p, r, &res), 0);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_REG_21));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	cred_free(&c);
+}
+
+/* self_alg_hash_only: SimpleWebAuthn takes a packed self statement's alg only as the hash. */
+static void
+knob_self_alg_hash_only(void **state)
+{
+	cred_t c;
+	json_t *r;
+
+	(void)state;
+	cred_make(&c);
+	/* The alg-mismatch quirk: an ES256 signature named RS256 (both SHA-256). */
+	r = reg_self(&c, UP | UV, FSIM_COSE_RS256, NULL);
+	expect_reg("spec", r, NULL, 0, false, FSIM_R_ATT_PACKED_09, FSIM_CHECK_FAIL);
+	expect_reg("python-fido2", r, NULL, 0, false, FSIM_R_ATT_PACKED_09, FSIM_CHECK_FAIL);
+	expect_reg("simplewebauthn", r, NULL, 0, true, FSIM_R_ATT_PACKED_09, FSIM_CHECK_INFO);
+	json_decref(r);
+	/* Named ES384 but hashed with SHA-256: SimpleWebAuthn's SHA-384 check fails ... */
+	r = reg_self(&c, UP | UV, FSIM_COSE_ES384, NULL);
+	expect_reg("simplewebauthn", r, NULL, 0, false, FSIM_R_ATT_PACKED_09, FSIM_CHECK_FAIL);
+	json_decref(r);
+	/* ... and P-256 ECDSA over SHA-384 passes it, while the spec refuses the mismatch. */
+	r = reg_self(&c, UP | UV, FSIM_COSE_ES384, EVP_sha384());
+	expect_reg("simplewebauthn", r, NULL, 0, true, FSIM_R_ATT_PACKED_09, FSIM_CHECK_PASS);
+	expect_reg("spec", r, NULL, 0, false, FSIM_R_ATT_PACKED_09, FSIM_CHECK_FAIL);
+	json_decref(r);
+	cred_free(&c);
+}
+
+static void
+tweak_w3c_vendor(fsim_rp_policy_t *p)
+{
+	static const char *const ids[] = { "id:00000000", NULL };
+
+	p->tpm_vendors = ids;
+}
+
+static void
+tweak_ecc_ok(fsim_rp_policy_t *p)
+{
+	p->tpm_rsa_only = false;
+}
+
+static void
+tweak_1970(fsim_rp_policy_t *p)
+{
+	p->at = 86400;
+}
+
+/* tpm_vendors: SimpleWebAuthn's vendor table lacks the W3C vector's id:00000000 (ATT-TPM-03). */
+static void
+knob_tpm_vendors(void **state)
+{
+	fsim_rp_result_t *res;
+
+	(void)state;
+	res = vector("w3c-tpm-es256-registration", "simplewebauthn", FSIM_CONVEY_DIRECT);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_ATT_TPM_03));
+	assert_false(fsim_checks_failed(&res->checks, FSIM_R_ATT_TPM_02));
+	fsim_rp_result_free(&res);
+	res = vector_p("w3c-tpm-es256-registration", "simplewebauthn", FSIM_CONVEY_DIRECT,
+	    tweak_w3c_vendor);
+	assert_true(res->verified);
+	assert_true(has(res, FSIM_R_ATT_TPM_03, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	res = vector("w3c-tpm-es256-registration", "spec", FSIM_CONVEY_DIRECT);
+	assert_true(res->verified);
+	fsim_rp_result_free(&res);
+}
+
+/* tpm_rsa_only: python-fido2 0.9.1 cannot read an ECC pubArea (ATT-TPM-02); RSA: test_fmt_tpm.c. */
+static void
+knob_tpm_rsa_only(void **state)
+{
+	fsim_rp_result_t *res;
+
+	(void)state;
+	res = vector("w3c-tpm-es256-registration", "python-fido2", FSIM_CONVEY_DIRECT);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_ATT_TPM_02));
+	assert_false(fsim_checks_failed(&res->checks, FSIM_R_ATT_TPM_03));
+	fsim_rp_result_free(&res);
+	res = vector_p("w3c-tpm-es256-registration", "python-fido2", FSIM_CONVEY_DIRECT,
+	    tweak_ecc_ok);
+	assert_true(res->verified);
+	assert_true(has(res, FSIM_R_ATT_TPM_02, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+}
+
+/* leaf_dates: SimpleWebAuthn dates a packed leaf though it checks no path (ATT-03). */
+static void
+knob_leaf_dates(void **state)
+{
+	fsim_rp_result_t *res;
+
+	(void)state;
+	res = vector("w3c-packed-es256-registration", "simplewebauthn", FSIM_CONVEY_DIRECT);
+	assert_true(res->verified);
+	assert_true(has(res, FSIM_R_ATT_03, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	res = vector_p("w3c-packed-es256-registration", "simplewebauthn", FSIM_CONVEY_DIRECT,
+	    tweak_1970);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_ATT_03));
+	fsim_rp_result_free(&res);
+	/* py_webauthn with no roots dates nothing; the spec dates the whole path. */
+	res = vector_p("w3c-packed-es256-registration", "py_webauthn", FSIM_CONVEY_DIRECT,
+	    tweak_1970);
+	assert_true(res->verified);
+	assert_false(has(res, FSIM_R_ATT_03, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	res = vector_p("w3c-packed-es256-registration", "spec", FSIM_CONVEY_DIRECT, tweak_1970);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_ATT_03));
 	fsim_rp_result_free(&res);
 }
 
@@ -599,6 +996,14 @@ main(void)
 		cmocka_unit_test(verdict_details),
 		cmocka_unit_test(unsolicited_extensions),
 		cmocka_unit_test(attestation_decisions),
+		cmocka_unit_test(knob_sig_algs),
+		cmocka_unit_test(knob_alg_not_offered),
+		cmocka_unit_test(knob_at_in_assertion),
+		cmocka_unit_test(knob_cred_id_max),
+		cmocka_unit_test(knob_self_alg_hash_only),
+		cmocka_unit_test(knob_tpm_vendors),
+		cmocka_unit_test(knob_tpm_rsa_only),
+		cmocka_unit_test(knob_leaf_dates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
