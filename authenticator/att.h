@@ -49,8 +49,9 @@ int fsim_ca_leaf(fsim_ca_t *ca, fsim_store_t *s, const fsim_env_t *env,
  * becomes the intermediate's subject, an authority key identifier (naming
  * another CA) is removed, and x is signed as every certificate of this CA
  * (deterministically under a seeded env). The caller sets the subject, key,
- * validity, serial and extensions. *der gets the certificate; x itself keeps
- * OpenSSL's own signature and should not be used further.
+ * validity, serial and extensions. *der (reset first, so it must be a
+ * valid blob) gets the certificate; x itself keeps OpenSSL's own signature
+ * and should not be used further.
  */
 int fsim_ca_sign_cert(const fsim_ca_t *ca, const fsim_env_t *env, X509 *x,
     fsim_blob_t *der) FSIM_WUR;

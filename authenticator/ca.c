@@ -715,7 +715,7 @@ fsim_ca_sign_cert(const fsim_ca_t *ca, const fsim_env_t *env, X509 *x, fsim_blob
 
 	if (der == NULL)
 		return FSIM_ERR_ARG;
-	memset(der, 0, sizeof(*der));
+	fsim_blob_reset(der);
 	if (ca == NULL || env == NULL || x == NULL)
 		return FSIM_ERR_ARG;
 	if (X509_set_issuer_name(x, X509_get_subject_name(ca->inter)) != 1) {

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 #include <cmocka.h>
 
 #include "harness/mutate.h"
@@ -261,6 +262,56 @@ test_deterministic(void **state)
 	json_decref(b);
 }
 
+/*
+ * Units share what they make once per process and seed (bases, the test
+ * CA): two threads running every unit at once, under a seed nobody used
+ * yet, get exactly what one thread gets alone.
+ */
+typedef struct th_arg {
+	const uint8_t *seed;
+	size_t seed_len;
+	json_t *cells;
+	int r;
+} th_arg_t;
+
+static void *
+th_run(void *p)
+{
+	th_arg_t *a = p;
+	const fsim_rp_preset_t *spec[1] = { fsim_rp_preset_find("spec") };
+	size_t i;
+
+	a->r = FSIM_OK;
+	for (i = 0; i < fsim_mutation_units() && a->r == FSIM_OK; i++)
+		a->r = fsim_mutation_unit_run(i, spec, 1, a->seed, a->seed_len, a->cells);
+	return NULL;
+}
+
+static void
+test_threads(void **state)
+{
+	static const uint8_t s2[] = "two threads";
+	th_arg_t a = { s2, sizeof(s2), json_array(), -1 }, b = { s2, sizeof(s2), json_array(), -1 };
+	th_arg_t alone = { s2, sizeof(s2), json_array(), -1 };
+	pthread_t ta, tb;
+
+	(void)state;
+	assert_int_equal(pthread_create(&ta, NULL, th_run, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, th_run, &b), 0);
+	assert_int_equal(pthread_join(ta, NULL), 0);
+	assert_int_equal(pthread_join(tb, NULL), 0);
+	th_run(&alone);
+	assert_int_equal(a.r, FSIM_OK);
+	assert_int_equal(b.r, FSIM_OK);
+	assert_int_equal(alone.r, FSIM_OK);
+	assert_int_equal(json_array_size(a.cells), fsim_mutation_units());
+	assert_true(json_equal(a.cells, b.cells));
+	assert_true(json_equal(a.cells, alone.cells));
+	json_decref(a.cells);
+	json_decref(b.cells);
+	json_decref(alone.cells);
+}
+
 /* ---- coverage ---- */
 
 /* What the quirk needs the provider to attest with for its rule to be checked. */
@@ -374,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_all_presets),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
