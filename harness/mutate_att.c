@@ -66,9 +66,12 @@ st_cert(const cbor_item_t *st, size_t i, const uint8_t **p, size_t *n)
 	return fsim_cbor_get_bytes(cbor_array_handle(a)[i], p, n);
 }
 
-/* A copy of map st with key set to v (v NULL: left out). v is taken. */
+/*
+ * A copy of map st without key and, unless del, with key set to v (v is
+ * taken; NULL, from a builder out of memory, is FSIM_ERR_NOMEM).
+ */
 static int
-st_set(cbor_item_t **st, const char *key, cbor_item_t *v)
+st_put(cbor_item_t **st, const char *key, cbor_item_t *v, bool del)
 {
 	struct cbor_pair *kv = cbor_map_handle(*st);
 	size_t i, n = cbor_map_size(*st);
@@ -76,7 +79,7 @@ st_set(cbor_item_t **st, const char *key, cbor_item_t *v)
 	char *k = NULL;
 	int r = FSIM_ERR_NOMEM;
 
-	if (m == NULL)
+	if (m == NULL || (!del && v == NULL))
 		goto fail;
 	for (i = 0; i < n; i++) {
 		bool same = fsim_cbor_get_text(kv[i].key, &k) == FSIM_OK && strcmp(k, key) == 0;
@@ -89,7 +92,7 @@ st_set(cbor_item_t **st, const char *key, cbor_item_t *v)
 		    cbor_incref(kv[i].value))) != FSIM_OK)
 			goto fail;
 	}
-	if (v != NULL) {
+	if (!del) {
 		r = fsim_cbor_map_put(m, fsim_cbor_text(key), v);
 		v = NULL;
 		if (r != FSIM_OK)
@@ -105,6 +108,18 @@ fail:
 	if (m != NULL)
 		cbor_decref(&m);
 	return r;
+}
+
+static int
+st_set(cbor_item_t **st, const char *key, cbor_item_t *v)
+{
+	return st_put(st, key, v, false);
+}
+
+static int
+st_del(cbor_item_t **st, const char *key)
+{
+	return st_put(st, key, NULL, true);
 }
 
 /* An x5c array of these DER certificates. */
@@ -162,7 +177,7 @@ drop_member(mu_case_t *c, const char *key)
 
 	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
 		return r;
-	if ((r = st_set(&ao.st, key, NULL)) == FSIM_OK)
+	if ((r = st_del(&ao.st, key)) == FSIM_OK)
 		r = mu_ao_put(c, &ao);
 	mu_ao_reset(&ao);
 	return r;
