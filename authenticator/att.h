@@ -43,6 +43,21 @@ int fsim_ca_leaf(fsim_ca_t *ca, fsim_store_t *s, const fsim_env_t *env,
     const uint8_t aaguid[16], unsigned deviations, fsim_blob_t chain[2],
     EVP_PKEY **key) FSIM_WUR;
 
+/*
+ * Issue certificate x under the intermediate, as the harness does when it
+ * rebuilds an attestation chain around a changed certificate: the issuer
+ * becomes the intermediate's subject, an authority key identifier (naming
+ * another CA) is removed, and x is signed as every certificate of this CA
+ * (deterministically under a seeded env). The caller sets the subject, key,
+ * validity, serial and extensions. *der (reset first, so it must be a
+ * valid blob) gets the certificate; x itself keeps OpenSSL's own signature
+ * and should not be used further.
+ */
+int fsim_ca_sign_cert(const fsim_ca_t *ca, const fsim_env_t *env, X509 *x,
+    fsim_blob_t *der) FSIM_WUR;
+/* The intermediate certificate (DER), lent; chains end with it. */
+const fsim_blob_t *fsim_ca_intermediate_der(const fsim_ca_t *ca);
+
 /* What a statement producer gets. */
 typedef struct fsim_att_input {
 	const uint8_t *auth_data;   /* the authData bytes as they will be sent */

@@ -700,3 +700,32 @@ fail:
 	fsim_blob_reset(&inter);
 	return r;
 }
+
+const fsim_blob_t *
+fsim_ca_intermediate_der(const fsim_ca_t *ca)
+{
+	return ca != NULL ? &ca->int_der : NULL;
+}
+
+int
+fsim_ca_sign_cert(const fsim_ca_t *ca, const fsim_env_t *env, X509 *x, fsim_blob_t *der)
+{
+	X509 *nx = NULL;
+	int i, r;
+
+	if (der == NULL)
+		return FSIM_ERR_ARG;
+	fsim_blob_reset(der);
+	if (ca == NULL || env == NULL || x == NULL)
+		return FSIM_ERR_ARG;
+	if (X509_set_issuer_name(x, X509_get_subject_name(ca->inter)) != 1) {
+		ERR_clear_error();
+		return FSIM_ERR_INTERNAL;
+	}
+	/* An authority key identifier names the old issuer: path building would refuse ours. */
+	while ((i = X509_get_ext_by_NID(x, NID_authority_key_identifier, -1)) >= 0)
+		X509_EXTENSION_free(X509_delete_ext(x, i));
+	r = sign_cert(env, x, ca->int_key, &nx, der);
+	X509_free(nx);
+	return r;
+}

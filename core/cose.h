@@ -67,6 +67,8 @@ int fsim_cose_key_from_spki(const uint8_t *der, size_t len, int alg,
 int fsim_cose_key_encode(const fsim_cose_key_t *k, fsim_blob_t *out) FSIM_WUR;
 /* DER SubjectPublicKeyInfo of the key. */
 int fsim_cose_key_spki(const fsim_cose_key_t *k, fsim_blob_t *out) FSIM_WUR;
+/* Are these bytes exactly the key's DER SubjectPublicKeyInfo (no decoding: cheap)? */
+bool fsim_cose_key_spki_equal(const fsim_cose_key_t *k, const uint8_t *der, size_t len);
 
 int fsim_cose_key_alg(const fsim_cose_key_t *k);
 int fsim_cose_key_kty(const fsim_cose_key_t *k);

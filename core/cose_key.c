@@ -538,6 +538,67 @@ fail:
 	return r;
 }
 
+/*
+ * The SubjectPublicKeyInfo of EC and EdDSA keys is a fixed prefix (the
+ * AlgorithmIdentifier and the BIT STRING head, RFC 5480 §2, RFC 8410 §4)
+ * and the public key's own encoding, so it can be compared without a
+ * decoder round trip (which costs more than the rest of a registration's
+ * checks). RSA keys are encoded and compared.
+ */
+static const uint8_t spki_p256[] = {
+	0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+	0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+};
+static const uint8_t spki_p384[] = {
+	0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+	0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00,
+};
+static const uint8_t spki_p521[] = {
+	0x30, 0x81, 0x9b, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01,
+	0x06, 0x05, 0x2b, 0x81, 0x04, 0x00, 0x23, 0x03, 0x81, 0x86, 0x00,
+};
+static const uint8_t spki_ed25519[] = {
+	0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+};
+static const uint8_t spki_ed448[] = {
+	0x30, 0x43, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x71, 0x03, 0x3a, 0x00,
+};
+
+bool
+fsim_cose_key_spki_equal(const fsim_cose_key_t *k, const uint8_t *der, size_t len)
+{
+	const uint8_t *pre;
+	uint8_t pub[133];
+	size_t pl, n;
+	fsim_blob_t enc = { NULL, 0 };
+	bool eq;
+
+	if (k == NULL || der == NULL)
+		return false;
+	switch (k->crv) {
+	case FSIM_COSE_CRV_P256: pre = spki_p256; pl = sizeof(spki_p256); break;
+	case FSIM_COSE_CRV_P384: pre = spki_p384; pl = sizeof(spki_p384); break;
+	case FSIM_COSE_CRV_P521: pre = spki_p521; pl = sizeof(spki_p521); break;
+	case FSIM_COSE_CRV_ED25519: pre = spki_ed25519; pl = sizeof(spki_ed25519); break;
+	case FSIM_COSE_CRV_ED448: pre = spki_ed448; pl = sizeof(spki_ed448); break;
+	default:
+		/* RSA: the encoder's bytes */
+		if (fsim_cose_key_spki(k, &enc) != 0)
+			return false;
+		eq = fsim_blob_eq(&enc, der, len);
+		fsim_blob_reset(&enc);
+		return eq;
+	}
+	n = sizeof(pub);
+	if ((k->kty == FSIM_COSE_KTY_OKP ? EVP_PKEY_get_raw_public_key(k->pkey, pub, &n) :
+	    EVP_PKEY_get_octet_string_param(k->pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pub,
+	    sizeof(pub), &n)) != 1) {
+		ERR_clear_error();
+		return false;
+	}
+	return len == pl + n && memcmp(der, pre, pl) == 0 && memcmp(der + pl, pub, n) == 0;
+}
+
 int
 fsim_cose_key_alg(const fsim_cose_key_t *k)
 {

@@ -274,6 +274,41 @@ ctx_init(EVP_MD_CTX *ctx, EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai,
 	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) == 1;
 }
 
+/*
+ * SIG-02, asked only after a signature failed: does it verify under another
+ * SHA-2 hash than the one the alg decides? Then the signer chose the hash
+ * itself (a common porting slip, e.g. SHA-384 with ES256), which is worth
+ * naming apart from a plain bad signature. Returns that hash, or NULL.
+ */
+static const EVP_MD *
+other_hash(EVP_MD_CTX *ctx, EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai,
+    const uint8_t *msg, size_t mlen, const uint8_t *sig, size_t slen)
+{
+	const EVP_MD *cand[3] = { EVP_sha256(), EVP_sha384(), EVP_sha512() };
+	const EVP_MD *md = ai->md != NULL ? ai->md() : NULL;
+	EVP_PKEY_CTX *pctx;
+	size_t i;
+	bool ok;
+
+	if (md == NULL)
+		return NULL;   /* EdDSA: the scheme fixes its hash */
+	for (i = 0; i < 3; i++) {
+		if (EVP_MD_get_type(cand[i]) == EVP_MD_get_type(md))
+			continue;
+		pctx = NULL;
+		ok = EVP_MD_CTX_reset(ctx) == 1 &&
+		    EVP_DigestVerifyInit(ctx, &pctx, cand[i], NULL, pkey) == 1;
+		if (ok && ai->alg == FSIM_COSE_PS256)
+			ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
+			    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, cand[i]) == 1 &&
+			    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;
+		if (ok && EVP_DigestVerify(ctx, sig, slen, msg, mlen) == 1)
+			return cand[i];
+	}
+	ERR_clear_error();
+	return NULL;
+}
+
 /* The form check per alg family: SIG-01 (ECDSA), SIG-04 (EdDSA), SIG-03 (RSA). */
 static int
 form_check(EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai, int crv,
@@ -343,11 +378,17 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 		goto fail;
 	}
 	if (EVP_DigestVerify(ctx, sig, slen, msg, mlen) != 1) {
+		const EVP_MD *md;
+
 		fsim_diags_add(d, FSIM_SEV_ERROR, rule, field, FSIM_NO_OFFSET,
 		    "signature does not verify (%s over %zu bytes with the %s "
 		    "public key)", ai->name, mlen,
 		    EVP_PKEY_get0_type_name(pkey) != NULL ?
 		    EVP_PKEY_get0_type_name(pkey) : "unknown");
+		if ((md = other_hash(ctx, pkey, ai, msg, mlen, sig, slen)) != NULL)
+			fsim_diags_add(d, FSIM_SEV_ERROR, "SIG-02", field, FSIM_NO_OFFSET,
+			    "the signature was made over %s, but alg %s (%d) means %s",
+			    EVP_MD_get0_name(md), ai->name, alg, EVP_MD_get0_name(ai->md()));
 		r = FSIM_ERR_SIGNATURE;
 		goto fail;
 	}

@@ -12,9 +12,10 @@
 #include "authenticator/preset.h"
 #include "harness/matrix.h"
 #include "harness/matrix_int.h"
+#include "harness/mutate.h"
 #include "harness/scenario.h"
 
-typedef enum { U_MATRIX, U_QUIRK, U_SCENARIO } ukind_t;
+typedef enum { U_MATRIX, U_QUIRK, U_SCENARIO, U_MUTATION } ukind_t;
 
 typedef struct unit {
 	ukind_t kind;
@@ -383,6 +384,9 @@ run_unit(run_t *rn, unit_t *u)
 		return run_quirk_unit(rn, u);
 	case U_SCENARIO:
 		return run_scenario_unit(rn, u);
+	case U_MUTATION:
+		return fsim_mutation_unit_run(u->a, rn->policies, rn->n_policies, rn->seed,
+		    rn->seed_len, u->cells);
 	}
 	return FSIM_ERR_INTERNAL;
 }
@@ -497,7 +501,7 @@ static int
 make_units(run_t *rn)
 {
 	const fsim_matrix_opts_t *o = rn->o;
-	size_t n_mut = 0;
+	size_t n_mut = o->no_mutations || o->provider != NULL ? 0 : fsim_mutation_units();
 	size_t n_q = o->no_quirks || o->provider != NULL ? 0 : FSIM_QUIRK__COUNT;
 	size_t n_s = o->provider != NULL ? 0 : rn->n_scenarios;
 	size_t max = rn->n_presets * rn->n_platforms + n_q + n_s + n_mut, i, j, idx = 0;
@@ -519,6 +523,8 @@ make_units(run_t *rn)
 		ADD(U_QUIRK, i, 0);
 	for (i = 0; i < n_s; i++)
 		ADD(U_SCENARIO, i, 0);
+	for (i = 0; i < n_mut; i++)
+		ADD(U_MUTATION, i, 0);
 #undef ADD
 	return FSIM_OK;
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authenticator/keys.h"
 #include "harness/pipeline.h"
 
 #define AAGUID_OFF 37
@@ -579,6 +580,60 @@ fsim_pipe_rp_set_counter(fsim_pipe_t *p, uint32_t v)
 	for (i = 0; i < FSIM_PIPE_MAX_POLICIES; i++)
 		if (p->records[i] != NULL)
 			p->records[i]->sign_count = v;
+}
+
+/* ---- for the harness's own mutations ---- */
+
+void
+fsim_pipe_view_response(fsim_pipe_view_t *v, const json_t *resp, bool registration)
+{
+	view_delivered(v, resp, NULL, registration);
+}
+
+void
+fsim_pipe_verdict_set(fsim_pipe_verdict_t *v, const fsim_rp_preset_t *ps,
+    const fsim_rp_result_t *res)
+{
+	memset(v, 0, sizeof(*v));
+	v->preset = ps;
+	if (res != NULL)
+		verdict_from(v, res);
+}
+
+int
+fsim_pipe_credential_key(fsim_pipe_t *p, const char *rp_id, EVP_PKEY **key, int *alg)
+{
+	fsim_cred_t *c = p->cred_id.len > 0 ? fsim_store_find_cred(p->store, p->cred_id.ptr,
+	    p->cred_id.len) : NULL;
+	fsim_wrapped_t w;
+	uint8_t h[32];
+	unsigned int hl = 0;
+	int r;
+
+	*key = NULL;
+	*alg = 0;
+	if (c != NULL) {
+		/* A stored (discoverable) credential. */
+		if ((r = fsim_key_from_der(c->private_key.ptr, c->private_key.len, key)) != 0)
+			return r;
+		*alg = c->alg;
+		return FSIM_OK;
+	}
+	/* A wrapped one: the key travels in the credential ID. */
+	if (p->cred_id.len == 0)
+		return FSIM_ERR_ARG;
+	rp_id = or_default(rp_id, "example.com");
+	if (EVP_Digest(rp_id, strlen(rp_id), h, &hl, EVP_sha256(), NULL) != 1)
+		return FSIM_ERR_INTERNAL;
+	memset(&w, 0, sizeof(w));
+	if ((r = fsim_credid_unwrap(fsim_store_wrap_key(p->store), h, p->cred_id.ptr,
+	    p->cred_id.len, &w)) != 0)
+		return r;
+	*key = w.key;
+	*alg = w.alg;
+	w.key = NULL;
+	fsim_wrapped_reset(&w);
+	return FSIM_OK;
 }
 
 /* ---- JSON ---- */

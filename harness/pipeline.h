@@ -123,6 +123,21 @@ void fsim_pipe_rp_forget_backup_flags(fsim_pipe_t *p);
 /* Every RP record's signCount becomes v. */
 void fsim_pipe_rp_set_counter(fsim_pipe_t *p, uint32_t v);
 
+/* ---- for responses the harness changes itself (harness/mutate.c) ---- */
+
+/* The view of a response JSON, made as the delivered view is (resp NULL: an empty view). */
+void fsim_pipe_view_response(fsim_pipe_view_t *v, const json_t *resp, bool registration);
+/* *v from one RP result judged under preset ps (rules checked and broken, first error). */
+void fsim_pipe_verdict_set(fsim_pipe_verdict_t *v, const fsim_rp_preset_t *ps,
+    const fsim_rp_result_t *res);
+/*
+ * The private key (a new reference: free it) and COSE alg of the last
+ * credential registered for rp_id (NULL: "example.com"), to sign an
+ * assertion the harness changed. A secret: never logged or written.
+ */
+int fsim_pipe_credential_key(fsim_pipe_t *p, const char *rp_id, EVP_PKEY **key,
+    int *alg) FSIM_WUR;
+
 /* The three views and the verdicts as JSON (for explain and reports); NULL without memory. */
 json_t *fsim_pipe_result_json(const fsim_pipe_result_t *r);
 json_t *fsim_pipe_view_json(const fsim_pipe_view_t *v, bool delivered);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness/matrix_int.h"
+#include "harness/mutate.h"
 #include "harness/xml.h"
 
 static bool
@@ -74,7 +75,15 @@ coverage(const json_t *cells)
 		    json_is_null(json_object_get(e, "passingCell"))))
 			json_array_append_new(unc, json_string(r->id));
 	}
-	return json_pack("{s:o, s:o}", "rules", rules, "errorRulesUncovered", unc);
+	{
+		json_t *why = json_object();
+		const char *id;
+
+		for (k = 0; why != NULL && (id = fsim_mutation_unreachable_at(k)) != NULL; k++)
+			json_object_set_new(why, id, json_string(fsim_mutation_unreachable(id)));
+		return json_pack("{s:o, s:o, s:o*}", "rules", rules, "errorRulesUncovered", unc,
+		    "unreachable", why);
+	}
 fail:
 	json_decref(rules);
 	json_decref(unc);

@@ -147,6 +147,7 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_checks_import(ck, &d, FSIM_R_JSON_02);
 	fsim_checks_pass(ck, FSIM_R_AUTH_01);
 	fsim_checks_pass(ck, FSIM_R_AUTH_23);
+	fsim_rp_pass_json(ck, false);
 
 	/* Step 6: the credential is the one on record; an empty userHandle is absent. */
 	if (!fsim_blob_eq(&ar->raw_id, rec->id.ptr, rec->id.len))
@@ -173,6 +174,7 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	}
 	fsim_diags_pop(&d, &f);
 	fsim_rp_import(p, ck, &d, FSIM_R_AD_01);
+	fsim_rp_pass_authdata(ck, ad);
 
 	/* Steps 15-18. */
 	uvn.required = p->uv == FSIM_UV_REQUIRED || p->uv_rule == FSIM_UVR_ALWAYS ||
@@ -224,8 +226,10 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 		if (!fsim_checks_failed(ck, FSIM_R_AUTH_18))
 			fsim_checks_fail(ck, FSIM_R_AUTH_18, "response.signature",
 			    "the signature is malformed, so it cannot verify");
-	} else
+	} else {
 		fsim_checks_pass(ck, FSIM_R_AUTH_18);
+		fsim_rp_pass_sig(ck, fsim_cose_key_kty(rec->key));
+	}
 
 	/* Step 22. */
 	check_counter(p, rec, ad, ck);

@@ -27,6 +27,13 @@ alg_offered(const fsim_rp_policy_t *p, int64_t alg)
 	return false;
 }
 
+/* What a successful parse of the attestation object checked (its authData: fsim_rp_pass_authdata). */
+static const fsim_rule_id_t parsed_rules[] = {
+	FSIM_R_ENC_02, FSIM_R_ENC_03, FSIM_R_CBOR_01, FSIM_R_CBOR_DUP, FSIM_R_CBOR_KEYTYPE,
+	FSIM_R_ATT_01, FSIM_R_ACD_01, FSIM_R_ACD_02, FSIM_R_ACD_05, FSIM_R_COSE_01,
+	FSIM_R_COSE_03, FSIM_R_COSE_04,
+};
+
 /* Formats whose vendor root libraries ship built in (FSIM_CHAIN_BUILTIN_ONLY). */
 static const char *const vendor_rooted[] = { "apple", "android-key", "android-safetynet", NULL };
 
@@ -167,7 +174,9 @@ check_json_copies(const fsim_reg_response_t *rr, const fsim_attobj_t *ao,
 		fsim_checks_fail(ck, FSIM_R_JSON_03, "response.publicKeyAlgorithm",
 		    "is %lld but the credential public key's alg is %d",
 		    (long long)rr->public_key_alg, fsim_cose_key_alg(ad->cose_key));
-	if (rr->has_public_key) {
+	/* The usual case first: the exact encoding, compared without decoding it. */
+	if (rr->has_public_key && !fsim_cose_key_spki_equal(ad->cose_key, rr->public_key.ptr,
+	    rr->public_key.len)) {
 		fsim_cose_key_t *spki = NULL;
 
 		if (fsim_cose_key_from_spki(rr->public_key.ptr, rr->public_key.len,
@@ -259,6 +268,7 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	}
 	fsim_checks_import(ck, &d, FSIM_R_JSON_01);
 	fsim_checks_pass(ck, FSIM_R_REG_01);
+	fsim_rp_pass_json(ck, true);
 
 	/* Steps 5-12: client data. */
 	fsim_rp_check_client_data(p, &fsim_ccd_reg, &rr->client_data_json, &cd, ck);
@@ -285,6 +295,9 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_rp_import(p, ck, &d, FSIM_R_REG_10);
 	fsim_checks_pass(ck, FSIM_R_REG_10);
 	ad = ao->auth_data;
+	/* It parsed: the CBOR, the object's shape, authData and the key held. */
+	fsim_rp_pass_held(ck, parsed_rules, sizeof(parsed_rules) / sizeof(parsed_rules[0]));
+	fsim_rp_pass_authdata(ck, ad);
 	if ((res->fmt = fsim_strdup(ao->fmt)) == NULL)
 		goto fail;
 

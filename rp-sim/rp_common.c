@@ -114,6 +114,7 @@ fsim_rp_check_client_data(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
 	fsim_diags_pop(&d, &f);
 	fsim_checks_import(ck, &d, rr->parse);  /* warnings, if any */
 	fsim_checks_pass(ck, rr->parse);
+	fsim_rp_pass_held(ck, (const fsim_rule_id_t[]){ FSIM_R_ENC_05 }, 1);
 
 	if (cd->type == NULL)
 		fsim_checks_fail(ck, rr->r_type, "clientDataJSON.type", "missing");
@@ -262,4 +263,49 @@ fsim_rp_check_extensions(const fsim_rp_policy_t *p, const fsim_authdata_t *ad,
 	}
 	if (bad == 0)
 		fsim_checks_pass(ck, rule);
+}
+
+void
+fsim_rp_pass_held(fsim_checks_t *ck, const fsim_rule_id_t *rules, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!fsim_checks_failed(ck, rules[i]))
+			fsim_checks_pass(ck, rules[i]);
+}
+
+void
+fsim_rp_pass_json(fsim_checks_t *ck, bool registration)
+{
+	const fsim_rule_id_t r[] = {
+		registration ? FSIM_R_JSON_01 : FSIM_R_JSON_02, FSIM_R_JSON_04, FSIM_R_ENC_01,
+	};
+
+	fsim_rp_pass_held(ck, r, sizeof(r) / sizeof(r[0]));
+}
+
+void
+fsim_rp_pass_authdata(fsim_checks_t *ck, const fsim_authdata_t *ad)
+{
+	static const fsim_rule_id_t r[] = { FSIM_R_AD_01, FSIM_R_AD_04, FSIM_R_AD_03 };
+
+	/* AD-03 says what ED announces; with ED clear it has nothing to hold. */
+	fsim_rp_pass_held(ck, r, (ad->flags & FSIM_AD_ED) ? 3 : 2);
+}
+
+void
+fsim_rp_pass_sig(fsim_checks_t *ck, int kty)
+{
+	/* SIG-02: the alg chose the hash; EdDSA hashes inside the scheme. */
+	static const fsim_rule_id_t ec[] = { FSIM_R_SIG_01, FSIM_R_SIG_02 };
+	static const fsim_rule_id_t rsa[] = { FSIM_R_SIG_03, FSIM_R_SIG_02 };
+	static const fsim_rule_id_t okp[] = { FSIM_R_SIG_04 };
+
+	if (kty == FSIM_COSE_KTY_EC2)
+		fsim_rp_pass_held(ck, ec, 2);
+	else if (kty == FSIM_COSE_KTY_RSA)
+		fsim_rp_pass_held(ck, rsa, 2);
+	else if (kty == FSIM_COSE_KTY_OKP)
+		fsim_rp_pass_held(ck, okp, 1);
 }

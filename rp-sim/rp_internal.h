@@ -49,4 +49,18 @@ void fsim_rp_check_extensions(const fsim_rp_policy_t *p, const fsim_authdata_t *
 
 fsim_rp_result_t *fsim_rp_result_new(int ceremony);
 
+/*
+ * Rules a parser checks by parsing (ENC-*, CBOR-*, JSON-*, AD-*, ACD-*,
+ * COSE-*): once the parse succeeded they were checked and held, so record
+ * PASS for each of them that has no FAIL. The checklist and the coverage of
+ * `fidosim run` then show them like the rules of the ceremony steps.
+ */
+void fsim_rp_pass_held(fsim_checks_t *ck, const fsim_rule_id_t *rules, size_t n);
+/* The parse rules of a registration's response JSON / an assertion's (JSON-01/02, JSON-04, ENC-01). */
+void fsim_rp_pass_json(fsim_checks_t *ck, bool registration);
+/* The parse rules of authenticator data that parsed (AD-01, AD-04, AD-03 when ED is set). */
+void fsim_rp_pass_authdata(fsim_checks_t *ck, const fsim_authdata_t *ad);
+/* The signature form and hash rules (SIG-01..04) of a signature that verified under key type kty. */
+void fsim_rp_pass_sig(fsim_checks_t *ck, int kty);
+
 #endif /* !FSIM_RP_INTERNAL_H */

@@ -806,6 +806,92 @@ test_deterministic(void **state)
 	fsim_blob_reset(&c);
 }
 
+/*
+ * fsim_ca_sign_cert: a certificate changed by the harness is issued by the
+ * intermediate (its old authority key identifier gone), verifies under it
+ * and chains to the root; the same seed gives the same bytes.
+ */
+static void
+test_sign_cert(void **state)
+{
+	world_t w, w2;
+	fsim_blob_t chain[2] = { { 0 }, { 0 } }, der = { 0 }, der2 = { 0 };
+	EVP_PKEY *lk = NULL, *ik;
+	X509 *leaf, *inter, *out;
+	X509_STORE *st;
+	X509_STORE_CTX *ctx;
+	STACK_OF(X509) *untrusted;
+	const fsim_blob_t *ib;
+	char *pem;
+	AUTHORITY_KEYID *akid;
+	BIO *bio;
+	X509 *root;
+
+	(void)state;
+	world_open(&w, "sign cert", NULL);
+	assert_int_equal(fsim_ca_leaf(w.ca, w.s, &w.env, aaguid1, 0, chain, &lk), 0);
+	ib = fsim_ca_intermediate_der(w.ca);
+	assert_non_null(ib);
+	assert_true(fsim_blob_eq(ib, chain[1].ptr, chain[1].len));
+	assert_null(fsim_ca_intermediate_der(NULL));
+	leaf = cert_of(&chain[0]);
+	inter = cert_of(&chain[1]);
+	/* give it a foreign authority key identifier and a changed subject */
+	assert_non_null(akid = AUTHORITY_KEYID_new());
+	assert_int_equal(X509_add1_ext_i2d(leaf, NID_authority_key_identifier, akid, 0,
+	    X509V3_ADD_REPLACE), 1);
+	AUTHORITY_KEYID_free(akid);
+	assert_int_equal(X509_NAME_add_entry_by_txt(X509_get_subject_name(leaf), "CN",
+	    MBSTRING_UTF8, (const unsigned char *)"changed", -1, -1, 0), 1);
+	assert_int_equal(fsim_ca_sign_cert(w.ca, &w.env, leaf, &der), 0);
+	out = cert_of(&der);
+	assert_int_equal(X509_get_ext_by_NID(out, NID_authority_key_identifier, -1), -1);
+	assert_int_equal(X509_NAME_cmp(X509_get_issuer_name(out), X509_get_subject_name(inter)), 0);
+	assert_non_null(ik = X509_get0_pubkey(inter));
+	assert_int_equal(X509_verify(out, ik), 1);
+	/* it chains to the root at the CA's time */
+	pem = root_pem(&w);
+	assert_non_null(bio = BIO_new_mem_buf(pem, -1));
+	assert_non_null(root = PEM_read_bio_X509(bio, NULL, NULL, NULL));
+	BIO_free(bio);
+	assert_non_null(st = X509_STORE_new());
+	assert_int_equal(X509_STORE_add_cert(st, root), 1);
+	assert_non_null(untrusted = sk_X509_new_null());
+	assert_true(sk_X509_push(untrusted, inter) > 0);
+	assert_non_null(ctx = X509_STORE_CTX_new());
+	assert_int_equal(X509_STORE_CTX_init(ctx, st, out, untrusted), 1);
+	X509_STORE_CTX_set_time(ctx, 0, world_now(&w));
+	assert_int_equal(X509_verify_cert(ctx), 1);
+	X509_STORE_CTX_free(ctx);
+	sk_X509_free(untrusted);
+	X509_STORE_free(st);
+	/* the same seed: the same certificate */
+	world_open(&w2, "sign cert", NULL);
+	X509_free(leaf);
+	leaf = cert_of(&chain[0]);
+	assert_int_equal(X509_NAME_add_entry_by_txt(X509_get_subject_name(leaf), "CN",
+	    MBSTRING_UTF8, (const unsigned char *)"changed", -1, -1, 0), 1);
+	assert_int_equal(fsim_ca_sign_cert(w2.ca, &w2.env, leaf, &der2), 0);
+	assert_true(fsim_blob_eq(&der, der2.ptr, der2.len));
+	/* bad arguments */
+	assert_int_equal(fsim_ca_sign_cert(NULL, &w.env, leaf, &der2), FSIM_ERR_ARG);
+	assert_null(der2.ptr);
+	assert_int_equal(fsim_ca_sign_cert(w.ca, &w.env, NULL, &der2), FSIM_ERR_ARG);
+	assert_int_equal(fsim_ca_sign_cert(w.ca, &w.env, leaf, NULL), FSIM_ERR_ARG);
+	X509_free(root);
+	X509_free(leaf);
+	X509_free(inter);
+	X509_free(out);
+	free(pem);
+	EVP_PKEY_free(lk);
+	fsim_blob_reset(&chain[0]);
+	fsim_blob_reset(&chain[1]);
+	fsim_blob_reset(&der);
+	fsim_blob_reset(&der2);
+	world_close(&w);
+	world_close(&w2);
+}
+
 static void
 test_store_roundtrip(void **state)
 {
@@ -1007,6 +1093,7 @@ main(void)
 		cmocka_unit_test(test_deviations),
 		cmocka_unit_test(test_quirks),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_sign_cert),
 		cmocka_unit_test(test_store_roundtrip),
 		cmocka_unit_test(test_store_damaged),
 		cmocka_unit_test(test_args),

@@ -234,6 +234,16 @@ test_roundtrip_all_algs(void **state)
 		assert_int_equal(fsim_cose_key_from_spki(spki.ptr, spki.len,
 		    t[i].alg, &c), FSIM_OK);
 		assert_true(fsim_cose_key_equal(b, c));
+		/* the encoder's SPKI is what the prefix compare expects, byte for byte */
+		assert_true(fsim_cose_key_spki_equal(b, spki.ptr, spki.len));
+		assert_false(fsim_cose_key_spki_equal(b, spki.ptr, spki.len - 1));
+		spki.ptr[spki.len - 1] ^= 0x01;
+		assert_false(fsim_cose_key_spki_equal(b, spki.ptr, spki.len));
+		spki.ptr[spki.len - 1] ^= 0x01;
+		spki.ptr[4] ^= 0x01;   /* inside the AlgorithmIdentifier */
+		assert_false(fsim_cose_key_spki_equal(b, spki.ptr, spki.len));
+		assert_false(fsim_cose_key_spki_equal(NULL, spki.ptr, spki.len));
+		assert_false(fsim_cose_key_spki_equal(b, NULL, 0));
 		fsim_cose_key_free(&a);
 		fsim_cose_key_free(&b);
 		fsim_cose_key_free(&c);

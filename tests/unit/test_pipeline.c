@@ -304,6 +304,66 @@ bad_profiles(void **state)
 	fsim_platform_free(&p);
 }
 
+/*
+ * The helpers the harness's mutations use: the credential's private key
+ * (stored or wrapped in the ID) signs what the RP's record verifies; the
+ * view of a response and a verdict are made as the pipeline makes them.
+ */
+static void
+harness_helpers(void **state)
+{
+	static const uint8_t msg[] = "authenticatorData || clientDataHash";
+	const fsim_rp_preset_t *spec = fsim_rp_preset_find("spec");
+	fsim_pipe_rp_t rp = rp_asking("none");
+	fsim_pipe_result_t r;
+	fsim_pipe_view_t v;
+	fsim_pipe_verdict_t vd;
+	fsim_pipe_t *p = NULL;
+	fsim_blob_t sig = { 0 };
+	fsim_diags_t d;
+	EVP_PKEY *k = NULL;
+	int alg = 0;
+	size_t rk;
+
+	(void)state;
+	for (rk = 0; rk < 2; rk++) {
+		fsim_authn_config_t c = cfg_with(FSIM_ATTFMT_NONE, false, false, "usb");
+
+		/* discoverable (stored) and not (the key wrapped in the ID) */
+		rp.resident_key = rk ? "required" : "discouraged";
+		assert_int_equal(fsim_pipe_new(&c, NULL, seed, sizeof(seed), &p), 0);
+		assert_int_not_equal(fsim_pipe_credential_key(p, NULL, &k, &alg), 0);
+		assert_null(k);
+		assert_int_equal(fsim_pipe_register(p, &rp, &r), 0);
+		assert_true(r.verdicts[0].verified);
+		assert_int_equal(fsim_pipe_credential_key(p, NULL, &k, &alg), 0);
+		assert_non_null(k);
+		assert_int_equal(alg, FSIM_COSE_ES256);
+		assert_int_equal(fsim_sig_sign(k, alg, msg, sizeof(msg), &sig), 0);
+		fsim_diags_init(&d);
+		assert_int_equal(fsim_sig_verify(fsim_cose_key_pkey(fsim_pipe_record(p, spec)->key),
+		    alg, msg, sizeof(msg), sig.ptr, sig.len, &d, "AUTH-18", NULL), 0);
+		fsim_diags_clear(&d);
+		EVP_PKEY_free(k);
+		k = NULL;
+		fsim_blob_reset(&sig);
+		/* another RP ID does not unwrap a wrapped key */
+		if (!rk)
+			assert_int_not_equal(fsim_pipe_credential_key(p, "other.example", &k, &alg), 0);
+		/* the view of the delivered response, as the pipeline made it */
+		fsim_pipe_view_response(&v, r.response, true);
+		assert_memory_equal(&v, &r.delivered, sizeof(v));
+		fsim_pipe_view_response(&v, NULL, true);
+		assert_false(v.ok);
+		/* a verdict of no result: only the preset */
+		fsim_pipe_verdict_set(&vd, spec, NULL);
+		assert_ptr_equal(vd.preset, spec);
+		assert_false(vd.ran);
+		fsim_pipe_result_reset(&r);
+		fsim_pipe_free(&p);
+	}
+}
+
 int
 main(void)
 {
@@ -316,6 +376,7 @@ main(void)
 		cmocka_unit_test(assertion_refused_never_rewritten),
 		cmocka_unit_test(uv_never_discouraged),
 		cmocka_unit_test(bad_profiles),
+		cmocka_unit_test(harness_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -402,6 +402,77 @@ auth_vectors_verify(void **state)
 	}
 }
 
+/*
+ * Rules the parsers check record PASS once their input parsed (coverage and
+ * the checklist show them held), and no PASS where the parse failed.
+ */
+static void
+parse_rules_pass(void **state)
+{
+	static const fsim_rule_id_t reg_held[] = {
+		FSIM_R_JSON_01, FSIM_R_JSON_04, FSIM_R_ENC_01, FSIM_R_ENC_05, FSIM_R_ENC_02,
+		FSIM_R_ENC_03, FSIM_R_CBOR_01, FSIM_R_CBOR_DUP, FSIM_R_CBOR_KEYTYPE, FSIM_R_ATT_01,
+		FSIM_R_AD_01, FSIM_R_AD_04, FSIM_R_ACD_01, FSIM_R_ACD_02, FSIM_R_ACD_05,
+		FSIM_R_COSE_01, FSIM_R_COSE_03, FSIM_R_COSE_04,
+	};
+	static const fsim_rule_id_t auth_held[] = {
+		FSIM_R_JSON_02, FSIM_R_JSON_04, FSIM_R_ENC_01, FSIM_R_ENC_05, FSIM_R_AD_01,
+		FSIM_R_AD_04,
+	};
+	static const struct { const char *name; fsim_rule_id_t sig[2]; } sigs[] = {
+		{ "w3c-packed-es256-authentication", { FSIM_R_SIG_01, FSIM_R_SIG_02 } },
+		{ "w3c-packed-rs256-authentication", { FSIM_R_SIG_03, FSIM_R_SIG_02 } },
+		{ "w3c-packed-ed25519-authentication", { FSIM_R_SIG_04, FSIM_R_SIG_04 } },
+	};
+	static const uint8_t junk[] = { 0x00, 0x01 };
+	fsim_rp_result_t *res;
+	struct vec t;
+	json_t *r;
+	size_t i;
+
+	(void)state;
+	vec_load(&t, "w3c-packed-es256-registration");
+	res = run(&t, NULL);
+	assert_true(res->verified);
+	for (i = 0; i < sizeof(reg_held) / sizeof(reg_held[0]); i++)
+		if (!has_status(res, reg_held[i], FSIM_CHECK_PASS))
+			fail_msg("%s not recorded as held", fsim_rule(reg_held[i])->id);
+	/* ED is clear: AD-03 has nothing to hold */
+	assert_false(has_status(res, FSIM_R_AD_03, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	/* the attestation object does not parse: none of its rules held */
+	r = with_member(&t, "attestationObject", junk, sizeof(junk));
+	res = run(&t, r);
+	assert_false(res->verified);
+	assert_false(has_status(res, FSIM_R_ENC_02, FSIM_CHECK_PASS));
+	assert_false(has_status(res, FSIM_R_COSE_01, FSIM_CHECK_PASS));
+	assert_true(has_status(res, FSIM_R_JSON_01, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	vec_free(&t);
+
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		size_t k;
+
+		vec_load(&t, sigs[i].name);
+		res = run(&t, NULL);
+		assert_true(res->verified);
+		for (k = 0; k < sizeof(auth_held) / sizeof(auth_held[0]); k++)
+			assert_true(has_status(res, auth_held[k], FSIM_CHECK_PASS));
+		assert_true(has_status(res, sigs[i].sig[0], FSIM_CHECK_PASS));
+		assert_true(has_status(res, sigs[i].sig[1], FSIM_CHECK_PASS));
+		fsim_rp_result_free(&res);
+		/* a signature that fails holds none of them */
+		r = with_member(&t, "signature", junk, sizeof(junk));
+		res = run(&t, r);
+		assert_false(res->verified);
+		assert_false(has_status(res, sigs[i].sig[0], FSIM_CHECK_PASS));
+		fsim_rp_result_free(&res);
+		json_decref(r);
+		vec_free(&t);
+	}
+}
+
 static void
 auth_record_rules(void **state)
 {
@@ -520,6 +591,7 @@ main(void)
 		cmocka_unit_test(auth_record_rules),
 		cmocka_unit_test(auth_client_data_rules),
 		cmocka_unit_test(auth_every_bit_flip_rejected),
+		cmocka_unit_test(parse_rules_pass),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -460,21 +460,28 @@ test_rsa_forms(void **state)
 }
 
 /* SIG-02: the alg fixes the hash; a P-384 signature over SHA-256 fails ES384. */
+/*
+ * SIG-02: the alg decides the hash. A signature over another SHA-2 fails
+ * the caller's step, and SIG-02 says which hash it was made with.
+ */
 static void
 test_hash_per_alg(void **state)
 {
-	static const struct { int alg; int which; } t[] = {
-		{ FSIM_COSE_ES256, 0 }, { FSIM_COSE_ES384, 1 }, { FSIM_COSE_ES512, 2 },
+	static const struct { int alg; const char *md; } t[] = {
+		{ FSIM_COSE_ES256, "SHA256" }, { FSIM_COSE_ES384, "SHA384" },
+		{ FSIM_COSE_ES512, "SHA512" }, { FSIM_COSE_RS256, "SHA256" },
 	};
 	const EVP_MD *mds[3] = { EVP_sha256(), EVP_sha384(), EVP_sha512() };
-	EVP_PKEY *keys[3] = { k_p256, k_p384, k_p521 };
-	uint8_t buf[160];
+	EVP_PKEY *keys[4] = { k_p256, k_p384, k_p521, k_rsa };
+	uint8_t buf[512];
 	size_t i, j, len;
+	fsim_diags_t d;
 
 	(void)state;
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		for (j = 0; j < 3; j++) {
 			EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+			bool same = strcmp(EVP_MD_get0_name(mds[j]), t[i].md) == 0;
 
 			assert_non_null(ctx);
 			assert_int_equal(EVP_DigestSignInit(ctx, NULL, mds[j], NULL,
@@ -483,10 +490,26 @@ test_hash_per_alg(void **state)
 			assert_int_equal(EVP_DigestSign(ctx, buf, &len, msg,
 			    sizeof(msg)), 1);
 			EVP_MD_CTX_free(ctx);
-			expect(keys[i], t[i].alg, msg, sizeof(msg), buf, len,
-			    i == j ? 0 : FSIM_ERR_SIGNATURE, i == j ? NULL : RULE);
+			fsim_diags_init(&d);
+			assert_int_equal(fsim_sig_verify(keys[i], t[i].alg, msg, sizeof(msg),
+			    buf, len, &d, RULE, "signature"), same ? 0 : FSIM_ERR_SIGNATURE);
+			if (same)
+				assert_int_equal(d.n, 0);
+			else {
+				assert_int_equal(d.n, 2);
+				assert_string_equal(d.v[0].rule, RULE);
+				assert_string_equal(d.v[1].rule, "SIG-02");
+				assert_int_equal(d.v[1].sev, FSIM_SEV_ERROR);
+				/* it names the hash used and the one the alg means */
+				assert_non_null(strstr(d.v[1].msg, EVP_MD_get0_name(mds[j])));
+				assert_non_null(strstr(d.v[1].msg, t[i].md));
+			}
+			fsim_diags_clear(&d);
 		}
 	}
+	/* A bad signature made over no hash at all is only the step's failure. */
+	memset(buf, 0x5a, 256);
+	expect(k_rsa, FSIM_COSE_RS256, msg, sizeof(msg), buf, 256, FSIM_ERR_SIGNATURE, RULE);
 }
 
 static void

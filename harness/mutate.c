@@ -1,0 +1,558 @@
+/*
+ * mutate.c — the mutation and vector units (mutate.h): the table of units,
+ * the error rules no unit can reach, and the run of one unit under each RP
+ * policy preset, with the cell each yields (docs/report-schema.md).
+ *
+ * Error-severity rules of rp-sim/rules.def that no unit breaks or sees hold,
+ * and why (fsim_mutation_unreachable):
+ *
+ *   rule     why
+ *   ENC-00   fidosim decode's check of its own input (empty, or no WebAuthn
+ *            structure); a relying party is handed a response JSON and never
+ *            reports it
+ *   JSON-06  the shape of creation/request options JSON: the client parses
+ *            options, the relying party never does
+ *   OPT-02   user.id length in creation options: checked by the client
+ *            (a TypeError before any authenticator runs), never by the RP
+ *   REC-01   the credential record's JSON shape: the in-process RP keeps its
+ *            records as structures; only verify-authentication --credential
+ *            reads one from JSON
+ *   REG-09   the RP computes the client data hash itself over the bytes as
+ *   AUTH-17  received, so the step holds for every input; a changed
+ *            clientDataJSON breaks the client data or signature rules instead
+ *
+ * The rules the authenticator quirks break (quirks.def: REG-11, REG-12,
+ * REG-14, REG-21, ACD-02, AD-03, AD-04, AUTH-18, AUTH-22, SIG-01, ATT-03,
+ * ATT-NONE-01, ATT-PACKED-04/05/06/09) are covered by the quirk cells; the
+ * units here break every other reachable error rule, including the
+ * assertion-side rules a quirk cannot reach because the registration it
+ * spoils fails first (AUTH-12, AUTH-13, AUTH-15).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness/mutate_int.h"
+
+static const struct {
+	const char *rule;
+	const char *why;
+} unreachable[] = {
+	{ "ENC-00", "fidosim decode's check of its own input; a relying party is handed a "
+	    "response JSON and never reports it" },
+	{ "JSON-06", "the shape of creation/request options JSON: the client parses options, "
+	    "the relying party never does" },
+	{ "OPT-02", "user.id length in creation options: the client refuses it before any "
+	    "authenticator runs; no RP verdict names it" },
+	{ "REC-01", "the credential record's JSON shape: the in-process RP keeps records as "
+	    "structures (only verify-authentication --credential reads one from JSON)" },
+	{ "REG-09", "the RP hashes clientDataJSON as received itself, so the step holds for "
+	    "every input; a changed clientDataJSON breaks other rules instead" },
+	{ "AUTH-17", "the RP hashes clientDataJSON as received itself, so the step holds for "
+	    "every input; a changed clientDataJSON breaks other rules instead" },
+};
+
+#define N_UNREACHABLE (sizeof(unreachable) / sizeof(unreachable[0]))
+
+/* Where a unit's valid ceremony comes from. */
+typedef enum {
+	B_NONE_REG = 0,    /* pipeline: fmt none registration */
+	B_NONE_AUTH,       /* pipeline: fmt none registration, then the assertion */
+	B_PACKED_REG,      /* pipeline: packed with x5c */
+	B_U2F_REG,         /* pipeline: fido-u2f */
+	B_VECTOR,          /* vectors/<arg> */
+} mu_base_t;
+
+typedef struct mu_unit {
+	const char *name;       /* a mutation: the rule it breaks; a vector: "vector/..." */
+	mu_base_t base;
+	const char *arg;        /* B_VECTOR: the file below vectors/ */
+	mu_edit_fn edit;        /* the change (NULL: none) */
+	const char *change;     /* what the change is, one line */
+} mu_unit_t;
+
+#define W3C(n) "w3c-l3/w3c-" n ".json"
+#define VEC(n) { "vector/w3c-l3/" n, B_VECTOR, W3C(n), NULL, "" }
+
+static const mu_unit_t units[] = {
+	/* Encodings of the registration response. */
+	{ "ENC-01", B_NONE_REG, NULL, mu_enc01, "clientDataJSON written with base64 padding \"==\"" },
+	{ "ENC-02", B_NONE_REG, NULL, mu_enc02, "the attestation object's fmt is the integer 1" },
+	{ "ENC-03", B_NONE_REG, NULL, mu_enc03, "a byte after the attestation object's CBOR map" },
+	{ "ENC-05", B_NONE_REG, NULL, mu_enc05, "clientDataJSON crossOrigin is the string \"no\"" },
+	{ "CBOR-01", B_NONE_REG, NULL, mu_cbor01, "the attestation object is an indefinite-length map" },
+	{ "CBOR-DUP", B_NONE_REG, NULL, mu_cbordup, "the attestation object has \"fmt\" twice" },
+	{ "CBOR-KEYTYPE", B_NONE_REG, NULL, mu_cborkeytype,
+	    "the attestation object has a byte-string key" },
+	{ "ATT-01", B_NONE_REG, NULL, mu_fmt_syntax, "fmt is none\" (a quote in the identifier)" },
+	{ "JSON-01", B_NONE_REG, NULL, mu_json_transports, "response.transports is a string" },
+	{ "JSON-03", B_NONE_REG, NULL, mu_json_alg_copy,
+	    "response.publicKeyAlgorithm says RS256 for an ES256 key" },
+	{ "JSON-04", B_NONE_REG, NULL, mu_json_ext_buffer,
+	    "clientExtensionResults.prf.results.first is a number" },
+	/* The registration ceremony, 7.1. */
+	{ "REG-01", B_NONE_REG, NULL, mu_type_bad, "type is \"public_key\"" },
+	{ "REG-03", B_NONE_REG, NULL, mu_cdj_not_json, "clientDataJSON is not JSON" },
+	{ "REG-04", B_NONE_REG, NULL, mu_cdj_type, "clientData type is webauthn.get" },
+	{ "REG-05", B_NONE_REG, NULL, mu_cdj_challenge, "clientData challenge is another one" },
+	{ "REG-06", B_NONE_REG, NULL, mu_cdj_origin, "clientData origin is https://evil.example" },
+	{ "REG-07", B_NONE_REG, NULL, mu_cdj_cross_origin,
+	    "clientData crossOrigin is true; the RP expects no iframe" },
+	{ "REG-08", B_NONE_REG, NULL, mu_cdj_top_origin,
+	    "clientData topOrigin https://top.example; the RP allows iframes but no top origin" },
+	{ "REG-10", B_NONE_REG, NULL, mu_attobj_truncated,
+	    "the attestation object's last 5 bytes cut off" },
+	{ "REG-13", B_NONE_REG, NULL, mu_uv_required, "UV cleared; the RP requires UV" },
+	{ "REG-16", B_NONE_REG, NULL, mu_alg_not_offered,
+	    "the RP offered EdDSA only; the credential is ES256" },
+	{ "REG-17", B_NONE_REG, NULL, mu_fmt_unknown, "fmt is x-fidosim-unknown" },
+	{ "REG-26", B_NONE_REG, NULL, mu_no_at, "authData cut to 37 bytes with AT clear" },
+	{ "REG-27", B_NONE_REG, NULL, mu_rawid_other, "id and rawId name another credential" },
+	/* Attested credential data and the credential public key. */
+	{ "ACD-01", B_NONE_REG, NULL, mu_acd_truncated,
+	    "authData ends 8 bytes into the credential ID" },
+	{ "ACD-05", B_NONE_REG, NULL, mu_cose_not_map,
+	    "the credential public key is the CBOR text \"x\"" },
+	{ "COSE-01", B_NONE_REG, NULL, mu_cose_no_alg, "the COSE key has no alg (3)" },
+	{ "COSE-03", B_NONE_REG, NULL, mu_cose_short_x, "the P-256 key's x is 31 bytes" },
+	{ "COSE-04", B_NONE_REG, NULL, mu_cose_off_curve,
+	    "the P-256 key's y changed: the point is off the curve" },
+	/* packed, fido-u2f (made in process). */
+	{ "ATT-PACKED-01", B_PACKED_REG, NULL, mu_packed_no_alg, "attStmt has no alg" },
+	{ "ATT-PACKED-02", B_PACKED_REG, NULL, mu_packed_sig, "attStmt.sig's last bit flipped" },
+	{ "ATT-PACKED-03", B_PACKED_REG, NULL, mu_packed_cert_v1,
+	    "the attestation certificate re-issued as X.509 v1 (same key)" },
+	{ "ATT-U2F-01", B_U2F_REG, NULL, mu_u2f_two_certs, "x5c holds the certificate twice" },
+	{ "ATT-U2F-02", B_U2F_REG, NULL, mu_u2f_cert_p384,
+	    "the attestation certificate re-issued for a P-384 key" },
+	{ "ATT-U2F-03", B_U2F_REG, NULL, mu_u2f_cred_p384,
+	    "the credential public key is an ES384 key" },
+	{ "ATT-U2F-04", B_U2F_REG, NULL, mu_u2f_sig, "attStmt.sig's last bit flipped" },
+	/* tpm, android-key, apple (W3C vectors). */
+	{ "ATT-TPM-01", B_VECTOR, W3C("tpm-es256-registration"), mu_tpm_ver, "attStmt.ver is \"1.2\"" },
+	{ "ATT-TPM-02", B_VECTOR, W3C("tpm-es256-registration"), mu_tpm_pubarea,
+	    "pubArea's unique point changed; certInfo's name follows and a new AIK signs it" },
+	{ "ATT-TPM-03", B_VECTOR, W3C("tpm-es256-registration"), mu_tpm_aik_subject,
+	    "the AIK certificate re-issued with subject CN=fidosim AIK (same key)" },
+	{ "ATT-TPM-04", B_VECTOR, W3C("tpm-es256-registration"), mu_tpm_sig,
+	    "attStmt.sig's last bit flipped" },
+	{ "ATT-TPM-05", B_VECTOR, W3C("tpm-es256-registration"), mu_tpm_extra_data,
+	    "clientDataJSON gains a member: certInfo's extraData no longer matches" },
+	{ "ATT-AKEY-01", B_VECTOR, W3C("android-key-es256-l3-cr-registration"), mu_akey_no_alg,
+	    "attStmt has no alg" },
+	{ "ATT-AKEY-02", B_VECTOR, W3C("android-key-es256-l3-cr-registration"), mu_akey_sig,
+	    "attStmt.sig's last bit flipped" },
+	{ "ATT-AKEY-03", B_VECTOR, W3C("android-key-es256-l3-cr-registration"), mu_akey_other_key,
+	    "the leaf re-issued for another key, which signs" },
+	{ "ATT-AKEY-04", B_VECTOR, W3C("android-key-es256-l3-cr-registration"), mu_akey_challenge,
+	    "the leaf re-issued with another attestationChallenge (same key)" },
+	{ "ATT-AKEY-05", B_VECTOR, W3C("android-key-es256-l3-cr-registration"), mu_akey_all_apps,
+	    "the leaf re-issued with allApplications in teeEnforced" },
+	{ "ATT-AKEY-06", B_VECTOR, W3C("android-key-es256-l3-cr-registration"), mu_akey_origin,
+	    "the leaf re-issued with origin KM_ORIGIN_IMPORTED" },
+	{ "ATT-APPLE-01", B_VECTOR, W3C("apple-es256-registration"), mu_apple_no_x5c,
+	    "x5c is an empty array" },
+	{ "ATT-APPLE-02", B_VECTOR, W3C("apple-es256-registration"), mu_apple_nonce,
+	    "clientDataJSON gains a member: the nonce no longer matches" },
+	{ "ATT-APPLE-03", B_VECTOR, W3C("apple-es256-registration"), mu_apple_other_key,
+	    "the leaf re-issued for another key" },
+	/* android-safetynet, compound (built here). */
+	{ "ATT-SNET-02", B_NONE_REG, NULL, mu_snet_not_jws, "response is not a compact JWS" },
+	{ "ATT-SNET-03", B_NONE_REG, NULL, mu_snet_nonce,
+	    "the JWS payload's nonce is of other data (signature valid)" },
+	{ "ATT-SNET-04", B_NONE_REG, NULL, mu_snet_sig, "the JWS signature's last bit flipped" },
+	{ "ATT-COMP-01", B_PACKED_REG, NULL, mu_compound_one, "compound with one statement" },
+	{ "ATT-COMP-02", B_PACKED_REG, NULL, mu_compound_bad_sub,
+	    "compound whose second statement's sig does not verify" },
+	/* The authentication ceremony, 7.2 (every change signed again). */
+	{ "AUTH-01", B_NONE_AUTH, NULL, mu_type_bad, "type is \"public_key\"" },
+	{ "AUTH-03", B_NONE_AUTH, NULL, mu_rawid_other, "id and rawId name another credential" },
+	{ "AUTH-06", B_NONE_AUTH, NULL, mu_cdj_not_json, "clientDataJSON is not JSON (signed)" },
+	{ "AUTH-07", B_NONE_AUTH, NULL, mu_cdj_type, "clientData type is webauthn.create (signed)" },
+	{ "AUTH-08", B_NONE_AUTH, NULL, mu_cdj_challenge,
+	    "clientData challenge is another one (signed)" },
+	{ "AUTH-09", B_NONE_AUTH, NULL, mu_cdj_origin,
+	    "clientData origin is https://evil.example (signed)" },
+	{ "AUTH-10", B_NONE_AUTH, NULL, mu_cdj_cross_origin,
+	    "clientData crossOrigin is true; the RP expects no iframe (signed)" },
+	{ "AUTH-11", B_NONE_AUTH, NULL, mu_cdj_top_origin,
+	    "clientData topOrigin https://top.example; no top origin allowed (signed)" },
+	{ "AUTH-12", B_NONE_AUTH, NULL, mu_rpid_hash, "rpIdHash of other.example (signed)" },
+	{ "AUTH-13", B_NONE_AUTH, NULL, mu_up_clear, "UP cleared (signed)" },
+	{ "AUTH-14", B_NONE_AUTH, NULL, mu_uv_required,
+	    "UV cleared (signed); the RP requires UV" },
+	{ "AUTH-15", B_NONE_AUTH, NULL, mu_bs_without_be,
+	    "BS set, BE clear (signed); registered with BE clear" },
+	{ "AUTH-23", B_NONE_AUTH, NULL, mu_id_not_rawid, "id is \"AAAA\", not rawId's base64url" },
+	{ "AD-01", B_NONE_AUTH, NULL, mu_ad_short, "authenticatorData cut to 30 bytes" },
+	{ "JSON-02", B_NONE_AUTH, NULL, mu_json_user_handle, "response.userHandle is a number" },
+	{ "SIG-02", B_NONE_AUTH, NULL, mu_sig_hash, "the ES256 key signed over SHA-384" },
+	{ "SIG-03", B_VECTOR, W3C("packed-rs256-authentication"), mu_sig_short,
+	    "the RS256 signature one byte short" },
+	{ "SIG-04", B_VECTOR, W3C("packed-ed25519-authentication"), mu_sig_short,
+	    "the Ed25519 signature one byte short" },
+	/* Valid ceremonies: every format's rules hold somewhere. */
+	VEC("none-es256-registration"),
+	VEC("none-es256-authentication"),
+	VEC("none-es256-cross-origin-registration"),
+	VEC("none-es256-cross-origin-authentication"),
+	VEC("none-es256-top-origin-registration"),
+	VEC("none-es256-top-origin-authentication"),
+	VEC("none-es256-long-credential-id-registration"),
+	VEC("none-es256-long-credential-id-authentication"),
+	VEC("packed-self-es256-registration"),
+	VEC("packed-self-es256-authentication"),
+	VEC("packed-es256-registration"),
+	VEC("packed-es256-authentication"),
+	VEC("packed-es384-registration"),
+	VEC("packed-es384-authentication"),
+	VEC("packed-es512-registration"),
+	VEC("packed-es512-authentication"),
+	VEC("packed-rs256-registration"),
+	VEC("packed-rs256-authentication"),
+	VEC("packed-ed25519-registration"),
+	VEC("packed-ed25519-authentication"),
+	VEC("packed-ed448-registration"),
+	VEC("packed-ed448-authentication"),
+	VEC("tpm-es256-registration"),
+	VEC("tpm-es256-authentication"),
+	VEC("android-key-es256-l3-cr-registration"),
+	VEC("android-key-es256-authentication"),
+	VEC("apple-es256-registration"),
+	VEC("apple-es256-authentication"),
+	VEC("fido-u2f-es256-registration"),
+	VEC("fido-u2f-es256-authentication"),
+	{ "vector/fidosim/android-safetynet", B_NONE_REG, NULL, mu_snet_make,
+	    "an android-safetynet statement made for an in-process registration" },
+	{ "vector/fidosim/compound", B_PACKED_REG, NULL, mu_compound_make,
+	    "compound of the provider's packed statement and a packed self statement" },
+	{ "vector/fidosim/assertion-extensions", B_NONE_AUTH, NULL, mu_with_extensions,
+	    "ED set with the credBlob output the RP asked for (signed)" },
+};
+
+#define N_UNITS (sizeof(units) / sizeof(units[0]))
+
+size_t
+fsim_mutation_units(void)
+{
+	return N_UNITS;
+}
+
+const char *
+fsim_mutation_unit_name(size_t i)
+{
+	return i < N_UNITS ? units[i].name : NULL;
+}
+
+const char *
+fsim_mutation_unreachable(const char *rule_id)
+{
+	size_t i;
+
+	for (i = 0; rule_id != NULL && i < N_UNREACHABLE; i++)
+		if (strcmp(unreachable[i].rule, rule_id) == 0)
+			return unreachable[i].why;
+	return NULL;
+}
+
+const char *
+fsim_mutation_unreachable_at(size_t i)
+{
+	return i < N_UNREACHABLE ? unreachable[i].rule : NULL;
+}
+
+/* ---- what each policy preset is expected to decide ---- */
+
+static bool
+is_vector(const mu_unit_t *u)
+{
+	return strncmp(u->name, "vector/", 7) == 0;
+}
+
+/* The attestation step (7.1 steps 21-22): the format's rules, REG-17 and REG-18. */
+static bool
+statement_rule(const char *rule)
+{
+	return strcmp(rule, "REG-17") == 0 || strcmp(rule, "REG-18") == 0 ||
+	    (strncmp(rule, "ATT-", 4) == 0 && strcmp(rule, "ATT-01") != 0 &&
+	    strcmp(rule, "ATT-03") != 0 && strncmp(rule, "ATT-TRUST-", 10) != 0);
+}
+
+/* What a vector's README says about it that some libraries refuse. */
+static const struct {
+	const char *unit;
+	const char *tpm_vendor;   /* the AIK certificate's tpmManufacturer */
+	bool tpm_ecc;             /* pubArea is an ECC key */
+} vector_facts[] = {
+	{ "vector/w3c-l3/tpm-es256-registration", "id:00000000", true },
+};
+
+static bool
+alg_in(int64_t alg, const int64_t *algs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (algs[i] == alg)
+			return true;
+	return false;
+}
+
+static bool
+in_list(const char *s, const char *const *list)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(*list, s) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The cell's expectation under preset ps: "fail" by *rule, or "pass".
+ * A mutation fails by its rule, except where the preset documents another
+ * decision (policy_preset.c): a format the library does not implement fails
+ * by REG-17 instead; a library that verifies no statement when attestation
+ * "none" was asked accepts a broken one; a library that does not check BS
+ * without BE accepts it. A vector passes, except for those format decisions
+ * and the UV rules (UV always required; UV required once registered with UV).
+ */
+static const char *
+expect(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
+    const uint8_t flags, const char **rule)
+{
+	bool reg = c->ceremony == FSIM_CEREMONY_REGISTRATION;
+	bool skip_stmt = ps->att_if_requested && (c->conveyance == FSIM_CONVEY_NONE ||
+	    c->conveyance == FSIM_CONVEY_UNSET);
+	bool fmt_ok = !reg || ps->formats == NULL || in_list(c->fmt, ps->formats);
+	bool uv = (flags & FSIM_AD_UV) != 0;
+	bool tpm = reg && strcmp(c->fmt, "tpm") == 0 && !skip_stmt;
+	const char *vendor = NULL;
+	bool ecc = false;
+	fsim_rp_policy_t pol;   /* what the preset's library can check (policy_preset.h) */
+	int alg = c->record != NULL ? fsim_cose_key_alg(c->record->key) : 0;
+	size_t i;
+
+	fsim_rp_policy_init(&pol);
+	fsim_rp_preset_apply(ps, &pol);
+	for (i = 0; i < sizeof(vector_facts) / sizeof(vector_facts[0]); i++)
+		if (strcmp(vector_facts[i].unit, u->name) == 0) {
+			vendor = vector_facts[i].tpm_vendor;
+			ecc = vector_facts[i].tpm_ecc;
+		}
+	*rule = NULL;
+	if (!is_vector(u)) {
+		if (reg && statement_rule(u->name) && skip_stmt)
+			return "pass";
+		if (reg && statement_rule(u->name) && !fmt_ok) {
+			*rule = "REG-17";
+			return "fail";
+		}
+		if ((strcmp(u->name, "REG-14") == 0 || strcmp(u->name, "AUTH-15") == 0) &&
+		    ps->bs_without_be != FSIM_POL_ERROR)
+			return "pass";
+		if (strcmp(u->name, "REG-16") == 0 && pol.alg_not_offered != FSIM_POL_ERROR)
+			return "pass";
+		*rule = u->name;
+		return "fail";
+	}
+	if (reg && !fmt_ok && !skip_stmt)
+		*rule = "REG-17";
+	else if (tpm && pol.tpm_rsa_only && ecc)
+		*rule = "ATT-TPM-02";
+	else if (tpm && pol.tpm_vendors != NULL && (vendor == NULL ||
+	    !in_list(vendor, pol.tpm_vendors)))
+		*rule = "ATT-TPM-03";
+	else if (!reg && pol.sig_algs != NULL && !alg_in(alg, pol.sig_algs, pol.n_sig_algs))
+		*rule = "AUTH-18";
+	else if (!uv && ps->uv_rule == FSIM_UVR_ALWAYS)
+		*rule = reg ? "REG-13" : "AUTH-14";
+	else if (!uv && !reg && ps->uv_rule == FSIM_UVR_STICKY && c->uv != FSIM_UV_DISCOURAGED &&
+	    c->record != NULL && c->record->uv_initialized)
+		*rule = "AUTH-14";
+	return *rule != NULL ? "fail" : "pass";
+}
+
+/* ---- cells ---- */
+
+static int
+append_unique(json_t *arr, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(arr); i++)
+		if (strcmp(json_string_value(json_array_get(arr, i)), s) == 0)
+			return 0;
+	return json_array_append_new(arr, json_string(s));
+}
+
+static json_t *
+verdict_json(const fsim_pipe_verdict_t *v)
+{
+	return json_pack("{s:s, s:b, s:b, s:s, s:s, s:s?, s:s?}",
+	    "policy", v->preset->name, "ran", v->ran, "verified", v->verified,
+	    "errors", v->errors, "warnings", v->warnings,
+	    "firstError", v->first_error[0] ? v->first_error : NULL,
+	    "libraryError", v->library_error[0] ? v->library_error : NULL);
+}
+
+/* The authenticator data flags the RP saw (0 when there were none). */
+static uint8_t
+seen_flags(const fsim_rp_result_t *res)
+{
+	return res->ad != NULL ? res->ad->flags : 0;
+}
+
+static json_t *
+make_cell(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
+    const fsim_rp_result_t *res, const fsim_pipe_view_t *delivered)
+{
+	json_t *cell = NULL, *rules = json_array(), *sections = json_array();
+	json_t *warnings = json_array(), *held = json_array(), *cer = NULL, *cers = json_array();
+	json_t *exp_rules = json_array();
+	fsim_pipe_verdict_t v;
+	const char *exp, *exp_rule, *outcome;
+	char id[320];
+	bool ok;
+	size_t i;
+	int r = 0;
+
+	if (rules == NULL || sections == NULL || warnings == NULL || held == NULL ||
+	    cers == NULL || exp_rules == NULL)
+		goto fail;
+	fsim_pipe_verdict_set(&v, ps, res);
+	for (i = 0; i < res->checks.n; i++) {
+		const fsim_check_t *k = &res->checks.v[i];
+
+		if (k->status == FSIM_CHECK_FAIL) {
+			size_t before = json_array_size(rules);
+
+			r |= append_unique(rules, fsim_rule(k->rule)->id);
+			if (json_array_size(rules) > before)
+				r |= json_array_append_new(sections,
+				    json_string(fsim_rule(k->rule)->section));
+		} else if (k->status == FSIM_CHECK_WARN)
+			r |= append_unique(warnings, fsim_rule(k->rule)->id);
+	}
+	for (i = 0; i < FSIM_R__COUNT; i++)
+		if (FSIM_PIPE_BIT(v.passed, i))
+			r |= json_array_append_new(held, json_string(fsim_rule((fsim_rule_id_t)i)->id));
+	if (r != 0)
+		goto fail;
+	outcome = res->verified ? "pass" : "fail";
+	exp = expect(u, c, ps, seen_flags(res) ? seen_flags(res) : c->emitted.flags, &exp_rule);
+	ok = strcmp(exp, outcome) == 0;
+	if (exp_rule != NULL) {
+		fsim_rule_id_t er;
+
+		/* a failure counts only when it names the rule the cell is about */
+		ok = ok && fsim_rule_find(exp_rule, &er) && FSIM_PIPE_BIT(v.failed, er);
+		if (json_array_append_new(exp_rules, json_string(exp_rule)) != 0)
+			goto fail;
+	}
+	snprintf(id, sizeof(id), "%s%s/%s", is_vector(u) ? "" : "mutation/", u->name, ps->name);
+	cer = json_pack("{s:s, s:o, s:o, s:[], s:o, s:s}",
+	    "ceremony", c->ceremony == FSIM_CEREMONY_REGISTRATION ? "registration" :
+	    "authentication",
+	    "emitted", fsim_pipe_view_json(&c->emitted, false),
+	    "delivered", fsim_pipe_view_json(delivered, true),
+	    "platformEffects", "verdict", verdict_json(&v), "change", c->change);
+	if (cer == NULL || json_array_append_new(cers, cer) != 0)
+		goto fail;
+	cell = json_pack("{s:s, s:s, s:n, s:n, s:s, s:s, s:s, s:s, s:O, s:b, s:O, s:O, s:O, "
+	    "s:O, s:s, s:s?, s:[], s:O}",
+	    "id", id, "kind", is_vector(u) ? "vector" : "mutation", "preset", "platform",
+	    "policy", ps->name, "subject", is_vector(u) ? u->name + 7 : u->name,
+	    "outcome", outcome, "expected", exp, "expectedRules", exp_rules, "ok", ok,
+	    "rules", rules, "sections", sections, "warnings", warnings, "held", held,
+	    "why", v.first_error[0] ? v.first_error : "verified",
+	    "libraryError", v.library_error[0] ? v.library_error : NULL,
+	    "platformRules", "ceremonies", cers);
+fail:
+	json_decref(rules);
+	json_decref(sections);
+	json_decref(warnings);
+	json_decref(held);
+	json_decref(cers);
+	json_decref(exp_rules);
+	return cell;
+}
+
+static int
+make_base(mu_case_t *c, const mu_unit_t *u)
+{
+	switch (u->base) {
+	case B_NONE_REG: return mu_base_pipe(c, MU_PIPE_NONE, false);
+	case B_NONE_AUTH: return mu_base_pipe(c, MU_PIPE_NONE, true);
+	case B_PACKED_REG: return mu_base_pipe(c, MU_PIPE_PACKED, false);
+	case B_U2F_REG: return mu_base_pipe(c, MU_PIPE_U2F, false);
+	case B_VECTOR: return mu_base_vector(c, u->arg);
+	}
+	return FSIM_ERR_ARG;
+}
+
+int
+fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t n_policies,
+    const uint8_t *seed, size_t seed_len, json_t *cells)
+{
+	const mu_unit_t *u;
+	const char *origins[1], *tops[1];
+	fsim_pipe_view_t delivered;
+	fsim_rp_result_t *res = NULL;
+	fsim_rp_policy_t pol;
+	mu_case_t c;
+	json_t *cell;
+	size_t k;
+	int r;
+
+	if (i >= N_UNITS || (policies == NULL && n_policies > 0) || !json_is_array(cells))
+		return FSIM_ERR_ARG;
+	u = &units[i];
+	if ((r = mu_case_init(&c, seed, seed_len)) != FSIM_OK)
+		return r;
+	if ((r = make_base(&c, u)) != FSIM_OK || (u->edit != NULL && (r = u->edit(&c)) != FSIM_OK))
+		goto fail;
+	snprintf(c.change, sizeof(c.change), "%s", u->change);
+	fsim_pipe_view_response(&delivered, c.response, c.ceremony == FSIM_CEREMONY_REGISTRATION);
+	origins[0] = c.origin;
+	tops[0] = c.top_origin;
+	for (k = 0; k < n_policies; k++) {
+		fsim_rp_policy_init(&pol);
+		fsim_rp_preset_apply(policies[k], &pol);
+		pol.rp_id = c.rp_id;
+		pol.origins = origins;
+		pol.n_origins = 1;
+		if (c.top_origin[0] != '\0') {
+			pol.top_origins = tops;
+			pol.n_top_origins = 1;
+		}
+		pol.allow_cross_origin = c.allow_cross_origin;
+		pol.challenge = c.challenge;
+		pol.challenge_len = c.challenge_len;
+		pol.uv = c.uv;
+		if (c.n_algs > 0) {
+			pol.algs = c.algs;
+			pol.n_algs = c.n_algs;
+		}
+		pol.trust = c.trust;
+		pol.at = c.at;
+		pol.conveyance = c.conveyance;
+		pol.ext_requested = c.ext_requested;
+		pol.n_ext_requested = c.n_ext_requested;
+		r = c.ceremony == FSIM_CEREMONY_REGISTRATION ?
+		    fsim_rp_verify_registration(&pol, c.response, &res) :
+		    fsim_rp_verify_authentication(&pol, c.response, c.record, &res);
+		if (r != FSIM_OK)
+			goto fail;
+		cell = make_cell(u, &c, policies[k], res, &delivered);
+		fsim_rp_result_free(&res);
+		if (cell == NULL || json_array_append_new(cells, cell) != 0) {
+			r = FSIM_ERR_NOMEM;
+			goto fail;
+		}
+	}
+	r = FSIM_OK;
+fail:
+	fsim_rp_result_free(&res);
+	mu_case_reset(&c);
+	return r;
+}

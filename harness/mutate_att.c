@@ -1,0 +1,1134 @@
+/*
+ * mutate_att.c — changes to attestation statements (WebAuthn §8), each
+ * breaking one ATT-<FMT>-* rule and keeping every other check of the
+ * statement holding: a changed certificate is re-issued under the project's
+ * test CA, a changed signed structure is signed again with a key whose
+ * certificate is re-issued to match. Also builds the two statements no
+ * vector covers (android-safetynet, compound) as valid ceremonies.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "harness/mutate_int.h"
+#include "rp-sim/der.h"
+#include "rp-sim/x509util.h"
+
+/* ---- helpers ---- */
+
+int
+mu_reissue(mu_case_t *c, const uint8_t *der, size_t len,
+    int (*fn)(mu_case_t *c, X509 *x, const void *arg), const void *arg, fsim_blob_t *out)
+{
+	const unsigned char *q = der;
+	const fsim_ca_t *ca;
+	X509 *x = NULL;
+	int r;
+
+	fsim_blob_reset(out);
+	if ((r = mu_ca(c, &ca)) != FSIM_OK)
+		return r;
+	if ((x = d2i_X509(NULL, &q, (long)len)) == NULL) {
+		ERR_clear_error();
+		return FSIM_ERR_FORMAT;
+	}
+	if ((r = fn(c, x, arg)) == FSIM_OK)
+		r = fsim_ca_sign_cert(ca, &c->env, x, out);
+	X509_free(x);
+	return r;
+}
+
+/* attStmt[key] as bytes (lent). */
+static int
+st_bytes(const cbor_item_t *st, const char *key, const uint8_t **p, size_t *n)
+{
+	const cbor_item_t *v = cbor_isa_map(st) ? fsim_cbor_map_get_str(st, key) : NULL;
+
+	return v != NULL ? fsim_cbor_get_bytes(v, p, n) : FSIM_ERR_FORMAT;
+}
+
+/* x5c[i] (lent). */
+static int
+st_cert(const cbor_item_t *st, size_t i, const uint8_t **p, size_t *n)
+{
+	const cbor_item_t *a = cbor_isa_map(st) ? fsim_cbor_map_get_str(st, "x5c") : NULL;
+
+	if (a == NULL || !cbor_isa_array(a) || cbor_array_size(a) <= i)
+		return FSIM_ERR_FORMAT;
+	return fsim_cbor_get_bytes(cbor_array_handle(a)[i], p, n);
+}
+
+/*
+ * A copy of map st without key and, unless del, with key set to v (v is
+ * taken; NULL, from a builder out of memory, is FSIM_ERR_NOMEM).
+ */
+static int
+st_put(cbor_item_t **st, const char *key, cbor_item_t *v, bool del)
+{
+	struct cbor_pair *kv = cbor_map_handle(*st);
+	size_t i, n = cbor_map_size(*st);
+	cbor_item_t *m = cbor_new_definite_map(n + 1);
+	char *k = NULL;
+	int r = FSIM_ERR_NOMEM;
+
+	if (m == NULL || (!del && v == NULL))
+		goto fail;
+	for (i = 0; i < n; i++) {
+		bool same = fsim_cbor_get_text(kv[i].key, &k) == FSIM_OK && strcmp(k, key) == 0;
+
+		free(k);
+		k = NULL;
+		if (same)
+			continue;
+		if ((r = fsim_cbor_map_put(m, cbor_incref(kv[i].key),
+		    cbor_incref(kv[i].value))) != FSIM_OK)
+			goto fail;
+	}
+	if (!del) {
+		r = fsim_cbor_map_put(m, fsim_cbor_text(key), v);
+		v = NULL;
+		if (r != FSIM_OK)
+			goto fail;
+	}
+	cbor_decref(st);
+	*st = m;
+	m = NULL;
+	r = FSIM_OK;
+fail:
+	if (v != NULL)
+		cbor_decref(&v);
+	if (m != NULL)
+		cbor_decref(&m);
+	return r;
+}
+
+static int
+st_set(cbor_item_t **st, const char *key, cbor_item_t *v)
+{
+	return st_put(st, key, v, false);
+}
+
+static int
+st_del(cbor_item_t **st, const char *key)
+{
+	return st_put(st, key, NULL, true);
+}
+
+/* An x5c array of these DER certificates. */
+static cbor_item_t *
+x5c_of(const fsim_blob_t *certs, size_t n)
+{
+	cbor_item_t *a = cbor_new_definite_array(n), *e;
+	size_t i;
+
+	for (i = 0; a != NULL && i < n; i++) {
+		if ((e = fsim_cbor_bytes(certs[i].ptr, certs[i].len)) == NULL ||
+		    !cbor_array_push(a, e)) {
+			if (e != NULL)
+				cbor_decref(&e);
+			cbor_decref(&a);
+			return NULL;
+		}
+		cbor_decref(&e);   /* the array holds its own reference */
+	}
+	return a;
+}
+
+/* The last byte of attStmt.sig flipped: a DER ECDSA or RSA signature stays well formed. */
+static int
+flip_sig(mu_case_t *c)
+{
+	uint8_t buf[1024];
+	const uint8_t *p;
+	size_t n;
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = st_bytes(ao.st, "sig", &p, &n)) != FSIM_OK || n == 0 || n > sizeof(buf)) {
+		r = FSIM_ERR_FORMAT;
+		goto fail;
+	}
+	memcpy(buf, p, n);
+	buf[n - 1] ^= 0x01;
+	if ((r = st_set(&ao.st, "sig", fsim_cbor_bytes(buf, n))) != FSIM_OK)
+		goto fail;
+	r = mu_ao_put(c, &ao);
+fail:
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* attStmt without `key`. */
+static int
+drop_member(mu_case_t *c, const char *key)
+{
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = st_del(&ao.st, key)) == FSIM_OK)
+		r = mu_ao_put(c, &ao);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* authData || SHA-256(clientDataJSON): what packed, android-key and apple bind. */
+static int
+signed_data(const mu_case_t *c, const mu_ao_t *ao, fsim_blob_t *out)
+{
+	fsim_blob_t cdj = { NULL, 0 };
+	unsigned int hl = 0;
+	uint8_t h[32];
+	int r;
+
+	fsim_blob_reset(out);
+	if ((r = mu_get_b64(c, "clientDataJSON", &cdj)) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_INTERNAL;
+	if (EVP_Digest(cdj.ptr, cdj.len, h, &hl, EVP_sha256(), NULL) != 1)
+		goto fail;
+	if ((r = fsim_blob_set(out, ao->ad.ptr, ao->ad.len)) == FSIM_OK)
+		r = fsim_blob_append(out, h, sizeof(h));
+fail:
+	fsim_blob_reset(&cdj);
+	return r;
+}
+
+/* Re-issue x5c[0] (fn changes it) and make x5c that certificate alone, or with the test CA's intermediate. */
+static int
+reissue_leaf(mu_case_t *c, mu_ao_t *ao, int (*fn)(mu_case_t *c, X509 *x, const void *arg),
+    const void *arg, bool with_intermediate)
+{
+	fsim_blob_t certs[2] = { { NULL, 0 }, { NULL, 0 } };
+	const fsim_blob_t *inter;
+	const uint8_t *p;
+	size_t n;
+	int r;
+
+	if ((r = st_cert(ao->st, 0, &p, &n)) != FSIM_OK ||
+	    (r = mu_reissue(c, p, n, fn, arg, &certs[0])) != FSIM_OK)
+		goto fail;
+	if (with_intermediate) {
+		inter = fsim_ca_intermediate_der(c->ca);
+		if ((r = fsim_blob_set(&certs[1], inter->ptr, inter->len)) != FSIM_OK)
+			goto fail;
+	}
+	r = st_set(&ao->st, "x5c", x5c_of(certs, with_intermediate ? 2 : 1));
+fail:
+	fsim_blob_reset(&certs[0]);
+	fsim_blob_reset(&certs[1]);
+	return r;
+}
+
+static int
+set_pubkey(mu_case_t *c, X509 *x, const void *arg)
+{
+	(void)c;
+	if (X509_set_pubkey(x, (EVP_PKEY *)(uintptr_t)arg) != 1) {
+		ERR_clear_error();
+		return FSIM_ERR_INTERNAL;
+	}
+	return FSIM_OK;
+}
+
+/* A member added to clientDataJSON: the client data checks hold, its hash changes. */
+static int
+add_cdj_member(json_t *cd, const void *arg)
+{
+	(void)arg;
+	return json_object_set_new(cd, "fidosimChanged", json_true()) == 0 ? FSIM_OK :
+	    FSIM_ERR_NOMEM;
+}
+
+/* ---- packed ---- */
+
+/* ATT-PACKED-01: no alg. */
+int
+mu_packed_no_alg(mu_case_t *c)
+{
+	return drop_member(c, "alg");
+}
+
+/* ATT-PACKED-02: sig does not verify with the certificate's key. */
+int
+mu_packed_sig(mu_case_t *c)
+{
+	return flip_sig(c);
+}
+
+static int
+set_v1(mu_case_t *c, X509 *x, const void *arg)
+{
+	(void)c;
+	(void)arg;
+	return X509_set_version(x, X509_VERSION_1) == 1 ? FSIM_OK : FSIM_ERR_INTERNAL;
+}
+
+/* ATT-PACKED-03: the attestation certificate re-issued as X.509 version 1 (same key, sig holds). */
+int
+mu_packed_cert_v1(mu_case_t *c)
+{
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = reissue_leaf(c, &ao, set_v1, NULL, true)) == FSIM_OK)
+		r = mu_ao_put(c, &ao);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* ---- fido-u2f ---- */
+
+/* ATT-U2F-01: x5c carries two certificates. */
+int
+mu_u2f_two_certs(mu_case_t *c)
+{
+	fsim_blob_t certs[2] = { { NULL, 0 }, { NULL, 0 } };
+	const uint8_t *p;
+	size_t n;
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = st_cert(ao.st, 0, &p, &n)) != FSIM_OK ||
+	    (r = fsim_blob_set(&certs[0], p, n)) != FSIM_OK ||
+	    (r = fsim_blob_set(&certs[1], p, n)) != FSIM_OK ||
+	    (r = st_set(&ao.st, "x5c", x5c_of(certs, 2))) != FSIM_OK)
+		goto fail;
+	r = mu_ao_put(c, &ao);
+fail:
+	fsim_blob_reset(&certs[0]);
+	fsim_blob_reset(&certs[1]);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* ATT-U2F-02: the attestation certificate re-issued for a P-384 key. */
+int
+mu_u2f_cert_p384(mu_case_t *c)
+{
+	EVP_PKEY *k = NULL;
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = fsim_key_generate(&c->env, FSIM_COSE_ES384, &k)) != FSIM_OK ||
+	    (r = reissue_leaf(c, &ao, set_pubkey, k, false)) != FSIM_OK)
+		goto fail;
+	r = mu_ao_put(c, &ao);
+fail:
+	EVP_PKEY_free(k);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* Replace the credential public key in authData by `key` (COSE bytes). */
+static int
+splice_key(fsim_blob_t *ad, const fsim_blob_t *key)
+{
+	fsim_blob_t out = { NULL, 0 };
+	cbor_item_t *item = NULL;
+	size_t off, used = 0;
+	int r;
+
+	if (ad->len < 55 || !(ad->ptr[32] & FSIM_AD_AT))
+		return FSIM_ERR_FORMAT;
+	off = 55 + ((size_t)ad->ptr[53] << 8 | ad->ptr[54]);
+	if (off >= ad->len)
+		return FSIM_ERR_FORMAT;
+	if ((r = fsim_cbor_decode_prefix(ad->ptr + off, ad->len - off, &item, &used,
+	    NULL)) != FSIM_OK)
+		return r;
+	cbor_decref(&item);
+	if ((r = fsim_blob_append(&out, ad->ptr, off)) != FSIM_OK ||
+	    (r = fsim_blob_append(&out, key->ptr, key->len)) != FSIM_OK ||
+	    (r = fsim_blob_append(&out, ad->ptr + off + used, ad->len - off - used)) != FSIM_OK) {
+		fsim_blob_reset(&out);
+		return r;
+	}
+	fsim_blob_reset(ad);
+	*ad = out;
+	return FSIM_OK;
+}
+
+/* ATT-U2F-03: the credential public key is ES384 (the JSON copies follow it). */
+int
+mu_u2f_cred_p384(mu_case_t *c)
+{
+	fsim_blob_t cose = { NULL, 0 }, spki = { NULL, 0 };
+	fsim_cose_key_t *ck = NULL;
+	EVP_PKEY *k = NULL;
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = fsim_key_generate(&c->env, FSIM_COSE_ES384, &k)) != FSIM_OK ||
+	    (r = fsim_cose_key_from_pkey(k, FSIM_COSE_ES384, &ck)) != FSIM_OK ||
+	    (r = fsim_cose_key_encode(ck, &cose)) != FSIM_OK ||
+	    (r = fsim_cose_key_spki(ck, &spki)) != FSIM_OK ||
+	    (r = splice_key(&ao.ad, &cose)) != FSIM_OK ||
+	    (r = mu_ao_put(c, &ao)) != FSIM_OK ||
+	    (r = mu_set_b64(c, "publicKey", spki.ptr, spki.len)) != FSIM_OK)
+		goto fail;
+	r = mu_set_inner(c, "publicKeyAlgorithm", json_integer(FSIM_COSE_ES384));
+fail:
+	fsim_cose_key_free(&ck);
+	EVP_PKEY_free(k);
+	fsim_blob_reset(&cose);
+	fsim_blob_reset(&spki);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* ATT-U2F-04: sig does not verify. */
+int
+mu_u2f_sig(mu_case_t *c)
+{
+	return flip_sig(c);
+}
+
+/* ---- tpm ---- */
+
+/* ATT-TPM-01: ver "1.2". */
+int
+mu_tpm_ver(mu_case_t *c)
+{
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = st_set(&ao.st, "ver", fsim_cbor_text("1.2"))) == FSIM_OK)
+		r = mu_ao_put(c, &ao);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+static int
+set_subject(mu_case_t *c, X509 *x, const void *arg)
+{
+	X509_NAME *n = X509_NAME_new();
+	int r = FSIM_ERR_INTERNAL;
+
+	(void)c;
+	if (n != NULL && X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)arg, -1, -1, 0) == 1 && X509_set_subject_name(x, n) == 1)
+		r = FSIM_OK;
+	X509_NAME_free(n);
+	ERR_clear_error();
+	return r;
+}
+
+/* ATT-TPM-03: the AIK certificate re-issued with a subject (same key: sig over certInfo holds). */
+int
+mu_tpm_aik_subject(mu_case_t *c)
+{
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = reissue_leaf(c, &ao, set_subject, "fidosim AIK", false)) == FSIM_OK)
+		r = mu_ao_put(c, &ao);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* ATT-TPM-04: sig over certInfo does not verify. */
+int
+mu_tpm_sig(mu_case_t *c)
+{
+	return flip_sig(c);
+}
+
+/* ATT-TPM-05: clientDataJSON gains a member, so certInfo's extraData no longer matches. */
+int
+mu_tpm_extra_data(mu_case_t *c)
+{
+	return mu_edit_cdj(c, add_cdj_member, NULL);
+}
+
+static uint16_t
+be16(const uint8_t *p)
+{
+	return (uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
+
+/*
+ * ATT-TPM-02: pubArea's unique point changed. certInfo's attested name
+ * (nameAlg || H(pubArea)) is computed again and certInfo signed again by
+ * a new AIK, whose certificate is the vector's re-issued for that key, so
+ * that only the comparison of pubArea with the credential key fails.
+ */
+int
+mu_tpm_pubarea(mu_case_t *c)
+{
+	uint8_t pa[1024], ci[1024], h[EVP_MAX_MD_SIZE];
+	const uint8_t *p;
+	size_t pn, cn, off, nl, hl;
+	fsim_blob_t sig = { NULL, 0 };
+	const char *md;
+	EVP_PKEY *aik = NULL;
+	int64_t alg = 0;
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	r = FSIM_ERR_FORMAT;
+	if (st_bytes(ao.st, "pubArea", &p, &pn) != FSIM_OK || pn < 4 || pn > sizeof(pa))
+		goto fail;
+	memcpy(pa, p, pn);
+	pa[pn - 1] ^= 0x01;   /* the last byte of unique (y, or the RSA modulus) */
+	if (st_bytes(ao.st, "certInfo", &p, &cn) != FSIM_OK || cn > sizeof(ci) ||
+	    fsim_cbor_map_get_str(ao.st, "alg") == NULL ||
+	    fsim_cbor_get_int(fsim_cbor_map_get_str(ao.st, "alg"), &alg) != FSIM_OK)
+		goto fail;
+	memcpy(ci, p, cn);
+	/* TPMS_ATTEST: magic, type, qualifiedSigner, extraData, clockInfo, firmwareVersion, name */
+	off = 6;
+	if (off + 2 > cn || (off += 2 + be16(ci + off)) + 2 > cn ||
+	    (off += 2 + be16(ci + off)) + 17 + 8 + 2 > cn)
+		goto fail;
+	off += 17 + 8;
+	nl = be16(ci + off);
+	off += 2;
+	if (nl < 2 || off + nl > cn)
+		goto fail;
+	switch (be16(ci + off)) {
+	case 0x000b: md = "SHA256"; break;
+	case 0x000c: md = "SHA384"; break;
+	case 0x000d: md = "SHA512"; break;
+	default: goto fail;
+	}
+	if ((r = fsim_digest(md, pa, pn, NULL, 0, h, &hl)) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_FORMAT;
+	if (hl != nl - 2)
+		goto fail;
+	memcpy(ci + off + 2, h, hl);
+	if ((r = fsim_key_generate(&c->env, (int)alg, &aik)) != FSIM_OK ||
+	    (r = mu_sign(c, aik, (int)alg, ci, cn, &sig)) != FSIM_OK ||
+	    (r = reissue_leaf(c, &ao, set_pubkey, aik, false)) != FSIM_OK ||
+	    (r = st_set(&ao.st, "pubArea", fsim_cbor_bytes(pa, pn))) != FSIM_OK ||
+	    (r = st_set(&ao.st, "certInfo", fsim_cbor_bytes(ci, cn))) != FSIM_OK ||
+	    (r = st_set(&ao.st, "sig", fsim_cbor_bytes(sig.ptr, sig.len))) != FSIM_OK)
+		goto fail;
+	r = mu_ao_put(c, &ao);
+fail:
+	EVP_PKEY_free(aik);
+	fsim_blob_reset(&sig);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* ---- android-key ---- */
+
+/* ATT-AKEY-01: no alg. */
+int
+mu_akey_no_alg(mu_case_t *c)
+{
+	return drop_member(c, "alg");
+}
+
+/* ATT-AKEY-02: sig does not verify. */
+int
+mu_akey_sig(mu_case_t *c)
+{
+	return flip_sig(c);
+}
+
+/* ATT-AKEY-03: the leaf certifies another key, which also made sig. */
+int
+mu_akey_other_key(mu_case_t *c)
+{
+	fsim_blob_t msg = { NULL, 0 }, sig = { NULL, 0 };
+	EVP_PKEY *k = NULL;
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = fsim_key_generate(&c->env, FSIM_COSE_ES256, &k)) != FSIM_OK ||
+	    (r = signed_data(c, &ao, &msg)) != FSIM_OK ||
+	    (r = mu_sign(c, k, FSIM_COSE_ES256, msg.ptr, msg.len, &sig)) != FSIM_OK ||
+	    (r = reissue_leaf(c, &ao, set_pubkey, k, false)) != FSIM_OK ||
+	    (r = st_set(&ao.st, "sig", fsim_cbor_bytes(sig.ptr, sig.len))) != FSIM_OK)
+		goto fail;
+	r = mu_ao_put(c, &ao);
+fail:
+	EVP_PKEY_free(k);
+	fsim_blob_reset(&msg);
+	fsim_blob_reset(&sig);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* Length of the identifier octets of the DER element at p (high tag numbers too). */
+static size_t
+tag_len(const uint8_t *p, size_t n)
+{
+	size_t i = 1;
+
+	if (n == 0)
+		return 0;
+	if ((p[0] & 0x1f) != 0x1f)
+		return 1;
+	while (i < n && (p[i] & 0x80))
+		i++;
+	return i < n ? i + 1 : 0;
+}
+
+enum { KD_CHALLENGE = 0, KD_ALL_APPS, KD_ORIGIN };
+
+/* The elements of the SEQUENCE at [p, p+n): up to max, with their whole encodings. */
+typedef struct der_el {
+	fsim_der_t t;
+	const uint8_t *start;   /* identifier octets */
+	size_t whole;           /* identifier + length + contents */
+} der_el_t;
+
+static int
+der_children(const uint8_t *p, size_t n, der_el_t *el, size_t max, size_t *cnt)
+{
+	const uint8_t *q = p;
+	size_t left = n;
+
+	*cnt = 0;
+	while (left > 0) {
+		if (*cnt == max)
+			return FSIM_ERR_FORMAT;
+		el[*cnt].start = q;
+		if (fsim_der_next(&q, &left, &el[*cnt].t) != FSIM_OK)
+			return FSIM_ERR_FORMAT;
+		el[*cnt].whole = (size_t)(q - el[*cnt].start);
+		(*cnt)++;
+	}
+	return FSIM_OK;
+}
+
+/* The element again, with contents v. */
+static int
+der_again(fsim_blob_t *b, const der_el_t *e, const uint8_t *v, size_t n)
+{
+	size_t tl = tag_len(e->start, e->whole);
+
+	return tl == 0 ? FSIM_ERR_FORMAT : mu_der(b, e->start, tl, v, n);
+}
+
+/* teeEnforced (an AuthorizationList) changed as `how` asks. */
+static int
+edit_auth_list(const der_el_t *list, int how, fsim_blob_t *out)
+{
+	static const uint8_t all_apps[] = { 0xbf, 0x84, 0x58, 0x02, 0x05, 0x00 };  /* [600] NULL */
+	static const uint8_t imported[] = { 0x02, 0x01, 0x02 };  /* KM_ORIGIN_IMPORTED */
+	fsim_blob_t in = { NULL, 0 };
+	der_el_t el[48];
+	size_t n, i;
+	bool added = false, changed = false;
+	int r;
+
+	if ((r = der_children(list->t.val, list->t.len, el, 48, &n)) != FSIM_OK)
+		return r;
+	for (i = 0; i <= n; i++) {
+		if (how == KD_ALL_APPS && !added && (i == n || el[i].t.tag > 600)) {
+			if ((r = fsim_blob_append(&in, all_apps, sizeof(all_apps))) != FSIM_OK)
+				goto fail;
+			added = true;
+		}
+		if (i == n)
+			break;
+		if (how == KD_ORIGIN && el[i].t.cls == FSIM_DER_CONTEXT && el[i].t.tag == 702) {
+			r = der_again(&in, &el[i], imported, sizeof(imported));
+			changed = true;
+		} else
+			r = fsim_blob_append(&in, el[i].start, el[i].whole);
+		if (r != FSIM_OK)
+			goto fail;
+	}
+	r = FSIM_ERR_FORMAT;
+	if (how == KD_ORIGIN && !changed)
+		goto fail;
+	r = der_again(out, list, in.ptr, in.len);
+fail:
+	fsim_blob_reset(&in);
+	return r;
+}
+
+/*
+ * KeyDescription ::= SEQUENCE { attestationVersion, attestationSecurityLevel,
+ * keymasterVersion, keymasterSecurityLevel, attestationChallenge,
+ * uniqueId, softwareEnforced, teeEnforced }: rebuilt with one change.
+ */
+static int
+edit_key_description(const uint8_t *kd, size_t len, int how, fsim_blob_t *out)
+{
+	fsim_blob_t in = { NULL, 0 };
+	der_el_t top, el[8];
+	uint8_t ch[128];
+	size_t n, i, left = len;
+	const uint8_t *q = kd;
+	int r = FSIM_ERR_FORMAT;
+
+	top.start = kd;
+	if (fsim_der_next(&q, &left, &top.t) != FSIM_OK || left != 0)
+		return FSIM_ERR_FORMAT;
+	top.whole = len;
+	if ((r = der_children(top.t.val, top.t.len, el, 8, &n)) != FSIM_OK || n != 8)
+		return FSIM_ERR_FORMAT;
+	for (i = 0; i < n; i++) {
+		if (how == KD_CHALLENGE && i == 4 && el[i].t.len > 0 &&
+		    el[i].t.len <= sizeof(ch)) {
+			memcpy(ch, el[i].t.val, el[i].t.len);
+			ch[0] ^= 0x01;
+			r = der_again(&in, &el[i], ch, el[i].t.len);
+		} else if (how != KD_CHALLENGE && i == 7)
+			r = edit_auth_list(&el[i], how, &in);
+		else
+			r = fsim_blob_append(&in, el[i].start, el[i].whole);
+		if (r != FSIM_OK)
+			goto fail;
+	}
+	r = der_again(out, &top, in.ptr, in.len);
+fail:
+	fsim_blob_reset(&in);
+	return r;
+}
+
+static int
+set_key_description(mu_case_t *c, X509 *x, const void *arg)
+{
+	int how = *(const int *)arg;
+	ASN1_OBJECT *obj = OBJ_txt2obj(FSIM_OID_ANDROID_KEY, 1);
+	ASN1_OCTET_STRING *os, *nos = NULL;
+	X509_EXTENSION *ext;
+	fsim_blob_t kd = { NULL, 0 };
+	int i, r = FSIM_ERR_FORMAT;
+
+	(void)c;
+	if (obj == NULL || (i = X509_get_ext_by_OBJ(x, obj, -1)) < 0 ||
+	    (ext = X509_get_ext(x, i)) == NULL || (os = X509_EXTENSION_get_data(ext)) == NULL)
+		goto fail;
+	if ((r = edit_key_description(ASN1_STRING_get0_data(os), (size_t)ASN1_STRING_length(os),
+	    how, &kd)) != FSIM_OK)
+		goto fail;
+	/* set_data copies the contents */
+	r = FSIM_ERR_NOMEM;
+	if ((nos = ASN1_OCTET_STRING_new()) == NULL ||
+	    ASN1_OCTET_STRING_set(nos, kd.ptr, (int)kd.len) != 1 ||
+	    X509_EXTENSION_set_data(ext, nos) != 1)
+		goto fail;
+	r = FSIM_OK;
+fail:
+	ASN1_OCTET_STRING_free(nos);
+	ASN1_OBJECT_free(obj);
+	fsim_blob_reset(&kd);
+	ERR_clear_error();
+	return r;
+}
+
+static int
+akey_kd(mu_case_t *c, int how)
+{
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = reissue_leaf(c, &ao, set_key_description, &how, false)) == FSIM_OK)
+		r = mu_ao_put(c, &ao);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* ATT-AKEY-04: attestationChallenge is not the client data hash (same key: sig holds). */
+int
+mu_akey_challenge(mu_case_t *c)
+{
+	return akey_kd(c, KD_CHALLENGE);
+}
+
+/* ATT-AKEY-05: teeEnforced says allApplications. */
+int
+mu_akey_all_apps(mu_case_t *c)
+{
+	return akey_kd(c, KD_ALL_APPS);
+}
+
+/* ATT-AKEY-06: origin is KM_ORIGIN_IMPORTED. */
+int
+mu_akey_origin(mu_case_t *c)
+{
+	return akey_kd(c, KD_ORIGIN);
+}
+
+/* ---- apple ---- */
+
+/* ATT-APPLE-01: x5c is empty. */
+int
+mu_apple_no_x5c(mu_case_t *c)
+{
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = st_set(&ao.st, "x5c", x5c_of(NULL, 0))) == FSIM_OK)
+		r = mu_ao_put(c, &ao);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* ATT-APPLE-02: clientDataJSON gains a member, so the nonce no longer matches. */
+int
+mu_apple_nonce(mu_case_t *c)
+{
+	return mu_edit_cdj(c, add_cdj_member, NULL);
+}
+
+/* ATT-APPLE-03: the leaf re-issued for another key. */
+int
+mu_apple_other_key(mu_case_t *c)
+{
+	EVP_PKEY *k = NULL;
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = fsim_key_generate(&c->env, FSIM_COSE_ES256, &k)) != FSIM_OK ||
+	    (r = reissue_leaf(c, &ao, set_pubkey, k, false)) != FSIM_OK)
+		goto fail;
+	r = mu_ao_put(c, &ao);
+fail:
+	EVP_PKEY_free(k);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* ---- android-safetynet, built on an in-process none registration ---- */
+
+enum { SN_GOOD = 0, SN_NOT_JWS, SN_NONCE, SN_SIG };
+
+static char *
+b64_std(const uint8_t *p, size_t n)
+{
+	char *s = malloc(4 * ((n + 2) / 3) + 1);
+
+	if (s != NULL && EVP_EncodeBlock((unsigned char *)s, p, (int)n) < 0) {
+		free(s);
+		s = NULL;
+	}
+	return s;
+}
+
+/* JOSE wants ES256 signatures as r || s, 32 bytes each (RFC 7518 §3.4). */
+static int
+der_to_raw(const fsim_blob_t *der, uint8_t raw[64])
+{
+	const unsigned char *q = der->ptr;
+	ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &q, (long)der->len);
+	const BIGNUM *br, *bs;
+	int r = FSIM_ERR_FORMAT;
+
+	if (es == NULL)
+		goto fail;
+	ECDSA_SIG_get0(es, &br, &bs);
+	if (BN_bn2binpad(br, raw, 32) == 32 && BN_bn2binpad(bs, raw + 32, 32) == 32)
+		r = FSIM_OK;
+fail:
+	ECDSA_SIG_free(es);
+	ERR_clear_error();
+	return r;
+}
+
+/* A leaf for attest.android.com with key, valid from a day before the RP's time for a year. */
+static int
+sn_leaf(mu_case_t *c, EVP_PKEY *key, fsim_blob_t *der)
+{
+	X509 *x = X509_new();
+	X509_NAME *n = X509_NAME_new();
+	uint8_t serial[8];
+	BIGNUM *bn = NULL;
+	const fsim_ca_t *ca;
+	time_t at = c->at;
+	int r;
+
+	if ((r = mu_ca(c, &ca)) != FSIM_OK ||
+	    (r = fsim_env_random(&c->env, serial, sizeof(serial))) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_INTERNAL;
+	serial[0] &= 0x7f;
+	if (x == NULL || n == NULL || (bn = BN_bin2bn(serial, sizeof(serial), NULL)) == NULL ||
+	    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) == NULL ||
+	    X509_NAME_add_entry_by_txt(n, "O", MBSTRING_UTF8,
+	    (const unsigned char *)"fidosim test", -1, -1, 0) != 1 ||
+	    X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_UTF8,
+	    (const unsigned char *)"attest.android.com", -1, -1, 0) != 1 ||
+	    X509_set_version(x, X509_VERSION_3) != 1 || X509_set_subject_name(x, n) != 1 ||
+	    X509_time_adj_ex(X509_getm_notBefore(x), -1, 0, &at) == NULL ||
+	    X509_time_adj_ex(X509_getm_notAfter(x), 365, 0, &at) == NULL ||
+	    X509_set_pubkey(x, key) != 1)
+		goto fail;
+	r = fsim_ca_sign_cert(ca, &c->env, x, der);
+fail:
+	BN_free(bn);
+	X509_NAME_free(n);
+	X509_free(x);
+	ERR_clear_error();
+	return r;
+}
+
+static int
+snet(mu_case_t *c, int how)
+{
+	fsim_blob_t msg = { NULL, 0 }, leaf = { NULL, 0 }, sig = { NULL, 0 };
+	fsim_blob_t jws = { NULL, 0 };
+	const fsim_blob_t *inter;
+	char *x0 = NULL, *x1 = NULL, *hs = NULL, *ps = NULL, *h64 = NULL, *p64 = NULL;
+	char *nonce = NULL, *s64 = NULL, *pem = NULL;
+	uint8_t h[32], raw[64];
+	unsigned int hl = 0;
+	EVP_PKEY *k = NULL;
+	const fsim_ca_t *ca;
+	json_t *hdr = NULL, *pay = NULL;
+	cbor_item_t *st = NULL;
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if ((r = mu_ca(c, &ca)) != FSIM_OK || (r = signed_data(c, &ao, &msg)) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_INTERNAL;
+	if (EVP_Digest(msg.ptr, msg.len, h, &hl, EVP_sha256(), NULL) != 1)
+		goto fail;
+	if (how == SN_NONCE)
+		h[0] ^= 0x01;
+	if ((r = fsim_key_generate(&c->env, FSIM_COSE_ES256, &k)) != FSIM_OK ||
+	    (r = sn_leaf(c, k, &leaf)) != FSIM_OK)
+		goto fail;
+	inter = fsim_ca_intermediate_der(ca);
+	r = FSIM_ERR_NOMEM;
+	if ((x0 = b64_std(leaf.ptr, leaf.len)) == NULL ||
+	    (x1 = b64_std(inter->ptr, inter->len)) == NULL ||
+	    (nonce = b64_std(h, sizeof(h))) == NULL)
+		goto fail;
+	hdr = json_pack("{s:s, s:[s, s]}", "alg", "ES256", "x5c", x0, x1);
+	pay = json_pack("{s:s, s:I, s:s, s:[], s:b, s:b}", "nonce", nonce,
+	    "timestampMs", (json_int_t)c->at * 1000, "apkPackageName", "com.google.android.gms",
+	    "apkCertificateDigestSha256", "ctsProfileMatch", 1, "basicIntegrity", 1);
+	if (hdr == NULL || pay == NULL || (hs = json_dumps(hdr, JSON_COMPACT)) == NULL ||
+	    (ps = json_dumps(pay, JSON_COMPACT)) == NULL)
+		goto fail;
+	if ((r = fsim_b64url_encode((const uint8_t *)hs, strlen(hs), &h64)) != FSIM_OK ||
+	    (r = fsim_b64url_encode((const uint8_t *)ps, strlen(ps), &p64)) != FSIM_OK ||
+	    (r = fsim_blob_append(&jws, (const uint8_t *)h64, strlen(h64))) != FSIM_OK ||
+	    (r = fsim_blob_append(&jws, (const uint8_t *)".", 1)) != FSIM_OK ||
+	    (r = fsim_blob_append(&jws, (const uint8_t *)p64, strlen(p64))) != FSIM_OK ||
+	    (r = mu_sign(c, k, FSIM_COSE_ES256, jws.ptr, jws.len, &sig)) != FSIM_OK ||
+	    (r = der_to_raw(&sig, raw)) != FSIM_OK)
+		goto fail;
+	if (how == SN_SIG)
+		raw[63] ^= 0x01;
+	if ((r = fsim_b64url_encode(raw, sizeof(raw), &s64)) != FSIM_OK ||
+	    (r = fsim_blob_append(&jws, (const uint8_t *)".", 1)) != FSIM_OK ||
+	    (r = fsim_blob_append(&jws, (const uint8_t *)s64, strlen(s64))) != FSIM_OK)
+		goto fail;
+	if (how == SN_NOT_JWS) {
+		fsim_blob_reset(&jws);
+		if ((r = fsim_blob_set(&jws, (const uint8_t *)"not a JWS", 9)) != FSIM_OK)
+			goto fail;
+	}
+	r = FSIM_ERR_NOMEM;
+	if ((st = cbor_new_definite_map(2)) == NULL ||
+	    fsim_cbor_map_put(st, fsim_cbor_text("ver"), fsim_cbor_text("14799021")) != FSIM_OK ||
+	    fsim_cbor_map_put(st, fsim_cbor_text("response"),
+	    fsim_cbor_bytes(jws.ptr, jws.len)) != FSIM_OK)
+		goto fail;
+	cbor_decref(&ao.st);
+	ao.st = st;
+	st = NULL;
+	free(ao.fmt);
+	if ((ao.fmt = fsim_strdup("android-safetynet")) == NULL ||
+	    (r = mu_ao_put(c, &ao)) != FSIM_OK)
+		goto fail;
+	/* The RP asked for attestation and trusts the test CA (as it would Google's root). */
+	snprintf(c->fmt, sizeof(c->fmt), "android-safetynet");
+	c->conveyance = FSIM_CONVEY_DIRECT;
+	if ((r = fsim_ca_root_pem(ca, &pem)) != FSIM_OK ||
+	    (r = fsim_trust_new(&c->trust)) != FSIM_OK)
+		goto fail;
+	r = fsim_trust_add_pem(c->trust, pem, strlen(pem));
+fail:
+	if (st != NULL)
+		cbor_decref(&st);
+	json_decref(hdr);
+	json_decref(pay);
+	free(x0);
+	free(x1);
+	free(hs);
+	free(ps);
+	free(h64);
+	free(p64);
+	free(nonce);
+	free(s64);
+	free(pem);
+	EVP_PKEY_free(k);
+	fsim_blob_reset(&msg);
+	fsim_blob_reset(&leaf);
+	fsim_blob_reset(&sig);
+	fsim_blob_reset(&jws);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* A valid android-safetynet statement (a vector unit: no vector ships one). */
+int
+mu_snet_make(mu_case_t *c)
+{
+	return snet(c, SN_GOOD);
+}
+
+/* ATT-SNET-02: response is not a compact JWS. */
+int
+mu_snet_not_jws(mu_case_t *c)
+{
+	return snet(c, SN_NOT_JWS);
+}
+
+/* ATT-SNET-03: the payload's nonce is of other data (the JWS signature holds). */
+int
+mu_snet_nonce(mu_case_t *c)
+{
+	return snet(c, SN_NONCE);
+}
+
+/* ATT-SNET-04: the JWS signature does not verify. */
+int
+mu_snet_sig(mu_case_t *c)
+{
+	return snet(c, SN_SIG);
+}
+
+/* ---- compound, built on an in-process packed registration ---- */
+
+enum { CO_GOOD = 0, CO_ONE, CO_BAD_SUB };
+
+static cbor_item_t *
+sub_statement(const char *fmt, cbor_item_t *st)
+{
+	cbor_item_t *m = cbor_new_definite_map(2);
+
+	if (m == NULL) {
+		cbor_decref(&st);
+		return NULL;
+	}
+	if (fsim_cbor_map_put(m, fsim_cbor_text("fmt"), fsim_cbor_text(fmt)) != 0 ||
+	    fsim_cbor_map_put(m, fsim_cbor_text("attStmt"), st) != 0) {
+		cbor_decref(&m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * [ the provider's packed statement (x5c), a packed self statement by the
+ * credential key ], both over the same authData and client data hash.
+ */
+static int
+compound(mu_case_t *c, int how)
+{
+	fsim_blob_t msg = { NULL, 0 }, sig = { NULL, 0 };
+	cbor_item_t *self = NULL, *arr = NULL, *e;
+	mu_ao_t ao;
+	int r;
+
+	if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+		return r;
+	if (c->cred_key == NULL || (r = signed_data(c, &ao, &msg)) != FSIM_OK ||
+	    (r = mu_sign(c, c->cred_key, c->cred_alg, msg.ptr, msg.len, &sig)) != FSIM_OK) {
+		r = r != FSIM_OK ? r : FSIM_ERR_ARG;
+		goto fail;
+	}
+	if (how == CO_BAD_SUB)
+		sig.ptr[sig.len - 1] ^= 0x01;
+	r = FSIM_ERR_NOMEM;
+	if ((self = cbor_new_definite_map(2)) == NULL ||
+	    fsim_cbor_map_put(self, fsim_cbor_text("alg"), fsim_cbor_int(c->cred_alg)) != 0 ||
+	    fsim_cbor_map_put(self, fsim_cbor_text("sig"), fsim_cbor_bytes(sig.ptr, sig.len)) != 0)
+		goto fail;
+	if ((arr = cbor_new_definite_array(2)) == NULL ||
+	    (e = sub_statement("packed", cbor_incref(ao.st))) == NULL)
+		goto fail;
+	if (!cbor_array_push(arr, e)) {
+		cbor_decref(&e);
+		goto fail;
+	}
+	cbor_decref(&e);
+	if (how != CO_ONE) {
+		e = sub_statement("packed", self);
+		self = NULL;
+		if (e == NULL)
+			goto fail;
+		if (!cbor_array_push(arr, e)) {
+			cbor_decref(&e);
+			goto fail;
+		}
+		cbor_decref(&e);
+	}
+	cbor_decref(&ao.st);
+	ao.st = arr;
+	arr = NULL;
+	free(ao.fmt);
+	if ((ao.fmt = fsim_strdup("compound")) == NULL || (r = mu_ao_put(c, &ao)) != FSIM_OK)
+		goto fail;
+	snprintf(c->fmt, sizeof(c->fmt), "compound");
+	r = FSIM_OK;
+fail:
+	if (self != NULL)
+		cbor_decref(&self);
+	if (arr != NULL)
+		cbor_decref(&arr);
+	fsim_blob_reset(&msg);
+	fsim_blob_reset(&sig);
+	mu_ao_reset(&ao);
+	return r;
+}
+
+/* A valid compound statement (a vector unit: no vector ships one). */
+int
+mu_compound_make(mu_case_t *c)
+{
+	return compound(c, CO_GOOD);
+}
+
+/* ATT-COMP-01: a single statement. */
+int
+mu_compound_one(mu_case_t *c)
+{
+	return compound(c, CO_ONE);
+}
+
+/* ATT-COMP-02: the second statement's signature does not verify. */
+int
+mu_compound_bad_sub(mu_case_t *c)
+{
+	return compound(c, CO_BAD_SUB);
+}

@@ -1,0 +1,729 @@
+/*
+ * mutate_base.c — the valid ceremonies the mutation units start from (made
+ * in process by the pipeline, or read from vectors/), and the edits every
+ * unit uses: response members, clientDataJSON, the attestation object taken
+ * apart and put back, an assertion signed again with the credential key.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pthread.h>
+
+#include <openssl/evp.h>
+
+#include "harness/mutate_int.h"
+
+/* The AAGUID of the in-process provider: not zero, so packed certificates carry it. */
+static const uint8_t mu_aaguid[16] = {
+	0xf1, 0xd0, 0x5e, 0xed, 0x00, 0x06, 0x4d, 0x75, 0x8a, 0x7e, 0x6d, 0x75, 0x74, 0x61, 0x74, 0x65,
+};
+
+int
+mu_case_init(mu_case_t *c, const uint8_t *seed, size_t seed_len)
+{
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	c->uv = FSIM_UV_PREFERRED;
+	c->conveyance = FSIM_CONVEY_NONE;
+	if (seed != NULL && seed_len > 0) {
+		/* the seed and a label: not the pipeline's random stream again */
+		static const uint8_t label[] = "fidosim mutate unit";
+		uint8_t *s = malloc(seed_len + sizeof(label));
+
+		if (s == NULL)
+			return FSIM_ERR_NOMEM;
+		memcpy(s, seed, seed_len);
+		memcpy(s + seed_len, label, sizeof(label));
+		r = fsim_env_seeded(&c->env, s, seed_len + sizeof(label));
+		free(s);
+		if (r != FSIM_OK)
+			return r;
+		c->env_seeded = true;
+	} else
+		fsim_env_default(&c->env);
+	c->seed = seed;
+	c->seed_len = seed_len;
+	c->at = (time_t)c->env.now(c->env.ctx);
+	return FSIM_OK;
+}
+
+void
+mu_case_reset(mu_case_t *c)
+{
+	json_decref(c->response);
+	fsim_record_free(&c->own_record);
+	fsim_trust_free(&c->trust);
+	EVP_PKEY_free(c->cred_key);
+	if (c->env_seeded)
+		fsim_env_free(&c->env);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * ---- what is made once per process and seed ----
+ *
+ * The bases and the CA depend only on the seed, so whichever unit makes one
+ * first, every unit sees the same: sharing them keeps a run's output the
+ * same under any order, sharding or number of threads. They are kept until
+ * the process ends (MU_SHARED_MAX of each; beyond that a unit makes its own
+ * and frees it).
+ */
+#define MU_SHARED_MAX 8
+#define MU_SEED_MAX 64
+
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct mu_seed_key {
+	bool seeded;
+	uint8_t seed[MU_SEED_MAX];
+	size_t len;
+} mu_seed_key_t;
+
+static bool
+seed_key(const mu_case_t *c, mu_seed_key_t *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (c->seed == NULL || c->seed_len == 0)
+		return true;
+	if (c->seed_len > MU_SEED_MAX)
+		return false;
+	k->seeded = true;
+	memcpy(k->seed, c->seed, c->seed_len);
+	k->len = c->seed_len;
+	return true;
+}
+
+static bool
+seed_eq(const mu_seed_key_t *a, const mu_seed_key_t *b)
+{
+	return a->seeded == b->seeded && a->len == b->len && memcmp(a->seed, b->seed, a->len) == 0;
+}
+
+typedef struct mu_shared_ca {
+	mu_seed_key_t key;
+	fsim_env_t env;
+	fsim_store_t *store;
+	fsim_ca_t *ca;
+} mu_shared_ca_t;
+
+static mu_shared_ca_t shared_cas[MU_SHARED_MAX];
+static size_t n_shared_cas;
+
+int
+mu_ca(mu_case_t *c, const fsim_ca_t **out)
+{
+	static const uint8_t label[] = "fidosim mutate CA";
+	mu_shared_ca_t *sc = NULL;
+	mu_seed_key_t key;
+	uint8_t seed[MU_SEED_MAX + sizeof(label)];
+	size_t i;
+	int r = FSIM_ERR_NOMEM;
+
+	*out = NULL;
+	if (c->ca != NULL) {
+		*out = c->ca;
+		return FSIM_OK;
+	}
+	if (!seed_key(c, &key))
+		return FSIM_ERR_ARG;   /* a seed longer than any the run takes */
+	pthread_mutex_lock(&shared_lock);
+	for (i = 0; i < n_shared_cas; i++)
+		if (seed_eq(&shared_cas[i].key, &key))
+			sc = &shared_cas[i];
+	if (sc == NULL) {
+		if (n_shared_cas == MU_SHARED_MAX)
+			goto done;
+		sc = &shared_cas[n_shared_cas];
+		memset(sc, 0, sizeof(*sc));
+		sc->key = key;
+		/* its own environment: the seed and a label */
+		memcpy(seed, key.seed, key.len);
+		memcpy(seed + key.len, label, sizeof(label));
+		if (key.seeded) {
+			if ((r = fsim_env_seeded(&sc->env, seed, key.len + sizeof(label))) != FSIM_OK)
+				goto done;
+		} else
+			fsim_env_default(&sc->env);
+		if ((r = fsim_store_open(":memory:", &sc->env, &sc->store, NULL)) != FSIM_OK ||
+		    (r = fsim_ca_load(sc->store, &sc->env, &sc->ca)) != FSIM_OK) {
+			fsim_ca_free(&sc->ca);
+			fsim_store_free(&sc->store);
+			if (key.seeded)
+				fsim_env_free(&sc->env);
+			goto done;
+		}
+		n_shared_cas++;
+	}
+	c->ca = sc->ca;
+	*out = sc->ca;
+	r = FSIM_OK;
+done:
+	pthread_mutex_unlock(&shared_lock);
+	return r;
+}
+
+/* ---- bases ---- */
+
+/* The registration the RP kept, as a record of our own (the pipe's changes when it verifies). */
+static int
+copy_record(const fsim_cred_record_t *rec, fsim_cred_record_t **out)
+{
+	json_t *j;
+	int r;
+
+	if (rec == NULL)
+		return FSIM_ERR_INTERNAL;
+	if ((j = fsim_record_to_json(rec)) == NULL)
+		return FSIM_ERR_NOMEM;
+	r = fsim_record_from_json(j, out, NULL);
+	json_decref(j);
+	return r;
+}
+
+/* A base made by the pipeline: what a unit starts from. */
+typedef struct mu_base {
+	mu_seed_key_t key;
+	mu_pipe_kind_t kind;
+	bool auth;
+	int ceremony;
+	json_t *response;
+	fsim_cred_record_t *record;
+	EVP_PKEY *cred_key;
+	int cred_alg;
+	fsim_pipe_view_t emitted;
+	char rp_id[128], origin[256], fmt[40];
+	uint8_t challenge[32];
+} mu_base_t;
+
+static mu_base_t shared_bases[MU_SHARED_MAX];
+static size_t n_shared_bases;
+
+static void
+base_reset(mu_base_t *b)
+{
+	json_decref(b->response);
+	fsim_record_free(&b->record);
+	EVP_PKEY_free(b->cred_key);
+	memset(b, 0, sizeof(*b));
+}
+
+/* The base must be valid: the spec RP verified it. */
+static int
+take_result(mu_base_t *b, const fsim_pipe_result_t *res)
+{
+	if (res->response == NULL || res->n_verdicts < 1 || !res->verdicts[0].verified)
+		return FSIM_ERR_INTERNAL;
+	json_decref(b->response);
+	if ((b->response = json_deep_copy(res->response)) == NULL)
+		return FSIM_ERR_NOMEM;
+	b->emitted = res->emitted;
+	b->ceremony = res->ceremony;
+	snprintf(b->rp_id, sizeof(b->rp_id), "%s", res->rp_id);
+	snprintf(b->origin, sizeof(b->origin), "%s", res->origin);
+	memcpy(b->challenge, res->challenge, sizeof(b->challenge));
+	return FSIM_OK;
+}
+
+static int
+base_make(const mu_case_t *c, mu_pipe_kind_t kind, bool auth, mu_base_t *b)
+{
+	static const fsim_attfmt_t att[] = {
+		FSIM_ATTFMT_NONE, FSIM_ATTFMT_PACKED, FSIM_ATTFMT_PACKED_SELF, FSIM_ATTFMT_FIDO_U2F,
+	};
+	const fsim_rp_preset_t *spec[1] = { fsim_rp_preset_at(0) };
+	fsim_authn_config_t cfg;
+	fsim_pipe_rp_t rp;
+	fsim_pipe_result_t res;
+	fsim_pipe_t *p = NULL;
+	int r;
+
+	memset(&res, 0, sizeof(res));
+	fsim_authn_config_init(&cfg);
+	memcpy(cfg.aaguid, mu_aaguid, sizeof(cfg.aaguid));
+	cfg.attestation = att[kind];
+	/* A zero counter: the assertion is judged against the record as registered. */
+	cfg.counter = FSIM_COUNTER_ZERO;
+	memset(&rp, 0, sizeof(rp));
+	rp.rp_id = "example.com";
+	rp.attestation = kind == MU_PIPE_NONE ? "none" : "direct";
+	rp.presets = spec;
+	rp.n_presets = 1;
+	b->kind = kind;
+	b->auth = auth;
+	if ((r = fsim_pipe_new(&cfg, NULL, c->seed, c->seed_len, &p)) != FSIM_OK ||
+	    (r = fsim_pipe_register(p, &rp, &res)) != FSIM_OK ||
+	    (r = take_result(b, &res)) != FSIM_OK)
+		goto fail;
+	snprintf(b->fmt, sizeof(b->fmt), "%s", res.delivered.fmt);
+	if ((r = fsim_pipe_credential_key(p, rp.rp_id, &b->cred_key, &b->cred_alg)) != 0)
+		goto fail;
+	if (auth) {
+		if ((r = copy_record(fsim_pipe_record(p, spec[0]), &b->record)) != 0)
+			goto fail;
+		fsim_pipe_result_reset(&res);
+		if ((r = fsim_pipe_authenticate(p, &rp, &res)) != FSIM_OK ||
+		    (r = take_result(b, &res)) != FSIM_OK)
+			goto fail;
+	}
+	r = FSIM_OK;
+fail:
+	fsim_pipe_result_reset(&res);
+	fsim_pipe_free(&p);
+	return r;
+}
+
+/* The unit's copy of a base: its own response JSON and key reference; the record is lent. */
+static int
+base_give(mu_case_t *c, const mu_base_t *b)
+{
+	if ((c->response = json_deep_copy(b->response)) == NULL)
+		return FSIM_ERR_NOMEM;
+	c->ceremony = b->ceremony;
+	c->record = b->record;
+	if (b->cred_key != NULL && EVP_PKEY_up_ref(b->cred_key) == 1) {
+		c->cred_key = b->cred_key;
+		c->cred_alg = b->cred_alg;
+	}
+	c->emitted = b->emitted;
+	snprintf(c->rp_id, sizeof(c->rp_id), "%s", b->rp_id);
+	snprintf(c->origin, sizeof(c->origin), "%s", b->origin);
+	snprintf(c->fmt, sizeof(c->fmt), "%s", b->fmt);
+	memcpy(c->challenge, b->challenge, sizeof(b->challenge));
+	c->challenge_len = sizeof(b->challenge);
+	c->conveyance = b->kind == MU_PIPE_NONE ? FSIM_CONVEY_NONE : FSIM_CONVEY_DIRECT;
+	return c->cred_key != NULL ? FSIM_OK : FSIM_ERR_INTERNAL;
+}
+
+int
+mu_base_pipe(mu_case_t *c, mu_pipe_kind_t kind, bool auth)
+{
+	mu_base_t *b = NULL, own;
+	mu_seed_key_t key;
+	size_t i;
+	int r;
+
+	memset(&own, 0, sizeof(own));
+	if (!seed_key(c, &key))
+		return FSIM_ERR_ARG;
+	pthread_mutex_lock(&shared_lock);
+	for (i = 0; i < n_shared_bases; i++)
+		if (shared_bases[i].kind == kind && shared_bases[i].auth == auth &&
+		    seed_eq(&shared_bases[i].key, &key))
+			b = &shared_bases[i];
+	if (b == NULL && n_shared_bases < MU_SHARED_MAX) {
+		b = &shared_bases[n_shared_bases];
+		memset(b, 0, sizeof(*b));
+		b->key = key;
+		if ((r = base_make(c, kind, auth, b)) != FSIM_OK) {
+			base_reset(b);
+			goto done;
+		}
+		n_shared_bases++;
+	}
+	if (b != NULL) {
+		r = base_give(c, b);
+		goto done;
+	}
+	/* Every slot taken (many seeds in one process): a base of the unit's own. */
+	pthread_mutex_unlock(&shared_lock);
+	own.key = key;
+	if ((r = base_make(c, kind, auth, &own)) == FSIM_OK &&
+	    (r = base_give(c, &own)) == FSIM_OK && own.record != NULL) {
+		c->own_record = own.record;
+		own.record = NULL;
+	}
+	base_reset(&own);
+	return r;
+done:
+	pthread_mutex_unlock(&shared_lock);
+	return r;
+}
+
+/*
+ * vectors/ is not data/: look beside the data folder (FIDOSIM_DATA_DIR or
+ * the installed share/fidosim holding vectors/, or the source tree's
+ * data/../vectors).
+ */
+static int
+vector_path(const char *file, char *buf, size_t len)
+{
+	char name[256];
+
+	snprintf(name, sizeof(name), "vectors/%s", file);
+	if (fsim_data_path(name, buf, len) == FSIM_OK)
+		return FSIM_OK;
+	snprintf(name, sizeof(name), "../vectors/%s", file);
+	return fsim_data_path(name, buf, len);
+}
+
+static fsim_uv_req_t
+uv_of(const char *s)
+{
+	if (s != NULL && strcmp(s, "required") == 0)
+		return FSIM_UV_REQUIRED;
+	if (s != NULL && strcmp(s, "discouraged") == 0)
+		return FSIM_UV_DISCOURAGED;
+	return FSIM_UV_PREFERRED;
+}
+
+int
+mu_base_vector(mu_case_t *c, const char *file)
+{
+	char path[4096];
+	fsim_blob_t raw = { NULL, 0 }, ch = { NULL, 0 };
+	json_t *v = NULL;
+	const json_t *a, *e;
+	const char *s;
+	mu_ao_t ao;
+	size_t i;
+	int r;
+
+	memset(&ao, 0, sizeof(ao));
+	if ((r = vector_path(file, path, sizeof(path))) != FSIM_OK ||
+	    (r = fsim_read_file(path, 4u << 20, &raw)) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_FORMAT;
+	if ((v = json_loadb((const char *)raw.ptr, raw.len, 0, NULL)) == NULL ||
+	    (s = json_string_value(json_object_get(v, "ceremony"))) == NULL)
+		goto fail;
+	c->ceremony = strcmp(s, "registration") == 0 ? FSIM_CEREMONY_REGISTRATION :
+	    FSIM_CEREMONY_AUTHENTICATION;
+	if ((s = json_string_value(json_object_get(v, "rpId"))) == NULL)
+		goto fail;
+	snprintf(c->rp_id, sizeof(c->rp_id), "%s", s);
+	if ((s = json_string_value(json_object_get(v, "origin"))) == NULL)
+		goto fail;
+	snprintf(c->origin, sizeof(c->origin), "%s", s);
+	if ((s = json_string_value(json_object_get(v, "topOrigin"))) != NULL)
+		snprintf(c->top_origin, sizeof(c->top_origin), "%s", s);
+	c->allow_cross_origin = json_is_true(json_object_get(v, "allowCrossOrigin"));
+	c->uv = uv_of(json_string_value(json_object_get(v, "uv")));
+	if ((s = json_string_value(json_object_get(v, "challenge"))) == NULL ||
+	    fsim_b64url_decode(s, strlen(s), &ch, NULL, NULL) != FSIM_OK ||
+	    ch.len > sizeof(c->challenge))
+		goto fail;
+	memcpy(c->challenge, ch.ptr, ch.len);
+	c->challenge_len = ch.len;
+	if ((c->response = json_deep_copy(json_object_get(v, "response"))) == NULL)
+		goto fail;
+	a = json_object_get(v, "trustAnchors");
+	if (json_array_size(a) > 0) {
+		if ((r = fsim_trust_new(&c->trust)) != FSIM_OK)
+			goto fail;
+		json_array_foreach(a, i, e) {
+			r = FSIM_ERR_FORMAT;
+			if ((s = json_string_value(e)) == NULL ||
+			    (r = fsim_trust_add_pem(c->trust, s, strlen(s))) != FSIM_OK)
+				goto fail;
+		}
+	}
+	if (c->ceremony == FSIM_CEREMONY_AUTHENTICATION) {
+		if ((r = fsim_record_from_json(json_object_get(v, "credential"), &c->own_record,
+		    NULL)) != FSIM_OK)
+			goto fail;
+		c->record = c->own_record;
+	} else {
+		if ((r = mu_ao_get(c, &ao)) != FSIM_OK)
+			goto fail;
+		snprintf(c->fmt, sizeof(c->fmt), "%s", ao.fmt);
+		/* A statement is there because the RP asked for one. */
+		c->conveyance = strcmp(ao.fmt, "none") == 0 ? FSIM_CONVEY_NONE :
+		    FSIM_CONVEY_DIRECT;
+	}
+	fsim_pipe_view_response(&c->emitted, c->response,
+	    c->ceremony == FSIM_CEREMONY_REGISTRATION);
+	r = FSIM_OK;
+fail:
+	mu_ao_reset(&ao);
+	json_decref(v);
+	fsim_blob_reset(&raw);
+	fsim_blob_reset(&ch);
+	return r;
+}
+
+/* ---- response edits ---- */
+
+static json_t *
+inner(const mu_case_t *c)
+{
+	return json_object_get(c->response, "response");
+}
+
+int
+mu_get_b64(const mu_case_t *c, const char *member, fsim_blob_t *out)
+{
+	const char *s = json_string_value(json_object_get(inner(c), member));
+
+	fsim_blob_reset(out);
+	if (s == NULL)
+		return FSIM_ERR_FORMAT;
+	return fsim_b64url_decode(s, strlen(s), out, NULL, NULL);
+}
+
+int
+mu_set_b64(mu_case_t *c, const char *member, const uint8_t *p, size_t n)
+{
+	char *s = NULL;
+	int r;
+
+	if (inner(c) == NULL)
+		return FSIM_ERR_FORMAT;
+	if ((r = fsim_b64url_encode(p, n, &s)) != FSIM_OK)
+		return r;
+	r = json_object_set_new(inner(c), member, json_string(s)) == 0 ? FSIM_OK :
+	    FSIM_ERR_NOMEM;
+	free(s);
+	return r;
+}
+
+int
+mu_set_inner(mu_case_t *c, const char *member, json_t *v)
+{
+	if (v == NULL)
+		return FSIM_ERR_NOMEM;
+	if (inner(c) == NULL) {
+		json_decref(v);
+		return FSIM_ERR_FORMAT;
+	}
+	return json_object_set_new(inner(c), member, v) == 0 ? FSIM_OK : FSIM_ERR_NOMEM;
+}
+
+const char *
+mu_get_str(const mu_case_t *c, const char *member)
+{
+	return json_string_value(json_object_get(inner(c), member));
+}
+
+int
+mu_edit_ad(mu_case_t *c, int (*fn)(fsim_blob_t *ad, const void *arg), const void *arg)
+{
+	fsim_blob_t ad = { NULL, 0 };
+	mu_ao_t ao;
+	int r;
+
+	memset(&ao, 0, sizeof(ao));
+	if (c->ceremony == FSIM_CEREMONY_REGISTRATION) {
+		if ((r = mu_ao_get(c, &ao)) != FSIM_OK || (r = fn(&ao.ad, arg)) != FSIM_OK)
+			goto fail;
+		r = mu_ao_put(c, &ao);
+	} else {
+		if ((r = mu_get_b64(c, "authenticatorData", &ad)) != FSIM_OK ||
+		    (r = fn(&ad, arg)) != FSIM_OK ||
+		    (r = mu_set_b64(c, "authenticatorData", ad.ptr, ad.len)) != FSIM_OK)
+			goto fail;
+		r = mu_resign_assertion(c);
+	}
+fail:
+	mu_ao_reset(&ao);
+	fsim_blob_reset(&ad);
+	return r;
+}
+
+int
+mu_set_str(mu_case_t *c, const char *member, const char *v)
+{
+	return json_object_set_new(c->response, member, json_string(v)) == 0 ? FSIM_OK :
+	    FSIM_ERR_NOMEM;
+}
+
+int
+mu_set_cdj(mu_case_t *c, const uint8_t *p, size_t n)
+{
+	int r;
+
+	if ((r = mu_set_b64(c, "clientDataJSON", p, n)) != FSIM_OK)
+		return r;
+	/* An assertion signs the client data hash: keep the signature valid. */
+	return c->ceremony == FSIM_CEREMONY_AUTHENTICATION ? mu_resign_assertion(c) : FSIM_OK;
+}
+
+int
+mu_edit_cdj(mu_case_t *c, int (*fn)(json_t *cd, const void *arg), const void *arg)
+{
+	fsim_blob_t b = { NULL, 0 };
+	json_t *cd = NULL;
+	char *out = NULL;
+	int r;
+
+	if ((r = mu_get_b64(c, "clientDataJSON", &b)) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_FORMAT;
+	if ((cd = json_loadb((const char *)b.ptr, b.len, 0, NULL)) == NULL)
+		goto fail;
+	if ((r = fn(cd, arg)) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_NOMEM;
+	if ((out = json_dumps(cd, JSON_COMPACT)) == NULL)
+		goto fail;
+	r = mu_set_cdj(c, (const uint8_t *)out, strlen(out));
+fail:
+	free(out);
+	json_decref(cd);
+	fsim_blob_reset(&b);
+	return r;
+}
+
+void
+mu_ao_reset(mu_ao_t *ao)
+{
+	free(ao->fmt);
+	if (ao->st != NULL)
+		cbor_decref(&ao->st);
+	fsim_blob_reset(&ao->ad);
+	memset(ao, 0, sizeof(*ao));
+}
+
+int
+mu_ao_get(const mu_case_t *c, mu_ao_t *ao)
+{
+	fsim_blob_t b = { NULL, 0 };
+	cbor_item_t *m = NULL, *it;
+	const uint8_t *p;
+	size_t n;
+	int r;
+
+	memset(ao, 0, sizeof(*ao));
+	if ((r = mu_get_b64(c, "attestationObject", &b)) != FSIM_OK ||
+	    (r = fsim_cbor_decode(b.ptr, b.len, &m, NULL)) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_FORMAT;
+	if (!cbor_isa_map(m) || (it = fsim_cbor_map_get_str(m, "fmt")) == NULL ||
+	    fsim_cbor_get_text(it, &ao->fmt) != FSIM_OK ||
+	    (it = fsim_cbor_map_get_str(m, "authData")) == NULL ||
+	    fsim_cbor_get_bytes(it, &p, &n) != FSIM_OK ||
+	    (it = fsim_cbor_map_get_str(m, "attStmt")) == NULL)
+		goto fail;
+	ao->st = cbor_incref(it);
+	if ((r = fsim_blob_set(&ao->ad, p, n)) != FSIM_OK)
+		goto fail;
+	r = FSIM_OK;
+fail:
+	if (r != FSIM_OK)
+		mu_ao_reset(ao);
+	if (m != NULL)
+		cbor_decref(&m);
+	fsim_blob_reset(&b);
+	return r;
+}
+
+int
+mu_ao_put(mu_case_t *c, const mu_ao_t *ao)
+{
+	fsim_blob_t b = { NULL, 0 };
+	int r;
+
+	if ((r = fsim_attobj_encode(ao->fmt, ao->st, ao->ad.ptr, ao->ad.len, &b)) != FSIM_OK ||
+	    (r = mu_set_attobj_raw(c, b.ptr, b.len)) != FSIM_OK)
+		goto fail;
+	/* The JSON copy of authData must stay equal (JSON-03). */
+	if (json_object_get(inner(c), "authenticatorData") != NULL)
+		r = mu_set_b64(c, "authenticatorData", ao->ad.ptr, ao->ad.len);
+fail:
+	fsim_blob_reset(&b);
+	return r;
+}
+
+int
+mu_set_attobj_raw(mu_case_t *c, const uint8_t *p, size_t n)
+{
+	return mu_set_b64(c, "attestationObject", p, n);
+}
+
+int
+mu_sign(const mu_case_t *c, EVP_PKEY *key, int alg, const uint8_t *msg, size_t len,
+    fsim_blob_t *sig)
+{
+	return fsim_key_sign(&c->env, key, alg, msg, len, sig);
+}
+
+int
+mu_resign_assertion(mu_case_t *c)
+{
+	fsim_blob_t ad = { NULL, 0 }, cdj = { NULL, 0 }, sig = { NULL, 0 };
+	unsigned int hl = 0;
+	uint8_t h[32];
+	int r;
+
+	if (c->cred_key == NULL)
+		return FSIM_ERR_ARG;
+	if ((r = mu_get_b64(c, "authenticatorData", &ad)) != FSIM_OK ||
+	    (r = mu_get_b64(c, "clientDataJSON", &cdj)) != FSIM_OK)
+		goto fail;
+	r = FSIM_ERR_INTERNAL;
+	if (EVP_Digest(cdj.ptr, cdj.len, h, &hl, EVP_sha256(), NULL) != 1)
+		goto fail;
+	if ((r = fsim_blob_append(&ad, h, sizeof(h))) != FSIM_OK ||
+	    (r = mu_sign(c, c->cred_key, c->cred_alg, ad.ptr, ad.len, &sig)) != FSIM_OK)
+		goto fail;
+	r = mu_set_b64(c, "signature", sig.ptr, sig.len);
+fail:
+	fsim_blob_reset(&ad);
+	fsim_blob_reset(&cdj);
+	fsim_blob_reset(&sig);
+	return r;
+}
+
+/* ---- small encoders ---- */
+
+int
+mu_cbor_head(fsim_blob_t *b, unsigned major, uint64_t arg)
+{
+	uint8_t h[9];
+	size_t n, i;
+
+	if (arg < 24) {
+		h[0] = (uint8_t)(major << 5 | arg);
+		n = 1;
+	} else {
+		n = arg <= 0xff ? 1 : arg <= 0xffff ? 2 : arg <= 0xffffffffu ? 4 : 8;
+		h[0] = (uint8_t)(major << 5 | (n == 1 ? 24 : n == 2 ? 25 : n == 4 ? 26 : 27));
+		for (i = 0; i < n; i++)
+			h[1 + i] = (uint8_t)(arg >> (8 * (n - 1 - i)));
+		n++;
+	}
+	return fsim_blob_append(b, h, n);
+}
+
+int
+mu_cbor_text(fsim_blob_t *b, const char *s)
+{
+	int r;
+
+	if ((r = mu_cbor_head(b, 3, strlen(s))) != FSIM_OK)
+		return r;
+	return fsim_blob_append(b, (const uint8_t *)s, strlen(s));
+}
+
+int
+mu_cbor_bytes(fsim_blob_t *b, const uint8_t *p, size_t n)
+{
+	int r;
+
+	if ((r = mu_cbor_head(b, 2, n)) != FSIM_OK)
+		return r;
+	return fsim_blob_append(b, p, n);
+}
+
+int
+mu_der(fsim_blob_t *b, const uint8_t *tag, size_t tlen, const uint8_t *v, size_t n)
+{
+	uint8_t h[1 + sizeof(size_t)];
+	size_t hn = 0, nb = 0, i, x;
+	int r;
+
+	if (n < 0x80)
+		h[hn++] = (uint8_t)n;
+	else {
+		for (x = n; x != 0; x >>= 8)
+			nb++;
+		h[hn++] = (uint8_t)(0x80 | nb);
+		for (i = nb; i > 0; i--)
+			h[hn++] = (uint8_t)(n >> (8 * (i - 1)));
+	}
+	if ((r = fsim_blob_append(b, tag, tlen)) != FSIM_OK ||
+	    (r = fsim_blob_append(b, h, hn)) != FSIM_OK)
+		return r;
+	return n > 0 ? fsim_blob_append(b, v, n) : FSIM_OK;
+}

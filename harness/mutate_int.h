@@ -1,0 +1,210 @@
+/*
+ * mutate_int.h — what the mutation units share (harness/mutate*.c): the
+ * state of one unit (the response the RP is given and what the RP asks),
+ * the ways a base ceremony is made, and the edits of response JSON,
+ * attestation objects, authenticator data and certificates.
+ */
+#ifndef FSIM_HARNESS_MUTATE_INT_H
+#define FSIM_HARNESS_MUTATE_INT_H
+
+#include <cbor.h>
+#include <jansson.h>
+#include <openssl/x509.h>
+
+#include "authenticator/att.h"
+#include "authenticator/keys.h"
+#include "harness/mutate.h"
+#include "harness/pipeline.h"
+
+/* One unit's working state. Everything it points to is owned (mu_case_reset frees it). */
+typedef struct mu_case {
+	int ceremony;                  /* FSIM_CEREMONY_REGISTRATION / _AUTHENTICATION */
+	json_t *response;              /* what the RP is given (after the change) */
+	const fsim_cred_record_t *record;  /* authentication: the record the RP holds (lent) */
+	fsim_cred_record_t *own_record;    /* ... when this unit owns it (a vector's) */
+	char fmt[40];                  /* registration: the statement format of the base */
+	/* what the RP asks and how it is set up */
+	char rp_id[128];
+	char origin[256];
+	char top_origin[256];          /* "" none allowed */
+	uint8_t challenge[256];
+	size_t challenge_len;
+	fsim_uv_req_t uv;
+	bool allow_cross_origin;
+	int64_t algs[4];               /* the algs offered; n_algs 0: every one */
+	size_t n_algs;
+	fsim_conveyance_t conveyance;
+	const char *ext_requested[2];
+	size_t n_ext_requested;
+	fsim_trust_t *trust;           /* NULL: nothing trusted */
+	time_t at;
+	/* the emitted view: the ceremony as it was before the change */
+	fsim_pipe_view_t emitted;
+	char change[200];              /* one line: what the unit changed ("" for vectors) */
+	/* tools */
+	const uint8_t *seed;           /* the run's seed (lent), for the pipeline */
+	size_t seed_len;
+	fsim_env_t env;                /* seeded from the run's seed, or the default */
+	bool env_seeded;
+	const fsim_ca_t *ca;           /* the project's test CA (shared, see mu_ca) */
+	EVP_PKEY *cred_key;            /* the credential's private key, when the base has it */
+	int cred_alg;
+} mu_case_t;
+
+int mu_case_init(mu_case_t *c, const uint8_t *seed, size_t seed_len) FSIM_WUR;
+void mu_case_reset(mu_case_t *c);
+
+/* ---- bases (mutate_base.c) ---- */
+
+/* What the in-process provider makes. */
+typedef enum {
+	MU_PIPE_NONE = 0,    /* fmt none, under conveyance none */
+	MU_PIPE_PACKED,      /* packed with the test CA's x5c, conveyance direct */
+	MU_PIPE_SELF,        /* packed self attestation, conveyance direct */
+	MU_PIPE_U2F,         /* fido-u2f, conveyance direct */
+} mu_pipe_kind_t;
+
+/*
+ * A ceremony through the pipeline (authenticator, spec-l3 platform): a
+ * registration, or (auth) a registration and then the assertion that is
+ * judged against the record the RP kept. The credential key is kept.
+ * Each kind is made once per process and seed (it depends on nothing
+ * else) and shared by every unit after that, read only.
+ */
+int mu_base_pipe(mu_case_t *c, mu_pipe_kind_t kind, bool auth) FSIM_WUR;
+/* A shipped vector, by its path below vectors/ ("w3c-l3/w3c-tpm-es256-registration.json"). */
+int mu_base_vector(mu_case_t *c, const char *file) FSIM_WUR;
+/*
+ * The project's test CA, made on first use once per process and seed (from
+ * an environment of its own, so a unit's random draws do not depend on
+ * whether it made the CA) and shared, read only, after that.
+ */
+int mu_ca(mu_case_t *c, const fsim_ca_t **out) FSIM_WUR;
+
+/* ---- response edits (mutate_base.c) ---- */
+
+/* response.response.<member> decoded from base64url. */
+int mu_get_b64(const mu_case_t *c, const char *member, fsim_blob_t *out) FSIM_WUR;
+int mu_set_b64(mu_case_t *c, const char *member, const uint8_t *p, size_t n) FSIM_WUR;
+/* A top-level member set to a string (id, rawId, type). */
+int mu_set_str(mu_case_t *c, const char *member, const char *v) FSIM_WUR;
+/* response.response.<member> set to v (stolen, also on failure). */
+int mu_set_inner(mu_case_t *c, const char *member, json_t *v) FSIM_WUR;
+/* response.response.<member> as a string, or NULL. */
+const char *mu_get_str(const mu_case_t *c, const char *member);
+/* Let fn change the authenticator data: inside the attestation object, or the assertion's (signed again). */
+int mu_edit_ad(mu_case_t *c, int (*fn)(fsim_blob_t *ad, const void *arg), const void *arg) FSIM_WUR;
+/* Set clientDataJSON to these bytes. */
+int mu_set_cdj(mu_case_t *c, const uint8_t *p, size_t n) FSIM_WUR;
+/* Parse clientDataJSON, let fn change the object, write it back compact. */
+int mu_edit_cdj(mu_case_t *c, int (*fn)(json_t *cd, const void *arg), const void *arg) FSIM_WUR;
+
+/* The attestation object, taken apart. */
+typedef struct mu_ao {
+	char *fmt;
+	cbor_item_t *st;       /* attStmt (map, or array for compound) */
+	fsim_blob_t ad;        /* authData */
+} mu_ao_t;
+int mu_ao_get(const mu_case_t *c, mu_ao_t *ao) FSIM_WUR;
+/* Encode canonically into the response; response.authenticatorData follows authData. */
+int mu_ao_put(mu_case_t *c, const mu_ao_t *ao) FSIM_WUR;
+void mu_ao_reset(mu_ao_t *ao);
+/* Put these bytes in as the attestation object, as they are. */
+int mu_set_attobj_raw(mu_case_t *c, const uint8_t *p, size_t n) FSIM_WUR;
+
+/* Sign authenticatorData || SHA-256(clientDataJSON) again with the credential key. */
+int mu_resign_assertion(mu_case_t *c) FSIM_WUR;
+/* A signature in the WebAuthn form by key under alg (deterministic when seeded). */
+int mu_sign(const mu_case_t *c, EVP_PKEY *key, int alg, const uint8_t *msg, size_t len,
+    fsim_blob_t *sig) FSIM_WUR;
+
+/* ---- small encoders ---- */
+
+/* Append a CBOR head (major type, argument). */
+int mu_cbor_head(fsim_blob_t *b, unsigned major, uint64_t arg) FSIM_WUR;
+int mu_cbor_text(fsim_blob_t *b, const char *s) FSIM_WUR;
+int mu_cbor_bytes(fsim_blob_t *b, const uint8_t *p, size_t n) FSIM_WUR;
+/* Append a DER TLV: one identifier octet string (tag bytes) and the contents. */
+int mu_der(fsim_blob_t *b, const uint8_t *tag, size_t tlen, const uint8_t *v, size_t n) FSIM_WUR;
+
+/* ---- certificates (mutate_att.c) ---- */
+
+/* Re-issue DER certificate `der` under the test CA after fn changed it. */
+int mu_reissue(mu_case_t *c, const uint8_t *der, size_t len,
+    int (*fn)(mu_case_t *c, X509 *x, const void *arg), const void *arg, fsim_blob_t *out) FSIM_WUR;
+
+/* ---- the unit builders ---- */
+
+typedef int (*mu_edit_fn)(mu_case_t *c);
+
+/* mutate_resp.c: encodings, JSON, client data, authenticator data, keys, signatures. */
+int mu_enc01(mu_case_t *c);
+int mu_enc02(mu_case_t *c);
+int mu_enc03(mu_case_t *c);
+int mu_enc05(mu_case_t *c);
+int mu_cbor01(mu_case_t *c);
+int mu_cbordup(mu_case_t *c);
+int mu_cborkeytype(mu_case_t *c);
+int mu_type_bad(mu_case_t *c);
+int mu_cdj_not_json(mu_case_t *c);
+int mu_cdj_type(mu_case_t *c);
+int mu_cdj_challenge(mu_case_t *c);
+int mu_cdj_origin(mu_case_t *c);
+int mu_cdj_cross_origin(mu_case_t *c);
+int mu_cdj_top_origin(mu_case_t *c);
+int mu_attobj_truncated(mu_case_t *c);
+int mu_uv_required(mu_case_t *c);
+int mu_alg_not_offered(mu_case_t *c);
+int mu_fmt_unknown(mu_case_t *c);
+int mu_no_at(mu_case_t *c);
+int mu_rawid_other(mu_case_t *c);
+int mu_fmt_syntax(mu_case_t *c);
+int mu_acd_truncated(mu_case_t *c);
+int mu_cose_not_map(mu_case_t *c);
+int mu_cose_no_alg(mu_case_t *c);
+int mu_cose_short_x(mu_case_t *c);
+int mu_cose_off_curve(mu_case_t *c);
+int mu_json_transports(mu_case_t *c);
+int mu_json_alg_copy(mu_case_t *c);
+int mu_json_ext_buffer(mu_case_t *c);
+int mu_json_user_handle(mu_case_t *c);
+int mu_id_not_rawid(mu_case_t *c);
+int mu_rpid_hash(mu_case_t *c);
+int mu_up_clear(mu_case_t *c);
+int mu_bs_without_be(mu_case_t *c);
+int mu_ad_short(mu_case_t *c);
+int mu_sig_hash(mu_case_t *c);
+int mu_sig_short(mu_case_t *c);
+int mu_with_extensions(mu_case_t *c);
+
+/* mutate_att.c: attestation statements. */
+int mu_packed_no_alg(mu_case_t *c);
+int mu_packed_sig(mu_case_t *c);
+int mu_packed_cert_v1(mu_case_t *c);
+int mu_u2f_two_certs(mu_case_t *c);
+int mu_u2f_cert_p384(mu_case_t *c);
+int mu_u2f_cred_p384(mu_case_t *c);
+int mu_u2f_sig(mu_case_t *c);
+int mu_tpm_ver(mu_case_t *c);
+int mu_tpm_pubarea(mu_case_t *c);
+int mu_tpm_aik_subject(mu_case_t *c);
+int mu_tpm_sig(mu_case_t *c);
+int mu_tpm_extra_data(mu_case_t *c);
+int mu_akey_no_alg(mu_case_t *c);
+int mu_akey_sig(mu_case_t *c);
+int mu_akey_other_key(mu_case_t *c);
+int mu_akey_challenge(mu_case_t *c);
+int mu_akey_all_apps(mu_case_t *c);
+int mu_akey_origin(mu_case_t *c);
+int mu_apple_no_x5c(mu_case_t *c);
+int mu_apple_nonce(mu_case_t *c);
+int mu_apple_other_key(mu_case_t *c);
+int mu_snet_make(mu_case_t *c);
+int mu_snet_not_jws(mu_case_t *c);
+int mu_snet_nonce(mu_case_t *c);
+int mu_snet_sig(mu_case_t *c);
+int mu_compound_make(mu_case_t *c);
+int mu_compound_one(mu_case_t *c);
+int mu_compound_bad_sub(mu_case_t *c);
+
+#endif /* !FSIM_HARNESS_MUTATE_INT_H */
