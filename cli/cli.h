@@ -52,6 +52,21 @@ struct fsim_platform;
 int fsim_cli_load_platform(const char *cmd, const char *name, const char *const *off,
     size_t n_off, struct fsim_platform **out);
 
+/* --platform NAME|FILE and --no-platform-rule RULE... as given. */
+struct fsim_cli_platform_opts {
+	const char *name;              /* NULL: spec-l3 */
+	const char *off[8];
+	size_t n_off;
+};
+
+/*
+ * If argv[*i] is --platform or --no-platform-rule, consume it and its value
+ * (*i left on the value) into po: 1. Not ours: 0. A missing value or too
+ * many rules: FSIM_EXIT_USAGE after a message.
+ */
+int fsim_cli_platform_opt(const char *cmd, int argc, char **argv, int *i,
+    struct fsim_cli_platform_opts *po);
+
 /* Is this argument --help or -h? */
 int fsim_cli_is_help(const char *arg);
 

@@ -47,8 +47,7 @@ FSIM_CLI_AUTHN_OPTS_USAGE
 struct explain {
 	fsim_authn_config_t cfg;
 	struct fsim_cli_authn_extra x;
-	const char *platform_name, *no_rules[8];
-	size_t n_no_rules;
+	struct fsim_cli_platform_opts po;
 	fsim_platform_t *platform;
 	fsim_pipe_rp_t rp;
 	const fsim_rp_preset_t *presets[FSIM_PIPE_MAX_POLICIES];
@@ -228,7 +227,8 @@ parse(struct explain *e, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if ((o = fsim_cli_authn_opt(CMD, argc, argv, &i, &e->cfg, &e->x)) == 1)
+		if ((o = fsim_cli_authn_opt(CMD, argc, argv, &i, &e->cfg, &e->x)) == 1 ||
+		    (o = fsim_cli_platform_opt(CMD, argc, argv, &i, &e->po)) == 1)
 			continue;
 		if (o != 0)
 			return FSIM_EXIT_USAGE;
@@ -248,13 +248,7 @@ parse(struct explain *e, int argc, char **argv)
 			return fsim_cli_usage_error(CMD, a[0] == '-' && strncmp(a, "--", 2) == 0 &&
 			    strchr("prn", a[2]) != NULL ? "%s needs a value" :
 			    "unknown argument '%s'", a);
-		if (strcmp(a, "--platform") == 0)
-			e->platform_name = argv[++i];
-		else if (strcmp(a, "--no-platform-rule") == 0) {
-			if (e->n_no_rules == 8)
-				return fsim_cli_usage_error(CMD, "too many --no-platform-rule");
-			e->no_rules[e->n_no_rules++] = argv[++i];
-		} else if (strcmp(a, "--rp-attestation") == 0)
+		if (strcmp(a, "--rp-attestation") == 0)
 			e->rp.attestation = argv[++i];
 		else if (strcmp(a, "--rp-uv") == 0)
 			e->rp.uv = argv[++i];
@@ -294,7 +288,7 @@ run(int argc, char **argv)
 	if ((r = parse(&e, argc, argv)) != 0)
 		return r < 0 ? FSIM_EXIT_OK : r;
 	if ((r = fsim_cli_authn_finish(CMD, &e.cfg, &e.x)) != 0 ||
-	    (r = fsim_cli_load_platform(CMD, e.platform_name, e.no_rules, e.n_no_rules,
+	    (r = fsim_cli_load_platform(CMD, e.po.name, e.po.off, e.po.n_off,
 	    &e.platform)) != 0)
 		goto out;
 	if (e.n_presets > 0) {

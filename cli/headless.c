@@ -49,16 +49,11 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 			fputs(usage, stdout);
 			return -1;
 		}
-		if (strcmp(a, "--platform") == 0 || strcmp(a, "--no-platform-rule") == 0) {
-			if (i + 1 >= argc || argv[i + 1][0] == '\0')
-				return fsim_cli_usage_error(cmd, "%s needs a value", a);
-			if (a[2] == 'p')
-				h->platform_name = argv[++i];
-			else if (h->n_no_rules == sizeof(h->no_rules) / sizeof(h->no_rules[0]))
-				return fsim_cli_usage_error(cmd, "too many --no-platform-rule");
-			else
-				h->no_rules[h->n_no_rules++] = argv[++i];
-		} else if (strcmp(a, "--origin") == 0) {
+		if ((o = fsim_cli_platform_opt(cmd, argc, argv, &i, &h->po)) == 1)
+			continue;
+		if (o != 0)
+			return o;
+		if (strcmp(a, "--origin") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return fsim_cli_usage_error(cmd, "%s needs a value", a);
 			i++;
@@ -74,8 +69,7 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 	/* After every flag: explicit flags beat the preset whatever their order. */
 	if ((o = fsim_cli_authn_finish(cmd, &h->cfg, &h->x)) != 0)
 		return o;
-	return fsim_cli_load_platform(cmd, h->platform_name, h->no_rules, h->n_no_rules,
-	    &h->platform);
+	return fsim_cli_load_platform(cmd, h->po.name, h->po.off, h->po.n_off, &h->platform);
 }
 
 int

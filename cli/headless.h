@@ -10,6 +10,7 @@
 
 #include "authenticator/authn.h"
 #include "cli/authn_opts.h"
+#include "cli/cli.h"
 #include "platform/client.h"
 
 typedef struct fsim_headless {
@@ -22,9 +23,7 @@ typedef struct fsim_headless {
 	fsim_store_t *store;
 	fsim_authn_t *authn;
 	json_t *root;                     /* the options JSON as read */
-	const char *platform_name;        /* --platform (NULL: spec-l3) */
-	const char *no_rules[8];          /* --no-platform-rule */
-	size_t n_no_rules;
+	struct fsim_cli_platform_opts po; /* --platform, --no-platform-rule */
 	fsim_platform_t *platform;        /* loaded by fsim_headless_args */
 } fsim_headless_t;
 

@@ -60,6 +60,27 @@ fsim_cli_load_platform(const char *cmd, const char *name, const char *const *off
 	return 0;
 }
 
+int
+fsim_cli_platform_opt(const char *cmd, int argc, char **argv, int *i,
+    struct fsim_cli_platform_opts *po)
+{
+	const char *a = argv[*i];
+	bool rule = strcmp(a, "--no-platform-rule") == 0;
+
+	if (!rule && strcmp(a, "--platform") != 0)
+		return 0;
+	if (*i + 1 >= argc || argv[*i + 1][0] == '\0')
+		return fsim_cli_usage_error(cmd, "%s needs a value", a);
+	if (!rule)
+		po->name = argv[++*i];
+	else if (po->n_off == sizeof(po->off) / sizeof(po->off[0]))
+		return fsim_cli_usage_error(cmd, "at most %zu --no-platform-rule",
+		    sizeof(po->off) / sizeof(po->off[0]));
+	else
+		po->off[po->n_off++] = argv[++*i];
+	return 1;
+}
+
 static json_t *
 profile_json(const fsim_platform_t *p)
 {

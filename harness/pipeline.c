@@ -336,6 +336,39 @@ or_default(const char *s, const char *d)
 	return s != NULL ? s : d;
 }
 
+/*
+ * After the client built the request (r is what it returned): the provider
+ * answers, the platform delivers, and both views are kept. A refusal by the
+ * client, the authenticator or a platform rule is a result, not an error.
+ */
+static int
+exchange(fsim_pipe_t *p, bool reg, int r, fsim_client_ceremony_t *cer, const fsim_blob_t *req,
+    fsim_client_error_t *err, fsim_pipe_result_t *out)
+{
+	fsim_blob_t cresp = { NULL, 0 };
+	json_t *resp = NULL;
+	uint8_t st;
+
+	if (r == FSIM_ERR_ARG && err->name != NULL) {
+		/* The client refused before the provider saw anything. */
+		out->emitted.ctap_status = -1;
+		view_delivered(&out->delivered, NULL, err, reg);
+		return FSIM_OK;
+	}
+	if (r != FSIM_OK || (r = describe(p, cer)) != FSIM_OK)
+		return r;
+	st = fsim_authn_request(p->authn, req->ptr, req->len, &cresp);
+	view_emitted(&out->emitted, st, &cresp, reg);
+	r = reg ? fsim_client_make_credential_response(cer, st, cresp.ptr, cresp.len, &resp, err) :
+	    fsim_client_get_assertion_response(cer, st, cresp.ptr, cresp.len, &resp, err);
+	fsim_blob_reset(&cresp);
+	if (r != FSIM_OK && !(r == FSIM_ERR_ARG && err->name != NULL))
+		return r;
+	view_delivered(&out->delivered, resp, err, reg);
+	out->response = resp;
+	return FSIM_OK;
+}
+
 int
 fsim_pipe_register(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t *out)
 {
@@ -343,13 +376,12 @@ fsim_pipe_register(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t 
 	char *ch = NULL, origin[300];
 	const char *rp_id;
 	fsim_pipe_rp_t rpx;
-	json_t *opts = NULL, *resp = NULL;
+	json_t *opts = NULL;
 	fsim_creation_options_t *o = NULL;
 	fsim_client_ceremony_t cer;
 	fsim_client_error_t err;
-	fsim_blob_t req = { NULL, 0 }, cresp = { NULL, 0 };
+	fsim_blob_t req = { NULL, 0 };
 	const char *s;
-	uint8_t st;
 	int r = FSIM_ERR_NOMEM;
 
 	memset(out, 0, sizeof(*out));
@@ -383,23 +415,8 @@ fsim_pipe_register(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t 
 	cer.effects = &out->effects;
 	r = fsim_client_make_credential_request(o, origin, p->cfg.uv != FSIM_UVMODE_NEVER,
 	    p->cfg.rk_capable, &cer, &req, &err);
-	if (r == FSIM_ERR_ARG && err.name != NULL) {
-		/* The client refused before the provider saw anything. */
-		out->emitted.ctap_status = -1;
-		view_delivered(&out->delivered, NULL, &err, true);
-		r = FSIM_OK;
-		goto judged;
-	}
-	if (r != FSIM_OK || (r = describe(p, &cer)) != FSIM_OK)
+	if ((r = exchange(p, true, r, &cer, &req, &err, out)) != FSIM_OK)
 		goto fail;
-	st = fsim_authn_request(p->authn, req.ptr, req.len, &cresp);
-	view_emitted(&out->emitted, st, &cresp, true);
-	r = fsim_client_make_credential_response(&cer, st, cresp.ptr, cresp.len, &resp, &err);
-	if (r != FSIM_OK && !(r == FSIM_ERR_ARG && err.name != NULL))
-		goto fail;
-	view_delivered(&out->delivered, resp, &err, true);
-	out->response = resp;
-	resp = NULL;
 	if (out->response != NULL) {
 		s = json_string_value(json_object_get(out->response, "rawId"));
 		fsim_blob_reset(&p->cred_id);
@@ -407,16 +424,13 @@ fsim_pipe_register(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t 
 		    NULL)) != FSIM_OK)
 			goto fail;
 	}
-judged:
 	r = judge(p, &rpx, origin, challenge, out);
 fail:
 	json_decref(opts);
-	json_decref(resp);
 	free(ch);
 	fsim_creation_options_free(&o);
 	fsim_client_ceremony_reset(&cer);
 	fsim_blob_reset(&req);
-	fsim_blob_reset(&cresp);
 	return r;
 }
 
@@ -426,12 +440,11 @@ fsim_pipe_authenticate(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_resul
 	uint8_t challenge[32];
 	char *ch = NULL, *id = NULL, origin[300];
 	fsim_pipe_rp_t rpx;
-	json_t *opts = NULL, *resp = NULL;
+	json_t *opts = NULL;
 	fsim_request_options_t *o = NULL;
 	fsim_client_ceremony_t cer;
 	fsim_client_error_t err;
-	fsim_blob_t req = { NULL, 0 }, cresp = { NULL, 0 };
-	uint8_t st;
+	fsim_blob_t req = { NULL, 0 };
 	int r = FSIM_ERR_ARG;
 
 	memset(out, 0, sizeof(*out));
@@ -460,33 +473,16 @@ fsim_pipe_authenticate(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_resul
 	cer.effects = &out->effects;
 	r = fsim_client_get_assertion_request(o, origin, p->cfg.uv != FSIM_UVMODE_NEVER,
 	    &cer, &req, &err);
-	if (r == FSIM_ERR_ARG && err.name != NULL) {
-		out->emitted.ctap_status = -1;
-		view_delivered(&out->delivered, NULL, &err, false);
-		r = FSIM_OK;
-		goto judged;
-	}
-	if (r != FSIM_OK || (r = describe(p, &cer)) != FSIM_OK)
+	if ((r = exchange(p, false, r, &cer, &req, &err, out)) != FSIM_OK)
 		goto fail;
-	st = fsim_authn_request(p->authn, req.ptr, req.len, &cresp);
-	view_emitted(&out->emitted, st, &cresp, false);
-	r = fsim_client_get_assertion_response(&cer, st, cresp.ptr, cresp.len, &resp, &err);
-	if (r != FSIM_OK && !(r == FSIM_ERR_ARG && err.name != NULL))
-		goto fail;
-	view_delivered(&out->delivered, resp, &err, false);
-	out->response = resp;
-	resp = NULL;
-judged:
 	r = judge(p, &rpx, origin, challenge, out);
 fail:
 	json_decref(opts);
-	json_decref(resp);
 	free(ch);
 	free(id);
 	fsim_request_options_free(&o);
 	fsim_client_ceremony_reset(&cer);
 	fsim_blob_reset(&req);
-	fsim_blob_reset(&cresp);
 	return r;
 }
 

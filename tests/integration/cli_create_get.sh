@@ -6,22 +6,7 @@
 # record chain, refusals exit 1 with the contract's JSON, same --seed and
 # inputs give the same bytes, malformed options exit 2. TAP output.
 set -u
-F=${FIDOSIM:-build/fidosim}
-W=${FSIM_WRAP:-}
-n=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-# run CMD...: exit code in $rc, stdout in $tmp/out, stderr in $tmp/err.
-run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
-# check DESC COND: COND is a shell test evaluated now.
-check() {
-	if eval "$2"; then ok "$1"; else
-		nok "$1 (exit $rc)"; sed 's/^/# out: /' "$tmp/out" | head -3
-		sed 's/^/# err: /' "$tmp/err" | head -3; fi
-}
+. "$(dirname "$0")/../tap.sh"
 # py FILE EXPR: a Python expression over the JSON in FILE as j.
 py() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null; }
 
@@ -173,4 +158,4 @@ run $W "$F" create --help
 check "create --help" '[ $rc -eq 0 ] && grep -q "usage: fidosim create" "$tmp/out"'
 run $W "$F" help get
 check "help get" '[ $rc -eq 0 ] && grep -q "usage: fidosim get" "$tmp/out"'
-echo "1..$n"
+done_testing

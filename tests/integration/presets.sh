@@ -7,20 +7,7 @@
 # ones; a user's own preset file works by path; `fidosim presets` lists all
 # eleven. TAP output.
 set -u
-F=${FIDOSIM:-build/fidosim}
-W=${FSIM_WRAP:-}
-n=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-run() { "$@" >"$tmp/out" 2>"$tmp/err"; rc=$?; }
-check() {
-	if eval "$2"; then ok "$1"; else
-		nok "$1 (exit $rc)"; sed 's/^/# out: /' "$tmp/out" | head -3
-		sed 's/^/# err: /' "$tmp/err" | head -3; fi
-}
+. "$(dirname "$0")/../tap.sh"
 py() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null; }
 
 RP=example.org
@@ -148,4 +135,4 @@ check "create --help describes --preset (no 'not available')" \
 run $W "$F" presets --help
 check "presets --help" '[ $rc -eq 0 ] && grep -q "usage: fidosim presets" "$tmp/out"'
 
-echo "1..$n"
+done_testing
