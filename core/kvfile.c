@@ -85,22 +85,6 @@ fsim_kvfile_parse(const uint8_t *text, size_t len, const char *name, fsim_kv_fn 
 	return FSIM_OK;
 }
 
-int
-fsim_kvfile_read(const char *path, fsim_kv_fn fn, void *ctx, char *err, size_t errlen)
-{
-	fsim_blob_t b = { NULL, 0 };
-	int r;
-
-	if (err != NULL && errlen > 0)
-		err[0] = '\0';
-	if (fsim_read_file(path, FSIM_KV_FILE_MAX, &b) != FSIM_OK)
-		return located(err, errlen, path, 0, "cannot read (missing, unreadable, or larger "
-		    "than 1 MiB)");
-	r = fsim_kvfile_parse(b.ptr, b.len, path, fn, ctx, err, errlen);
-	fsim_blob_reset(&b);
-	return r;
-}
-
 static bool
 valid_name(const char *s)
 {
@@ -134,6 +118,22 @@ fsim_kvfile_resolve(const char *name_or_path, const char *folder, const char *ex
 	snprintf(rel, sizeof(rel), "%s/%s.%s", folder, name_or_path, ext);
 	if (fsim_data_path(rel, path, cap) != FSIM_OK)
 		return located(err, errlen, name_or_path, 0, "no such file in the data folder");
+	return FSIM_OK;
+}
+
+int
+fsim_kvfile_slurp(const char *name_or_path, const char *folder, const char *ext,
+    char *path, size_t cap, fsim_blob_t *out, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = fsim_kvfile_resolve(name_or_path, folder, ext, path, cap, err, errlen)) != FSIM_OK)
+		return r;
+	if (fsim_read_file(path, FSIM_KV_FILE_MAX, out) != FSIM_OK) {
+		located(err, errlen, path, 0, "cannot read (missing, unreadable, or larger than "
+		    "1 MiB)");
+		return FSIM_ERR_IO;
+	}
 	return FSIM_OK;
 }
 

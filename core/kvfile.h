@@ -25,18 +25,18 @@ int fsim_kvfile_parse(const uint8_t *text, size_t len, const char *name, fsim_kv
     void *ctx, char *err, size_t errlen) FSIM_WUR;
 
 /*
- * Read path (at most FSIM_KV_FILE_MAX bytes), calling fn per setting. On failure err holds
- * "PATH:LINE: message" (or "PATH: message").
- */
-int fsim_kvfile_read(const char *path, fsim_kv_fn fn, void *ctx, char *err,
-    size_t errlen) FSIM_WUR;
-
-/*
  * A shipped file by name ("spec-l3" -> data/platforms/spec-l3.platform) or a
  * path (anything with '/' or ending in ".EXT") into path[cap].
  */
 int fsim_kvfile_resolve(const char *name_or_path, const char *folder, const char *ext,
     char *path, size_t cap, char *err, size_t errlen) FSIM_WUR;
+
+/*
+ * Resolve (as fsim_kvfile_resolve) and read the whole file (at most
+ * FSIM_KV_FILE_MAX bytes) into out; path[cap] gets where it was read from.
+ */
+int fsim_kvfile_slurp(const char *name_or_path, const char *folder, const char *ext,
+    char *path, size_t cap, fsim_blob_t *out, char *err, size_t errlen) FSIM_WUR;
 
 /* The names of the shipped files of a folder, sorted; free with fsim_kvfile_names_free. */
 int fsim_kvfile_names(const char *folder, const char *ext, char ***names, size_t *n) FSIM_WUR;

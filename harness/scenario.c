@@ -306,14 +306,9 @@ fsim_scenario_load(const char *name_or_path, fsim_scenario_t **out, char *err, s
 		errlen = sizeof(dummy);
 	}
 	*out = NULL;
-	if ((r = fsim_kvfile_resolve(name_or_path, "scenarios", "scenario", path, sizeof(path),
+	if ((r = fsim_kvfile_slurp(name_or_path, "scenarios", "scenario", path, sizeof(path), &b,
 	    err, errlen)) != FSIM_OK)
 		return r;
-	if (fsim_read_file(path, FSIM_KV_FILE_MAX, &b) != FSIM_OK) {
-		snprintf(err, errlen, "%s: cannot read (missing, unreadable, or larger than 1 MiB)",
-		    path);
-		return FSIM_ERR_IO;
-	}
 	r = fsim_scenario_parse(b.ptr, b.len, path, out, err, errlen);
 	fsim_blob_reset(&b);
 	return r;

@@ -339,14 +339,9 @@ fsim_platform_load(const char *name_or_path, fsim_platform_t **out, char *err, s
 	if (out == NULL || name_or_path == NULL)
 		return FSIM_ERR_ARG;
 	*out = NULL;
-	if ((r = fsim_kvfile_resolve(name_or_path, "platforms", "platform", path, sizeof(path),
+	if ((r = fsim_kvfile_slurp(name_or_path, "platforms", "platform", path, sizeof(path), &b,
 	    err, errlen)) != FSIM_OK)
 		return r;
-	if (fsim_read_file(path, FSIM_KV_FILE_MAX, &b) != FSIM_OK) {
-		snprintf(err, errlen, "%s: cannot read (missing, unreadable, or larger than 1 MiB)",
-		    path);
-		return FSIM_ERR_IO;
-	}
 	r = fsim_platform_parse(b.ptr, b.len, path, out, err, errlen);
 	fsim_blob_reset(&b);
 	return r;
