@@ -536,14 +536,8 @@ decode_run(int argc, char **argv)
 	rc = FSIM_EXIT_FAIL;
 	if ((c.model = json_object()) == NULL)
 		goto out;
-	for (s = 0; s < in.len && isspace(in.ptr[s]); s++)
-		;
-	for (e = in.len; e > s && isspace(in.ptr[e - 1]); e--)
-		;
-	if (s == e) {
-		fsim_diags_add(&c.diags, FSIM_SEV_ERROR, "ENC-00", NULL, FSIM_NO_OFFSET,
-		    "the input is empty");
-		r = FSIM_ERR_FORMAT;
+	if ((r = fsim_input_span(in.ptr, in.len, &s, &e, &c.diags)) != FSIM_OK) {
+		/* ENC-00: nothing to decode */
 	} else if (k == K_CLIENTDATA || (k == K_AUTO && looks_like_clientdata(in.ptr + s, e - s))) {
 		/* clientDataJSON given as is: parse and hash exactly these bytes. */
 		set(c.model, "input", json_string("raw"));

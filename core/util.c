@@ -1,6 +1,7 @@
 /*
  * util.c — errors, diagnostics, blobs, wipe.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,27 @@ fsim_strdup(const char *s)
 		return NULL;
 	memcpy(p, s, n);
 	return p;
+}
+
+int
+fsim_input_span(const uint8_t *p, size_t n, size_t *start, size_t *end, fsim_diags_t *d)
+{
+	size_t s = 0, e = n;
+
+	if (p == NULL)
+		e = 0;
+	while (s < e && isspace(p[s]))
+		s++;
+	while (e > s && isspace(p[e - 1]))
+		e--;
+	*start = s;
+	*end = e;
+	if (s == e) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, "ENC-00", NULL, FSIM_NO_OFFSET,
+		    n == 0 ? "the input is empty" : "the input is empty (whitespace only)");
+		return FSIM_ERR_FORMAT;
+	}
+	return FSIM_OK;
 }
 
 void

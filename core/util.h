@@ -122,6 +122,15 @@ void fsim_wipe(void *ptr, size_t len);
 /* strdup that returns NULL on NULL input. */
 char *fsim_strdup(const char *s);
 
+/*
+ * ENC-00: the part of an input that is not surrounding whitespace,
+ * [*start, *end). An input that is empty, or whitespace only, is an error
+ * recorded under ENC-00 (FSIM_ERR_FORMAT); what the bytes are is for the
+ * structure parsers to say.
+ */
+int fsim_input_span(const uint8_t *p, size_t n, size_t *start, size_t *end,
+    fsim_diags_t *d) FSIM_WUR;
+
 /* Read a whole file ("-" is stdin) into a blob; caps at max bytes. */
 int fsim_read_file(const char *path, size_t max, fsim_blob_t *out) FSIM_WUR;
 

@@ -7,19 +7,16 @@
  * and why (fsim_mutation_unreachable):
  *
  *   rule     why
- *   ENC-00   fidosim decode's check of its own input (empty, or no WebAuthn
- *            structure); a relying party is handed a response JSON and never
- *            reports it
- *   JSON-06  the shape of creation/request options JSON: the client parses
- *            options, the relying party never does
- *   OPT-02   user.id length in creation options: checked by the client
- *            (a TypeError before any authenticator runs), never by the RP
- *   REC-01   the credential record's JSON shape: the in-process RP keeps its
- *            records as structures; only verify-authentication --credential
- *            reads one from JSON
  *   REG-09   the RP computes the client data hash itself over the bytes as
  *   AUTH-17  received, so the step holds for every input; a changed
  *            clientDataJSON breaks the client data or signature rules instead
+ *
+ * Rules whose home is not the RP's verification steps are judged by the
+ * component that owns them (mutate_judge.c): REC-01 by the RP's loading of
+ * the credential record it stored as JSON; JSON-06 and OPT-02 by the
+ * client's options parser (a refusal there is what a browser's TypeError
+ * is; the cell's why says so); ENC-00 by fidosim's check of the input it
+ * reads (fsim_input_span, fidosim decode's first step).
  *
  * The rules the authenticator quirks break (quirks.def: REG-11, REG-12,
  * REG-14, REG-21, ACD-02, AD-03, AD-04, AUTH-18, AUTH-22, SIG-01, ATT-03,
@@ -38,14 +35,6 @@ static const struct {
 	const char *rule;
 	const char *why;
 } unreachable[] = {
-	{ "ENC-00", "fidosim decode's check of its own input; a relying party is handed a "
-	    "response JSON and never reports it" },
-	{ "JSON-06", "the shape of creation/request options JSON: the client parses options, "
-	    "the relying party never does" },
-	{ "OPT-02", "user.id length in creation options: the client refuses it before any "
-	    "authenticator runs; no RP verdict names it" },
-	{ "REC-01", "the credential record's JSON shape: the in-process RP keeps records as "
-	    "structures (only verify-authentication --credential reads one from JSON)" },
 	{ "REG-09", "the RP hashes clientDataJSON as received itself, so the step holds for "
 	    "every input; a changed clientDataJSON breaks other rules instead" },
 	{ "AUTH-17", "the RP hashes clientDataJSON as received itself, so the step holds for "
@@ -61,6 +50,7 @@ typedef enum {
 	B_PACKED_REG,      /* pipeline: packed with x5c */
 	B_U2F_REG,         /* pipeline: fido-u2f */
 	B_VECTOR,          /* vectors/<arg> */
+	B_NO_CEREMONY,     /* none: the edit sets the case up (options) */
 } mu_base_t;
 
 typedef struct mu_unit {
@@ -191,6 +181,15 @@ static const mu_unit_t units[] = {
 	    "the RS256 signature one byte short" },
 	{ "SIG-04", B_VECTOR, W3C("packed-ed25519-authentication"), mu_sig_short,
 	    "the Ed25519 signature one byte short" },
+	/* Rules owned by another component than the RP's steps (mutate_judge.c). */
+	{ "REC-01", B_NONE_AUTH, NULL, mu_rec_no_key,
+	    "the credential record the RP stored as JSON lacks publicKey" },
+	{ "JSON-06", B_NO_CEREMONY, NULL, mu_opts_no_challenge,
+	    "request options JSON without challenge" },
+	{ "OPT-02", B_NO_CEREMONY, NULL, mu_opts_user_id_65,
+	    "creation options JSON whose user.id is 65 bytes" },
+	{ "ENC-00", B_NONE_REG, NULL, mu_input_empty,
+	    "the registration response handed to fidosim as zero bytes" },
 	/* Valid ceremonies: every format's rules hold somewhere. */
 	VEC("none-es256-registration"),
 	VEC("none-es256-authentication"),
@@ -228,6 +227,14 @@ static const mu_unit_t units[] = {
 	    "compound of the provider's packed statement and a packed self statement" },
 	{ "vector/fidosim/assertion-extensions", B_NONE_AUTH, NULL, mu_with_extensions,
 	    "ED set with the credBlob output the RP asked for (signed)" },
+	{ "vector/fidosim/record-json", B_NONE_AUTH, NULL, mu_rec_json,
+	    "the RP's credential record stored as JSON and loaded back before the assertion" },
+	{ "vector/fidosim/creation-options", B_NO_CEREMONY, NULL, mu_opts_creation,
+	    "creation options JSON as the pipeline's RP writes them (16-byte user.id)" },
+	{ "vector/fidosim/request-options", B_NO_CEREMONY, NULL, mu_opts_request,
+	    "request options JSON with one allowCredentials entry" },
+	{ "vector/fidosim/input-response", B_NONE_REG, NULL, mu_input_response,
+	    "the registration response handed to fidosim as compact JSON" },
 };
 
 #define N_UNITS (sizeof(units) / sizeof(units[0]))
@@ -340,6 +347,11 @@ expect(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 			ecc = vector_facts[i].tpm_ecc;
 		}
 	*rule = NULL;
+	if (c->judge != MU_JUDGE_RP && c->judge != MU_JUDGE_RECORD) {
+		/* the client or fidosim judged; no RP policy takes part */
+		*rule = is_vector(u) ? NULL : u->name;
+		return *rule != NULL ? "fail" : "pass";
+	}
 	if (!is_vector(u)) {
 		if (reg && statement_rule(u->name) && skip_stmt)
 			return "pass";
@@ -402,6 +414,30 @@ seen_flags(const fsim_rp_result_t *res)
 	return res->ad != NULL ? res->ad->flags : 0;
 }
 
+/*
+ * The cell's why: the first failure (or "verified"); for a unit judged
+ * outside the RP's steps, with the field and who judged it.
+ */
+static void
+why_of(const mu_case_t *c, const fsim_rp_result_t *res, const fsim_pipe_verdict_t *v,
+    char *buf, size_t len)
+{
+	const fsim_check_t *first = NULL;
+	size_t i;
+
+	for (i = 0; i < res->checks.n && first == NULL; i++)
+		if (res->checks.v[i].status == FSIM_CHECK_FAIL)
+			first = &res->checks.v[i];
+	if (c->note[0] == '\0')
+		snprintf(buf, len, "%s", v->first_error[0] ? v->first_error : "verified");
+	else if (first == NULL)
+		snprintf(buf, len, "%s", c->note);
+	else
+		snprintf(buf, len, "%s: %s%s%s; %s", fsim_rule(first->rule)->id, first->field,
+		    first->field[0] ? ": " : "", first->msg[0] ? first->msg :
+		    fsim_rule(first->rule)->summary, c->note);
+}
+
 static json_t *
 make_cell(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
     const fsim_rp_result_t *res, const fsim_pipe_view_t *delivered)
@@ -411,7 +447,7 @@ make_cell(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 	json_t *exp_rules = json_array();
 	fsim_pipe_verdict_t v;
 	const char *exp, *exp_rule, *outcome;
-	char id[320];
+	char id[320], why[600];
 	bool ok;
 	size_t i;
 	int r = 0;
@@ -450,6 +486,7 @@ make_cell(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 			goto fail;
 	}
 	snprintf(id, sizeof(id), "%s%s/%s", is_vector(u) ? "" : "mutation/", u->name, ps->name);
+	why_of(c, res, &v, why, sizeof(why));
 	cer = json_pack("{s:s, s:o, s:o, s:[], s:o, s:s}",
 	    "ceremony", c->ceremony == FSIM_CEREMONY_REGISTRATION ? "registration" :
 	    "authentication",
@@ -464,7 +501,7 @@ make_cell(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 	    "policy", ps->name, "subject", is_vector(u) ? u->name + 7 : u->name,
 	    "outcome", outcome, "expected", exp, "expectedRules", exp_rules, "ok", ok,
 	    "rules", rules, "sections", sections, "warnings", warnings, "held", held,
-	    "why", v.first_error[0] ? v.first_error : "verified",
+	    "why", why,
 	    "libraryError", v.library_error[0] ? v.library_error : NULL,
 	    "platformRules", "ceremonies", cers);
 fail:
@@ -477,6 +514,29 @@ fail:
 	return cell;
 }
 
+/* Options the client refused: the delivered view is that refusal (a TypeError, by the rule). */
+static void
+refusal_view(const mu_case_t *c, const fsim_rp_result_t *res, fsim_pipe_view_t *dv)
+{
+	size_t i;
+
+	if ((c->judge != MU_JUDGE_CREATION && c->judge != MU_JUDGE_REQUEST) || res->verified)
+		return;
+	for (i = 0; i < res->checks.n; i++) {
+		const fsim_check_t *k = &res->checks.v[i];
+
+		if (k->status != FSIM_CHECK_FAIL)
+			continue;
+		memset(dv, 0, sizeof(*dv));
+		snprintf(dv->error_name, sizeof(dv->error_name), "TypeError");
+		if (snprintf(dv->error_message, sizeof(dv->error_message), "%s%s%s", k->field,
+		    k->field[0] ? ": " : "", k->msg) >= (int)sizeof(dv->error_message))
+			dv->error_message[sizeof(dv->error_message) - 1] = '\0';   /* cut: one line */
+		snprintf(dv->error_rule, sizeof(dv->error_rule), "%s", fsim_rule(k->rule)->id);
+		return;
+	}
+}
+
 static int
 make_base(mu_case_t *c, const mu_unit_t *u)
 {
@@ -486,6 +546,7 @@ make_base(mu_case_t *c, const mu_unit_t *u)
 	case B_PACKED_REG: return mu_base_pipe(c, MU_PIPE_PACKED, false);
 	case B_U2F_REG: return mu_base_pipe(c, MU_PIPE_U2F, false);
 	case B_VECTOR: return mu_base_vector(c, u->arg);
+	case B_NO_CEREMONY: return FSIM_OK;
 	}
 	return FSIM_ERR_ARG;
 }
@@ -538,11 +599,15 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 		pol.conveyance = c.conveyance;
 		pol.ext_requested = c.ext_requested;
 		pol.n_ext_requested = c.n_ext_requested;
-		r = c.ceremony == FSIM_CEREMONY_REGISTRATION ?
-		    fsim_rp_verify_registration(&pol, c.response, &res) :
-		    fsim_rp_verify_authentication(&pol, c.response, c.record, &res);
+		if (c.judge != MU_JUDGE_RP)
+			r = mu_judge(&c, &pol, &res);
+		else
+			r = c.ceremony == FSIM_CEREMONY_REGISTRATION ?
+			    fsim_rp_verify_registration(&pol, c.response, &res) :
+			    fsim_rp_verify_authentication(&pol, c.response, c.record, &res);
 		if (r != FSIM_OK)
 			goto fail;
+		refusal_view(&c, res, &delivered);
 		cell = make_cell(u, &c, policies[k], res, &delivered);
 		fsim_rp_result_free(&res);
 		if (cell == NULL || json_array_append_new(cells, cell) != 0) {

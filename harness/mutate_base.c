@@ -53,6 +53,9 @@ void
 mu_case_reset(mu_case_t *c)
 {
 	json_decref(c->response);
+	json_decref(c->record_json);
+	json_decref(c->options);
+	fsim_blob_reset(&c->input);
 	fsim_record_free(&c->own_record);
 	fsim_trust_free(&c->trust);
 	EVP_PKEY_free(c->cred_key);

@@ -16,6 +16,18 @@
 #include "harness/mutate.h"
 #include "harness/pipeline.h"
 
+/*
+ * Who judges a unit: the relying party's verification of the response (the
+ * default), or the component that owns a rule outside those steps.
+ */
+typedef enum {
+	MU_JUDGE_RP = 0,       /* fsim_rp_verify_registration / _authentication */
+	MU_JUDGE_RECORD,       /* the RP loads its stored record JSON (REC-01), then verifies */
+	MU_JUDGE_CREATION,     /* the client parses creation options (JSON-06, OPT-02) */
+	MU_JUDGE_REQUEST,      /* the client parses request options (JSON-06) */
+	MU_JUDGE_INPUT,        /* fidosim's check of the input it reads (ENC-00) */
+} mu_judge_t;
+
 /* One unit's working state. Everything it points to is owned (mu_case_reset frees it). */
 typedef struct mu_case {
 	int ceremony;                  /* FSIM_CEREMONY_REGISTRATION / _AUTHENTICATION */
@@ -41,6 +53,12 @@ typedef struct mu_case {
 	/* the emitted view: the ceremony as it was before the change */
 	fsim_pipe_view_t emitted;
 	char change[200];              /* one line: what the unit changed ("" for vectors) */
+	/* a unit judged by another component than the RP's steps (mu_judge) */
+	mu_judge_t judge;
+	json_t *record_json;           /* MU_JUDGE_RECORD: the record as the RP stored it */
+	json_t *options;               /* MU_JUDGE_CREATION / _REQUEST: what the client is given */
+	fsim_blob_t input;             /* MU_JUDGE_INPUT: the bytes fidosim reads */
+	char note[160];                /* who judged and what that means, added to the cell's why */
 	/* tools */
 	const uint8_t *seed;           /* the run's seed (lent), for the pipeline */
 	size_t seed_len;
@@ -133,6 +151,18 @@ int mu_der(fsim_blob_t *b, const uint8_t *tag, size_t tlen, const uint8_t *v, si
 int mu_reissue(mu_case_t *c, const uint8_t *der, size_t len,
     int (*fn)(mu_case_t *c, X509 *x, const void *arg), const void *arg, fsim_blob_t *out) FSIM_WUR;
 
+/* ---- judges other than the RP's steps (mutate_judge.c) ---- */
+
+/*
+ * Judge c under pol by c->judge (not MU_JUDGE_RP) into a result shaped as
+ * the RP's: the owning component's diagnostics as checks, its rules that
+ * held as PASS entries. MU_JUDGE_RECORD goes on to verify the assertion
+ * against the loaded record when it loads.
+ */
+int mu_judge(const mu_case_t *c, const fsim_rp_policy_t *pol, fsim_rp_result_t **out) FSIM_WUR;
+/* A unit with no ceremony behind it (options, input): the case set up for it. */
+int mu_base_none(mu_case_t *c, int ceremony) FSIM_WUR;
+
 /* ---- the unit builders ---- */
 
 typedef int (*mu_edit_fn)(mu_case_t *c);
@@ -206,5 +236,15 @@ int mu_snet_sig(mu_case_t *c);
 int mu_compound_make(mu_case_t *c);
 int mu_compound_one(mu_case_t *c);
 int mu_compound_bad_sub(mu_case_t *c);
+
+/* mutate_judge.c: records, options, input. */
+int mu_rec_no_key(mu_case_t *c);
+int mu_rec_json(mu_case_t *c);
+int mu_opts_creation(mu_case_t *c);
+int mu_opts_request(mu_case_t *c);
+int mu_opts_no_challenge(mu_case_t *c);
+int mu_opts_user_id_65(mu_case_t *c);
+int mu_input_empty(mu_case_t *c);
+int mu_input_response(mu_case_t *c);
 
 #endif /* !FSIM_HARNESS_MUTATE_INT_H */

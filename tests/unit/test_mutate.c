@@ -8,7 +8,11 @@
  * catalog has a cell that fails by it and a cell in which it held, counting
  * the units' spec cells and a run of each authenticator quirk through the
  * pipeline; the rules left over must be exactly the documented unreachable
- * ones. Also: seeded runs repeat byte for byte; bad arguments are refused.
+ * ones (REG-09 and AUTH-17). The rules owned by another component than the
+ * RP's steps (REC-01: the RP's record loader; JSON-06, OPT-02: the client's
+ * options parser; ENC-00: fidosim's input check) fail by their rule alone,
+ * say who judged, and hold in their passing units. Also: seeded runs repeat
+ * byte for byte; bad arguments are refused.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,6 +105,14 @@ test_names(void **state)
 	}
 	assert_null(fsim_mutation_unreachable("REG-05"));
 	assert_null(fsim_mutation_unreachable(NULL));
+	/* exactly these: the RP hashes clientDataJSON itself, no input breaks that step */
+	assert_string_equal(fsim_mutation_unreachable_at(0), "REG-09");
+	assert_string_equal(fsim_mutation_unreachable_at(1), "AUTH-17");
+	assert_null(fsim_mutation_unreachable_at(2));
+	assert_null(fsim_mutation_unreachable("REC-01"));
+	assert_null(fsim_mutation_unreachable("JSON-06"));
+	assert_null(fsim_mutation_unreachable("OPT-02"));
+	assert_null(fsim_mutation_unreachable("ENC-00"));
 }
 
 static void
@@ -233,6 +245,124 @@ test_all_presets(void **state)
 	/* the python-fido2, fido2-net-lib and libfido2 presets accept BS without BE */
 	assert_true(differ > 0);
 	json_decref(cells);
+}
+
+/* ---- rules judged by the component that owns them ---- */
+
+static size_t
+unit_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < fsim_mutation_units(); i++)
+		if (strcmp(fsim_mutation_unit_name(i), name) == 0)
+			return i;
+	fail_msg("no unit %s", name);
+	return 0;
+}
+
+/* The cells of one unit under every preset. */
+static json_t *
+unit_cells(const char *name)
+{
+	const fsim_rp_preset_t *ps[16];
+	size_t i, n = fsim_rp_preset_count();
+	json_t *cells = json_array();
+
+	assert_true(n <= 16);
+	for (i = 0; i < n; i++)
+		ps[i] = fsim_rp_preset_at(i);
+	assert_int_equal(fsim_mutation_unit_run(unit_index(name), ps, n, seed, sizeof(seed), cells),
+	    FSIM_OK);
+	assert_int_equal(json_array_size(cells), n);
+	return cells;
+}
+
+static const json_t *
+ceremony0(const json_t *cell)
+{
+	return json_array_get(json_object_get(cell, "ceremonies"), 0);
+}
+
+static void
+test_owned_elsewhere(void **state)
+{
+	static const struct {
+		const char *unit, *rule, *ceremony, *why;   /* why: a part of the cell's why */
+		bool type_error;                            /* the client refused (TypeError) */
+	} fails[] = {
+		{ "REC-01", "REC-01", "authentication", "REC-01: publicKey: missing; the RP cannot "
+		    "load the credential record it stored", false },
+		{ "JSON-06", "JSON-06", "authentication", "JSON-06: challenge: ", true },
+		{ "OPT-02", "OPT-02", "registration", "65 bytes", true },
+		{ "ENC-00", "ENC-00", "registration", "ENC-00: the input is empty; fidosim's check", false },
+	};
+	static const struct {
+		const char *unit;
+		const char *held[3];
+	} passes[] = {
+		/* the assertion verified against the loaded record: its signature rule held too */
+		{ "vector/fidosim/record-json", { "REC-01", "AUTH-18", "SIG-01" } },
+		{ "vector/fidosim/creation-options", { "JSON-06", "OPT-02", NULL } },
+		{ "vector/fidosim/request-options", { "JSON-06", NULL, NULL } },
+		{ "vector/fidosim/input-response", { "ENC-00", NULL, NULL } },
+	};
+	const json_t *cell, *del;
+	json_t *cells;
+	size_t k, i, j;
+
+	(void)state;
+	for (k = 0; k < sizeof(fails) / sizeof(fails[0]); k++) {
+		cells = unit_cells(fails[k].unit);
+		json_array_foreach(cells, i, cell) {
+			const json_t *rules = json_object_get(cell, "rules");
+
+			assert_string_equal(str(cell, "kind"), "mutation");
+			assert_string_equal(str(cell, "outcome"), "fail");
+			assert_string_equal(str(cell, "expected"), "fail");
+			assert_true(json_is_true(json_object_get(cell, "ok")));
+			/* by the rule alone, under every preset, and it did not also hold */
+			assert_int_equal(json_array_size(rules), 1);
+			assert_true(has_str(rules, fails[k].rule));
+			assert_false(has_str(json_object_get(cell, "held"), fails[k].rule));
+			assert_string_equal(json_string_value(json_object_get(ceremony0(cell),
+			    "ceremony")), fails[k].ceremony);
+			if (strstr(str(cell, "why"), fails[k].why) == NULL)
+				fail_msg("%s: why is \"%s\"", str(cell, "id"), str(cell, "why"));
+			del = json_object_get(ceremony0(cell), "delivered");
+			if (fails[k].type_error) {
+				assert_non_null(strstr(str(cell, "why"), "the client refuses these "
+				    "options"));
+				assert_non_null(strstr(str(cell, "why"), "TypeError"));
+				assert_string_equal(json_string_value(json_object_get(json_object_get(
+				    del, "error"), "name")), "TypeError");
+				assert_string_equal(json_string_value(json_object_get(json_object_get(
+				    del, "error"), "rule")), fails[k].rule);
+				/* no authenticator ran */
+				assert_null(json_object_get(json_object_get(ceremony0(cell),
+				    "emitted"), "ctapStatus"));
+			} else
+				assert_null(json_object_get(del, "error"));
+		}
+		json_decref(cells);
+	}
+	for (k = 0; k < sizeof(passes) / sizeof(passes[0]); k++) {
+		cells = unit_cells(passes[k].unit);
+		json_array_foreach(cells, i, cell) {
+			/* judged by the owner, the record vector under the RP's presets: spec passes */
+			if (strcmp(str(cell, "policy"), "spec") == 0 ||
+			    strncmp(passes[k].unit, "vector/fidosim/record-json", 26) != 0) {
+				assert_string_equal(str(cell, "outcome"), "pass");
+				assert_int_equal(json_array_size(json_object_get(cell, "rules")), 0);
+			}
+			assert_true(json_is_true(json_object_get(cell, "ok")));
+			for (j = 0; j < 3 && passes[k].held[j] != NULL; j++)
+				if (!has_str(json_object_get(cell, "held"), passes[k].held[j]))
+					fail_msg("%s: %s did not hold", str(cell, "id"),
+					    passes[k].held[j]);
+		}
+		json_decref(cells);
+	}
 }
 
 /* ---- seeded runs repeat ---- */
@@ -424,6 +554,7 @@ main(void)
 		cmocka_unit_test(test_spec),
 		cmocka_unit_test(test_coverage),
 		cmocka_unit_test(test_all_presets),
+		cmocka_unit_test(test_owned_elsewhere),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_threads),
 	};

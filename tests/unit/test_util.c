@@ -1,4 +1,4 @@
-/* test_util.c — diagnostics list, blobs, file reading. */
+/* test_util.c — diagnostics list, blobs, file reading, the input span (ENC-00). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -48,6 +48,41 @@ diags_prefix_and_base(void **state)
 	/* NULL lists record nothing and do not crash. */
 	fsim_diags_add(NULL, FSIM_SEV_ERROR, "X", "f", 0, "m");
 	assert_int_equal(fsim_diags_count(NULL, FSIM_SEV_ERROR), 0);
+}
+
+/* ENC-00: empty and whitespace-only input is refused; otherwise the span drops the whitespace. */
+static void
+input_span_enc00(void **state)
+{
+	static const uint8_t ws[] = " \t\r\n ", body[] = "\n  {\"a\": 1}\t\n";
+	fsim_diags_t d;
+	size_t s = 99, e = 99;
+
+	(void)state;
+	fsim_diags_init(&d);
+	assert_int_equal(fsim_input_span(body, 0, &s, &e, &d), FSIM_ERR_FORMAT);
+	assert_int_equal(s, 0);
+	assert_int_equal(e, 0);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].rule, "ENC-00");
+	assert_int_equal(d.v[0].sev, FSIM_SEV_ERROR);
+	assert_string_equal(d.v[0].msg, "the input is empty");
+	assert_int_equal(fsim_input_span(NULL, 5, &s, &e, &d), FSIM_ERR_FORMAT);
+	assert_int_equal(fsim_input_span(ws, sizeof(ws) - 1, &s, &e, &d), FSIM_ERR_FORMAT);
+	assert_int_equal(d.n, 3);
+	assert_string_equal(d.v[2].rule, "ENC-00");
+	assert_non_null(strstr(d.v[2].msg, "whitespace only"));
+	fsim_diags_clear(&d);
+	assert_int_equal(fsim_input_span(body, sizeof(body) - 1, &s, &e, &d), FSIM_OK);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(s, 3);
+	assert_int_equal(e, 11);
+	assert_memory_equal(body + s, "{\"a\": 1}", e - s);
+	/* one byte that is not whitespace is kept; NULL diagnostics record nothing */
+	assert_int_equal(fsim_input_span((const uint8_t *)"x", 1, &s, &e, NULL), FSIM_OK);
+	assert_int_equal(e - s, 1);
+	assert_int_equal(fsim_input_span(ws, sizeof(ws) - 1, &s, &e, NULL), FSIM_ERR_FORMAT);
+	fsim_diags_clear(&d);
 }
 
 static void
@@ -122,6 +157,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(diags_prefix_and_base),
 		cmocka_unit_test(diags_long_paths_truncate),
+		cmocka_unit_test(input_span_enc00),
 		cmocka_unit_test(blob_set_append_reset),
 		cmocka_unit_test(read_file_limits),
 	};
