@@ -357,6 +357,21 @@ run(int argc, char **argv)
 		if (fsim_matrix_run(&o, &rep, err, sizeof(err)) != FSIM_OK)
 			return fsim_cli_usage_error(CMD, "%s", err[0] ? err : "the matrix could not run");
 	}
+	/* "out/" and "out" are the same folder; say it once. */
+	{
+		static char dir[4096];
+		size_t len = strlen(out);
+
+		while (len > 1 && out[len - 1] == '/')
+			len--;
+		if (len >= sizeof(dir)) {
+			fsim_cli_usage_error(CMD, "-o: path too long");
+			goto done;
+		}
+		memcpy(dir, out, len);
+		dir[len] = '\0';
+		out = dir;
+	}
 	if (mkdir_p(out) != 0 || write_out(out, "report.json", rep, 0) != 0 ||
 	    write_out(out, "junit.xml", rep, 1) != 0 || write_out(out, "report.html", rep, 2) != 0) {
 		fprintf(stderr, "fidosim %s: cannot write the reports into %s: %s\n", CMD, out,
