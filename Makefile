@@ -197,6 +197,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/fidosim/platforms $(DESTDIR)$(PREFIX)/share/fidosim/scenarios
 	for f in data/platforms/*.platform; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/platforms/; done
 	for f in data/scenarios/*.scenario; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/scenarios/; done
+	install -d $(DESTDIR)$(PREFIX)/share/fidosim/vectors/w3c-l3 $(DESTDIR)$(PREFIX)/share/fidosim/vectors/chromium
+	for f in vectors/w3c-l3/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/w3c-l3/; done
+	for f in vectors/chromium/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/chromium/; done
 
 clean:
 	rm -rf build build-san build-fuzz out
