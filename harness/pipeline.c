@@ -304,6 +304,11 @@ judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
 			return r;
 		verdict_from(v, res);
 		if (res->verified && res->record != NULL) {
+			/* The updated record keeps the parsed key (no parse per assertion). */
+			if (!reg && res->record->key == NULL) {
+				res->record->key = p->records[k]->key;
+				p->records[k]->key = NULL;
+			}
 			fsim_record_free(&p->records[k]);
 			p->records[k] = res->record;
 			res->record = NULL;

@@ -83,9 +83,6 @@ update_record(const fsim_cred_record_t *rec, const fsim_authdata_t *ad,
 	    fsim_blob_set(&u->attestation_client_data_json,
 	    rec->attestation_client_data_json.ptr, rec->attestation_client_data_json.len) != 0)
 		goto fail;
-	/* The updated record is usable for the next assertion as it is (key parsed once more). */
-	if (fsim_cose_key_parse(u->public_key.ptr, u->public_key.len, &u->key, NULL) != 0)
-		goto fail;
 	if (rec->n_transports > 0) {
 		if ((u->transports = calloc(rec->n_transports, sizeof(char *))) == NULL)
 			goto fail;

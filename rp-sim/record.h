@@ -14,7 +14,9 @@
 typedef struct fsim_cred_record {
 	fsim_blob_t id;
 	fsim_blob_t public_key;          /* COSE_Key bytes */
-	fsim_cose_key_t *key;            /* parsed once, cached (no per-assertion parsing) */
+	fsim_cose_key_t *key;            /* parsed once, cached (no per-assertion parsing); an
+	                                    updated record from verify-authentication has none:
+	                                    keep the old one's (fsim_pipe does) or load it anew */
 	uint32_t sign_count;
 	bool uv_initialized;
 	char **transports;
