@@ -439,20 +439,15 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			p->allow_cross_origin = true;
 		else if (strcmp(a, "--uv") == 0) {
 			NEEDV();
-			if (strcmp(v, "required") == 0) p->uv = FSIM_UV_REQUIRED;
-			else if (strcmp(v, "preferred") == 0) p->uv = FSIM_UV_PREFERRED;
-			else if (strcmp(v, "discouraged") == 0) p->uv = FSIM_UV_DISCOURAGED;
-			else return fsim_cli_usage_error(cmd, "--uv must be required, preferred or discouraged");
+			if (!fsim_uv_req_from_name(v, &p->uv))
+				return fsim_cli_usage_error(cmd, "--uv must be required, preferred or discouraged");
 		} else if (strcmp(a, "--policy") == 0) { NEEDV(); r = parse_policy_kv(cmd, v, o, p); }
 		else if (strcmp(a, "--policy-preset") == 0) { NEEDV(); }   /* apply_preset() did it */
 		else if (strcmp(a, "--extensions") == 0) { NEEDV(); r = parse_exts(cmd, v, o); }
 		else if (!auth && strcmp(a, "--attestation") == 0) {
 			NEEDV();
-			if (strcmp(v, "none") == 0) p->conveyance = FSIM_CONVEY_NONE;
-			else if (strcmp(v, "indirect") == 0) p->conveyance = FSIM_CONVEY_INDIRECT;
-			else if (strcmp(v, "direct") == 0) p->conveyance = FSIM_CONVEY_DIRECT;
-			else if (strcmp(v, "enterprise") == 0) p->conveyance = FSIM_CONVEY_ENTERPRISE;
-			else return fsim_cli_usage_error(cmd, "--attestation must be none, indirect, direct or enterprise");
+			if (!fsim_conveyance_from_name(v, &p->conveyance))
+				return fsim_cli_usage_error(cmd, "--attestation must be none, indirect, direct or enterprise");
 		}
 		else if (!auth && strcmp(a, "--algs") == 0) { NEEDV(); r = parse_algs(cmd, v, o); }
 		else if (!auth && strcmp(a, "--trust-anchors") == 0) { NEEDV(); r = push(cmd, "--trust-anchors", o->anchors, &o->n_anchors, v); }

@@ -361,14 +361,14 @@ vector_path(const char *file, char *buf, size_t len)
 	return fsim_data_path(name, buf, len);
 }
 
+/* A vector's "uv"; absent or unknown is the WebAuthn default, preferred. */
 static fsim_uv_req_t
 uv_of(const char *s)
 {
-	if (s != NULL && strcmp(s, "required") == 0)
-		return FSIM_UV_REQUIRED;
-	if (s != NULL && strcmp(s, "discouraged") == 0)
-		return FSIM_UV_DISCOURAGED;
-	return FSIM_UV_PREFERRED;
+	fsim_uv_req_t uv = FSIM_UV_PREFERRED;
+
+	(void)fsim_uv_req_from_name(s, &uv);
+	return uv;
 }
 
 int

@@ -193,16 +193,6 @@ preset_index(const fsim_rp_preset_t *ps)
 	return FSIM_PIPE_MAX_POLICIES;
 }
 
-static fsim_uv_req_t
-uv_req(const char *uv)
-{
-	if (uv != NULL && strcmp(uv, "required") == 0)
-		return FSIM_UV_REQUIRED;
-	if (uv != NULL && strcmp(uv, "discouraged") == 0)
-		return FSIM_UV_DISCOURAGED;
-	return FSIM_UV_PREFERRED;
-}
-
 static void
 add_id(char *buf, size_t cap, const char *id)
 {
@@ -257,14 +247,13 @@ policy_for(const fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const fsim_rp_preset_
 	pol->n_origins = 1;
 	pol->challenge = challenge;
 	pol->challenge_len = 32;
-	pol->uv = uv_req(rp->uv);
+	pol->uv = FSIM_UV_PREFERRED;
+	(void)fsim_uv_req_from_name(rp->uv, &pol->uv);
 	pol->trust = rp->trust;
 	pol->at = (time_t)p->env.now(p->env.ctx);
-	pol->enterprise = rp->attestation != NULL && strcmp(rp->attestation, "enterprise") == 0;
-	pol->conveyance = rp->attestation == NULL || strcmp(rp->attestation, "none") == 0 ?
-	    FSIM_CONVEY_NONE : strcmp(rp->attestation, "direct") == 0 ? FSIM_CONVEY_DIRECT :
-	    strcmp(rp->attestation, "indirect") == 0 ? FSIM_CONVEY_INDIRECT :
-	    FSIM_CONVEY_ENTERPRISE;
+	pol->conveyance = FSIM_CONVEY_NONE;
+	(void)fsim_conveyance_from_name(rp->attestation, &pol->conveyance);
+	pol->enterprise = pol->conveyance == FSIM_CONVEY_ENTERPRISE;
 }
 
 /* Judge the delivered response under every preset asked for. */

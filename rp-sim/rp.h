@@ -86,6 +86,16 @@ typedef struct fsim_rp_policy {
 	const struct fsim_rp_preset *preset; /* the preset applied, for its library error texts; NULL: none */
 } fsim_rp_policy_t;
 
+/*
+ * userVerification / attestation conveyance names ("required", "direct", ...)
+ * as the policy's enums. False for a name that is not one of them (*out is
+ * then left alone), so callers choose: a usage error, or the WebAuthn
+ * default ("preferred" / "none") for an unknown value (WebAuthn L3 2.1.1).
+ * NULL is no name.
+ */
+bool fsim_uv_req_from_name(const char *name, fsim_uv_req_t *out);
+bool fsim_conveyance_from_name(const char *name, fsim_conveyance_t *out);
+
 /* The defaults of DESIGN.md; at = now. */
 void fsim_rp_policy_init(fsim_rp_policy_t *p);
 

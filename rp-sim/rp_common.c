@@ -19,6 +19,40 @@ const fsim_ccd_rules_t fsim_ccd_auth = {
 	FSIM_R_AUTH_10, FSIM_R_AUTH_11, FSIM_R_AUTH_17,
 };
 
+bool
+fsim_uv_req_from_name(const char *name, fsim_uv_req_t *out)
+{
+	if (name == NULL)
+		return false;
+	if (strcmp(name, "required") == 0)
+		*out = FSIM_UV_REQUIRED;
+	else if (strcmp(name, "preferred") == 0)
+		*out = FSIM_UV_PREFERRED;
+	else if (strcmp(name, "discouraged") == 0)
+		*out = FSIM_UV_DISCOURAGED;
+	else
+		return false;
+	return true;
+}
+
+bool
+fsim_conveyance_from_name(const char *name, fsim_conveyance_t *out)
+{
+	if (name == NULL)
+		return false;
+	if (strcmp(name, "none") == 0)
+		*out = FSIM_CONVEY_NONE;
+	else if (strcmp(name, "indirect") == 0)
+		*out = FSIM_CONVEY_INDIRECT;
+	else if (strcmp(name, "direct") == 0)
+		*out = FSIM_CONVEY_DIRECT;
+	else if (strcmp(name, "enterprise") == 0)
+		*out = FSIM_CONVEY_ENTERPRISE;
+	else
+		return false;
+	return true;
+}
+
 void
 fsim_rp_policy_init(fsim_rp_policy_t *p)
 {

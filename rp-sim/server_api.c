@@ -238,14 +238,14 @@ nomem:
 	return NULL;
 }
 
+/* The enum member checks already limited v to the names. */
 static fsim_uv_req_t
 uv_of(const char *v)
 {
-	if (strcmp(v, "required") == 0)
-		return FSIM_UV_REQUIRED;
-	if (strcmp(v, "discouraged") == 0)
-		return FSIM_UV_DISCOURAGED;
-	return FSIM_UV_PREFERRED;
+	fsim_uv_req_t uv = FSIM_UV_PREFERRED;
+
+	(void)fsim_uv_req_from_name(v, &uv);
+	return uv;
 }
 
 /* webauthn.io's algorithms list -> COSE algs (in its order, duplicates dropped). */
