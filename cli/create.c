@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/headless.h"
+#include "harness/ceremony.h"
 
 #define CMD "create"
 
@@ -75,7 +76,7 @@ run(int argc, char **argv)
 		goto out;
 	}
 	r = FSIM_EXIT_USAGE;
-	if (e != 0 || fsim_headless_describe(&h, &cer) != 0) {
+	if (e != 0 || fsim_ceremony_describe(&h.cfg, &cer) != 0) {
 		fprintf(stderr, "fidosim %s: cannot build the request: %s\n", CMD,
 		    fsim_strerr(e != 0 ? e : FSIM_ERR_NOMEM));
 		goto out;

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/headless.h"
+#include "harness/ceremony.h"
 
 #define OPTIONS_MAX (1u << 20)
 
@@ -178,23 +179,6 @@ fsim_headless_open(fsim_headless_t *h)
 fail:
 	fsim_diags_clear(&d);
 	return r;
-}
-
-int
-fsim_headless_describe(const fsim_headless_t *h, fsim_client_ceremony_t *cer)
-{
-	const char *tr[4];
-	size_t i, n = h->cfg.n_transports < 4 ? h->cfg.n_transports : 4;
-	bool internal = false;
-
-	for (i = 0; i < n; i++) {
-		tr[i] = h->cfg.transports[i];
-		if (strcmp(tr[i], "internal") == 0)
-			internal = true;
-	}
-	/* A built-in authenticator is "platform" (§5.4.5), any other "cross-platform". */
-	return fsim_client_ceremony_set_authenticator(cer, tr, n,
-	    internal ? "platform" : "cross-platform");
 }
 
 uint8_t

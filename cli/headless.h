@@ -52,8 +52,6 @@ int fsim_headless_bad_options(const fsim_headless_t *h, const fsim_diags_t *d);
 /* The environment (seeded by --seed), the store and the authenticator; exit code 2 or 0. */
 int fsim_headless_open(fsim_headless_t *h);
 
-/* Tell the ceremony which authenticator answers (its transports and attachment). */
-int fsim_headless_describe(const fsim_headless_t *h, fsim_client_ceremony_t *cer);
 
 /* One CTAP request to the authenticator. */
 uint8_t fsim_headless_ctap(fsim_headless_t *h, const fsim_blob_t *req, fsim_blob_t *resp);

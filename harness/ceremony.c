@@ -72,16 +72,15 @@ fsim_ceremony_config(const fsim_ceremony_t *c)
 	return &c->cfg;
 }
 
-/* What the client learns of the authenticator (as cli/headless.c). */
-static int
-describe(const fsim_ceremony_t *c, fsim_client_ceremony_t *cer)
+int
+fsim_ceremony_describe(const fsim_authn_config_t *cfg, fsim_client_ceremony_t *cer)
 {
 	const char *tr[4];
-	size_t i, n = c->cfg.n_transports < 4 ? c->cfg.n_transports : 4;
+	size_t i, n = cfg->n_transports < 4 ? cfg->n_transports : 4;
 	bool internal = false;
 
 	for (i = 0; i < n; i++) {
-		tr[i] = c->cfg.transports[i];
+		tr[i] = cfg->transports[i];
 		if (strcmp(tr[i], "internal") == 0)
 			internal = true;
 	}
@@ -123,7 +122,8 @@ fsim_ceremony_create(fsim_ceremony_t *c, const json_t *options, const char *orig
 		goto out;
 	}
 	if ((r = fsim_client_make_credential_request(o, origin, c->cfg.uv != FSIM_UVMODE_NEVER,
-	    c->cfg.rk_capable, &cer, &req, err)) != 0 || (r = describe(c, &cer)) != 0)
+	    c->cfg.rk_capable, &cer, &req, err)) != 0 ||
+	    (r = fsim_ceremony_describe(&c->cfg, &cer)) != 0)
 		goto out;
 	st = fsim_authn_request(c->authn, req.ptr, req.len, &resp);
 	r = fsim_client_make_credential_response(&cer, st, resp.ptr, resp.len, out, err);
@@ -185,7 +185,7 @@ fsim_ceremony_get(fsim_ceremony_t *c, const json_t *options, const char *origin,
 		goto out;
 	}
 	if ((r = fsim_client_get_assertion_request(o, origin, c->cfg.uv != FSIM_UVMODE_NEVER,
-	    &cer, &req, err)) != 0 || (r = describe(c, &cer)) != 0)
+	    &cer, &req, err)) != 0 || (r = fsim_ceremony_describe(&c->cfg, &cer)) != 0)
 		goto out;
 	if (bs >= 0 && (r = apply_bs(c, o, cer.rp_id, bs != 0)) != 0)
 		goto out;

@@ -43,4 +43,12 @@ int fsim_ceremony_create(fsim_ceremony_t *c, const json_t *options, const char *
 int fsim_ceremony_get(fsim_ceremony_t *c, const json_t *options, const char *origin,
     int bs, json_t **out, fsim_client_error_t *err, char *msg, size_t msglen) FSIM_WUR;
 
+/*
+ * What a client learns of the authenticator behind cfg: its transports (the
+ * first four) and its attachment — a built-in authenticator ("internal") is
+ * "platform" (WebAuthn L3 5.4.5), any other "cross-platform". Shared by the
+ * ceremonies here, the pipeline and `fidosim create` / `get`.
+ */
+int fsim_ceremony_describe(const fsim_authn_config_t *cfg, fsim_client_ceremony_t *cer) FSIM_WUR;
+
 #endif /* !FSIM_CEREMONY_H */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "authenticator/keys.h"
+#include "harness/ceremony.h"
 #include "harness/pipeline.h"
 
 #define AAGUID_OFF 37
@@ -309,21 +310,6 @@ judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
 
 /* ---- ceremonies ---- */
 
-static int
-describe(const fsim_pipe_t *p, fsim_client_ceremony_t *cer)
-{
-	const char *tr[4];
-	size_t i, n = p->cfg.n_transports < 4 ? p->cfg.n_transports : 4;
-	bool internal = false;
-
-	for (i = 0; i < n; i++) {
-		tr[i] = p->cfg.transports[i];
-		internal = internal || strcmp(tr[i], "internal") == 0;
-	}
-	return fsim_client_ceremony_set_authenticator(cer, tr, n,
-	    internal ? "platform" : "cross-platform");
-}
-
 static const char *
 or_default(const char *s, const char *d)
 {
@@ -349,7 +335,7 @@ exchange(fsim_pipe_t *p, bool reg, int r, fsim_client_ceremony_t *cer, const fsi
 		view_delivered(&out->delivered, NULL, err, reg);
 		return FSIM_OK;
 	}
-	if (r != FSIM_OK || (r = describe(p, cer)) != FSIM_OK)
+	if (r != FSIM_OK || (r = fsim_ceremony_describe(&p->cfg, cer)) != FSIM_OK)
 		return r;
 	st = fsim_authn_request(p->authn, req->ptr, req->len, &cresp);
 	view_emitted(&out->emitted, st, &cresp, reg);
