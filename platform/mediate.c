@@ -11,9 +11,8 @@
 
 #include "platform/internal.h"
 
-#define AAGUID_OFF 37     /* rpIdHash 32, flags 1, signCount 4 */
-#define FLAG_BE 0x08
-#define FLAG_BS 0x10
+/* Attested credential data, and its AAGUID, start after rpIdHash, flags and signCount. */
+#define AAGUID_OFF FSIM_AD_MIN_LEN
 
 const fsim_platform_t *
 fsim_mediate_profile(const fsim_client_ceremony_t *cer)
@@ -124,11 +123,11 @@ fsim_mediate_check(const fsim_client_ceremony_t *cer, const char *fmt, uint8_t f
 		    "attestation object has fmt \"%.40s\" and only \"none\" is accepted", fmt);
 		return platform_refuse(cer, err, "require-fmt-none", what);
 	}
-	if ((flags & (FLAG_BE | FLAG_BS)) != (FLAG_BE | FLAG_BS) &&
+	if ((flags & (FSIM_AD_BE | FSIM_AD_BS)) != (FSIM_AD_BE | FSIM_AD_BS) &&
 	    fsim_platform_rule(p, FSIM_PRULE_REQUIRE_BE_BS) != NULL) {
 		snprintf(what, sizeof(what), "the provider's %s has BE=%d BS=%d; BE=1 and "
 		    "BS=1 are required", fmt != NULL ? "registration" : "assertion",
-		    (flags & FLAG_BE) != 0, (flags & FLAG_BS) != 0);
+		    (flags & FSIM_AD_BE) != 0, (flags & FSIM_AD_BS) != 0);
 		return platform_refuse(cer, err, "require-be-bs", what);
 	}
 	return FSIM_OK;

@@ -1,0 +1,17 @@
+/*
+ * pipeline_int.h — what pipeline.c and pipeline_view.c share and nothing
+ * outside uses.
+ */
+#ifndef FSIM_HARNESS_PIPELINE_INT_H
+#define FSIM_HARNESS_PIPELINE_INT_H
+
+#include "harness/pipeline.h"
+
+/* The provider's view: its CTAP status and, when 0, the response map read. */
+void fsim_pipe_view_emitted(fsim_pipe_view_t *v, uint8_t st, const fsim_blob_t *resp,
+    bool registration);
+/* The platform's view: the response JSON, or (resp NULL) the refusal in err. */
+void fsim_pipe_view_delivered(fsim_pipe_view_t *v, const json_t *resp,
+    const fsim_client_error_t *err, bool registration);
+
+#endif /* !FSIM_HARNESS_PIPELINE_INT_H */
