@@ -42,27 +42,13 @@ is_p256(EVP_PKEY *k)
 static int
 ecdsa_der_to_raw(EVP_PKEY *key, fsim_blob_t *sig)
 {
-	const unsigned char *p = sig->ptr;
-	const BIGNUM *br = NULL, *bs = NULL;
-	ECDSA_SIG *es = NULL;
 	uint8_t raw[2 * 66];
-	int bits, n, r = FSIM_ERR_INTERNAL;
+	int bits = EVP_PKEY_get_bits(key);
+	size_t n = bits > 0 ? ((size_t)bits + 7) / 8 : 0;
 
-	if ((bits = EVP_PKEY_get_bits(key)) <= 0 || (n = (bits + 7) / 8) > 66)
-		goto fail;
-	if (sig->len > LONG_MAX || (es = d2i_ECDSA_SIG(NULL, &p, (long)sig->len)) == NULL)
-		goto fail;
-	ECDSA_SIG_get0(es, &br, &bs);
-	if (BN_bn2binpad(br, raw, n) != n || BN_bn2binpad(bs, raw + n, n) != n)
-		goto fail;
-	fsim_blob_reset(sig);
-	if ((r = fsim_blob_set(sig, raw, 2 * (size_t)n)) != 0)
-		goto fail;
-	r = 0;
-fail:
-	ERR_clear_error();
-	ECDSA_SIG_free(es);
-	return r;
+	if (n == 0 || n > 66 || fsim_sig_ecdsa_raw(sig->ptr, sig->len, n, raw) != FSIM_OK)
+		return FSIM_ERR_INTERNAL;
+	return fsim_blob_set(sig, raw, 2 * n) == FSIM_OK ? 0 : FSIM_ERR_INTERNAL;
 }
 
 /* Sign msg with key under alg, then commit the signature quirks asked for. */

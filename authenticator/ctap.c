@@ -328,18 +328,11 @@ fsim_authn_sign(const fsim_authn_t *a, EVP_PKEY *key, int alg, const uint8_t *ms
 	if (fsim_quirk_on(a, FSIM_QUIRK_RAW_ECDSA_SIGNATURE) && sig->len > 8 &&
 	    sig->ptr[0] == 0x30) {
 		/* DER SEQUENCE { INTEGER r, INTEGER s } -> fixed-length r || s. */
-		const uint8_t *p = sig->ptr;
-		ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)sig->len);
 		size_t half = (size_t)(EVP_PKEY_get_bits(key) + 7) / 8;
 		uint8_t raw[2 * 66];
 
-		if (es == NULL || half * 2 > sizeof(raw) ||
-		    BN_bn2binpad(ECDSA_SIG_get0_r(es), raw, (int)half) < 0 ||
-		    BN_bn2binpad(ECDSA_SIG_get0_s(es), raw + half, (int)half) < 0) {
-			ECDSA_SIG_free(es);
+		if (fsim_sig_ecdsa_raw(sig->ptr, sig->len, half, raw) != FSIM_OK)
 			return FSIM_ERR_INTERNAL;
-		}
-		ECDSA_SIG_free(es);
 		if ((r = fsim_blob_set(sig, raw, 2 * half)) != 0)
 			return r;
 	}

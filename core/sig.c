@@ -9,9 +9,11 @@
  * beyond the one EVP_MD_CTX: the DER check walks the bytes by hand and compares
  * r and s with the group order from a static table, with no BIGNUMs.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/rsa.h>
 
@@ -452,5 +454,25 @@ fail:
 		ERR_clear_error();
 	free(buf);
 	EVP_MD_CTX_free(ctx);
+	return r;
+}
+
+int
+fsim_sig_ecdsa_raw(const uint8_t *der, size_t len, size_t half, uint8_t *raw)
+{
+	const unsigned char *p = der;
+	ECDSA_SIG *es = NULL;
+	int r = FSIM_ERR_FORMAT;
+
+	if (half == 0 || half > 66 || der == NULL || raw == NULL)
+		return FSIM_ERR_ARG;
+	if (len > LONG_MAX || (es = d2i_ECDSA_SIG(NULL, &p, (long)len)) == NULL)
+		goto fail;
+	if (BN_bn2binpad(ECDSA_SIG_get0_r(es), raw, (int)half) == (int)half &&
+	    BN_bn2binpad(ECDSA_SIG_get0_s(es), raw + half, (int)half) == (int)half)
+		r = FSIM_OK;
+fail:
+	ECDSA_SIG_free(es);
+	ERR_clear_error();
 	return r;
 }

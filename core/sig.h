@@ -42,4 +42,13 @@ int fsim_sig_ecdsa_der_check(const uint8_t *sig, size_t slen, const EVP_PKEY *pk
 int fsim_sig_sign(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
     fsim_blob_t *out) FSIM_WUR;
 
+/*
+ * An ECDSA signature in DER (Ecdsa-Sig-Value) as raw r || s into raw, each
+ * half `half` bytes (the curve's size: 32, 48 or 66) — JOSE's form (RFC 7518
+ * 3.4) and what the raw-ecdsa-signature quirk writes. raw holds 2 * half
+ * bytes. FSIM_ERR_FORMAT when der is not an Ecdsa-Sig-Value or a value does
+ * not fit half; FSIM_ERR_ARG when half is 0 or above 66.
+ */
+int fsim_sig_ecdsa_raw(const uint8_t *der, size_t len, size_t half, uint8_t *raw) FSIM_WUR;
+
 #endif /* !FSIM_SIG_H */

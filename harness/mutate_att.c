@@ -838,26 +838,6 @@ b64_std(const uint8_t *p, size_t n)
 	return s;
 }
 
-/* JOSE wants ES256 signatures as r || s, 32 bytes each (RFC 7518 §3.4). */
-static int
-der_to_raw(const fsim_blob_t *der, uint8_t raw[64])
-{
-	const unsigned char *q = der->ptr;
-	ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &q, (long)der->len);
-	const BIGNUM *br, *bs;
-	int r = FSIM_ERR_FORMAT;
-
-	if (es == NULL)
-		goto fail;
-	ECDSA_SIG_get0(es, &br, &bs);
-	if (BN_bn2binpad(br, raw, 32) == 32 && BN_bn2binpad(bs, raw + 32, 32) == 32)
-		r = FSIM_OK;
-fail:
-	ECDSA_SIG_free(es);
-	ERR_clear_error();
-	return r;
-}
-
 /* A leaf for attest.android.com with key, valid from a day before the RP's time for a year. */
 static int
 sn_leaf(mu_case_t *c, EVP_PKEY *key, fsim_blob_t *der)
@@ -943,7 +923,8 @@ snet(mu_case_t *c, int how)
 	    (r = fsim_blob_append(&jws, (const uint8_t *)".", 1)) != FSIM_OK ||
 	    (r = fsim_blob_append(&jws, (const uint8_t *)p64, strlen(p64))) != FSIM_OK ||
 	    (r = mu_sign(c, k, FSIM_COSE_ES256, jws.ptr, jws.len, &sig)) != FSIM_OK ||
-	    (r = der_to_raw(&sig, raw)) != FSIM_OK)
+	    /* JOSE wants ES256 signatures as r || s, 32 bytes each. */
+	    (r = fsim_sig_ecdsa_raw(sig.ptr, sig.len, 32, raw)) != FSIM_OK)
 		goto fail;
 	if (how == SN_SIG)
 		raw[63] ^= 0x01;

@@ -327,6 +327,49 @@ test_raw_rs_rejected(void **state)
 	}
 }
 
+/* fsim_sig_ecdsa_raw: DER to r || s padded to the curve's size, bad input refused. */
+static void
+test_ecdsa_raw(void **state)
+{
+	static const size_t flen[3] = { 32, 48, 66 };
+	static const int algs[3] = { FSIM_COSE_ES256, FSIM_COSE_ES384, FSIM_COSE_ES512 };
+	static const uint8_t junk[] = { 0x30, 0x03, 0x02, 0x01 };
+	EVP_PKEY *keys[3] = { k_p256, k_p384, k_p521 };
+	uint8_t want[132], got[132];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		fsim_blob_t sig = { 0 };
+		const uint8_t *r, *s;
+		size_t rlen, slen;
+
+		sign(keys[i], algs[i], msg, sizeof(msg), &sig);
+		der_split(sig.ptr, sig.len, &r, &rlen, &s, &slen);
+		while (rlen > flen[i]) {
+			r++;
+			rlen--;
+		}
+		while (slen > flen[i]) {
+			s++;
+			slen--;
+		}
+		memset(want, 0, sizeof(want));
+		memcpy(want + flen[i] - rlen, r, rlen);
+		memcpy(want + 2 * flen[i] - slen, s, slen);
+		assert_int_equal(fsim_sig_ecdsa_raw(sig.ptr, sig.len, flen[i], got), FSIM_OK);
+		assert_memory_equal(got, want, 2 * flen[i]);
+		/* A half too small for the values is refused, not truncated. */
+		if (i > 0)
+			assert_int_equal(fsim_sig_ecdsa_raw(sig.ptr, sig.len, 8, got),
+			    FSIM_ERR_FORMAT);
+		fsim_blob_reset(&sig);
+	}
+	assert_int_equal(fsim_sig_ecdsa_raw(junk, sizeof(junk), 32, got), FSIM_ERR_FORMAT);
+	assert_int_equal(fsim_sig_ecdsa_raw(junk, sizeof(junk), 0, got), FSIM_ERR_ARG);
+	assert_int_equal(fsim_sig_ecdsa_raw(junk, sizeof(junk), 67, got), FSIM_ERR_ARG);
+}
+
 /* PIT-13: an r shorter than 32 bytes is legal DER and must verify. */
 static void
 test_short_r_verifies(void **state)
@@ -648,6 +691,7 @@ main(void)
 		cmocka_unit_test(test_der_strictness),
 		cmocka_unit_test(test_der_real_reencodings),
 		cmocka_unit_test(test_raw_rs_rejected),
+		cmocka_unit_test(test_ecdsa_raw),
 		cmocka_unit_test(test_short_r_verifies),
 		cmocka_unit_test(test_high_s_accepted),
 		cmocka_unit_test(test_eddsa_lengths),
