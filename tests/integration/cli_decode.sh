@@ -3,14 +3,8 @@
 # every W3C vector decodes (exit 0), encodings are detected, malformed content
 # exits 1 naming the field and offset, usage errors exit 2. TAP output.
 set -u
-F=${FIDOSIM:-build/fidosim}
-W=${FSIM_WRAP:-}
-n=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/../tap.sh"
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
 # expect CODE DESC CMD...: run, compare the exit code.
 expect() {
 	want=$1; desc=$2; shift 2

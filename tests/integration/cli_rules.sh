@@ -2,13 +2,7 @@
 # cli_rules.sh — the rule catalog: docs/rules.md is current, every rule ID the
 # code reports is in the catalog, `fidosim rules` works. TAP output.
 set -u
-F=${FIDOSIM:-build/fidosim}
-W=${FSIM_WRAP:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/../tap.sh"
 
 $W "$F" rules --markdown > "$tmp/rules.md"
 if cmp -s "$tmp/rules.md" docs/rules.md; then ok "docs/rules.md is generated from the current catalog"

@@ -2,13 +2,7 @@
 # cli_store.sh — `fidosim credentials list|delete`, `fidosim ca export` and
 # `fidosim quirks` through the real binary. TAP output.
 set -u
-F=${FIDOSIM:-build/fidosim}
-W=${FSIM_WRAP:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/../tap.sh"
 py() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 opts='{"rp":{"id":"example.org","name":"E"},"user":{"id":"dXNlcg","name":"u","displayName":"U"},"challenge":"AAECAwQFBgcICQoLDA0ODw","pubKeyCredParams":[{"type":"public-key","alg":-8}],"authenticatorSelection":{"residentKey":"required"}}'

@@ -5,13 +5,7 @@
 # warning the catalog gives it). The same run without the quirk verifies.
 # TAP output.
 set -u
-F=${FIDOSIM:-build/fidosim}
-W=${FSIM_WRAP:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/../tap.sh"
 CH=AAECAwQFBgcICQoLDA0ODw
 opts() {   # opts ATTESTATION RESIDENTKEY
 	printf '{"rp":{"id":"example.org","name":"Example"},"user":{"id":"dXNlcg","name":"u","displayName":"U"},"challenge":"%s","pubKeyCredParams":[{"type":"public-key","alg":-7}],"attestation":"%s","authenticatorSelection":{"residentKey":"%s"}}' "$CH" "$1" "$2"

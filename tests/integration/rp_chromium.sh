@@ -4,14 +4,8 @@
 # every registration verifies, and its record verifies the two assertions
 # in turn (the record after the first is the input of the second). TAP output.
 set -u
-F=${FIDOSIM:-build/fidosim}
-W=${FSIM_WRAP:-}
+. "$(dirname "$0")/../tap.sh"
 DIR=${CHROMIUM_VECTORS:-vectors/chromium}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
 get() { python3 -c "import json,sys; v=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 for reg in "$DIR"/*-registration.json; do

@@ -3,13 +3,7 @@
 # `verify-authentication` with the RP settings its README names; the verdict,
 # flags, signCount, AAGUID and fmt must be the expected ones. TAP output.
 set -u
-F=${FIDOSIM:-build/fidosim}
-W=${FSIM_WRAP:-}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. "$(dirname "$0")/../tap.sh"
 
 for v in vectors/w3c-l3/*.json; do
 	name=$(basename "$v" .json)
