@@ -150,6 +150,8 @@ int mu_der(fsim_blob_t *b, const uint8_t *tag, size_t tlen, const uint8_t *v, si
 /* Re-issue DER certificate `der` under the test CA after fn changed it. */
 int mu_reissue(mu_case_t *c, const uint8_t *der, size_t len,
     int (*fn)(mu_case_t *c, X509 *x, const void *arg), const void *arg, fsim_blob_t *out) FSIM_WUR;
+/* authData || SHA-256(clientDataJSON) of the case: what packed, android-key and apple sign. */
+int mu_signed_data(const mu_case_t *c, const mu_ao_t *ao, fsim_blob_t *out) FSIM_WUR;
 
 /* ---- judges other than the RP's steps (mutate_judge.c) ---- */
 
@@ -229,6 +231,7 @@ int mu_akey_origin(mu_case_t *c);
 int mu_apple_no_x5c(mu_case_t *c);
 int mu_apple_nonce(mu_case_t *c);
 int mu_apple_other_key(mu_case_t *c);
+/* mutate_built.c: the statements no vector ships, built here. */
 int mu_snet_make(mu_case_t *c);
 int mu_snet_not_jws(mu_case_t *c);
 int mu_snet_nonce(mu_case_t *c);
