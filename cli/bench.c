@@ -310,7 +310,7 @@ build_authn(struct fixture *fx)
 	    fsim_cbor_map_put(user, fsim_cbor_text("id"), fsim_cbor_bytes(uid, 8)) != 0 ||
 	    fsim_cbor_map_put(p, fsim_cbor_text("alg"), fsim_cbor_int(FSIM_COSE_ES256)) != 0 ||
 	    fsim_cbor_map_put(p, fsim_cbor_text("type"), fsim_cbor_text("public-key")) != 0 ||
-	    !cbor_array_push(params, p) ||
+	    fsim_cbor_array_push(params, p) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(2), rp) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(3), user) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(4), params) != 0 ||
@@ -330,7 +330,7 @@ build_authn(struct fixture *fx)
 	    fsim_cbor_map_put(m, fsim_cbor_int(2), fsim_cbor_bytes(cdh, 32)) != 0 ||
 	    fsim_cbor_map_put(d, fsim_cbor_text("id"), fsim_cbor_bytes(ad->cred_id.ptr, ad->cred_id.len)) != 0 ||
 	    fsim_cbor_map_put(d, fsim_cbor_text("type"), fsim_cbor_text("public-key")) != 0 ||
-	    !cbor_array_push(al, d) ||
+	    fsim_cbor_array_push(al, d) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(3), al) != 0 ||
 	    fsim_cbor_map_put(opts, fsim_cbor_text("up"), cbor_build_bool(true)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(5), opts) != 0 ||

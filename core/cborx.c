@@ -614,6 +614,21 @@ fail:
 	return r;
 }
 
+int
+fsim_cbor_array_push(cbor_item_t *arr, cbor_item_t *item)
+{
+	int r = FSIM_ERR_ARG;
+
+	if (arr == NULL || item == NULL || !cbor_isa_array(arr) || !cbor_array_is_definite(arr))
+		goto fail;
+	r = cbor_array_push(arr, item) ? FSIM_OK : FSIM_ERR_NOMEM;
+fail:
+	/* On success the array holds its own reference (cbor_array_push increfs). */
+	if (item != NULL)
+		cbor_decref(&item);
+	return r;
+}
+
 const char *
 fsim_cbor_type_name(const cbor_item_t *item)
 {

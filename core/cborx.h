@@ -57,6 +57,8 @@ cbor_item_t *fsim_cbor_bytes(const uint8_t *ptr, size_t len);
 cbor_item_t *fsim_cbor_text(const char *s);
 /* Add key/value to a definite map, taking ownership of both (decref'd on failure). */
 int fsim_cbor_map_put(cbor_item_t *map, cbor_item_t *key, cbor_item_t *value) FSIM_WUR;
+/* Append item to a definite array, taking ownership of it (decref'd on failure too). */
+int fsim_cbor_array_push(cbor_item_t *arr, cbor_item_t *item) FSIM_WUR;
 
 /* Type name for messages: "unsigned integer", "text string", ... */
 const char *fsim_cbor_type_name(const cbor_item_t *item);

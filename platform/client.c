@@ -159,19 +159,6 @@ fail:
 
 /* ---- CBOR building ---- */
 
-/* Append item to a definite array, taking ownership (decref'd on failure). */
-static int
-arr_push(cbor_item_t *arr, cbor_item_t *item)
-{
-	bool ok;
-
-	if (item == NULL)
-		return FSIM_ERR_NOMEM;
-	ok = cbor_array_push(arr, item);
-	cbor_decref(&item);
-	return ok ? FSIM_OK : FSIM_ERR_NOMEM;
-}
-
 static int
 put_int(cbor_item_t *map, int64_t key, cbor_item_t *value)
 {
@@ -214,7 +201,7 @@ cred_list(const fsim_cred_desc_t *v, size_t n)
 			cbor_decref(&d);
 			goto fail;
 		}
-		if (arr_push(arr, d) != FSIM_OK)
+		if (fsim_cbor_array_push(arr, d) != FSIM_OK)
 			goto fail;
 	}
 	return arr;
@@ -485,7 +472,7 @@ mc_params(const fsim_creation_options_t *o)
 			cbor_decref(&p);
 			goto fail;
 		}
-		if (arr_push(arr, p) != FSIM_OK)
+		if (fsim_cbor_array_push(arr, p) != FSIM_OK)
 			goto fail;
 	}
 	return arr;

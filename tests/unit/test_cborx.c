@@ -921,6 +921,27 @@ test_w3c_all_registrations(void **state)
 	}
 }
 
+/* fsim_cbor_array_push takes ownership: the array holds the only reference after. */
+static void
+test_array_push_owns(void **state)
+{
+	cbor_item_t *arr = cbor_new_definite_array(1), *it = fsim_cbor_int(7), *m;
+
+	(void)state;
+	assert_non_null(arr);
+	assert_int_equal(fsim_cbor_array_push(arr, it), FSIM_OK);
+	m = cbor_array_get(arr, 0);                 /* a reference of ours */
+	assert_int_equal(cbor_refcount(m), 2);
+	cbor_decref(&m);
+	assert_int_equal(cbor_refcount(cbor_array_handle(arr)[0]), 1);
+	/* Refused (not an array, or no item): the item is released anyway. */
+	m = cbor_new_definite_map(0);
+	assert_int_equal(fsim_cbor_array_push(m, fsim_cbor_int(1)), FSIM_ERR_ARG);
+	assert_int_equal(fsim_cbor_array_push(arr, NULL), FSIM_ERR_ARG);
+	cbor_decref(&m);
+	cbor_decref(&arr);
+}
+
 int
 main(void)
 {
@@ -957,6 +978,7 @@ main(void)
 		cmocka_unit_test(test_offsets_follow_base),
 		cmocka_unit_test(test_w3c_packed_es256),
 		cmocka_unit_test(test_w3c_all_registrations),
+		cmocka_unit_test(test_array_push_owns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
