@@ -18,8 +18,9 @@
 #include "cose_internal.h"
 
 /*
- * The md getters are the SIG-02 hashes: SHA-256 for P-256 and RSA, SHA-384
- * for P-384, SHA-512 for P-521; EdDSA hashes internally (RFC 8032).
+ * The md getters are the SIG-02 hashes: SHA-256 for P-256, RS256 and PS256,
+ * SHA-384 for P-384 and PS384, SHA-512 for P-521 and PS512, SHA-1 for RS1;
+ * EdDSA hashes internally (RFC 8032).
  */
 static const struct fsim_cose_alg_info alg_tab[] = {
 	{ FSIM_COSE_ES256, "ES256", FSIM_COSE_KTY_EC2, FSIM_COSE_CRV_P256, 0,
@@ -42,6 +43,11 @@ static const struct fsim_cose_alg_info alg_tab[] = {
 	{ FSIM_COSE_ED448, "Ed448", FSIM_COSE_KTY_OKP, FSIM_COSE_CRV_ED448, 0,
 	    true, NULL },
 	{ FSIM_COSE_RS256, "RS256", FSIM_COSE_KTY_RSA, 0, 0, false, EVP_sha256 },
+	/* RFC 8230 §2: PSS with MGF1 over the same hash, salt as long as the hash. */
+	{ FSIM_COSE_PS384, "PS384", FSIM_COSE_KTY_RSA, 0, 0, false, EVP_sha384 },
+	{ FSIM_COSE_PS512, "PS512", FSIM_COSE_KTY_RSA, 0, 0, false, EVP_sha512 },
+	/* RFC 8812 §2: PKCS#1 v1.5 over SHA-1; "not recommended", Windows Hello used it. */
+	{ FSIM_COSE_RS1, "RS1", FSIM_COSE_KTY_RSA, 0, 0, false, EVP_sha1 },
 };
 
 static const struct fsim_cose_crv_info crv_tab[] = {
@@ -63,6 +69,13 @@ fsim_cose_alg_info(int alg)
 		if (alg_tab[i].alg == alg)
 			return &alg_tab[i];
 	return NULL;
+}
+
+bool
+fsim_cose_alg_is_pss(int alg)
+{
+	return alg == FSIM_COSE_PS256 || alg == FSIM_COSE_PS384 ||
+	    alg == FSIM_COSE_PS512;
 }
 
 const struct fsim_cose_crv_info *

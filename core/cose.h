@@ -3,8 +3,9 @@
  *
  * Supported: ES256 (-7), ES384 (-35), ES512 (-36), EdDSA (-8, Ed25519 crv 6,
  * or Ed448 crv 7), Ed448 (-53, fully specified), RS256 (-257), PS256 (-37),
- * and the fully specified aliases ESP256 (-9), ESP384 (-51), ESP512 (-52),
- * Ed25519 (-19).
+ * PS384 (-38), PS512 (-39), RS1 (-65535, RSASSA-PKCS1-v1_5 with SHA-1: the
+ * RP's policy decides whether a SHA-1 signature counts), and the fully
+ * specified aliases ESP256 (-9), ESP384 (-51), ESP512 (-52), Ed25519 (-19).
  *
  * Rules reported: COSE-01 (kty/alg and required labels), COSE-02 (extra
  * optional labels, warning), COSE-03 (per-algorithm shape and sizes), COSE-04
@@ -25,10 +26,13 @@ enum {
 	FSIM_COSE_ES384 = -35,
 	FSIM_COSE_ES512 = -36,
 	FSIM_COSE_PS256 = -37,
+	FSIM_COSE_PS384 = -38,
+	FSIM_COSE_PS512 = -39,
 	FSIM_COSE_ESP384 = -51,
 	FSIM_COSE_ESP512 = -52,
 	FSIM_COSE_ED448 = -53,
 	FSIM_COSE_RS256 = -257,
+	FSIM_COSE_RS1 = -65535,
 };
 
 enum { FSIM_COSE_KTY_OKP = 1, FSIM_COSE_KTY_EC2 = 2, FSIM_COSE_KTY_RSA = 3 };
