@@ -71,6 +71,14 @@ fsim_cose_alg_info(int alg)
 	return NULL;
 }
 
+const EVP_MD *
+fsim_cose_alg_md(int alg)
+{
+	const struct fsim_cose_alg_info *ai = fsim_cose_alg_info(alg);
+
+	return ai != NULL && ai->md != NULL ? ai->md() : NULL;
+}
+
 bool
 fsim_cose_alg_is_pss(int alg)
 {
@@ -439,7 +447,8 @@ fsim_cose_key_from_cbor(const cbor_item_t *map, fsim_cose_key_t **out,
 	if (alg < INT_MIN || alg > INT_MAX ||
 	    (ai = fsim_cose_alg_info((int)alg)) == NULL) {
 		fsim_diags_add(d, FSIM_SEV_ERROR, "COSE-03", "alg", FSIM_NO_OFFSET,
-		    "unsupported alg %lld", (long long)alg);
+		    "unsupported alg %lld: not a COSE algorithm fidosim can verify "
+		    "signatures with, so this key cannot be used", (long long)alg);
 		r = FSIM_ERR_UNSUPPORTED;
 		goto fail;
 	}

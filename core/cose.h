@@ -85,6 +85,10 @@ void fsim_cose_key_free(fsim_cose_key_t **kp);
 
 /* "ES256", "EdDSA", ... or NULL for an unknown alg. */
 const char *fsim_cose_alg_name(int alg);
+/* The hash the alg decides (SIG-02); NULL for EdDSA and for an unknown alg. */
+const EVP_MD *fsim_cose_alg_md(int alg);
+/* RSASSA-PSS (PS256, PS384, PS512: RFC 8230 §2): MGF1 and salt follow the alg's hash. */
+bool fsim_cose_alg_is_pss(int alg);
 /* Inverse of fsim_cose_alg_name, case-insensitive; also accepts "eddsa"; 0 if unknown. */
 int fsim_cose_alg_from_name(const char *name);
 const char *fsim_cose_kty_name(int kty);

@@ -30,8 +30,6 @@ struct fsim_cose_crv_info {
 };
 
 const struct fsim_cose_alg_info *fsim_cose_alg_info(int alg);
-/* RSASSA-PSS (PS256, PS384, PS512: RFC 8230 §2): MGF1 and salt follow the alg's hash. */
-bool fsim_cose_alg_is_pss(int alg);
 const struct fsim_cose_crv_info *fsim_cose_crv_info(int crv);
 
 /*

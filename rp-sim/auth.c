@@ -208,6 +208,8 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	    msg + ar->authenticator_data.len, &hl, EVP_sha256(), NULL) != 1)
 		goto fail;
 	fsim_diags_clear(&d);
+	(void)fsim_rp_sha1_ok(p->sha1_sigs, fsim_cose_key_alg(rec->key), "the credential key",
+	    "credential.publicKey", ck);
 	if (!fsim_sig_alg_listed(p->sig_algs, p->n_sig_algs, fsim_cose_key_alg(rec->key),
 	    fsim_cose_key_crv(rec->key)))
 		fsim_checks_fail(ck, FSIM_R_AUTH_18, "credential.publicKey", "alg %d (%s%s) "
