@@ -81,7 +81,7 @@ static const char reg_usage[] =
 
 static const char auth_usage[] =
 "usage: fidosim verify-authentication --rp-id ID [--origin ORIGIN]... --challenge B64URL\n"
-"         --credential RECORD [--uv required|preferred|discouraged]\n"
+"         --credential RECORD [--uv required|preferred|discouraged] [--appid URL]\n"
 "         [--allow-cross-origin] [--top-origin ORIGIN]... [--extensions LIST]\n"
 "         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
 "\n"
@@ -94,6 +94,10 @@ static const char auth_usage[] =
 "                             {\"type\":\"public-key\",\"id\":..,\"publicKey\":<COSE_Key>,\n"
 "                             \"signCount\":0,\"uvInitialized\":..,\"backupEligible\":..,\n"
 "                             \"backupState\":..}\n"
+"  --appid URL                the AppID the RP sent in extensions.appid (WebAuthn\n"
+"                             L3 10.1.1, FIDO U2F credentials): when the client\n"
+"                             output appid is true, rpIdHash must be SHA-256 of\n"
+"                             URL instead of the RP ID (EXT-APPID-01)\n"
 "  --rp-id, --origin, --challenge, --uv, --allow-cross-origin, --top-origin,\n"
 "  --extensions, --policy-preset, --json: as for verify-registration\n"
 "  --policy KEY=VALUE         counter=error|warn|ignore (default error: a signCount\n"
@@ -479,6 +483,7 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 				return fsim_cli_usage_error(cmd, "--at wants a UNIX time in seconds, got '%s'", v);
 			p->at = (time_t)t;
 		} else if (auth && strcmp(a, "--credential") == 0) { NEEDV(); o->credential = v; }
+		else if (auth && strcmp(a, "--appid") == 0) { NEEDV(); p->appid = v; }
 		else if (fsim_cli_is_help(a)) {
 			fputs(auth ? auth_usage : reg_usage, stdout);
 			return -1;

@@ -321,7 +321,7 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	uvn.required = p->uv == FSIM_UV_REQUIRED || p->uv_rule == FSIM_UVR_ALWAYS;
 	uvn.why = p->uv != FSIM_UV_REQUIRED && uvn.required ?
 	    " (this policy requires UV whatever the options said)" : "";
-	fsim_rp_check_authdata_common(p, ad, &uvn, FSIM_R_REG_11, FSIM_R_REG_12,
+	fsim_rp_check_authdata_common(p, NULL, ad, &uvn, FSIM_R_REG_11, FSIM_R_REG_12,
 	    FSIM_R_REG_13, FSIM_R_REG_14, ck);
 	/* Steps 18-19: BE/BS acceptable; the default policy takes any valid pair. */
 	if (!fsim_checks_failed(ck, FSIM_R_REG_14))

@@ -69,6 +69,7 @@ typedef struct fsim_rp_policy {
 	const char *const *formats;        /* NULL-terminated fmts the RP verifies; NULL: every one we have */
 	fsim_pol_t unsolicited_ext;        /* REG-24 / AUTH-20; default ignore (reported as a note) */
 	const char *const *ext_requested;  /* extension identifiers the options asked for (request data) */
+	const char *appid;                 /* the AppID the RP sent in extensions.appid (§10.1.1; request data); NULL: none */
 	size_t n_ext_requested;
 	/*
 	 * What an RP library can verify and what it tolerates (policy_preset.h).

@@ -595,6 +595,95 @@ auth_client_data_rules(void **state)
 	vec_free(&t);
 }
 
+/* A copy of the response whose clientExtensionResults.appid is v (NULL: absent). */
+static json_t *
+with_appid(struct vec *t, json_t *v)
+{
+	json_t *r = json_deep_copy(resp(t)), *ext = json_object();
+
+	if (v != NULL)
+		json_object_set_new(ext, "appid", v);
+	json_object_set_new(r, "clientExtensionResults", ext);
+	return r;
+}
+
+/*
+ * EXT-APPID-01 / AUTH-12 (§10.1.1). The vector's rpIdHash is SHA-256 of
+ * "example.org"; clientExtensionResults is not signed, so the client output
+ * can be set freely. Positive: an RP whose RP ID is another name but whose
+ * AppID hashes to rpIdHash accepts the assertion when appid is true.
+ */
+static void
+auth_appid(void **state)
+{
+	struct vec t;
+	fsim_rp_result_t *res;
+	json_t *r;
+
+	(void)state;
+	vec_load(&t, "w3c-none-es256-authentication");
+	/* no AppID in play: nothing recorded under EXT-APPID-01 */
+	res = run(&t, NULL);
+	assert_true(res->verified);
+	assert_false(has_status(res, FSIM_R_EXT_APPID_01, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	/* appid false without an AppID (java-webauthn-server's captures): fine */
+	r = with_appid(&t, json_false());
+	expect_ok(&t, r);
+	json_decref(r);
+	/* appid true but the RP sent no AppID: unsolicited, refused */
+	r = with_appid(&t, json_true());
+	expect_fail(&t, r, FSIM_R_EXT_APPID_01);
+	json_decref(r);
+	/* the U2F-era case: RP ID "www.example.org", AppID hashing to rpIdHash */
+	t.p.rp_id = "www.example.org";
+	t.p.appid = "example.org";
+	r = with_appid(&t, json_true());
+	res = run(&t, r);
+	assert_true(res->verified);
+	assert_true(has_status(res, FSIM_R_EXT_APPID_01, FSIM_CHECK_PASS));
+	assert_true(has_status(res, FSIM_R_AUTH_12, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	/* the same without the output: hashed over the AppID, not reported */
+	r = with_appid(&t, json_false());
+	res = run(&t, r);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_AUTH_12));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_EXT_APPID_01));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	r = with_appid(&t, NULL);
+	expect_fail(&t, r, FSIM_R_EXT_APPID_01);
+	json_decref(r);
+	/* a wrong AppID: rpIdHash is of neither */
+	t.p.appid = "https://example.org/other-appid.json";
+	r = with_appid(&t, json_true());
+	res = run(&t, r);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_AUTH_12));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_EXT_APPID_01));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	/* appid true although rpIdHash is of the RP ID: the output lies */
+	t.p.rp_id = "example.org";
+	r = with_appid(&t, json_true());
+	expect_fail(&t, r, FSIM_R_EXT_APPID_01);
+	json_decref(r);
+	/* the AppID offered but not used (a FIDO2 credential): passes */
+	r = with_appid(&t, json_false());
+	res = run(&t, r);
+	assert_true(res->verified);
+	assert_true(has_status(res, FSIM_R_EXT_APPID_01, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	/* not a boolean */
+	r = with_appid(&t, json_string("yes"));
+	expect_fail(&t, r, FSIM_R_EXT_APPID_01);
+	json_decref(r);
+	vec_free(&t);
+}
+
 /* Every single-bit flip of the signed bytes is rejected (DESIGN quality bar). */
 static void
 flip_all(struct vec *t, const char *member)
@@ -657,6 +746,7 @@ main(void)
 		cmocka_unit_test(auth_vectors_verify),
 		cmocka_unit_test(auth_record_rules),
 		cmocka_unit_test(auth_client_data_rules),
+		cmocka_unit_test(auth_appid),
 		cmocka_unit_test(auth_every_bit_flip_rejected),
 		cmocka_unit_test(parse_rules_pass),
 	};
