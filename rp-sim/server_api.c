@@ -436,6 +436,19 @@ fsim_srv_auth_options(fsim_server_t *s, int api, const json_t *body, const char 
 		}
 		if (json_is_object(e) && (ext = json_deep_copy(e)) == NULL)
 			goto nomem;
+		/* §10.1.1: an AppID the client may answer with; kept for the check */
+		if (json_is_object(e) && json_object_get(e, "appid") != NULL) {
+			const json_t *ap = json_object_get(e, "appid");
+
+			if (!json_is_string(ap) || json_string_length(ap) == 0 ||
+			    json_string_length(ap) > SRV_APPID_MAX) {
+				fsim_srv_fail(a, api, 400, "extensions.appid must be a "
+				    "non-empty string of at most %d characters (an AppID "
+				    "URL)", SRV_APPID_MAX);
+				goto out;
+			}
+			memcpy(tmpl.appid, json_string_value(ap), json_string_length(ap) + 1);
+		}
 	}
 	tmpl.uv = uv_of(uv);
 	if ((allow = json_array()) == NULL)
@@ -605,6 +618,7 @@ policy_for(fsim_server_t *s, const srv_pending_t *p, fsim_rp_policy_t *pol)
 	pol->n_algs = p->n_algs;
 	pol->trust = s->trust;
 	pol->at = fsim_srv_now(s);
+	pol->appid = p->appid[0] != '\0' ? p->appid : NULL;
 }
 
 /*

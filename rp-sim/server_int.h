@@ -11,6 +11,7 @@
 
 #define SRV_CHALLENGE_LEN 32
 #define SRV_MAX_ALGS 12
+#define SRV_APPID_MAX 512         /* an AppID URL (FIDO AppID and Facet v2.0) */
 #define SRV_SESSION_ID_LEN 16
 
 enum { SRV_API_WEBAUTHNIO = 0, SRV_API_FIDO = 1 };
@@ -26,6 +27,7 @@ typedef struct srv_pending {
 	fsim_conveyance_t conveyance;   /* registration: the attestation asked for */
 	int64_t algs[SRV_MAX_ALGS];
 	size_t n_algs;
+	char appid[SRV_APPID_MAX + 1];  /* authentication: extensions.appid sent; "": none */
 } srv_pending_t;
 
 typedef struct srv_session {

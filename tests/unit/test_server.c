@@ -526,6 +526,57 @@ test_fido_api(void **state)
 	client_free(&c);
 }
 
+/*
+ * The FIDO API's assertion options may carry extensions.appid (WebAuthn L3
+ * 10.1.1): the verification then checks the client output against it
+ * (EXT-APPID-01). A credential made for the RP ID answers appid false and
+ * verifies; an output appid true over the RP ID's hash is refused.
+ */
+static void
+test_fido_api_appid(void **state)
+{
+	client_t c;
+	json_t *opts = NULL, *resp = NULL, *ans = NULL;
+	fsim_client_error_t cerr;
+
+	(void)state;
+	client_init(&c, NULL, NULL);
+	assert_int_equal(req(&c, "POST", "/attestation/options",
+	    "{\"username\":\"lee\",\"displayName\":\"Lee\",\"attestation\":\"none\"}",
+	    &opts), 200);
+	assert_int_equal(fsim_ceremony_create(c.authn, opts, ORIGIN, &resp, &cerr, NULL, 0), 0);
+	assert_int_equal(req_json(&c, "/attestation/result", resp, &ans), 200);
+	json_decref(ans);
+	json_decref(opts);
+	/* not a string: refused when the options are asked for */
+	assert_int_equal(req(&c, "POST", "/assertion/options",
+	    "{\"username\":\"lee\",\"extensions\":{\"appid\":true}}", &ans), 400);
+	assert_non_null(strstr(error_of(ans), "appid"));
+	json_decref(ans);
+	assert_int_equal(req(&c, "POST", "/assertion/options", "{\"username\":\"lee\","
+	    "\"extensions\":{\"appid\":\"https://localhost/appid.json\"}}", &opts), 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(opts,
+	    "extensions"), "appid")), "https://localhost/appid.json");
+	assert_int_equal(fsim_ceremony_get(c.authn, opts, ORIGIN, -1, &resp, &cerr, NULL, 0), 0);
+	/* the credential is the RP ID's: the client answers appid false */
+	assert_true(json_is_false(json_object_get(json_object_get(resp,
+	    "clientExtensionResults"), "appid")));
+	assert_int_equal(req_json(&c, "/assertion/result", resp, &ans), 200);
+	json_decref(ans);
+	json_decref(opts);
+	/* a client output appid true although rpIdHash is the RP ID's */
+	assert_int_equal(req(&c, "POST", "/assertion/options", "{\"username\":\"lee\","
+	    "\"extensions\":{\"appid\":\"https://localhost/appid.json\"}}", &opts), 200);
+	assert_int_equal(fsim_ceremony_get(c.authn, opts, ORIGIN, -1, &resp, &cerr, NULL, 0), 0);
+	json_object_set_new(json_object_get(resp, "clientExtensionResults"), "appid",
+	    json_true());
+	assert_int_equal(req_json(&c, "/assertion/result", resp, &ans), 400);
+	assert_non_null(strstr(error_of(ans), "AUTH-12"));
+	json_decref(ans);
+	json_decref(opts);
+	client_free(&c);
+}
+
 static void
 test_bad_requests(void **state)
 {
@@ -672,6 +723,7 @@ main(void)
 		cmocka_unit_test(test_verifier_refusals),
 		cmocka_unit_test(test_algorithms_enforced),
 		cmocka_unit_test(test_fido_api),
+		cmocka_unit_test(test_fido_api_appid),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_persistence),
 	};
