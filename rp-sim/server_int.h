@@ -105,6 +105,8 @@ void fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const ch
 void fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *cookie,
     srv_answer_t *a);
 /* The error answer of the API: 400 {"error"} or {"status":"failed","errorMessage"}. */
+/* GET /api/algorithms: the webauthn.io algorithm names the verifier has, for the page. */
+void fsim_srv_algorithms(srv_answer_t *a);
 void fsim_srv_fail(srv_answer_t *a, int api, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -577,6 +577,73 @@ test_fido_api_appid(void **state)
 	client_free(&c);
 }
 
+/*
+ * GET /api/algorithms lists exactly the webauthn.io names whose COSE alg the
+ * verifier has, and the options refuse the others by name (issue 12: the page
+ * offers only what the RP verifies; ML-DSA appears once core has it).
+ */
+static void
+test_algorithm_list(void **state)
+{
+	static const struct { const char *name; int alg; } wio[] = {
+		{ "ed25519", -8 }, { "es256", -7 }, { "rs256", -257 }, { "es384", -35 },
+		{ "mldsa44", -48 }, { "mldsa65", -49 }, { "mldsa87", -50 },
+	};
+	client_t c;
+	json_t *ans = NULL, *list;
+	char body[128];
+	size_t i, k, listed = 0;
+
+	(void)state;
+	client_init(&c, NULL, NULL);
+	assert_int_equal(req(&c, "GET", "/api/algorithms", NULL, &ans), 200);
+	list = json_object_get(ans, "algorithms");
+	assert_true(json_array_size(list) >= 4);
+	for (i = 0; i < sizeof(wio) / sizeof(wio[0]); i++) {
+		bool has = fsim_cose_alg_name(wio[i].alg) != NULL, found = false;
+
+		for (k = 0; k < json_array_size(list); k++) {
+			const json_t *e = json_array_get(list, k);
+
+			if (strcmp(json_string_value(json_object_get(e, "name")), wio[i].name) != 0)
+				continue;
+			found = true;
+			assert_int_equal(json_integer_value(json_object_get(e, "alg")), wio[i].alg);
+			assert_string_equal(json_string_value(json_object_get(e, "coseName")),
+			    fsim_cose_alg_name(wio[i].alg));
+		}
+		assert_true(found == has);
+		listed += found;
+		/* asked for by name: 200 when verified, else 400 naming the alg */
+		snprintf(body, sizeof(body), "{\"username\":\"alg%zu\",\"algorithms\":[\"%s\"]}",
+		    i, wio[i].name);
+		json_decref(ans);
+		ans = NULL;
+		assert_int_equal(req(&c, "POST", "/registration/options", body, &ans),
+		    has ? 200 : 400);
+		if (!has)
+			assert_non_null(strstr(error_of(ans), "not an algorithm this RP can verify"));
+		json_decref(ans);
+		ans = NULL;
+		assert_int_equal(req(&c, "GET", "/api/algorithms", NULL, &ans), 200);
+		list = json_object_get(ans, "algorithms");
+	}
+	assert_int_equal(listed, json_array_size(list));
+	/* the defaults are webauthn.io's: Ed25519, ES256, RS256 */
+	for (k = 0; k < json_array_size(list); k++) {
+		const json_t *e = json_array_get(list, k);
+		const char *n = json_string_value(json_object_get(e, "name"));
+
+		assert_true(json_is_true(json_object_get(e, "default")) ==
+		    (strcmp(n, "ed25519") == 0 || strcmp(n, "es256") == 0 ||
+		    strcmp(n, "rs256") == 0));
+	}
+	json_decref(ans);
+	assert_int_equal(req(&c, "POST", "/api/algorithms", "{}", &ans), 405);
+	json_decref(ans);
+	client_free(&c);
+}
+
 static void
 test_bad_requests(void **state)
 {
@@ -724,6 +791,7 @@ main(void)
 		cmocka_unit_test(test_algorithms_enforced),
 		cmocka_unit_test(test_fido_api),
 		cmocka_unit_test(test_fido_api_appid),
+		cmocka_unit_test(test_algorithm_list),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_persistence),
 	};
