@@ -15,10 +15,13 @@ n=0
 for bebs in 0,0 1,0 1,1; do
 	be=${bebs%,*}; bs=${bebs#*,}
 	for uv in required discouraged; do
-		for alg in es256 eddsa rs256 es384; do
+		for alg in es256 eddsa rs256 es384 ps384 ps512 rs1; do
 			for att in none packed-self packed fido-u2f; do
 				[ "$att" = fido-u2f ] && [ "$alg" != es256 ] && continue
-				case $alg in es256) cose=-7 ;; eddsa) cose=-8 ;; rs256) cose=-257 ;; es384) cose=-35 ;; esac
+				# RS1, PS384, PS512 (issue 12): RSA-2048 keys are slow to make; one BE/BS and UV
+				case $alg in ps384|ps512|rs1) [ "$bebs$uv" = 0,0required ] || continue ;; esac
+				case $alg in es256) cose=-7 ;; eddsa) cose=-8 ;; rs256) cose=-257 ;; es384) cose=-35 ;;
+				    ps384) cose=-38 ;; ps512) cose=-39 ;; rs1) cose=-65535 ;; esac
 				name="be${be}bs${bs}-uv-${uv}-${alg}-${att}"
 				store="$DIR/$name.store"
 				conv=direct
