@@ -13,9 +13,10 @@
  * "acceptable" vectors are decided one way, here and in core/sig.h:
  * - RSASSA-PKCS1-v1_5 with a DigestInfo whose AlgorithmIdentifier omits the
  *   NULL parameters (flag MissingNull, RFC 8017 §9.2 note 2): REFUSED. The
- *   signer, not the verifier, chooses the encoding; WebAuthn authenticators
- *   encode it with NULL (as RFC 8017 §9.2 step 2 lists), so a strict byte
- *   comparison costs no real response and closes a malleability.
+ *   verifier takes only the DigestInfo encodings RFC 8017 §9.2 note 1 lists
+ *   (with NULL), one byte string per hash, so no second encoding of the same
+ *   signature is accepted; fidosim's own RS256/RS1 signatures use those
+ *   encodings (test_keys.c verifies them with this verifier).
  * Any other acceptable vector fails this test until a decision is written
  * here.
  *
