@@ -8,7 +8,10 @@
  * same with SHA-1; PS256/PS384/PS512 are PSS with MGF1 over SHA-256/384/512
  * and a salt as long as the hash (32/48/64 bytes). The COSE alg decides the
  * hash. Whether a SHA-1 signature is acceptable is the RP's policy, not
- * decided here: RS1 verifies like any other alg.
+ * decided here: RS1 verifies like any other alg. A PKCS#1 v1.5 DigestInfo
+ * without the NULL parameters (Wycheproof's "acceptable" MissingNull) is
+ * refused. tests/unit/test_wycheproof.c holds every ECDSA, EdDSA, RS256 and
+ * PSS verdict of vectors/wycheproof/ to this function.
  */
 #ifndef FSIM_SIG_H
 #define FSIM_SIG_H
