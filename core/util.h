@@ -136,9 +136,10 @@ int fsim_read_file(const char *path, size_t max, fsim_blob_t *out) FSIM_WUR;
 
 /*
  * Find a shipped data file or folder (`name` relative to the data folder):
- * $FIDOSIM_DATA_DIR, then the installed FSIM_DATADIR, then data/ beside the
- * folder holding the running binary (build/fidosim -> data/). Writes the first
- * path that exists into buf; FSIM_ERR_NOT_FOUND when none does.
+ * $FIDOSIM_DATA_DIR, then BINDIR/../share/fidosim (installed), then
+ * BINDIR/../data (build/fidosim -> data/), then the source tree the binary
+ * was compiled in. Writes the first path that exists into buf;
+ * FSIM_ERR_NOT_FOUND when none does.
  */
 int fsim_data_path(const char *name, char *buf, size_t len) FSIM_WUR;
 
