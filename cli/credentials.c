@@ -96,7 +96,7 @@ cred_run(int argc, char **argv)
 			else {
 				char *idt = NULL;
 				if (fsim_b64url_encode(c->id.ptr, c->id.len, &idt) == 0)
-					printf("%-24s %-8s %-5s BE=%d BS=%d count=%u %s %.40s\n",
+					printf("%-24s %-8s %-5s BE=%d BS=%d count=%u %s %s\n",
 					    c->rp_id ? c->rp_id : "", fsim_cose_alg_name(c->alg) ?
 					    fsim_cose_alg_name(c->alg) : "?", c->discoverable ? "rk" : "-",
 					    c->be, c->bs, c->sign_count, c->user_name ? c->user_name : "",

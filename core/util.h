@@ -131,6 +131,12 @@ char *fsim_strdup(const char *s);
 int fsim_input_span(const uint8_t *p, size_t n, size_t *start, size_t *end,
     fsim_diags_t *d) FSIM_WUR;
 
+/*
+ * Write a whole file atomically: "<path>.tmp-<pid>" (O_EXCL, the mode less the
+ * umask), fsync, rename over path. Readers see the old file or the new one.
+ */
+int fsim_write_file_atomic(const char *path, const void *ptr, size_t len, unsigned mode) FSIM_WUR;
+
 /* Read a whole file ("-" is stdin) into a blob; caps at max bytes. */
 int fsim_read_file(const char *path, size_t max, fsim_blob_t *out) FSIM_WUR;
 
