@@ -97,6 +97,8 @@ void fsim_preset_apply(const fsim_preset_t *p, fsim_authn_config_t *cfg, uint32_
 
 /* Names of settings values, as the file writes them (for listings). */
 const char *fsim_preset_uv_name(fsim_uvmode_t uv);
+/* auto, always, never, fail (and 1 / 0 for always / never); false otherwise. */
+bool fsim_uvmode_from_name(const char *name, fsim_uvmode_t *out);
 const char *fsim_preset_counter_name(fsim_counter_t c);
 const char *fsim_preset_attestation_name(fsim_attfmt_t f);
 

@@ -26,7 +26,7 @@ static const char reg_usage[] =
 "         [--failures-only]\n"
 "         [--top-origin ORIGIN]... [--algs LIST] [--require-trusted-attestation]\n"
 "         [--trust-anchors DIR|FILE]... [--at UNIX_TIME] [--enterprise]\n"
-"         [--attestation none|indirect|direct|enterprise] [--extensions LIST]\n"
+"         [--conveyance none|indirect|direct|enterprise] [--extensions LIST]\n"
 "         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
 "\n"
 "Verify a RegistrationResponseJSON (as PublicKeyCredential.toJSON() gives it)\n"
@@ -55,8 +55,9 @@ static const char reg_usage[] =
 "                             (default: accepted with a warning)\n"
 "  --at UNIX_TIME             check certificate validity at this time (default now)\n"
 "  --enterprise               enterprise attestation was requested\n"
-"  --attestation CONVEYANCE   the attestation conveyance the RP asked for (default\n"
+"  --conveyance CONVEYANCE    the attestation conveyance the RP asked for (default\n"
 "                             none); only the python-fido2 preset depends on it\n"
+"                             (--attestation CONVEYANCE still works, deprecated)\n"
 "  --extensions LIST          extension identifiers the options requested, e.g.\n"
 "                             credProtect,hmac-secret (for unsolicited-ext)\n"
 "  --policy-preset NAME       judge as this RP library does (default spec); see\n"
@@ -466,10 +467,14 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 		} else if (strcmp(a, "--policy") == 0) { NEEDV(); r = parse_policy_kv(cmd, v, o, p); }
 		else if (strcmp(a, "--policy-preset") == 0) { NEEDV(); }   /* apply_preset() did it */
 		else if (strcmp(a, "--extensions") == 0) { NEEDV(); r = parse_exts(cmd, v, o); }
-		else if (!auth && strcmp(a, "--attestation") == 0) {
+		else if (!auth && (strcmp(a, "--conveyance") == 0 || strcmp(a, "--attestation") == 0)) {
 			NEEDV();
 			if (!fsim_conveyance_from_name(v, &p->conveyance))
-				return fsim_cli_usage_error(cmd, "--attestation must be none, indirect, direct or enterprise");
+				return fsim_cli_usage_error(cmd, "%s must be none, indirect, direct or "
+				    "enterprise (the RP's attestation conveyance), not '%s'", a, v);
+			if (strcmp(a, "--attestation") == 0)
+				fprintf(stderr, "fidosim %s: warning: --attestation is deprecated "
+				    "(on create it is a statement format); use --conveyance %s\n", cmd, v);
 		}
 		else if (!auth && strcmp(a, "--algs") == 0) { NEEDV(); r = parse_algs(cmd, v, o); }
 		else if (!auth && strcmp(a, "--trust-anchors") == 0) { NEEDV(); r = push(cmd, "--trust-anchors", o->anchors, &o->n_anchors, v); }
