@@ -9,7 +9,7 @@
  *   # a comment (a line whose first non-blank character is '#'); blank lines ignored
  *   name        = yubikey5                  required; [a-z0-9][a-z0-9._-]*, at most 63
  *   description = YubiKey 5 Series ...      one line of text
- *   evidence    = providers.md §8 ...       repeatable: where each behaviour comes from
+ *   evidence    = docs/evidence/providers.md §8 ...       repeatable: where each behaviour comes from
  *   aaguid      = cb69481e-8ff7-4039-93ec-0a2729a154a8
  *   be          = 0 | 1                     backup eligibility of new credentials
  *   bs          = 0 | 1                     backup state reported

@@ -2,8 +2,8 @@
  * conform.h — the client side of a relying-party conformance run (`fidosim
  * conform`): test families in the style of the FIDO server conformance tests
  * (response structure, clientData, attestation object, algorithms, packed,
- * none, fido-u2f, assertion and authenticator data; ../shared/reference/
- * peers.md B.5) plus our own backup-flag, counter and user-verification
+ * none, fido-u2f, assertion and authenticator data;
+ * docs/evidence/peers.md B.5) plus our own backup-flag, counter and user-verification
  * families, each case a real ceremony made by the in-process client
  * (harness/ceremony.h) with quirks or a hand-mutated response. Positive cases
  * must be accepted by the RP, negative ones refused.
