@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/describe.h"
 #include "cli/report.h"
+#include "cli/verify.h"
 #include "rp-sim/policy_preset.h"
 #include "rp-sim/rp.h"
 
@@ -79,6 +80,11 @@ static const char reg_usage[] =
 "                             leaf-dates=none|FMT,... (x5c[0] dated when the path is not)\n"
 "  --json                     one JSON object on stdout; with a library text known\n"
 "                             for a failed rule, the entry has \"libraryError\"\n"
+"  --from-client-data         take what --rp-id, --origin and --challenge (and the\n"
+"                             vector) do not say from the response's own\n"
+"                             clientDataJSON, to look at a captured response\n"
+"                             whose challenge is unknown (those checks then prove\n"
+"                             nothing)\n"
 "  --failures-only            print only the verdict, failures and warnings (they\n"
 "                             always come first); colours only on a terminal\n"
 "                             without NO_COLOR\n"
@@ -129,9 +135,14 @@ static const char auth_usage[] =
 
 struct opts {
 	const char *cmd;
-	bool json, failures_only, uv_given, at_given;
+	bool json, failures_only, uv_given, at_given, from_client_data, quiet;
+	const fsim_rp_preset_t *force_preset;  /* fsim_cli_verify_judge's preset */
+	const json_t *replace;       /* judge this response instead of RESPONSE's */
+	char cd_rp_id[256];          /* --from-client-data: the origin's host */
+	json_t *cd_strings;          /* ... and the strings read from clientDataJSON */
 	const char *rp_id, *challenge_s, *credential, *input, *update_record;
 	json_t *vector;              /* the test-vector file RESPONSE came in, or NULL */
+	const json_t *resp;          /* RESPONSE's response (borrowed) */
 	const char *from_vector[12]; /* the settings it supplied, for the note */
 	size_t n_from_vector;
 	const char *origins[MAX_LIST];
@@ -400,9 +411,10 @@ parse_exts(const char *cmd, const char *list, struct opts *o)
  * so --policy and --require-trusted-attestation always override it.
  */
 static int
-apply_preset(int argc, char **argv, const char *cmd, fsim_rp_policy_t *p)
+apply_preset(int argc, char **argv, const struct opts *o, fsim_rp_policy_t *p)
 {
 	const fsim_rp_preset_t *ps = fsim_rp_preset_at(0);
+	const char *cmd = o->cmd;
 	char known[400];
 	size_t i, k = 0;
 	int a;
@@ -423,7 +435,7 @@ apply_preset(int argc, char **argv, const char *cmd, fsim_rp_policy_t *p)
 		}
 		a++;
 	}
-	fsim_rp_preset_apply(ps, p);
+	fsim_rp_preset_apply(o->force_preset != NULL ? o->force_preset : ps, p);
 	return 0;
 }
 
@@ -439,7 +451,7 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			fputs(auth ? auth_usage : reg_usage, stdout);
 			return -1;
 		}
-	if ((i = apply_preset(argc, argv, cmd, p)) != 0)
+	if ((i = apply_preset(argc, argv, o, p)) != 0)
 		return i;
 
 	for (i = 1; i < argc; i++) {
@@ -452,6 +464,8 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			o->json = true;
 		else if (strcmp(a, "--failures-only") == 0)
 			o->failures_only = true;
+		else if (strcmp(a, "--from-client-data") == 0)
+			o->from_client_data = true;
 		else if (auth && strcmp(a, "--update-record") == 0) { NEEDV(); o->update_record = v; }
 		else if (strcmp(a, "--rp-id") == 0) { NEEDV(); o->rp_id = v; }
 		else if (strcmp(a, "--origin") == 0) { NEEDV(); r = push(cmd, "--origin", o->origins, &o->n_origins, v); }
@@ -507,6 +521,57 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			return r;
 	}
 	return 0;
+}
+
+/*
+ * --from-client-data: what the response's own clientDataJSON claims (the
+ * challenge, the origin, and the origin's host as RP ID) for what neither the
+ * options nor a vector said. For looking at a captured response only: the
+ * challenge and origin checks then prove nothing, and the note says so.
+ */
+static int
+settings_from_client_data(struct opts *o)
+{
+	const json_t *resp = o->replace != NULL ? o->replace : o->resp, *cdj;
+	fsim_clientdata_t *cd = NULL;
+	fsim_blob_t raw = { 0 };
+	const char *host, *end;
+	int r = 0;
+
+	cdj = json_object_get(json_object_get(resp, "response"), "clientDataJSON");
+	if (!json_is_string(cdj) || fsim_b64url_decode(json_string_value(cdj),
+	    json_string_length(cdj), &raw, NULL, NULL) != 0 ||
+	    fsim_clientdata_parse(raw.ptr, raw.len, &cd, NULL) != 0 ||
+	    cd->challenge == NULL || cd->origin == NULL) {
+		r = fsim_cli_usage_error(o->cmd, "--from-client-data: the response's "
+		    "clientDataJSON does not parse, or has no challenge or origin");
+		goto out;
+	}
+	if ((o->cd_strings = json_pack("[s, s]", cd->challenge, cd->origin)) == NULL) {
+		r = fsim_cli_usage_error(o->cmd, "out of memory");
+		goto out;
+	}
+	if (o->challenge_s == NULL)
+		o->challenge_s = json_string_value(json_array_get(o->cd_strings, 0));
+	if (o->n_origins == 0)
+		o->origins[o->n_origins++] = json_string_value(json_array_get(o->cd_strings, 1));
+	if (o->rp_id == NULL && (host = strstr(cd->origin, "://")) != NULL) {
+		host += 3;
+		end = host + strcspn(host, ":/?#");
+		if (end > host && (size_t)(end - host) < sizeof(o->cd_rp_id)) {
+			memcpy(o->cd_rp_id, host, (size_t)(end - host));
+			o->cd_rp_id[end - host] = '\0';
+			o->rp_id = o->cd_rp_id;
+		}
+	}
+	if (!o->quiet && !o->json)
+		fprintf(stderr, "fidosim %s: challenge, origin and RP ID taken from the "
+		    "response's own clientDataJSON (--from-client-data): those checks prove "
+		    "nothing here\n", o->cmd);
+out:
+	fsim_clientdata_free(&cd);
+	fsim_blob_reset(&raw);
+	return r;
 }
 
 /*
@@ -583,6 +648,9 @@ settings_from_vector(struct opts *o, fsim_rp_policy_t *p, bool auth)
 		if (auth && o->credential == NULL && json_is_object(json_object_get(v, "credential")))
 			NOTE("credential");
 	}
+	if (o->from_client_data && (o->rp_id == NULL || o->challenge_s == NULL ||
+	    o->n_origins == 0) && (r = settings_from_client_data(o)) != 0)
+		return r;
 #undef NOTE
 	if (o->rp_id == NULL)
 		return fsim_cli_usage_error(cmd, "--rp-id is required (RESPONSE is not a test "
@@ -598,7 +666,7 @@ settings_from_vector(struct opts *o, fsim_rp_policy_t *p, bool auth)
 		snprintf(o->default_origin, sizeof(o->default_origin), "https://%s", o->rp_id);
 		o->origins[o->n_origins++] = o->default_origin;
 	}
-	if (o->n_from_vector > 0 && !o->json) {
+	if (o->n_from_vector > 0 && !o->json && !o->quiet) {
 		fprintf(stderr, "fidosim %s: from the vector file:", cmd);
 		for (i = 0; i < o->n_from_vector; i++)
 			fprintf(stderr, "%s %s", i ? "," : "", o->from_vector[i]);
@@ -688,33 +756,6 @@ load_anchors(const struct opts *o, fsim_trust_t **out)
 	return 0;
 }
 
-/*
- * The record to verify against: a record; a test vector's "credential"; what
- * verify-registration --json printed ("credentialRecord"); or a registration
- * response (bare, or in a vector), whose record is read, not verified.
- */
-static int
-record_from_any(const struct opts *o, const json_t *j, fsim_cred_record_t **out,
-    fsim_diags_t *d)
-{
-	const json_t *c;
-
-	if (json_is_object(c = json_object_get(j, "credential")) ||
-	    json_is_object(c = json_object_get(j, "credentialRecord")))
-		return fsim_record_from_json(c, out, d);
-	if (json_is_object(c = json_object_get(j, "response")) &&
-	    json_is_object(json_object_get(c, "response")))
-		j = c;   /* a vector holding a registration */
-	if (fsim_response_kind(j) == FSIM_CEREMONY_REGISTRATION) {
-		if (!o->json)
-			fprintf(stderr, "fidosim %s: --credential is a registration response: "
-			    "its record is read, not verified (verify-registration does that)\n",
-			    o->cmd);
-		return fsim_record_from_registration(j, out, d);
-	}
-	return fsim_record_from_json(j, out, d);
-}
-
 static int
 load_record(const struct opts *o, fsim_cred_record_t **out)
 {
@@ -722,6 +763,7 @@ load_record(const struct opts *o, fsim_cred_record_t **out)
 	json_t *j;
 	fsim_diags_t d;
 	json_error_t jerr;
+	bool from_reg = false;
 	int r = FSIM_EXIT_USAGE;
 
 	*out = NULL;
@@ -744,13 +786,18 @@ load_record(const struct opts *o, fsim_cred_record_t **out)
 		fprintf(stderr, "fidosim %s: --credential is not JSON (%s)\n", o->cmd, jerr.text);
 		return r;
 	}
-	if (record_from_any(o, j, out, &d) != 0) {
+	if (fsim_record_from_any(j, out, &from_reg, &d) != 0) {
 		char line[512] = "it is not a credential record";
 		if (d.n > 0)
 			fsim_diag_format(&d.v[0], line, sizeof(line));
 		fprintf(stderr, "fidosim %s: --credential: %s\n", o->cmd, line);
-	} else
+	} else {
+		if (from_reg && !o->json)
+			fprintf(stderr, "fidosim %s: --credential is a registration response: "
+			    "its record is read, not verified (verify-registration does that)\n",
+			    o->cmd);
 		r = 0;
+	}
 	json_decref(j);
 	fsim_diags_clear(&d);
 	return r;
@@ -780,57 +827,119 @@ write_record(const struct opts *o, const fsim_cred_record_t *rec)
 	return r;
 }
 
+/*
+ * Everything up to the verdict: options, RESPONSE (or o->replace), the
+ * vector's settings, the record or the trust anchors. 0 with *res set, -1
+ * after --help, or an exit code after a message.
+ */
+static int
+judge(int argc, char **argv, bool auth, struct opts *o, fsim_rp_policy_t *p,
+    json_t **resp, fsim_rp_result_t **res)
+{
+	fsim_trust_t *trust = NULL;
+	fsim_cred_record_t *rec = NULL;
+	fsim_blob_t challenge = { 0 };
+	int r;
+
+	o->cmd = auth ? "verify-authentication" : "verify-registration";
+	fsim_rp_policy_init(p);
+	if ((r = parse_args(argc, argv, o, p, auth)) != 0)
+		return r;
+	if ((r = load_response(o, resp)) != 0)
+		return r;
+	o->resp = *resp;
+	if ((r = settings_from_vector(o, p, auth)) != 0)
+		goto out;
+	r = FSIM_EXIT_USAGE;
+	if (fsim_b64url_decode(o->challenge_s, strlen(o->challenge_s), &challenge, NULL, NULL) != 0) {
+		fsim_cli_usage_error(o->cmd, "--challenge is not base64url");
+		goto out;
+	}
+	p->rp_id = o->rp_id;
+	p->origins = o->origins;
+	p->n_origins = o->n_origins;
+	p->top_origins = o->top_origins;
+	p->n_top_origins = o->n_top;
+	p->challenge = challenge.ptr;
+	p->challenge_len = challenge.len;
+	if (o->have_algs) {
+		p->algs = o->algs;
+		p->n_algs = o->n_algs;
+	}
+	p->ext_requested = o->exts;
+	p->n_ext_requested = o->n_exts;
+	if (auth) {
+		if ((r = load_record(o, &rec)) != 0)
+			goto out;
+	} else if ((r = load_anchors(o, &trust)) != 0)
+		goto out;
+	p->trust = trust;
+	r = FSIM_EXIT_USAGE;
+	if ((auth ? fsim_rp_verify_authentication(p, o->replace ? o->replace : *resp, rec, res) :
+	    fsim_rp_verify_registration(p, o->replace ? o->replace : *resp, res)) != 0) {
+		fprintf(stderr, "fidosim %s: internal error (out of memory?)\n", o->cmd);
+		goto out;
+	}
+	r = 0;
+out:
+	fsim_trust_free(&trust);
+	fsim_record_free(&rec);
+	fsim_blob_reset(&challenge);
+	return r;
+}
+
+static void
+opts_reset(struct opts *o)
+{
+	json_decref(o->vector);
+	json_decref(o->cd_strings);
+	o->vector = o->cd_strings = NULL;
+}
+
+int
+fsim_cli_verify_judge(int argc, char **argv, bool auth, const fsim_rp_preset_t *preset,
+    const json_t *replace, json_t **model)
+{
+	struct opts o;
+	fsim_rp_policy_t p;
+	fsim_rp_result_t *res = NULL;
+	fsim_aaguid_names_t *names = NULL;
+	json_t *resp = NULL;
+	int r;
+
+	*model = NULL;
+	memset(&o, 0, sizeof(o));
+	o.force_preset = preset;
+	o.replace = replace;
+	o.quiet = true;
+	if ((r = judge(argc, argv, auth, &o, &p, &resp, &res)) == 0) {
+		if (fsim_aaguid_names_load(NULL, &names, NULL) != 0)
+			names = NULL;
+		if ((*model = fsim_report_model(res, names, replace ? replace : resp)) == NULL) {
+			fprintf(stderr, "fidosim %s: out of memory\n", o.cmd);
+			r = FSIM_EXIT_USAGE;
+		}
+	}
+	json_decref(resp);
+	opts_reset(&o);
+	fsim_rp_result_free(&res);
+	fsim_aaguid_names_free(&names);
+	return r < 0 ? FSIM_EXIT_USAGE : r;
+}
+
 static int
 verify_main(int argc, char **argv, bool auth)
 {
 	struct opts o;
 	fsim_rp_policy_t p;
-	fsim_trust_t *trust = NULL;
-	fsim_cred_record_t *rec = NULL;
 	fsim_rp_result_t *res = NULL;
 	fsim_aaguid_names_t *names = NULL;
-	fsim_blob_t challenge = { 0 };
 	json_t *resp = NULL;
 	int r;
 
 	memset(&o, 0, sizeof(o));
-	o.cmd = auth ? "verify-authentication" : "verify-registration";
-	fsim_rp_policy_init(&p);
-	if ((r = parse_args(argc, argv, &o, &p, auth)) != 0) {
+	if ((r = judge(argc, argv, auth, &o, &p, &resp, &res)) != 0) {
 		r = r < 0 ? FSIM_EXIT_OK : r;
-		goto out;
-	}
-	if ((r = load_response(&o, &resp)) != 0 ||
-	    (r = settings_from_vector(&o, &p, auth)) != 0)
-		goto out;
-	r = FSIM_EXIT_USAGE;
-	if (fsim_b64url_decode(o.challenge_s, strlen(o.challenge_s), &challenge, NULL, NULL) != 0) {
-		fsim_cli_usage_error(o.cmd, "--challenge is not base64url");
-		goto out;
-	}
-	p.rp_id = o.rp_id;
-	p.origins = o.origins;
-	p.n_origins = o.n_origins;
-	p.top_origins = o.top_origins;
-	p.n_top_origins = o.n_top;
-	p.challenge = challenge.ptr;
-	p.challenge_len = challenge.len;
-	if (o.have_algs) {
-		p.algs = o.algs;
-		p.n_algs = o.n_algs;
-	}
-	p.ext_requested = o.exts;
-	p.n_ext_requested = o.n_exts;
-	if (auth) {
-		if ((r = load_record(&o, &rec)) != 0)
-			goto out;
-	} else if ((r = load_anchors(&o, &trust)) != 0)
-		goto out;
-	p.trust = trust;
-	r = FSIM_EXIT_USAGE;
-	if ((auth ? fsim_rp_verify_authentication(&p, resp, rec, &res) :
-	    fsim_rp_verify_registration(&p, resp, &res)) != 0) {
-		fprintf(stderr, "fidosim %s: internal error (out of memory?)\n", o.cmd);
 		goto out;
 	}
 	if (fsim_aaguid_names_load(NULL, &names, NULL) != 0)
@@ -847,12 +956,9 @@ verify_main(int argc, char **argv, bool auth)
 		r = FSIM_EXIT_USAGE;
 out:
 	json_decref(resp);
-	json_decref(o.vector);
-	fsim_trust_free(&trust);
-	fsim_record_free(&rec);
+	opts_reset(&o);
 	fsim_rp_result_free(&res);
 	fsim_aaguid_names_free(&names);
-	fsim_blob_reset(&challenge);
 	return r;
 }
 

@@ -271,3 +271,25 @@ fail:
 	fsim_reg_response_free(&rr);
 	return r;
 }
+
+int
+fsim_record_from_any(const json_t *j, fsim_cred_record_t **out, bool *from_registration,
+    fsim_diags_t *d)
+{
+	const json_t *c;
+
+	if (from_registration != NULL)
+		*from_registration = false;
+	if (json_is_object(c = json_object_get(j, "credential")) ||
+	    json_is_object(c = json_object_get(j, "credentialRecord")))
+		return fsim_record_from_json(c, out, d);
+	if (json_is_object(c = json_object_get(j, "response")) &&
+	    json_is_object(json_object_get(c, "response")))
+		j = c;   /* a vector holding a registration */
+	if (fsim_response_kind(j) == FSIM_CEREMONY_REGISTRATION) {
+		if (from_registration != NULL)
+			*from_registration = true;
+		return fsim_record_from_registration(j, out, d);
+	}
+	return fsim_record_from_json(j, out, d);
+}

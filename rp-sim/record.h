@@ -53,4 +53,13 @@ int fsim_record_from_authdata(const fsim_reg_response_t *rr, const fsim_authdata
 int fsim_record_from_registration(const json_t *response, fsim_cred_record_t **out,
     fsim_diags_t *d) FSIM_WUR;
 
+/*
+ * A record from whatever a user hands over as one: a record; a test
+ * vector's "credential"; what verify-registration --json printed
+ * ("credentialRecord"); a registration response, bare or in a vector (read,
+ * not verified: *from_registration says so; may be NULL).
+ */
+int fsim_record_from_any(const json_t *j, fsim_cred_record_t **out, bool *from_registration,
+    fsim_diags_t *d) FSIM_WUR;
+
 #endif /* !FSIM_RECORD_H */
