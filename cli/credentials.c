@@ -69,7 +69,10 @@ cred_run(int argc, char **argv)
 			rp = argv[++i];
 		else if (list && strcmp(argv[i], "--json") == 0)
 			json = true;
-		else if (!list && argv[i][0] != '-' && id_s == NULL)
+		else if (!list && strcmp(argv[i], "--") == 0 && i + 1 < argc && id_s == NULL)
+			id_s = argv[++i];
+		/* a base64url ID may start with '-': anything that is not an option is the ID */
+		else if (!list && id_s == NULL && strcmp(argv[i], "--store") != 0)
 			id_s = argv[i];
 		else
 			return fsim_cli_usage_error("credentials", "unknown or extra argument '%s'", argv[i]);
