@@ -1,8 +1,8 @@
 /*
  * server_api.c — the ceremonies of `fidosim serve`: options and verification
  * for registration and authentication, in webauthn.io's shapes
- * (../shared/reference/peers.md C.1) and the FIDO conformance server API's
- * (peers.md B.5). Verification is fsim_rp_verify_registration /
+ * (docs/evidence/peers.md C.1) and the FIDO conformance server API's
+ * (docs/evidence/peers.md B.5). Verification is fsim_rp_verify_registration /
  * fsim_rp_verify_authentication; this file adds what a server keeps between
  * the two halves of a ceremony: the challenge, the user, the credential.
  */

@@ -27,7 +27,7 @@ for bebs in 0,0 1,0 1,1; do
 				printf '{"rp":{"id":"example.org","name":"Example"},"user":{"id":"dXNlcjE","name":"u","displayName":"U"},"challenge":"%s","pubKeyCredParams":[{"type":"public-key","alg":%s}],"attestation":"%s","authenticatorSelection":{"userVerification":"%s","residentKey":"discouraged"}}' \
 				    "$ch" "$cose" "$conv" "$uv" > "$DIR/opts.json"
 				"$F" create --store "$store" --aaguid "$AAGUID" --be "$be" --bs "$bs" --uv auto \
-				    --algs "$alg" --attestation "$att" "$DIR/opts.json" > "$DIR/reg.json"
+				    --algs "$alg" --attestation-format "$att" "$DIR/opts.json" > "$DIR/reg.json"
 				id=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['id'])" "$DIR/reg.json")
 				for k in 1 2; do
 					c=$(rnd)

@@ -10,7 +10,7 @@ set -u
 . tests/serve_start.sh
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if ! command -v node >/dev/null 2>&1 || [ ! -x "$CHROMIUM" ] || [ ! -d node_modules/playwright-core ]; then
-	echo "ok 1 - # SKIP node, $CHROMIUM or node_modules/playwright-core missing (make deps; npm ci)"
+	echo "not ok 1 - node, $CHROMIUM or node_modules/playwright-core missing (make test installs them: make deps; npm ci)"
 	echo "1..1"
 	exit 0
 fi
