@@ -79,7 +79,8 @@ int fsim_cli_parse_seed(const char *cmd, const char *v, uint8_t seed[FSIM_CLI_SE
 	"  --bs 0|1              backup state reported\n" \
 	"  --uv auto|0|1         auto: verify when asked; 1: always; 0: no UV capability\n" \
 	"  --algs LIST           es256,eddsa,es384,rs256 (names or COSE numbers), in\n" \
-	"                        preference order\n" \
+	"                        preference order; also es512, ps256, and\n" \
+	"                        mldsa44, mldsa65, mldsa87 (ML-DSA, COSE -48/-49/-50)\n" \
 	"  --attestation FMT     none, packed-self, packed, fido-u2f\n" \
 	"  --counter MODE        per-credential, global, zero\n" \
 	"  --quirk NAME          a deliberate non-conformance (repeatable; see\n" \
