@@ -442,14 +442,29 @@ prov_init(const OSSL_CORE_HANDLE *handle, const OSSL_DISPATCH *in,
 
 static CRYPTO_ONCE once = CRYPTO_ONCE_STATIC_INIT;
 static int init_result = FSIM_ERR_INTERNAL;
+static OSSL_PROVIDER *loaded;
+
+/*
+ * Our reference to the provider is dropped at exit, before OpenSSL's own
+ * cleanup (registered earlier, so run later), which then frees it.
+ */
+static void
+unload(void)
+{
+	OSSL_PROVIDER_unload(loaded);
+	loaded = NULL;
+}
 
 static void
 do_init(void)
 {
 	/* try_load with retain_fallbacks: the default provider stays available */
 	if (OSSL_PROVIDER_add_builtin(NULL, PROV_NAME, prov_init) == 1 &&
-	    OSSL_PROVIDER_try_load(NULL, PROV_NAME, 1) != NULL)
+	    (loaded = OSSL_PROVIDER_try_load(NULL, PROV_NAME, 1)) != NULL) {
 		init_result = 0;
+		if (atexit(unload) != 0)
+			init_result = FSIM_ERR_INTERNAL;
+	}
 	ERR_clear_error();
 }
 
