@@ -11,7 +11,6 @@
 #include <openssl/evp.h>
 #include <openssl/opensslv.h>
 
-#include "cose.h"
 #include "mldsa.h"
 
 /* OpenSSL 3.5's parameter names (core_names.h there), spelled out for 3.0. */

@@ -255,7 +255,7 @@ fsim_mldsa_raw_mu(const fsim_mldsa_raw_t *k, const uint8_t *c, size_t clen,
 	return r;
 }
 
-/* Working state of one signature: about 40 kB, kept off the stack. */
+/* Working state of one signature (or verification): about 50 kB, off the stack. */
 struct sign_ws {
 	mldsa_poly y[MLDSA_LMAX], yhat[MLDSA_LMAX], z[MLDSA_LMAX];
 	mldsa_poly w[MLDSA_KMAX], w1[MLDSA_KMAX], h[MLDSA_KMAX];
