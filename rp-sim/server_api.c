@@ -34,7 +34,7 @@ static const struct { const char *name; int64_t alg; } wio_algs[] = {
 };
 static const char *const wio_default_algs[] = { "ed25519", "es256", "rs256" };
 /* The FIDO API names none: every alg the verifier supports. */
-static const int64_t fido_algs[] = { -7, -8, -35, -36, -37, -257 };
+static const int64_t fido_algs[] = { -7, -8, -35, -36, -37, -257, -48, -49, -50 };
 
 static const char *const api_names[] = { "webauthn.io", "fido" };
 

@@ -2,7 +2,7 @@
 # serve_e2e.sh — `fidosim serve` driven by headless Chromium (Debian's
 # /usr/bin/chromium through playwright-core) with Chromium's own virtual
 # authenticator (CDP WebAuthn domain): the page registers and authenticates
-# with BE/BS 0/0 and 1/1, UV on and off, ES256 and EdDSA, and shows the
+# with BE/BS 0/0 and 1/1, UV on and off, ES256 and EdDSA (and ML-DSA-44), and shows the
 # verdict and the flags; then the API from inside the page (options, create/get,
 # toJSON() posted back) verifies and a replayed assertion gets 4xx.
 # Screenshots go to $FIDOSIM_ARTIFACTS (default out/artifacts). TAP output.
