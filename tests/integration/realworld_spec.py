@@ -11,10 +11,10 @@ and the source library disagree; `whySpec` says why), else `expect` (the
 source library's verdict); an accepted case must report the flags,
 signCount, fmt and AAGUID of `expectDetails`.
 
-ML-DSA cases (COSE -48/-49/-50) verify only once the `mldsa` branch is
-merged (issue 12): they are listed in PENDING_MLDSA and reported as TAP TODO
-while they fail; one that passes is reported as a failure of this test until
-it is cut from the list. A missing or empty corpus fails. TAP output;
+Cases that cannot pass until other work lands are listed in PENDING_MLDSA
+and reported as TAP TODO while they fail; one that passes is reported as a
+failure of this test until it is cut from the list (the 12 ML-DSA cases
+were, until the mldsa branch merged; the list is empty now). A missing or empty corpus fails. TAP output;
 standard library only.
 """
 import glob, json, os, subprocess, sys, tempfile
@@ -24,15 +24,8 @@ WRAP = os.environ.get("FSIM_WRAP", "").split()
 DIR = os.environ.get("REALWORLD_CASES", "vectors/real-world/cases")
 # The corpus as shipped (vectors/real-world/README.md): fewer means files went missing.
 MIN_CASES = 125
-PENDING_MLDSA = {
-    "jws-Mldsa44-auth", "jws-Mldsa44-reg", "jws-Mldsa65-auth", "jws-Mldsa65-reg",
-    "jws-Mldsa87-auth", "jws-Mldsa87-reg",
-    "pyw-auth-verify_ml_dsa_44_response", "pyw-auth-verify_ml_dsa_65_response",
-    "pyw-auth-verify_ml_dsa_87_response",
-    "pyw-reg-verify_pqc_ml_dsa_44_packed_response",
-    "pyw-reg-verify_pqc_ml_dsa_65_packed_response",
-    "pyw-reg-verify_pqc_ml_dsa_87_packed_response",
-}
+# Cut to nothing when the mldsa branch merged: the 12 ML-DSA cases pass (issue 12).
+PENDING_MLDSA = set()
 TODO = " # TODO pending ML-DSA (issue 12, branch mldsa)"
 n = 0
 tmp = tempfile.mkdtemp()
