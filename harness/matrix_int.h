@@ -15,6 +15,16 @@ void fsim_cell_finish(json_t *cell);
 bool fsim_cell_has_rule(const json_t *cell, const char *rule);
 bool fsim_cell_has_warning(const json_t *cell, const char *rule);
 
+/*
+ * What an RP under policy preset ps must conclude about quirk q's cell
+ * (quirk_expect.c), the authenticator set up as cfg and its statement
+ * delivered in fmt: "fail" by *rule, "warn" (verified, *rule among the
+ * warnings) or "pass" (*rule may then be NULL). why gets the preset's
+ * documented decision when it departs from the spec's verdict, else "".
+ */
+const char *fsim_quirk_expect(size_t q, const fsim_authn_config_t *cfg, const char *fmt,
+    const fsim_rp_preset_t *ps, const char **rule, char *why, size_t whylen);
+
 /* (Re)compute `summary` and `coverage` of a report from its cells. */
 int fsim_report_summarise(json_t *report) FSIM_WUR;
 
