@@ -36,6 +36,9 @@ typedef struct run {
 	size_t n_scenarios;
 	const uint8_t *seed;
 	size_t seed_len;
+	fsim_aaguid_names_t *names;   /* for the provider name webauthn.io would show */
+	json_t *unit_ids;       /* every unit of the whole matrix (all shards), in order */
+	json_t *options;        /* the run's resolved options (run.options) */
 	unit_t *units;
 	size_t n_units, next, done;
 	pthread_mutex_t lock;
@@ -92,9 +95,20 @@ fsim_cell_finish(json_t *cell)
 	json_object_set_new(cell, "sections", sections);
 }
 
+/* A registration view gains the provider name webauthn.io would show for its AAGUID. */
+static void
+name_view(json_t *vj, const fsim_pipe_view_t *v, const fsim_aaguid_names_t *names)
+{
+	char name[96];
+
+	if (fsim_pipe_view_provider_name(v, names, name, sizeof(name)))
+		json_object_set_new(vj, "providerName", json_string(name));
+}
+
 /* Fold one ceremony of a pipe into a cell under the verdict of preset index k. */
 static void
-fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t *ps)
+fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t *ps,
+    const fsim_aaguid_names_t *names)
 {
 	const fsim_pipe_verdict_t *v = NULL;
 	json_t *cj = fsim_pipe_result_json(r), *held = json_object_get(cell, "held");
@@ -116,6 +130,10 @@ fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t 
 				mine = json_incref(x);
 		json_object_del(cj, "verdicts");
 		json_object_set_new(cj, "verdict", mine);
+		if (r->ceremony == FSIM_CEREMONY_REGISTRATION) {
+			name_view(json_object_get(cj, "emitted"), &r->emitted, names);
+			name_view(json_object_get(cj, "delivered"), &r->delivered, names);
+		}
 		json_array_append_new(json_object_get(cell, "ceremonies"), cj);
 	}
 	if (!r->delivered.ok) {
@@ -164,7 +182,7 @@ pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
 		if (rc != FSIM_OK)
 			break;
 		for (k = 0; k < rn->n_policies; k++)
-			fold_ceremony(cells[k], &r, rn->policies[k]);
+			fold_ceremony(cells[k], &r, rn->policies[k], rn->names);
 		fsim_pipe_result_reset(&r);
 	}
 	fsim_pipe_free(&p);
@@ -176,7 +194,7 @@ run_matrix_unit(run_t *rn, unit_t *u)
 {
 	const fsim_preset_t *ps = rn->presets[u->a];
 	const fsim_platform_t *pf = rn->platforms[u->b];
-	const char *pname = rn->o->provider != NULL ? "custom" : fsim_preset_name(ps);
+	const char *pname = fsim_preset_name(ps);
 	json_t *cells[FSIM_PIPE_MAX_POLICIES];
 	fsim_pipe_rp_t rp;
 	char id[300];
@@ -480,6 +498,9 @@ load_all(run_t *rn, char *err, size_t errlen)
 		if (r != FSIM_OK)
 			return r;
 	}
+	/* Falls back to the built-in list; fails only without memory. */
+	if ((r = fsim_aaguid_names_load(NULL, &rn->names, NULL)) != FSIM_OK)
+		return r;
 	n = o->policies != NULL ? o->n_policies : fsim_rp_preset_count();
 	if (n > FSIM_PIPE_MAX_POLICIES)
 		n = FSIM_PIPE_MAX_POLICIES;
@@ -513,27 +534,85 @@ make_units(run_t *rn)
 	size_t n_s = o->provider != NULL ? 0 : rn->n_scenarios;
 	size_t max = rn->n_presets * rn->n_platforms + n_q + n_s + n_mut, i, j, idx = 0;
 
-	if ((rn->units = calloc(max + 1, sizeof(*rn->units))) == NULL)
+	if ((rn->units = calloc(max + 1, sizeof(*rn->units))) == NULL ||
+	    (rn->unit_ids = json_array()) == NULL)
 		return FSIM_ERR_NOMEM;
-#define ADD(k, x, y) do { \
+#define ADD(k, x, y, ...) do { \
+	char id_[300]; \
 	if (o->shard_n == 0 || idx % o->shard_n == o->shard_i - 1) { \
 		unit_t *u_ = &rn->units[rn->n_units++]; \
 		u_->kind = (k); u_->a = (x); u_->b = (y); \
 		u_->cells = json_array(); \
 	} \
+	snprintf(id_, sizeof(id_), __VA_ARGS__); \
+	if (json_array_append_new(rn->unit_ids, json_string(id_)) != 0) \
+		return FSIM_ERR_NOMEM; \
 	idx++; \
 } while (0)
 	for (i = 0; i < rn->n_presets; i++)
 		for (j = 0; j < rn->n_platforms; j++)
-			ADD(U_MATRIX, i, j);
+			ADD(U_MATRIX, i, j, "matrix/%s/%s", fsim_preset_name(rn->presets[i]),
+			    rn->platforms[j]->name);
 	for (i = 0; i < n_q; i++)
-		ADD(U_QUIRK, i, 0);
+		ADD(U_QUIRK, i, 0, "quirk/%s", fsim_quirk_info((fsim_quirk_t)i)->name);
 	for (i = 0; i < n_s; i++)
-		ADD(U_SCENARIO, i, 0);
+		ADD(U_SCENARIO, i, 0, "scenario/%s", fsim_scenario_name(rn->scenarios[i]));
 	for (i = 0; i < n_mut; i++)
-		ADD(U_MUTATION, i, 0);
+		ADD(U_MUTATION, i, 0, "mutation/%s", fsim_mutation_unit_name(i));
 #undef ADD
 	return FSIM_OK;
+}
+
+/*
+ * The options that decide which cells exist and what they hold, resolved
+ * (names, not "all"): shards of one run must agree on them (run --merge).
+ * A --provider file is named and digested, so that an edited file is seen.
+ */
+static int
+resolve_options(run_t *rn, char *err, size_t errlen)
+{
+	const fsim_matrix_opts_t *o = rn->o;
+	json_t *j = json_pack("{s:[], s:n, s:[], s:[], s:b, s:b, s:b}", "presets", "provider",
+	    "platforms", "policies", "quirks", !o->no_quirks && o->provider == NULL,
+	    "scenarios", !o->no_scenarios && o->provider == NULL,
+	    "mutations", !o->no_mutations && o->provider == NULL);
+	size_t i;
+	int r = FSIM_ERR_NOMEM;
+
+	if (j == NULL)
+		return FSIM_ERR_NOMEM;
+	for (i = 0; i < rn->n_presets; i++)
+		if (json_array_append_new(json_object_get(j, "presets"),
+		    json_string(fsim_preset_name(rn->presets[i]))) != 0)
+			goto out;
+	for (i = 0; i < rn->n_platforms; i++)
+		if (json_array_append_new(json_object_get(j, "platforms"),
+		    json_string(rn->platforms[i]->name)) != 0)
+			goto out;
+	for (i = 0; i < rn->n_policies; i++)
+		if (json_array_append_new(json_object_get(j, "policies"),
+		    json_string(rn->policies[i]->name)) != 0)
+			goto out;
+	if (o->provider != NULL) {
+		fsim_blob_t b = { NULL, 0 };
+		char hex[65];
+
+		if ((r = fsim_read_file(o->provider, 1u << 20, &b)) != FSIM_OK) {
+			snprintf(err, errlen, "--provider %s: %s", o->provider, fsim_strerr(r));
+			goto out;
+		}
+		r = fsim_report_digest_bytes(b.ptr, b.len, hex);
+		fsim_blob_reset(&b);
+		if (r != FSIM_OK || json_object_set_new(j, "provider", json_pack("{s:s, s:s}",
+		    "name", fsim_preset_name(rn->presets[0]), "sha256", hex)) != 0)
+			goto out;
+	}
+	rn->options = j;
+	j = NULL;
+	r = FSIM_OK;
+out:
+	json_decref(j);
+	return r;
 }
 
 static void
@@ -549,6 +628,9 @@ run_free(run_t *rn)
 		fsim_scenario_free(&rn->scenarios[i]);
 	for (i = 0; i < rn->n_units; i++)
 		json_decref(rn->units[i].cells);
+	fsim_aaguid_names_free(&rn->names);
+	json_decref(rn->unit_ids);
+	json_decref(rn->options);
 	free(rn->presets);
 	free(rn->platforms);
 	free(rn->policies);
@@ -572,7 +654,7 @@ fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err, size_t 
 	pthread_t th[64];
 	size_t i, nth = o->jobs == 0 ? 1 : o->jobs > 64 ? 64 : o->jobs, started = 0;
 	json_t *cells = NULL, *axes = NULL, *rep = NULL;
-	char seedhex[130] = "", shard[32];
+	char seedhex[130] = "", shard[32], odig[65], mdig[65];
 	double t0 = now_s();
 	int r;
 
@@ -587,7 +669,8 @@ fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err, size_t 
 	}
 	/* jansson seeds its hash function on first use: do it before the threads. */
 	json_object_seed(0);
-	if ((r = load_all(&rn, err, errlen)) != FSIM_OK || (r = make_units(&rn)) != FSIM_OK)
+	if ((r = load_all(&rn, err, errlen)) != FSIM_OK || (r = make_units(&rn)) != FSIM_OK ||
+	    (r = resolve_options(&rn, err, errlen)) != FSIM_OK)
 		goto out;
 	pthread_mutex_init(&rn.lock, NULL);
 	if (nth > rn.n_units)
@@ -615,7 +698,7 @@ fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err, size_t 
 	}
 	for (i = 0; i < rn.n_presets; i++)
 		json_array_append_new(json_object_get(axes, "presets"), json_string(
-		    o->provider != NULL ? "custom" : fsim_preset_name(rn.presets[i])));
+		    fsim_preset_name(rn.presets[i])));
 	for (i = 0; i < rn.n_platforms; i++)
 		json_array_append_new(json_object_get(axes, "platforms"),
 		    json_string(rn.platforms[i]->name));
@@ -626,9 +709,18 @@ fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err, size_t 
 		snprintf(seedhex + 2 * i, 3, "%02x", rn.seed[i]);
 	snprintf(shard, sizeof(shard), "%u/%u", o->shard_n ? o->shard_i : 1u,
 	    o->shard_n ? o->shard_n : 1u);
-	rep = json_pack("{s:s, s:s, s:{s:s, s:s, s:f, s:i}, s:O, s:O}", "schema",
-	    FSIM_REPORT_SCHEMA, "fidosim", FSIM_VERSION, "run", "seed", seedhex, "shard", shard,
-	    "seconds", now_s() - t0, "jobs", (json_int_t)nth, "axes", axes, "cells", cells);
+	if (fsim_report_digest(rn.options, odig) != FSIM_OK ||
+	    fsim_report_digest(rn.unit_ids, mdig) != FSIM_OK)
+		goto out;
+	/* shardIndex ... units: what run --merge checks (report_merge.c). */
+	rep = json_pack("{s:s, s:s, s:{s:s, s:s, s:f, s:i, s:i, s:i, s:s, s:s, s:I, s:O}, s:O, "
+	    "s:O}", "schema", FSIM_REPORT_SCHEMA, "fidosim", FSIM_VERSION, "run", "seed", seedhex,
+	    "shard", shard, "seconds", now_s() - t0, "jobs", (json_int_t)nth,
+	    "shardIndex", (json_int_t)(o->shard_n ? o->shard_i : 1u),
+	    "shardCount", (json_int_t)(o->shard_n ? o->shard_n : 1u),
+	    "optionsDigest", odig, "matrixDigest", mdig,
+	    "units", (json_int_t)json_array_size(rn.unit_ids), "options", rn.options,
+	    "axes", axes, "cells", cells);
 	if (rep == NULL || fsim_report_summarise(rep) != FSIM_OK)
 		goto out;
 	json_object_set_new(json_object_get(rep, "run"), "seconds", json_real(now_s() - t0));

@@ -25,7 +25,20 @@ bool fsim_cell_has_warning(const json_t *cell, const char *rule);
 const char *fsim_quirk_expect(size_t q, const fsim_authn_config_t *cfg, const char *fmt,
     const fsim_rp_preset_t *ps, const char **rule, char *why, size_t whylen);
 
-/* (Re)compute `summary` and `coverage` of a report from its cells. */
+/* SHA-256 as 64 lowercase hex digits: of bytes, or of a value's compact, key-sorted JSON. */
+int fsim_report_digest_bytes(const uint8_t *p, size_t n, char hex[65]) FSIM_WUR;
+int fsim_report_digest(const json_t *v, char hex[65]) FSIM_WUR;
+
+/*
+ * report.provider (report_provider.c): a new reference, or NULL when the
+ * report's matrix is not about exactly one provider (one preset).
+ */
+json_t *fsim_report_provider(const json_t *report);
+
+/*
+ * (Re)compute `summary`, `coverage`, `provider` and each cell's `assessment`
+ * of a report from its cells.
+ */
 int fsim_report_summarise(json_t *report) FSIM_WUR;
 
 #endif /* !FSIM_HARNESS_MATRIX_INT_H */
