@@ -75,7 +75,14 @@ row(const json_t *cer, const char *field, const char *const *rules)
 		json_array_foreach(eff, i, e) {
 			const char *rule = json_string_value(json_object_get(e, "rule"));
 
-			if (in_list(rule, rules))
+			bool dup = false;
+			const json_t *x;
+			size_t k;
+
+			json_array_foreach(by, k, x)
+				dup = dup || (rule != NULL && strcmp(json_string_value(json_object_get(x,
+				    "rule")), rule) == 0);
+			if (in_list(rule, rules) && !dup)
 				json_array_append_new(by, json_pack("{s:s, s:s?, s:O}", "rule", rule,
 				    "section", prule_section(rule), "what", json_object_get(e, "what")));
 		}
