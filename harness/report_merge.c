@@ -119,6 +119,12 @@ options_differing(const json_t *a, const json_t *b, char *buf, size_t cap)
 			snprintf(buf + strlen(buf), cap - strlen(buf), "%s%s", buf[0] ? ", " : "", k);
 }
 
+static json_int_t
+shard_index(const json_t *report)
+{
+	return json_integer_value(json_object_get(json_object_get(report, "run"), "shardIndex"));
+}
+
 /*
  * Do reports[0..n) make up exactly the shards of one run? Every problem
  * goes to err, one a line; returns how many there are.
@@ -130,7 +136,6 @@ check_shards(json_t *const *reports, const char *const *labels, size_t n, char *
 	const json_t *run0 = json_object_get(reports[0], "run");
 	const char *l0 = labels[0];
 	json_int_t count = json_integer_value(json_object_get(run0, "shardCount"));
-	const char *seen[10001];
 	size_t i, bad = 0;
 	json_int_t k;
 
@@ -188,25 +193,29 @@ check_shards(json_t *const *reports, const char *const *labels, size_t n, char *
 	}
 	if (bad > 0)
 		return bad;
-	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < n; i++) {
-		json_int_t idx = json_integer_value(json_object_get(json_object_get(reports[i], "run"),
-		    "shardIndex"));
+		json_int_t idx = shard_index(reports[i]);
+		size_t j;
 
-		if (idx < 1 || idx > count)
+		if (idx < 1 || idx > count) {
 			say(err, errlen, &bad, "%s: shard index %lld is not in 1..%lld", labels[i],
 			    (long long)idx, (long long)count);
-		else if (seen[idx] != NULL)
+			continue;
+		}
+		for (j = 0; j < i && shard_index(reports[j]) != idx; j++)
+			;
+		if (j < i)
 			say(err, errlen, &bad, "shard %lld/%lld is given twice: %s and %s%s",
-			    (long long)idx, (long long)count, seen[idx], labels[i],
-			    strcmp(seen[idx], labels[i]) == 0 ? " (the same directory)" : "");
-		else
-			seen[idx] = labels[i];
+			    (long long)idx, (long long)count, labels[j], labels[i],
+			    strcmp(labels[j], labels[i]) == 0 ? " (the same directory)" : "");
 	}
-	for (k = 1; k <= count; k++)
-		if (seen[k] == NULL)
+	for (k = 1; k <= count; k++) {
+		for (i = 0; i < n && shard_index(reports[i]) != k; i++)
+			;
+		if (i == n)
 			say(err, errlen, &bad, "shard %lld/%lld is missing", (long long)k,
 			    (long long)count);
+	}
 	return bad;
 }
 
@@ -240,7 +249,7 @@ fsim_report_merge_named(json_t *const *reports, const char *const *labels, size_
     json_t **out, char *err, size_t errlen)
 {
 	json_t *m = NULL, *cells = NULL, *axes = NULL;
-	const char *lv[64];
+	const char *lv[64] = { NULL };
 	char lbuf[64][24];
 	const json_t *run0;
 	double secs = 0;

@@ -181,6 +181,8 @@ try {
   if (await page.locator('#kinds button.linkbtn').count() === 0 && await folds.count() > 0) {
     const want = await folds.first().evaluate((dt) => Number((dt.querySelector('summary').textContent.match(/\d+/) || ['0'])[0]));
     await folds.first().locator('summary').click();
+    // The rows are drawn on the fold's toggle event, which comes after the click.
+    await folds.first().locator('tbody tr').first().waitFor({ timeout: 5000 }).catch(() => {});
     const rows = await folds.first().locator('tbody tr').count();
     ok(rows === want && want > 0, `a fold opens to list its ${want} cells (${rows} rows)`);
   }
