@@ -328,9 +328,9 @@ expect(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
     const uint8_t flags, const char **rule)
 {
 	bool reg = c->ceremony == FSIM_CEREMONY_REGISTRATION;
-	bool skip_stmt = ps->att_if_requested && (c->conveyance == FSIM_CONVEY_NONE ||
+	bool skip_stmt = ps->pol.att_if_requested && (c->conveyance == FSIM_CONVEY_NONE ||
 	    c->conveyance == FSIM_CONVEY_UNSET);
-	bool fmt_ok = !reg || ps->formats == NULL || in_list(c->fmt, ps->formats);
+	bool fmt_ok = !reg || ps->pol.formats == NULL || in_list(c->fmt, ps->pol.formats);
 	bool uv = (flags & FSIM_AD_UV) != 0;
 	bool tpm = reg && strcmp(c->fmt, "tpm") == 0 && !skip_stmt;
 	const char *vendor = NULL;
@@ -360,7 +360,7 @@ expect(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 			return "fail";
 		}
 		if ((strcmp(u->name, "REG-14") == 0 || strcmp(u->name, "AUTH-15") == 0) &&
-		    ps->bs_without_be != FSIM_POL_ERROR)
+		    ps->pol.bs_without_be != FSIM_POL_ERROR)
 			return "pass";
 		if (strcmp(u->name, "REG-16") == 0 && pol.alg_not_offered != FSIM_POL_ERROR)
 			return "pass";
@@ -376,9 +376,9 @@ expect(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 		*rule = "ATT-TPM-03";
 	else if (!reg && pol.sig_algs != NULL && !alg_in(alg, pol.sig_algs, pol.n_sig_algs))
 		*rule = "AUTH-18";
-	else if (!uv && ps->uv_rule == FSIM_UVR_ALWAYS)
+	else if (!uv && ps->pol.uv_rule == FSIM_UVR_ALWAYS)
 		*rule = reg ? "REG-13" : "AUTH-14";
-	else if (!uv && !reg && ps->uv_rule == FSIM_UVR_STICKY && c->uv != FSIM_UV_DISCOURAGED &&
+	else if (!uv && !reg && ps->pol.uv_rule == FSIM_UVR_STICKY && c->uv != FSIM_UV_DISCOURAGED &&
 	    c->record != NULL && c->record->uv_initialized)
 		*rule = "AUTH-14";
 	return *rule != NULL ? "fail" : "pass";

@@ -27,6 +27,9 @@ typedef enum {
 
 const char *fsim_att_type_name(fsim_att_type_t t);  /* "none", "self", "basic", "attca", "anonca", "unknown" */
 
+/* A tpm statement signed with RS1 (-65535): accepted with a warning (the default), refused, or accepted. */
+typedef enum { FSIM_RS1_WARN = 0, FSIM_RS1_ERROR, FSIM_RS1_OK } fsim_rs1_t;
+
 typedef struct fsim_fmt_ctx {
 	const cbor_item_t *att_stmt;      /* the map (array for compound) */
 	const uint8_t *auth_data;         /* authData bytes exactly as received */
@@ -41,6 +44,11 @@ typedef struct fsim_fmt_ctx {
 	bool self_alg_hash_only;          /* packed self: alg names only the hash, the key the scheme */
 	const char *const *tpm_vendors;   /* tpm: known tpmManufacturer IDs; NULL: any */
 	bool tpm_rsa_only;                /* tpm: an ECC pubArea cannot be read */
+	bool tpm_vendors_nocase;          /* tpm: tpm_vendors compared ignoring case */
+	bool tpm_san_critical;            /* tpm: the aikCert SAN must be critical, subject or not */
+	fsim_rs1_t tpm_rs1;               /* tpm: what alg RS1 (SHA-1) gets */
+	bool packed_cert_ignored;         /* packed: the 8.2.1 certificate checks are not made */
+	bool u2f_zero_aaguid;             /* fido-u2f: the AAGUID must be all zero */
 } fsim_fmt_ctx_t;
 
 typedef struct fsim_fmt_result {

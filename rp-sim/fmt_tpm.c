@@ -551,9 +551,10 @@ verify_rs1(const fsim_fmt_ctx_t *c, EVP_PKEY *pk, const tpm_stmt_t *st)
 		goto fail;
 	}
 	fsim_checks_pass(c->ck, FSIM_R_ATT_TPM_04);
-	fsim_checks_warn(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg RS1 (-65535, "
-	    "RSASSA-PKCS1-v1_5 with SHA-1) accepted by policy for Windows Hello TPMs; "
-	    "SHA-1 is weak (collisions are practical)");
+	if (c->tpm_rs1 == FSIM_RS1_WARN)
+		fsim_checks_warn(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg RS1 (-65535, "
+		    "RSASSA-PKCS1-v1_5 with SHA-1) accepted by policy for Windows Hello TPMs; "
+		    "SHA-1 is weak (collisions are practical)");
 	r = 0;
 fail:
 	EVP_MD_CTX_free(ctx);
@@ -580,6 +581,11 @@ check_sig(const fsim_fmt_ctx_t *c, const tpm_stmt_t *st)
 		    st->alg == COSE_RS1 ? "RS1" : st->alg >= INT_MIN && st->alg <= INT_MAX &&
 		    fsim_cose_alg_name((int)st->alg) != NULL ?
 		    fsim_cose_alg_name((int)st->alg) : "unknown");
+		return FSIM_ERR_SIGNATURE;
+	}
+	if (st->alg == COSE_RS1 && c->tpm_rs1 == FSIM_RS1_ERROR) {
+		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg RS1 (-65535, "
+		    "RSASSA-PKCS1-v1_5 with SHA-1) is refused by this policy as insecure");
 		return FSIM_ERR_SIGNATURE;
 	}
 	if (st->alg == COSE_RS1)
@@ -635,7 +641,7 @@ fsim_fmt_tpm(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	    (r = fold(check_sig(c, &st), &bad_fmt, &bad_bind)) != 0)
 		goto fail;
 	if (st.x5c != NULL && (r = fold(fsim_tpm_check_aik(sk_X509_value(st.x5c, 0),
-	    c->ad->aaguid, c->tpm_vendors, c->ck), &bad_fmt, &bad_bind)) != 0)
+	    c->ad->aaguid, c), &bad_fmt, &bad_bind)) != 0)
 		goto fail;
 
 	if (bad_fmt || bad_bind) {
