@@ -924,7 +924,7 @@ test_library_limits(void **state)
 	int64_t alg = 0;
 
 	assert_non_null(sw);
-	assert_non_null(sw->checks);
+	assert_non_null(sw->pol.tpm_vendors);
 	/* tpm_rsa_only: an RSA pubArea passes, the vector's ECC one fails ATT-TPM-02. */
 	rsa_case(s, 2048, 0, false, 0, true);
 	fsim_checks_init(&ck);
@@ -937,7 +937,7 @@ test_library_limits(void **state)
 	/* tpm_vendors: the vector's id:00000000 is not in SimpleWebAuthn's table ... */
 	fsim_checks_init(&ck);
 	c = fx_ctx(&s->v, NULL, &ck);
-	c.tpm_vendors = sw->checks->tpm_vendors;
+	c.tpm_vendors = sw->pol.tpm_vendors;
 	expect_ctx(&c, FSIM_ERR_FORMAT, FSIM_R_ATT_TPM_03);
 	assert_int_equal(fsim_checks_fail_count(&ck), 1);
 	fsim_checks_clear(&ck);
@@ -949,7 +949,7 @@ test_library_limits(void **state)
 	fsim_checks_clear(&ck);
 	fsim_checks_init(&ck);
 	c = fx_ctx(&s->v, m, &ck);
-	c.tpm_vendors = sw->checks->tpm_vendors;
+	c.tpm_vendors = sw->pol.tpm_vendors;
 	assert_int_equal(expect_ok(&c), 0);
 	fsim_checks_clear(&ck);
 
