@@ -612,6 +612,20 @@ make_base(mu_case_t *c, const mu_unit_t *u)
 }
 
 int
+mu_unit_build(size_t i, mu_case_t *c)
+{
+	int r;
+
+	if (i >= N_UNITS)
+		return FSIM_ERR_ARG;
+	if ((r = make_base(c, &units[i])) != FSIM_OK ||
+	    (units[i].edit != NULL && (r = units[i].edit(c)) != FSIM_OK))
+		return r;
+	snprintf(c->change, sizeof(c->change), "%s", units[i].change);
+	return FSIM_OK;
+}
+
+int
 fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t n_policies,
     const uint8_t *seed, size_t seed_len, json_t *cells)
 {
@@ -630,9 +644,8 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	u = &units[i];
 	if ((r = mu_case_init(&c, seed, seed_len)) != FSIM_OK)
 		return r;
-	if ((r = make_base(&c, u)) != FSIM_OK || (u->edit != NULL && (r = u->edit(&c)) != FSIM_OK))
+	if ((r = mu_unit_build(i, &c)) != FSIM_OK)
 		goto fail;
-	snprintf(c.change, sizeof(c.change), "%s", u->change);
 	fsim_pipe_view_response(&delivered, c.response, c.ceremony == FSIM_CEREMONY_REGISTRATION);
 	origins[0] = c.origin;
 	tops[0] = c.top_origin;
