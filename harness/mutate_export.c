@@ -82,7 +82,9 @@ case_json(size_t i, const mu_case_t *c)
 	    json_object_set_new(o, "at", json_integer((json_int_t)c->at)) != 0 ||
 	    json_object_set_new(o, "trustAnchors", c->anchors_pem != NULL ?
 	    json_deep_copy(c->anchors_pem) : json_array()) != 0 ||
-	    json_object_set_new(o, "credential", c->record != NULL ?
+	    /* a unit about the stored record hands over the record as the RP stored it */
+	    json_object_set_new(o, "credential", c->judge == MU_JUDGE_RECORD &&
+	    c->record_json != NULL ? json_deep_copy(c->record_json) : c->record != NULL ?
 	    fsim_record_to_json(c->record) : json_null()) != 0 ||
 	    json_object_set_new(o, "response", c->response != NULL ?
 	    json_deep_copy(c->response) : json_null()) != 0) {
