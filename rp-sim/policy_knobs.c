@@ -131,6 +131,9 @@ static const knob_t knobs[] = {
 	    "builtin-only (apple, android-key, android-safetynet to their vendor roots; "
 	    "others only to --trust-anchors given), anchors-only (only to --trust-anchors "
 	    "given), never"),
+	STRS("builtin-roots", builtin_roots, "none", NULL,
+	    "with att-chain builtin-only: the formats chained to the vendor roots the "
+	    "library ships (default apple,android-key,android-safetynet)"),
 	POL("untrusted-attestation", untrusted_attestation,
 	    "a checked path that reaches no anchor (ATT-TRUST-01; default warn)"),
 	BOOL("date-failure", dates_untrusted, w_dates, "error|untrusted",

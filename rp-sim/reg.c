@@ -35,8 +35,6 @@ static const fsim_rule_id_t parsed_rules[] = {
 	FSIM_R_COSE_03, FSIM_R_COSE_04,
 };
 
-/* Formats whose vendor root libraries ship built in (FSIM_CHAIN_BUILTIN_ONLY). */
-static const char *const vendor_rooted[] = { "apple", "android-key", "android-safetynet", NULL };
 
 /*
  * ATT-03 for the leaf alone, for a policy that dates the attestation
@@ -71,7 +69,7 @@ path_checked(const fsim_rp_policy_t *p, const char *fmt)
 	case FSIM_CHAIN_SPEC:
 		return true;
 	case FSIM_CHAIN_BUILTIN_ONLY:
-		return fsim_rp_in_list(fmt, vendor_rooted) || p->user_anchors;
+		return fsim_rp_in_list(fmt, p->builtin_roots) || p->user_anchors;
 	case FSIM_CHAIN_ANCHORS_ONLY:
 		return p->user_anchors;
 	case FSIM_CHAIN_NEVER:
@@ -108,7 +106,7 @@ check_path(const fsim_rp_policy_t *p, const char *fmt, STACK_OF(X509) *x5c,
     fsim_rp_result_t *res)
 {
 	fsim_checks_t *ck = &res->checks;
-	bool vendor = fsim_rp_in_list(fmt, vendor_rooted) &&
+	bool vendor = fsim_rp_in_list(fmt, p->builtin_roots) &&
 	    p->att_chain == FSIM_CHAIN_BUILTIN_ONLY;
 	bool undated = fsim_rp_in_list(fmt, p->undated), trusted = false;
 	bool stale = false;

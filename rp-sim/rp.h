@@ -131,6 +131,7 @@ typedef struct fsim_rp_policy {
 	const char *const *undated;        /* ATT-03: fmts whose path is checked but no certificate dated */
 	bool dates_untrusted;              /* ATT-03: a certificate out of its dates only makes the path untrusted */
 	bool user_anchors;                 /* the RP configured trust anchors of its own (request data, --trust-anchors) */
+	const char *const *builtin_roots;  /* att-chain builtin-only: fmts chained to vendor roots it ships; NULL: none */
 	const struct fsim_rp_preset *preset; /* the preset applied, for its library error texts; NULL: none */
 } fsim_rp_policy_t;
 
@@ -143,6 +144,9 @@ typedef struct fsim_rp_policy {
  */
 bool fsim_uv_req_from_name(const char *name, fsim_uv_req_t *out);
 bool fsim_conveyance_from_name(const char *name, fsim_conveyance_t *out);
+
+/* The formats whose vendor roots libraries ship (apple, android-key, android-safetynet). */
+extern const char *const fsim_rp_vendor_rooted[];
 
 /* The defaults of DESIGN.md; at = now. */
 void fsim_rp_policy_init(fsim_rp_policy_t *p);

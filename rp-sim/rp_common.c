@@ -10,6 +10,8 @@
 
 #include "rp-sim/rp_internal.h"
 
+const char *const fsim_rp_vendor_rooted[] = { "apple", "android-key", "android-safetynet", NULL };
+
 const fsim_ccd_rules_t fsim_ccd_reg = {
 	"webauthn.create", true, FSIM_R_REG_03, FSIM_R_REG_04, FSIM_R_REG_05, FSIM_R_REG_06,
 	FSIM_R_REG_07, FSIM_R_REG_08, FSIM_R_REG_09,
@@ -68,6 +70,7 @@ fsim_rp_policy_init(fsim_rp_policy_t *p)
 	p->unsolicited_ext = FSIM_POL_IGNORE;
 	p->top_without_cross = FSIM_POL_WARN;
 	p->tpm_rs1 = FSIM_POL_WARN;
+	p->builtin_roots = fsim_rp_vendor_rooted;
 }
 
 fsim_rp_result_t *
