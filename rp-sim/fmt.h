@@ -45,7 +45,6 @@ typedef struct fsim_fmt_ctx {
 	const char *const *tpm_vendors;   /* tpm: known tpmManufacturer IDs; NULL: any */
 	bool tpm_rsa_only;                /* tpm: an ECC pubArea cannot be read */
 	bool tpm_vendors_nocase;          /* tpm: tpm_vendors compared ignoring case */
-	bool tpm_san_critical;            /* tpm: the aikCert SAN must be critical, subject or not */
 	fsim_rs1_t tpm_rs1;               /* tpm: what alg RS1 (SHA-1) gets */
 	bool packed_cert_ignored;         /* packed: the 8.2.1 certificate checks are not made */
 	bool u2f_zero_aaguid;             /* fido-u2f: the AAGUID must be all zero */

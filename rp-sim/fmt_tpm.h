@@ -24,8 +24,7 @@
  * aaguid (§8.3 verification). c's tpm_vendors, when not NULL, is an RP
  * library's NULL-terminated list of the tpmManufacturer values it knows
  * (compared exactly, or ignoring case with tpm_vendors_nocase); any other
- * is a FAIL. With tpm_san_critical the SAN must be critical whatever the
- * subject. Records one PASS in c->ck, or a FAIL per problem. Returns 0,
+ * is a FAIL. Records one PASS in c->ck, or a FAIL per problem. Returns 0,
  * FSIM_ERR_FORMAT when a requirement failed, or an internal error.
  */
 int fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16],

@@ -143,11 +143,10 @@ check_san(const X509 *aik, bool subject_empty, const fsim_fmt_ctx_t *c)
 			    "does not decode");
 		return;
 	}
-	if ((subject_empty || c->tpm_san_critical) && crit == 0)
+	if (subject_empty && crit == 0)
 		fsim_checks_fail(ck, FSIM_R_ATT_TPM_03, f, "the Subject Alternative Name "
-		    "extension is not critical; it must be %s", subject_empty ? "when the "
-		    "subject is empty (RFC 5280 §4.2.1.6)" : "for this policy, whatever the "
-		    "subject");
+		    "extension is not critical; it must be when the subject is empty "
+		    "(RFC 5280 §4.2.1.6)");
 	for (i = 0; i < sk_GENERAL_NAME_num(gens); i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
 

@@ -187,9 +187,14 @@ add_option(pctx_t *c, const char *v, char *err, size_t errlen)
 	    !ident_ok(eq + 1, strlen(eq + 1))))
 		return fail(err, errlen, "option: '%s' is not NAME=VALUE (identifiers, or "
 		    "VALUE *)", lhs);
-	if (fsim_rp_knob_find(lhs) != NULL)
-		return fail(err, errlen, "option: '%.*s' is a knob name; an option is named "
-		    "as the library names it", (int)(eq - lhs), lhs);
+	{
+		char nm[64];
+
+		snprintf(nm, sizeof(nm), "%.*s", (int)(eq - lhs), lhs);
+		if (fsim_rp_knob_find(nm) != NULL)
+			return fail(err, errlen, "option: '%s' is a knob name; an option is "
+			    "named as the library names it", nm);
+	}
 	for (s = rest; *s != '\0'; s = *e ? e + 1 : e) {
 		for (e = s; *e != '\0' && *e != ';'; e++)
 			;

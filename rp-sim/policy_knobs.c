@@ -53,7 +53,6 @@ static const char *const w_bs_src[] = { "assertion", "record" };
 static const char *const w_packed[] = { "spec", "ignore" };
 static const char *const w_aaguid[] = { "any", "zero" };
 static const char *const w_case[] = { "exact", "nocase" };
-static const char *const w_crit[] = { "spec", "always" };
 static const char *const w_dates[] = { "error", "untrusted" };
 
 #define OFF(f) offsetof(fsim_rp_policy_t, f)
@@ -158,9 +157,6 @@ static const knob_t knobs[] = {
 	    "how tpmManufacturer is compared with tpm-vendors (ATT-TPM-03)", false),
 	BOOL("tpm-rsa-only", tpm_rsa_only, w_yesno, "yes|no",
 	    "yes: an ECC pubArea fails (ATT-TPM-02)", true),
-	BOOL("tpm-san-critical", tpm_san_critical, w_crit, "spec|always",
-	    "the aikCert SAN must be critical: when the subject is empty (spec), or always "
-	    "(ATT-TPM-03)", false),
 	POL("tpm-rs1", tpm_rs1, "a tpm statement signed with RS1 (SHA-1) (ATT-TPM-04; default "
 	    "warn)"),
 	/* Request data an RP library option can set (not traits of the library). */

@@ -214,7 +214,6 @@ check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
 	c.tpm_vendors = p->tpm_vendors;
 	c.tpm_rsa_only = p->tpm_rsa_only;
 	c.tpm_vendors_nocase = p->tpm_vendors_nocase;
-	c.tpm_san_critical = p->tpm_san_critical;
 	c.tpm_rs1 = p->tpm_rs1 == FSIM_POL_ERROR ? FSIM_RS1_ERROR :
 	    p->tpm_rs1 == FSIM_POL_IGNORE ? FSIM_RS1_OK : FSIM_RS1_WARN;
 	c.packed_cert_ignored = p->packed_cert_ignored;

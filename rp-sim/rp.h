@@ -125,7 +125,6 @@ typedef struct fsim_rp_policy {
 	bool packed_cert_ignored;          /* ATT-PACKED-03..06: the §8.2.1 certificate checks are not made */
 	bool u2f_zero_aaguid;              /* fido-u2f: the AAGUID must be zero (ATT-U2F-01) */
 	bool tpm_vendors_nocase;           /* ATT-TPM-03: tpm_vendors compared ignoring case */
-	bool tpm_san_critical;             /* ATT-TPM-03: the SAN extension must be critical whatever the subject */
 	fsim_pol_t tpm_rs1;                /* ATT-TPM-04: alg RS1 (-65535); default warn (accepted, noted weak) */
 	const char *const *chain_dates;    /* ATT-03: fmts whose every x5c certificate is dated though no path is checked */
 	const char *const *undated;        /* ATT-03: fmts whose path is checked but no certificate dated */

@@ -878,6 +878,19 @@ test_rs1(void **state)
 			warned = strstr(ck.v[i].msg, "SHA-1") != NULL;
 	assert_true(warned);
 	fsim_checks_clear(&ck);
+	/* a library that refuses SHA-1 (webauthn-rs: tpm-rs1=error) ... */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.tpm_rs1 = FSIM_RS1_ERROR;
+	expect_ctx(&c, FSIM_ERR_SIGNATURE, FSIM_R_ATT_TPM_04);
+	fsim_checks_clear(&ck);
+	/* ... and one that takes it without a word (tpm-rs1=ignore) */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.tpm_rs1 = FSIM_RS1_OK;
+	assert_int_equal(expect_ok(&c), 0);
+	assert_int_equal(fsim_checks_count(&ck, FSIM_CHECK_WARN), 0);
+	fsim_checks_clear(&ck);
 	cbor_decref(&m);
 
 	/* a flipped RS1 signature fails */
@@ -941,6 +954,22 @@ test_library_limits(void **state)
 	expect_ctx(&c, FSIM_ERR_FORMAT, FSIM_R_ATT_TPM_03);
 	assert_int_equal(fsim_checks_fail_count(&ck), 1);
 	fsim_checks_clear(&ck);
+	/* tpm-vendor-match: exact misses "ID:00000000", nocase takes it. */
+	{
+		static const char *const upper[] = { "ID:00000000", NULL };
+
+		fsim_checks_init(&ck);
+		c = fx_ctx(&s->v, NULL, &ck);
+		c.tpm_vendors = upper;
+		expect_ctx(&c, FSIM_ERR_FORMAT, FSIM_R_ATT_TPM_03);
+		fsim_checks_clear(&ck);
+		fsim_checks_init(&ck);
+		c = fx_ctx(&s->v, NULL, &ck);
+		c.tpm_vendors = upper;
+		c.tpm_vendors_nocase = true;
+		assert_int_equal(expect_ok(&c), 0);
+		fsim_checks_clear(&ck);
+	}
 	/* ... but is in a list that has it; and FIDO's id:FFFFF1D0 is in the table. */
 	fsim_checks_init(&ck);
 	c = fx_ctx(&s->v, NULL, &ck);
