@@ -68,7 +68,7 @@ static const char *const w_dates[] = { "error", "untrusted" };
 	NULL, 0, nw, jn, 0, 0, 0, false }
 
 static const knob_t knobs[] = {
-	/* What the spec leaves to the RP, and the backup flags (peers.md B.2, B.3). */
+	/* What the spec leaves to the RP: the backup flags, the counter, UV. */
 	POL("bs-without-be", bs_without_be, "BS set while BE is not (REG-14, AUTH-15)"),
 	BOOL("bs-be-auth", bs_against_record, w_bs_src, "assertion|record",
 	    "at authentication BS is checked against BE of the assertion, or of the record "

@@ -1,11 +1,12 @@
 /*
  * test_policy_preset.c — the RP policy presets (rp-sim/policy_preset.h): the
- * verdict matrix of ../shared/reference/peers.md B.2 (counters) and B.3
- * (backup flags) plus UV under "preferred", for every preset, over responses
- * built and signed here (core's authdata/attobj encoders and fsim_sig_sign)
- * and judged by the real fsim_rp_verify_registration/_authentication.
- * Then the attestation decisions over the W3C L3 vectors, unsolicited
- * extensions, and the table's own invariants.
+ * verdict matrix of the backup flags and the counter, plus UV under
+ * "preferred", for every preset (each row as the presets' evidence lines in
+ * data/policies/ give it, with the source file:line), over responses built
+ * and signed here (core's authdata/attobj encoders and fsim_sig_sign) and
+ * judged by the real fsim_rp_verify_registration/_authentication. Then the
+ * attestation decisions over the W3C L3 vectors, unsolicited extensions, and
+ * the table's own invariants.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -370,7 +371,7 @@ auth_row(const char *what, uint32_t stored, bool uv_init, int rbe, int rbs, uint
 #define BS FSIM_AD_BS
 /*                        spec py sw java go rs net lf2 pyf f2l */
 
-/* peers.md B.3 rows 1-2: BS=1 with BE=0. */
+/* BS=1 with BE=0, at registration and at authentication (bs-without-be). */
 static void
 matrix_bs_without_be(void **state)
 {
@@ -379,7 +380,7 @@ matrix_bs_without_be(void **state)
 	auth_row("Auth BE=0 BS=1", 0, true, 0, 0, UV | BS, 0, FSIM_UV_PREFERRED, "FFFFFFPPPP");
 }
 
-/* peers.md B.3 rows 3-5: BE changes in both directions, BS 1 -> 0. */
+/* BE changes in both directions, BS 1 -> 0 (be-change, be-unknown). */
 static void
 matrix_backup_changes(void **state)
 {
@@ -397,7 +398,7 @@ matrix_backup_changes(void **state)
 	auth_row("BE unknown->0", 0, true, -1, -1, UV, 0, FSIM_UV_PREFERRED, "PPPPPPPPPP");
 }
 
-/* peers.md B.2: (stored, received). */
+/* The counter: (stored, received) (counter, counter-zero). */
 static void
 matrix_counters(void **state)
 {
