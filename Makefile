@@ -97,6 +97,16 @@ $(BUILD)/obj/gen/presets_builtin.o: $(BUILD)/gen/presets_builtin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
 
+# The shipped RP policy presets, built in as the fallback when data/policies is not found.
+POLICY_FILES := $(sort $(wildcard data/policies/*.policy))
+$(BUILD)/gen/policies_builtin.c: $(POLICY_FILES) tests/embed_policies.sh
+	@mkdir -p $(dir $@)
+	sh tests/embed_policies.sh $(POLICY_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/policies_builtin.o: $(BUILD)/gen/policies_builtin.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
+
 # report.html's page (harness/report_html.c): template, style and script, compiled in.
 $(BUILD)/gen/report_www.c: harness/www/report.html harness/www/report.css harness/www/report.js tests/embed.sh
 	@mkdir -p $(dir $@)
@@ -115,6 +125,8 @@ $(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if 
 	@rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach f,$(FOLDERS),$(if $(call srcs_of,$(f)),$(eval $(call folder_lib,$(f)))))
+# rp-sim carries the built-in policy presets too ($^ of its archive rule takes this in).
+$(call lib_of,rp-sim): $(BUILD)/obj/gen/policies_builtin.o
 
 $(BUILD)/fidosim: $(CLI_OBJS) $(BUILD)/obj/gen/www.o $(LIBS)
 	@echo "  LINK    $@"
@@ -207,6 +219,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/fidosim/platforms $(DESTDIR)$(PREFIX)/share/fidosim/scenarios
 	for f in data/platforms/*.platform; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/platforms/; done
 	for f in data/scenarios/*.scenario; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/scenarios/; done
+	install -d $(DESTDIR)$(PREFIX)/share/fidosim/policies
+	for f in data/policies/*.policy; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/policies/; done
 	install -d $(DESTDIR)$(PREFIX)/share/fidosim/vectors/w3c-l3 $(DESTDIR)$(PREFIX)/share/fidosim/vectors/chromium
 	for f in vectors/w3c-l3/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/w3c-l3/; done
 	for f in vectors/chromium/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/chromium/; done

@@ -284,11 +284,12 @@ parse(struct explain *e, int argc, char **argv)
 		else if (strcmp(a, "--rp-id") == 0)
 			e->rp.rp_id = argv[++i];
 		else if (strcmp(a, "--policy-preset") == 0) {
-			const fsim_rp_preset_t *ps = fsim_rp_preset_find(argv[++i]);
+			char err[600];
+			const fsim_rp_preset_t *ps = fsim_rp_preset_get(argv[++i], err,
+			    sizeof(err));
 
 			if (ps == NULL)
-				return fsim_cli_usage_error(CMD, "--policy-preset %s: no such "
-				    "preset (see 'fidosim policies')", argv[i]);
+				return fsim_cli_usage_error(CMD, "--policy-preset: %s", err);
 			if (e->n_presets == FSIM_PIPE_MAX_POLICIES)
 				return fsim_cli_usage_error(CMD, "too many --policy-preset");
 			e->presets[e->n_presets++] = ps;

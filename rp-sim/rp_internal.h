@@ -9,6 +9,7 @@
 /* The rule IDs of the client-data steps, which differ per ceremony. */
 typedef struct fsim_ccd_rules {
 	const char *type;                  /* "webauthn.create" / "webauthn.get" */
+	bool registration;
 	fsim_rule_id_t parse, r_type, challenge, origin, cross_origin, top_origin, hash;
 } fsim_ccd_rules_t;
 
@@ -25,6 +26,7 @@ void fsim_rp_check_client_data(const fsim_rp_policy_t *p, const fsim_ccd_rules_t
 typedef struct fsim_rp_uv_need {
 	bool required;
 	const char *why;   /* "" or e.g. " (this policy always requires UV)" */
+	int be;            /* BS is checked against this BE (0, 1), or the flags' own BE (-1) */
 } fsim_rp_uv_need_t;
 
 /*

@@ -171,6 +171,13 @@ int
 fsim_trust_chain(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at,
     bool *trusted, char *why, size_t whylen)
 {
+	return fsim_trust_chain_ex(t, x5c, at, false, trusted, why, whylen);
+}
+
+int
+fsim_trust_chain_ex(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at, bool no_time,
+    bool *trusted, char *why, size_t whylen)
+{
 	X509_STORE_CTX *ctx = NULL;
 	STACK_OF(X509) *untrusted = NULL;
 	X509_VERIFY_PARAM *param;
@@ -195,9 +202,12 @@ fsim_trust_chain(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at,
 	if (X509_STORE_CTX_init(ctx, t->store, sk_X509_value(x5c, 0), untrusted) != 1)
 		goto fail;
 	param = X509_STORE_CTX_get0_param(ctx);
-	X509_VERIFY_PARAM_set_time(param, at);
+	/* USE_CHECK_TIME (set by set_time) would win over NO_CHECK_TIME in OpenSSL 3. */
+	if (!no_time)
+		X509_VERIFY_PARAM_set_time(param, at);
 	/* An anchor may be an intermediate or the leaf itself (§7.1 step 24). */
-	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
+	X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN |
+	    (no_time ? X509_V_FLAG_NO_CHECK_TIME : 0));
 	if (X509_verify_cert(ctx) == 1)
 		*trusted = true;
 	else if (why) {
