@@ -3,12 +3,14 @@
 // written here with node's crypto: "none" attestation) and then loops over
 // authentication ceremonies (options, sign, verification), registering a new
 // credential every 20th round. Any answer but 200 is an error.
-//   node tests/integration/serve_load.mjs PORT SECONDS CLIENTS
-// Prints TAP and the requests/s.
+//   node tests/integration/serve_load.mjs PORT SECONDS CLIENTS [MODE]
+// MODE "mixed" (the default) as above; "register": registrations only, every
+// round a new credential (the cost of adding one to a large store).
+// Prints TAP, the requests/s and the ceremonies/s.
 import crypto from 'node:crypto';
 import http from 'node:http';
 
-const [port, seconds = '5', clients = '8'] = process.argv.slice(2);
+const [port, seconds = '5', clients = '8', mode = 'mixed'] = process.argv.slice(2);
 const origin = `http://localhost:${port}`;
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(clients) * 2 });
 
@@ -122,6 +124,11 @@ async function client(i, until) {
   const jar = {};
   const user = `load-${process.pid}-${i}`;
   let cred = await register(user, jar);
+  if (mode === 'register') {
+    while (Date.now() < until)
+      await register(user, jar);
+    return;
+  }
   for (let round = 1; Date.now() < until; round++) {
     if (round % 20 === 0) cred = await register(user, jar);
     const o = await post('/authentication/options', { username: user }, jar);
@@ -137,7 +144,7 @@ await Promise.all([...Array(Number(clients)).keys()].map((i) => client(i, until)
 const dt = (Date.now() - t0) / 1000;
 agent.destroy();
 const rps = requests / dt;
-console.log(`# ${requests} requests, ${ceremonies} ceremonies in ${dt.toFixed(1)} s with ${clients} clients: ` +
+console.log(`# ${mode}: ${requests} requests, ${ceremonies} ceremonies in ${dt.toFixed(1)} s with ${clients} clients: ` +
   `${rps.toFixed(0)} requests/s, ${(ceremonies / dt).toFixed(0)} ceremonies/s`);
 for (const e of errorSamples) console.log(`# ${e}`);
 console.log(`${errors === 0 && requests > 0 ? 'ok' : 'not ok'} 1 - ${clients} concurrent clients for ${seconds} s: ` +

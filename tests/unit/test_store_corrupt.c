@@ -1,10 +1,12 @@
 /*
- * test_store_corrupt.c — stores that must not load: an empty file, JSON cut
- * at several points, wrong types, bad base64url, wrong lengths, values out
- * of range, unknown and missing members, duplicates, a newer version. Each
- * fails with FSIM_ERR_FORMAT and STORE-01 on the right field, and the file
- * is left byte-identical (same inode, same mtime, nothing added beside it).
- * The variants are made from a valid store with jansson.
+ * test_store_corrupt.c — stores that must not load: an empty file, JSON
+ * (the format of earlier versions, imported on first open) cut at several
+ * points, wrong types, bad base64url, wrong lengths, values out of range,
+ * unknown and missing members, duplicates, a newer version; and databases
+ * that are not ours, of a newer version, or damaged. Each fails with
+ * FSIM_ERR_FORMAT and STORE-01 on the right field, and the file is left
+ * byte-identical (same inode, same mtime, nothing added beside it). The
+ * JSON variants are made from a valid store's export with jansson.
  */
 #include "store_fixture.h"
 
@@ -31,7 +33,14 @@ valid_text(fsim_blob_t *out)
 	fill(h, 32, 5);
 	assert_int_equal(fsim_store_set_id_counter(s, h, 3), 0);
 	assert_int_equal(fsim_store_save(s), 0);
-	read_bytes(path, out);
+	{
+		char *text = NULL;
+		size_t len = 0;
+
+		assert_int_equal(fsim_store_export_json(s, &text, &len), 0);
+		out->ptr = (uint8_t *)text;
+		out->len = len;
+	}
 	fsim_store_free(&s);
 	fsim_cred_reset(&c);
 	unlink(path);
@@ -148,10 +157,18 @@ test_corrupt_inputs(void **state)
 	uint8_t h[32];
 
 	valid_text(&v);
-	/* the valid text itself loads */
+	/* the valid text itself loads (imported: a database, the JSON kept beside it) */
 	write_bytes(f->path, v.ptr, v.len);
 	assert_int_equal(fsim_store_open(f->path, &env, &s, NULL), FSIM_OK);
 	fsim_store_free(&s);
+	{
+		char bak[160];
+
+		snprintf(bak, sizeof(bak), "%s.json-backup", f->path);
+		assert_int_equal(dir_entries(f->dir), 2);
+		assert_int_equal(unlink(bak), 0);
+		assert_int_equal(unlink(f->path), 0);
+	}
 
 	/* empty file, truncations at several points */
 	expect_refused(f, "", 0, "");
