@@ -26,6 +26,8 @@
 #define CMD "serve"
 #define MAX_ORIGINS 16
 #define DEFAULT_THREADS 4
+#define CONN_TIMEOUT 10         /* seconds of silence before a connection is closed */
+#define PER_IP 128              /* connections one client address may hold */
 
 static const char usage[] =
 "usage: fidosim serve [--port 8080] [--host 127.0.0.1] [--rp-id localhost]\n"
@@ -117,21 +119,41 @@ report_model(const fsim_rp_result_t *res, const json_t *response, void *ctx)
 	return fsim_report_model(res, c->names, response);
 }
 
+/* The client's address as text, "-" when unknown. */
+static const char *
+client_addr(struct MHD_Connection *mc, char *addr, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	snprintf(addr, len, "-");
+	if (ci != NULL && ci->client_addr != NULL && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+		    addr, (socklen_t)len);
+	return addr;
+}
+
+/*
+ * One line per request. The URL (decoded by libmicrohttpd: %0a is a
+ * newline by then) and the note (which may quote the client) are escaped,
+ * so no client can forge or break a line.
+ */
 static void
 log_line(struct MHD_Connection *mc, const char *method, const char *url, int status,
     size_t len, const struct conn *cn, const char *note)
 {
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char addr[INET6_ADDRSTRLEN] = "-", ts[32];
+	char addr[INET6_ADDRSTRLEN], ts[32], eurl[4 * 200 + 4], emethod[4 * 16 + 4];
+	char enote[4 * 160 + 4];
 	struct timeval now;
 	struct tm tm;
 	time_t t;
 	long ms;
 
-	if (ci != NULL && ci->client_addr != NULL && ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
-		    addr, sizeof(addr));
+	client_addr(mc, addr, sizeof(addr));
+	fsim_server_escape(url, url != NULL ? strlen(url) : 0, 200, eurl, sizeof(eurl));
+	fsim_server_escape(method, method != NULL ? strlen(method) : 0, 16, emethod,
+	    sizeof(emethod));
+	fsim_server_escape(note, note != NULL ? strlen(note) : 0, 160, enote, sizeof(enote));
 	gettimeofday(&now, NULL);
 	ms = cn != NULL ? (now.tv_sec - cn->start.tv_sec) * 1000L +
 	    (now.tv_usec - cn->start.tv_usec) / 1000L : 0;
@@ -139,8 +161,8 @@ log_line(struct MHD_Connection *mc, const char *method, const char *url, int sta
 	gmtime_r(&t, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* One write per line, so threads do not interleave within a line. */
-	fprintf(stderr, "%s %s %s %.200s %d %zu %ldms%s%.160s\n", ts, addr, method, url, status,
-	    len, ms, note != NULL && note[0] ? " " : "", note != NULL ? note : "");
+	fprintf(stderr, "%s %s %s %s %d %zu %ldms%s%s\n", ts, addr, emethod, eurl, status,
+	    len, ms, enote[0] ? " " : "", enote);
 }
 
 static enum MHD_Result
@@ -195,6 +217,7 @@ handle(void *cls, struct MHD_Connection *mc, const char *url, const char *method
 	fsim_server_request_t req;
 	fsim_server_response_t resp;
 	enum MHD_Result ok;
+	char addr[INET6_ADDRSTRLEN];
 	size_t i;
 
 	(void)version;
@@ -240,6 +263,9 @@ handle(void *cls, struct MHD_Connection *mc, const char *url, const char *method
 	req.cookie = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
 	req.body = cn->body.ptr;
 	req.body_len = cn->body.len;
+	req.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	req.client = client_addr(mc, addr, sizeof(addr));
 	if (fsim_server_handle(ctx->server, &req, &resp) != 0)
 		return send_error(mc, method, url, 500, "out of memory", cn);
 	log_line(mc, method, url, resp.status, resp.body_len, cn, resp.log);
@@ -378,12 +404,20 @@ run(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+	/*
+	 * Hostile clients: a connection that sends nothing for
+	 * CONN_TIMEOUT seconds is closed (a header or body trickled slower
+	 * than that never completes), one address holds at most PER_IP
+	 * connections (slow ones from one client cannot take every slot), and
+	 * epoll (MHD_USE_AUTO) is not limited to FD_SETSIZE descriptors.
+	 */
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
 	    (uint16_t)port, NULL, NULL, handle, &ctx,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)PER_IP,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_END);

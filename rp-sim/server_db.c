@@ -1,0 +1,731 @@
+/*
+ * server_db.c — what `fidosim serve` keeps: users, credentials and the
+ * reports of verifications, in one SQLite database (core/sqldb.h: WAL,
+ * synchronous=FULL, busy timeout): DATA_DIR/serve.db with --data, else an
+ * in-memory database. Sessions (the ceremonies in progress) stay in the
+ * process (server.c).
+ *
+ * Any number of serve processes may share a data folder: every change is
+ * one transaction begun with BEGIN IMMEDIATE, and the checks a change
+ * depends on (the credential ID is new, the signCount moved as the
+ * verification saw it) are made again inside it.
+ *
+ * Group commit: a ceremony's changes are a job put on a queue; whichever
+ * waiting thread finds no commit in progress takes every queued job, applies
+ * them in one transaction (a savepoint each, so one job's failure is its
+ * own) and commits once, durably; then each job's thread answers. So a
+ * credential is on disk before its ceremony is answered, and one fsync
+ * serves all the ceremonies that arrived meanwhile.
+ *
+ * A credentials.json of earlier versions in the folder is imported at the
+ * first start (strictly, as it was read; a file that does not parse stops
+ * the server and is left as it is) and then renamed credentials.json-backup.
+ *
+ * Schema (application_id 'fsrv', user_version 1):
+ *   users(username, user_id, created)
+ *   credentials(seq, id, username, created, discoverable, sign_count, record)
+ *   reports(id, time, summary, report)   the newest FSIM_SERVER_MAX_REPORTS
+ *   meta(k, v)                           "json_imported"
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/sqldb.h"
+#include "rp-sim/server_int.h"
+
+#define DB_FILE "serve.db"
+#define JSON_FILE "credentials.json"
+#define JSON_BACKUP "credentials.json-backup"
+#define JSON_MAX (64u << 20)
+#define APP_ID 0x66737276            /* "fsrv" */
+#define DB_VERSION 1
+
+static const char schema[] =
+"CREATE TABLE IF NOT EXISTS users (username TEXT PRIMARY KEY, user_id BLOB NOT NULL,"
+"  created INTEGER NOT NULL);"
+"CREATE TABLE IF NOT EXISTS credentials (seq INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE,"
+"  username TEXT NOT NULL, created INTEGER NOT NULL, discoverable INTEGER,"
+"  sign_count INTEGER NOT NULL, record TEXT NOT NULL);"
+"CREATE INDEX IF NOT EXISTS credentials_user ON credentials (username, seq);"
+"CREATE TABLE IF NOT EXISTS reports (id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+"  summary TEXT NOT NULL, report TEXT NOT NULL);"
+"CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);";
+
+struct srv_db {
+	sqlite3 *wdb;                   /* the writer: used by the commit leader only */
+	sqlite3 *rdb;                   /* reads; == wdb in memory */
+	pthread_mutex_t rlock;          /* rdb (and, in memory, wdb too) */
+	bool memory;
+	pthread_mutex_t qlock;
+	pthread_cond_t qcond;
+	srv_write_t *head, *tail;       /* queued jobs */
+	bool leading;                   /* a commit is in progress */
+};
+
+/* ---- small helpers ---- */
+
+static int
+prep(sqlite3 *db, const char *q, sqlite3_stmt **st)
+{
+	*st = NULL;
+	return sqlite3_prepare_v2(db, q, -1, st, NULL) == SQLITE_OK ? FSIM_OK : FSIM_ERR_IO;
+}
+
+static char *
+dump(const json_t *j)
+{
+	return j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+}
+
+static json_t *
+col_json(sqlite3_stmt *st, int i)
+{
+	const void *t = sqlite3_column_text(st, i);
+	int n = sqlite3_column_bytes(st, i);
+
+	if (t == NULL || n < 0)
+		return NULL;
+	return json_loadb(t, (size_t)n, JSON_REJECT_DUPLICATES, NULL);
+}
+
+/* ---- reads ---- */
+
+static void
+rd_lock(fsim_server_t *s)
+{
+	pthread_mutex_lock(&s->db->rlock);
+}
+
+static void
+rd_unlock(fsim_server_t *s)
+{
+	pthread_mutex_unlock(&s->db->rlock);
+}
+
+/* The columns username, created, discoverable, record, id of a row into *c. */
+static int
+row_cred(sqlite3_stmt *st, srv_cred_t *c)
+{
+	const unsigned char *u = sqlite3_column_text(st, 0);
+	const void *id = sqlite3_column_blob(st, 4);
+	int idn = sqlite3_column_bytes(st, 4);
+
+	memset(c, 0, sizeof(*c));
+	if (u == NULL || strlen((const char *)u) > FSIM_SERVER_USERNAME_MAX || id == NULL ||
+	    idn <= 0)
+		return FSIM_ERR_FORMAT;
+	snprintf(c->username, sizeof(c->username), "%s", (const char *)u);
+	fsim_srv_user_id(c->username, c->user_id);
+	c->created = sqlite3_column_int64(st, 1);
+	c->discoverable = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int(st, 2) != 0;
+	if ((c->record = col_json(st, 3)) == NULL || !json_is_object(c->record))
+		goto fail;
+	if (fsim_blob_set(&c->id, id, (size_t)idn) != 0)
+		goto fail;
+	return FSIM_OK;
+fail:
+	fsim_srv_cred_reset(c);
+	return FSIM_ERR_FORMAT;
+}
+
+void
+fsim_srv_cred_reset(srv_cred_t *c)
+{
+	if (c == NULL)
+		return;
+	fsim_blob_reset(&c->id);
+	json_decref(c->record);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+fsim_srv_db_cred_get(fsim_server_t *s, const uint8_t *id, size_t len, srv_cred_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r = FSIM_ERR_IO;
+
+	memset(out, 0, sizeof(*out));
+	rd_lock(s);
+	if (prep(s->db->rdb, "SELECT username, created, discoverable, record, id FROM "
+	    "credentials WHERE id = ?1", &st) != 0 ||
+	    fsim_sqldb_bind_blob(st, 1, id, len) != SQLITE_OK)
+		goto out;
+	rc = sqlite3_step(st);
+	r = rc == SQLITE_ROW ? row_cred(st, out) : rc == SQLITE_DONE ? FSIM_ERR_NOT_FOUND :
+	    FSIM_ERR_IO;
+out:
+	sqlite3_finalize(st);
+	rd_unlock(s);
+	return r;
+}
+
+int
+fsim_srv_db_user_creds(fsim_server_t *s, const char *username, srv_cred_t *out, size_t max,
+    size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r = FSIM_ERR_IO;
+
+	*n = 0;
+	rd_lock(s);
+	/* Newest first, as webauthn.io's "last 64". */
+	if (prep(s->db->rdb, "SELECT username, created, discoverable, record, id FROM "
+	    "credentials WHERE username = ?1 ORDER BY seq DESC LIMIT ?2", &st) != 0 ||
+	    fsim_sqldb_bind_text(st, 1, username) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+		if ((r = row_cred(st, &out[*n])) != 0)
+			goto out;
+		(*n)++;
+	}
+	r = rc == SQLITE_DONE || rc == SQLITE_ROW ? FSIM_OK : FSIM_ERR_IO;
+out:
+	if (r != 0) {
+		while (*n > 0)
+			fsim_srv_cred_reset(&out[--(*n)]);
+	}
+	sqlite3_finalize(st);
+	rd_unlock(s);
+	return r;
+}
+
+int
+fsim_srv_db_cred_count(fsim_server_t *s, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int r = FSIM_ERR_IO;
+
+	*n = 0;
+	rd_lock(s);
+	if (prep(s->db->rdb, "SELECT count(*) FROM credentials", &st) == 0 &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		*n = (size_t)sqlite3_column_int64(st, 0);
+		r = FSIM_OK;
+	}
+	sqlite3_finalize(st);
+	rd_unlock(s);
+	return r;
+}
+
+json_t *
+fsim_srv_db_report_get(fsim_server_t *s, long id)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *e = NULL, *rep = NULL;
+
+	rd_lock(s);
+	if (prep(s->db->rdb, "SELECT summary, report FROM reports WHERE id = ?1", &st) == 0 &&
+	    sqlite3_bind_int64(st, 1, id) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    (e = col_json(st, 0)) != NULL && (rep = col_json(st, 1)) != NULL) {
+		if (json_object_set_new(e, "report", rep) != 0 ||
+		    json_object_set_new(e, "id", json_integer(id)) != 0) {
+			json_decref(e);
+			e = NULL;
+		}
+		rep = NULL;
+	}
+	json_decref(rep);
+	sqlite3_finalize(st);
+	rd_unlock(s);
+	return e;
+}
+
+json_t *
+fsim_srv_db_report_list(fsim_server_t *s)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array(), *e;
+	int rc;
+
+	if (arr == NULL)
+		return NULL;
+	rd_lock(s);
+	if (prep(s->db->rdb, "SELECT id, summary FROM (SELECT id, summary FROM reports "
+	    "ORDER BY id DESC LIMIT ?1) ORDER BY id", &st) != 0 ||
+	    sqlite3_bind_int(st, 1, FSIM_SERVER_MAX_REPORTS) != SQLITE_OK)
+		goto fail;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((e = col_json(st, 1)) == NULL)
+			continue;
+		if (json_object_set_new(e, "id", json_integer(sqlite3_column_int64(st, 0))) != 0 ||
+		    json_array_append_new(arr, e) != 0)
+			goto fail;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	sqlite3_finalize(st);
+	rd_unlock(s);
+	return arr;
+fail:
+	sqlite3_finalize(st);
+	rd_unlock(s);
+	json_decref(arr);
+	return NULL;
+}
+
+/* ---- writes ---- */
+
+static int
+exec1(sqlite3 *db, const char *q)
+{
+	return fsim_sqldb_exec(db, q, NULL, 0);
+}
+
+static int
+job_add_cred(sqlite3 *db, srv_write_t *w)
+{
+	sqlite3_stmt *st = NULL;
+	const srv_cred_t *c = w->cred;
+	char *rec = NULL;
+	int64_t n = 0;
+	int r = FSIM_ERR_IO;
+
+	/* §7.1 step 26: a credential ID registered already is refused (here, or by another serve). */
+	if (prep(db, "SELECT (SELECT count(*) FROM credentials WHERE id = ?1), "
+	    "(SELECT coalesce(max(seq), 0) FROM credentials)", &st) != 0 ||
+	    fsim_sqldb_bind_blob(st, 1, c->id.ptr, c->id.len) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto out;
+	if (sqlite3_column_int64(st, 0) != 0) {
+		r = FSIM_ERR_FORMAT;
+		goto out;
+	}
+	/* no credential is ever deleted: the highest seq is how many there are */
+	n = sqlite3_column_int64(st, 1);
+	if (n >= FSIM_SERVER_MAX_CREDS) {
+		r = FSIM_ERR_ARG;
+		goto out;
+	}
+	sqlite3_finalize(st);
+	if ((rec = dump(c->record)) == NULL) {
+		r = FSIM_ERR_NOMEM;
+		goto out;
+	}
+	if (prep(db, "INSERT INTO users (username, user_id, created) VALUES (?1, ?2, ?3) "
+	    "ON CONFLICT (username) DO NOTHING", &st) != 0 ||
+	    fsim_sqldb_bind_text(st, 1, c->username) != SQLITE_OK ||
+	    fsim_sqldb_bind_blob(st, 2, c->user_id, sizeof(c->user_id)) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, c->created) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	sqlite3_finalize(st);
+	if (prep(db, "INSERT INTO credentials (id, username, created, discoverable, sign_count, "
+	    "record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st) != 0 ||
+	    fsim_sqldb_bind_blob(st, 1, c->id.ptr, c->id.len) != SQLITE_OK ||
+	    fsim_sqldb_bind_text(st, 2, c->username) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, c->created) != SQLITE_OK ||
+	    (c->discoverable < 0 ? sqlite3_bind_null(st, 4) :
+	    sqlite3_bind_int(st, 4, c->discoverable)) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 5, json_integer_value(json_object_get(c->record,
+	    "signCount"))) != SQLITE_OK ||
+	    fsim_sqldb_bind_text(st, 6, rec) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	r = FSIM_OK;
+out:
+	sqlite3_finalize(st);
+	free(rec);
+	return r;
+}
+
+static int
+job_update(sqlite3 *db, srv_write_t *w)
+{
+	sqlite3_stmt *st = NULL;
+	char *rec = NULL;
+	int64_t now;
+	int rc, r = FSIM_ERR_IO;
+
+	if (prep(db, "SELECT sign_count FROM credentials WHERE id = ?1", &st) != 0 ||
+	    fsim_sqldb_bind_blob(st, 1, w->id, w->id_len) != SQLITE_OK)
+		goto out;
+	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
+		r = FSIM_ERR_NOT_FOUND;
+		goto out;
+	}
+	if (rc != SQLITE_ROW)
+		goto out;
+	now = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	/* Another assertion of this credential was accepted meanwhile (here or elsewhere). */
+	if (now != w->count0 && w->new_count != 0 && (int64_t)w->new_count <= now) {
+		w->stored_count = now;
+		r = FSIM_ERR_SIGNATURE;
+		goto out;
+	}
+	if ((rec = dump(w->record)) == NULL) {
+		r = FSIM_ERR_NOMEM;
+		goto out;
+	}
+	if (prep(db, "UPDATE credentials SET record = ?2, sign_count = ?3 WHERE id = ?1",
+	    &st) != 0 || fsim_sqldb_bind_blob(st, 1, w->id, w->id_len) != SQLITE_OK ||
+	    fsim_sqldb_bind_text(st, 2, rec) != SQLITE_OK ||
+	    sqlite3_bind_int64(st, 3, w->new_count) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	r = FSIM_OK;
+out:
+	sqlite3_finalize(st);
+	free(rec);
+	return r;
+}
+
+static int
+job_report(sqlite3 *db, srv_write_t *w)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *sum = NULL;
+	const char *k;
+	json_t *v;
+	char *ts = NULL, *tr = NULL;
+	int r = FSIM_ERR_NOMEM;
+
+	if ((sum = json_object()) == NULL)
+		goto out;
+	json_object_foreach(w->report, k, v)
+		if (strcmp(k, "report") != 0 && json_object_set(sum, k, v) != 0)
+			goto out;
+	if ((ts = dump(sum)) == NULL || (tr = dump(json_object_get(w->report, "report"))) == NULL)
+		goto out;
+	r = FSIM_ERR_IO;
+	if (prep(db, "INSERT INTO reports (time, summary, report) VALUES (?1, ?2, ?3)", &st) != 0 ||
+	    sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(w->report, "time"))) !=
+	    SQLITE_OK || fsim_sqldb_bind_text(st, 2, ts) != SQLITE_OK ||
+	    fsim_sqldb_bind_text(st, 3, tr) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	w->report_id = (long)sqlite3_last_insert_rowid(db);
+	sqlite3_finalize(st);
+	/* a ring of the newest: older ones go */
+	if (prep(db, "DELETE FROM reports WHERE id <= ?1", &st) != 0 ||
+	    sqlite3_bind_int64(st, 1, (sqlite3_int64)w->report_id - FSIM_SERVER_MAX_REPORTS) !=
+	    SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
+		goto out;
+	r = FSIM_OK;
+out:
+	sqlite3_finalize(st);
+	json_decref(sum);
+	free(ts);
+	free(tr);
+	return r;
+}
+
+/* One job inside the batch's transaction, under a savepoint of its own. */
+static void
+apply_job(sqlite3 *db, srv_write_t *w)
+{
+	int r = FSIM_OK;
+
+	w->report_id = 0;
+	if (exec1(db, "SAVEPOINT job") != 0) {
+		w->result = FSIM_ERR_IO;
+		return;
+	}
+	if (w->kind == SRV_WRITE_ADD_CRED)
+		r = job_add_cred(db, w);
+	else if (w->kind == SRV_WRITE_UPDATE)
+		r = job_update(db, w);
+	w->result = r;
+	/* the report is filed whatever came of the change (it says so) */
+	if (w->report != NULL && (r = job_report(db, w)) != 0 && w->result == FSIM_OK) {
+		w->result = r;
+		w->report_id = 0;
+	}
+	if (w->result == FSIM_OK || w->result == FSIM_ERR_FORMAT ||
+	    w->result == FSIM_ERR_ARG || w->result == FSIM_ERR_SIGNATURE ||
+	    w->result == FSIM_ERR_NOT_FOUND)
+		(void)exec1(db, "RELEASE job");
+	else
+		(void)(exec1(db, "ROLLBACK TO job") | exec1(db, "RELEASE job"));
+}
+
+static void
+apply_batch(fsim_server_t *s, srv_write_t *batch)
+{
+	sqlite3 *db = s->db->wdb;
+	srv_write_t *w;
+	int r;
+
+	if (s->db->memory)
+		rd_lock(s);
+	if ((r = exec1(db, "BEGIN IMMEDIATE")) == 0) {
+		for (w = batch; w != NULL; w = w->next)
+			apply_job(db, w);
+		if ((r = exec1(db, "COMMIT")) != 0)
+			(void)exec1(db, "ROLLBACK");
+	}
+	if (s->db->memory)
+		rd_unlock(s);
+	if (r != 0)
+		for (w = batch; w != NULL; w = w->next) {
+			w->result = FSIM_ERR_IO;
+			w->report_id = 0;
+		}
+}
+
+int
+fsim_srv_db_write(fsim_server_t *s, srv_write_t *w)
+{
+	struct srv_db *x = s->db;
+	srv_write_t *batch;
+
+	w->next = NULL;
+	w->done = false;
+	pthread_mutex_lock(&x->qlock);
+	if (x->tail != NULL)
+		x->tail->next = w;
+	else
+		x->head = w;
+	x->tail = w;
+	while (!w->done) {
+		if (x->leading) {
+			pthread_cond_wait(&x->qcond, &x->qlock);
+			continue;
+		}
+		/* Lead: everything queued goes in one transaction, one commit. */
+		x->leading = true;
+		batch = x->head;
+		x->head = x->tail = NULL;
+		pthread_mutex_unlock(&x->qlock);
+		apply_batch(s, batch);
+		pthread_mutex_lock(&x->qlock);
+		for (; batch != NULL; batch = batch->next)
+			batch->done = true;
+		x->leading = false;
+		pthread_cond_broadcast(&x->qcond);
+	}
+	pthread_mutex_unlock(&x->qlock);
+	return w->result == FSIM_ERR_IO ? FSIM_ERR_IO : FSIM_OK;
+}
+
+/* ---- opening ---- */
+
+/* The entries of an earlier version's credentials.json into the open transaction. */
+static int
+import_json(sqlite3 *db, const char *path, char *err, size_t errlen)
+{
+	fsim_blob_t in = { NULL, 0 };
+	json_t *root = NULL, *arr, *e;
+	fsim_diags_t d;
+	srv_write_t w;
+	size_t i;
+	int r = FSIM_ERR_FORMAT;
+
+	fsim_diags_init(&d);
+	if ((r = fsim_read_file(path, JSON_MAX, &in)) != 0) {
+		snprintf(err, errlen, "%s: cannot read it: %s", path, r == FSIM_ERR_ARG ||
+		    r == FSIM_ERR_FORMAT ? "it is over 64 MiB" : strerror(errno));
+		r = FSIM_ERR_IO;
+		goto fail;
+	}
+	r = FSIM_ERR_FORMAT;
+	if (fsim_json_load(in.ptr, in.len, &root, NULL, "credentials") != 0 ||
+	    !json_is_object(root) || json_integer_value(json_object_get(root, "version")) != 1 ||
+	    !json_is_array(arr = json_object_get(root, "credentials"))) {
+		snprintf(err, errlen, "%s: not a fidosim serve credentials file (version 1); "
+		    "left as it is", path);
+		goto fail;
+	}
+	json_array_foreach(arr, i, e) {
+		srv_cred_t c;
+		fsim_cred_record_t *rec = NULL;
+		const json_t *u = json_object_get(e, "username");
+		const json_t *disc = json_object_get(e, "discoverable");
+
+		memset(&c, 0, sizeof(c));
+		if (!json_is_string(u) || fsim_srv_username_chars(json_string_value(u),
+		    json_string_length(u)) < 0 ||
+		    fsim_record_from_json(json_object_get(e, "record"), &rec, &d) != 0) {
+			snprintf(err, errlen, "%s: credentials[%zu] is not a valid entry "
+			    "(username, record); left as it is", path, i);
+			goto fail;
+		}
+		snprintf(c.username, sizeof(c.username), "%s", json_string_value(u));
+		fsim_srv_user_id(c.username, c.user_id);
+		c.created = (long long)json_integer_value(json_object_get(e, "created"));
+		c.discoverable = json_is_boolean(disc) ? json_is_true(disc) : -1;
+		c.record = json_object_get(e, "record");
+		c.id = rec->id;
+		memset(&w, 0, sizeof(w));
+		w.kind = SRV_WRITE_ADD_CRED;
+		w.cred = &c;
+		r = job_add_cred(db, &w);
+		fsim_record_free(&rec);
+		if (r != 0) {
+			snprintf(err, errlen, "%s: credentials[%zu] %s; left as it is", path, i,
+			    r == FSIM_ERR_FORMAT ? "repeats a credential ID" :
+			    r == FSIM_ERR_ARG ? "is one too many" : "could not be stored");
+			r = r == FSIM_ERR_IO ? FSIM_ERR_IO : FSIM_ERR_FORMAT;
+			goto fail;
+		}
+	}
+	r = FSIM_OK;
+fail:
+	json_decref(root);
+	fsim_blob_reset(&in);
+	fsim_diags_clear(&d);
+	return r;
+}
+
+static int
+pragma_int(sqlite3 *db, const char *q, int64_t *v)
+{
+	sqlite3_stmt *st = NULL;
+	int r = FSIM_ERR_IO;
+
+	if (prep(db, q, &st) == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		*v = sqlite3_column_int64(st, 0);
+		r = FSIM_OK;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Make the schema (or check it is ours) and import a JSON file, in one transaction. */
+static int
+setup_db(sqlite3 *db, const char *dir, char *err, size_t errlen)
+{
+	char jpath[4200], bpath[4200], pragma[96];
+	sqlite3_stmt *st = NULL;
+	struct stat stt;
+	int64_t app = 0, ver = 0;
+	bool imported = false, have_json;
+	int r;
+
+	if ((r = fsim_sqldb_exec(db, "BEGIN IMMEDIATE", err, errlen)) != 0)
+		return r;
+	if ((r = pragma_int(db, "PRAGMA application_id", &app)) != 0 ||
+	    (r = pragma_int(db, "PRAGMA user_version", &ver)) != 0)
+		goto fail;
+	r = FSIM_ERR_FORMAT;
+	if (app == 0 && ver == 0) {
+		snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d; PRAGMA "
+		    "user_version = %d", APP_ID, DB_VERSION);
+		if ((r = fsim_sqldb_exec(db, pragma, err, errlen)) != 0)
+			goto fail;
+	} else if (app != APP_ID) {
+		snprintf(err, errlen, "an SQLite database but not fidosim serve's; left as it is");
+		goto fail;
+	} else if (ver > DB_VERSION) {
+		snprintf(err, errlen, "made by a newer fidosim (version %lld; this one reads %d); "
+		    "left as it is", (long long)ver, DB_VERSION);
+		goto fail;
+	}
+	if ((r = fsim_sqldb_exec(db, schema, err, errlen)) != 0)
+		goto fail;
+	r = FSIM_ERR_IO;
+	if (dir != NULL) {
+		snprintf(jpath, sizeof(jpath), "%s/%s", dir, JSON_FILE);
+		snprintf(bpath, sizeof(bpath), "%s/%s", dir, JSON_BACKUP);
+		have_json = stat(jpath, &stt) == 0;
+		if (prep(db, "SELECT 1 FROM meta WHERE k = 'json_imported'", &st) != 0)
+			goto fail;
+		imported = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		if (have_json && !imported) {
+			if ((r = import_json(db, jpath, err, errlen)) != 0)
+				goto fail;
+			r = FSIM_ERR_IO;
+			if (exec1(db, "INSERT INTO meta (k, v) VALUES ('json_imported', '1')") != 0)
+				goto fail;
+		}
+		if ((r = fsim_sqldb_exec(db, "COMMIT", err, errlen)) != 0)
+			goto fail;
+		/* imported (now or by an earlier start cut short): keep it as the backup */
+		if (have_json && rename(jpath, bpath) != 0 && errno != ENOENT) {
+			snprintf(err, errlen, "%s: imported, but cannot rename it to %s: %s", jpath,
+			    JSON_BACKUP, strerror(errno));
+			return FSIM_ERR_IO;
+		}
+		return FSIM_OK;
+	}
+	return fsim_sqldb_exec(db, "COMMIT", err, errlen);
+fail:
+	if (err[0] == '\0')
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+	(void)exec1(db, "ROLLBACK");
+	return r;
+}
+
+int
+fsim_srv_db_open(fsim_server_t *s, char *err, size_t errlen)
+{
+	struct srv_db *x;
+	char path[4200], why[8192];
+	struct stat st;
+	int fd, r = FSIM_ERR_NOMEM;
+
+	why[0] = '\0';
+	if ((x = calloc(1, sizeof(*x))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return r;
+	}
+	pthread_mutex_init(&x->rlock, NULL);
+	pthread_mutex_init(&x->qlock, NULL);
+	pthread_cond_init(&x->qcond, NULL);
+	s->db = x;
+	if (s->data_dir == NULL) {
+		x->memory = true;
+		if ((r = fsim_sqldb_open(":memory:", true, &x->wdb, why, sizeof(why))) != 0 ||
+		    (r = setup_db(x->wdb, NULL, why, sizeof(why))) != 0) {
+			snprintf(err, errlen, "cannot make the in-memory database: %s", why);
+			return r;
+		}
+		x->rdb = x->wdb;
+		return FSIM_OK;
+	}
+	r = FSIM_ERR_IO;
+	if (mkdir(s->data_dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "--data %s: cannot create the folder: %s", s->data_dir,
+		    strerror(errno));
+		return r;
+	}
+	if (stat(s->data_dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    access(s->data_dir, W_OK) != 0) {
+		snprintf(err, errlen, "--data %s: not a writable folder", s->data_dir);
+		return r;
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", s->data_dir, DB_FILE) >= sizeof(path)) {
+		snprintf(err, errlen, "--data: path too long");
+		return FSIM_ERR_ARG;
+	}
+	/* SQLite would make it 0644 less the umask; the -wal and -shm files take its mode */
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0 ||
+	    fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || fchmod(fd, 0600) != 0) {
+		snprintf(err, errlen, "%s: cannot create it: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return r;
+	}
+	close(fd);
+	if ((r = fsim_sqldb_open(path, false, &x->wdb, why, sizeof(why))) != 0 ||
+	    (r = setup_db(x->wdb, s->data_dir, why, sizeof(why))) != 0 ||
+	    (r = fsim_sqldb_open(path, false, &x->rdb, why, sizeof(why))) != 0) {
+		snprintf(err, errlen, "%s%s%s", strncmp(why, s->data_dir, strlen(s->data_dir)) ==
+		    0 ? "" : path, strncmp(why, s->data_dir, strlen(s->data_dir)) == 0 ? "" :
+		    ": ", why);
+		return r;
+	}
+	return FSIM_OK;
+}
+
+void
+fsim_srv_db_close(fsim_server_t *s)
+{
+	struct srv_db *x;
+
+	if (s == NULL || (x = s->db) == NULL)
+		return;
+	if (x->rdb != x->wdb)
+		sqlite3_close_v2(x->rdb);
+	sqlite3_close_v2(x->wdb);
+	pthread_mutex_destroy(&x->rlock);
+	pthread_mutex_destroy(&x->qlock);
+	pthread_cond_destroy(&x->qcond);
+	free(x);
+	s->db = NULL;
+}
