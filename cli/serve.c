@@ -25,7 +25,12 @@
 
 #define CMD "serve"
 #define MAX_ORIGINS 16
-#define DEFAULT_THREADS 4
+/*
+ * A verification waits for its commit (group commit: one fsync for all
+ * that wait together), so threads mostly wait on the disk; with more of
+ * them more ceremonies share each commit.
+ */
+#define DEFAULT_THREADS 16
 #define CONN_TIMEOUT 10         /* seconds of silence before a connection is closed */
 #define PER_IP 128              /* connections one client address may hold */
 
@@ -53,7 +58,12 @@ static const char usage[] =
 "\n"
 "A session is a cookie (" FSIM_SERVER_COOKIE "); a challenge is single use and\n"
 "expires; a replayed or stale ceremony is refused with 400. Request bodies\n"
-"over 256 KiB get 413. Every request is logged on stderr, one line each.\n"
+"over 256 KiB get 413; a JSON endpoint wants Content-Type: application/json\n"
+"(415 otherwise). Every request is logged on stderr, one line each, with what\n"
+"the client sent escaped (\\xNN). A connection silent for 10 s is closed; one\n"
+"client address holds at most 128 connections. A request without the session\n"
+"cookie never evicts the ceremony of a client that came back with its cookie\n"
+"(429 when there is no room). A username is 1 to 64 characters (not bytes).\n"
 "\n"
 "options:\n"
 "  --port N              TCP port (default 8080; 0: any free port, printed)\n"
@@ -65,10 +75,14 @@ static const char usage[] =
 "                        default spec: WebAuthn L3 and the defaults of\n"
 "                        verify-registration/-authentication; py_webauthn is\n"
 "                        what webauthn.io runs)\n"
-"  --data DIR            keep the credentials in DIR/credentials.json (atomic\n"
-"                        writes, mode 0600; default: in memory only)\n"
+"  --data DIR            keep users, credentials and the reports in the SQLite\n"
+"                        database DIR/serve.db (mode 0600; several serve may\n"
+"                        share DIR; a ceremony is answered once its change is\n"
+"                        on disk); a DIR/credentials.json of earlier versions\n"
+"                        is imported and kept as credentials.json-backup\n"
+"                        (default: in memory only)\n"
 "  --challenge-ttl S     seconds a challenge lives (default 300)\n"
-"  --threads N           worker threads (default 4)\n"
+"  --threads N           worker threads (default 16)\n"
 "\n"
 "It runs until SIGINT or SIGTERM. Try it with curl (a cookie jar keeps the\n"
 "session; fidosim create plays the browser):\n"

@@ -174,9 +174,14 @@ fsim_srv_db_user_creds(fsim_server_t *s, const char *username, srv_cred_t *out, 
 
 	*n = 0;
 	rd_lock(s);
-	/* Newest first, as webauthn.io's "last 64". */
-	if (prep(s->db->rdb, "SELECT username, created, discoverable, record, id FROM "
-	    "credentials WHERE username = ?1 ORDER BY seq DESC LIMIT ?2", &st) != 0 ||
+	/*
+	 * Newest first, as webauthn.io's "last 64". Options need the IDs and
+	 * transports only: SQLite takes these out of the records, so 64 whole
+	 * records are not parsed for every options request.
+	 */
+	if (prep(s->db->rdb, "SELECT username, created, discoverable, json_object('transports', "
+	    "json(coalesce(json_extract(record, '$.transports'), '[]'))), id FROM credentials "
+	    "WHERE username = ?1 ORDER BY seq DESC LIMIT ?2", &st) != 0 ||
 	    fsim_sqldb_bind_text(st, 1, username) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 2, (sqlite3_int64)max) != SQLITE_OK)
 		goto out;

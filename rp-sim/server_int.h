@@ -134,6 +134,7 @@ void fsim_srv_db_close(fsim_server_t *s);
 /* Reads: *out owned by the caller (fsim_srv_cred_reset). */
 int fsim_srv_db_cred_get(fsim_server_t *s, const uint8_t *id, size_t len,
     srv_cred_t *out) FSIM_WUR;
+/* The newest max of a user's credentials; their record holds only "transports". */
 int fsim_srv_db_user_creds(fsim_server_t *s, const char *username, srv_cred_t *out,
     size_t max, size_t *n) FSIM_WUR;
 int fsim_srv_db_cred_count(fsim_server_t *s, size_t *n) FSIM_WUR;
