@@ -19,6 +19,7 @@
 #include <microhttpd.h>
 
 #include "cli/cli.h"
+#include "cli/serve_deadline.h"
 #include "rp-sim/policy_preset.h"
 #include "cli/report.h"
 #include "rp-sim/server.h"
@@ -32,6 +33,8 @@
  */
 #define DEFAULT_THREADS 16
 #define CONN_TIMEOUT 10         /* seconds of silence before a connection is closed */
+#define HEADER_DEADLINE 10      /* seconds to send a whole request header */
+#define BODY_DEADLINE 30        /* seconds to send a whole body (at most 256 KiB) */
 #define PER_IP 128              /* connections one client address may hold */
 
 static const char usage[] =
@@ -60,7 +63,8 @@ static const char usage[] =
 "expires; a replayed or stale ceremony is refused with 400. Request bodies\n"
 "over 256 KiB get 413; a JSON endpoint wants Content-Type: application/json\n"
 "(415 otherwise). Every request is logged on stderr, one line each, with what\n"
-"the client sent escaped (\\xNN). A connection silent for 10 s is closed; one\n"
+"the client sent escaped (\\xNN). A connection silent for 10 s is closed, and\n"
+"one that takes over 10 s to send a request header (30 s for a body); one\n"
 "client address holds at most 128 connections. A request without the session\n"
 "cookie never evicts the ceremony of a client that came back with its cookie\n"
 "(429 when there is no room). A username is 1 to 64 characters (not bytes).\n"
@@ -116,6 +120,7 @@ static const struct asset {
 struct serve_ctx {
 	fsim_server_t *server;
 	fsim_aaguid_names_t *names;
+	fsim_deadline_t *deadline;
 };
 
 /* One request in flight: its body so far. */
@@ -243,6 +248,7 @@ handle(void *cls, struct MHD_Connection *mc, const char *url, const char *method
 			return MHD_NO;
 		gettimeofday(&cn->start, NULL);
 		*con_cls = cn;
+		fsim_deadline_phase(ctx->deadline, mc, true);
 		/* Refuse a declared oversize body before reading it. */
 		if (cl != NULL && strtoull(cl, NULL, 10) > FSIM_SERVER_BODY_MAX)
 			return send_error(mc, method, url, 413, "the body is over the 262144-byte "
@@ -295,11 +301,12 @@ static void
 completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct serve_ctx *ctx = cls;
 	struct conn *cn = *con_cls;
 
-	(void)cls;
-	(void)mc;
 	(void)toe;
+	/* the next request on this connection has HEADER_DEADLINE from now */
+	fsim_deadline_phase(ctx->deadline, mc, false);
 	if (cn != NULL) {
 		fsim_blob_reset(&cn->body);
 		free(cn);
@@ -422,14 +429,21 @@ run(int argc, char **argv)
 	 * Hostile clients: a connection that sends nothing for
 	 * CONN_TIMEOUT seconds is closed (a header or body trickled slower
 	 * than that never completes), one address holds at most PER_IP
-	 * connections (slow ones from one client cannot take every slot), and
-	 * epoll (MHD_USE_AUTO) is not limited to FD_SETSIZE descriptors.
+	 * connections (slow ones from one client cannot take every slot), a
+	 * header trickled in for longer than HEADER_DEADLINE (a body, for
+	 * BODY_DEADLINE) is cut off (serve_deadline.c), and epoll
+	 * (MHD_USE_AUTO) is not limited to FD_SETSIZE descriptors.
 	 */
+	if (fsim_deadline_start(HEADER_DEADLINE, BODY_DEADLINE, &ctx.deadline) != 0) {
+		fprintf(stderr, "fidosim serve: cannot start the request deadlines\n");
+		goto out;
+	}
 	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG,
 	    (uint16_t)port, NULL, NULL, handle, &ctx,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, &ctx,
+	    MHD_OPTION_NOTIFY_CONNECTION, fsim_deadline_notify, ctx.deadline,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)PER_IP,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
@@ -483,6 +497,7 @@ run(int argc, char **argv)
 out:
 	if (d != NULL)
 		MHD_stop_daemon(d);
+	fsim_deadline_stop(&ctx.deadline);
 	fsim_server_free(&ctx.server);
 	fsim_aaguid_names_free(&ctx.names);
 	fsim_trust_free(&trust);

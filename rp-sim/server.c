@@ -218,8 +218,9 @@ utf8_char(const unsigned char *p, size_t n)
 	return len;
 }
 
-char *
-fsim_server_escape(const char *in, size_t inlen, size_t max_chars, char *out, size_t outlen)
+/* fsim_server_escape; keep_bs: a backslash stays (text already escaped once). */
+static char *
+escape(const char *in, size_t inlen, size_t max_chars, char *out, size_t outlen, bool keep_bs)
 {
 	const unsigned char *p = (const unsigned char *)in;
 	size_t i = 0, o = 0, chars = 0, k, need;
@@ -232,7 +233,7 @@ fsim_server_escape(const char *in, size_t inlen, size_t max_chars, char *out, si
 		return out;
 	while (i < inlen) {
 		k = utf8_char(p + i, inlen - i);
-		if (k == 1 && (p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\'))
+		if (k == 1 && (p[i] < 0x20 || p[i] == 0x7f || (p[i] == '\\' && !keep_bs)))
 			k = 0;
 		if (k == 0) {
 			snprintf(piece, sizeof(piece), "\\x%02x", p[i]);
@@ -256,6 +257,12 @@ fsim_server_escape(const char *in, size_t inlen, size_t max_chars, char *out, si
 	}
 	out[o] = '\0';
 	return out;
+}
+
+char *
+fsim_server_escape(const char *in, size_t inlen, size_t max_chars, char *out, size_t outlen)
+{
+	return escape(in, inlen, max_chars, out, outlen, false);
 }
 
 const char *
@@ -296,7 +303,7 @@ fsim_srv_fail(srv_answer_t *a, int api, int status, const char *fmt, ...)
 	 * quotes, it is valid UTF-8 without control characters, so the JSON
 	 * encoder takes it (call sites quote with fsim_srv_quote already).
 	 */
-	fsim_server_escape(raw, strlen(raw), sizeof(msg), msg, sizeof(msg));
+	escape(raw, strlen(raw), sizeof(msg), msg, sizeof(msg), true);
 	json_decref(a->body);
 	a->status = status;
 	if (api == SRV_API_FIDO)

@@ -3,7 +3,7 @@
 # 20 `fidosim create` at once (each another user) keep 20 credentials; 50
 # `fidosim get` at once (global counter) give 50 distinct counters; the same
 # mixed with `fidosim authenticator --listen` on that store, driven by
-# python-fido2 (tests/integration/store_listen.py): every counter handed
+# python-fido2 (tests/store_listen.py): every counter handed
 # out, by either, distinct and each process's increasing; 6 processes
 # creating a new store at once agree on its wrapping key (their
 # non-discoverable credentials all work); a JSON store imported by 8
@@ -72,7 +72,7 @@ else
 	lpid=$!
 	k=0
 	while [ $k -lt 100 ] && ! grep -q 'listening on' "$tmp/listen.log" 2>/dev/null; do sleep 0.1; k=$((k + 1)); done
-	$PY tests/integration/store_listen.py "$sock" example.org 40 > "$tmp/listen.out" 2>"$tmp/listen.err" &
+	$PY tests/store_listen.py "$sock" example.org 40 > "$tmp/listen.out" 2>"$tmp/listen.err" &
 	ppid_=$!
 	pids=""
 	i=0

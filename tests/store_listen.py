@@ -5,7 +5,7 @@
 on a line of its own; store_concurrent.sh runs it while CLI processes use
 the same store.
 
-    /usr/bin/python3 tests/integration/store_listen.py SOCKET RP_ID N
+    /usr/bin/python3 tests/store_listen.py SOCKET RP_ID N
 """
 import hashlib
 import socket
