@@ -492,6 +492,22 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 }
 
 /* Read RESPONSE; unwrap a test-vector file. Exit code on failure. */
+/* Why fsim_read_file failed, for a person: the limit in the units it counts. */
+static const char *
+read_why(int r, int err)
+{
+	static char buf[128];
+
+	if (r == FSIM_ERR_ARG)
+		snprintf(buf, sizeof(buf), "it is larger than %u MiB (%u bytes), the most a "
+		    "response may be", (unsigned)(INPUT_MAX >> 20), (unsigned)INPUT_MAX);
+	else if (r == FSIM_ERR_NOMEM)
+		snprintf(buf, sizeof(buf), "out of memory");
+	else
+		snprintf(buf, sizeof(buf), "%s", strerror(err));
+	return buf;
+}
+
 static int
 load_response(const struct opts *o, json_t **out)
 {
@@ -499,11 +515,12 @@ load_response(const struct opts *o, json_t **out)
 	json_error_t jerr;
 	json_t *root, *inner;
 	const char *path = o->input ? o->input : "-";
+	int r;
 
 	*out = NULL;
-	if (fsim_read_file(path, INPUT_MAX, &in) != 0) {
-		fprintf(stderr, "fidosim %s: cannot read %s\n", o->cmd,
-		    strcmp(path, "-") ? path : "standard input");
+	if ((r = fsim_read_file(path, INPUT_MAX, &in)) != 0) {
+		fprintf(stderr, "fidosim %s: cannot read %s: %s\n", o->cmd,
+		    strcmp(path, "-") ? path : "standard input", read_why(r, errno));
 		return FSIM_EXIT_USAGE;
 	}
 	/* Duplicate keys are judged by the verifier (JSON-01); here only "is it JSON". */
@@ -563,16 +580,16 @@ load_record(const struct opts *o, fsim_cred_record_t **out)
 	json_t *j;
 	fsim_diags_t d;
 	json_error_t jerr;
-	int r = FSIM_EXIT_USAGE;
+	int r = FSIM_EXIT_USAGE, e;
 
 	*out = NULL;
 	fsim_diags_init(&d);
 	if (o->credential[0] == '{') {
 		j = json_loads(o->credential, 0, &jerr);
 	} else {
-		if (fsim_read_file(o->credential, INPUT_MAX, &in) != 0) {
-			fprintf(stderr, "fidosim %s: cannot read --credential %s\n", o->cmd,
-			    o->credential);
+		if ((e = fsim_read_file(o->credential, INPUT_MAX, &in)) != 0) {
+			fprintf(stderr, "fidosim %s: cannot read --credential %s: %s\n", o->cmd,
+			    o->credential, read_why(e, errno));
 			return r;
 		}
 		j = json_loadb((const char *)in.ptr, in.len, 0, &jerr);
