@@ -79,6 +79,7 @@ function assertion(cred, challenge) {
 let requests = 0;
 let errors = 0;
 let ceremonies = 0;
+let registrations = 0;
 const errorSamples = [];
 
 function post(path, body, jar) {
@@ -115,8 +116,9 @@ function post(path, body, jar) {
 async function register(user, jar) {
   const cred = newCredential();
   const o = await post('/registration/options', { username: user, algorithms: ['es256'] }, jar);
-  await post('/registration/verification', { username: user, response: registration(cred, o.challenge) }, jar);
+  const v = await post('/registration/verification', { username: user, response: registration(cred, o.challenge) }, jar);
   ceremonies++;
+  if (v.verified === true) registrations++;
   return cred;
 }
 
@@ -144,7 +146,7 @@ await Promise.all([...Array(Number(clients)).keys()].map((i) => client(i, until)
 const dt = (Date.now() - t0) / 1000;
 agent.destroy();
 const rps = requests / dt;
-console.log(`# ${mode}: ${requests} requests, ${ceremonies} ceremonies in ${dt.toFixed(1)} s with ${clients} clients: ` +
+console.log(`# ${mode}: ${requests} requests, ${ceremonies} ceremonies (${registrations} registrations) in ${dt.toFixed(1)} s with ${clients} clients: ` +
   `${rps.toFixed(0)} requests/s, ${(ceremonies / dt).toFixed(0)} ceremonies/s`);
 for (const e of errorSamples) console.log(`# ${e}`);
 console.log(`${errors === 0 && requests > 0 ? 'ok' : 'not ok'} 1 - ${clients} concurrent clients for ${seconds} s: ` +
