@@ -302,6 +302,8 @@ fsim_store_db_create(const char *path, const fsim_store_t *m, char *err, size_t 
 
 	if ((r = fsim_sqldb_open(path, true, &db, err, errlen)) != 0)
 		return r;
+	if ((r = fsim_sqldb_setup(db, err, errlen)) != 0)
+		goto fail;
 	snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d; PRAGMA user_version = %d",
 	    FSIM_STORE_APP_ID, FSIM_STORE_DB_VERSION);
 	if ((r = fsim_sqldb_exec(db, "BEGIN IMMEDIATE", err, errlen)) != 0 ||
@@ -408,6 +410,11 @@ fsim_store_db_attach(fsim_store_t *s, fsim_diags_t *d)
 	if (ver < 1) {
 		fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE, s->path, FSIM_NO_OFFSET,
 		    "%lld is not a store version", (long long)ver);
+		goto fail;
+	}
+	if ((r = fsim_sqldb_setup(x->db, err, sizeof(err))) != 0) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, r == FSIM_ERR_FORMAT ? FSIM_STORE_RULE :
+		    FSIM_STORE_RULE_IO, s->path, FSIM_NO_OFFSET, "cannot open the store: %s", err);
 		goto fail;
 	}
 	s->db = x;

@@ -131,6 +131,15 @@ fsim_sqldb_exec(sqlite3 *db, const char *sql, char *err, size_t errlen)
 	return FSIM_ERR_IO;
 }
 
+/* A damaged file or not a database at all is a format error, anything else I/O. */
+static int
+format_or_io(sqlite3 *db)
+{
+	int rc = sqlite3_errcode(db) & 0xff;
+
+	return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT ? FSIM_ERR_FORMAT : FSIM_ERR_IO;
+}
+
 int
 fsim_sqldb_open(const char *path, bool create, sqlite3 **out, char *err, size_t errlen)
 {
@@ -157,13 +166,14 @@ fsim_sqldb_open(const char *path, bool create, sqlite3 **out, char *err, size_t 
 		goto fail;
 	}
 	(void)sqlite3_extended_result_codes(db, 1);
-	if (sqlite3_busy_timeout(db, FSIM_SQLDB_BUSY_MS) != SQLITE_OK ||
-	    (r = fsim_sqldb_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
-	    "PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON", err, errlen)) != 0) {
-		rc = sqlite3_errcode(db);
-		/* a damaged file or not a database at all: a format error, not I/O */
-		r = (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT ?
-		    FSIM_ERR_FORMAT : FSIM_ERR_IO;
+	if (sqlite3_busy_timeout(db, FSIM_SQLDB_BUSY_MS) != SQLITE_OK) {
+		if (err != NULL)
+			snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		goto fail;
+	}
+	/* the header is read now: a file that is not a database fails here, untouched */
+	if ((r = fsim_sqldb_exec(db, "PRAGMA schema_version", err, errlen)) != 0) {
+		r = format_or_io(db);
 		goto fail;
 	}
 	*out = db;
@@ -172,6 +182,15 @@ fsim_sqldb_open(const char *path, bool create, sqlite3 **out, char *err, size_t 
 fail:
 	sqlite3_close_v2(db);
 	return r;
+}
+
+int
+fsim_sqldb_setup(sqlite3 *db, char *err, size_t errlen)
+{
+	if (fsim_sqldb_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; "
+	    "PRAGMA secure_delete = ON; PRAGMA foreign_keys = ON", err, errlen) != 0)
+		return format_or_io(db);
+	return FSIM_OK;
 }
 
 int

@@ -35,14 +35,16 @@ int fsim_sqldb_init(void) FSIM_WUR;
 bool fsim_sqldb_is_db(const uint8_t *head, size_t len);
 
 /*
- * Open the database at path (it must exist unless create) read-write,
- * in WAL mode with synchronous=FULL,
- * secure_delete on and the busy timeout. On failure *err names the cause
- * (err may be NULL) and *out stays NULL: FSIM_ERR_FORMAT when the file is
- * not a database or is damaged, FSIM_ERR_IO otherwise.
+ * Open the database at path (it must exist unless create) read-write with
+ * the busy timeout, and read its header, changing nothing (so a caller can
+ * check what the file is first). On failure *err names the cause (err may
+ * be NULL) and *out stays NULL: FSIM_ERR_FORMAT when the file is not a
+ * database or is damaged, FSIM_ERR_IO otherwise.
  */
 int fsim_sqldb_open(const char *path, bool create, sqlite3 **out, char *err,
     size_t errlen) FSIM_WUR;
+/* Then: WAL mode, synchronous=FULL, secure_delete on. Errors as above. */
+int fsim_sqldb_setup(sqlite3 *db, char *err, size_t errlen) FSIM_WUR;
 
 /* Run SQL without results; FSIM_ERR_IO with the message in err on failure. */
 int fsim_sqldb_exec(sqlite3 *db, const char *sql, char *err, size_t errlen) FSIM_WUR;

@@ -590,6 +590,27 @@ pragma_int(sqlite3 *db, const char *q, int64_t *v)
 	return r;
 }
 
+/* Before anything is written: a database someone else made is left as it is. */
+static int
+check_db(sqlite3 *db, char *err, size_t errlen)
+{
+	int64_t app = 0, ver = 0;
+
+	if (pragma_int(db, "PRAGMA application_id", &app) != 0 ||
+	    pragma_int(db, "PRAGMA user_version", &ver) != 0) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		return FSIM_ERR_IO;
+	}
+	if (app == 0 && ver == 0 && pragma_int(db, "SELECT count(*) FROM sqlite_master",
+	    &ver) == 0 && ver > 0)
+		app = -1;   /* tables, and no mark of ours: someone else's */
+	if ((app != 0 || ver != 0) && app != APP_ID) {
+		snprintf(err, errlen, "an SQLite database but not fidosim serve's; left as it is");
+		return FSIM_ERR_FORMAT;
+	}
+	return FSIM_OK;
+}
+
 /* Make the schema (or check it is ours) and import a JSON file, in one transaction. */
 static int
 setup_db(sqlite3 *db, const char *dir, char *err, size_t errlen)
@@ -676,6 +697,7 @@ fsim_srv_db_open(fsim_server_t *s, char *err, size_t errlen)
 	if (s->data_dir == NULL) {
 		x->memory = true;
 		if ((r = fsim_sqldb_open(":memory:", true, &x->wdb, why, sizeof(why))) != 0 ||
+		    (r = fsim_sqldb_setup(x->wdb, why, sizeof(why))) != 0 ||
 		    (r = setup_db(x->wdb, NULL, why, sizeof(why))) != 0) {
 			snprintf(err, errlen, "cannot make the in-memory database: %s", why);
 			return r;
@@ -708,6 +730,8 @@ fsim_srv_db_open(fsim_server_t *s, char *err, size_t errlen)
 	}
 	close(fd);
 	if ((r = fsim_sqldb_open(path, false, &x->wdb, why, sizeof(why))) != 0 ||
+	    (r = check_db(x->wdb, why, sizeof(why))) != 0 ||
+	    (r = fsim_sqldb_setup(x->wdb, why, sizeof(why))) != 0 ||
 	    (r = setup_db(x->wdb, s->data_dir, why, sizeof(why))) != 0 ||
 	    (r = fsim_sqldb_open(path, false, &x->rdb, why, sizeof(why))) != 0) {
 		snprintf(err, errlen, "%s%s%s", strncmp(why, s->data_dir, strlen(s->data_dir)) ==
