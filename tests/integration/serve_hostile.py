@@ -23,6 +23,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -318,6 +319,7 @@ def main():
         tap(st == 200 and srv.proc.poll() is None, "after it all the server still serves")
     finally:
         rc = srv.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
     tap(rc == 0, "it stops cleanly (exit %s)" % rc)
     print("1..%d" % n)
     return 1 if failures else 0
