@@ -56,7 +56,15 @@ static const char schema[] =
 "  summary TEXT NOT NULL, report TEXT NOT NULL);"
 "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);";
 
+/* Prepared statements, kept per connection (preparing costs more than running). */
+#define STMT_CACHE 16
+struct stmt_cache {
+	const char *sql;                /* a string literal: its address is its key */
+	sqlite3_stmt *st;
+};
+
 struct srv_db {
+	struct stmt_cache rcache[STMT_CACHE], wcache[STMT_CACHE];
 	sqlite3 *wdb;                   /* the writer: used by the commit leader only */
 	sqlite3 *rdb;                   /* reads; == wdb in memory */
 	pthread_mutex_t rlock;          /* rdb (and, in memory, wdb too) */
@@ -69,11 +77,56 @@ struct srv_db {
 
 /* ---- small helpers ---- */
 
+/* A one-off statement: sqlite3_finalize it. */
 static int
-prep(sqlite3 *db, const char *q, sqlite3_stmt **st)
+prep_once(sqlite3 *db, const char *q, sqlite3_stmt **st)
 {
 	*st = NULL;
 	return sqlite3_prepare_v2(db, q, -1, st, NULL) == SQLITE_OK ? FSIM_OK : FSIM_ERR_IO;
+}
+
+/*
+ * A statement of q on db, prepared once and kept: done() it after use.
+ * The read connection's are used under rlock, the writer's by the commit
+ * leader (in memory both are one, under rlock), so neither cache is shared.
+ */
+static int
+prep(struct srv_db *x, sqlite3 *db, const char *q, sqlite3_stmt **st)
+{
+	struct stmt_cache *c = db == x->rdb && db != x->wdb ? x->rcache : x->wcache;
+	size_t i;
+
+	*st = NULL;
+	for (i = 0; i < STMT_CACHE && c[i].sql != NULL; i++)
+		if (c[i].sql == q) {
+			*st = c[i].st;
+			return FSIM_OK;
+		}
+	if (sqlite3_prepare_v3(db, q, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return FSIM_ERR_IO;
+	}
+	if (i < STMT_CACHE) {
+		c[i].sql = q;
+		c[i].st = *st;
+	}
+	return FSIM_OK;
+}
+
+/* After a cached statement: ready for the next use (an uncached one is finalized). */
+static void
+done(struct srv_db *x, sqlite3_stmt *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	for (i = 0; i < STMT_CACHE; i++)
+		if (x->rcache[i].st == st || x->wcache[i].st == st)
+			return;
+	sqlite3_finalize(st);
 }
 
 static char *
@@ -120,7 +173,6 @@ row_cred(sqlite3_stmt *st, srv_cred_t *c)
 	    idn <= 0)
 		return FSIM_ERR_FORMAT;
 	snprintf(c->username, sizeof(c->username), "%s", (const char *)u);
-	fsim_srv_user_id(c->username, c->user_id);
 	c->created = sqlite3_column_int64(st, 1);
 	c->discoverable = sqlite3_column_type(st, 2) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int(st, 2) != 0;
@@ -152,15 +204,17 @@ fsim_srv_db_cred_get(fsim_server_t *s, const uint8_t *id, size_t len, srv_cred_t
 
 	memset(out, 0, sizeof(*out));
 	rd_lock(s);
-	if (prep(s->db->rdb, "SELECT username, created, discoverable, record, id FROM "
+	if (prep(s->db, s->db->rdb, "SELECT username, created, discoverable, record, id FROM "
 	    "credentials WHERE id = ?1", &st) != 0 ||
 	    fsim_sqldb_bind_blob(st, 1, id, len) != SQLITE_OK)
 		goto out;
 	rc = sqlite3_step(st);
 	r = rc == SQLITE_ROW ? row_cred(st, out) : rc == SQLITE_DONE ? FSIM_ERR_NOT_FOUND :
 	    FSIM_ERR_IO;
+	if (r == FSIM_OK)
+		fsim_srv_user_id(out->username, out->user_id);
 out:
-	sqlite3_finalize(st);
+	done(s->db, st);
 	rd_unlock(s);
 	return r;
 }
@@ -179,7 +233,7 @@ fsim_srv_db_user_creds(fsim_server_t *s, const char *username, srv_cred_t *out, 
 	 * transports only: SQLite takes these out of the records, so 64 whole
 	 * records are not parsed for every options request.
 	 */
-	if (prep(s->db->rdb, "SELECT username, created, discoverable, json_object('transports', "
+	if (prep(s->db, s->db->rdb, "SELECT username, created, discoverable, json_object('transports', "
 	    "json(coalesce(json_extract(record, '$.transports'), '[]'))), id FROM credentials "
 	    "WHERE username = ?1 ORDER BY seq DESC LIMIT ?2", &st) != 0 ||
 	    fsim_sqldb_bind_text(st, 1, username) != SQLITE_OK ||
@@ -196,7 +250,7 @@ out:
 		while (*n > 0)
 			fsim_srv_cred_reset(&out[--(*n)]);
 	}
-	sqlite3_finalize(st);
+	done(s->db, st);
 	rd_unlock(s);
 	return r;
 }
@@ -209,12 +263,12 @@ fsim_srv_db_cred_count(fsim_server_t *s, size_t *n)
 
 	*n = 0;
 	rd_lock(s);
-	if (prep(s->db->rdb, "SELECT count(*) FROM credentials", &st) == 0 &&
+	if (prep(s->db, s->db->rdb, "SELECT count(*) FROM credentials", &st) == 0 &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		*n = (size_t)sqlite3_column_int64(st, 0);
 		r = FSIM_OK;
 	}
-	sqlite3_finalize(st);
+	done(s->db, st);
 	rd_unlock(s);
 	return r;
 }
@@ -226,7 +280,7 @@ fsim_srv_db_report_get(fsim_server_t *s, long id)
 	json_t *e = NULL, *rep = NULL;
 
 	rd_lock(s);
-	if (prep(s->db->rdb, "SELECT summary, report FROM reports WHERE id = ?1", &st) == 0 &&
+	if (prep(s->db, s->db->rdb, "SELECT summary, report FROM reports WHERE id = ?1", &st) == 0 &&
 	    sqlite3_bind_int64(st, 1, id) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
 	    (e = col_json(st, 0)) != NULL && (rep = col_json(st, 1)) != NULL) {
 		if (json_object_set_new(e, "report", rep) != 0 ||
@@ -237,7 +291,7 @@ fsim_srv_db_report_get(fsim_server_t *s, long id)
 		rep = NULL;
 	}
 	json_decref(rep);
-	sqlite3_finalize(st);
+	done(s->db, st);
 	rd_unlock(s);
 	return e;
 }
@@ -252,7 +306,7 @@ fsim_srv_db_report_list(fsim_server_t *s)
 	if (arr == NULL)
 		return NULL;
 	rd_lock(s);
-	if (prep(s->db->rdb, "SELECT id, summary FROM (SELECT id, summary FROM reports "
+	if (prep(s->db, s->db->rdb, "SELECT id, summary FROM (SELECT id, summary FROM reports "
 	    "ORDER BY id DESC LIMIT ?1) ORDER BY id", &st) != 0 ||
 	    sqlite3_bind_int(st, 1, FSIM_SERVER_MAX_REPORTS) != SQLITE_OK)
 		goto fail;
@@ -265,11 +319,11 @@ fsim_srv_db_report_list(fsim_server_t *s)
 	}
 	if (rc != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	done(s->db, st);
 	rd_unlock(s);
 	return arr;
 fail:
-	sqlite3_finalize(st);
+	done(s->db, st);
 	rd_unlock(s);
 	json_decref(arr);
 	return NULL;
@@ -284,7 +338,7 @@ exec1(sqlite3 *db, const char *q)
 }
 
 static int
-job_add_cred(sqlite3 *db, srv_write_t *w)
+job_add_cred(struct srv_db *x, sqlite3 *db, srv_write_t *w)
 {
 	sqlite3_stmt *st = NULL;
 	const srv_cred_t *c = w->cred;
@@ -293,7 +347,7 @@ job_add_cred(sqlite3 *db, srv_write_t *w)
 	int r = FSIM_ERR_IO;
 
 	/* §7.1 step 26: a credential ID registered already is refused (here, or by another serve). */
-	if (prep(db, "SELECT (SELECT count(*) FROM credentials WHERE id = ?1), "
+	if (prep(x, db, "SELECT (SELECT count(*) FROM credentials WHERE id = ?1), "
 	    "(SELECT coalesce(max(seq), 0) FROM credentials)", &st) != 0 ||
 	    fsim_sqldb_bind_blob(st, 1, c->id.ptr, c->id.len) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW)
@@ -308,19 +362,19 @@ job_add_cred(sqlite3 *db, srv_write_t *w)
 		r = FSIM_ERR_ARG;
 		goto out;
 	}
-	sqlite3_finalize(st);
+	done(x, st);
 	if ((rec = dump(c->record)) == NULL) {
 		r = FSIM_ERR_NOMEM;
 		goto out;
 	}
-	if (prep(db, "INSERT INTO users (username, user_id, created) VALUES (?1, ?2, ?3) "
+	if (prep(x, db, "INSERT INTO users (username, user_id, created) VALUES (?1, ?2, ?3) "
 	    "ON CONFLICT (username) DO NOTHING", &st) != 0 ||
 	    fsim_sqldb_bind_text(st, 1, c->username) != SQLITE_OK ||
 	    fsim_sqldb_bind_blob(st, 2, c->user_id, sizeof(c->user_id)) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 3, c->created) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
 		goto out;
-	sqlite3_finalize(st);
-	if (prep(db, "INSERT INTO credentials (id, username, created, discoverable, sign_count, "
+	done(x, st);
+	if (prep(x, db, "INSERT INTO credentials (id, username, created, discoverable, sign_count, "
 	    "record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st) != 0 ||
 	    fsim_sqldb_bind_blob(st, 1, c->id.ptr, c->id.len) != SQLITE_OK ||
 	    fsim_sqldb_bind_text(st, 2, c->username) != SQLITE_OK ||
@@ -333,20 +387,20 @@ job_add_cred(sqlite3 *db, srv_write_t *w)
 		goto out;
 	r = FSIM_OK;
 out:
-	sqlite3_finalize(st);
+	done(x, st);
 	free(rec);
 	return r;
 }
 
 static int
-job_update(sqlite3 *db, srv_write_t *w)
+job_update(struct srv_db *x, sqlite3 *db, srv_write_t *w)
 {
 	sqlite3_stmt *st = NULL;
 	char *rec = NULL;
 	int64_t now;
 	int rc, r = FSIM_ERR_IO;
 
-	if (prep(db, "SELECT sign_count FROM credentials WHERE id = ?1", &st) != 0 ||
+	if (prep(x, db, "SELECT sign_count FROM credentials WHERE id = ?1", &st) != 0 ||
 	    fsim_sqldb_bind_blob(st, 1, w->id, w->id_len) != SQLITE_OK)
 		goto out;
 	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
@@ -356,7 +410,7 @@ job_update(sqlite3 *db, srv_write_t *w)
 	if (rc != SQLITE_ROW)
 		goto out;
 	now = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	done(x, st);
 	st = NULL;
 	/* Another assertion of this credential was accepted meanwhile (here or elsewhere). */
 	if (now != w->count0 && w->new_count != 0 && (int64_t)w->new_count <= now) {
@@ -368,20 +422,20 @@ job_update(sqlite3 *db, srv_write_t *w)
 		r = FSIM_ERR_NOMEM;
 		goto out;
 	}
-	if (prep(db, "UPDATE credentials SET record = ?2, sign_count = ?3 WHERE id = ?1",
+	if (prep(x, db, "UPDATE credentials SET record = ?2, sign_count = ?3 WHERE id = ?1",
 	    &st) != 0 || fsim_sqldb_bind_blob(st, 1, w->id, w->id_len) != SQLITE_OK ||
 	    fsim_sqldb_bind_text(st, 2, rec) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 3, w->new_count) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
 		goto out;
 	r = FSIM_OK;
 out:
-	sqlite3_finalize(st);
+	done(x, st);
 	free(rec);
 	return r;
 }
 
 static int
-job_report(sqlite3 *db, srv_write_t *w)
+job_report(struct srv_db *x, sqlite3 *db, srv_write_t *w)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *sum = NULL;
@@ -398,21 +452,21 @@ job_report(sqlite3 *db, srv_write_t *w)
 	if ((ts = dump(sum)) == NULL || (tr = dump(json_object_get(w->report, "report"))) == NULL)
 		goto out;
 	r = FSIM_ERR_IO;
-	if (prep(db, "INSERT INTO reports (time, summary, report) VALUES (?1, ?2, ?3)", &st) != 0 ||
+	if (prep(x, db, "INSERT INTO reports (time, summary, report) VALUES (?1, ?2, ?3)", &st) != 0 ||
 	    sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(w->report, "time"))) !=
 	    SQLITE_OK || fsim_sqldb_bind_text(st, 2, ts) != SQLITE_OK ||
 	    fsim_sqldb_bind_text(st, 3, tr) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
 		goto out;
 	w->report_id = (long)sqlite3_last_insert_rowid(db);
-	sqlite3_finalize(st);
+	done(x, st);
 	/* a ring of the newest: older ones go */
-	if (prep(db, "DELETE FROM reports WHERE id <= ?1", &st) != 0 ||
+	if (prep(x, db, "DELETE FROM reports WHERE id <= ?1", &st) != 0 ||
 	    sqlite3_bind_int64(st, 1, (sqlite3_int64)w->report_id - FSIM_SERVER_MAX_REPORTS) !=
 	    SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
 		goto out;
 	r = FSIM_OK;
 out:
-	sqlite3_finalize(st);
+	done(x, st);
 	json_decref(sum);
 	free(ts);
 	free(tr);
@@ -421,7 +475,7 @@ out:
 
 /* One job inside the batch's transaction, under a savepoint of its own. */
 static void
-apply_job(sqlite3 *db, srv_write_t *w)
+apply_job(struct srv_db *x, sqlite3 *db, srv_write_t *w)
 {
 	int r = FSIM_OK;
 
@@ -431,12 +485,12 @@ apply_job(sqlite3 *db, srv_write_t *w)
 		return;
 	}
 	if (w->kind == SRV_WRITE_ADD_CRED)
-		r = job_add_cred(db, w);
+		r = job_add_cred(x, db, w);
 	else if (w->kind == SRV_WRITE_UPDATE)
-		r = job_update(db, w);
+		r = job_update(x, db, w);
 	w->result = r;
 	/* the report is filed whatever came of the change (it says so) */
-	if (w->report != NULL && (r = job_report(db, w)) != 0 && w->result == FSIM_OK) {
+	if (w->report != NULL && (r = job_report(x, db, w)) != 0 && w->result == FSIM_OK) {
 		w->result = r;
 		w->report_id = 0;
 	}
@@ -459,7 +513,7 @@ apply_batch(fsim_server_t *s, srv_write_t *batch)
 		rd_lock(s);
 	if ((r = exec1(db, "BEGIN IMMEDIATE")) == 0) {
 		for (w = batch; w != NULL; w = w->next)
-			apply_job(db, w);
+			apply_job(s->db, db, w);
 		if ((r = exec1(db, "COMMIT")) != 0)
 			(void)exec1(db, "ROLLBACK");
 	}
@@ -511,7 +565,7 @@ fsim_srv_db_write(fsim_server_t *s, srv_write_t *w)
 
 /* The entries of an earlier version's credentials.json into the open transaction. */
 static int
-import_json(sqlite3 *db, const char *path, char *err, size_t errlen)
+import_json(struct srv_db *x, sqlite3 *db, const char *path, char *err, size_t errlen)
 {
 	fsim_blob_t in = { NULL, 0 };
 	json_t *root = NULL, *arr, *e;
@@ -558,7 +612,7 @@ import_json(sqlite3 *db, const char *path, char *err, size_t errlen)
 		memset(&w, 0, sizeof(w));
 		w.kind = SRV_WRITE_ADD_CRED;
 		w.cred = &c;
-		r = job_add_cred(db, &w);
+		r = job_add_cred(x, db, &w);
 		fsim_record_free(&rec);
 		if (r != 0) {
 			snprintf(err, errlen, "%s: credentials[%zu] %s; left as it is", path, i,
@@ -582,7 +636,7 @@ pragma_int(sqlite3 *db, const char *q, int64_t *v)
 	sqlite3_stmt *st = NULL;
 	int r = FSIM_ERR_IO;
 
-	if (prep(db, q, &st) == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	if (prep_once(db, q, &st) == 0 && sqlite3_step(st) == SQLITE_ROW) {
 		*v = sqlite3_column_int64(st, 0);
 		r = FSIM_OK;
 	}
@@ -613,7 +667,7 @@ check_db(sqlite3 *db, char *err, size_t errlen)
 
 /* Make the schema (or check it is ours) and import a JSON file, in one transaction. */
 static int
-setup_db(sqlite3 *db, const char *dir, char *err, size_t errlen)
+setup_db(struct srv_db *x, sqlite3 *db, const char *dir, char *err, size_t errlen)
 {
 	char jpath[4200], bpath[4200], pragma[96];
 	sqlite3_stmt *st = NULL;
@@ -648,12 +702,12 @@ setup_db(sqlite3 *db, const char *dir, char *err, size_t errlen)
 		snprintf(jpath, sizeof(jpath), "%s/%s", dir, JSON_FILE);
 		snprintf(bpath, sizeof(bpath), "%s/%s", dir, JSON_BACKUP);
 		have_json = stat(jpath, &stt) == 0;
-		if (prep(db, "SELECT 1 FROM meta WHERE k = 'json_imported'", &st) != 0)
+		if (prep_once(db, "SELECT 1 FROM meta WHERE k = 'json_imported'", &st) != 0)
 			goto fail;
 		imported = sqlite3_step(st) == SQLITE_ROW;
 		sqlite3_finalize(st);
 		if (have_json && !imported) {
-			if ((r = import_json(db, jpath, err, errlen)) != 0)
+			if ((r = import_json(x, db, jpath, err, errlen)) != 0)
 				goto fail;
 			r = FSIM_ERR_IO;
 			if (exec1(db, "INSERT INTO meta (k, v) VALUES ('json_imported', '1')") != 0)
@@ -698,7 +752,7 @@ fsim_srv_db_open(fsim_server_t *s, char *err, size_t errlen)
 		x->memory = true;
 		if ((r = fsim_sqldb_open(":memory:", true, &x->wdb, why, sizeof(why))) != 0 ||
 		    (r = fsim_sqldb_setup(x->wdb, why, sizeof(why))) != 0 ||
-		    (r = setup_db(x->wdb, NULL, why, sizeof(why))) != 0) {
+		    (r = setup_db(x, x->wdb, NULL, why, sizeof(why))) != 0) {
 			snprintf(err, errlen, "cannot make the in-memory database: %s", why);
 			return r;
 		}
@@ -732,7 +786,7 @@ fsim_srv_db_open(fsim_server_t *s, char *err, size_t errlen)
 	if ((r = fsim_sqldb_open(path, false, &x->wdb, why, sizeof(why))) != 0 ||
 	    (r = check_db(x->wdb, why, sizeof(why))) != 0 ||
 	    (r = fsim_sqldb_setup(x->wdb, why, sizeof(why))) != 0 ||
-	    (r = setup_db(x->wdb, s->data_dir, why, sizeof(why))) != 0 ||
+	    (r = setup_db(x, x->wdb, s->data_dir, why, sizeof(why))) != 0 ||
 	    (r = fsim_sqldb_open(path, false, &x->rdb, why, sizeof(why))) != 0) {
 		snprintf(err, errlen, "%s%s%s", strncmp(why, s->data_dir, strlen(s->data_dir)) ==
 		    0 ? "" : path, strncmp(why, s->data_dir, strlen(s->data_dir)) == 0 ? "" :
@@ -746,9 +800,14 @@ void
 fsim_srv_db_close(fsim_server_t *s)
 {
 	struct srv_db *x;
+	size_t i;
 
 	if (s == NULL || (x = s->db) == NULL)
 		return;
+	for (i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(x->rcache[i].st);
+		sqlite3_finalize(x->wcache[i].st);
+	}
 	if (x->rdb != x->wdb)
 		sqlite3_close_v2(x->rdb);
 	sqlite3_close_v2(x->wdb);

@@ -131,7 +131,7 @@ const char *fsim_srv_quote(const char *in, size_t max_chars, char *buf, size_t l
 /* server_db.c */
 int fsim_srv_db_open(fsim_server_t *s, char *err, size_t errlen) FSIM_WUR;
 void fsim_srv_db_close(fsim_server_t *s);
-/* Reads: *out owned by the caller (fsim_srv_cred_reset). */
+/* Reads: *out owned by the caller (fsim_srv_cred_reset); user_id is set by cred_get only. */
 int fsim_srv_db_cred_get(fsim_server_t *s, const uint8_t *id, size_t len,
     srv_cred_t *out) FSIM_WUR;
 /* The newest max of a user's credentials; their record holds only "transports". */
