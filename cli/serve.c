@@ -32,8 +32,8 @@
  * them more ceremonies share each commit.
  */
 #define DEFAULT_THREADS 16
-#define CONN_TIMEOUT 10         /* seconds of silence before a connection is closed */
-#define HEADER_DEADLINE 10      /* seconds to send a whole request header */
+#define CONN_TIMEOUT 30         /* seconds of silence before a connection is closed */
+#define HEADER_DEADLINE 10      /* seconds to send a whole request header (a first one) */
 #define BODY_DEADLINE 30        /* seconds to send a whole body (at most 256 KiB) */
 #define PER_IP 128              /* connections one client address may hold */
 
@@ -63,8 +63,9 @@ static const char usage[] =
 "expires; a replayed or stale ceremony is refused with 400. Request bodies\n"
 "over 256 KiB get 413; a JSON endpoint wants Content-Type: application/json\n"
 "(415 otherwise). Every request is logged on stderr, one line each, with what\n"
-"the client sent escaped (\\xNN). A connection silent for 10 s is closed, and\n"
-"one that takes over 10 s to send a request header (30 s for a body); one\n"
+"the client sent escaped (\\xNN). A connection silent for 30 s is closed, and\n"
+"one that takes over 10 s to send its first request header (30 s for a body);\n"
+"one\n"
 "client address holds at most 128 connections. A request without the session\n"
 "cookie never evicts the ceremony of a client that came back with its cookie\n"
 "(429 when there is no room). A username is 1 to 64 characters (not bytes).\n"
@@ -434,7 +435,7 @@ run(int argc, char **argv)
 	 * BODY_DEADLINE) is cut off (serve_deadline.c), and epoll
 	 * (MHD_USE_AUTO) is not limited to FD_SETSIZE descriptors.
 	 */
-	if (fsim_deadline_start(HEADER_DEADLINE, BODY_DEADLINE, &ctx.deadline) != 0) {
+	if (fsim_deadline_start(HEADER_DEADLINE, BODY_DEADLINE, CONN_TIMEOUT, &ctx.deadline) != 0) {
 		fprintf(stderr, "fidosim serve: cannot start the request deadlines\n");
 		goto out;
 	}

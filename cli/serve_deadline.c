@@ -16,6 +16,7 @@
 struct tracked {
 	int fd;
 	bool body;                      /* the header is complete, the body is coming */
+	bool served;                    /* a request was answered: keep-alive idling allowed */
 	bool shut;
 	struct timespec since;          /* start of the current phase */
 	struct tracked *prev, *next;
@@ -26,7 +27,7 @@ struct fsim_deadline {
 	pthread_cond_t wake;
 	pthread_t thread;
 	bool stop;
-	unsigned header_s, body_s;
+	unsigned header_s, body_s, idle_s;
 	struct tracked *list;
 	unsigned long closed;
 };
@@ -49,7 +50,8 @@ watch(void *arg)
 	while (!d->stop) {
 		now(&t);
 		for (c = d->list; c != NULL; c = c->next) {
-			limit = (time_t)(c->body ? d->body_s : d->header_s);
+			limit = (time_t)(c->body ? d->body_s : c->served ? d->idle_s + d->header_s :
+			    d->header_s);
 			if (!c->shut && t.tv_sec - c->since.tv_sec > limit) {
 				(void)shutdown(c->fd, SHUT_RDWR);
 				c->shut = true;
@@ -65,7 +67,7 @@ watch(void *arg)
 }
 
 int
-fsim_deadline_start(unsigned header_s, unsigned body_s, fsim_deadline_t **out)
+fsim_deadline_start(unsigned header_s, unsigned body_s, unsigned idle_s, fsim_deadline_t **out)
 {
 	fsim_deadline_t *d;
 
@@ -76,6 +78,7 @@ fsim_deadline_start(unsigned header_s, unsigned body_s, fsim_deadline_t **out)
 	pthread_cond_init(&d->wake, NULL);
 	d->header_s = header_s;
 	d->body_s = body_s;
+	d->idle_s = idle_s;
 	if (pthread_create(&d->thread, NULL, watch, d) != 0) {
 		pthread_cond_destroy(&d->wake);
 		pthread_mutex_destroy(&d->lock);
@@ -156,6 +159,8 @@ fsim_deadline_phase(fsim_deadline_t *d, struct MHD_Connection *mc, bool body)
 	    NULL || (c = ci->socket_context) == NULL)
 		return;
 	pthread_mutex_lock(&d->lock);
+	if (!body && c->body)
+		c->served = true;
 	c->body = body;
 	now(&c->since);
 	pthread_mutex_unlock(&d->lock);

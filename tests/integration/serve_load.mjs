@@ -85,12 +85,26 @@ const errorSamples = [];
 function post(path, body, jar) {
   return new Promise((resolve) => {
     const data = JSON.stringify(body);
-    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent,
+    let settled = false;
+    const fail = (e) => {
+      if (settled) return;
+      settled = true;
+      requests++;
+      errors++;
+      if (errorSamples.length < 5) errorSamples.push(`${path} ${e.message || e}`);
+      resolve({});
+    };
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', agent, timeout: 60000,
       headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data),
         ...(jar.cookie ? { Cookie: jar.cookie } : {}) } }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
+      // a connection cut mid-answer ends neither with 'end' nor with req's 'error'
+      res.on('aborted', () => fail(new Error('answer aborted')));
+      res.on('error', fail);
       res.on('end', () => {
+        if (settled) return;
+        settled = true;
         requests++;
         const sc = res.headers['set-cookie'];
         if (sc) jar.cookie = sc[0].split(';')[0];
@@ -103,12 +117,8 @@ function post(path, body, jar) {
         resolve(json || {});
       });
     });
-    req.on('error', (e) => {
-      requests++;
-      errors++;
-      if (errorSamples.length < 5) errorSamples.push(`${path} ${e.message}`);
-      resolve({});
-    });
+    req.on('error', fail);
+    req.on('timeout', () => { req.destroy(new Error('no answer in 60 s')); });
     req.end(data);
   });
 }
