@@ -17,6 +17,7 @@
 #include <openssl/x509v3.h>
 
 #include "authenticator/authn.h"
+#include "cli/bench_mldsa.h"
 #include "cli/cli.h"
 #include "rp-sim/rp.h"
 
@@ -35,8 +36,16 @@ static const char bench_usage[] =
 "  makeCredential          a whole makeCredential, ES256, packed x5c\n"
 "  verify-registration     a whole 7.1 verification of a packed (x5c) ES256\n"
 "                          registration through the RP API\n"
+"  ml-dsa-44-verify        the ML-DSA-44 primitive called directly (FIPS 204\n"
+"                          verify of a 64-byte message, key expanded once)\n"
+"  verify-authentication (ML-DSA-44)  the whole 7.2 verification of an\n"
+"                          ML-DSA-44 assertion\n"
+"  ml-dsa-44-sign          the ML-DSA-44 primitive, hedged signing\n"
+"  getAssertion (ML-DSA-44)  a whole getAssertion with an ML-DSA-44 credential\n"
 "Each stage runs for about S seconds (default 1), interleaved in batches so\n"
-"that load changes touch every stage alike. Ratios are against the baseline.\n";
+"that load changes touch every stage alike. Ratios are against the P-256\n"
+"baselines; the ML-DSA-44 stages also give their ratio to the ML-DSA-44\n"
+"primitive (\"of raw\").\n";
 
 #define RP_ID "bench.example"
 #define ORIGIN "https://bench.example"
@@ -57,6 +66,7 @@ struct fixture {
 	fsim_store_t *store;
 	fsim_authn_t *authn;
 	fsim_blob_t mc_req, ga_req;
+	fsim_bench_mldsa_t *pq;     /* the ML-DSA-44 stages */
 };
 
 static double
@@ -221,6 +231,9 @@ build(struct fixture *fx)
 	json_decref(ar.client_ext_results);
 	if (build_authn(fx) != 0)
 		goto fail;
+	if (fsim_bench_mldsa_new(RP_ID, ORIGIN, fx->challenge, sizeof(fx->challenge),
+	    &fx->pq) != 0)
+		goto fail;
 	if ((fx->reg_value = json_loads(fx->reg_json, 0, NULL)) == NULL ||
 	    (fx->auth_value = json_loads(fx->auth_json, 0, NULL)) == NULL)
 		goto fail;
@@ -261,6 +274,7 @@ fixture_free(struct fixture *fx)
 	fsim_store_free(&fx->store);
 	fsim_blob_reset(&fx->mc_req);
 	fsim_blob_reset(&fx->ga_req);
+	fsim_bench_mldsa_free(&fx->pq);
 }
 
 /* cmd | canonical CBOR of map (consumed). */
@@ -438,7 +452,34 @@ op_verify_reg(struct fixture *fx, const fsim_rp_policy_t *p)
 	return op_verify(fx, p, fx->reg_value, false);
 }
 
-#define NSTAGES 7
+static int
+op_pq_raw_verify(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	(void)p;
+	return fsim_bench_mldsa_raw_verify(fx->pq);
+}
+
+static int
+op_pq_verify_auth(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	return fsim_bench_mldsa_verify_auth(fx->pq, p);
+}
+
+static int
+op_pq_raw_sign(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	(void)p;
+	return fsim_bench_mldsa_raw_sign(fx->pq);
+}
+
+static int
+op_pq_get_assertion(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	(void)p;
+	return fsim_bench_mldsa_get_assertion(fx->pq);
+}
+
+#define NSTAGES 11
 
 /*
  * Operations per second of each stage. The stages run interleaved, a batch
@@ -474,9 +515,10 @@ bench_run(int argc, char **argv)
 	struct fixture fx;
 	fsim_rp_policy_t p;
 	static const char *origins[] = { ORIGIN };
-	double seconds = 1.0, ops[NSTAGES], base, va, vt, vr, sbase, ga, mc;
+	double seconds = 1.0, ops[NSTAGES], base, va, vt, vr, sbase, ga, mc, qv, qa, qs, qg;
 	op_fn fns[NSTAGES] = { op_raw_verify, op_verify_auth, op_verify_auth_text,
-	    op_verify_reg, op_raw_sign, op_get_assertion, op_make_credential };
+	    op_verify_reg, op_raw_sign, op_get_assertion, op_make_credential,
+	    op_pq_raw_verify, op_pq_verify_auth, op_pq_raw_sign, op_pq_get_assertion };
 	int i, json = 0, rc = FSIM_EXIT_FAIL;
 
 	for (i = 1; i < argc; i++) {
@@ -514,6 +556,10 @@ bench_run(int argc, char **argv)
 	sbase = ops[4];
 	ga = ops[5];
 	mc = ops[6];
+	qv = ops[7];
+	qa = ops[8];
+	qs = ops[9];
+	qg = ops[10];
 	if (json)
 		printf("{\"baseline\": {\"name\": \"ecdsa-p256-verify\", \"opsPerSecond\": %.0f},\n"
 		    " \"stages\": [\n"
@@ -522,9 +568,14 @@ bench_run(int argc, char **argv)
 		    "  {\"name\": \"verify-registration\", \"opsPerSecond\": %.0f, \"ratio\": %.3f},\n"
 		    "  {\"name\": \"ecdsa-p256-sign\", \"opsPerSecond\": %.0f, \"baseline\": true},\n"
 		    "  {\"name\": \"getAssertion\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.85},\n"
-		    "  {\"name\": \"makeCredential\", \"opsPerSecond\": %.0f, \"ratio\": %.3f}\n"
+		    "  {\"name\": \"makeCredential\", \"opsPerSecond\": %.0f, \"ratio\": %.3f},\n"
+		    "  {\"name\": \"ml-dsa-44-verify\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"raw\": true},\n"
+		    "  {\"name\": \"verify-authentication-ml-dsa-44\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"ratioToRaw\": %.3f},\n"
+		    "  {\"name\": \"ml-dsa-44-sign\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"raw\": true},\n"
+		    "  {\"name\": \"getAssertion-ml-dsa-44\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"ratioToRaw\": %.3f}\n"
 		    " ]}\n", base, va, va / base, vt, vt / base, vr, vr / base, sbase, ga, ga / sbase,
-		    mc, mc / sbase);
+		    mc, mc / sbase, qv, qv / base, qa, qa / base, qa / qv, qs, qs / sbase, qg,
+		    qg / sbase, qg / qs);
 	else {
 		printf("%-24s %12s %8s\n", "stage", "ops/s", "ratio");
 		printf("%-24s %12.0f %8s  (OpenSSL raw, the baseline)\n", "ecdsa-p256-verify", base, "1.00");
@@ -538,6 +589,14 @@ bench_run(int argc, char **argv)
 		    "getAssertion", ga, ga / sbase);
 		printf("%-24s %12.0f %8.2f  (ES256 key made, packed x5c statement)\n",
 		    "makeCredential", mc, mc / sbase);
+		printf("%-24s %12.0f %8.2f  (the primitive; ratio to P-256 verify)\n",
+		    "ml-dsa-44-verify", qv, qv / base);
+		printf("%-24s %12.0f %8.2f  (ML-DSA-44 assertion; %.2f of the raw ML-DSA-44 verify)\n",
+		    "verify-authentication", qa, qa / base, qa / qv);
+		printf("%-24s %12.0f %8.2f  (the primitive, hedged; ratio to P-256 sign)\n",
+		    "ml-dsa-44-sign", qs, qs / sbase);
+		printf("%-24s %12.0f %8.2f  (ML-DSA-44 credential; %.2f of the raw ML-DSA-44 sign)\n",
+		    "getAssertion", qg, qg / sbase, qg / qs);
 	}
 	rc = FSIM_EXIT_OK;
 out:
