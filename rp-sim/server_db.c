@@ -10,7 +10,7 @@
  * depends on (the credential ID is new, the signCount moved as the
  * verification saw it) are made again inside it.
  *
- * Group commit: a ceremony's changes are a job put on a queue; whichever
+ * Group commit (server_commit.c): a ceremony's changes are a job put on a queue; whichever
  * waiting thread finds no commit in progress takes every queued job, applies
  * them in one transaction (a savepoint each, so one job's failure is its
  * own) and commits once, durably; then each job's thread answers. So a
@@ -35,8 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/sqldb.h"
-#include "rp-sim/server_int.h"
+#include "rp-sim/server_db.h"
 
 #define DB_FILE "serve.db"
 #define JSON_FILE "credentials.json"
@@ -56,25 +55,6 @@ static const char schema[] =
 "  summary TEXT NOT NULL, report TEXT NOT NULL);"
 "CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT);";
 
-/* Prepared statements, kept per connection (preparing costs more than running). */
-#define STMT_CACHE 16
-struct stmt_cache {
-	const char *sql;                /* a string literal: its address is its key */
-	sqlite3_stmt *st;
-};
-
-struct srv_db {
-	struct stmt_cache rcache[STMT_CACHE], wcache[STMT_CACHE];
-	sqlite3 *wdb;                   /* the writer: used by the commit leader only */
-	sqlite3 *rdb;                   /* reads; == wdb in memory */
-	pthread_mutex_t rlock;          /* rdb (and, in memory, wdb too) */
-	bool memory;
-	pthread_mutex_t qlock;
-	pthread_cond_t qcond;
-	srv_write_t *head, *tail;       /* queued jobs */
-	bool leading;                   /* a commit is in progress */
-};
-
 /* ---- small helpers ---- */
 
 /* A one-off statement: sqlite3_finalize it. */
@@ -86,12 +66,12 @@ prep_once(sqlite3 *db, const char *q, sqlite3_stmt **st)
 }
 
 /*
- * A statement of q on db, prepared once and kept: done() it after use.
+ * A statement of q on db, prepared once and kept: fsim_srvdb_done() it after use.
  * The read connection's are used under rlock, the writer's by the commit
  * leader (in memory both are one, under rlock), so neither cache is shared.
  */
-static int
-prep(struct srv_db *x, sqlite3 *db, const char *q, sqlite3_stmt **st)
+int
+fsim_srvdb_prep(struct srv_db *x, sqlite3 *db, const char *q, sqlite3_stmt **st)
 {
 	struct stmt_cache *c = db == x->rdb && db != x->wdb ? x->rcache : x->wcache;
 	size_t i;
@@ -114,8 +94,8 @@ prep(struct srv_db *x, sqlite3 *db, const char *q, sqlite3_stmt **st)
 }
 
 /* After a cached statement: ready for the next use (an uncached one is finalized). */
-static void
-done(struct srv_db *x, sqlite3_stmt *st)
+void
+fsim_srvdb_done(struct srv_db *x, sqlite3_stmt *st)
 {
 	size_t i;
 
@@ -129,8 +109,8 @@ done(struct srv_db *x, sqlite3_stmt *st)
 	sqlite3_finalize(st);
 }
 
-static char *
-dump(const json_t *j)
+char *
+fsim_srvdb_dump(const json_t *j)
 {
 	return j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
 }
@@ -148,14 +128,14 @@ col_json(sqlite3_stmt *st, int i)
 
 /* ---- reads ---- */
 
-static void
-rd_lock(fsim_server_t *s)
+void
+fsim_srvdb_rd_lock(fsim_server_t *s)
 {
 	pthread_mutex_lock(&s->db->rlock);
 }
 
-static void
-rd_unlock(fsim_server_t *s)
+void
+fsim_srvdb_rd_unlock(fsim_server_t *s)
 {
 	pthread_mutex_unlock(&s->db->rlock);
 }
@@ -203,8 +183,8 @@ fsim_srv_db_cred_get(fsim_server_t *s, const uint8_t *id, size_t len, srv_cred_t
 	int rc, r = FSIM_ERR_IO;
 
 	memset(out, 0, sizeof(*out));
-	rd_lock(s);
-	if (prep(s->db, s->db->rdb, "SELECT username, created, discoverable, record, id FROM "
+	fsim_srvdb_rd_lock(s);
+	if (fsim_srvdb_prep(s->db, s->db->rdb, "SELECT username, created, discoverable, record, id FROM "
 	    "credentials WHERE id = ?1", &st) != 0 ||
 	    fsim_sqldb_bind_blob(st, 1, id, len) != SQLITE_OK)
 		goto out;
@@ -214,8 +194,8 @@ fsim_srv_db_cred_get(fsim_server_t *s, const uint8_t *id, size_t len, srv_cred_t
 	if (r == FSIM_OK)
 		fsim_srv_user_id(out->username, out->user_id);
 out:
-	done(s->db, st);
-	rd_unlock(s);
+	fsim_srvdb_done(s->db, st);
+	fsim_srvdb_rd_unlock(s);
 	return r;
 }
 
@@ -227,13 +207,13 @@ fsim_srv_db_user_creds(fsim_server_t *s, const char *username, srv_cred_t *out, 
 	int rc, r = FSIM_ERR_IO;
 
 	*n = 0;
-	rd_lock(s);
+	fsim_srvdb_rd_lock(s);
 	/*
 	 * Newest first, as webauthn.io's "last 64". Options need the IDs and
 	 * transports only: SQLite takes these out of the records, so 64 whole
 	 * records are not parsed for every options request.
 	 */
-	if (prep(s->db, s->db->rdb, "SELECT username, created, discoverable, json_object('transports', "
+	if (fsim_srvdb_prep(s->db, s->db->rdb, "SELECT username, created, discoverable, json_object('transports', "
 	    "json(coalesce(json_extract(record, '$.transports'), '[]'))), id FROM credentials "
 	    "WHERE username = ?1 ORDER BY seq DESC LIMIT ?2", &st) != 0 ||
 	    fsim_sqldb_bind_text(st, 1, username) != SQLITE_OK ||
@@ -250,8 +230,8 @@ out:
 		while (*n > 0)
 			fsim_srv_cred_reset(&out[--(*n)]);
 	}
-	done(s->db, st);
-	rd_unlock(s);
+	fsim_srvdb_done(s->db, st);
+	fsim_srvdb_rd_unlock(s);
 	return r;
 }
 
@@ -262,14 +242,14 @@ fsim_srv_db_cred_count(fsim_server_t *s, size_t *n)
 	int r = FSIM_ERR_IO;
 
 	*n = 0;
-	rd_lock(s);
-	if (prep(s->db, s->db->rdb, "SELECT count(*) FROM credentials", &st) == 0 &&
+	fsim_srvdb_rd_lock(s);
+	if (fsim_srvdb_prep(s->db, s->db->rdb, "SELECT count(*) FROM credentials", &st) == 0 &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		*n = (size_t)sqlite3_column_int64(st, 0);
 		r = FSIM_OK;
 	}
-	done(s->db, st);
-	rd_unlock(s);
+	fsim_srvdb_done(s->db, st);
+	fsim_srvdb_rd_unlock(s);
 	return r;
 }
 
@@ -279,8 +259,8 @@ fsim_srv_db_report_get(fsim_server_t *s, long id)
 	sqlite3_stmt *st = NULL;
 	json_t *e = NULL, *rep = NULL;
 
-	rd_lock(s);
-	if (prep(s->db, s->db->rdb, "SELECT summary, report FROM reports WHERE id = ?1", &st) == 0 &&
+	fsim_srvdb_rd_lock(s);
+	if (fsim_srvdb_prep(s->db, s->db->rdb, "SELECT summary, report FROM reports WHERE id = ?1", &st) == 0 &&
 	    sqlite3_bind_int64(st, 1, id) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
 	    (e = col_json(st, 0)) != NULL && (rep = col_json(st, 1)) != NULL) {
 		if (json_object_set_new(e, "report", rep) != 0 ||
@@ -291,8 +271,8 @@ fsim_srv_db_report_get(fsim_server_t *s, long id)
 		rep = NULL;
 	}
 	json_decref(rep);
-	done(s->db, st);
-	rd_unlock(s);
+	fsim_srvdb_done(s->db, st);
+	fsim_srvdb_rd_unlock(s);
 	return e;
 }
 
@@ -305,8 +285,8 @@ fsim_srv_db_report_list(fsim_server_t *s)
 
 	if (arr == NULL)
 		return NULL;
-	rd_lock(s);
-	if (prep(s->db, s->db->rdb, "SELECT id, summary FROM (SELECT id, summary FROM reports "
+	fsim_srvdb_rd_lock(s);
+	if (fsim_srvdb_prep(s->db, s->db->rdb, "SELECT id, summary FROM (SELECT id, summary FROM reports "
 	    "ORDER BY id DESC LIMIT ?1) ORDER BY id", &st) != 0 ||
 	    sqlite3_bind_int(st, 1, FSIM_SERVER_MAX_REPORTS) != SQLITE_OK)
 		goto fail;
@@ -319,246 +299,14 @@ fsim_srv_db_report_list(fsim_server_t *s)
 	}
 	if (rc != SQLITE_DONE)
 		goto fail;
-	done(s->db, st);
-	rd_unlock(s);
+	fsim_srvdb_done(s->db, st);
+	fsim_srvdb_rd_unlock(s);
 	return arr;
 fail:
-	done(s->db, st);
-	rd_unlock(s);
+	fsim_srvdb_done(s->db, st);
+	fsim_srvdb_rd_unlock(s);
 	json_decref(arr);
 	return NULL;
-}
-
-/* ---- writes ---- */
-
-static int
-exec1(sqlite3 *db, const char *q)
-{
-	return fsim_sqldb_exec(db, q, NULL, 0);
-}
-
-static int
-job_add_cred(struct srv_db *x, sqlite3 *db, srv_write_t *w)
-{
-	sqlite3_stmt *st = NULL;
-	const srv_cred_t *c = w->cred;
-	char *rec = NULL;
-	int64_t n = 0;
-	int r = FSIM_ERR_IO;
-
-	/* §7.1 step 26: a credential ID registered already is refused (here, or by another serve). */
-	if (prep(x, db, "SELECT (SELECT count(*) FROM credentials WHERE id = ?1), "
-	    "(SELECT coalesce(max(seq), 0) FROM credentials)", &st) != 0 ||
-	    fsim_sqldb_bind_blob(st, 1, c->id.ptr, c->id.len) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
-		goto out;
-	if (sqlite3_column_int64(st, 0) != 0) {
-		r = FSIM_ERR_FORMAT;
-		goto out;
-	}
-	/* no credential is ever deleted: the highest seq is how many there are */
-	n = sqlite3_column_int64(st, 1);
-	if (n >= FSIM_SERVER_MAX_CREDS) {
-		r = FSIM_ERR_ARG;
-		goto out;
-	}
-	done(x, st);
-	if ((rec = dump(c->record)) == NULL) {
-		r = FSIM_ERR_NOMEM;
-		goto out;
-	}
-	if (prep(x, db, "INSERT INTO users (username, user_id, created) VALUES (?1, ?2, ?3) "
-	    "ON CONFLICT (username) DO NOTHING", &st) != 0 ||
-	    fsim_sqldb_bind_text(st, 1, c->username) != SQLITE_OK ||
-	    fsim_sqldb_bind_blob(st, 2, c->user_id, sizeof(c->user_id)) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, c->created) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-		goto out;
-	done(x, st);
-	if (prep(x, db, "INSERT INTO credentials (id, username, created, discoverable, sign_count, "
-	    "record) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &st) != 0 ||
-	    fsim_sqldb_bind_blob(st, 1, c->id.ptr, c->id.len) != SQLITE_OK ||
-	    fsim_sqldb_bind_text(st, 2, c->username) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, c->created) != SQLITE_OK ||
-	    (c->discoverable < 0 ? sqlite3_bind_null(st, 4) :
-	    sqlite3_bind_int(st, 4, c->discoverable)) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 5, json_integer_value(json_object_get(c->record,
-	    "signCount"))) != SQLITE_OK ||
-	    fsim_sqldb_bind_text(st, 6, rec) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-		goto out;
-	r = FSIM_OK;
-out:
-	done(x, st);
-	free(rec);
-	return r;
-}
-
-static int
-job_update(struct srv_db *x, sqlite3 *db, srv_write_t *w)
-{
-	sqlite3_stmt *st = NULL;
-	char *rec = NULL;
-	int64_t now;
-	int rc, r = FSIM_ERR_IO;
-
-	if (prep(x, db, "SELECT sign_count FROM credentials WHERE id = ?1", &st) != 0 ||
-	    fsim_sqldb_bind_blob(st, 1, w->id, w->id_len) != SQLITE_OK)
-		goto out;
-	if ((rc = sqlite3_step(st)) == SQLITE_DONE) {
-		r = FSIM_ERR_NOT_FOUND;
-		goto out;
-	}
-	if (rc != SQLITE_ROW)
-		goto out;
-	now = sqlite3_column_int64(st, 0);
-	done(x, st);
-	st = NULL;
-	/* Another assertion of this credential was accepted meanwhile (here or elsewhere). */
-	if (now != w->count0 && w->new_count != 0 && (int64_t)w->new_count <= now) {
-		w->stored_count = now;
-		r = FSIM_ERR_SIGNATURE;
-		goto out;
-	}
-	if ((rec = dump(w->record)) == NULL) {
-		r = FSIM_ERR_NOMEM;
-		goto out;
-	}
-	if (prep(x, db, "UPDATE credentials SET record = ?2, sign_count = ?3 WHERE id = ?1",
-	    &st) != 0 || fsim_sqldb_bind_blob(st, 1, w->id, w->id_len) != SQLITE_OK ||
-	    fsim_sqldb_bind_text(st, 2, rec) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 3, w->new_count) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-		goto out;
-	r = FSIM_OK;
-out:
-	done(x, st);
-	free(rec);
-	return r;
-}
-
-static int
-job_report(struct srv_db *x, sqlite3 *db, srv_write_t *w)
-{
-	sqlite3_stmt *st = NULL;
-	json_t *sum = NULL;
-	const char *k;
-	json_t *v;
-	char *ts = NULL, *tr = NULL;
-	int r = FSIM_ERR_NOMEM;
-
-	if ((sum = json_object()) == NULL)
-		goto out;
-	json_object_foreach(w->report, k, v)
-		if (strcmp(k, "report") != 0 && json_object_set(sum, k, v) != 0)
-			goto out;
-	if ((ts = dump(sum)) == NULL || (tr = dump(json_object_get(w->report, "report"))) == NULL)
-		goto out;
-	r = FSIM_ERR_IO;
-	if (prep(x, db, "INSERT INTO reports (time, summary, report) VALUES (?1, ?2, ?3)", &st) != 0 ||
-	    sqlite3_bind_int64(st, 1, json_integer_value(json_object_get(w->report, "time"))) !=
-	    SQLITE_OK || fsim_sqldb_bind_text(st, 2, ts) != SQLITE_OK ||
-	    fsim_sqldb_bind_text(st, 3, tr) != SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-		goto out;
-	w->report_id = (long)sqlite3_last_insert_rowid(db);
-	done(x, st);
-	/* a ring of the newest: older ones go */
-	if (prep(x, db, "DELETE FROM reports WHERE id <= ?1", &st) != 0 ||
-	    sqlite3_bind_int64(st, 1, (sqlite3_int64)w->report_id - FSIM_SERVER_MAX_REPORTS) !=
-	    SQLITE_OK || sqlite3_step(st) != SQLITE_DONE)
-		goto out;
-	r = FSIM_OK;
-out:
-	done(x, st);
-	json_decref(sum);
-	free(ts);
-	free(tr);
-	return r;
-}
-
-/* One job inside the batch's transaction, under a savepoint of its own. */
-static void
-apply_job(struct srv_db *x, sqlite3 *db, srv_write_t *w)
-{
-	int r = FSIM_OK;
-
-	w->report_id = 0;
-	if (exec1(db, "SAVEPOINT job") != 0) {
-		w->result = FSIM_ERR_IO;
-		return;
-	}
-	if (w->kind == SRV_WRITE_ADD_CRED)
-		r = job_add_cred(x, db, w);
-	else if (w->kind == SRV_WRITE_UPDATE)
-		r = job_update(x, db, w);
-	w->result = r;
-	/* the report is filed whatever came of the change (it says so) */
-	if (w->report != NULL && (r = job_report(x, db, w)) != 0 && w->result == FSIM_OK) {
-		w->result = r;
-		w->report_id = 0;
-	}
-	if (w->result == FSIM_OK || w->result == FSIM_ERR_FORMAT ||
-	    w->result == FSIM_ERR_ARG || w->result == FSIM_ERR_SIGNATURE ||
-	    w->result == FSIM_ERR_NOT_FOUND)
-		(void)exec1(db, "RELEASE job");
-	else
-		(void)(exec1(db, "ROLLBACK TO job") | exec1(db, "RELEASE job"));
-}
-
-static void
-apply_batch(fsim_server_t *s, srv_write_t *batch)
-{
-	sqlite3 *db = s->db->wdb;
-	srv_write_t *w;
-	int r;
-
-	if (s->db->memory)
-		rd_lock(s);
-	if ((r = exec1(db, "BEGIN IMMEDIATE")) == 0) {
-		for (w = batch; w != NULL; w = w->next)
-			apply_job(s->db, db, w);
-		if ((r = exec1(db, "COMMIT")) != 0)
-			(void)exec1(db, "ROLLBACK");
-	}
-	if (s->db->memory)
-		rd_unlock(s);
-	if (r != 0)
-		for (w = batch; w != NULL; w = w->next) {
-			w->result = FSIM_ERR_IO;
-			w->report_id = 0;
-		}
-}
-
-int
-fsim_srv_db_write(fsim_server_t *s, srv_write_t *w)
-{
-	struct srv_db *x = s->db;
-	srv_write_t *batch;
-
-	w->next = NULL;
-	w->done = false;
-	pthread_mutex_lock(&x->qlock);
-	if (x->tail != NULL)
-		x->tail->next = w;
-	else
-		x->head = w;
-	x->tail = w;
-	while (!w->done) {
-		if (x->leading) {
-			pthread_cond_wait(&x->qcond, &x->qlock);
-			continue;
-		}
-		/* Lead: everything queued goes in one transaction, one commit. */
-		x->leading = true;
-		batch = x->head;
-		x->head = x->tail = NULL;
-		pthread_mutex_unlock(&x->qlock);
-		apply_batch(s, batch);
-		pthread_mutex_lock(&x->qlock);
-		for (; batch != NULL; batch = batch->next)
-			batch->done = true;
-		x->leading = false;
-		pthread_cond_broadcast(&x->qcond);
-	}
-	pthread_mutex_unlock(&x->qlock);
-	return w->result == FSIM_ERR_IO ? FSIM_ERR_IO : FSIM_OK;
 }
 
 /* ---- opening ---- */
@@ -612,7 +360,7 @@ import_json(struct srv_db *x, sqlite3 *db, const char *path, char *err, size_t e
 		memset(&w, 0, sizeof(w));
 		w.kind = SRV_WRITE_ADD_CRED;
 		w.cred = &c;
-		r = job_add_cred(x, db, &w);
+		r = fsim_srvdb_add_cred(x, db, &w);
 		fsim_record_free(&rec);
 		if (r != 0) {
 			snprintf(err, errlen, "%s: credentials[%zu] %s; left as it is", path, i,
@@ -710,7 +458,7 @@ setup_db(struct srv_db *x, sqlite3 *db, const char *dir, char *err, size_t errle
 			if ((r = import_json(x, db, jpath, err, errlen)) != 0)
 				goto fail;
 			r = FSIM_ERR_IO;
-			if (exec1(db, "INSERT INTO meta (k, v) VALUES ('json_imported', '1')") != 0)
+			if (fsim_srvdb_exec(db, "INSERT INTO meta (k, v) VALUES ('json_imported', '1')") != 0)
 				goto fail;
 		}
 		if ((r = fsim_sqldb_exec(db, "COMMIT", err, errlen)) != 0)
@@ -727,7 +475,7 @@ setup_db(struct srv_db *x, sqlite3 *db, const char *dir, char *err, size_t errle
 fail:
 	if (err[0] == '\0')
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
-	(void)exec1(db, "ROLLBACK");
+	(void)fsim_srvdb_exec(db, "ROLLBACK");
 	return r;
 }
 
