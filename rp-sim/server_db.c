@@ -10,12 +10,9 @@
  * depends on (the credential ID is new, the signCount moved as the
  * verification saw it) are made again inside it.
  *
- * Group commit (server_commit.c): a ceremony's changes are a job put on a queue; whichever
- * waiting thread finds no commit in progress takes every queued job, applies
- * them in one transaction (a savepoint each, so one job's failure is its
- * own) and commits once, durably; then each job's thread answers. So a
- * credential is on disk before its ceremony is answered, and one fsync
- * serves all the ceremonies that arrived meanwhile.
+ * Changes go by group commit (server_commit.c): one commit, one fsync,
+ * for every ceremony that waits for one, and a credential is on disk
+ * before its ceremony is answered.
  *
  * A credentials.json of earlier versions in the folder is imported at the
  * first start (strictly, as it was read; a file that does not parse stops
