@@ -15,9 +15,9 @@ CC       ?= cc
 FUZZ_SECONDS ?= 60
 FUZZ_CC  ?= clang
 
-PKGS     := libcrypto libcbor jansson
+PKGS     := libcrypto libcbor jansson sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -lcbor -ljansson)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -lcbor -ljansson -lsqlite3)
 # Only the fidosim binary links these (serve: libmicrohttpd; conform: libcurl).
 SERVE_LIBS := $(shell pkg-config --libs libmicrohttpd libcurl 2>/dev/null || echo -lmicrohttpd -lcurl) -pthread
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
