@@ -34,7 +34,7 @@ CFLAGS_ALL = -std=c11 $(WARN) $(OPT) $(SAN) -g -D_POSIX_C_SOURCE=200809L \
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # One static library per folder, in dependency order (core last on the link line).
-FOLDERS  := harness rp-sim platform authenticator core
+FOLDERS  := harness rp-sim mds platform authenticator core
 srcs_of   = $(sort $(wildcard $(1)/*.c))
 CORE_GEN := $(BUILD)/gen/aaguid_builtin.c
 lib_of    = $(BUILD)/lib/libfsim_$(subst -,_,$(1)).a
