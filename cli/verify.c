@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/describe.h"
+#include "cli/mds_cli.h"
 #include "cli/report.h"
 #include "rp-sim/policy_preset.h"
 #include "rp-sim/rp.h"
@@ -26,7 +27,8 @@ static const char reg_usage[] =
 "         [--top-origin ORIGIN]... [--algs LIST] [--require-trusted-attestation]\n"
 "         [--trust-anchors DIR|FILE]... [--at UNIX_TIME] [--enterprise]\n"
 "         [--attestation none|indirect|direct|enterprise] [--extensions LIST]\n"
-"         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
+"         [--policy-preset NAME] [--policy KEY=VALUE]... [--mds BLOB [--mds-root PEM]...]\n"
+"         [--json] [RESPONSE|-]\n"
 "\n"
 "Verify a RegistrationResponseJSON (as PublicKeyCredential.toJSON() gives it)\n"
 "rule by rule, as WebAuthn Level 3 section 7.1 says, and report every failed\n"
@@ -74,6 +76,8 @@ static const char reg_usage[] =
 "                             leaf-dates=none|FMT,... (x5c[0] dated when the path is not)\n"
 "  --json                     one JSON object on stdout; with a library text known\n"
 "                             for a failed rule, the entry has \"libraryError\"\n"
+FSIM_CLI_MDS_USAGE
+"                             (the BLOB's chain is checked --at too)\n"
 "\n"
 "exit status: 0 verified; 1 not verified or malformed response; 2 usage or I/O error.\n";
 
@@ -81,7 +85,8 @@ static const char auth_usage[] =
 "usage: fidosim verify-authentication --rp-id ID [--origin ORIGIN]... --challenge B64URL\n"
 "         --credential RECORD [--uv required|preferred|discouraged]\n"
 "         [--allow-cross-origin] [--top-origin ORIGIN]... [--extensions LIST]\n"
-"         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
+"         [--policy-preset NAME] [--policy KEY=VALUE]... [--at UNIX_TIME]\n"
+"         [--mds BLOB [--mds-root PEM]...] [--json] [RESPONSE|-]\n"
 "\n"
 "Verify an AuthenticationResponseJSON against a stored credential record, rule\n"
 "by rule, as WebAuthn Level 3 section 7.2 says. On success the updated record\n"
@@ -108,6 +113,11 @@ static const char auth_usage[] =
 "                             at-in-assertion=error|warn|ignore (AUTH-22),\n"
 "                             sig-algs=all|LIST (the algs the RP can verify; the\n"
 "                             record's alg otherwise fails AUTH-18), cred-id-max=N\n"
+"  --at UNIX_TIME             the verification time (default now): which metadata\n"
+"                             status reports are in effect, the BLOB's chain\n"
+FSIM_CLI_MDS_USAGE
+"                             (the statuses of the record's authenticator, from its\n"
+"                             attestationObject, as the policy's library checks them)\n"
 "\n"
 "exit status: 0 verified; 1 not verified or malformed response; 2 usage or I/O error.\n";
 
@@ -132,6 +142,7 @@ struct opts {
 	int64_t sig_algs[MAX_LIST];
 	char vendor_buf[512], leaf_buf[128];
 	const char *vendors[MAX_LIST + 1], *leaf[MAX_LIST + 1];
+	struct fsim_cli_mds_opts mdso;
 };
 
 static int
@@ -455,7 +466,9 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			p->untrusted_attestation = FSIM_POL_ERROR;
 		else if (!auth && strcmp(a, "--enterprise") == 0)
 			p->enterprise = true;
-		else if (!auth && strcmp(a, "--at") == 0) {
+		else if ((r = fsim_cli_mds_opt(cmd, argc, argv, &i, &o->mdso)) != 0)
+			r = r == 1 ? 0 : r;
+		else if (strcmp(a, "--at") == 0) {
 			char *end;
 			long long t;
 			NEEDV();
@@ -608,6 +621,7 @@ verify_main(int argc, char **argv, bool auth)
 	fsim_cred_record_t *rec = NULL;
 	fsim_rp_result_t *res = NULL;
 	fsim_aaguid_names_t *names = NULL;
+	fsim_mds_t *mds = NULL;
 	fsim_blob_t challenge = { 0 };
 	json_t *resp = NULL;
 	int r;
@@ -645,6 +659,9 @@ verify_main(int argc, char **argv, bool auth)
 	} else if ((r = load_anchors(&o, &trust)) != 0)
 		goto out;
 	p.trust = trust;
+	if ((r = fsim_cli_mds_load(o.cmd, &o.mdso, p.at, &mds)) != 0)
+		goto out;
+	p.mds = mds;
 	r = FSIM_EXIT_USAGE;
 	if ((auth ? fsim_rp_verify_authentication(&p, resp, rec, &res) :
 	    fsim_rp_verify_registration(&p, resp, &res)) != 0) {
@@ -664,6 +681,7 @@ out:
 	fsim_record_free(&rec);
 	fsim_rp_result_free(&res);
 	fsim_aaguid_names_free(&names);
+	fsim_mds_free(&mds);
 	fsim_blob_reset(&challenge);
 	return r;
 }
