@@ -12,6 +12,7 @@
 
 #include "cli/authn_opts.h"
 #include "cli/cli.h"
+#include "cli/mds_cli.h"
 #include "harness/matrix.h"
 #include "harness/report_html.h"
 
@@ -23,6 +24,7 @@ static const char usage[] =
 "usage: fidosim run [--presets LIST] [--platforms LIST] [--policies LIST]\n"
 "         [--provider FILE] [--seed HEX] [--shard I/N] [-j N] [-o DIR]\n"
 "         [--no-quirks] [--no-scenarios] [--no-mutations] [--quiet]\n"
+"         [--mds BLOB [--mds-root PEM]...]\n"
 "       fidosim run --merge DIR... [-o DIR]\n"
 "\n"
 "Run the conformance matrix in process: every authenticator preset through\n"
@@ -52,6 +54,10 @@ static const char usage[] =
 "                     report (written to -o DIR) instead of running\n"
 "  --no-quirks, --no-scenarios, --no-mutations  leave those cells out\n"
 "  --quiet            no summary (the files are still written)\n"
+"  --mds BLOB         judge the preset x platform and quirk cells with this FIDO\n"
+"                     MDS3 BLOB (each RP policy preset reads it as its library\n"
+"                     does; the mutations and scenarios judge without it)\n"
+"  --mds-root PEM     the BLOB's root instead of GlobalSign R3 / R46 (repeatable)\n"
 "\n"
 "A progress line is shown on a terminal. Exit status: 0 the matrix ran (the\n"
 "combinations that fail are findings, listed, not errors); 1 a deliberate\n"
@@ -259,9 +265,12 @@ run(int argc, char **argv)
 	json_t *rep = NULL, *parts[MAX_LIST];
 	bool quiet = false, merging = false;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int a, r = FSIM_EXIT_USAGE;
+	struct fsim_cli_mds_opts mdso;
+	fsim_mds_t *mds = NULL;
+	int a, k, r = FSIM_EXIT_USAGE;
 
 	memset(&o, 0, sizeof(o));
+	memset(&mdso, 0, sizeof(mdso));
 	for (a = 1; a < argc; a++) {
 		const char *s = argv[a], *val = a + 1 < argc ? argv[a + 1] : NULL;
 
@@ -283,6 +292,9 @@ run(int argc, char **argv)
 					return fsim_cli_usage_error(CMD, "at most %d shards", MAX_LIST);
 				merge[n_merge++] = argv[++a];
 			}
+		} else if ((k = fsim_cli_mds_opt(CMD, argc, argv, &a, &mdso)) != 0) {
+			if (k != 1)
+				return k;
 		} else if (s[0] == '-' && val == NULL)
 			return fsim_cli_usage_error(CMD, "%s needs a value", s);
 		else if (strcmp(s, "--presets") == 0)
@@ -354,8 +366,15 @@ run(int argc, char **argv)
 		o.jobs = (unsigned)(jobs > 0 ? jobs : 1);
 		if (isatty(STDERR_FILENO) && !quiet)
 			o.progress = progress;
-		if (fsim_matrix_run(&o, &rep, err, sizeof(err)) != FSIM_OK)
-			return fsim_cli_usage_error(CMD, "%s", err[0] ? err : "the matrix could not run");
+		/* The BLOB is verified once, its index shared by every cell. */
+		if ((r = fsim_cli_mds_load(CMD, &mdso, time(NULL), &mds)) != 0)
+			goto done;
+		o.mds = mds;
+		r = FSIM_EXIT_USAGE;
+		if (fsim_matrix_run(&o, &rep, err, sizeof(err)) != FSIM_OK) {
+			fsim_cli_usage_error(CMD, "%s", err[0] ? err : "the matrix could not run");
+			goto done;
+		}
 	}
 	/* "out/" and "out" are the same folder; say it once. */
 	{
@@ -385,6 +404,7 @@ run(int argc, char **argv)
 	r = self_check_failed(rep) ? FSIM_EXIT_FAIL : FSIM_EXIT_OK;
 done:
 	json_decref(rep);
+	fsim_mds_free(&mds);
 	return r;
 }
 
