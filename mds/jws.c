@@ -103,6 +103,73 @@ parse_header(mds_jws_t *j, fsim_diags_t *d)
 	return FSIM_OK;
 }
 
+/*
+ * The payload's base64url (RFC 4648 5, no padding, as RFC 7515 2 says),
+ * table-driven: a real BLOB's payload is 4-13 MB of it, which core's
+ * per-character decoder (diagnostics at every offset) takes 0.3 s over.
+ * Strict as core's: only the URL-safe alphabet, length mod 4 != 1, the
+ * unused bits of the last character zero. FSIM_ERR_ENCODING otherwise.
+ */
+/* The value of each base64url character (RFC 4648 table 2); -1: not one. */
+static const int8_t b64url_tab[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -1, -1, -1,
+	-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, 63,
+	-1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
+static int
+b64url_fast(const uint8_t *s, size_t n, fsim_blob_t *out)
+{
+	const int8_t *tab = b64url_tab;
+	size_t i, o = 0, full = n / 4 * 4, rest = n % 4;
+	uint8_t *b;
+	uint32_t v;
+
+	if (rest == 1)
+		return FSIM_ERR_ENCODING;
+	if ((b = malloc(n / 4 * 3 + 3)) == NULL)
+		return FSIM_ERR_NOMEM;
+	for (i = 0; i < full; i += 4) {
+		int a = tab[s[i]], c = tab[s[i + 1]], e = tab[s[i + 2]], f = tab[s[i + 3]];
+
+		if ((a | c | e | f) < 0)
+			goto bad;
+		v = (uint32_t)a << 18 | (uint32_t)c << 12 | (uint32_t)e << 6 | (uint32_t)f;
+		b[o++] = (uint8_t)(v >> 16);
+		b[o++] = (uint8_t)(v >> 8);
+		b[o++] = (uint8_t)v;
+	}
+	if (rest > 0) {
+		int a = tab[s[i]], c = tab[s[i + 1]], e = rest == 3 ? tab[s[i + 2]] : 0;
+
+		if ((a | c | e) < 0 || (rest == 2 && (c & 0x0f)) || (rest == 3 && (e & 0x03)))
+			goto bad;
+		v = (uint32_t)a << 18 | (uint32_t)c << 12 | (uint32_t)e << 6;
+		b[o++] = (uint8_t)(v >> 16);
+		if (rest == 3)
+			b[o++] = (uint8_t)(v >> 8);
+	}
+	out->ptr = b;
+	out->len = o;
+	return FSIM_OK;
+bad:
+	free(b);
+	return FSIM_ERR_ENCODING;
+}
+
 int
 fsim_mds_jws_parse(const uint8_t *p, size_t n, mds_jws_t *j, fsim_diags_t *d)
 {
@@ -110,7 +177,7 @@ fsim_mds_jws_parse(const uint8_t *p, size_t n, mds_jws_t *j, fsim_diags_t *d)
 	fsim_blob_t hdr = { 0 };
 	json_error_t je;
 	size_t start, end;
-	int r;
+	int r = FSIM_OK;
 
 	memset(j, 0, sizeof(*j));
 	if ((j->x5c = sk_X509_new_null()) == NULL)
@@ -135,11 +202,12 @@ fsim_mds_jws_parse(const uint8_t *p, size_t n, mds_jws_t *j, fsim_diags_t *d)
 	j->signed_part = p;
 	j->signed_len = (size_t)(dot2 - p);
 	if (fsim_b64url_decode((const char *)p, (size_t)(dot1 - p), &hdr, d, "header") != 0 ||
-	    fsim_b64url_decode((const char *)dot1 + 1, (size_t)(dot2 - dot1 - 1), &j->payload, d,
-	    "payload") != 0 ||
+	    (r = b64url_fast(dot1 + 1, (size_t)(dot2 - dot1 - 1), &j->payload)) != 0 ||
 	    fsim_b64url_decode((const char *)dot2 + 1, (size_t)(p + n - dot2 - 1), &j->sig, d,
 	    "signature") != 0) {
 		fsim_blob_reset(&hdr);
+		if (r == FSIM_ERR_NOMEM)
+			return r;
 		fsim_diags_add(d, FSIM_SEV_ERROR, MDS_R_JWS, "BLOB", FSIM_NO_OFFSET,
 		    "a part of the JWS is not base64url (RFC 7515 2: no padding, no line breaks)");
 		return FSIM_ERR_FORMAT;

@@ -207,6 +207,24 @@ tap(rc == 2, "an unknown option is exit 2", err)
 rc, out, err = fs("mds", "--help")
 tap(rc == 0 and "mds3.fidoalliance.org" in out, "mds --help says where to download a BLOB")
 
+# a BLOB of a real one's size (10 MB and more by August 2026): read and indexed whole
+big = [mb.entry("Bulk key %d" % i, REPORTS["certified"] * 3, ca_b64,
+                aaguid="5ca1ab1e-0000-4000-8000-%012x" % (0x100000 + i)) for i in range(3300)]
+for e in big:
+    e["metadataStatement"]["authenticatorGetInfo"] = {"versions": ["FIDO_2_0", "FIDO_2_1"],
+                                                      "aaguid": e["aaguid"].replace("-", ""),
+                                                      "padding": "x" * 1200}
+bigblob = write("big.jwt", chain.blob(mb.payload(big, no=300)))
+t0 = time.time()
+rc, j, err = jrun("mds", "verify", "--root", root, "--json", bigblob)
+took = time.time() - t0
+tap(rc == 0 and j["entries"] == 3300 and j["byAaguid"] == 3300 and
+    os.path.getsize(bigblob) > 10 * 1024 * 1024,
+    "a %.1f MB BLOB of 3300 entries verifies and is indexed (%.2f s here)" % (
+        os.path.getsize(bigblob) / 1048576.0, took), json.dumps(j)[:300] + err)
+rc, j, err = jrun("mds", "show", "--root", root, "--json", bigblob, "5ca1ab1e-0000-4000-8000-000000100ce3")
+tap(rc == 0 and j["description"] == "Bulk key 3299", "... and its last entry is found")
+
 # ---- mds show / list ----
 rc, j, err = jrun("mds", "show", "--root", root, "--json", blob, AAG["truu"])
 tap(rc == 0 and j["aaguid"] == AAG["truu"] and j["description"] == "Gate truu key"
