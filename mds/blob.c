@@ -123,6 +123,8 @@ index_sort(mds_key_t *v, size_t n, size_t klen, const char *what, fsim_diags_t *
 	size_t i;
 	char hex[41];
 
+	if (n < 2)
+		return;
 	qsort(v, n, sizeof(*v), key_cmp);
 	for (i = 1; i < n; i++)
 		if (memcmp(v[i - 1].k, v[i].k, sizeof(v[i].k)) == 0) {
