@@ -17,6 +17,7 @@
 #include "cli/mds_cli.h"
 #include "cli/render.h"
 #include "mds/mds.h"
+#include "rp-sim/mds_policy.h"
 
 #define CMD "mds"
 
@@ -25,6 +26,7 @@ static const char usage[] =
 "                          [--min-no N] [--json] BLOB\n"
 "       fidosim mds show   [--at UNIX_TIME] [--root PEM]... [--json] BLOB AAGUID|ACKI|AAID\n"
 "       fidosim mds list   [--at UNIX_TIME] [--root PEM]... [--status S] [--json] BLOB\n"
+"       fidosim mds gates  [--json]\n"
 "\n"
 "The FIDO Metadata Service v3 BLOB (blob.jwt), offline. Download it yourself\n"
 "(curl -L -o blob.jwt https://mds3.fidoalliance.org/); its legalHeader binds its\n"
@@ -40,6 +42,9 @@ static const char usage[] =
 "           root certificates, algorithms, UV methods, key protection, status\n"
 "           reports by date, the status in effect at --at, the certification\n"
 "  list     every entry (identifier, status at --at, description)\n"
+"  gates    how each RP policy preset's library reads a BLOB when it verifies:\n"
+"           the statuses that refuse or drop an entry, which reports count,\n"
+"           unlisted authenticators, with the source lines it comes from\n"
 "\n"
 "options:\n"
 "  --at UNIX_TIME   the verification time: chain validity, nextUpdate, which\n"
@@ -100,9 +105,9 @@ parse(int argc, char **argv, struct opts *o)
 		return fsim_cli_usage_error(CMD, "verify, show or list?");
 	o->sub = argv[1];
 	if (strcmp(o->sub, "verify") != 0 && strcmp(o->sub, "show") != 0 &&
-	    strcmp(o->sub, "list") != 0)
-		return fsim_cli_usage_error(CMD, "unknown subcommand '%s' (verify, show, list)",
-		    o->sub);
+	    strcmp(o->sub, "list") != 0 && strcmp(o->sub, "gates") != 0)
+		return fsim_cli_usage_error(CMD, "unknown subcommand '%s' (verify, show, list, "
+		    "gates)", o->sub);
 	for (i = 2; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -154,6 +159,11 @@ parse(int argc, char **argv, struct opts *o)
 			o->id = a;
 		else
 			return fsim_cli_usage_error(CMD, "unexpected argument '%s'", a);
+	}
+	if (strcmp(o->sub, "gates") == 0) {
+		if (o->blob != NULL)
+			return fsim_cli_usage_error(CMD, "gates takes no BLOB");
+		return 0;
 	}
 	if (o->blob == NULL)
 		return fsim_cli_usage_error(CMD, "%s needs the BLOB file", o->sub);
@@ -439,6 +449,71 @@ out:
 	return r;
 }
 
+static json_t *
+status_set(uint32_t mask)
+{
+	json_t *a = json_array();
+	unsigned s;
+
+	for (s = 1; a != NULL && s < FSIM_MDS_ST__COUNT; s++)
+		if (mask & FSIM_MDS_BIT(s))
+			json_array_append_new(a, json_string(fsim_mds_status_name((fsim_mds_status_t)s)));
+	return a;
+}
+
+/* `mds gates`: the table of rp-sim/mds_policy.c, with its evidence. */
+static int
+cmd_gates(const struct opts *o)
+{
+	static const char *const login[] = { "no", "warning", "error" };
+	json_t *arr = json_array();
+	size_t i;
+
+	if (arr == NULL)
+		return FSIM_EXIT_USAGE;
+	for (i = 0; i < fsim_mds_gate_count(); i++) {
+		const fsim_mds_gate_t *g = fsim_mds_gate_at(i);
+
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:o, s:o, s:s, s:b, s:b, "
+		    "s:b, s:b, s:b, s:s, s:s?, s:s?, s:s, s:s?}", "preset", g->preset, "library",
+		    g->library, "consults", g->consults, "refuse", status_set(g->refuse), "drop",
+		    status_set(g->drop), "reports", fsim_mds_when_name(g->when), "strictUnknown",
+		    g->strict_unknown, "byKeyIdentifier", g->by_keyid, "skipNone", g->skip_none,
+		    "anchors", g->anchors, "rejectSuperseded", g->reject_superseded, "atLogin",
+		    login[g->at_login], "refuseText", g->refuse_text, "unknownText",
+		    g->unknown_text, "evidence", g->evidence, "notes", g->notes));
+	}
+	if (o->json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+	} else
+		for (i = 0; i < json_array_size(arr); i++) {
+			const json_t *g = json_array_get(arr, i);
+			char *rf = json_dumps(json_object_get(g, "refuse"), JSON_COMPACT);
+			char *dr = json_dumps(json_object_get(g, "drop"), JSON_COMPACT);
+
+			printf("%s — %s\n", json_string_value(json_object_get(g, "preset")),
+			    json_string_value(json_object_get(g, "library")));
+			if (!json_is_true(json_object_get(g, "consults")))
+				printf("  reads no BLOB when it verifies (--mds only names the "
+				    "authenticator)\n");
+			else
+				printf("  refuses %s, drops the entry on %s, reading %s; unlisted: %s; "
+				    "fido-u2f by key identifier: %s; at login: %s\n", rf ? rf : "?",
+				    dr ? dr : "?", json_string_value(json_object_get(g, "reports")),
+				    json_is_true(json_object_get(g, "strictUnknown")) ? "refused" :
+				    "accepted", json_is_true(json_object_get(g, "byKeyIdentifier")) ?
+				    "yes" : "no", json_string_value(json_object_get(g, "atLogin")));
+			printf("  evidence: %s\n", json_string_value(json_object_get(g, "evidence")));
+			if (json_string_value(json_object_get(g, "notes")))
+				printf("  notes: %s\n", json_string_value(json_object_get(g, "notes")));
+			free(rf);
+			free(dr);
+		}
+	json_decref(arr);
+	return FSIM_EXIT_OK;
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -451,6 +526,8 @@ run(int argc, char **argv)
 		return cmd_verify(&o);
 	if (strcmp(o.sub, "show") == 0)
 		return cmd_show(&o);
+	if (strcmp(o.sub, "gates") == 0)
+		return cmd_gates(&o);
 	return cmd_list(&o);
 }
 

@@ -521,7 +521,7 @@ fsim_mds_entry_parse(const json_t *j, size_t i, fsim_mds_entry_t *e, json_t *unk
 	e->position = i;
 	if ((e->roots = sk_X509_new_null()) == NULL)
 		return FSIM_ERR_NOMEM;
-	FIELD(f, i, "%s", "");
+	snprintf(f, sizeof(f), "entries[%zu]", i);
 	if (!json_is_object(j))
 		return bad(d, f, "not an object");
 	fsim_mds_note_unknown(j, entry_known, "", unknown);
@@ -541,7 +541,7 @@ fsim_mds_entry_parse(const json_t *j, size_t i, fsim_mds_entry_t *e, json_t *unk
 	    (r = parse_statement(v, i, e, unknown, d)) != 0)
 		return r;
 	if (!e->has_aaguid && e->aaid == NULL && e->n_ackis == 0) {
-		FIELD(f, i, "%s", "");
+		snprintf(f, sizeof(f), "entries[%zu]", i);
 		return bad(d, f, "names no authenticator: no aaguid, aaid or "
 		    "attestationCertificateKeyIdentifiers (3.1.1)");
 	}

@@ -74,7 +74,8 @@ static const fsim_mds_gate_t gates[] = {
 		    "tpm/verifyAttestationTPM.js:225-238, verifyAttestationAndroidKey.js:71-83, "
 		    "verifyAttestationAndroidSafetyNet.js:70; metadata/verifyAttestationWithMetadata.js:"
 		    "100-110 (x5c chains to the statement's roots; one certificate equal to a root "
-		    "passes)",
+		    "passes). Held to the library itself on test BLOBs: "
+		    "tests/differential/mds_simplewebauthn.mjs, run by tests/integration/mds.py",
 		.notes = "verifyAttestationWithMetadata also requires the credential's alg among the "
 		    "statement's authenticationAlgorithms: not modelled. The BLOB's own chain is dated "
 		    "at now and its CRLs fetched (fail-open) in verifyMDSBlob: fidosim dates it at --at",

@@ -225,6 +225,19 @@ tap(rc == 0 and j["entries"] == 3300 and j["byAaguid"] == 3300 and
 rc, j, err = jrun("mds", "show", "--root", root, "--json", bigblob, "5ca1ab1e-0000-4000-8000-000000100ce3")
 tap(rc == 0 and j["description"] == "Bulk key 3299", "... and its last entry is found")
 
+# ---- mds gates: each library's reading, with its evidence ----
+rc, g, err = jrun("mds", "gates", "--json")
+rc2, plist, _ = jrun("policies", "--json")
+names = [p["name"] for p in plist] if isinstance(plist, list) else []
+tap(rc == 0 and names and set(names) <= set(x["preset"] for x in g) and
+    all(len(x["evidence"]) > 40 for x in g), "mds gates: a row per RP policy preset, each with evidence",
+    err + json.dumps(names))
+row = {x["preset"]: x for x in g} if g else {}
+tap(row and "REVOKED" not in row["simplewebauthn"]["refuse"] and "REVOKED" in row["go-webauthn"]["refuse"]
+    and row["fido2-net-lib"]["reports"] == "the report listed last" and row["spec"]["reports"] ==
+    "reports in effect", "mds gates: REVOKED refused by go-webauthn not simplewebauthn; "
+    "fido2-net-lib reads the report listed last")
+
 # ---- mds show / list ----
 rc, j, err = jrun("mds", "show", "--root", root, "--json", blob, AAG["truu"])
 tap(rc == 0 and j["aaguid"] == AAG["truu"] and j["description"] == "Gate truu key"
