@@ -28,7 +28,6 @@ OPT      ?= -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 SAN      ?=
 CFLAGS_ALL = -std=c11 $(WARN) $(OPT) $(SAN) -g -D_POSIX_C_SOURCE=200809L \
              -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED \
-             -DFSIM_DATADIR='"$(PREFIX)/share/fidosim"' \
              -DFSIM_SRCDATA='"$(CURDIR)/data"' \
              -I. $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
@@ -143,20 +142,28 @@ unit-bins: $(UNIT_BINS)
 replay-bins: $(REPLAY_BINS)
 itest-bins: $(ITEST_BINS)
 
-test: all unit-bins replay-bins itest-bins
+# On a fresh clone `make test` sets itself up: Debian packages (tests/deps.sh)
+# and the pinned npm packages (tests/npm_deps.sh), before anything is built.
+test:
+	@sh tests/deps.sh
+	@sh tests/npm_deps.sh
+	@$(MAKE) --no-print-directory all unit-bins replay-bins itest-bins
 	@BUILD=$(BUILD) sh tests/run.sh
 
 check:
 	$(MAKE) BUILD=build-san OPT="-O1 -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
 
-valgrind: all unit-bins replay-bins itest-bins
+valgrind:
+	@sh tests/deps.sh
+	@sh tests/npm_deps.sh
+	@$(MAKE) --no-print-directory all unit-bins replay-bins itest-bins
 	@BUILD=$(BUILD) VALGRIND=1 sh tests/run.sh
 
 # libFuzzer: clang, each target for FUZZ_SECONDS with no finding.
 FUZZ_FLAGS = -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
              -D_POSIX_C_SOURCE=200809L -DOPENSSL_API_COMPAT=30000 \
-             -DFSIM_DATADIR='"$(PREFIX)/share/fidosim"' -I. $(PKG_CFLAGS)
+             -I. $(PKG_CFLAGS)
 fuzz:
 	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) OPT="-O1 -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=fuzzer-no-link,address,undefined" WARN="-Wall -Wextra -Werror" fuzz-run
@@ -177,12 +184,15 @@ fuzz-run: $(LIBS)
 
 deps:
 	@sh tests/deps.sh
+	@sh tests/npm_deps.sh
 
 bench: all
 	$(BUILD)/fidosim bench --seconds 2
 
 # The conformance matrix: out/report.json, out/junit.xml, out/report.html.
-run: deps all
+run:
+	@sh tests/deps.sh
+	@$(MAKE) --no-print-directory all
 	$(BUILD)/fidosim run -o out/
 
 install: all
@@ -200,6 +210,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/fidosim/vectors/w3c-l3 $(DESTDIR)$(PREFIX)/share/fidosim/vectors/chromium
 	for f in vectors/w3c-l3/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/w3c-l3/; done
 	for f in vectors/chromium/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/chromium/; done
+	install -d $(DESTDIR)$(PREFIX)/share/fidosim/vectors/real-world/cases
+	install -m 0644 vectors/real-world/README.md $(DESTDIR)$(PREFIX)/share/fidosim/vectors/real-world/
+	for f in vectors/real-world/cases/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/real-world/cases/; done
 
 clean:
 	rm -rf build build-san build-fuzz out

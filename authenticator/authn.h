@@ -67,7 +67,15 @@ typedef struct fsim_quirk_info {
 const fsim_quirk_info_t *fsim_quirk_info(fsim_quirk_t q);
 bool fsim_quirk_find(const char *name, fsim_quirk_t *out);
 
-typedef enum { FSIM_UVMODE_AUTO = 0, FSIM_UVMODE_ALWAYS, FSIM_UVMODE_NEVER } fsim_uvmode_t;
+/*
+ * The authenticator's user verification: AUTO verifies when asked, ALWAYS
+ * reports UV whether asked or not (as many providers do), NEVER has no UV
+ * capability, FAIL has it but the user fails it (CDP's hasUserVerification
+ * with isUserVerified false): every attempt ends CTAP2_ERR_UV_INVALID.
+ */
+typedef enum {
+	FSIM_UVMODE_AUTO = 0, FSIM_UVMODE_ALWAYS, FSIM_UVMODE_NEVER, FSIM_UVMODE_FAIL,
+} fsim_uvmode_t;
 typedef enum { FSIM_COUNTER_PER_CREDENTIAL = 0, FSIM_COUNTER_GLOBAL, FSIM_COUNTER_ZERO } fsim_counter_t;
 typedef enum {
 	FSIM_ATTFMT_NONE = 0, FSIM_ATTFMT_PACKED_SELF, FSIM_ATTFMT_PACKED, FSIM_ATTFMT_FIDO_U2F,

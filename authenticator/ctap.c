@@ -254,6 +254,12 @@ fsim_resp_encode(cbor_item_t *map, fsim_blob_t *resp)
 
 /* ---- shared helpers ---- */
 
+bool
+fsim_authn_user_verified(const fsim_authn_t *a)
+{
+	return a->cfg.uv != FSIM_UVMODE_FAIL && a->env->user_verification(a->env->ctx) == 1;
+}
+
 int
 fsim_authn_sha256(const fsim_authn_t *a, const void *p, size_t n, const void *q, size_t m,
     uint8_t out[32])

@@ -370,8 +370,8 @@ fsim_ctap_get_assertion(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *re
 			st = FSIM_CTAP2_ERR_INVALID_OPTION;
 			goto out;
 		}
-		if (a->env->user_verification(a->env->ctx) != 1) {
-			st = FSIM_CTAP2_ERR_OPERATION_DENIED;
+		if (!fsim_authn_user_verified(a)) {
+			st = FSIM_CTAP2_ERR_UV_INVALID;
 			goto out;
 		}
 		uv = true;

@@ -109,6 +109,12 @@ int fsim_authn_sign(const fsim_authn_t *a, EVP_PKEY *key, int alg, const uint8_t
     size_t n, fsim_blob_t *sig);
 /* rpIdHash (wrong under the quirk). */
 void fsim_authn_rp_id_hash(const fsim_authn_t *a, const char *rp_id, uint8_t out[32]);
+/*
+ * Built-in user verification (CTAP 2.1 6.1.2 step 11, 6.2.2 step 9): the
+ * environment's answer, and never under --uv fail (a UV capability the user
+ * fails; the caller answers CTAP2_ERR_UV_INVALID).
+ */
+bool fsim_authn_user_verified(const fsim_authn_t *a);
 /* SHA-256 of a | b (b may be NULL). */
 int fsim_authn_sha256(const fsim_authn_t *a, const void *p, size_t n, const void *q, size_t m,
     uint8_t out[32]);

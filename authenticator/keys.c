@@ -21,6 +21,7 @@
 #include "authenticator/keys.h"
 #include "authenticator/keys_int.h"
 #include "core/cose.h"
+#include "core/mldsa.h"
 #include "core/sig.h"
 
 /* PKCS#8 of the largest key we make (RSA-2048) is about 1.2 kB. */
@@ -193,6 +194,65 @@ fail:
 	return r;
 }
 
+/* FIPS 204 Algorithm 1: the key pair is a function of the 32-byte seed xi. */
+static int
+mldsa_generate(const fsim_env_t *env, int set, EVP_PKEY **out)
+{
+	uint8_t xi[FSIM_MLDSA_SEED_LEN];
+	int r;
+
+	if ((r = fsim_env_random(env, xi, sizeof(xi))) == 0)
+		r = fsim_mldsa_pkey_from_seed(set, xi, sizeof(xi), out);
+	fsim_wipe(xi, sizeof(xi));
+	return r;
+}
+
+/*
+ * ML-DSA private keys in PKCS#8 as RFC 9881 §6 gives them in seed form:
+ * PrivateKeyInfo { version 0, AlgorithmIdentifier { id-ml-dsa-NN },
+ * privateKey OCTET STRING { [0] IMPLICIT OCTET STRING (32) } }, 54 bytes
+ * (the form of the Wycheproof privateKeyPkcs8 values). Written and read
+ * here: OpenSSL 3.0 has no codec for these keys.
+ */
+static const uint8_t mldsa_p8_prefix[22] = {
+	0x30, 0x34, 0x02, 0x01, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48,
+	0x01, 0x65, 0x03, 0x04, 0x03, 0x00 /* 0x11, 0x12, 0x13 */, 0x04, 0x22,
+	0x80, 0x20,
+};
+#define MLDSA_P8_OID_AT 17
+
+static int
+mldsa_to_der(EVP_PKEY *key, int set, fsim_blob_t *der)
+{
+	uint8_t buf[sizeof(mldsa_p8_prefix) + FSIM_MLDSA_SEED_LEN];
+	int r;
+
+	memcpy(buf, mldsa_p8_prefix, sizeof(mldsa_p8_prefix));
+	buf[MLDSA_P8_OID_AT] = (uint8_t)(set == 44 ? 0x11 : set == 65 ? 0x12 : 0x13);
+	if ((r = fsim_mldsa_pkey_seed(key, buf + sizeof(mldsa_p8_prefix))) == 0)
+		r = fsim_blob_set(der, buf, sizeof(buf));
+	fsim_wipe(buf, sizeof(buf));
+	return r;
+}
+
+/* The set whose seed-form PKCS#8 der is, or 0 when it is not one. */
+static int
+mldsa_p8_set(const uint8_t *der, size_t len)
+{
+	static const int sets[3] = { 44, 65, 87 };
+	size_t i;
+
+	if (len != sizeof(mldsa_p8_prefix) + FSIM_MLDSA_SEED_LEN ||
+	    memcmp(der, mldsa_p8_prefix, MLDSA_P8_OID_AT) != 0 ||
+	    memcmp(der + MLDSA_P8_OID_AT + 1, mldsa_p8_prefix + MLDSA_P8_OID_AT + 1,
+	    sizeof(mldsa_p8_prefix) - MLDSA_P8_OID_AT - 1) != 0)
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (der[MLDSA_P8_OID_AT] == 0x11 + i)
+			return sets[i];
+	return 0;
+}
+
 int
 fsim_key_generate(const fsim_env_t *env, int alg, EVP_PKEY **out)
 {
@@ -213,6 +273,8 @@ fsim_key_generate(const fsim_env_t *env, int alg, EVP_PKEY **out)
 		r = ed_generate(env, EVP_PKEY_ED448, 57, &pkey);
 	else if (alg == FSIM_COSE_RS256 || alg == FSIM_COSE_PS256)
 		r = fsim_key_rsa_generate(env, &pkey);
+	else if (fsim_mldsa_set_of_alg(alg) != 0)
+		r = mldsa_generate(env, fsim_mldsa_set_of_alg(alg), &pkey);
 	else
 		r = FSIM_ERR_UNSUPPORTED;
 	if (r == 0)
@@ -231,6 +293,24 @@ fsim_key_sign(const fsim_env_t *env, EVP_PKEY *key, int alg, const uint8_t *msg,
 		return FSIM_ERR_ARG;
 	if (fsim_ecdsa_info(alg) != NULL && env != NULL && env->deterministic)
 		return fsim_ecdsa_sign_rfc6979(key, alg, msg, mlen, sig);
+	/*
+	 * ML-DSA hedged (FIPS 204 §3.4): rnd from env, so a seeded run repeats
+	 * its signatures; without env, OpenSSL's RNG.
+	 */
+	if (fsim_mldsa_set_of_alg(alg) != 0) {
+		uint8_t rnd[FSIM_MLDSA_RND_LEN];
+		int r = 0;
+
+		if (fsim_mldsa_pkey_set(key) != fsim_mldsa_set_of_alg(alg))
+			return FSIM_ERR_ARG;
+		if (env != NULL)
+			r = fsim_env_random(env, rnd, sizeof(rnd));
+		if (r == 0)
+			r = fsim_mldsa_sign(key, msg, mlen, NULL, 0, env != NULL ? rnd :
+			    NULL, sig);
+		fsim_wipe(rnd, sizeof(rnd));
+		return r;
+	}
 	/* the salt comes from env, so seeded runs repeat PSS signatures too */
 	if (alg == FSIM_COSE_PS256 && env != NULL)
 		return fsim_key_pss_sign(env, key, msg, mlen, sig);
@@ -250,6 +330,8 @@ fsim_key_to_der(EVP_PKEY *key, fsim_blob_t *der)
 	fsim_blob_reset(der);
 	if (key == NULL)
 		return FSIM_ERR_ARG;
+	if (fsim_mldsa_pkey_set(key) != 0)
+		return mldsa_to_der(key, fsim_mldsa_pkey_set(key), der);
 	/* fails for a key without its private half */
 	if ((p8 = EVP_PKEY2PKCS8(key)) == NULL) {
 		r = FSIM_ERR_ARG;
@@ -294,6 +376,9 @@ fsim_key_from_der(const uint8_t *der, size_t len, EVP_PKEY **out)
 		return FSIM_ERR_ARG;
 	if (len > KEY_DER_MAX)
 		goto fail;
+	if (mldsa_p8_set(der, len) != 0)
+		return fsim_mldsa_pkey_from_seed(mldsa_p8_set(der, len),
+		    der + sizeof(mldsa_p8_prefix), FSIM_MLDSA_SEED_LEN, out);
 	if ((p8 = d2i_PKCS8_PRIV_KEY_INFO(NULL, &p, (long)len)) == NULL ||
 	    p != der + len)
 		goto fail;

@@ -250,7 +250,7 @@ get_uv_token(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp)
 		st = FSIM_CTAP1_ERR_INVALID_PARAMETER;
 		goto out;
 	}
-	if (a->env->user_verification(a->env->ctx) != 1) {
+	if (!fsim_authn_user_verified(a)) {
 		st = FSIM_CTAP2_ERR_UV_INVALID;
 		goto out;
 	}

@@ -66,6 +66,8 @@ static const struct {
 	{ "es256", FSIM_COSE_ES256 }, { "es384", FSIM_COSE_ES384 },
 	{ "es512", FSIM_COSE_ES512 }, { "eddsa", FSIM_COSE_EDDSA },
 	{ "rs256", FSIM_COSE_RS256 }, { "ps256", FSIM_COSE_PS256 },
+	{ "mldsa44", FSIM_COSE_MLDSA44 }, { "mldsa65", FSIM_COSE_MLDSA65 },
+	{ "mldsa87", FSIM_COSE_MLDSA87 },
 };
 
 /* AuthenticatorTransport values (WebAuthn L3 5.8.4). */
@@ -73,14 +75,32 @@ static const char *const transports_tab[] = {
 	"usb", "nfc", "ble", "smart-card", "hybrid", "internal",
 };
 
-static const char *const uv_names[] = { "auto", "always", "never" };
+static const char *const uv_names[] = { "auto", "always", "never", "fail" };
 static const char *const counter_names[] = { "per-credential", "global", "zero" };
 static const char *const att_names[] = { "none", "packed-self", "packed", "fido-u2f" };
 
 const char *
 fsim_preset_uv_name(fsim_uvmode_t uv)
 {
-	return (unsigned)uv < 3 ? uv_names[uv] : "?";
+	return (unsigned)uv < 4 ? uv_names[uv] : "?";
+}
+
+bool
+fsim_uvmode_from_name(const char *name, fsim_uvmode_t *out)
+{
+	size_t i;
+
+	/* 1 and 0: the first spelling of --uv, kept for scripts */
+	if (strcmp(name, "1") == 0)
+		name = "always";
+	else if (strcmp(name, "0") == 0)
+		name = "never";
+	for (i = 0; i < sizeof(uv_names) / sizeof(uv_names[0]); i++)
+		if (strcmp(name, uv_names[i]) == 0) {
+			*out = (fsim_uvmode_t)i;
+			return true;
+		}
+	return false;
 }
 
 const char *
@@ -266,7 +286,7 @@ alg_item(const char *tok, void *vctx, char *why, size_t wl)
 			break;
 	if (i == sizeof(algs_tab) / sizeof(algs_tab[0])) {
 		snprintf(why, wl, "'%s' is not an algorithm the authenticator supports "
-		    "(es256, es384, es512, eddsa, rs256, ps256)", tok);
+		    "(es256, es384, es512, eddsa, rs256, ps256, mldsa44, mldsa65, mldsa87)", tok);
 		return -1;
 	}
 	for (size_t j = 0; j < c->n_algs; j++)
@@ -364,11 +384,13 @@ set_value(fsim_preset_t *p, const struct key *k, const char *v, char *why, size_
 		return 0;
 	}
 	if (strcmp(k->name, "uv") == 0) {
-		if (parse_enum(v, uv_names, 3, &e) != 0) {
-			snprintf(why, wl, "must be auto, always or never, not '%s'", v);
+		fsim_uvmode_t m;
+
+		if (!fsim_uvmode_from_name(v, &m)) {
+			snprintf(why, wl, "must be auto, always, never or fail, not '%s'", v);
 			return -1;
 		}
-		c->uv = (fsim_uvmode_t)e;
+		c->uv = m;
 		return 0;
 	}
 	if (strcmp(k->name, "counter") == 0) {

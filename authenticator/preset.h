@@ -9,7 +9,7 @@
  *   # a comment (a line whose first non-blank character is '#'); blank lines ignored
  *   name        = yubikey5                  required; [a-z0-9][a-z0-9._-]*, at most 63
  *   description = YubiKey 5 Series ...      one line of text
- *   evidence    = providers.md §8 ...       repeatable: where each behaviour comes from
+ *   evidence    = docs/evidence/providers.md §8 ...       repeatable: where each behaviour comes from
  *   aaguid      = cb69481e-8ff7-4039-93ec-0a2729a154a8
  *   be          = 0 | 1                     backup eligibility of new credentials
  *   bs          = 0 | 1                     backup state reported
@@ -97,6 +97,8 @@ void fsim_preset_apply(const fsim_preset_t *p, fsim_authn_config_t *cfg, uint32_
 
 /* Names of settings values, as the file writes them (for listings). */
 const char *fsim_preset_uv_name(fsim_uvmode_t uv);
+/* auto, always, never, fail (and 1 / 0 for always / never); false otherwise. */
+bool fsim_uvmode_from_name(const char *name, fsim_uvmode_t *out);
 const char *fsim_preset_counter_name(fsim_counter_t c);
 const char *fsim_preset_attestation_name(fsim_attfmt_t f);
 

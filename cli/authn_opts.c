@@ -3,6 +3,7 @@
  * commands that run the software authenticator (see authn_opts.h).
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,9 @@ alg_supported(int alg)
 	case FSIM_COSE_EDDSA:
 	case FSIM_COSE_RS256:
 	case FSIM_COSE_PS256:
+	case FSIM_COSE_MLDSA44:
+	case FSIM_COSE_MLDSA65:
+	case FSIM_COSE_MLDSA87:
 		return true;
 	default:
 		return false;
@@ -67,7 +71,8 @@ parse_algs(const char *cmd, const char *list, fsim_authn_config_t *cfg)
 		}
 		if (!alg_supported(alg))
 			return fsim_cli_usage_error(cmd, "--algs: '%s' is not an algorithm the "
-			    "authenticator supports (es256, es384, es512, eddsa, rs256, ps256)", tok);
+			    "authenticator supports (es256, es384, es512, eddsa, rs256, ps256, mldsa44, "
+			    "mldsa65, mldsa87)", tok);
 		for (i = 0; i < n; i++)
 			if (algs[i] == alg)
 				return fsim_cli_usage_error(cmd, "--algs names '%s' twice", tok);
@@ -111,7 +116,8 @@ fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
 {
 	static const char *const opts[] = {
 		"--store", "--aaguid", "--be", "--bs", "--uv", "--algs",
-		"--attestation", "--counter", "--quirk", "--seed", "--preset",
+		"--attestation", "--attestation-format", "--counter", "--quirk", "--seed",
+		"--preset", "--transports", "--rk",
 	};
 	const char *a = argv[*i], *v;
 	size_t k;
@@ -153,20 +159,35 @@ fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
 			return r;
 		x->set |= FSIM_CLI_SET_BS;
 	} else if (strcmp(a, "--uv") == 0) {
-		if (strcmp(v, "auto") == 0)
-			cfg->uv = FSIM_UVMODE_AUTO;
-		else if (strcmp(v, "1") == 0)
-			cfg->uv = FSIM_UVMODE_ALWAYS;
-		else if (strcmp(v, "0") == 0)
-			cfg->uv = FSIM_UVMODE_NEVER;
-		else
-			return fsim_cli_usage_error(cmd, "--uv must be auto, 0 or 1, not '%s'", v);
+		if (!fsim_uvmode_from_name(v, &cfg->uv))
+			return fsim_cli_usage_error(cmd, "--uv must be auto, always (or 1), never "
+			    "(or 0) or fail, not '%s'%s", v, strcmp(v, "required") == 0 ||
+			    strcmp(v, "preferred") == 0 || strcmp(v, "discouraged") == 0 ?
+			    " (that is what the RP asks: authenticatorSelection.userVerification "
+			    "in the options JSON)" : "");
 		x->set |= FSIM_CLI_SET_UV;
 	} else if (strcmp(a, "--algs") == 0) {
 		if ((r = parse_algs(cmd, v, cfg)) != 0)
 			return r;
 		x->set |= FSIM_CLI_SET_ALGS;
-	} else if (strcmp(a, "--attestation") == 0) {
+	} else if (strcmp(a, "--attestation") == 0 || strcmp(a, "--attestation-format") == 0) {
+		/*
+		 * --attestation named the statement format here but the conveyance in
+		 * options JSON, on webauthn.io and in verify-registration: kept for
+		 * scripts, with a warning, and a hint when given a conveyance.
+		 */
+		bool old = strcmp(a, "--attestation") == 0;
+
+		if (strcmp(v, "direct") == 0 || strcmp(v, "indirect") == 0 ||
+		    strcmp(v, "enterprise") == 0)
+			return fsim_cli_usage_error(cmd, "%s takes the statement format the "
+			    "authenticator makes (none, packed-self, packed, fido-u2f); '%s' is "
+			    "an attestation conveyance: the RP asks for it with \"attestation\": "
+			    "\"%s\" in the options JSON", a, v, v);
+		if (old && !(x->set & FSIM_CLI_SET_ATTESTATION))
+			fprintf(stderr, "fidosim %s: warning: --attestation is deprecated here "
+			    "(it names a conveyance everywhere else); use --attestation-format %s\n",
+			    cmd, v);
 		if (strcmp(v, "none") == 0)
 			cfg->attestation = FSIM_ATTFMT_NONE;
 		else if (strcmp(v, "packed-self") == 0)
@@ -176,8 +197,8 @@ fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
 		else if (strcmp(v, "fido-u2f") == 0)
 			cfg->attestation = FSIM_ATTFMT_FIDO_U2F;
 		else
-			return fsim_cli_usage_error(cmd, "--attestation must be none, "
-			    "packed-self, packed or fido-u2f, not '%s'", v);
+			return fsim_cli_usage_error(cmd, "%s must be none, "
+			    "packed-self, packed or fido-u2f, not '%s'", a, v);
 		x->set |= FSIM_CLI_SET_ATTESTATION;
 	} else if (strcmp(a, "--counter") == 0) {
 		if (strcmp(v, "per-credential") == 0)
@@ -198,6 +219,12 @@ fsim_cli_authn_opt(const char *cmd, int argc, char **argv, int *i,
 			    "(see 'fidosim quirks')", v);
 		cfg->quirks |= 1u << q;
 		x->set |= FSIM_CLI_SET_QUIRK;
+	} else if (strcmp(a, "--transports") == 0 || strcmp(a, "--rk") == 0) {
+		char why[256];
+
+		if (fsim_preset_setting(cfg, a + 2, v, why, sizeof(why)) != 0)
+			return fsim_cli_usage_error(cmd, "%s: %s", a, why);
+		x->set |= a[2] == 't' ? FSIM_CLI_SET_TRANSPORTS : FSIM_CLI_SET_RK;
 	} else {
 		if ((r = fsim_cli_parse_seed(cmd, v, x->seed, &x->seed_len)) != 0)
 			return r;
@@ -221,6 +248,8 @@ fsim_cli_authn_finish(const char *cmd, fsim_authn_config_t *cfg,
 		{ FSIM_CLI_SET_ALGS, FSIM_PRESET_F_ALGS },
 		{ FSIM_CLI_SET_ATTESTATION, FSIM_PRESET_F_ATTESTATION },
 		{ FSIM_CLI_SET_COUNTER, FSIM_PRESET_F_COUNTER },
+		{ FSIM_CLI_SET_TRANSPORTS, FSIM_PRESET_F_TRANSPORTS },
+		{ FSIM_CLI_SET_RK, FSIM_PRESET_F_RK },
 	};
 	fsim_preset_t *p = NULL;
 	uint32_t keep = 0;

@@ -2,10 +2,11 @@
  * authn_opts.h — the authenticator settings flags that `create`, `get` and
  * `authenticator` share (DESIGN.md, "Headless client"):
  *
- *   --store FILE  --aaguid UUID  --be 0|1  --bs 0|1  --uv auto|0|1
- *   --algs es256,eddsa,es384,rs256  --attestation none|packed-self|packed|fido-u2f
- *   --counter per-credential|global|zero  --quirk NAME (repeatable)  --seed HEX
- *   --preset NAME|FILE
+ *   --store FILE  --aaguid UUID  --be 0|1  --bs 0|1  --uv auto|always|never|fail
+ *   --algs es256,eddsa,es384,rs256
+ *   --attestation-format none|packed-self|packed|fido-u2f (--attestation: deprecated)
+ *   --counter per-credential|global|zero  --transports LIST  --rk 0|1
+ *   --quirk NAME (repeatable)  --seed HEX  --preset NAME|FILE
  */
 #ifndef FSIM_CLI_AUTHN_OPTS_H
 #define FSIM_CLI_AUTHN_OPTS_H
@@ -30,6 +31,8 @@
 #define FSIM_CLI_SET_QUIRK 0x0100u
 #define FSIM_CLI_SET_SEED 0x0200u
 #define FSIM_CLI_SET_PRESET 0x0400u
+#define FSIM_CLI_SET_TRANSPORTS 0x0800u
+#define FSIM_CLI_SET_RK 0x1000u
 
 /* What the flags say that is not part of fsim_authn_config_t. Zero it first. */
 struct fsim_cli_authn_extra {
@@ -77,10 +80,18 @@ int fsim_cli_parse_seed(const char *cmd, const char *v, uint8_t seed[FSIM_CLI_SE
 	"  --aaguid UUID         the AAGUID (default all zero)\n" \
 	"  --be 0|1              backup eligibility of new credentials\n" \
 	"  --bs 0|1              backup state reported\n" \
-	"  --uv auto|0|1         auto: verify when asked; 1: always; 0: no UV capability\n" \
+	"  --uv MODE             auto: verify when asked; always (or 1): UV in every\n" \
+	"                        response; never (or 0): no UV capability; fail: UV\n" \
+	"                        capability the user fails (CTAP2_ERR_UV_INVALID)\n" \
 	"  --algs LIST           es256,eddsa,es384,rs256 (names or COSE numbers), in\n" \
-	"                        preference order\n" \
-	"  --attestation FMT     none, packed-self, packed, fido-u2f\n" \
+	"                        preference order; also es512, ps256, and\n" \
+	"                        mldsa44, mldsa65, mldsa87 (ML-DSA, COSE -48/-49/-50)\n" \
+	"  --attestation-format FMT  the statement the authenticator makes: none,\n" \
+	"                        packed-self, packed, fido-u2f (the RP's conveyance is\n" \
+	"                        \"attestation\" in the options JSON; --attestation FMT\n" \
+	"                        still works, deprecated)\n" \
+	"  --transports LIST     usb, nfc, ble, smart-card, hybrid, internal\n" \
+	"  --rk 0|1              whether discoverable credentials can be made\n" \
 	"  --counter MODE        per-credential, global, zero\n" \
 	"  --quirk NAME          a deliberate non-conformance (repeatable; see\n" \
 	"                        'fidosim quirks')\n" \

@@ -13,13 +13,13 @@
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
 #include "authenticator/authn.h"
+#include "cli/bench_mds.h"
+#include "cli/bench_mldsa.h"
 #include "cli/cli.h"
-#include "mds/mds.h"
 #include "rp-sim/rp.h"
 
 static const char bench_usage[] =
@@ -37,8 +37,16 @@ static const char bench_usage[] =
 "  makeCredential          a whole makeCredential, ES256, packed x5c\n"
 "  verify-registration     a whole 7.1 verification of a packed (x5c) ES256\n"
 "                          registration through the RP API\n"
+"  ml-dsa-44-verify        the ML-DSA-44 primitive called directly (FIPS 204\n"
+"                          verify of a 64-byte message, key expanded once)\n"
+"  verify-authentication (ML-DSA-44)  the whole 7.2 verification of an\n"
+"                          ML-DSA-44 assertion\n"
+"  ml-dsa-44-sign          the ML-DSA-44 primitive, hedged signing\n"
+"  getAssertion (ML-DSA-44)  a whole getAssertion with an ML-DSA-44 credential\n"
 "Each stage runs for about S seconds (default 1), interleaved in batches so\n"
-"that load changes touch every stage alike. Ratios are against the baseline.\n";
+"that load changes touch every stage alike. Ratios are against the P-256\n"
+"baselines; the ML-DSA-44 stages also give their ratio to the ML-DSA-44\n"
+"primitive (\"of raw\").\n";
 
 #define RP_ID "bench.example"
 #define ORIGIN "https://bench.example"
@@ -59,11 +67,8 @@ struct fixture {
 	fsim_store_t *store;
 	fsim_authn_t *authn;
 	fsim_blob_t mc_req, ga_req;
-	/* verify-registration with the attestation root as a configured anchor (pa), and
-	 * the same root from an MDS3 index of 1000 entries (pm; bench_mds) */
-	fsim_trust_t *trust;
-	fsim_mds_t *mds;
-	fsim_rp_policy_t pa, pm;
+	fsim_bench_mldsa_t *pq;     /* the ML-DSA-44 stages */
+	fsim_bench_mds_t *md;       /* verify-registration: root anchored, or from an MDS index */
 };
 
 static double
@@ -121,7 +126,7 @@ fail:
 
 static int build_authn(struct fixture *fx);
 
-/* The AAGUID of the registration, listed in the bench's MDS index. */
+/* The AAGUID of the bench registration, listed in bench_mds.c's index. */
 static const uint8_t bench_aaguid[16] = {
 	0xbe, 0x4c, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x80, 0x00, 0, 0, 0, 0, 0x0b, 0x1b,
 };
@@ -152,7 +157,7 @@ build(struct fixture *fx)
 	/* registration: authData with attested credential data */
 	EVP_Digest(RP_ID, strlen(RP_ID), ad->rp_id_hash, NULL, EVP_sha256(), NULL);
 	ad->flags = FSIM_AD_UP | FSIM_AD_UV | FSIM_AD_AT;
-	memcpy(ad->aaguid, bench_aaguid, 16);
+	memcpy(ad->aaguid, bench_aaguid, 16);   /* listed in the MDS index of bench_mds.c */
 	if (fsim_blob_set(&ad->cred_id, cred_id, sizeof(cred_id)) != 0 ||
 	    fsim_cose_key_from_pkey(fx->cred, FSIM_COSE_ES256, &ad->cose_key) != 0 ||
 	    fsim_authdata_encode(ad, &adb) != 0 ||
@@ -234,6 +239,9 @@ build(struct fixture *fx)
 	json_decref(ar.client_ext_results);
 	if (build_authn(fx) != 0)
 		goto fail;
+	if (fsim_bench_mldsa_new(RP_ID, ORIGIN, fx->challenge, sizeof(fx->challenge),
+	    &fx->pq) != 0)
+		goto fail;
 	if ((fx->reg_value = json_loads(fx->reg_json, 0, NULL)) == NULL ||
 	    (fx->auth_value = json_loads(fx->auth_json, 0, NULL)) == NULL)
 		goto fail;
@@ -274,83 +282,8 @@ fixture_free(struct fixture *fx)
 	fsim_store_free(&fx->store);
 	fsim_blob_reset(&fx->mc_req);
 	fsim_blob_reset(&fx->ga_req);
-	fsim_trust_free(&fx->trust);
-	fsim_mds_free(&fx->mds);
-}
-
-/*
- * An MDS3 index of 1000 entries (a real BLOB has 280-700) whose entry for
- * the bench AAGUID lists the attestation certificate as its root. It is
- * loaded from an unsigned JWS (no_verify): the stage measures the lookup,
- * the status gate and the trust from the entry, not the BLOB's own check.
- */
-static int
-bench_mds(struct fixture *fx, const fsim_rp_policy_t *p)
-{
-	json_t *entries = json_array(), *pl = NULL;
-	unsigned char *der = NULL;
-	char *root = NULL, *text = NULL, *b64 = NULL, *jws = NULL, id[37];
-	fsim_mds_opts_t o;
-	BIO *bio = NULL;
-	int i, len, r = -1;
-
-	if (entries == NULL || (len = i2d_X509(fx->cert, &der)) <= 0 ||
-	    (root = malloc(4 * ((size_t)len + 2) / 3 + 4)) == NULL)
-		goto fail;
-	EVP_EncodeBlock((unsigned char *)root, der, len);
-	for (i = 0; i < 1000; i++) {
-		uint8_t a[16];
-
-		memcpy(a, bench_aaguid, 16);
-		a[12] = (uint8_t)(i >> 8);
-		a[13] = (uint8_t)i;
-		if (i == 500)
-			memcpy(a, bench_aaguid, 16);
-		fsim_aaguid_format(a, id);
-		json_array_append_new(entries, json_pack("{s:s, s:{s:s, s:s, s:[s], s:[s]}, "
-		    "s:[{s:s, s:s}], s:s}", "aaguid", id, "metadataStatement", "description",
-		    "fidosim bench authenticator", "protocolFamily", "fido2", "attestationTypes",
-		    "basic_full", "attestationRootCertificates", root, "statusReports", "status",
-		    "FIDO_CERTIFIED_L1", "effectiveDate", "2020-01-01", "timeOfLastStatusChange",
-		    "2020-01-01"));
-	}
-	pl = json_pack("{s:s, s:i, s:s, s:O}", "legalHeader", "bench", "no", 1, "nextUpdate",
-	    "2099-01-01", "entries", entries);
-	if (pl == NULL || (text = json_dumps(pl, JSON_COMPACT)) == NULL ||
-	    fsim_b64url_encode((const uint8_t *)text, strlen(text), &b64) != 0 ||
-	    (jws = malloc(strlen(b64) + 64)) == NULL)
-		goto fail;
-	sprintf(jws, "eyJhbGciOiJFUzI1NiJ9.%s.AAAA", b64);   /* {"alg":"ES256"} */
-	fsim_mds_opts_init(&o);
-	o.no_verify = true;
-	if (fsim_mds_load((const uint8_t *)jws, strlen(jws), &o, NULL, &fx->mds, NULL) != 0)
-		goto fail;
-	/* the same root as a configured trust anchor, for the comparison */
-	if ((bio = BIO_new(BIO_s_mem())) == NULL || PEM_write_bio_X509(bio, fx->cert) != 1 ||
-	    fsim_trust_new(&fx->trust) != 0)
-		goto fail;
-	{
-		char *ptr = NULL;
-		long n = BIO_get_mem_data(bio, &ptr);
-
-		if (n <= 0 || fsim_trust_add_pem(fx->trust, ptr, (size_t)n) != 0)
-			goto fail;
-	}
-	fx->pa = *p;
-	fx->pa.trust = fx->trust;
-	fx->pm = *p;
-	fx->pm.mds = fx->mds;
-	r = 0;
-fail:
-	BIO_free(bio);
-	OPENSSL_free(der);
-	free(root);
-	free(text);
-	free(b64);
-	free(jws);
-	json_decref(pl);
-	json_decref(entries);
-	return r;
+	fsim_bench_mldsa_free(&fx->pq);
+	fsim_bench_mds_free(&fx->md);
 }
 
 /* cmd | canonical CBOR of map (consumed). */
@@ -528,22 +461,49 @@ op_verify_reg(struct fixture *fx, const fsim_rp_policy_t *p)
 	return op_verify(fx, p, fx->reg_value, false);
 }
 
-/* The root as a configured anchor; then from the MDS index (lookup, gate, trust). */
+static int
+op_pq_raw_verify(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	(void)p;
+	return fsim_bench_mldsa_raw_verify(fx->pq);
+}
+
+static int
+op_pq_verify_auth(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	return fsim_bench_mldsa_verify_auth(fx->pq, p);
+}
+
+static int
+op_pq_raw_sign(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	(void)p;
+	return fsim_bench_mldsa_raw_sign(fx->pq);
+}
+
+static int
+op_pq_get_assertion(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	(void)p;
+	return fsim_bench_mldsa_get_assertion(fx->pq);
+}
+
+/* The same registration, its root a configured anchor; then from the MDS index. */
 static int
 op_verify_reg_anchored(struct fixture *fx, const fsim_rp_policy_t *p)
 {
 	(void)p;
-	return op_verify(fx, &fx->pa, fx->reg_value, false);
+	return op_verify(fx, fsim_bench_mds_anchored(fx->md), fx->reg_value, false);
 }
 
 static int
 op_verify_reg_mds(struct fixture *fx, const fsim_rp_policy_t *p)
 {
 	(void)p;
-	return op_verify(fx, &fx->pm, fx->reg_value, false);
+	return op_verify(fx, fsim_bench_mds_indexed(fx->md), fx->reg_value, false);
 }
 
-#define NSTAGES 9
+#define NSTAGES 13
 
 /*
  * Operations per second of each stage. The stages run interleaved, a batch
@@ -579,9 +539,11 @@ bench_run(int argc, char **argv)
 	struct fixture fx;
 	fsim_rp_policy_t p;
 	static const char *origins[] = { ORIGIN };
-	double seconds = 1.0, ops[NSTAGES], base, va, vt, vr, sbase, ga, mc, vra, vrm;
+	double seconds = 1.0, ops[NSTAGES], base, va, vt, vr, sbase, ga, mc, qv, qa, qs, qg;
+	double vra, vrm;
 	op_fn fns[NSTAGES] = { op_raw_verify, op_verify_auth, op_verify_auth_text,
 	    op_verify_reg, op_raw_sign, op_get_assertion, op_make_credential,
+	    op_pq_raw_verify, op_pq_verify_auth, op_pq_raw_sign, op_pq_get_assertion,
 	    op_verify_reg_anchored, op_verify_reg_mds };
 	int i, json = 0, rc = FSIM_EXIT_FAIL;
 
@@ -609,7 +571,7 @@ bench_run(int argc, char **argv)
 	p.n_origins = 1;
 	p.challenge = fx.challenge;
 	p.challenge_len = sizeof(fx.challenge);
-	if (bench_mds(&fx, &p) != 0) {
+	if (fsim_bench_mds_new(fx.cert, bench_aaguid, &p, &fx.md) != 0) {
 		fprintf(stderr, "fidosim bench: could not build the MDS index\n");
 		goto out;
 	}
@@ -624,8 +586,12 @@ bench_run(int argc, char **argv)
 	sbase = ops[4];
 	ga = ops[5];
 	mc = ops[6];
-	vra = ops[7];
-	vrm = ops[8];
+	qv = ops[7];
+	qa = ops[8];
+	qs = ops[9];
+	qg = ops[10];
+	vra = ops[11];
+	vrm = ops[12];
 	if (json)
 		printf("{\"baseline\": {\"name\": \"ecdsa-p256-verify\", \"opsPerSecond\": %.0f},\n"
 		    " \"stages\": [\n"
@@ -635,11 +601,16 @@ bench_run(int argc, char **argv)
 		    "  {\"name\": \"ecdsa-p256-sign\", \"opsPerSecond\": %.0f, \"baseline\": true},\n"
 		    "  {\"name\": \"getAssertion\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.85},\n"
 		    "  {\"name\": \"makeCredential\", \"opsPerSecond\": %.0f, \"ratio\": %.3f},\n"
+		    "  {\"name\": \"ml-dsa-44-verify\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"raw\": true},\n"
+		    "  {\"name\": \"verify-authentication-ml-dsa-44\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"ratioToRaw\": %.3f},\n"
+		    "  {\"name\": \"ml-dsa-44-sign\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"raw\": true},\n"
+		    "  {\"name\": \"getAssertion-ml-dsa-44\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"ratioToRaw\": %.3f},\n"
 		    "  {\"name\": \"verify-registration-anchored\", \"opsPerSecond\": %.0f, \"ratio\": %.3f},\n"
 		    "  {\"name\": \"verify-registration-mds\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, "
 		    "\"addedCost\": %.3f, \"goal\": 0.05}\n"
 		    " ]}\n", base, va, va / base, vt, vt / base, vr, vr / base, sbase, ga, ga / sbase,
-		    mc, mc / sbase, vra, vra / base, vrm, vrm / base, vra / vrm - 1.0);
+		    mc, mc / sbase, qv, qv / base, qa, qa / base, qa / qv, qs, qs / sbase, qg,
+		    qg / sbase, qg / qs, vra, vra / base, vrm, vrm / base, vra / vrm - 1.0);
 	else {
 		printf("%-24s %12s %8s\n", "stage", "ops/s", "ratio");
 		printf("%-24s %12.0f %8s  (OpenSSL raw, the baseline)\n", "ecdsa-p256-verify", base, "1.00");
@@ -653,6 +624,14 @@ bench_run(int argc, char **argv)
 		    "getAssertion", ga, ga / sbase);
 		printf("%-24s %12.0f %8.2f  (ES256 key made, packed x5c statement)\n",
 		    "makeCredential", mc, mc / sbase);
+		printf("%-24s %12.0f %8.2f  (the primitive; ratio to P-256 verify)\n",
+		    "ml-dsa-44-verify", qv, qv / base);
+		printf("%-24s %12.0f %8.2f  (ML-DSA-44 assertion; %.2f of the raw ML-DSA-44 verify)\n",
+		    "verify-authentication", qa, qa / base, qa / qv);
+		printf("%-24s %12.0f %8.2f  (the primitive, hedged; ratio to P-256 sign)\n",
+		    "ml-dsa-44-sign", qs, qs / sbase);
+		printf("%-24s %12.0f %8.2f  (ML-DSA-44 credential; %.2f of the raw ML-DSA-44 sign)\n",
+		    "getAssertion", qg, qg / sbase, qg / qs);
 		printf("%-24s %12.0f %8.2f  (verify-registration, its root a configured anchor)\n",
 		    "verify-reg anchored", vra, vra / base);
 		printf("%-24s %12.0f %8.2f  (the root from an MDS index of 1000 entries: adds "

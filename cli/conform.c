@@ -46,8 +46,14 @@ static const char usage[] =
 "  --only TEXT       run the families whose name contains TEXT\n"
 "  --verbose         one line per case as it runs\n"
 "\n"
+"Each case names the catalog rule it tests (fidosim rules) in the summary and\n"
+"in junit.xml. One registration is tried first: when the client refuses the\n"
+"server's RP ID for the origin, or the server refuses that origin, nothing\n"
+"else runs and the error says which --origin to give.\n"
+"\n"
 "exit status: 0 every case behaved as expected; 1 some did not (listed);\n"
-"2 usage error, the server unreachable, or DIR not writable.\n";
+"2 usage error, the server unreachable, a set-up error (the origin), or DIR\n"
+"not writable.\n";
 
 struct http {
 	CURL *curl;
@@ -251,6 +257,10 @@ run(int argc, char **argv)
 	    cfg.api == FSIM_CONFORM_API_FIDO ? "FIDO conformance" : "webauthn.io", origin);
 	if (fsim_conform_run(&cfg, &res) != 0) {
 		fprintf(stderr, "fidosim conform: out of memory\n");
+		goto out;
+	}
+	if (res.setup_error[0] != '\0') {
+		fprintf(stderr, "fidosim conform: no case run: %s\n", res.setup_error);
 		goto out;
 	}
 	if (res.unreachable && res.n > res.skipped) {

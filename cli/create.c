@@ -16,9 +16,10 @@
 static const char usage[] =
 "usage: fidosim create [--origin ORIGIN] [--store FILE] [--preset NAME|FILE]\n"
 "         [--platform NAME|FILE] [--no-platform-rule RULE]... [--aaguid UUID] [--be 0|1] [--bs 0|1]\n"
-"         [--uv auto|0|1] [--algs es256,eddsa,es384,rs256]\n"
-"         [--attestation none|packed-self|packed|fido-u2f]\n"
-"         [--counter per-credential|global|zero] [--quirk NAME]... [--seed HEX]\n"
+"         [--uv auto|always|never|fail] [--algs es256,eddsa,es384,rs256,mldsa44,...]\n"
+"         [--attestation-format none|packed-self|packed|fido-u2f]\n"
+"         [--counter per-credential|global|zero] [--transports LIST] [--rk 0|1]\n"
+"         [--quirk NAME]... [--seed HEX]\n"
 "         [OPTIONS_JSON|-]\n"
 "\n"
 "Register a credential as a browser would: read the\n"

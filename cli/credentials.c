@@ -69,7 +69,10 @@ cred_run(int argc, char **argv)
 			rp = argv[++i];
 		else if (list && strcmp(argv[i], "--json") == 0)
 			json = true;
-		else if (!list && argv[i][0] != '-' && id_s == NULL)
+		else if (!list && strcmp(argv[i], "--") == 0 && i + 1 < argc && id_s == NULL)
+			id_s = argv[++i];
+		/* a base64url ID may start with '-': anything that is not an option is the ID */
+		else if (!list && id_s == NULL && strcmp(argv[i], "--store") != 0)
 			id_s = argv[i];
 		else
 			return fsim_cli_usage_error("credentials", "unknown or extra argument '%s'", argv[i]);
@@ -96,7 +99,7 @@ cred_run(int argc, char **argv)
 			else {
 				char *idt = NULL;
 				if (fsim_b64url_encode(c->id.ptr, c->id.len, &idt) == 0)
-					printf("%-24s %-8s %-5s BE=%d BS=%d count=%u %s %.40s\n",
+					printf("%-24s %-8s %-5s BE=%d BS=%d count=%u %s %s\n",
 					    c->rp_id ? c->rp_id : "", fsim_cose_alg_name(c->alg) ?
 					    fsim_cose_alg_name(c->alg) : "?", c->discoverable ? "rk" : "-",
 					    c->be, c->bs, c->sign_count, c->user_name ? c->user_name : "",

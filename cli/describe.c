@@ -15,6 +15,7 @@
 #include <openssl/x509v3.h>
 
 #include "cli/describe.h"
+#include "core/mldsa.h"
 
 /* OIDs shown by name in certificate summaries. */
 #define OID_FIDO_AAGUID "1.3.6.1.4.1.45724.1.1.4"
@@ -337,6 +338,13 @@ fsim_describe_cose(const fsim_cose_key_t *k)
 		json_object_set_new(j, "crv", json_string(crv ? crv : "?"));
 	}
 	json_object_set_new(j, "bits", json_integer(fsim_cose_key_bits(k)));
+	if (fsim_cose_key_kty(k) == FSIM_COSE_KTY_AKP) {
+		/* ML-DSA: the FIPS 204 public key and signature sizes */
+		json_object_set_new(j, "publicKeyBytes",
+		    json_integer(fsim_cose_key_bits(k) / 8));
+		json_object_set_new(j, "signatureBytes", json_integer((json_int_t)
+		    fsim_mldsa_sig_len(fsim_mldsa_set_of_alg(fsim_cose_key_alg(k)))));
+	}
 	if (pk != NULL && fsim_cose_key_spki(k, &spki) == 0) {
 		json_object_set_new(j, "spki", b64url(spki.ptr, spki.len));
 		fsim_blob_reset(&spki);

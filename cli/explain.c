@@ -12,6 +12,7 @@
 #include "cli/authn_opts.h"
 #include "cli/cli.h"
 #include "cli/mds_cli.h"
+#include "cli/explain.h"
 #include "harness/pipeline.h"
 
 #define CMD "explain"
@@ -24,6 +25,8 @@ static const char usage[] =
 "         [--rp-resident-key discouraged|preferred|required] [--rp-id ID]\n"
 "         [--policy-preset NAME]... [--registration-only] [--json]\n"
 "         [--mds BLOB [--mds-root PEM]...]\n"
+"       fidosim explain --response FILE [--rp-attestation P] [--platform NAME]...\n"
+"         [--policy-preset NAME]... [--json] [verify options]\n"
 "\n"
 "Run one registration and one authentication in process: the software\n"
 "authenticator (a preset and/or the settings below), the platform profile,\n"
@@ -42,11 +45,21 @@ static const char usage[] =
 "  --json                one JSON object on stdout\n"
 "  --mds BLOB            judge with this FIDO MDS3 BLOB: each policy preset reads\n"
 "                        it as its library does; the delivered AAGUID's entry is\n"
-"                        shown (\"metadata\" in --json)\n"
+"                        shown (\"metadata\" in --json); with --response too\n"
 "  --mds-root PEM        the BLOB's root instead of GlobalSign R3 / R46\n"
 "\n"
 "authenticator settings:\n"
 FSIM_CLI_AUTHN_OPTS_USAGE
+"\n"
+"With --response, nothing is made: a response captured anywhere (a browser,\n"
+"webauthn.io, a device; RegistrationResponseJSON or AuthenticationResponseJSON,\n"
+"or a test vector) is judged as captured under every RP policy preset, and\n"
+"each platform profile says what it would have delivered instead (rewritten\n"
+"under the RP's --rp-attestation, default none) or why it would refuse, with\n"
+"the spec RP's verdict on what it delivers. The verify-registration and\n"
+"verify-authentication options apply (--rp-id, --origin, --challenge, --uv,\n"
+"--credential, --trust-anchors, --at, ...); without --challenge and not a\n"
+"vector, the response's own clientDataJSON stands in (--from-client-data).\n"
 "\n"
 "exit status: 0 the ceremony ran (whatever the verdicts); 2 usage error.\n";
 
@@ -318,6 +331,11 @@ run(int argc, char **argv)
 	json_t *j = NULL;
 	int r;
 
+	for (r = 1; r < argc; r++)
+		if (strcmp(argv[r], "--response") == 0)
+			return fsim_explain_response(argc, argv);
+		else if (fsim_cli_is_help(argv[r]))
+			break;
 	memset(&e, 0, sizeof(e));
 	memset(&reg, 0, sizeof(reg));
 	memset(&auth, 0, sizeof(auth));

@@ -17,7 +17,8 @@
 
 static const char usage[] =
 "usage: fidosim get [--origin ORIGIN] [--store FILE] [--preset NAME|FILE]\n"
-"         [--platform NAME|FILE] [--no-platform-rule RULE]... [--bs 0|1] [--uv auto|0|1]\n"
+"         [--platform NAME|FILE] [--no-platform-rule RULE]... [--bs 0|1]\n"
+"         [--uv auto|always|never|fail]\n"
 "         [--counter per-credential|global|zero] [--quirk NAME]... [--seed HEX]\n"
 "         [OPTIONS_JSON|-]\n"
 "\n"
@@ -31,7 +32,7 @@ static const char usage[] =
 "--bs 0|1 first changes the current backup state of the stored credentials\n"
 "the request can use (those in allowCredentials, else the RP's discoverable\n"
 "ones), and of credentials whose state lives in their ID; BE never changes.\n"
-"The other authenticator settings (--aaguid, --be, --algs, --attestation)\n"
+"The other authenticator settings (--aaguid, --be, --algs, --attestation-format)\n"
 "are accepted and matter only to new credentials.\n"
 "\n"
 "options:\n"

@@ -143,7 +143,7 @@ show_one(const char *name, bool json)
 			printf("  %s%s%s\n      %s\n", fsim_prule_name(p->rules[i].kind),
 			    p->rules[i].arg[0] ? " " : "", p->rules[i].arg,
 			    fsim_prule_summary(p->rules[i].kind));
-		printf("\nevidence (../shared/reference/providers.md; [D] documented or code, "
+		printf("\nevidence (docs/evidence/providers.md; [D] documented or code, "
 		    "[O] observed, [I] inferred):\n");
 		for (i = 0; i < p->n_evidence; i++)
 			printf("  - %s\n", p->evidence[i]);

@@ -1,7 +1,9 @@
 /*
  * report.c — verdict output.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/describe.h"
 #include "cli/render.h"
@@ -216,40 +218,72 @@ fsim_report_json(FILE *f, const fsim_rp_result_t *res, const fsim_aaguid_names_t
 	json_decref(j);
 }
 
-void
-fsim_report_text(FILE *f, const char *cmd, const fsim_rp_result_t *res,
-    const fsim_aaguid_names_t *names, const json_t *response)
+bool
+fsim_report_colour_for(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(fileno(f)) && (nc == NULL || nc[0] == '\0');
+}
+
+/* One checklist line (and its library text and field), coloured by status. */
+static void
+check_line(FILE *f, const fsim_rp_result_t *res, const fsim_check_t *c, bool colour)
 {
 	static const char *st[] = { "pass", "FAIL", "warn", "note" };
+	static const char *col[] = { "\033[32m", "\033[1;31m", "\033[33m", "\033[36m" };
+	const fsim_rule_t *r = fsim_rule(c->rule);
+	const char *lib = library_text(res, c);
+
+	fprintf(f, "  %s%s%s  %-14s %-22s %s\n", colour ? col[c->status] : "", st[c->status],
+	    colour ? "\033[0m" : "", r->id, r->section, c->msg[0] ? c->msg : r->summary);
+	if (lib != NULL)
+		fprintf(f, "  %26s%s says: \"%s\"\n", "", res->preset->name, lib);
+	if (c->status != FSIM_CHECK_PASS && (c->field[0] || c->offset != FSIM_NO_OFFSET)) {
+		fprintf(f, "  %26s", "");
+		if (c->field[0])
+			fprintf(f, "%s", c->field);
+		if (c->offset != FSIM_NO_OFFSET)
+			fprintf(f, "%sbyte offset %zu", c->field[0] ? " at " : "", c->offset);
+		fputc('\n', f);
+	}
+}
+
+void
+fsim_report_text(FILE *f, const char *cmd, const fsim_rp_result_t *res,
+    const fsim_aaguid_names_t *names, const json_t *response,
+    const fsim_report_style_t *style)
+{
+	static const fsim_report_style_t plain = { false, false };
 	size_t i, nf = fsim_checks_count(&res->checks, FSIM_CHECK_FAIL);
 	size_t nw = fsim_checks_count(&res->checks, FSIM_CHECK_WARN);
+	bool colour;
 	json_t *m;
 
-	fprintf(f, "fidosim %s: %s (%zu error%s, %zu warning%s)\n", cmd,
-	    res->verified ? "VERIFIED" : "NOT VERIFIED", nf, nf == 1 ? "" : "s",
-	    nw, nw == 1 ? "" : "s");
+	if (style == NULL)
+		style = &plain;
+	colour = style->colour;
+	fprintf(f, "fidosim %s: %s%s%s (%zu error%s, %zu warning%s)\n", cmd,
+	    colour ? (res->verified ? "\033[1;32m" : "\033[1;31m") : "",
+	    res->verified ? "VERIFIED" : "NOT VERIFIED", colour ? "\033[0m" : "",
+	    nf, nf == 1 ? "" : "s", nw, nw == 1 ? "" : "s");
 	if (res->preset != NULL)
 		fprintf(f, "policy preset: %s (%s)\n", res->preset->name, res->preset->library);
-	fprintf(f, "\nchecks (WebAuthn Level 3 rule, spec section):\n");
-	for (i = 0; i < res->checks.n; i++) {
-		const fsim_check_t *c = &res->checks.v[i];
-		const fsim_rule_t *r = fsim_rule(c->rule);
-
-		const char *lib = library_text(res, c);
-
-		fprintf(f, "  %s  %-14s %-22s %s\n", st[c->status], r->id, r->section,
-		    c->msg[0] ? c->msg : r->summary);
-		if (lib != NULL)
-			fprintf(f, "  %26s%s says: \"%s\"\n", "", res->preset->name, lib);
-		if (c->status != FSIM_CHECK_PASS && (c->field[0] || c->offset != FSIM_NO_OFFSET)) {
-			fprintf(f, "  %26s", "");
-			if (c->field[0])
-				fprintf(f, "%s", c->field);
-			if (c->offset != FSIM_NO_OFFSET)
-				fprintf(f, "%sbyte offset %zu", c->field[0] ? " at " : "", c->offset);
-			fputc('\n', f);
-		}
+	if (nf + nw > 0) {
+		fprintf(f, "\n%s (WebAuthn Level 3 rule, spec section):\n",
+		    nf > 0 ? (nw > 0 ? "failed, then warnings" : "failed") : "warnings");
+		for (i = 0; i < res->checks.n; i++)
+			if (res->checks.v[i].status == FSIM_CHECK_FAIL)
+				check_line(f, res, &res->checks.v[i], colour);
+		for (i = 0; i < res->checks.n; i++)
+			if (res->checks.v[i].status == FSIM_CHECK_WARN)
+				check_line(f, res, &res->checks.v[i], colour);
 	}
+	if (style->failures_only)
+		return;
+	fprintf(f, "\nchecks (WebAuthn Level 3 rule, spec section):\n");
+	for (i = 0; i < res->checks.n; i++)
+		check_line(f, res, &res->checks.v[i], colour);
 	if ((m = fsim_report_model(res, names, response)) != NULL) {
 		const json_t *card = json_object_get(m, "webauthnIo");
 

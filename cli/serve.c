@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -22,6 +23,7 @@
 #include "cli/mds_cli.h"
 #include "rp-sim/policy_preset.h"
 #include "cli/report.h"
+#include "cli/serve_tls.h"
 #include "rp-sim/server.h"
 
 #define CMD "serve"
@@ -33,6 +35,7 @@ static const char usage[] =
 "         [--origin ORIGIN]... [--policy-preset NAME] [--data DIR]\n"
 "         [--mds BLOB [--mds-root PEM]...]\n"
 "         [--challenge-ttl SECONDS] [--threads N]\n"
+"         [--tls | --tls-cert PEM --tls-key PEM]\n"
 "\n"
 "A local webauthn.io-style relying party. It serves:\n"
 "  /                              a page: webauthn.io's options, register and\n"
@@ -60,7 +63,14 @@ static const char usage[] =
 "  --host ADDR           IPv4 address to listen on (default 127.0.0.1)\n"
 "  --rp-id ID            the RP ID (default localhost)\n"
 "  --origin ORIGIN       an accepted origin, exact match (repeatable; default\n"
-"                        http://localhost:PORT, a secure context for browsers)\n"
+"                        http://localhost:PORT, a secure context for browsers,\n"
+"                        or https://RP-ID:PORT with TLS)\n"
+"  --tls                 HTTPS with a self-signed certificate for the RP ID\n"
+"                        (kept as DIR/tls-cert.pem and DIR/tls-key.pem with\n"
+"                        --data, so it stays the same); serve prints how to make\n"
+"                        a browser trust it. Any RP ID can then be tried in a\n"
+"                        browser: WebAuthn needs https except on localhost\n"
+"  --tls-cert PEM, --tls-key PEM   HTTPS with your own certificate and key\n"
 "  --policy-preset NAME  judge as this RP library does (see 'fidosim policies';\n"
 "                        default spec: WebAuthn L3 and the defaults of\n"
 "                        verify-registration/-authentication; py_webauthn is\n"
@@ -308,7 +318,10 @@ static int
 run(int argc, char **argv)
 {
 	const char *origins[MAX_ORIGINS], *host = "127.0.0.1", *rp_id = "localhost";
-	const char *data = NULL;
+	const char *data = NULL, *tls_cert = NULL, *tls_key = NULL;
+	bool tls = false;
+	fsim_serve_tls_t tp;
+	char cert_tmp[64] = "";
 	unsigned long port = 8080, ttl = 300, threads = DEFAULT_THREADS, v;
 	size_t n_origins = 0;
 	struct sockaddr_in sa;
@@ -327,12 +340,17 @@ run(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&mdso, 0, sizeof(mdso));
+	memset(&tp, 0, sizeof(tp));
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (fsim_cli_is_help(a)) {
 			fputs(usage, stdout);
 			return FSIM_EXIT_OK;
+		}
+		if (strcmp(a, "--tls") == 0) {
+			tls = true;
+			continue;
 		}
 		if (a[0] != '-' || strcmp(a, "-") == 0)
 			return fsim_cli_usage_error(CMD, "unexpected argument '%s'", a);
@@ -368,6 +386,10 @@ run(int argc, char **argv)
 				    "(see 'fidosim policies')", val);
 		} else if (strcmp(a, "--data") == 0)
 			data = val;
+		else if (strcmp(a, "--tls-cert") == 0)
+			tls_cert = val;
+		else if (strcmp(a, "--tls-key") == 0)
+			tls_key = val;
 		else if (strcmp(a, "--challenge-ttl") == 0) {
 			if (parse_uint(val, 86400, &ttl) != 0 || ttl == 0)
 				return fsim_cli_usage_error(CMD, "--challenge-ttl wants 1 to 86400 "
@@ -385,9 +407,23 @@ run(int argc, char **argv)
 	if (inet_pton(AF_INET, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host,
 	    &sa.sin_addr) != 1)
 		return fsim_cli_usage_error(CMD, "--host wants an IPv4 address, got '%s'", host);
+
+	if (tls || tls_cert != NULL || tls_key != NULL) {
+		if (tls && (tls_cert != NULL || tls_key != NULL))
+			return fsim_cli_usage_error(CMD, "--tls makes a certificate; with "
+			    "--tls-cert/--tls-key give neither --tls");
+		if (fsim_serve_tls_load(tls_cert, tls_key, rp_id, data, &tp, err,
+		    sizeof(err)) != 0)
+			return fsim_cli_usage_error(CMD, "%s", err);
+		tls = true;
+		if (tp.cert_path[0] == '\0' &&
+		    fsim_serve_tls_write_cert(&tp, cert_tmp, sizeof(cert_tmp)) == 0)
+			snprintf(tp.cert_path, sizeof(tp.cert_path), "%s", cert_tmp);
+	}
+
 	/* Verified once; every verification of the server reads the same index. */
 	if (fsim_cli_mds_load(CMD, &mdso, time(NULL), &mds) != 0)
-		return FSIM_EXIT_USAGE;
+		goto out;
 
 	/* SIGINT and SIGTERM are waited for below; the worker threads never see them. */
 	sigemptyset(&set);
@@ -396,7 +432,8 @@ run(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	    (tls ? MHD_USE_TLS : 0),
 	    (uint16_t)port, NULL, NULL, handle, &ctx,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
@@ -404,6 +441,9 @@ run(int argc, char **argv)
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    /* MHD stops at the first MHD_OPTION_END: without TLS the last two are not read */
+	    tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, (const char *)tp.cert_pem.ptr,
+	    MHD_OPTION_HTTPS_MEM_KEY, (const char *)tp.key_pem.ptr,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "fidosim serve: cannot listen on %s:%lu (in use, or not an "
@@ -413,7 +453,8 @@ run(int argc, char **argv)
 	if ((di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT)) != NULL && di->port != 0)
 		port = di->port;
 	if (n_origins == 0) {
-		snprintf(def_origin, sizeof(def_origin), "http://localhost:%lu", port);
+		snprintf(def_origin, sizeof(def_origin), "%s://%s:%lu", tls ? "https" : "http",
+		    tls ? rp_id : "localhost", port);
 		origins[n_origins++] = def_origin;
 	}
 	if (fsim_aaguid_names_load(NULL, &ctx.names, NULL) != 0)
@@ -439,11 +480,29 @@ run(int argc, char **argv)
 		fprintf(stderr, "fidosim serve: %s\n", err);
 		goto out;
 	}
-	printf("fidosim serve: listening on http://%s:%lu/ (RP ID %s, origin %s%s; "
-	    "%zu credential%s%s%s)\n", host, port, rp_id, origins[0],
-	    n_origins > 1 ? " and more" : "", fsim_server_cred_count(ctx.server),
-	    fsim_server_cred_count(ctx.server) == 1 ? "" : "s", data ? " in " : ", in memory",
-	    data ? data : "");
+	/*
+	 * The page works only at an origin whose host is the RP ID (WebAuthn L3
+	 * 5.1.3 step 8), so the URL to open comes first; 127.0.0.1 is for API
+	 * clients, on the same line for scripts that read the port from it.
+	 */
+	printf("fidosim serve: open %s/ in a browser (RP ID %s, origin %s%s; "
+	    "%zu credential%s%s%s); listening on %s://%s:%lu/ for API clients\n",
+	    origins[0], rp_id, origins[0], n_origins > 1 ? " and more" : "",
+	    fsim_server_cred_count(ctx.server), fsim_server_cred_count(ctx.server) == 1 ? "" : "s",
+	    data ? " in " : ", in memory", data ? data : "", tls ? "https" : "http", host, port);
+	if (tls && tp.self_signed) {
+		printf("fidosim serve: self-signed certificate %s (SPKI SHA-256 %s)\n",
+		    tp.cert_path[0] ? tp.cert_path : "(not written)", tp.spki_sha256);
+		bool lh = strcmp(rp_id, "localhost") == 0;
+		char res[320] = "";
+
+		if (!lh)
+			snprintf(res, sizeof(res), " --resolve %s:%lu:127.0.0.1", rp_id, port);
+		printf("fidosim serve: to trust it: chromium "
+		    "--ignore-certificate-errors-spki-list=%s%s%s%s; curl --cacert %s%s\n",
+		    tp.spki_sha256, lh ? "" : " --host-resolver-rules='MAP ", lh ? "" : rp_id,
+		    lh ? "" : " 127.0.0.1'", tp.cert_path[0] ? tp.cert_path : "CERT", res);
+	}
 	fflush(stdout);
 	do {
 		if (sigwait(&set, &sig) != 0)
@@ -458,6 +517,9 @@ out:
 	fsim_aaguid_names_free(&ctx.names);
 	fsim_trust_free(&trust);
 	fsim_mds_free(&mds);
+	if (cert_tmp[0] != '\0')
+		(void)unlink(cert_tmp);
+	fsim_serve_tls_reset(&tp);
 	return r;
 }
 

@@ -15,6 +15,7 @@
 #include "cli/describe.h"
 #include "cli/mds_cli.h"
 #include "cli/report.h"
+#include "cli/verify.h"
 #include "rp-sim/policy_preset.h"
 #include "rp-sim/rp.h"
 
@@ -24,16 +25,20 @@
 static const char reg_usage[] =
 "usage: fidosim verify-registration --rp-id ID [--origin ORIGIN]... --challenge B64URL\n"
 "         [--uv required|preferred|discouraged] [--allow-cross-origin]\n"
+"         [--failures-only]\n"
 "         [--top-origin ORIGIN]... [--algs LIST] [--require-trusted-attestation]\n"
 "         [--trust-anchors DIR|FILE]... [--at UNIX_TIME] [--enterprise]\n"
-"         [--attestation none|indirect|direct|enterprise] [--extensions LIST]\n"
+"         [--conveyance none|indirect|direct|enterprise] [--extensions LIST]\n"
 "         [--policy-preset NAME] [--policy KEY=VALUE]... [--mds BLOB [--mds-root PEM]...]\n"
 "         [--json] [RESPONSE|-]\n"
 "\n"
 "Verify a RegistrationResponseJSON (as PublicKeyCredential.toJSON() gives it)\n"
 "rule by rule, as WebAuthn Level 3 section 7.1 says, and report every failed\n"
 "rule with its ID and spec section. Reads standard input when RESPONSE is\n"
-"absent or '-'. A test-vector file holding {\"response\": {...}} is accepted.\n"
+"absent or '-'. A test-vector file holding {\"response\": {...}} is accepted, and\n"
+"its rpId, origin, extraOrigins, challenge, uv, at, algs, allowCrossOrigin,\n"
+"topOrigin, trustAnchors and requireTrustedAttestation stand in for the options\n"
+"not given (an option given always wins).\n"
 "\n"
 "options:\n"
 "  --rp-id ID                 the RP ID; authData.rpIdHash must be SHA-256(ID)\n"
@@ -46,15 +51,17 @@ static const char reg_usage[] =
 "  --top-origin ORIGIN        an allowed topOrigin (repeatable; implies\n"
 "                             --allow-cross-origin)\n"
 "  --algs LIST                the pubKeyCredParams offered, e.g. es256,eddsa,rs256\n"
-"                             or -7,-8,-257 (default: every supported alg)\n"
+"                             or -7,-8,-257; mldsa44,mldsa65,mldsa87 or -48,-49,-50\n"
+"                             for ML-DSA (default: every supported alg)\n"
 "  --trust-anchors PATH       PEM file or folder of attestation roots (repeatable);\n"
 "                             the shipped roots (data/trust) are always loaded\n"
 "  --require-trusted-attestation  an attestation that chains to no anchor fails\n"
 "                             (default: accepted with a warning)\n"
 "  --at UNIX_TIME             check certificate validity at this time (default now)\n"
 "  --enterprise               enterprise attestation was requested\n"
-"  --attestation CONVEYANCE   the attestation conveyance the RP asked for (default\n"
+"  --conveyance CONVEYANCE    the attestation conveyance the RP asked for (default\n"
 "                             none); only the python-fido2 preset depends on it\n"
+"                             (--attestation CONVEYANCE still works, deprecated)\n"
 "  --extensions LIST          extension identifiers the options requested, e.g.\n"
 "                             credProtect,hmac-secret (for unsolicited-ext)\n"
 "  --policy-preset NAME       judge as this RP library does (default spec); see\n"
@@ -76,6 +83,14 @@ static const char reg_usage[] =
 "                             leaf-dates=none|FMT,... (x5c[0] dated when the path is not)\n"
 "  --json                     one JSON object on stdout; with a library text known\n"
 "                             for a failed rule, the entry has \"libraryError\"\n"
+"  --from-client-data         take what --rp-id, --origin and --challenge (and the\n"
+"                             vector) do not say from the response's own\n"
+"                             clientDataJSON, to look at a captured response\n"
+"                             whose challenge is unknown (those checks then prove\n"
+"                             nothing)\n"
+"  --failures-only            print only the verdict, failures and warnings (they\n"
+"                             always come first); colours only on a terminal\n"
+"                             without NO_COLOR\n"
 FSIM_CLI_MDS_USAGE
 "                             (the BLOB's chain is checked --at too)\n"
 "\n"
@@ -85,20 +100,28 @@ static const char auth_usage[] =
 "usage: fidosim verify-authentication --rp-id ID [--origin ORIGIN]... --challenge B64URL\n"
 "         --credential RECORD [--uv required|preferred|discouraged]\n"
 "         [--allow-cross-origin] [--top-origin ORIGIN]... [--extensions LIST]\n"
-"         [--policy-preset NAME] [--policy KEY=VALUE]... [--at UNIX_TIME]\n"
-"         [--mds BLOB [--mds-root PEM]...] [--json] [RESPONSE|-]\n"
+"         [--update-record FILE] [--failures-only] [--at UNIX_TIME]\n"
+"         [--policy-preset NAME] [--policy KEY=VALUE]... [--mds BLOB [--mds-root PEM]...]\n"
+"         [--json] [RESPONSE|-]\n"
 "\n"
 "Verify an AuthenticationResponseJSON against a stored credential record, rule\n"
 "by rule, as WebAuthn Level 3 section 7.2 says. On success the updated record\n"
-"(new signCount and backupState) is part of the output.\n"
+"(new signCount and backupState) is part of the output. A test-vector file's\n"
+"rpId, origin, challenge, uv and credential stand in for options not given.\n"
 "\n"
 "options:\n"
 "  --credential RECORD        the credential record: a file, or inline JSON\n"
 "                             {\"type\":\"public-key\",\"id\":..,\"publicKey\":<COSE_Key>,\n"
 "                             \"signCount\":0,\"uvInitialized\":..,\"backupEligible\":..,\n"
-"                             \"backupState\":..}\n"
+"                             \"backupState\":..}; or what verify-registration --json\n"
+"                             printed (its credentialRecord); or the registration\n"
+"                             response itself (RegistrationResponseJSON, or a vector\n"
+"                             holding one), whose record is read, not verified\n"
+"  --update-record FILE       when verified, write the updated record to FILE\n"
+"                             (atomically; FILE may be the --credential file)\n"
 "  --rp-id, --origin, --challenge, --uv, --allow-cross-origin, --top-origin,\n"
-"  --extensions, --policy-preset, --json: as for verify-registration\n"
+"  --extensions, --policy-preset, --json, --failures-only: as for\n"
+"  verify-registration\n"
 "  --policy KEY=VALUE         counter=error|warn|ignore (default error: a signCount\n"
 "                             that does not increase while either value is non-zero),\n"
 "                             counter-zero=error|ok (ok: 0 after a non-zero count passes),\n"
@@ -123,8 +146,16 @@ FSIM_CLI_MDS_USAGE
 
 struct opts {
 	const char *cmd;
-	bool json;
-	const char *rp_id, *challenge_s, *credential, *input;
+	bool json, failures_only, uv_given, at_given, from_client_data, quiet;
+	const fsim_rp_preset_t *force_preset;  /* fsim_cli_verify_judge's preset */
+	const json_t *replace;       /* judge this response instead of RESPONSE's */
+	char cd_rp_id[256];          /* --from-client-data: the origin's host */
+	json_t *cd_strings;          /* ... and the strings read from clientDataJSON */
+	const char *rp_id, *challenge_s, *credential, *input, *update_record;
+	json_t *vector;              /* the test-vector file RESPONSE came in, or NULL */
+	const json_t *resp;          /* RESPONSE's response (borrowed) */
+	const char *from_vector[12]; /* the settings it supplied, for the note */
+	size_t n_from_vector;
 	const char *origins[MAX_LIST];
 	size_t n_origins;
 	const char *top_origins[MAX_LIST];
@@ -142,7 +173,8 @@ struct opts {
 	int64_t sig_algs[MAX_LIST];
 	char vendor_buf[512], leaf_buf[128];
 	const char *vendors[MAX_LIST + 1], *leaf[MAX_LIST + 1];
-	struct fsim_cli_mds_opts mdso;
+	struct fsim_cli_mds_opts mdso;   /* --mds BLOB, --mds-root, --mds-crl */
+	fsim_mds_t *mds;                 /* its index, held until opts_reset (the report lends from it) */
 };
 
 static int
@@ -392,9 +424,10 @@ parse_exts(const char *cmd, const char *list, struct opts *o)
  * so --policy and --require-trusted-attestation always override it.
  */
 static int
-apply_preset(int argc, char **argv, const char *cmd, fsim_rp_policy_t *p)
+apply_preset(int argc, char **argv, const struct opts *o, fsim_rp_policy_t *p)
 {
 	const fsim_rp_preset_t *ps = fsim_rp_preset_at(0);
+	const char *cmd = o->cmd;
 	char known[400];
 	size_t i, k = 0;
 	int a;
@@ -415,7 +448,7 @@ apply_preset(int argc, char **argv, const char *cmd, fsim_rp_policy_t *p)
 		}
 		a++;
 	}
-	fsim_rp_preset_apply(ps, p);
+	fsim_rp_preset_apply(o->force_preset != NULL ? o->force_preset : ps, p);
 	return 0;
 }
 
@@ -431,7 +464,7 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			fputs(auth ? auth_usage : reg_usage, stdout);
 			return -1;
 		}
-	if ((i = apply_preset(argc, argv, cmd, p)) != 0)
+	if ((i = apply_preset(argc, argv, o, p)) != 0)
 		return i;
 
 	for (i = 1; i < argc; i++) {
@@ -442,6 +475,11 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 #define NEEDV() do { if (v == NULL) return fsim_cli_usage_error(cmd, "%s needs a value", a); i++; } while (0)
 		if (strcmp(a, "--json") == 0)
 			o->json = true;
+		else if (strcmp(a, "--failures-only") == 0)
+			o->failures_only = true;
+		else if (strcmp(a, "--from-client-data") == 0)
+			o->from_client_data = true;
+		else if (auth && strcmp(a, "--update-record") == 0) { NEEDV(); o->update_record = v; }
 		else if (strcmp(a, "--rp-id") == 0) { NEEDV(); o->rp_id = v; }
 		else if (strcmp(a, "--origin") == 0) { NEEDV(); r = push(cmd, "--origin", o->origins, &o->n_origins, v); }
 		else if (strcmp(a, "--top-origin") == 0) { NEEDV(); r = push(cmd, "--top-origin", o->top_origins, &o->n_top, v); }
@@ -452,13 +490,18 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			NEEDV();
 			if (!fsim_uv_req_from_name(v, &p->uv))
 				return fsim_cli_usage_error(cmd, "--uv must be required, preferred or discouraged");
+			o->uv_given = true;
 		} else if (strcmp(a, "--policy") == 0) { NEEDV(); r = parse_policy_kv(cmd, v, o, p); }
 		else if (strcmp(a, "--policy-preset") == 0) { NEEDV(); }   /* apply_preset() did it */
 		else if (strcmp(a, "--extensions") == 0) { NEEDV(); r = parse_exts(cmd, v, o); }
-		else if (!auth && strcmp(a, "--attestation") == 0) {
+		else if (!auth && (strcmp(a, "--conveyance") == 0 || strcmp(a, "--attestation") == 0)) {
 			NEEDV();
 			if (!fsim_conveyance_from_name(v, &p->conveyance))
-				return fsim_cli_usage_error(cmd, "--attestation must be none, indirect, direct or enterprise");
+				return fsim_cli_usage_error(cmd, "%s must be none, indirect, direct or "
+				    "enterprise (the RP's attestation conveyance), not '%s'", a, v);
+			if (strcmp(a, "--attestation") == 0)
+				fprintf(stderr, "fidosim %s: warning: --attestation is deprecated "
+				    "(on create it is a statement format); use --conveyance %s\n", cmd, v);
 		}
 		else if (!auth && strcmp(a, "--algs") == 0) { NEEDV(); r = parse_algs(cmd, v, o); }
 		else if (!auth && strcmp(a, "--trust-anchors") == 0) { NEEDV(); r = push(cmd, "--trust-anchors", o->anchors, &o->n_anchors, v); }
@@ -477,6 +520,7 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			if (*end != '\0' || end == v || errno != 0 || t < 0)
 				return fsim_cli_usage_error(cmd, "--at wants a UNIX time in seconds, got '%s'", v);
 			p->at = (time_t)t;
+			o->at_given = true;
 		} else if (auth && strcmp(a, "--credential") == 0) { NEEDV(); o->credential = v; }
 		else if (fsim_cli_is_help(a)) {
 			fputs(auth ? auth_usage : reg_usage, stdout);
@@ -491,32 +535,178 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 		if (r != 0)
 			return r;
 	}
-	if (o->rp_id == NULL)
-		return fsim_cli_usage_error(cmd, "--rp-id is required");
+	return 0;
+}
+
+/*
+ * --from-client-data: what the response's own clientDataJSON claims (the
+ * challenge, the origin, and the origin's host as RP ID) for what neither the
+ * options nor a vector said. For looking at a captured response only: the
+ * challenge and origin checks then prove nothing, and the note says so.
+ */
+static int
+settings_from_client_data(struct opts *o)
+{
+	const json_t *resp = o->replace != NULL ? o->replace : o->resp, *cdj;
+	fsim_clientdata_t *cd = NULL;
+	fsim_blob_t raw = { 0 };
+	const char *host, *end;
+	int r = 0;
+
+	cdj = json_object_get(json_object_get(resp, "response"), "clientDataJSON");
+	if (!json_is_string(cdj) || fsim_b64url_decode(json_string_value(cdj),
+	    json_string_length(cdj), &raw, NULL, NULL) != 0 ||
+	    fsim_clientdata_parse(raw.ptr, raw.len, &cd, NULL) != 0 ||
+	    cd->challenge == NULL || cd->origin == NULL) {
+		r = fsim_cli_usage_error(o->cmd, "--from-client-data: the response's "
+		    "clientDataJSON does not parse, or has no challenge or origin");
+		goto out;
+	}
+	if ((o->cd_strings = json_pack("[s, s]", cd->challenge, cd->origin)) == NULL) {
+		r = fsim_cli_usage_error(o->cmd, "out of memory");
+		goto out;
+	}
 	if (o->challenge_s == NULL)
-		return fsim_cli_usage_error(cmd, "--challenge is required");
-	if (auth && o->credential == NULL)
-		return fsim_cli_usage_error(cmd, "--credential is required");
+		o->challenge_s = json_string_value(json_array_get(o->cd_strings, 0));
+	if (o->n_origins == 0)
+		o->origins[o->n_origins++] = json_string_value(json_array_get(o->cd_strings, 1));
+	if (o->rp_id == NULL && (host = strstr(cd->origin, "://")) != NULL) {
+		host += 3;
+		end = host + strcspn(host, ":/?#");
+		if (end > host && (size_t)(end - host) < sizeof(o->cd_rp_id)) {
+			memcpy(o->cd_rp_id, host, (size_t)(end - host));
+			o->cd_rp_id[end - host] = '\0';
+			o->rp_id = o->cd_rp_id;
+		}
+	}
+	if (!o->quiet && !o->json)
+		fprintf(stderr, "fidosim %s: challenge, origin and RP ID taken from the "
+		    "response's own clientDataJSON (--from-client-data): those checks prove "
+		    "nothing here\n", o->cmd);
+out:
+	fsim_clientdata_free(&cd);
+	fsim_blob_reset(&raw);
+	return r;
+}
+
+/*
+ * What the options did not say, from the test-vector file RESPONSE came in
+ * (vectors/README.md: rpId, origin, extraOrigins, challenge, uv, at, algs,
+ * allowCrossOrigin, topOrigin, trustAnchors (added in load_anchors),
+ * requireTrustedAttestation, credential). Then what stays missing is a usage
+ * error naming the option. Returns 0, or an exit code.
+ */
+static int
+settings_from_vector(struct opts *o, fsim_rp_policy_t *p, bool auth)
+{
+	const json_t *v = o->vector, *x;
+	const char *cmd = o->cmd;
+	size_t i;
+	int r;
+
+#define NOTE(what) do { if (o->n_from_vector < sizeof(o->from_vector) / sizeof(o->from_vector[0])) \
+	o->from_vector[o->n_from_vector++] = (what); } while (0)
+	if (v != NULL) {
+		if (o->rp_id == NULL && (o->rp_id = json_string_value(json_object_get(v, "rpId"))) != NULL)
+			NOTE("rpId");
+		if (o->challenge_s == NULL &&
+		    (o->challenge_s = json_string_value(json_object_get(v, "challenge"))) != NULL)
+			NOTE("challenge");
+		if (o->n_origins == 0 && json_is_string(x = json_object_get(v, "origin"))) {
+			o->origins[o->n_origins++] = json_string_value(x);
+			json_array_foreach(json_object_get(v, "extraOrigins"), i, x)
+				if (json_is_string(x) && (r = push(cmd, "origins", o->origins,
+				    &o->n_origins, json_string_value(x))) != 0)
+					return r;
+			NOTE("origin");
+		}
+		if (!o->uv_given && json_is_string(x = json_object_get(v, "uv")) &&
+		    fsim_uv_req_from_name(json_string_value(x), &p->uv))
+			NOTE("uv");
+		if (!auth && !o->at_given && json_is_integer(x = json_object_get(v, "at")) &&
+		    json_integer_value(x) >= 0) {
+			p->at = (time_t)json_integer_value(x);
+			NOTE("at");
+		}
+		if (!auth && !o->have_algs && json_is_array(x = json_object_get(v, "algs")) &&
+		    json_array_size(x) > 0) {
+			const json_t *a;
+			json_array_foreach(x, i, a) {
+				if (!json_is_integer(a) || o->n_algs == MAX_LIST)
+					return fsim_cli_usage_error(cmd, "the vector's algs is not a "
+					    "list of COSE algorithm numbers");
+				o->algs[o->n_algs++] = (int64_t)json_integer_value(a);
+			}
+			o->have_algs = true;
+			NOTE("algs");
+		}
+		if (json_is_true(json_object_get(v, "allowCrossOrigin")) && !p->allow_cross_origin) {
+			p->allow_cross_origin = true;
+			NOTE("allowCrossOrigin");
+		}
+		x = json_object_get(v, "topOrigin");
+		if (o->n_top == 0 && (json_is_string(x) || json_is_array(x))) {
+			const json_t *t;
+			if (json_is_string(x))
+				o->top_origins[o->n_top++] = json_string_value(x);
+			else
+				json_array_foreach(x, i, t)
+					if (json_is_string(t) && (r = push(cmd, "topOrigin",
+					    o->top_origins, &o->n_top, json_string_value(t))) != 0)
+						return r;
+			NOTE("topOrigin");
+		}
+		if (!auth && json_is_true(json_object_get(v, "requireTrustedAttestation"))) {
+			p->untrusted_attestation = FSIM_POL_ERROR;
+			NOTE("requireTrustedAttestation");
+		}
+		if (auth && o->credential == NULL && json_is_object(json_object_get(v, "credential")))
+			NOTE("credential");
+	}
+	if (o->from_client_data && (o->rp_id == NULL || o->challenge_s == NULL ||
+	    o->n_origins == 0) && (r = settings_from_client_data(o)) != 0)
+		return r;
+#undef NOTE
+	if (o->rp_id == NULL)
+		return fsim_cli_usage_error(cmd, "--rp-id is required (RESPONSE is not a test "
+		    "vector that holds rpId)");
+	if (o->challenge_s == NULL)
+		return fsim_cli_usage_error(cmd, "--challenge is required (RESPONSE is not a "
+		    "test vector that holds challenge)");
+	if (auth && o->credential == NULL && (v == NULL ||
+	    !json_is_object(json_object_get(v, "credential"))))
+		return fsim_cli_usage_error(cmd, "--credential is required (RESPONSE is not a "
+		    "test vector that holds credential)");
 	if (o->n_origins == 0) {
 		snprintf(o->default_origin, sizeof(o->default_origin), "https://%s", o->rp_id);
 		o->origins[o->n_origins++] = o->default_origin;
 	}
+	if (o->n_from_vector > 0 && !o->json && !o->quiet) {
+		fprintf(stderr, "fidosim %s: from the vector file:", cmd);
+		for (i = 0; i < o->n_from_vector; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", o->from_vector[i]);
+		fputc('\n', stderr);
+	}
 	return 0;
 }
 
-/* Read RESPONSE; unwrap a test-vector file. Exit code on failure. */
+/* Read RESPONSE; unwrap a test-vector file (kept as o->vector). Exit code on failure. */
 static int
-load_response(const struct opts *o, json_t **out)
+load_response(struct opts *o, json_t **out)
 {
 	fsim_blob_t in = { 0 };
 	json_error_t jerr;
 	json_t *root, *inner;
 	const char *path = o->input ? o->input : "-";
+	int r;
 
 	*out = NULL;
-	if (fsim_read_file(path, INPUT_MAX, &in) != 0) {
-		fprintf(stderr, "fidosim %s: cannot read %s\n", o->cmd,
-		    strcmp(path, "-") ? path : "standard input");
+	if ((r = fsim_read_file(path, INPUT_MAX, &in)) != 0) {
+		int e = errno;
+		fprintf(stderr, "fidosim %s: cannot read %s: %s\n", o->cmd,
+		    strcmp(path, "-") ? path : "standard input",
+		    r == FSIM_ERR_ARG ? "larger than 16 MiB, the most a response may be" :
+		    r == FSIM_ERR_NOMEM ? "out of memory" : strerror(e));
 		return FSIM_EXIT_USAGE;
 	}
 	/* Duplicate keys are judged by the verifier (JSON-01); here only "is it JSON". */
@@ -529,9 +719,8 @@ load_response(const struct opts *o, json_t **out)
 	}
 	inner = json_object_get(root, "response");
 	if (json_is_object(inner) && json_is_object(json_object_get(inner, "response"))) {
-		json_incref(inner);
-		json_decref(root);
-		root = inner;
+		o->vector = root;
+		root = json_incref(inner);
 	}
 	*out = root;
 	return 0;
@@ -555,6 +744,19 @@ load_anchors(const struct opts *o, fsim_trust_t **out)
 		fprintf(stderr, "fidosim %s: warning: some shipped trust anchors in %s "
 		    "did not load\n", o->cmd, path);
 	fsim_diags_clear(&d);
+	/* A vector's own roots (PEM strings), unless --trust-anchors chose others. */
+	if (o->n_anchors == 0 && o->vector != NULL) {
+		const json_t *pem;
+		json_array_foreach(json_object_get(o->vector, "trustAnchors"), i, pem) {
+			const char *txt = json_string_value(pem);
+			if (txt != NULL && fsim_trust_add_pem(t, txt, strlen(txt)) != 0) {
+				fprintf(stderr, "fidosim %s: the vector's trustAnchors[%zu] is not a "
+				    "PEM certificate\n", o->cmd, i);
+				fsim_trust_free(&t);
+				return FSIM_EXIT_USAGE;
+			}
+		}
+	}
 	for (i = 0; i < o->n_anchors; i++) {
 		if (fsim_trust_add_path(t, o->anchors[i], &d) != 0) {
 			char line[512];
@@ -576,16 +778,20 @@ load_record(const struct opts *o, fsim_cred_record_t **out)
 	json_t *j;
 	fsim_diags_t d;
 	json_error_t jerr;
+	bool from_reg = false;
 	int r = FSIM_EXIT_USAGE;
 
 	*out = NULL;
 	fsim_diags_init(&d);
-	if (o->credential[0] == '{') {
+	if (o->credential == NULL) {
+		/* settings_from_vector() made sure the vector holds one */
+		j = json_incref(json_object_get(o->vector, "credential"));
+	} else if (o->credential[0] == '{') {
 		j = json_loads(o->credential, 0, &jerr);
 	} else {
 		if (fsim_read_file(o->credential, INPUT_MAX, &in) != 0) {
-			fprintf(stderr, "fidosim %s: cannot read --credential %s\n", o->cmd,
-			    o->credential);
+			fprintf(stderr, "fidosim %s: cannot read --credential %s: %s\n", o->cmd,
+			    o->credential, strerror(errno));
 			return r;
 		}
 		j = json_loadb((const char *)in.ptr, in.len, 0, &jerr);
@@ -595,21 +801,150 @@ load_record(const struct opts *o, fsim_cred_record_t **out)
 		fprintf(stderr, "fidosim %s: --credential is not JSON (%s)\n", o->cmd, jerr.text);
 		return r;
 	}
-	/* A test-vector file carries its record as "credential". */
-	if (json_is_object(json_object_get(j, "credential"))) {
-		json_t *c = json_incref(json_object_get(j, "credential"));
-		json_decref(j);
-		j = c;
-	}
-	if (fsim_record_from_json(j, out, &d) != 0) {
-		char line[512];
-		fsim_diag_format(&d.v[0], line, sizeof(line));
+	if (fsim_record_from_any(j, out, &from_reg, &d) != 0) {
+		char line[512] = "it is not a credential record";
+		if (d.n > 0)
+			fsim_diag_format(&d.v[0], line, sizeof(line));
 		fprintf(stderr, "fidosim %s: --credential: %s\n", o->cmd, line);
-	} else
+	} else {
+		if (from_reg && !o->json)
+			fprintf(stderr, "fidosim %s: --credential is a registration response: "
+			    "its record is read, not verified (verify-registration does that)\n",
+			    o->cmd);
 		r = 0;
+	}
 	json_decref(j);
 	fsim_diags_clear(&d);
 	return r;
+}
+
+/* --update-record FILE: the updated record, written atomically. */
+static int
+write_record(const struct opts *o, const fsim_cred_record_t *rec)
+{
+	json_t *j = fsim_record_to_json(rec);
+	char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+	int r = FSIM_EXIT_USAGE;
+
+	if (text == NULL)
+		fprintf(stderr, "fidosim %s: out of memory\n", o->cmd);
+	else {
+		size_t n = strlen(text);
+		text[n] = '\n';   /* json_dumps leaves room only for the NUL: write it as the newline */
+		if (fsim_write_file_atomic(o->update_record, text, n + 1, 0644) != 0)
+			fprintf(stderr, "fidosim %s: cannot write --update-record %s: %s\n",
+			    o->cmd, o->update_record, strerror(errno));
+		else
+			r = 0;
+	}
+	free(text);
+	json_decref(j);
+	return r;
+}
+
+/*
+ * Everything up to the verdict: options, RESPONSE (or o->replace), the
+ * vector's settings, the record or the trust anchors. 0 with *res set, -1
+ * after --help, or an exit code after a message.
+ */
+static int
+judge(int argc, char **argv, bool auth, struct opts *o, fsim_rp_policy_t *p,
+    json_t **resp, fsim_rp_result_t **res)
+{
+	fsim_trust_t *trust = NULL;
+	fsim_cred_record_t *rec = NULL;
+	fsim_blob_t challenge = { 0 };
+	int r;
+
+	o->cmd = auth ? "verify-authentication" : "verify-registration";
+	fsim_rp_policy_init(p);
+	if ((r = parse_args(argc, argv, o, p, auth)) != 0)
+		return r;
+	if ((r = load_response(o, resp)) != 0)
+		return r;
+	o->resp = *resp;
+	if ((r = settings_from_vector(o, p, auth)) != 0)
+		goto out;
+	r = FSIM_EXIT_USAGE;
+	if (fsim_b64url_decode(o->challenge_s, strlen(o->challenge_s), &challenge, NULL, NULL) != 0) {
+		fsim_cli_usage_error(o->cmd, "--challenge is not base64url");
+		goto out;
+	}
+	p->rp_id = o->rp_id;
+	p->origins = o->origins;
+	p->n_origins = o->n_origins;
+	p->top_origins = o->top_origins;
+	p->n_top_origins = o->n_top;
+	p->challenge = challenge.ptr;
+	p->challenge_len = challenge.len;
+	if (o->have_algs) {
+		p->algs = o->algs;
+		p->n_algs = o->n_algs;
+	}
+	p->ext_requested = o->exts;
+	p->n_ext_requested = o->n_exts;
+	if (auth) {
+		if ((r = load_record(o, &rec)) != 0)
+			goto out;
+	} else if ((r = load_anchors(o, &trust)) != 0)
+		goto out;
+	p->trust = trust;
+	/* The BLOB, verified at the verification time; the report lends from its index. */
+	if ((r = fsim_cli_mds_load(o->cmd, &o->mdso, p->at, &o->mds)) != 0)
+		goto out;
+	p->mds = o->mds;
+	r = FSIM_EXIT_USAGE;
+	if ((auth ? fsim_rp_verify_authentication(p, o->replace ? o->replace : *resp, rec, res) :
+	    fsim_rp_verify_registration(p, o->replace ? o->replace : *resp, res)) != 0) {
+		fprintf(stderr, "fidosim %s: internal error (out of memory?)\n", o->cmd);
+		goto out;
+	}
+	r = 0;
+out:
+	fsim_trust_free(&trust);
+	fsim_record_free(&rec);
+	fsim_blob_reset(&challenge);
+	return r;
+}
+
+static void
+opts_reset(struct opts *o)
+{
+	json_decref(o->vector);
+	json_decref(o->cd_strings);
+	o->vector = o->cd_strings = NULL;
+	fsim_mds_free(&o->mds);
+}
+
+int
+fsim_cli_verify_judge(int argc, char **argv, bool auth, const fsim_rp_preset_t *preset,
+    const json_t *replace, json_t **model)
+{
+	struct opts o;
+	fsim_rp_policy_t p;
+	fsim_rp_result_t *res = NULL;
+	fsim_aaguid_names_t *names = NULL;
+	json_t *resp = NULL;
+	int r;
+
+	*model = NULL;
+	memset(&o, 0, sizeof(o));
+	o.force_preset = preset;
+	o.replace = replace;
+	o.quiet = true;
+	if ((r = judge(argc, argv, auth, &o, &p, &resp, &res)) == 0) {
+		if (fsim_aaguid_names_load(NULL, &names, NULL) != 0)
+			names = NULL;
+		if ((*model = fsim_report_model(res, names, replace ? replace : resp)) == NULL) {
+			fprintf(stderr, "fidosim %s: out of memory\n", o.cmd);
+			r = FSIM_EXIT_USAGE;
+		}
+	}
+	json_decref(resp);
+	opts_reset(&o);
+	fsim_rp_result_free(&res);
+	fsim_aaguid_names_free(&names);
+	return r < 0 ? FSIM_EXIT_USAGE : r;
 }
 
 static int
@@ -617,72 +952,33 @@ verify_main(int argc, char **argv, bool auth)
 {
 	struct opts o;
 	fsim_rp_policy_t p;
-	fsim_trust_t *trust = NULL;
-	fsim_cred_record_t *rec = NULL;
 	fsim_rp_result_t *res = NULL;
 	fsim_aaguid_names_t *names = NULL;
-	fsim_mds_t *mds = NULL;
-	fsim_blob_t challenge = { 0 };
 	json_t *resp = NULL;
 	int r;
 
 	memset(&o, 0, sizeof(o));
-	o.cmd = auth ? "verify-authentication" : "verify-registration";
-	fsim_rp_policy_init(&p);
-	if ((r = parse_args(argc, argv, &o, &p, auth)) != 0) {
+	if ((r = judge(argc, argv, auth, &o, &p, &resp, &res)) != 0) {
 		r = r < 0 ? FSIM_EXIT_OK : r;
-		goto out;
-	}
-	r = FSIM_EXIT_USAGE;
-	if (fsim_b64url_decode(o.challenge_s, strlen(o.challenge_s), &challenge, NULL, NULL) != 0) {
-		fsim_cli_usage_error(o.cmd, "--challenge is not base64url");
-		goto out;
-	}
-	p.rp_id = o.rp_id;
-	p.origins = o.origins;
-	p.n_origins = o.n_origins;
-	p.top_origins = o.top_origins;
-	p.n_top_origins = o.n_top;
-	p.challenge = challenge.ptr;
-	p.challenge_len = challenge.len;
-	if (o.have_algs) {
-		p.algs = o.algs;
-		p.n_algs = o.n_algs;
-	}
-	p.ext_requested = o.exts;
-	p.n_ext_requested = o.n_exts;
-	if ((r = load_response(&o, &resp)) != 0)
-		goto out;
-	if (auth) {
-		if ((r = load_record(&o, &rec)) != 0)
-			goto out;
-	} else if ((r = load_anchors(&o, &trust)) != 0)
-		goto out;
-	p.trust = trust;
-	if ((r = fsim_cli_mds_load(o.cmd, &o.mdso, p.at, &mds)) != 0)
-		goto out;
-	p.mds = mds;
-	r = FSIM_EXIT_USAGE;
-	if ((auth ? fsim_rp_verify_authentication(&p, resp, rec, &res) :
-	    fsim_rp_verify_registration(&p, resp, &res)) != 0) {
-		fprintf(stderr, "fidosim %s: internal error (out of memory?)\n", o.cmd);
 		goto out;
 	}
 	if (fsim_aaguid_names_load(NULL, &names, NULL) != 0)
 		names = NULL;
 	if (o.json)
 		fsim_report_json(stdout, res, names, resp);
-	else
-		fsim_report_text(stdout, o.cmd, res, names, resp);
+	else {
+		fsim_report_style_t style = { o.failures_only, fsim_report_colour_for(stdout) };
+		fsim_report_text(stdout, o.cmd, res, names, resp, &style);
+	}
 	r = res->verified ? FSIM_EXIT_OK : FSIM_EXIT_FAIL;
+	if (r == FSIM_EXIT_OK && o.update_record != NULL && res->record != NULL &&
+	    write_record(&o, res->record) != 0)
+		r = FSIM_EXIT_USAGE;
 out:
 	json_decref(resp);
-	fsim_trust_free(&trust);
-	fsim_record_free(&rec);
+	opts_reset(&o);
 	fsim_rp_result_free(&res);
 	fsim_aaguid_names_free(&names);
-	fsim_mds_free(&mds);
-	fsim_blob_reset(&challenge);
 	return r;
 }
 

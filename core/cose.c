@@ -16,6 +16,7 @@
 #include "cborx.h"
 #include "cose.h"
 #include "cose_internal.h"
+#include "mldsa.h"
 
 /*
  * The md getters are the SIG-02 hashes: SHA-256 for P-256 and RSA, SHA-384
@@ -42,6 +43,10 @@ static const struct fsim_cose_alg_info alg_tab[] = {
 	{ FSIM_COSE_ED448, "Ed448", FSIM_COSE_KTY_OKP, FSIM_COSE_CRV_ED448, 0,
 	    true, NULL },
 	{ FSIM_COSE_RS256, "RS256", FSIM_COSE_KTY_RSA, 0, 0, false, EVP_sha256 },
+	/* FIPS 204 pure ML-DSA hashes the message itself (SHAKE256) */
+	{ FSIM_COSE_MLDSA44, "ML-DSA-44", FSIM_COSE_KTY_AKP, 0, 0, false, NULL },
+	{ FSIM_COSE_MLDSA65, "ML-DSA-65", FSIM_COSE_KTY_AKP, 0, 0, false, NULL },
+	{ FSIM_COSE_MLDSA87, "ML-DSA-87", FSIM_COSE_KTY_AKP, 0, 0, false, NULL },
 };
 
 static const struct fsim_cose_crv_info crv_tab[] = {
@@ -96,6 +101,12 @@ fsim_cose_alg_from_name(const char *name)
 	for (i = 0; i < NELEM(alg_tab); i++)
 		if (strcasecmp(name, alg_tab[i].name) == 0)
 			return alg_tab[i].alg;
+	/* --algs spellings without the dashes: mldsa44, mldsa65, mldsa87 */
+	if (strncasecmp(name, "mldsa", 5) == 0)
+		for (i = 0; i < NELEM(alg_tab); i++)
+			if (alg_tab[i].kty == FSIM_COSE_KTY_AKP &&
+			    strcmp(name + 5, alg_tab[i].name + 7) == 0)
+				return alg_tab[i].alg;
 	/* A numeric COSEAlgorithmIdentifier ("-7") names a supported alg too. */
 	v = strtol(name, &end, 10);
 	if (*end == '\0' && v >= INT_MIN && v <= INT_MAX &&
@@ -111,6 +122,7 @@ fsim_cose_kty_name(int kty)
 	case FSIM_COSE_KTY_OKP: return "OKP";
 	case FSIM_COSE_KTY_EC2: return "EC2";
 	case FSIM_COSE_KTY_RSA: return "RSA";
+	case FSIM_COSE_KTY_AKP: return "AKP";
 	default: return NULL;
 	}
 }
@@ -162,7 +174,9 @@ label_name(int kty, int64_t label)
 	}
 	if (kty == FSIM_COSE_KTY_RSA && label <= -3 && label >= -12)
 		return rsa_priv[-label - 3];
-	if (kty != FSIM_COSE_KTY_RSA && label == -4)
+	if (kty == FSIM_COSE_KTY_AKP && label == -2)
+		return "priv";
+	if (kty != FSIM_COSE_KTY_RSA && kty != FSIM_COSE_KTY_AKP && label == -4)
 		return "d";
 	return "unregistered";
 }
@@ -177,6 +191,7 @@ label_allowed(int kty, int64_t label)
 	case FSIM_COSE_KTY_EC2: return label == -1 || label == -2 || label == -3;
 	case FSIM_COSE_KTY_OKP:
 	case FSIM_COSE_KTY_RSA: return label == -1 || label == -2;
+	case FSIM_COSE_KTY_AKP: return label == -1;
 	default: return false;
 	}
 }
@@ -309,7 +324,7 @@ warn_extra(const cbor_item_t *map, int kty, fsim_diags_t *d)
 		}
 		/* RFC 9053 §7.1-7.2, RFC 8230 §4: the private key parameters */
 		priv = kty == FSIM_COSE_KTY_RSA ? label <= -3 && label >= -12 :
-		    label == -4;
+		    kty == FSIM_COSE_KTY_AKP ? label == -2 : label == -4;
 		snprintf(field, sizeof(field), "label %lld", (long long)label);
 		fsim_diags_add(d, FSIM_SEV_WARNING, "COSE-02", field, FSIM_NO_OFFSET,
 		    "label %lld (%s) present%s", (long long)label,
@@ -361,6 +376,28 @@ okp_key(const struct fsim_cose_crv_info *ci, const uint8_t *x, size_t xlen,
 		    "x is not a valid %s public key (no such point, or a point of "
 		    "small order)", ci->name);
 	return r;
+}
+
+/*
+ * AKP pub (-1) of an ML-DSA key: exactly the FIPS 204 public key length
+ * (COSE-03). Every byte string of that length decodes to a key (pkDecode
+ * takes any 10-bit values), so there is nothing more to check.
+ */
+static int
+akp_key(const struct fsim_cose_alg_info *ai, const uint8_t *pub, size_t len,
+    EVP_PKEY **pkey, int *bits, fsim_diags_t *d)
+{
+	int set = fsim_mldsa_set_of_alg(ai->alg);
+	size_t want = fsim_mldsa_public_len(set);
+
+	if (len != want) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, "COSE-03", "pub", FSIM_NO_OFFSET,
+		    "pub is %zu bytes, %s needs exactly %zu (FIPS 204 pkEncode)",
+		    len, ai->name, want);
+		return FSIM_ERR_COSE;
+	}
+	*bits = (int)(8 * want);
+	return fsim_mldsa_pkey_from_public(set, pub, len, pkey);
 }
 
 /* EC2 x (-2) and y (-3): byte strings of the exact length, on the curve. */
@@ -433,7 +470,7 @@ fsim_cose_key_from_cbor(const cbor_item_t *map, fsim_cose_key_t **out,
 	if (kty != ai->kty) {
 		fsim_diags_add(d, FSIM_SEV_ERROR, "COSE-03", "kty", FSIM_NO_OFFSET,
 		    "kty %lld (%s) does not fit alg %s, which needs kty %d (%s)",
-		    (long long)kty, or_unknown(kty >= 0 && kty <= 3 ?
+		    (long long)kty, or_unknown(kty >= 0 && kty <= 7 ?
 		    fsim_cose_kty_name((int)kty) : NULL), ai->name, ai->kty,
 		    fsim_cose_kty_name(ai->kty));
 		goto fail;
@@ -444,6 +481,10 @@ fsim_cose_key_from_cbor(const cbor_item_t *map, fsim_cose_key_t **out,
 		    !get_bstr(SLOT(&s, -2), "e", -2, &b, &blen, d))
 			goto fail;
 		r = fsim_cose_rsa_build(a, alen, b, blen, &pkey, &bits, d);
+	} else if (ai->kty == FSIM_COSE_KTY_AKP) {
+		if (!get_bstr(SLOT(&s, -1), "pub", -1, &a, &alen, d))
+			goto fail;
+		r = akp_key(ai, a, alen, &pkey, &bits, d);
 	} else {
 		if (!check_crv(ai, SLOT(&s, -1), &crv, d) ||
 		    !get_bstr(SLOT(&s, -2), "x", -2, &a, &alen, d))

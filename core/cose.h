@@ -4,7 +4,8 @@
  * Supported: ES256 (-7), ES384 (-35), ES512 (-36), EdDSA (-8, Ed25519 crv 6,
  * or Ed448 crv 7), Ed448 (-53, fully specified), RS256 (-257), PS256 (-37),
  * and the fully specified aliases ESP256 (-9), ESP384 (-51), ESP512 (-52),
- * Ed25519 (-19).
+ * Ed25519 (-19); ML-DSA-44/65/87 (-48, -49, -50: key type AKP, the public
+ * key at label -1, IETF draft-ietf-cose-dilithium; see core/mldsa.h).
  *
  * Rules reported: COSE-01 (kty/alg and required labels), COSE-02 (extra
  * optional labels, warning), COSE-03 (per-algorithm shape and sizes), COSE-04
@@ -29,9 +30,14 @@ enum {
 	FSIM_COSE_ESP512 = -52,
 	FSIM_COSE_ED448 = -53,
 	FSIM_COSE_RS256 = -257,
+	FSIM_COSE_MLDSA44 = -48,
+	FSIM_COSE_MLDSA65 = -49,
+	FSIM_COSE_MLDSA87 = -50,
 };
 
 enum { FSIM_COSE_KTY_OKP = 1, FSIM_COSE_KTY_EC2 = 2, FSIM_COSE_KTY_RSA = 3 };
+/* Algorithm Key Pair (draft-ietf-cose-dilithium): the key is one byte string. */
+enum { FSIM_COSE_KTY_AKP = 7 };
 enum {
 	FSIM_COSE_CRV_P256 = 1, FSIM_COSE_CRV_P384 = 2, FSIM_COSE_CRV_P521 = 3,
 	FSIM_COSE_CRV_ED25519 = 6, FSIM_COSE_CRV_ED448 = 7,
@@ -72,8 +78,9 @@ bool fsim_cose_key_spki_equal(const fsim_cose_key_t *k, const uint8_t *der, size
 
 int fsim_cose_key_alg(const fsim_cose_key_t *k);
 int fsim_cose_key_kty(const fsim_cose_key_t *k);
-int fsim_cose_key_crv(const fsim_cose_key_t *k);          /* 0 for RSA */
-int fsim_cose_key_bits(const fsim_cose_key_t *k);         /* modulus / field size */
+int fsim_cose_key_crv(const fsim_cose_key_t *k);          /* 0 for RSA and AKP */
+int fsim_cose_key_bits(const fsim_cose_key_t *k);         /* modulus / field size;
+                                                            AKP: public key bits */
 /* Lent; valid while k lives. Cached: never re-parsed per operation. */
 EVP_PKEY *fsim_cose_key_pkey(const fsim_cose_key_t *k);
 bool fsim_cose_key_equal(const fsim_cose_key_t *a, const fsim_cose_key_t *b);

@@ -44,6 +44,11 @@ int fsim_cose_ed_build(int crv, const uint8_t *x, size_t len, EVP_PKEY **out)
 int fsim_cose_rsa_build(const uint8_t *n, size_t nlen, const uint8_t *e,
     size_t elen, EVP_PKEY **out, int *bits, fsim_diags_t *d) FSIM_WUR;
 
+/* ML-DSA (AKP) keys as SubjectPublicKeyInfo, in cose_akp.c. */
+int fsim_cose_akp_from_spki(const uint8_t *der, size_t len, int alg,
+    fsim_cose_key_t **out) FSIM_WUR;
+int fsim_cose_akp_spki(const fsim_cose_key_t *k, fsim_blob_t *out) FSIM_WUR;
+
 /* New key object owning pkey (on success only). */
 int fsim_cose_key_wrap(int alg, int kty, int crv, int bits, EVP_PKEY *pkey,
     fsim_cose_key_t **out) FSIM_WUR;

@@ -16,6 +16,7 @@
 
 #include "cose.h"
 #include "cose_internal.h"
+#include "mldsa.h"
 
 struct fsim_cose_key {
 	int alg;
@@ -271,6 +272,12 @@ pkey_fits(const EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai, int *crv,
 	int id = EVP_PKEY_get_base_id(pkey);
 
 	switch (ai->kty) {
+	case FSIM_COSE_KTY_AKP:
+		if (fsim_mldsa_pkey_set(pkey) != fsim_mldsa_set_of_alg(ai->alg))
+			return FSIM_ERR_COSE;
+		*crv = 0;
+		*bits = (int)(8 * fsim_mldsa_public_len(fsim_mldsa_pkey_set(pkey)));
+		return 0;
 	case FSIM_COSE_KTY_RSA:
 		if (id != EVP_PKEY_RSA && (id != EVP_PKEY_RSA_PSS ||
 		    ai->alg != FSIM_COSE_PS256))
@@ -369,6 +376,8 @@ fsim_cose_key_from_spki(const uint8_t *der, size_t len, int alg,
 		*out = NULL;
 	if (der == NULL || out == NULL || len == 0 || len > LONG_MAX)
 		return FSIM_ERR_ARG;
+	if (fsim_mldsa_set_of_alg(alg) != 0)
+		return fsim_cose_akp_from_spki(der, len, alg, out);
 	if ((pkey = d2i_PUBKEY(NULL, &p, (long)len)) == NULL ||
 	    p != der + len)  /* no trailing bytes after the SPKI */
 		goto fail;
@@ -458,7 +467,15 @@ fsim_cose_key_encode(const fsim_cose_key_t *k, fsim_blob_t *out)
 	if (k == NULL || out == NULL)
 		return FSIM_ERR_ARG;
 	fsim_blob_reset(out);
-	if (k->kty == FSIM_COSE_KTY_RSA) {
+	if (k->kty == FSIM_COSE_KTY_AKP) {
+		alen = fsim_mldsa_public_len(fsim_mldsa_pkey_set(k->pkey));
+		if ((a = malloc(alen)) == NULL) {
+			r = FSIM_ERR_NOMEM;
+			goto fail;
+		}
+		if ((r = fsim_mldsa_pkey_public(k->pkey, a, alen, &alen)) != 0)
+			goto fail;
+	} else if (k->kty == FSIM_COSE_KTY_RSA) {
 		if ((r = get_bn(k->pkey, OSSL_PKEY_PARAM_RSA_N, 0, &a, &alen)) != 0 ||
 		    (r = get_bn(k->pkey, OSSL_PKEY_PARAM_RSA_E, 0, &b, &blen)) != 0)
 			goto fail;
@@ -483,12 +500,16 @@ fsim_cose_key_encode(const fsim_cose_key_t *k, fsim_blob_t *out)
 		r = FSIM_ERR_NOMEM;
 		goto fail;
 	}
-	put_head(buf, &off, 5, k->kty == FSIM_COSE_KTY_EC2 ? 5 : 4);
+	put_head(buf, &off, 5, k->kty == FSIM_COSE_KTY_EC2 ? 5 :
+	    k->kty == FSIM_COSE_KTY_AKP ? 3 : 4);
 	put_int(buf, &off, 1);
 	put_int(buf, &off, k->kty);
 	put_int(buf, &off, 3);
 	put_int(buf, &off, k->alg);
-	if (k->kty == FSIM_COSE_KTY_RSA) {
+	if (k->kty == FSIM_COSE_KTY_AKP) {
+		/* draft-ietf-cose-dilithium: {1: 7, 3: alg, -1: pub} */
+		put_bytes(buf, &off, -1, a, alen);
+	} else if (k->kty == FSIM_COSE_KTY_RSA) {
 		put_bytes(buf, &off, -1, a, alen);
 		put_bytes(buf, &off, -2, b, blen);
 	} else {
@@ -519,6 +540,8 @@ fsim_cose_key_spki(const fsim_cose_key_t *k, fsim_blob_t *out)
 	if (k == NULL || out == NULL)
 		return FSIM_ERR_ARG;
 	fsim_blob_reset(out);
+	if (k->kty == FSIM_COSE_KTY_AKP)
+		return fsim_cose_akp_spki(k, out);
 	if ((n = i2d_PUBKEY(k->pkey, NULL)) <= 0)
 		goto fail;
 	if ((buf = malloc((size_t)n)) == NULL) {
@@ -582,7 +605,7 @@ fsim_cose_key_spki_equal(const fsim_cose_key_t *k, const uint8_t *der, size_t le
 	case FSIM_COSE_CRV_ED25519: pre = spki_ed25519; pl = sizeof(spki_ed25519); break;
 	case FSIM_COSE_CRV_ED448: pre = spki_ed448; pl = sizeof(spki_ed448); break;
 	default:
-		/* RSA: the encoder's bytes */
+		/* RSA and AKP: the encoder's bytes */
 		if (fsim_cose_key_spki(k, &enc) != 0)
 			return false;
 		eq = fsim_blob_eq(&enc, der, len);

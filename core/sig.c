@@ -18,6 +18,7 @@
 #include <openssl/rsa.h>
 
 #include "cose_internal.h"
+#include "mldsa.h"
 #include "sig.h"
 
 /* Group orders n (SEC 2 §2.4.2, §2.5.1, §2.6.1), big-endian. */
@@ -86,6 +87,9 @@ key_crv(const EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai)
 	int id = EVP_PKEY_get_base_id(pkey), crv;
 
 	switch (ai->kty) {
+	case FSIM_COSE_KTY_AKP:
+		return fsim_mldsa_pkey_set(pkey) != 0 &&
+		    fsim_mldsa_pkey_set(pkey) == fsim_mldsa_set_of_alg(ai->alg) ? 0 : -1;
 	case FSIM_COSE_KTY_RSA:
 		if (id == EVP_PKEY_RSA ||
 		    (id == EVP_PKEY_RSA_PSS && ai->alg == FSIM_COSE_PS256))
@@ -311,7 +315,11 @@ other_hash(EVP_MD_CTX *ctx, EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai,
 	return NULL;
 }
 
-/* The form check per alg family: SIG-01 (ECDSA), SIG-04 (EdDSA), SIG-03 (RSA). */
+/*
+ * The form check per alg family: SIG-01 (ECDSA), SIG-04 (EdDSA), SIG-03
+ * (RSA), SIG-ML-01 (ML-DSA: FIPS 204 Table 2 sizes, the bytes themselves
+ * decoded by the verifier).
+ */
 static int
 form_check(EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai, int crv,
     const uint8_t *sig, size_t slen, fsim_diags_t *d, const char *field)
@@ -321,6 +329,14 @@ form_check(EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai, int crv,
 	switch (ai->kty) {
 	case FSIM_COSE_KTY_EC2:
 		return der_check(sig, slen, crv, d, field);
+	case FSIM_COSE_KTY_AKP:
+		want = fsim_mldsa_sig_len(fsim_mldsa_set_of_alg(ai->alg));
+		if (slen == want)
+			return 0;
+		fsim_diags_add(d, FSIM_SEV_ERROR, "SIG-ML-01", field, FSIM_NO_OFFSET,
+		    "%s signature is %zu bytes; it must be exactly %zu (FIPS 204)",
+		    ai->name, slen, want);
+		return FSIM_ERR_SIGNATURE;
 	case FSIM_COSE_KTY_OKP:
 		want = crv == FSIM_COSE_CRV_ED448 ? 114 : 64;
 		if (slen == want)

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/types.h>
 
 #include <openssl/crypto.h>
 
@@ -381,5 +384,49 @@ fail:
 	free(buf);
 	if (f != NULL && f != stdin)
 		fclose(f);
+	return r;
+}
+
+int
+fsim_write_file_atomic(const char *path, const void *ptr, size_t len, unsigned mode)
+{
+	char tmp[4200];
+	const uint8_t *p = ptr;
+	int fd, w, r = FSIM_ERR_IO;
+	ssize_t n;
+
+	if (path == NULL || (ptr == NULL && len > 0))
+		return FSIM_ERR_ARG;
+	w = snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid());
+	if (w < 0 || (size_t)w >= sizeof(tmp))
+		return FSIM_ERR_ARG;
+	if ((fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
+	    (mode_t)mode)) < 0)
+		return FSIM_ERR_IO;
+	while (len > 0) {
+		if ((n = write(fd, p, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	return FSIM_OK;
+fail:
+	w = errno;   /* what failed, not what the clean-up did */
+	if (fd >= 0)
+		close(fd);
+	(void)unlink(tmp);
+	errno = w;
 	return r;
 }

@@ -131,14 +131,21 @@ char *fsim_strdup(const char *s);
 int fsim_input_span(const uint8_t *p, size_t n, size_t *start, size_t *end,
     fsim_diags_t *d) FSIM_WUR;
 
+/*
+ * Write a whole file atomically: "<path>.tmp-<pid>" (O_EXCL, the mode less the
+ * umask), fsync, rename over path. Readers see the old file or the new one.
+ */
+int fsim_write_file_atomic(const char *path, const void *ptr, size_t len, unsigned mode) FSIM_WUR;
+
 /* Read a whole file ("-" is stdin) into a blob; caps at max bytes. */
 int fsim_read_file(const char *path, size_t max, fsim_blob_t *out) FSIM_WUR;
 
 /*
  * Find a shipped data file or folder (`name` relative to the data folder):
- * $FIDOSIM_DATA_DIR, then the installed FSIM_DATADIR, then data/ beside the
- * folder holding the running binary (build/fidosim -> data/). Writes the first
- * path that exists into buf; FSIM_ERR_NOT_FOUND when none does.
+ * $FIDOSIM_DATA_DIR, then BINDIR/../share/fidosim (installed), then
+ * BINDIR/../data (build/fidosim -> data/), then the source tree the binary
+ * was compiled in. Writes the first path that exists into buf;
+ * FSIM_ERR_NOT_FOUND when none does.
  */
 int fsim_data_path(const char *name, char *buf, size_t len) FSIM_WUR;
 

@@ -9,9 +9,12 @@
 #include <string.h>
 #include <time.h>
 
+#include <strings.h>
+
 #include "harness/ceremony.h"
 #include "harness/conform.h"
 #include "harness/xml.h"
+#include "rp-sim/rules.h"
 
 enum { REG = 0, AUTH = 1 };
 #define Q(x) (1u << FSIM_QUIRK_##x)
@@ -23,6 +26,7 @@ typedef void (*mut_fn)(json_t *resp);
 
 typedef struct conf_case {
 	const char *family, *name;
+	const char *rule;             /* the catalog rule the case tests (rp-sim/rules.def) */
 	int kind;
 	bool positive;
 	unsigned apis;                /* 0: both */
@@ -185,143 +189,143 @@ m_authdata_flip(json_t *r)
 #define F_UV "User verification"
 
 static const conf_case_t cases[] = {
-	{ .family = F_REG1, .name = "P-1 a valid response is accepted", .kind = REG, .positive = true },
-	{ .family = F_REG1, .name = "F-1 id missing", .kind = REG, .reg_mut = m_del_id },
-	{ .family = F_REG1, .name = "F-2 id not base64url", .kind = REG, .reg_mut = m_id_not_b64 },
-	{ .family = F_REG1, .name = "F-3 rawId differs from id", .kind = REG, .reg_mut = m_rawid_mismatch },
-	{ .family = F_REG1, .name = "F-4 type is not public-key", .kind = REG, .reg_mut = m_type },
-	{ .family = F_REG1, .name = "F-5 response is not an object", .kind = REG, .reg_mut = m_response_string },
-	{ .family = F_REG1, .name = "F-6 clientDataJSON missing", .kind = REG, .reg_mut = m_del_cdj },
-	{ .family = F_REG1, .name = "F-7 attestationObject missing", .kind = REG, .reg_mut = m_del_attobj },
+	{ .family = F_REG1, .name = "P-1 a valid response is accepted", .rule = "REG-23", .kind = REG, .positive = true },
+	{ .family = F_REG1, .name = "F-1 id missing", .rule = "JSON-01", .kind = REG, .reg_mut = m_del_id },
+	{ .family = F_REG1, .name = "F-2 id not base64url", .rule = "JSON-04", .kind = REG, .reg_mut = m_id_not_b64 },
+	{ .family = F_REG1, .name = "F-3 rawId differs from id", .rule = "JSON-01", .kind = REG, .reg_mut = m_rawid_mismatch },
+	{ .family = F_REG1, .name = "F-4 type is not public-key", .rule = "REG-01", .kind = REG, .reg_mut = m_type },
+	{ .family = F_REG1, .name = "F-5 response is not an object", .rule = "REG-01", .kind = REG, .reg_mut = m_response_string },
+	{ .family = F_REG1, .name = "F-6 clientDataJSON missing", .rule = "JSON-01", .kind = REG, .reg_mut = m_del_cdj },
+	{ .family = F_REG1, .name = "F-7 attestationObject missing", .rule = "JSON-01", .kind = REG, .reg_mut = m_del_attobj },
 
-	{ .family = F_REG2, .name = "F-1 type is webauthn.get", .kind = REG, .reg_mut = m_cdj_type_get },
-	{ .family = F_REG2, .name = "F-2 challenge is not the one issued", .kind = REG, .reg_mut = m_cdj_challenge },
-	{ .family = F_REG2, .name = "F-3 challenge missing", .kind = REG, .reg_mut = m_cdj_no_challenge },
-	{ .family = F_REG2, .name = "F-4 origin is another site", .kind = REG, .reg_mut = m_cdj_origin },
-	{ .family = F_REG2, .name = "F-5 crossOrigin true", .kind = REG, .reg_mut = m_cdj_cross_origin },
-	{ .family = F_REG2, .name = "F-6 clientDataJSON is not JSON", .kind = REG, .reg_mut = m_cdj_not_json },
+	{ .family = F_REG2, .name = "F-1 type is webauthn.get", .rule = "REG-04", .kind = REG, .reg_mut = m_cdj_type_get },
+	{ .family = F_REG2, .name = "F-2 challenge is not the one issued", .rule = "REG-05", .kind = REG, .reg_mut = m_cdj_challenge },
+	{ .family = F_REG2, .name = "F-3 challenge missing", .rule = "REG-05", .kind = REG, .reg_mut = m_cdj_no_challenge },
+	{ .family = F_REG2, .name = "F-4 origin is another site", .rule = "REG-06", .kind = REG, .reg_mut = m_cdj_origin },
+	{ .family = F_REG2, .name = "F-5 crossOrigin true", .rule = "REG-07", .kind = REG, .reg_mut = m_cdj_cross_origin },
+	{ .family = F_REG2, .name = "F-6 clientDataJSON is not JSON", .rule = "REG-03", .kind = REG, .reg_mut = m_cdj_not_json },
 
-	{ .family = F_REG3, .name = "F-1 attestationObject is not CBOR", .kind = REG, .reg_mut = m_attobj_garbage },
-	{ .family = F_REG3, .name = "F-2 rpIdHash of another RP ID", .kind = REG, .reg_quirks = Q(WRONG_RPID_HASH) },
-	{ .family = F_REG3, .name = "F-3 UP flag clear", .kind = REG, .reg_quirks = Q(NO_UP) },
-	{ .family = F_REG3, .name = "F-4 bytes left after authenticator data", .kind = REG, .reg_quirks = Q(TRAILING_BYTES) },
-	{ .family = F_REG3, .name = "F-5 ED flag set with no extensions", .kind = REG, .reg_quirks = Q(ED_WITHOUT_EXTENSIONS) },
-	{ .family = F_REG3, .name = "F-6 credential ID of 1024 bytes", .kind = REG, .reg_quirks = Q(CREDENTIAL_ID_1024) },
+	{ .family = F_REG3, .name = "F-1 attestationObject is not CBOR", .rule = "REG-10", .kind = REG, .reg_mut = m_attobj_garbage },
+	{ .family = F_REG3, .name = "F-2 rpIdHash of another RP ID", .rule = "REG-11", .kind = REG, .reg_quirks = Q(WRONG_RPID_HASH) },
+	{ .family = F_REG3, .name = "F-3 UP flag clear", .rule = "REG-12", .kind = REG, .reg_quirks = Q(NO_UP) },
+	{ .family = F_REG3, .name = "F-4 bytes left after authenticator data", .rule = "AD-04", .kind = REG, .reg_quirks = Q(TRAILING_BYTES) },
+	{ .family = F_REG3, .name = "F-5 ED flag set with no extensions", .rule = "AD-03", .kind = REG, .reg_quirks = Q(ED_WITHOUT_EXTENSIONS) },
+	{ .family = F_REG3, .name = "F-6 credential ID of 1024 bytes", .rule = "REG-21", .kind = REG, .reg_quirks = Q(CREDENTIAL_ID_1024) },
 
-	{ .family = F_REG4, .name = "P-1 ES256", .kind = REG, .positive = true, .alg = "es256" },
-	{ .family = F_REG4, .name = "P-2 EdDSA (Ed25519)", .kind = REG, .positive = true, .alg = "eddsa",
+	{ .family = F_REG4, .name = "P-1 ES256", .rule = "REG-16", .kind = REG, .positive = true, .alg = "es256" },
+	{ .family = F_REG4, .name = "P-2 EdDSA (Ed25519)", .rule = "REG-16", .kind = REG, .positive = true, .alg = "eddsa",
 	  .rp_algs = "ed25519" },
-	{ .family = F_REG4, .name = "P-3 ES384", .kind = REG, .positive = true, .alg = "es384" },
-	{ .family = F_REG4, .name = "P-4 RS256", .kind = REG, .positive = true, .alg = "rs256" },
-	{ .family = F_REG4, .name = "F-1 an algorithm the RP did not offer", .kind = REG, .apis = ONLY_WIO,
+	{ .family = F_REG4, .name = "P-3 ES384", .rule = "REG-16", .kind = REG, .positive = true, .alg = "es384" },
+	{ .family = F_REG4, .name = "P-4 RS256", .rule = "REG-16", .kind = REG, .positive = true, .alg = "rs256" },
+	{ .family = F_REG4, .name = "F-1 an algorithm the RP did not offer", .rule = "REG-16", .kind = REG, .apis = ONLY_WIO,
 	  .alg = "eddsa", .rp_algs = "es256", .offer_alg = true },
 
-	{ .family = F_REG5, .name = "P-1 packed with an x5c chain", .kind = REG, .positive = true,
+	{ .family = F_REG5, .name = "P-1 packed with an x5c chain", .rule = "ATT-PACKED-02", .kind = REG, .positive = true,
 	  .att = "direct", .fmt = FSIM_ATTFMT_PACKED },
-	{ .family = F_REG5, .name = "F-1 certificate for another AAGUID", .kind = REG, .att = "direct",
+	{ .family = F_REG5, .name = "F-1 certificate for another AAGUID", .rule = "ATT-PACKED-05", .kind = REG, .att = "direct",
 	  .fmt = FSIM_ATTFMT_PACKED, .reg_quirks = Q(AAGUID_CERT_MISMATCH) },
-	{ .family = F_REG5, .name = "F-2 certificate with CA:TRUE", .kind = REG, .att = "direct",
+	{ .family = F_REG5, .name = "F-2 certificate with CA:TRUE", .rule = "ATT-PACKED-06", .kind = REG, .att = "direct",
 	  .fmt = FSIM_ATTFMT_PACKED, .reg_quirks = Q(CERT_CA_TRUE) },
-	{ .family = F_REG5, .name = "F-3 certificate without OU", .kind = REG, .att = "direct",
+	{ .family = F_REG5, .name = "F-3 certificate without OU", .rule = "ATT-PACKED-04", .kind = REG, .att = "direct",
 	  .fmt = FSIM_ATTFMT_PACKED, .reg_quirks = Q(CERT_MISSING_OU) },
-	{ .family = F_REG5, .name = "F-4 expired certificate", .kind = REG, .att = "direct",
+	{ .family = F_REG5, .name = "F-4 expired certificate", .rule = "ATT-03", .kind = REG, .att = "direct",
 	  .fmt = FSIM_ATTFMT_PACKED, .reg_quirks = Q(CERT_EXPIRED) },
-	{ .family = F_REG5, .name = "F-5 bad signature", .kind = REG, .att = "direct",
+	{ .family = F_REG5, .name = "F-5 bad signature", .rule = "ATT-PACKED-02", .kind = REG, .att = "direct",
 	  .fmt = FSIM_ATTFMT_PACKED, .reg_quirks = Q(BAD_SIGNATURE) },
 
-	{ .family = F_REG6, .name = "P-1 packed self attestation", .kind = REG, .positive = true,
+	{ .family = F_REG6, .name = "P-1 packed self attestation", .rule = "ATT-PACKED-09", .kind = REG, .positive = true,
 	  .att = "direct", .fmt = FSIM_ATTFMT_PACKED_SELF },
-	{ .family = F_REG6, .name = "F-1 alg differs from the key's", .kind = REG, .att = "direct",
+	{ .family = F_REG6, .name = "F-1 alg differs from the key's", .rule = "ATT-PACKED-09", .kind = REG, .att = "direct",
 	  .fmt = FSIM_ATTFMT_PACKED_SELF, .reg_quirks = Q(ALG_MISMATCH) },
-	{ .family = F_REG6, .name = "F-2 bad signature", .kind = REG, .att = "direct",
+	{ .family = F_REG6, .name = "F-2 bad signature", .rule = "ATT-PACKED-09", .kind = REG, .att = "direct",
 	  .fmt = FSIM_ATTFMT_PACKED_SELF, .reg_quirks = Q(BAD_SIGNATURE) },
 
-	{ .family = F_REG7, .name = "P-1 fmt none", .kind = REG, .positive = true, .att = "direct" },
-	{ .family = F_REG7, .name = "F-1 fmt none with a non-empty attStmt", .kind = REG, .att = "direct",
+	{ .family = F_REG7, .name = "P-1 fmt none", .rule = "ATT-NONE-01", .kind = REG, .positive = true, .att = "direct" },
+	{ .family = F_REG7, .name = "F-1 fmt none with a non-empty attStmt", .rule = "ATT-NONE-01", .kind = REG, .att = "direct",
 	  .reg_quirks = Q(NONE_WITH_ATTSTMT) },
 
-	{ .family = F_REG8, .name = "P-1 fido-u2f", .kind = REG, .positive = true, .att = "direct",
+	{ .family = F_REG8, .name = "P-1 fido-u2f", .rule = "ATT-U2F-04", .kind = REG, .positive = true, .att = "direct",
 	  .fmt = FSIM_ATTFMT_FIDO_U2F },
-	{ .family = F_REG8, .name = "F-1 bad signature", .kind = REG, .att = "direct",
+	{ .family = F_REG8, .name = "F-1 bad signature", .rule = "ATT-U2F-04", .kind = REG, .att = "direct",
 	  .fmt = FSIM_ATTFMT_FIDO_U2F, .reg_quirks = Q(BAD_SIGNATURE) },
 
-	{ .family = F_AUTH1, .name = "P-1 a valid assertion is accepted", .kind = AUTH, .positive = true },
-	{ .family = F_AUTH1, .name = "F-1 signature missing", .kind = AUTH, .auth_mut = m_del_signature },
-	{ .family = F_AUTH1, .name = "F-2 signature not base64url", .kind = AUTH, .auth_mut = m_sig_not_b64 },
-	{ .family = F_AUTH1, .name = "F-3 authenticatorData missing", .kind = AUTH, .auth_mut = m_del_authdata },
-	{ .family = F_AUTH1, .name = "F-4 an unknown credential ID", .kind = AUTH, .auth_mut = m_unknown_id },
-	{ .family = F_AUTH1, .name = "F-5 type is not public-key", .kind = AUTH, .auth_mut = m_type },
-	{ .family = F_AUTH1, .name = "F-6 userHandle of another user", .kind = AUTH, .auth_mut = m_userhandle_other },
+	{ .family = F_AUTH1, .name = "P-1 a valid assertion is accepted", .rule = "AUTH-21", .kind = AUTH, .positive = true },
+	{ .family = F_AUTH1, .name = "F-1 signature missing", .rule = "JSON-02", .kind = AUTH, .auth_mut = m_del_signature },
+	{ .family = F_AUTH1, .name = "F-2 signature not base64url", .rule = "JSON-04", .kind = AUTH, .auth_mut = m_sig_not_b64 },
+	{ .family = F_AUTH1, .name = "F-3 authenticatorData missing", .rule = "JSON-02", .kind = AUTH, .auth_mut = m_del_authdata },
+	{ .family = F_AUTH1, .name = "F-4 an unknown credential ID", .rule = "AUTH-03", .kind = AUTH, .auth_mut = m_unknown_id },
+	{ .family = F_AUTH1, .name = "F-5 type is not public-key", .rule = "AUTH-01", .kind = AUTH, .auth_mut = m_type },
+	{ .family = F_AUTH1, .name = "F-6 userHandle of another user", .rule = "AUTH-03", .kind = AUTH, .auth_mut = m_userhandle_other },
 
-	{ .family = F_AUTH2, .name = "F-1 type is webauthn.create", .kind = AUTH, .auth_mut = m_cdj_type_create },
-	{ .family = F_AUTH2, .name = "F-2 challenge is not the one issued", .kind = AUTH, .auth_mut = m_cdj_challenge },
-	{ .family = F_AUTH2, .name = "F-3 origin is another site", .kind = AUTH, .auth_mut = m_cdj_origin },
-	{ .family = F_AUTH2, .name = "F-4 clientDataJSON is not JSON", .kind = AUTH, .auth_mut = m_cdj_not_json },
+	{ .family = F_AUTH2, .name = "F-1 type is webauthn.create", .rule = "AUTH-07", .kind = AUTH, .auth_mut = m_cdj_type_create },
+	{ .family = F_AUTH2, .name = "F-2 challenge is not the one issued", .rule = "AUTH-08", .kind = AUTH, .auth_mut = m_cdj_challenge },
+	{ .family = F_AUTH2, .name = "F-3 origin is another site", .rule = "AUTH-09", .kind = AUTH, .auth_mut = m_cdj_origin },
+	{ .family = F_AUTH2, .name = "F-4 clientDataJSON is not JSON", .rule = "AUTH-06", .kind = AUTH, .auth_mut = m_cdj_not_json },
 
-	{ .family = F_AUTH3, .name = "P-1 UV=0 under preferred", .kind = AUTH, .positive = true,
+	{ .family = F_AUTH3, .name = "P-1 UV=0 under preferred", .rule = "AUTH-14", .kind = AUTH, .positive = true,
 	  .auth_uvmode = FSIM_UVMODE_NEVER, .auth_uv = "preferred" },
-	{ .family = F_AUTH3, .name = "F-1 bad signature", .kind = AUTH, .auth_quirks = Q(BAD_SIGNATURE) },
-	{ .family = F_AUTH3, .name = "F-2 a flipped bit of authenticator data", .kind = AUTH,
+	{ .family = F_AUTH3, .name = "F-1 bad signature", .rule = "AUTH-18", .kind = AUTH, .auth_quirks = Q(BAD_SIGNATURE) },
+	{ .family = F_AUTH3, .name = "F-2 a flipped bit of authenticator data", .rule = "AUTH-18", .kind = AUTH,
 	  .auth_mut = m_authdata_flip },
-	{ .family = F_AUTH3, .name = "F-3 bytes left after authenticator data", .kind = AUTH,
+	{ .family = F_AUTH3, .name = "F-3 bytes left after authenticator data", .rule = "AD-04", .kind = AUTH,
 	  .auth_quirks = Q(TRAILING_BYTES) },
-	{ .family = F_AUTH3, .name = "F-4 UP flag clear", .kind = AUTH, .auth_quirks = Q(NO_UP) },
-	{ .family = F_AUTH3, .name = "F-5 rpIdHash of another RP ID", .kind = AUTH,
+	{ .family = F_AUTH3, .name = "F-4 UP flag clear", .rule = "AUTH-13", .kind = AUTH, .auth_quirks = Q(NO_UP) },
+	{ .family = F_AUTH3, .name = "F-5 rpIdHash of another RP ID", .rule = "AUTH-12", .kind = AUTH,
 	  .auth_quirks = Q(WRONG_RPID_HASH) },
-	{ .family = F_AUTH3, .name = "F-6 AT flag and credential data in an assertion", .kind = AUTH,
+	{ .family = F_AUTH3, .name = "F-6 AT flag and credential data in an assertion", .rule = "AUTH-22", .kind = AUTH,
 	  .auth_quirks = Q(AT_IN_ASSERTION) },
-	{ .family = F_AUTH3, .name = "F-7 raw r||s instead of a DER ECDSA signature", .kind = AUTH,
+	{ .family = F_AUTH3, .name = "F-7 raw r||s instead of a DER ECDSA signature", .rule = "SIG-01", .kind = AUTH,
 	  .auth_quirks = Q(RAW_ECDSA_SIGNATURE) },
 
-	{ .family = F_BACKUP, .name = "P-1 BE=0 BS=0 registers and signs", .kind = AUTH, .positive = true },
-	{ .family = F_BACKUP, .name = "P-2 BE=1 BS=1 registers and signs", .kind = AUTH, .positive = true,
+	{ .family = F_BACKUP, .name = "P-1 BE=0 BS=0 registers and signs", .rule = "AUTH-16", .kind = AUTH, .positive = true },
+	{ .family = F_BACKUP, .name = "P-2 BE=1 BS=1 registers and signs", .rule = "AUTH-16", .kind = AUTH, .positive = true,
 	  .be = true, .bs = true },
-	{ .family = F_BACKUP, .name = "P-3 BE=1 BS=0 registers", .kind = REG, .positive = true, .be = true },
-	{ .family = F_BACKUP, .name = "P-4 BS 0 -> 1 (backed up later) is accepted", .kind = AUTH,
+	{ .family = F_BACKUP, .name = "P-3 BE=1 BS=0 registers", .rule = "REG-15", .kind = REG, .positive = true, .be = true },
+	{ .family = F_BACKUP, .name = "P-4 BS 0 -> 1 (backed up later) is accepted", .rule = "BK-06", .kind = AUTH,
 	  .positive = true, .be = true, .set_bs = BS_TO_1 },
-	{ .family = F_BACKUP, .name = "P-5 BS 1 -> 0 is accepted", .kind = AUTH, .positive = true,
+	{ .family = F_BACKUP, .name = "P-5 BS 1 -> 0 is accepted", .rule = "BK-07", .kind = AUTH, .positive = true,
 	  .be = true, .bs = true, .set_bs = BS_TO_0 },
-	{ .family = F_BACKUP, .name = "F-1 BS without BE at registration", .kind = REG,
+	{ .family = F_BACKUP, .name = "F-1 BS without BE at registration", .rule = "REG-14", .kind = REG,
 	  .reg_quirks = Q(BS_WITHOUT_BE) },
-	{ .family = F_BACKUP, .name = "F-2 BS without BE in an assertion", .kind = AUTH,
+	{ .family = F_BACKUP, .name = "F-2 BS without BE in an assertion", .rule = "AUTH-15", .kind = AUTH,
 	  .auth_quirks = Q(BS_WITHOUT_BE) },
-	{ .family = F_BACKUP, .name = "F-3 BE changes after registration (0 -> 1)", .kind = AUTH,
+	{ .family = F_BACKUP, .name = "F-3 BE changes after registration (0 -> 1)", .rule = "AUTH-16", .kind = AUTH,
 	  .auth_quirks = Q(BE_FLIP) },
-	{ .family = F_BACKUP, .name = "F-4 BE changes after registration (1 -> 0)", .kind = AUTH,
+	{ .family = F_BACKUP, .name = "F-4 BE changes after registration (1 -> 0)", .rule = "AUTH-16", .kind = AUTH,
 	  .be = true, .bs = true, .auth_quirks = Q(BE_FLIP) },
 
-	{ .family = F_COUNTER, .name = "P-1 a per-credential counter increases", .kind = AUTH,
+	{ .family = F_COUNTER, .name = "P-1 a per-credential counter increases", .rule = "AUTH-19", .kind = AUTH,
 	  .positive = true, .warmup = 2 },
-	{ .family = F_COUNTER, .name = "P-2 a counter that stays 0 (synced passkeys)", .kind = AUTH,
+	{ .family = F_COUNTER, .name = "P-2 a counter that stays 0 (synced passkeys)", .rule = "AUTH-19", .kind = AUTH,
 	  .positive = true, .warmup = 1, .counter = FSIM_COUNTER_ZERO },
-	{ .family = F_COUNTER, .name = "P-3 a global counter", .kind = AUTH, .positive = true,
+	{ .family = F_COUNTER, .name = "P-3 a global counter", .rule = "AUTH-19", .kind = AUTH, .positive = true,
 	  .warmup = 1, .counter = FSIM_COUNTER_GLOBAL },
-	{ .family = F_COUNTER, .name = "F-1 the counter goes back", .kind = AUTH, .warmup = 2,
+	{ .family = F_COUNTER, .name = "F-1 the counter goes back", .rule = "AUTH-19", .kind = AUTH, .warmup = 2,
 	  .auth_quirks = Q(COUNTER_REGRESS) },
-	{ .family = F_COUNTER, .name = "F-2 an accepted assertion replayed", .kind = AUTH,
+	{ .family = F_COUNTER, .name = "F-2 an accepted assertion replayed", .rule = "AUTH-19", .kind = AUTH,
 	  .replay = true },
-	{ .family = F_COUNTER, .name = "F-3 replayed with a counter of 0", .kind = AUTH,
+	{ .family = F_COUNTER, .name = "F-3 replayed with a counter of 0", .rule = "AUTH-19", .kind = AUTH,
 	  .replay = true, .counter = FSIM_COUNTER_ZERO },
 
-	{ .family = F_UV, .name = "P-1 registration: required, UV=1", .kind = REG, .positive = true,
+	{ .family = F_UV, .name = "P-1 registration: required, UV=1", .rule = "REG-13", .kind = REG, .positive = true,
 	  .reg_uv = "required" },
-	{ .family = F_UV, .name = "P-2 registration: preferred, UV=0", .kind = REG, .positive = true,
+	{ .family = F_UV, .name = "P-2 registration: preferred, UV=0", .rule = "REG-13", .kind = REG, .positive = true,
 	  .reg_uv = "preferred", .reg_uvmode = FSIM_UVMODE_NEVER },
-	{ .family = F_UV, .name = "P-3 registration: discouraged, UV=1", .kind = REG, .positive = true,
+	{ .family = F_UV, .name = "P-3 registration: discouraged, UV=1", .rule = "REG-13", .kind = REG, .positive = true,
 	  .reg_uv = "discouraged", .reg_uvmode = FSIM_UVMODE_ALWAYS },
-	{ .family = F_UV, .name = "P-4 registration: discouraged, UV=0", .kind = REG, .positive = true,
+	{ .family = F_UV, .name = "P-4 registration: discouraged, UV=0", .rule = "REG-13", .kind = REG, .positive = true,
 	  .reg_uv = "discouraged" },
-	{ .family = F_UV, .name = "F-1 registration: required, UV=0", .kind = REG,
+	{ .family = F_UV, .name = "F-1 registration: required, UV=0", .rule = "REG-13", .kind = REG,
 	  .reg_uv = "required", .client_reg_uv = "discouraged" },
-	{ .family = F_UV, .name = "P-5 assertion: required, UV=1", .kind = AUTH, .positive = true,
+	{ .family = F_UV, .name = "P-5 assertion: required, UV=1", .rule = "AUTH-14", .kind = AUTH, .positive = true,
 	  .auth_uv = "required" },
-	{ .family = F_UV, .name = "P-6 assertion: preferred, UV=1", .kind = AUTH, .positive = true,
+	{ .family = F_UV, .name = "P-6 assertion: preferred, UV=1", .rule = "AUTH-14", .kind = AUTH, .positive = true,
 	  .auth_uv = "preferred" },
-	{ .family = F_UV, .name = "P-7 assertion: discouraged, UV=0", .kind = AUTH, .positive = true,
+	{ .family = F_UV, .name = "P-7 assertion: discouraged, UV=0", .rule = "AUTH-14", .kind = AUTH, .positive = true,
 	  .auth_uv = "discouraged" },
-	{ .family = F_UV, .name = "P-8 assertion: discouraged, UV=1", .kind = AUTH, .positive = true,
+	{ .family = F_UV, .name = "P-8 assertion: discouraged, UV=1", .rule = "AUTH-14", .kind = AUTH, .positive = true,
 	  .auth_uv = "discouraged", .auth_uvmode = FSIM_UVMODE_ALWAYS },
-	{ .family = F_UV, .name = "F-2 assertion: required, UV=0", .kind = AUTH,
+	{ .family = F_UV, .name = "F-2 assertion: required, UV=0", .rule = "AUTH-14", .kind = AUTH,
 	  .auth_uv = "required", .client_auth_uv = "discouraged" },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -610,6 +614,76 @@ out:
 	fsim_ceremony_free(&r->authn);
 }
 
+/* Does the text say "origin" (any case)? */
+static bool
+mentions_origin(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (strncasecmp(s, "origin", 6) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Before 82 cases fail alike: one registration with a plain authenticator.
+ * The client refusing the RP ID for our origin (SecurityError, WebAuthn L3
+ * 5.1.3 step 8), or the RP refusing a valid response for its origin, is a
+ * set-up error with one message; anything else is left to the cases.
+ * Returns false with out->setup_error set, or true.
+ */
+static bool
+preflight(const fsim_conform_config_t *cfg, fsim_conform_results_t *out, unsigned long nonce)
+{
+	static const conf_case_t probe = { .family = "preflight", .name = "preflight",
+		.kind = REG, .positive = true };
+	fsim_conform_case_t c;
+	fsim_client_error_t err;
+	json_t *opts = NULL, *resp = NULL;
+	const char *rp_id = NULL;
+	char msg[256] = "", why[450] = "";
+	run_t r;
+	int e, ok;
+	bool good = true;
+
+	memset(&c, 0, sizeof(c));
+	memset(&r, 0, sizeof(r));
+	r.cfg = cfg;
+	r.k = &probe;
+	r.out = &c;
+	snprintf(r.username, sizeof(r.username), "conform-%06lx-preflight", nonce);
+	fsim_authn_config_init(&r.ac);
+	if (fsim_ceremony_new(&r.ac, &r.authn) != 0 ||
+	    (opts = get_options(&r, true, "preferred")) == NULL)
+		goto out;         /* unreachable or options refused: the cases say so */
+	if (json_is_object(json_object_get(opts, "rp")))
+		rp_id = json_string_value(json_object_get(json_object_get(opts, "rp"), "id"));
+	e = fsim_ceremony_create(r.authn, opts, cfg->origin, &resp, &err, msg, sizeof(msg));
+	if (e == FSIM_ERR_ARG && err.name != NULL && strcmp(err.name, "SecurityError") == 0) {
+		snprintf(out->setup_error, sizeof(out->setup_error), "the server's RP ID is "
+		    "\"%s\" but the client claims the origin %s, and a browser refuses that "
+		    "(SecurityError: %s; WebAuthn L3 5.1.3 step 8). Give --origin with an origin "
+		    "whose host is %s (or a subdomain of it), as your RP expects, e.g. --origin "
+		    "https://%s", rp_id ? rp_id : "(none)", cfg->origin, err.message,
+		    rp_id ? rp_id : "the RP ID", rp_id ? rp_id : "RP-ID");
+		good = false;
+		goto out;
+	}
+	if (e != 0)
+		goto out;
+	ok = verify(&r, true, resp, why, sizeof(why));
+	if (ok == 0 && mentions_origin(why)) {
+		snprintf(out->setup_error, sizeof(out->setup_error), "the server refused a valid "
+		    "registration made for the origin %s (%s). Give --origin with the origin your "
+		    "RP expects (WebAuthn L3 7.1 step 9)", cfg->origin, why);
+		good = false;
+	}
+out:
+	json_decref(opts);
+	json_decref(resp);
+	fsim_ceremony_free(&r.authn);
+	return good;
+}
+
 int
 fsim_conform_run(const fsim_conform_config_t *cfg, fsim_conform_results_t *out)
 {
@@ -622,6 +696,10 @@ fsim_conform_run(const fsim_conform_config_t *cfg, fsim_conform_results_t *out)
 	if ((out->v = calloc(NCASES, sizeof(*out->v))) == NULL)
 		return FSIM_ERR_NOMEM;
 	out->unreachable = true;
+	if (!preflight(cfg, out, nonce)) {
+		out->unreachable = false;
+		return 0;
+	}
 	for (i = 0; i < NCASES; i++) {
 		const conf_case_t *k = &cases[i];
 		fsim_conform_case_t *c;
@@ -633,6 +711,14 @@ fsim_conform_run(const fsim_conform_config_t *cfg, fsim_conform_results_t *out)
 		c = &out->v[out->n++];
 		snprintf(c->family, sizeof(c->family), "%s", k->family);
 		snprintf(c->name, sizeof(c->name), "%s", k->name);
+		{
+			fsim_rule_id_t id;
+
+			if (fsim_rule_find(k->rule, &id)) {
+				snprintf(c->rule, sizeof(c->rule), "%s", fsim_rule(id)->id);
+				snprintf(c->section, sizeof(c->section), "%s", fsim_rule(id)->section);
+			}
+		}
 		c->positive = k->positive;
 		if (k->apis != 0 && !(k->apis & (1u << cfg->api))) {
 			c->skipped = true;
@@ -656,8 +742,9 @@ fsim_conform_run(const fsim_conform_config_t *cfg, fsim_conform_results_t *out)
 		else
 			out->failed++;
 		if (cfg->progress != NULL)
-			fprintf(cfg->progress, "%s  %s: %s%s%s\n", c->passed ? "pass" : "FAIL",
-			    c->family, c->name, c->passed ? "" : " -- ", c->passed ? "" : c->detail);
+			fprintf(cfg->progress, "%s  %-13s %s: %s%s%s\n", c->passed ? "pass" : "FAIL",
+			    c->rule, c->family, c->name, c->passed ? "" : " -- ",
+			    c->passed ? "" : c->detail);
 	}
 	return 0;
 }
@@ -717,9 +804,15 @@ fsim_conform_junit(FILE *f, const fsim_conform_results_t *r, const char *suite)
 				fsim_xml_text(f, c->detail);
 				fprintf(f, "\"/>");
 			} else if (!c->passed) {
+				char m[160];
+
+				snprintf(m, sizeof(m), "%s (rule %s, WebAuthn L3 %s)", c->positive ?
+				    "a valid response was not accepted" :
+				    "a non-conforming response was not refused", c->rule, c->section);
 				fprintf(f, "<failure message=\"");
-				fsim_xml_text(f, c->positive ? "a valid response was not accepted" :
-				    "a non-conforming response was not refused");
+				fsim_xml_text(f, m);
+				fprintf(f, "\" type=\"");
+				fsim_xml_text(f, c->rule);
 				fprintf(f, "\">");
 				fsim_xml_text(f, c->detail);
 				fprintf(f, "</failure>");
@@ -743,8 +836,10 @@ fsim_conform_summary(FILE *f, const fsim_conform_results_t *r)
 
 	for (i = 0; i < r->n; i++)
 		if (!r->v[i].passed && !r->v[i].skipped)
-			fprintf(f, "FAIL  %s: %s (%s case)\n      %s\n", r->v[i].family, r->v[i].name,
-			    r->v[i].positive ? "positive" : "negative", r->v[i].detail);
+			fprintf(f, "FAIL  %s %s: %s (%s case; rule %s, WebAuthn L3 %s)\n      %s\n",
+			    r->v[i].rule, r->v[i].family, r->v[i].name,
+			    r->v[i].positive ? "positive" : "negative", r->v[i].rule, r->v[i].section,
+			    r->v[i].detail);
 	for (i = 0; i < r->n; i++) {
 		size_t n = 0, np = 0;
 

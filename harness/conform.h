@@ -2,8 +2,8 @@
  * conform.h — the client side of a relying-party conformance run (`fidosim
  * conform`): test families in the style of the FIDO server conformance tests
  * (response structure, clientData, attestation object, algorithms, packed,
- * none, fido-u2f, assertion and authenticator data; ../shared/reference/
- * peers.md B.5) plus our own backup-flag, counter and user-verification
+ * none, fido-u2f, assertion and authenticator data;
+ * docs/evidence/peers.md B.5) plus our own backup-flag, counter and user-verification
  * families, each case a real ceremony made by the in-process client
  * (harness/ceremony.h) with quirks or a hand-mutated response. Positive cases
  * must be accepted by the RP, negative ones refused.
@@ -40,6 +40,8 @@ typedef struct fsim_conform_config {
 typedef struct fsim_conform_case {
 	char family[64];
 	char name[128];
+	char rule[24];                      /* the catalog rule the case tests, e.g. "REG-14" */
+	char section[48];                   /* its WebAuthn L3 section */
 	bool positive;                      /* must be accepted */
 	bool passed;                        /* the RP behaved as expected */
 	bool skipped;                       /* not applicable to this API */
@@ -52,6 +54,12 @@ typedef struct fsim_conform_results {
 	size_t n;
 	size_t passed, failed, skipped;
 	bool unreachable;                   /* the RP never answered */
+	/*
+	 * No case ran because the set-up cannot work (checked first, with one
+	 * registration): the client refuses the RP's RP ID for the origin it
+	 * claims, or the RP refuses that origin. Says which, and what to give.
+	 */
+	char setup_error[600];
 } fsim_conform_results_t;
 
 /* Run every case (or those of cfg->only). 0, or FSIM_ERR_NOMEM / FSIM_ERR_ARG. */

@@ -119,6 +119,22 @@ fsim_pipe_view_response(fsim_pipe_view_t *v, const json_t *resp, bool registrati
 
 /* ---- JSON ---- */
 
+/* "a,b,c" as ["a","b","c"]; "" as []. */
+static json_t *
+comma_list(const char *s)
+{
+	json_t *a = json_array();
+	const char *end;
+
+	while (a != NULL && *s != '\0') {
+		end = s + strcspn(s, ",");
+		if (end > s)
+			json_array_append_new(a, json_stringn(s, (size_t)(end - s)));
+		s = *end ? end + 1 : end;
+	}
+	return a;
+}
+
 json_t *
 fsim_pipe_view_json(const fsim_pipe_view_t *v, bool delivered)
 {
@@ -153,8 +169,11 @@ fsim_pipe_view_json(const fsim_pipe_view_t *v, bool delivered)
 		    "be", (v->flags & FSIM_AD_BE) != 0, "bs", (v->flags & FSIM_AD_BS) != 0));
 		json_object_set_new(j, "signCount", json_integer(v->sign_count));
 	}
-	if (v->transports[0])
+	if (v->transports[0]) {
+		/* "transports" stays the comma list it always was; the array is what verify --json gives */
 		json_object_set_new(j, "transports", json_string(v->transports));
+		json_object_set_new(j, "transportList", comma_list(v->transports));
+	}
 	return j;
 }
 
@@ -181,9 +200,11 @@ fsim_pipe_result_json(const fsim_pipe_result_t *r)
 	for (i = 0; i < r->n_verdicts; i++) {
 		const fsim_pipe_verdict_t *v = &r->verdicts[i];
 
-		json_array_append_new(ver, json_pack("{s:s, s:b, s:b, s:s, s:s, s:s?, s:s?}",
+		/* errors/warnings: the comma lists of old; errorRules/warningRules: arrays */
+		json_array_append_new(ver, json_pack("{s:s, s:b, s:b, s:s, s:s, s:o, s:o, s:s?, s:s?}",
 		    "policy", v->preset->name, "ran", v->ran, "verified", v->verified,
 		    "errors", v->errors, "warnings", v->warnings,
+		    "errorRules", comma_list(v->errors), "warningRules", comma_list(v->warnings),
 		    "firstError", v->first_error[0] ? v->first_error : NULL,
 		    "libraryError", v->library_error[0] ? v->library_error : NULL));
 	}

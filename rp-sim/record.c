@@ -202,3 +202,94 @@ fail_t:
 	json_decref(j);
 	return NULL;
 }
+
+int
+fsim_record_from_authdata(const fsim_reg_response_t *rr, const fsim_authdata_t *ad,
+    fsim_cred_record_t **out)
+{
+	fsim_cred_record_t *rec = fsim_record_new();
+	size_t i;
+	int r = FSIM_ERR_NOMEM;
+
+	*out = NULL;
+	if (rec == NULL)
+		return r;
+	if (fsim_blob_set(&rec->id, ad->cred_id.ptr, ad->cred_id.len) != 0 ||
+	    fsim_blob_set(&rec->public_key, ad->cose_key_raw.ptr, ad->cose_key_raw.len) != 0 ||
+	    /* the parsed key is shared, not re-parsed (its point check is costly) */
+	    fsim_cose_key_from_pkey(fsim_cose_key_pkey(ad->cose_key),
+	    fsim_cose_key_alg(ad->cose_key), &rec->key) != 0 ||
+	    fsim_blob_set(&rec->attestation_object, rr->attestation_object.ptr,
+	    rr->attestation_object.len) != 0 ||
+	    fsim_blob_set(&rec->attestation_client_data_json, rr->client_data_json.ptr,
+	    rr->client_data_json.len) != 0)
+		goto fail;
+	rec->sign_count = ad->sign_count;
+	rec->uv_initialized = (ad->flags & FSIM_AD_UV) != 0;
+	rec->backup_eligible = (ad->flags & FSIM_AD_BE) != 0;
+	rec->backup_state = (ad->flags & FSIM_AD_BS) != 0;
+	rec->has_backup_eligible = rec->has_backup_state = true;
+	if (rr->n_transports > 0) {
+		if ((rec->transports = calloc(rr->n_transports, sizeof(char *))) == NULL)
+			goto fail;
+		for (i = 0; i < rr->n_transports; i++) {
+			if ((rec->transports[i] = fsim_strdup(rr->transports[i])) == NULL)
+				goto fail;
+			rec->n_transports++;
+		}
+	}
+	*out = rec;
+	rec = NULL;
+	r = FSIM_OK;
+fail:
+	fsim_record_free(&rec);
+	return r;
+}
+
+int
+fsim_record_from_registration(const json_t *response, fsim_cred_record_t **out,
+    fsim_diags_t *d)
+{
+	fsim_reg_response_t *rr = NULL;
+	fsim_attobj_t *ao = NULL;
+	int r = FSIM_ERR_FORMAT;
+
+	*out = NULL;
+	if (fsim_reg_response_parse(response, &rr, d) != 0)
+		goto fail;
+	if (fsim_attobj_parse_max(rr->attestation_object.ptr, rr->attestation_object.len,
+	    65535, &ao, d) != 0 || ao->auth_data == NULL)
+		goto fail;
+	if (!(ao->auth_data->flags & FSIM_AD_AT) || ao->auth_data->cose_key == NULL) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, "ACD-01", "attestationObject.authData", FSIM_NO_OFFSET,
+		    "the registration carries no attested credential data (AT is clear)");
+		goto fail;
+	}
+	r = fsim_record_from_authdata(rr, ao->auth_data, out);
+fail:
+	fsim_attobj_free(&ao);
+	fsim_reg_response_free(&rr);
+	return r;
+}
+
+int
+fsim_record_from_any(const json_t *j, fsim_cred_record_t **out, bool *from_registration,
+    fsim_diags_t *d)
+{
+	const json_t *c;
+
+	if (from_registration != NULL)
+		*from_registration = false;
+	if (json_is_object(c = json_object_get(j, "credential")) ||
+	    json_is_object(c = json_object_get(j, "credentialRecord")))
+		return fsim_record_from_json(c, out, d);
+	if (json_is_object(c = json_object_get(j, "response")) &&
+	    json_is_object(json_object_get(c, "response")))
+		j = c;   /* a vector holding a registration */
+	if (fsim_response_kind(j) == FSIM_CEREMONY_REGISTRATION) {
+		if (from_registration != NULL)
+			*from_registration = true;
+		return fsim_record_from_registration(j, out, d);
+	}
+	return fsim_record_from_json(j, out, d);
+}

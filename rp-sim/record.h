@@ -36,4 +36,30 @@ void fsim_record_free(fsim_cred_record_t **rp);
 int fsim_record_from_json(const json_t *j, fsim_cred_record_t **out, fsim_diags_t *d) FSIM_WUR;
 json_t *fsim_record_to_json(const fsim_cred_record_t *r);
 
+/*
+ * The record WebAuthn L3 §7.1 step 27 stores for a registration: ID, key,
+ * counter and flags from its authenticator data, transports and the
+ * attestation from the response. Nothing is verified here.
+ */
+int fsim_record_from_authdata(const fsim_reg_response_t *rr, const fsim_authdata_t *ad,
+    fsim_cred_record_t **out) FSIM_WUR;
+
+/*
+ * The record a RegistrationResponseJSON would give, read but not verified
+ * (verify-authentication --credential REGISTRATION): the response and its
+ * attestation object must parse and carry attested credential data; problems
+ * are recorded under their rules (JSON-*, ENC-*, ACD-*, COSE-*).
+ */
+int fsim_record_from_registration(const json_t *response, fsim_cred_record_t **out,
+    fsim_diags_t *d) FSIM_WUR;
+
+/*
+ * A record from whatever a user hands over as one: a record; a test
+ * vector's "credential"; what verify-registration --json printed
+ * ("credentialRecord"); a registration response, bare or in a vector (read,
+ * not verified: *from_registration says so; may be NULL).
+ */
+int fsim_record_from_any(const json_t *j, fsim_cred_record_t **out, bool *from_registration,
+    fsim_diags_t *d) FSIM_WUR;
+
 #endif /* !FSIM_RECORD_H */

@@ -13,6 +13,7 @@ static const int64_t all_algs[] = {
 	FSIM_COSE_ES256, FSIM_COSE_EDDSA, FSIM_COSE_ESP256, FSIM_COSE_ED25519,
 	FSIM_COSE_ES384, FSIM_COSE_ES512, FSIM_COSE_PS256, FSIM_COSE_ESP384,
 	FSIM_COSE_ESP512, FSIM_COSE_ED448, FSIM_COSE_RS256,
+	FSIM_COSE_MLDSA44, FSIM_COSE_MLDSA65, FSIM_COSE_MLDSA87,
 };
 
 static bool
@@ -194,49 +195,6 @@ check_json_copies(const fsim_reg_response_t *rr, const fsim_attobj_t *ao,
 		fsim_checks_pass(ck, FSIM_R_JSON_03);
 }
 
-/* §7.1 step 27: the record the RP would store. */
-static int
-make_record(const fsim_reg_response_t *rr, const fsim_authdata_t *ad,
-    fsim_rp_result_t *res)
-{
-	fsim_cred_record_t *rec = fsim_record_new();
-	size_t i;
-	int r = FSIM_ERR_NOMEM;
-
-	if (rec == NULL)
-		return r;
-	if (fsim_blob_set(&rec->id, ad->cred_id.ptr, ad->cred_id.len) != 0 ||
-	    fsim_blob_set(&rec->public_key, ad->cose_key_raw.ptr, ad->cose_key_raw.len) != 0 ||
-	    /* the parsed key is shared, not re-parsed (its point check is costly) */
-	    fsim_cose_key_from_pkey(fsim_cose_key_pkey(ad->cose_key),
-	    fsim_cose_key_alg(ad->cose_key), &rec->key) != 0 ||
-	    fsim_blob_set(&rec->attestation_object, rr->attestation_object.ptr,
-	    rr->attestation_object.len) != 0 ||
-	    fsim_blob_set(&rec->attestation_client_data_json, rr->client_data_json.ptr,
-	    rr->client_data_json.len) != 0)
-		goto fail;
-	rec->sign_count = ad->sign_count;
-	rec->uv_initialized = (ad->flags & FSIM_AD_UV) != 0;
-	rec->backup_eligible = (ad->flags & FSIM_AD_BE) != 0;
-	rec->backup_state = (ad->flags & FSIM_AD_BS) != 0;
-	rec->has_backup_eligible = rec->has_backup_state = true;
-	if (rr->n_transports > 0) {
-		if ((rec->transports = calloc(rr->n_transports, sizeof(char *))) == NULL)
-			goto fail;
-		for (i = 0; i < rr->n_transports; i++) {
-			if ((rec->transports[i] = fsim_strdup(rr->transports[i])) == NULL)
-				goto fail;
-			rec->n_transports++;
-		}
-	}
-	res->record = rec;
-	rec = NULL;
-	r = FSIM_OK;
-fail:
-	fsim_record_free(&rec);
-	return r;
-}
-
 int
 fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
     fsim_rp_result_t **out)
@@ -380,7 +338,7 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 done:
 	res->verified = fsim_checks_count(ck, FSIM_CHECK_FAIL) == 0 && !ck->oom;
 	if (res->verified && ao != NULL && ao->auth_data != NULL) {
-		if (make_record(rr, ao->auth_data, res) != 0)
+		if (fsim_record_from_authdata(rr, ao->auth_data, &res->record) != 0)
 			goto fail;
 		fsim_checks_info(&res->checks, FSIM_R_REG_23, NULL,
 		    "credential record created");

@@ -335,6 +335,7 @@ fsim_rp_pass_sig(fsim_checks_t *ck, int kty)
 	static const fsim_rule_id_t ec[] = { FSIM_R_SIG_01, FSIM_R_SIG_02 };
 	static const fsim_rule_id_t rsa[] = { FSIM_R_SIG_03, FSIM_R_SIG_02 };
 	static const fsim_rule_id_t okp[] = { FSIM_R_SIG_04 };
+	static const fsim_rule_id_t akp[] = { FSIM_R_SIG_ML_01 };  /* ML-DSA */
 
 	if (kty == FSIM_COSE_KTY_EC2)
 		fsim_rp_pass_held(ck, ec, 2);
@@ -342,4 +343,6 @@ fsim_rp_pass_sig(fsim_checks_t *ck, int kty)
 		fsim_rp_pass_held(ck, rsa, 2);
 	else if (kty == FSIM_COSE_KTY_OKP)
 		fsim_rp_pass_held(ck, okp, 1);
+	else if (kty == FSIM_COSE_KTY_AKP)
+		fsim_rp_pass_held(ck, akp, 1);
 }

@@ -4,7 +4,7 @@
  * Set-Cookie) out. The HTTP glue (cli/serve.c) only carries bytes.
  *
  * It speaks two APIs:
- *   - webauthn.io's (duo-labs/webauthn.io; ../shared/reference/peers.md C.1):
+ *   - webauthn.io's (duo-labs/webauthn.io; docs/evidence/peers.md C.1):
  *     POST /registration/options, /registration/verification,
  *     /authentication/options, /authentication/verification; success is
  *     200 {"verified": true}, failure 400 {"error": "..."};

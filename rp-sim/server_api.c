@@ -1,8 +1,8 @@
 /*
  * server_api.c — the ceremonies of `fidosim serve`: options and verification
  * for registration and authentication, in webauthn.io's shapes
- * (../shared/reference/peers.md C.1) and the FIDO conformance server API's
- * (peers.md B.5). Verification is fsim_rp_verify_registration /
+ * (docs/evidence/peers.md C.1) and the FIDO conformance server API's
+ * (docs/evidence/peers.md B.5). Verification is fsim_rp_verify_registration /
  * fsim_rp_verify_authentication; this file adds what a server keeps between
  * the two halves of a ceremony: the challenge, the user, the credential.
  */
@@ -34,7 +34,7 @@ static const struct { const char *name; int64_t alg; } wio_algs[] = {
 };
 static const char *const wio_default_algs[] = { "ed25519", "es256", "rs256" };
 /* The FIDO API names none: every alg the verifier supports. */
-static const int64_t fido_algs[] = { -7, -8, -35, -36, -37, -257 };
+static const int64_t fido_algs[] = { -7, -8, -35, -36, -37, -257, -48, -49, -50 };
 
 static const char *const api_names[] = { "webauthn.io", "fido" };
 

@@ -1,7 +1,7 @@
 /*
  * webauthnio.h — the credential card webauthn.io shows on its profile page,
  * computed as webauthn.io computes it (duo-labs/webauthn.io, views/profile.py
- * and services/metadata.py; see ../shared/reference/peers.md C.1):
+ * and services/metadata.py; see docs/evidence/peers.md C.1):
  *
  *   description  = ("device-bound " if BE=0 else "synced ") +
  *                  ("passkey" if credProps.rk is true,

@@ -1,7 +1,9 @@
 #!/bin/sh
 # run.sh — the whole suite: cmocka unit tests, CLI integration tests, and the
 # fuzz targets replayed over their corpora. Every test reports TAP lines
-# ("ok" / "not ok"); the last line is "N passed, N failed".
+# ("ok" / "not ok"); the last line is "N passed, N failed". A TAP skip
+# ("ok N - ... # SKIP reason") is not a pass: it is counted and listed apart,
+# with its reason, just before that line. Each suite says when it starts.
 #   BUILD=dir      where make put the binaries (default build)
 #   VALGRIND=1     run every binary under valgrind
 #   ONLY=pattern   run only the unit/integration files whose name matches
@@ -18,25 +20,31 @@ else
 	export FSIM_WRAP=""
 fi
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+skips=$(mktemp)
+trap 'rm -f "$log" "$skips"' EXIT
 passed=0
 failed=0
+skipped=0
 
-# count FILE: add the ok / not ok lines of one run's output.
+# count NAME FILE: add the ok / not ok / skip lines of one run's output.
 count() {
-	p=$(grep -c '^ok ' "$1")
-	f=$(grep -c '^not ok ' "$1")
-	passed=$((passed + p))
+	s=$(grep -ciE '^ok [^#]*# *skip' "$2")
+	p=$(grep -c '^ok ' "$2")
+	f=$(grep -c '^not ok ' "$2")
+	passed=$((passed + p - s))
 	failed=$((failed + f))
+	skipped=$((skipped + s))
+	grep -iE '^ok [^#]*# *skip' "$2" | sed "s|^|$1: |" >> "$skips"
 }
 
 # run NAME CMD...: run a test program; a crash or a non-zero exit with no
 # failing TAP line still counts as one failure.
 run() {
 	name=$1; shift
+	echo "# running $name ..."
 	"$@" >"$log" 2>&1
 	rc=$?
-	count "$log"
+	count "$name" "$log"
 	if [ $rc -ne 0 ] && ! grep -q '^not ok ' "$log"; then
 		failed=$((failed + 1))
 		echo "not ok - $name exited $rc"
@@ -45,7 +53,8 @@ run() {
 	if [ $rc -ne 0 ]; then
 		grep -vE '^(ok|not ok|1\.\.|# )' "$log" | tail -30
 	fi
-	echo "# $name: $(grep -c '^ok ' "$log") passed, $(grep -c '^not ok ' "$log") failed"
+	s=$(grep -ciE '^ok [^#]*# *skip' "$log")
+	echo "# $name: $(($(grep -c '^ok ' "$log") - s)) passed, $(grep -c '^not ok ' "$log") failed${s:+$( [ "$s" -gt 0 ] && echo ", $s skipped")}"
 }
 
 for t in "$BUILD"/tests/test_*; do
@@ -69,5 +78,9 @@ if [ -z "${ONLY:-}" ]; then
 	done
 fi
 
+if [ "$skipped" -gt 0 ]; then
+	echo "# $skipped skipped (not counted as passed):"
+	sed 's/^/#   /' "$skips"
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

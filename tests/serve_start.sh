@@ -11,7 +11,7 @@ serve_start() {
 	SERVE_PID=$!
 	PORT=""
 	for _i in $(seq 1 100); do
-		PORT=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$_out")
+		PORT=$(sed -n 's|.*listening on https\{0,1\}://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$_out")
 		[ -n "$PORT" ] && break
 		kill -0 "$SERVE_PID" 2>/dev/null || break
 		sleep 0.1

@@ -110,6 +110,18 @@ function setStatus(text, bad) {
   $('status').className = bad ? 'error' : '';
 }
 
+// WebAuthn lets a page use an RP ID that is its own host or a registrable
+// suffix of it (L3 5.1.3 step 8); anything else ends in a bare SecurityError.
+// Say what to open instead, before the browser refuses.
+function wrongHost(rpId) {
+  const host = location.hostname;
+  if (!rpId || host === rpId || host.endsWith(`.${rpId}`)) return null;
+  const url = `${location.protocol}//${rpId}${location.port ? `:${location.port}` : ''}/`;
+  return `This page is at ${location.origin}, but the RP ID is "${rpId}": a browser lets a page `
+    + `use only an RP ID that is its own host or a parent domain of it. Open ${url} instead `
+    + '(fidosim serve prints that URL when it starts).';
+}
+
 function busy(on) {
   $('register').disabled = on;
   $('authenticate').disabled = on;
@@ -130,6 +142,8 @@ async function register() {
       discoverable_credential: $('discoverable').value, hints: checked('reg-hints'),
     });
     if (opts.status !== 200) throw new Error(opts.json.error || `HTTP ${opts.status}`);
+    const hostHint = wrongHost(opts.json.rp && opts.json.rp.id);
+    if (hostHint) throw new Error(hostHint);
     setStatus('Waiting for the authenticator...');
     const cred = await navigator.credentials.create({ publicKey: creationOptions(opts.json) });
     const ver = await postJSON('/registration/verification',
@@ -151,6 +165,8 @@ async function authenticate() {
       username, user_verification: $('auth-uv').value, hints: checked('auth-hints'),
     });
     if (opts.status !== 200) throw new Error(opts.json.error || `HTTP ${opts.status}`);
+    const hostHint = wrongHost(opts.json.rpId);
+    if (hostHint) throw new Error(hostHint);
     setStatus('Waiting for the authenticator...');
     const cred = await navigator.credentials.get({ publicKey: requestOptions(opts.json) });
     const ver = await postJSON('/authentication/verification',
@@ -223,16 +239,23 @@ async function showReport(name, ver) {
     row(card, 'AAGUID', rep.webauthnIo.aaguid);
   }
 
+  // Failures first, then warnings, then the rest (as the CLI prints them);
+  // each row is marked with its status so failing rows stand out.
   const tbody = $('checks').querySelector('tbody');
   tbody.replaceChildren();
-  for (const c of rep.checks || []) {
+  const order = { fail: 0, warn: 1 };
+  const checks = [...(rep.checks || [])].sort((a, b) => (order[a.status] ?? 2) - (order[b.status] ?? 2));
+  for (const c of checks) {
     const tr = document.createElement('tr');
     tr.dataset.rule = c.rule;
-    for (const [text, cls] of [[c.status, `st-${c.status}`], [c.rule], [c.section],
-      [c.message + (c.field ? ` (${c.field})` : '')]]) {
+    tr.dataset.status = c.status;
+    tr.className = `row-${c.status}`;
+    for (const [text, cls, label] of [[c.status, `st-${c.status}`, 'Status'], [c.rule, 'rule', 'Rule'],
+      [c.section, 'section', 'Section'], [c.message + (c.field ? ` (${c.field})` : ''), 'msg', 'Message']]) {
       const td = document.createElement('td');
       td.textContent = text;
-      if (cls) td.className = cls;
+      td.className = cls;
+      td.dataset.label = label;
       tr.append(td);
     }
     tbody.append(tr);

@@ -15,10 +15,13 @@ n=0
 for bebs in 0,0 1,0 1,1; do
 	be=${bebs%,*}; bs=${bebs#*,}
 	for uv in required discouraged; do
-		for alg in es256 eddsa rs256 es384; do
+		for alg in es256 eddsa rs256 es384 mldsa44 mldsa65 mldsa87; do
 			for att in none packed-self packed fido-u2f; do
 				[ "$att" = fido-u2f ] && [ "$alg" != es256 ] && continue
-				case $alg in es256) cose=-7 ;; eddsa) cose=-8 ;; rs256) cose=-257 ;; es384) cose=-35 ;; esac
+				# ML-DSA (issue 12): each set with every statement, once (BE=BS=1, UV required)
+				case $alg in mldsa*) [ "$bebs" = 1,1 ] && [ "$uv" = required ] || continue ;; esac
+				case $alg in es256) cose=-7 ;; eddsa) cose=-8 ;; rs256) cose=-257 ;; es384) cose=-35 ;;
+				    mldsa44) cose=-48 ;; mldsa65) cose=-49 ;; mldsa87) cose=-50 ;; esac
 				name="be${be}bs${bs}-uv-${uv}-${alg}-${att}"
 				store="$DIR/$name.store"
 				conv=direct
@@ -27,7 +30,7 @@ for bebs in 0,0 1,0 1,1; do
 				printf '{"rp":{"id":"example.org","name":"Example"},"user":{"id":"dXNlcjE","name":"u","displayName":"U"},"challenge":"%s","pubKeyCredParams":[{"type":"public-key","alg":%s}],"attestation":"%s","authenticatorSelection":{"userVerification":"%s","residentKey":"discouraged"}}' \
 				    "$ch" "$cose" "$conv" "$uv" > "$DIR/opts.json"
 				"$F" create --store "$store" --aaguid "$AAGUID" --be "$be" --bs "$bs" --uv auto \
-				    --algs "$alg" --attestation "$att" "$DIR/opts.json" > "$DIR/reg.json"
+				    --algs "$alg" --attestation-format "$att" "$DIR/opts.json" > "$DIR/reg.json"
 				id=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['id'])" "$DIR/reg.json")
 				for k in 1 2; do
 					c=$(rnd)

@@ -154,6 +154,35 @@ run $W "$F" get --store "$tmp/st" "$tmp/does-not-exist.json"
 check "an unreadable options file: exit 2" '[ $rc -eq 2 ] && grep -q "cannot read" "$tmp/err"'
 run $W "$F" get --store "$tmp/st" '{"challenge":"'"$CHAL"'"}'
 check "no rpId and no --origin: exit 2" '[ $rc -eq 2 ]'
+# --- one vocabulary per flag (issue 20 item 7) ---
+run $W "$F" create --store "$tmp/v1" --seed "$SEED" --attestation-format packed "$tmp/copts.json"; cp "$tmp/out" "$tmp/v1.json"
+check "--attestation-format packed gives what --attestation packed gave, byte for byte" 'cmp -s "$tmp/v1.json" "$tmp/d1.json"'
+run $W "$F" create --store "$tmp/v2" --seed "$SEED" --attestation packed "$tmp/copts.json"
+check "--attestation on create still works, with a deprecation warning naming the new flag" \
+    '[ $rc -eq 0 ] && grep -q "deprecated.*--attestation-format packed" "$tmp/err"'
+run $W "$F" create --store "$tmp/v3" --attestation direct "$tmp/copts.json"
+check "--attestation direct on create: exit 2, pointing at the options JSON" \
+    '[ $rc -eq 2 ] && grep -q "is an attestation conveyance" "$tmp/err"'
+run $W "$F" verify-registration --rp-id "$RP" --challenge "$CHAL" --attestation direct "$tmp/d1.json"
+check "verify-registration --attestation: works, deprecated for --conveyance" \
+    '[ $rc -eq 0 ] && grep -q "use --conveyance direct" "$tmp/err"'
+run $W "$F" verify-registration --rp-id "$RP" --challenge "$CHAL" --conveyance direct "$tmp/d1.json"
+check "verify-registration --conveyance direct" '[ $rc -eq 0 ] && [ ! -s "$tmp/err" ]'
+creation required discouraged '' > "$tmp/uvreq.json"
+run $W "$F" create --store "$tmp/uf" --uv fail "$tmp/uvreq.json"
+check "--uv fail: UV capability the user fails: NotAllowedError, CTAP2_ERR_UV_INVALID" \
+    '[ $rc -eq 1 ] && [ "$(py "$tmp/out" "j[\"name\"], j[\"ctapStatus\"]")" = "NotAllowedError 0x3f" ]'
+creation discouraged discouraged '' > "$tmp/uvdis.json"
+run $W "$F" create --store "$tmp/uf" --uv fail "$tmp/uvdis.json"
+check "--uv fail when UV is not asked for: registers, UV=0" '[ $rc -eq 0 ]'
+run $W "$F" create --store "$tmp/uf" --uv always "$tmp/uvdis.json"
+check "--uv always is --uv 1" '[ $rc -eq 0 ]'
+run $W "$F" create --store "$tmp/uf" --uv required "$tmp/uvdis.json"
+check "--uv required (an RP word): exit 2 saying where it belongs" '[ $rc -eq 2 ] && grep -q "userVerification in the options JSON" "$tmp/err"'
+run $W "$F" create --store "$tmp/tr" --transports nfc,usb --rk 0 "$tmp/copts.json"
+check "--transports and --rk on create" '[ $rc -eq 0 ] && [ "$(py "$tmp/out" "\",\".join(j[\"response\"][\"transports\"])")" = "nfc,usb" ]'
+run $W "$F" create --store "$tmp/tr" --transports carrier-pigeon "$tmp/copts.json"
+check "--transports with an unknown transport: exit 2 naming it" '[ $rc -eq 2 ] && grep -q "carrier-pigeon" "$tmp/err"'
 run $W "$F" create --help
 check "create --help" '[ $rc -eq 0 ] && grep -q "usage: fidosim create" "$tmp/out"'
 run $W "$F" help get

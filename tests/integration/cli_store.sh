@@ -18,6 +18,18 @@ $W "$F" credentials delete --store "$tmp/s" "$id" && ok "delete it" || nok "dele
 $W "$F" credentials delete --store "$tmp/s" "$id" 2>/dev/null; [ $? -eq 1 ] && ok "deleting it again: exit 1" || nok "second delete"
 $W "$F" credentials list --store "$tmp/s" --json > "$tmp/l3.json"
 [ "$(py "$tmp/l3.json" 'len(j)')" = 0 ] && ok "the store is empty after the delete" || nok "empty after delete"
+# Issue 20 item 9: the text list printed only 40 characters of the ID, so an
+# ID pasted from it into delete failed. A discoverable credential's ID is 43+
+# characters of base64url, and may start with '-' (delete takes it as the ID).
+$W "$F" create --store "$tmp/s" --be 1 "$opts" > "$tmp/reg2.json"
+id2=$(py "$tmp/reg2.json" 'j["id"]')
+COLUMNS=80 $W "$F" credentials list --store "$tmp/s" > "$tmp/list.txt"
+pasted=$(awk '{print $NF}' "$tmp/list.txt" | head -1)
+[ ${#id2} -gt 40 ] && [ "$pasted" = "$id2" ] && $W "$F" credentials delete --store "$tmp/s" "$pasted" \
+    && ok "the text list shows whole IDs, and one pasted from it deletes (${#id2} characters)" \
+    || nok "text list ID: '$pasted' vs '$id2'"
+$W "$F" credentials delete --store "$tmp/s" -AAA 2> "$tmp/err"; rc=$?
+[ $rc -eq 1 ] && grep -q "no credential -AAA" "$tmp/err" && ok "an ID starting with '-' is an ID, not an option" || nok "dash ID: exit $rc $(cat "$tmp/err")"
 $W "$F" credentials frob 2>/dev/null; [ $? -eq 2 ] && ok "unknown subcommand: exit 2" || nok "unknown subcommand"
 echo '{"garbage": ' > "$tmp/bad"
 $W "$F" credentials list --store "$tmp/bad" > /dev/null 2> "$tmp/err"; rc=$?

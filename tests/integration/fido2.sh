@@ -41,7 +41,7 @@ serve() {
 	shift 3
 	sock="$tmp/$name.sock"
 	$W "$F" authenticator --listen "$sock" --store "$tmp/$name.store" --aaguid "$AAGUID" \
-	    --uv "$uv" --attestation "$att" --algs es256,eddsa "$@" 2>"$tmp/$name.log" &
+	    --uv "$uv" --attestation-format "$att" --algs es256,eddsa "$@" 2>"$tmp/$name.log" &
 	pid=$!
 	if ! wait_ready "$tmp/$name.log" "$pid" || [ ! -S "$sock" ]; then
 		nok "$name: the server creates its socket"

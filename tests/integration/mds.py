@@ -101,7 +101,7 @@ def create(aaguid, att):
             "challenge": CH, "pubKeyCredParams": [{"type": "public-key", "alg": -7}],
             "attestation": "direct",
             "authenticatorSelection": {"userVerification": "preferred", "residentKey": "discouraged"}}
-    rc, out, err = fs("create", "--store", STORE, "--aaguid", aaguid, "--attestation", att,
+    rc, out, err = fs("create", "--store", STORE, "--aaguid", aaguid, "--attestation-format", att,
                       write("opts.json", json.dumps(opts)))
     if rc != 0:
         raise SystemExit("not ok - fidosim create failed: " + err)
@@ -286,7 +286,7 @@ tap(len(presets) >= 9, "the RP policy presets are listed (%d)" % len(presets), o
 
 def vreg(resp, preset, with_mds=True, extra=()):
     args = ["verify-registration", "--rp-id", "example.org", "--origin", ORIGIN, "--challenge", CH,
-            "--attestation", "direct", "--policy-preset", preset, "--json"] + list(extra)
+            "--conveyance", "direct", "--policy-preset", preset, "--json"] + list(extra)
     if with_mds:
         args += ["--mds", blob, "--mds-root", root]
     return jrun(*(args + [write("reg.json", json.dumps(resp))]))

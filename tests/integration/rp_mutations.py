@@ -203,7 +203,8 @@ def authentication_mutations(v, record):
 def main():
     regs = sorted(glob.glob(os.path.join(DIR, "*-registration.json")))
     if not regs:
-        print("1..0 # SKIP no recorded vectors in " + DIR)
+        print("not ok 1 - no recorded vectors in " + DIR)
+        print("1..1")
         return
     for path in regs:
         v = json.load(open(path))

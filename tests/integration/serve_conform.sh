@@ -45,6 +45,35 @@ rc=$?
 $W "$F" conform --server "$URL" --api soap > /dev/null 2> "$tmp/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q -- '--api' "$tmp/err" && ok "a bad --api: exit 2 naming it" || nok "bad --api: exit $rc"
+# Issue 20 item 6: an origin the set-up cannot work with is one clear error
+# (exit 2) naming --origin, not 82 identical failures; a failure names its rule.
+serve_stop >/dev/null 2>&1
+if serve_start "$tmp/log2" --rp-id example.com; then
+	$W "$F" conform --server "$URL" -o "$tmp/rpid" > "$tmp/out" 2> "$tmp/err"; rc=$?
+	[ $rc -eq 2 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q 'RP ID is "example.com"' "$tmp/err" \
+	    && grep -q -- '--origin https://example.com' "$tmp/err" && [ ! -f "$tmp/rpid/junit.xml" ] \
+	    && ok "RP ID example.com, client origin localhost: exit 2, one line suggesting --origin" \
+	    || { nok "RP ID mismatch: exit $rc"; sed 's/^/# /' "$tmp/err" | head -3; }
+	serve_stop >/dev/null 2>&1
+else nok "serve --rp-id example.com did not start"; fi
+if serve_start "$tmp/log3" --origin http://localhost:9; then
+	$W "$F" conform --server "$URL" -o "$tmp/orig" > "$tmp/out" 2> "$tmp/err"; rc=$?
+	[ $rc -eq 2 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -q 'refused a valid registration made for the origin' "$tmp/err" \
+	    && grep -q -- '--origin' "$tmp/err" \
+	    && ok "the RP expects another origin: exit 2, one line suggesting --origin" \
+	    || { nok "origin refused: exit $rc"; sed 's/^/# /' "$tmp/err" | head -3; }
+	$W "$F" conform --server "$URL" --origin http://localhost:9 --only Backup -o "$tmp/orig2" > "$tmp/out" 2> "$tmp/err"; rc=$?
+	[ $rc -eq 0 ] && ok "... and with that --origin every case runs as expected" || nok "with --origin: exit $rc $(head -3 "$tmp/out")"
+	serve_stop >/dev/null 2>&1
+else nok "serve --origin did not start"; fi
+if serve_start "$tmp/log4" --policy-preset fido2-net-lib; then
+	$W "$F" conform --server "$URL" --only Backup -o "$tmp/lax" > "$tmp/out" 2> "$tmp/err"; rc=$?
+	[ $rc -eq 1 ] && grep -q '^FAIL  REG-14 Backup flags (BE/BS): F-1 BS without BE at registration (negative case; rule REG-14, WebAuthn L3 7.1 step 17)' "$tmp/out" \
+	    && grep -q 'type="REG-14"' "$tmp/lax/junit.xml" && grep -q 'rule REG-14, WebAuthn L3 7.1 step 17' "$tmp/lax/junit.xml" \
+	    && ok "a lax RP's failures name their rule and section (summary and junit.xml)" \
+	    || { nok "failure rule IDs: exit $rc"; grep FAIL "$tmp/out" | head -3 | sed 's/^/# /'; }
+	serve_stop >/dev/null 2>&1
+else nok "serve --policy-preset fido2-net-lib did not start"; fi
 $W "$F" conform --help | grep -q -- '--server URL' && ok "conform --help" || nok "conform --help"
 $W "$F" serve --help | grep -q -- '--data DIR' && ok "serve --help" || nok "serve --help"
 $W "$F" serve --port 99999 > /dev/null 2> "$tmp/err"

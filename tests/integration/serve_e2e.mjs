@@ -1,7 +1,8 @@
 // serve_e2e.mjs — the browser half of serve_e2e.sh: Chromium's virtual
 // authenticator against `fidosim serve` on http://localhost:PORT.
 //   node tests/integration/serve_e2e.mjs PORT
-// Prints TAP. Screenshots to $FIDOSIM_ARTIFACTS.
+// Prints TAP. Screenshots to $FIDOSIM_ARTIFACTS. Covers ES256, EdDSA and
+// ML-DSA-44 credentials made by Chromium's virtual authenticator.
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -105,6 +106,36 @@ for (const [be, bs] of [[false, false], [true, true]]) {
     }
   }
 }
+
+// ---- ML-DSA-44 through the page ----
+// Chromium 156's virtual authenticator makes an ML-DSA-44 credential (COSE
+// -48, an AKP key) when the options offer only -48: the page's ML-DSA-44 box.
+await withAuthenticator({ be: false, bs: false, uv: true }, async (page) => {
+  await page.goto(`${origin}/?reg-uv=required&auth-uv=required&algorithms=mldsa44&username=pq-user`);
+  await page.click('#register');
+  let s = await shown(page);
+  ok(s.verified, 'page: ML-DSA-44: registration verified', s.error || s.status);
+  const key = await page.evaluate(() => {
+    const raw = JSON.parse(document.getElementById('raw').textContent || '{}');
+    const rec = (raw.report || {}).credentialRecord || {};
+    return rec.publicKey || '';
+  });
+  // the credential public key the RP stored, as Chromium encoded it: the CBOR
+  // map {1: 7, 3: -48, -1: h'<1312 bytes>'}, a3 01 07 03 38 2f 20 59 05 20 ...
+  const cose = Buffer.from(key, 'base64url');
+  ok(cose.subarray(0, 10).toString('hex') === 'a3010703382f20590520' && cose.length === 10 + 1312,
+    'page: ML-DSA-44: the credential is an AKP key (kty 7, alg -48, a 1312-byte pub at -1)',
+    `${cose.subarray(0, 12).toString('hex')} (${cose.length} bytes)`);
+  ok(s.rules.includes('REG-16') && s.flags.uv && s.flags.at, 'page: ML-DSA-44: alg offered, flags shown',
+    JSON.stringify(s));
+  await page.screenshot({ path: path.join(artifacts, 'serve-e2e-mldsa44.png'), fullPage: true });
+  await page.click('#authenticate');
+  await page.waitForFunction(() => document.getElementById('ceremony-name').textContent === 'Authentication',
+    null, { timeout: 15000 });
+  s = await shown(page);
+  ok(s.verified, 'page: ML-DSA-44: authentication verified (an ML-DSA-44 signature)', s.error || s.status);
+  ok(s.rules.includes('AUTH-18'), 'page: ML-DSA-44: the signature check (AUTH-18) is listed', s.rules.join(' '));
+});
 
 // ---- the API from inside the page ----
 await withAuthenticator({ be: true, bs: true, uv: true }, async (page) => {

@@ -2,7 +2,7 @@
 # serve_e2e.sh — `fidosim serve` driven by headless Chromium (Debian's
 # /usr/bin/chromium through playwright-core) with Chromium's own virtual
 # authenticator (CDP WebAuthn domain): the page registers and authenticates
-# with BE/BS 0/0 and 1/1, UV on and off, ES256 and EdDSA, and shows the
+# with BE/BS 0/0 and 1/1, UV on and off, ES256 and EdDSA (and ML-DSA-44), and shows the
 # verdict and the flags; then the API from inside the page (options, create/get,
 # toJSON() posted back) verifies and a replayed assertion gets 4xx.
 # Screenshots go to $FIDOSIM_ARTIFACTS (default out/artifacts). TAP output.
@@ -10,7 +10,7 @@ set -u
 . tests/serve_start.sh
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if ! command -v node >/dev/null 2>&1 || [ ! -x "$CHROMIUM" ] || [ ! -d node_modules/playwright-core ]; then
-	echo "ok 1 - # SKIP node, $CHROMIUM or node_modules/playwright-core missing (make deps; npm ci)"
+	echo "not ok 1 - node, $CHROMIUM or node_modules/playwright-core missing (make test installs them: make deps; npm ci)"
 	echo "1..1"
 	exit 0
 fi

@@ -9,7 +9,7 @@ set -u
 LOAD_SECONDS=${LOAD_SECONDS:-5}
 LOAD_CLIENTS=${LOAD_CLIENTS:-8}
 if ! command -v node >/dev/null 2>&1; then
-	echo "ok 1 - # SKIP node missing"; echo "1..1"; exit 0
+	echo "not ok 1 - node missing (make test installs it through tests/deps.sh)"; echo "1..1"; exit 0
 fi
 tmp=$(mktemp -d)
 trap 'serve_stop >/dev/null 2>&1; rm -rf "$tmp"' EXIT

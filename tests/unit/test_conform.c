@@ -152,7 +152,11 @@ test_junit(void **state)
 	fclose(f);
 	assert_non_null(strstr(buf, "<testsuite name=\"Backup flags (BE/BS)\""));
 	assert_non_null(strstr(buf, "name=\"F-1 BS without BE at registration\""));
-	assert_non_null(strstr(buf, "<failure message=\"a non-conforming response was not refused\">"));
+	/* a failure names the rule the case tests and its section (issue 20 item 6) */
+	assert_non_null(strstr(buf, "<failure message=\"a non-conforming response was not "
+	    "refused (rule REG-14, WebAuthn L3 7.1 step 17)\" type=\"REG-14\">"));
+	for (i = 0; i < res.n; i++)
+		assert_true(res.v[i].rule[0] != '\0' && res.v[i].section[0] != '\0');
 	for (i = 0; i < res.n; i++)
 		if (strpbrk(res.v[i].name, "<>&\"") == NULL)
 			assert_non_null(strstr(buf, res.v[i].name));

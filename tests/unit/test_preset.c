@@ -26,7 +26,7 @@ struct expect {
 	int alg0;
 };
 
-/* providers.md §7, §7.1, §8 (see each file's evidence lines). */
+/* docs/evidence/providers.md §7, §7.1, §8 (see each file's evidence lines). */
 static const struct expect shipped[] = {
 	{ "1password", "bada5566-a7aa-401f-bd96-45619a55120d", true, true, FSIM_UVMODE_AUTO,
 	  FSIM_COUNTER_ZERO, FSIM_ATTFMT_NONE, "internal,hybrid", FSIM_COSE_ES256 },
@@ -70,7 +70,7 @@ check_preset(const fsim_preset_t *p, const struct expect *e)
 	/* one evidence line per behaviour at least: aaguid, be/bs, fmt, uv, counter, transports */
 	assert_true(fsim_preset_evidence_count(p) >= 6);
 	for (i = 0; i < fsim_preset_evidence_count(p); i++)
-		assert_true(strstr(fsim_preset_evidence(p, i), "providers.md") != NULL ||
+		assert_true(strstr(fsim_preset_evidence(p, i), "docs/evidence/providers.md") != NULL ||
 		    strstr(fsim_preset_evidence(p, i), "[I]") != NULL);
 	assert_null(fsim_preset_evidence(p, fsim_preset_evidence_count(p)));
 	fsim_aaguid_format(c->aaguid, aaguid);
@@ -211,7 +211,7 @@ errors_name_file_line_key(void **state)
 	bad("name = x\nbe = yes\n", "t.preset:2: be: must be 0 or 1, not 'yes'");
 	bad("name = x\nbs = 2\n", "t.preset:2: bs: must be 0 or 1");
 	bad("name = x\nrk = \n", "t.preset:2: rk: the value is empty");
-	bad("name = x\nuv = sometimes\n", "t.preset:2: uv: must be auto, always or never");
+	bad("name = x\nuv = sometimes\n", "t.preset:2: uv: must be auto, always, never or fail");
 	bad("name = x\ncounter = up\n", "t.preset:2: counter: must be per-credential");
 	bad("name = x\nattestation = tpm\n", "t.preset:2: attestation: must be none");
 	bad("name = x\naaguid = 1234\n", "t.preset:2: aaguid: '1234' is not a UUID");
