@@ -19,7 +19,7 @@ static const char usage[] =
 "         [--uv auto|always|never|fail] [--algs es256,eddsa,es384,rs256,mldsa44,...]\n"
 "         [--attestation-format none|packed-self|packed|fido-u2f]\n"
 "         [--counter per-credential|global|zero] [--transports LIST] [--rk 0|1]\n"
-"         [--quirk NAME]... [--seed HEX]\n"
+"         [--quirk NAME]... [--seed HEX] [--appid URL]\n"
 "         [OPTIONS_JSON|-]\n"
 "\n"
 "Register a credential as a browser would: read the\n"
@@ -29,6 +29,12 @@ static const char usage[] =
 "authenticator, apply the RP's attestation conveyance preference (none: fmt\n"
 "\"none\", attStmt {}, the AAGUID and self attestation kept), and print the\n"
 "RegistrationResponseJSON that PublicKeyCredential.toJSON() gives.\n"
+"\n"
+"--appid URL registers as a FIDO U2F-era client did: the credential is bound\n"
+"to the AppID (an https URL on the origin's host), its rpIdHash SHA-256 of\n"
+"URL, with fido-u2f attestation unless --attestation says otherwise. Verify\n"
+"it with 'verify-registration --rp-id URL'; 'get' reaches it through\n"
+"extensions.appid, and 'verify-authentication --appid URL' checks that.\n"
 "\n"
 "options:\n"
 FSIM_HEADLESS_USAGE
@@ -70,6 +76,7 @@ run(int argc, char **argv)
 	if ((r = fsim_headless_open(&h)) != 0)
 		goto out;
 	cer.platform = h.platform;
+	cer.u2f_appid = h.appid;
 	e = fsim_client_make_credential_request(o, h.origin,
 	    h.cfg.uv != FSIM_UVMODE_NEVER, h.cfg.rk_capable, &cer, &req, &err);
 	if (e == FSIM_ERR_ARG && err.name != NULL) {

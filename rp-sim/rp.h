@@ -72,6 +72,7 @@ typedef struct fsim_rp_policy {
 	const char *const *formats;        /* NULL-terminated fmts the RP verifies; NULL: every one we have */
 	fsim_pol_t unsolicited_ext;        /* REG-24 / AUTH-20; default ignore (reported as a note) */
 	const char *const *ext_requested;  /* extension identifiers the options asked for (request data) */
+	const char *appid;                 /* the AppID the RP sent in extensions.appid (§10.1.1; request data); NULL: none */
 	size_t n_ext_requested;
 	/*
 	 * What an RP library can verify and what it tolerates (policy_preset.h).
@@ -86,6 +87,7 @@ typedef struct fsim_rp_policy {
 	const char *const *tpm_vendors;    /* ATT-TPM-03: tpmManufacturer IDs known; NULL: any */
 	bool tpm_rsa_only;                 /* ATT-TPM-02: an ECC pubArea cannot be read */
 	const char *const *leaf_dates;     /* ATT-03: fmts whose x5c[0] dates are checked even when the path is not */
+	fsim_sha1_pol_t sha1_sigs;         /* SIG-SHA1: RS1 keys and statements; default warn (fmt.h) */
 	const struct fsim_rp_preset *preset; /* the preset applied, for its library error texts; NULL: none */
 	/* The FIDO Metadata Service (--mds): steps 23-24 and the status gate (rp-sim/mds_policy.h). */
 	const struct fsim_mds *mds;        /* the BLOB's index; NULL: none */

@@ -11,6 +11,7 @@
 
 #define SRV_CHALLENGE_LEN 32
 #define SRV_MAX_ALGS 12
+#define SRV_APPID_MAX 512         /* an AppID URL (FIDO AppID and Facet v2.0) */
 #define SRV_SESSION_ID_LEN 16
 
 enum { SRV_API_WEBAUTHNIO = 0, SRV_API_FIDO = 1 };
@@ -26,6 +27,7 @@ typedef struct srv_pending {
 	fsim_conveyance_t conveyance;   /* registration: the attestation asked for */
 	int64_t algs[SRV_MAX_ALGS];
 	size_t n_algs;
+	char appid[SRV_APPID_MAX + 1];  /* authentication: extensions.appid sent; "": none */
 } srv_pending_t;
 
 typedef struct srv_session {
@@ -103,6 +105,8 @@ void fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const ch
 void fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *cookie,
     srv_answer_t *a);
 /* The error answer of the API: 400 {"error"} or {"status":"failed","errorMessage"}. */
+/* GET /api/algorithms: the webauthn.io algorithm names the verifier has, for the page. */
+void fsim_srv_algorithms(srv_answer_t *a);
 void fsim_srv_fail(srv_answer_t *a, int api, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
