@@ -262,4 +262,11 @@ async function run() {
   r = await throughSWA(page, swa.origin, 'back-on');
   ok(r.reg.server && r.reg.server.aaguid === 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd',
     'switched on again: the provider answers (icloud-keychain\'s AAGUID)', r.reg);
+
+  // ---- a provider that is down: NotAllowedError naming it, no fall-through ----
+  await provider.stop();
+  await page.goto(`${swa.origin}/`);
+  const down = await page.evaluate(() => window.rp.register('down', {}));
+  ok(down.error && down.error.name === 'NotAllowedError' && /unreachable at http:\/\/127\.0\.0\.1/.test(down.error.message),
+    'the provider stopped: create() rejects with NotAllowedError saying it is unreachable', down);
 }

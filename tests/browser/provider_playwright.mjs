@@ -106,6 +106,41 @@ async function run() {
     return c && c.constructor.name;
   });
   ok(pw === 'PasswordCredential', 'navigator.credentials.create({password}) is the browser\'s', pw);
+  // Conditional mediation is the browser's: the provider sees nothing (aborted after 300 ms).
+  const seen = JSON.stringify(await fido.last());
+  const cond = await page.evaluate(async () => {
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    try {
+      await navigator.credentials.get({ mediation: 'conditional', signal: ac.signal,
+        publicKey: { challenge: new Uint8Array(16), rpId: 'localhost' } });
+      return 'resolved';
+    } catch (e) {
+      return e.name;
+    }
+  });
+  ok(cond === 'AbortError' && JSON.stringify(await fido.last()) === seen,
+    'a conditional get goes to the browser (pending until aborted), not the provider', cond);
+  // A frame of another origin (http://127.0.0.1:PORT in http://localhost:PORT) goes to the browser too.
+  await page.evaluate((src) => new Promise((resolve) => {
+    const f = document.createElement('iframe');
+    f.src = src;
+    f.onload = resolve;
+    document.body.append(f);
+  }), swa.origin.replace('localhost', '127.0.0.1') + '/');
+  const frame = page.frames().find((f) => f.url().startsWith('http://127.0.0.1'));
+  const inFrame = await frame.evaluate(async () => {
+    try {
+      await navigator.credentials.create({ publicKey: { rp: { id: '127.0.0.1', name: 'x' },
+        user: { id: new Uint8Array(4), name: 'a', displayName: 'A' }, challenge: new Uint8Array(16),
+        pubKeyCredParams: [{ type: 'public-key', alg: -7 }] } });
+      return 'resolved';
+    } catch (e) {
+      return `${e.name}: ${e.message}`;
+    }
+  });
+  ok(/^NotAllowedError: .*publickey-credentials-create/.test(inFrame) && JSON.stringify(await fido.last()) === seen,
+    'a cross-origin frame\'s create() is the browser\'s (its permissions-policy refusal), not the provider\'s', inFrame);
   const uvpaa = await page.evaluate(() => PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable());
   ok(uvpaa === true, 'isUserVerifyingPlatformAuthenticatorAvailable(): true for icloud-keychain');
 
