@@ -278,7 +278,7 @@ fsim_ceremony_get(fsim_ceremony_t *c, const json_t *options, const char *origin,
 {
 	fsim_request_options_t *o = NULL;
 	fsim_client_ceremony_t cer;
-	fsim_blob_t req = { NULL, 0 }, resp = { NULL, 0 };
+	fsim_blob_t req = { NULL, 0 }, resp = { NULL, 0 }, req2 = { NULL, 0 };
 	fsim_diags_t d;
 	uint8_t st;
 	int r;
@@ -301,9 +301,17 @@ fsim_ceremony_get(fsim_ceremony_t *c, const json_t *options, const char *origin,
 	if (bs >= 0 && (r = apply_bs(c, o, cer.rp_id, bs != 0)) != 0)
 		goto out;
 	st = fsim_authn_request(c->authn, req.ptr, req.len, &resp);
+	/* §10.1.1, as `fidosim get`: no credential for the RP ID, ask again with the AppID. */
+	if (st == FSIM_CTAP2_ERR_NO_CREDENTIALS && cer.appid != NULL) {
+		fsim_blob_reset(&resp);
+		if ((r = fsim_client_get_assertion_appid_request(&cer, &req, &req2)) != 0)
+			goto out;
+		st = fsim_authn_request(c->authn, req2.ptr, req2.len, &resp);
+	}
 	r = fsim_client_get_assertion_response(&cer, st, resp.ptr, resp.len, out, err);
 	trace_exchange(c, &cer, st, &resp, r, *out, err, false);
 out:
+	fsim_blob_reset(&req2);
 	fsim_blob_reset(&req);
 	fsim_blob_reset(&resp);
 	fsim_client_ceremony_reset(&cer);

@@ -290,6 +290,25 @@ def main():
                        os.path.join(tmp, "tok2"))
     tap(rc == 2 and "cannot listen" in err, "a second provider on the same port: exit 2")
 
+    # ---- the AppID retry (WebAuthn L3 10.1.1) is fidosim get's too ----
+    tmp2 = tempfile.mkdtemp()
+    appid = "https://localhost/app.json"
+    rc, out, err = run("create", "--seed", SEED, "--store", os.path.join(tmp2, "u2f"), "--appid", appid,
+                       "--origin", ORIGIN, json.dumps(OPTS))
+    cred_id = json.loads(out)["id"] if rc == 0 else ""
+    shutil.copy(os.path.join(tmp2, "u2f"), os.path.join(tmp2, "u2f-cli"))
+    q = Provider(tmp2, "--store", os.path.join(tmp2, "u2f"), "--seed", SEED)
+    aopts = {"rpId": "localhost", "challenge": "EBESExQVFhcYGRobHB0eHw",
+             "allowCredentials": [{"type": "public-key", "id": cred_id}], "extensions": {"appid": appid}}
+    status, h, raw, j = q.request("POST", "/get", {"options": aopts, "origin": ORIGIN})
+    rc, out, err = run("get", "--seed", SEED, "--store", os.path.join(tmp2, "u2f-cli"), "--origin", ORIGIN,
+                       json.dumps(aopts))
+    tap(status == 200 and rc == 0 and raw == out.strip() and j["clientExtensionResults"].get("appid") is True,
+        "a U2F-era credential through extensions.appid: asked again with the AppID, fidosim get's bytes "
+        "(appid: true)", (raw[:300], out[:300], err))
+    q.stop()
+    shutil.rmtree(tmp2, ignore_errors=True)
+
     # ---- stop ----
     rc = p.stop()
     log = p.log_text()
