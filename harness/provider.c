@@ -266,7 +266,8 @@ log_line(const fsim_provider_t *p, bool create, const char *origin, bool refused
 	flags_text(d->flags, flags, sizeof(flags));
 	if (d->has_aaguid) {
 		fsim_aaguid_format(d->aaguid, aaguid);
-		n += (size_t)snprintf(buf + n, cap - n, "credential fmt=%s aaguid=%s ", d->fmt, aaguid);
+		n += (size_t)snprintf(buf + n, cap - n, "credential fmt=%s aaguid=%s ", d->fmt,
+		    aaguid);
 	} else
 		n += (size_t)snprintf(buf + n, cap - n, "assertion ");
 	if (n >= cap)

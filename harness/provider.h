@@ -66,7 +66,7 @@ int fsim_provider_configure(fsim_provider_t *p, const json_t *changes, char *err
 
 /* What one ceremony gave. */
 typedef struct fsim_provider_answer {
-	json_t *json;         /* the response JSON (toJSON()) or the refusal {"name","message",...} */
+	json_t *json;         /* the response JSON (toJSON()), or the refusal {"name", ...} */
 	bool refused;         /* json is a refusal (`fidosim create` / `get` exit 1) */
 	char log[640];        /* one line describing the ceremony, no secrets, no newline */
 } fsim_provider_answer_t;

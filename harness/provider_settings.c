@@ -97,7 +97,8 @@ fsim_provider_settings(const fsim_provider_t *p)
 	a = json_array();
 	for (i = 0; a != NULL && i < FSIM_QUIRK__COUNT; i++)
 		if (c->quirks & (1u << i))
-			json_array_append_new(a, json_string(fsim_quirk_info((fsim_quirk_t)i)->name));
+			json_array_append_new(a,
+			    json_string(fsim_quirk_info((fsim_quirk_t)i)->name));
 	json_object_set_new(j, "quirks", a);
 	json_object_set_new(j, "rpPolicy", json_string(p->s.policy->name));
 	json_object_set_new(j, "presets", names_json(fsim_preset_names, fsim_preset_names_free));
@@ -230,14 +231,15 @@ apply_member(struct fsim_provider_settings *s, const char *key, const json_t *v,
 		for (i = 0; i < json_array_size(v); i++) {
 			if ((val = json_string_value(json_array_get(v, i))) == NULL ||
 			    val[0] == '\0' || strlen(val) >= sizeof(s->off[0]))
-				return bad(err, errlen, "platformRulesOff[%zu]: wants a rule name", i);
+				return bad(err, errlen, "platformRulesOff[%zu]: wants a rule name",
+				    i);
 			snprintf(s->off[s->n_off++], sizeof(s->off[0]), "%s", val);
 		}
 		return 0;
 	}
 	if (strcmp(key, "rpPolicy") == 0) {
-		if ((val = json_string_value(v)) == NULL || (s->policy = fsim_rp_preset_find(val)) ==
-		    NULL)
+		if ((val = json_string_value(v)) == NULL ||
+		    (s->policy = fsim_rp_preset_find(val)) == NULL)
 			return bad(err, errlen, "rpPolicy: wants a policy preset name (see "
 			    "'fidosim policies')");
 		return 0;

@@ -225,7 +225,7 @@ test_apple_zeroes_aaguid(void **state)
 	fsim_provider_free(&p);
 }
 
-/* BE=0 through apple-provider-extension: NotAllowedError by require-be-bs; the provider did emit. */
+/* BE=0 through apple-provider-extension: NotAllowedError by require-be-bs; the provider emitted. */
 static void
 test_apple_refuses_be0(void **state)
 {
@@ -453,7 +453,7 @@ test_verdict_unknown(void **state)
 	json_decref(ropts);
 }
 
-/* Not a request: no origin, options that do not parse (exit 2 for the CLI); a TypeError is an answer. */
+/* Not requests: no origin, options that do not parse (the CLI's exit 2); TypeError is an answer. */
 static void
 test_bad_requests(void **state)
 {
