@@ -45,7 +45,44 @@ typedef struct fsim_client_ceremony {
 	 */
 	const fsim_platform_t *platform;
 	fsim_platform_effects_t *effects;
+	/*
+	 * Also set by the caller (borrowed, may be NULL): the RP ID's related
+	 * origins document (WebAuthn L3 5.11), as the client fetched it.
+	 */
+	const struct fsim_related_origins *related;
+	/* Set by the request: a conditional create or get (mediation "conditional"). */
+	bool conditional;
+	fsim_blob_t *id_filter;   /* conditional get: allowCredentials, now a filter (5.1.4.1) */
+	size_t n_id_filter;
+	char *hint;               /* the first hint the client knows (5.8.8), or NULL */
 } fsim_client_ceremony_t;
+
+/*
+ * The RP ID's related origins document (WebAuthn L3 5.11): a JSON object
+ * whose "origins" is an array of strings, kept in order as given.
+ */
+typedef struct fsim_related_origins {
+	char **origins;
+	size_t n;
+} fsim_related_origins_t;
+
+/*
+ * Parse the document as the client does (5.11.1 step 2: not a JSON object,
+ * or "origins" missing or not an array of strings, is a SecurityError, rule
+ * related-origins-document). At most 1 MiB and 1000 origins are read.
+ */
+int fsim_related_origins_parse(const uint8_t *doc, size_t len, fsim_related_origins_t **out,
+    fsim_client_error_t *err) FSIM_WUR;
+void fsim_related_origins_free(fsim_related_origins_t **rop);
+
+/*
+ * The related origins validation procedure (5.11.1) for caller_origin,
+ * with maxLabels `max`: true when the caller is listed among the first
+ * `max` registrable origin labels. *past_limit (may be NULL) is set when
+ * the caller was listed under a label past the limit.
+ */
+bool fsim_related_origins_validate(const fsim_related_origins_t *ro, const char *caller_origin,
+    unsigned max, bool *past_limit);
 
 /* Client extension outputs a ceremony owes (cer->ext). */
 #define FSIM_CLIENT_EXT_CRED_BLOB      0x01   /* create: credBlob -> credBlob: bool */
