@@ -140,6 +140,44 @@ json_t *fsim_client_error_json(const fsim_client_error_t *err);
  * ("authenticator returned CTAP2_ERR_OPERATION_DENIED (0x27)").
  */
 
+/* ---- the signal methods (WebAuthn L3 5.1.10; platform/signal.c) ---- */
+
+typedef enum {
+	FSIM_SIGNAL_UNKNOWN = 0,     /* signalUnknownCredential */
+	FSIM_SIGNAL_ACCEPTED,        /* signalAllAcceptedCredentials */
+	FSIM_SIGNAL_DETAILS,         /* signalCurrentUserDetails */
+} fsim_signal_kind_t;
+
+/* A signal as the client passes it on, binary members decoded. */
+typedef struct fsim_signal {
+	fsim_signal_kind_t kind;
+	char *rp_id;
+	fsim_blob_t credential_id;   /* unknownCredential */
+	fsim_blob_t user_id;         /* allAcceptedCredentials, currentUserDetails */
+	fsim_blob_t *accepted;       /* allAcceptedCredentialIds */
+	size_t n_accepted;
+	char *name, *display_name;   /* currentUserDetails */
+} fsim_signal_t;
+
+/* "unknownCredential" / "signalUnknownCredential" and the others. */
+const char *fsim_signal_name(fsim_signal_kind_t k);
+const char *fsim_signal_method(fsim_signal_kind_t k);
+void fsim_signal_free(fsim_signal_t **sp);
+
+/*
+ * A page's signal call, {"signal": NAME, ...the dictionary's members}, as
+ * the client of platform p (NULL: spec-l3) takes it from `origin` (NULL:
+ * "https://" + rpId): the method exists (rule signals, else TypeError), the
+ * required members are there (TypeError), base64url decodes (TypeError),
+ * and the RP ID is the origin's domain or a registrable suffix of it, or
+ * lists the origin in `related` (5.1.10.1, 5.11; SecurityError). Refusals
+ * fill err and return FSIM_ERR_ARG; rules: signals, signal-options,
+ * signal-base64url, rp-id-origin, related-origins-*.
+ */
+int fsim_client_signal(const fsim_platform_t *p, const fsim_related_origins_t *related,
+    const char *origin, const json_t *root, fsim_platform_effects_t *effects,
+    fsim_signal_t **out, fsim_client_error_t *err) FSIM_WUR;
+
 /* "CTAP2_ERR_OPERATION_DENIED" for 0x27; "CTAP2_ERR_UNKNOWN" for unassigned codes. */
 const char *fsim_ctap_status_name(uint8_t status);
 
