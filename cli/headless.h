@@ -42,12 +42,6 @@ void fsim_headless_free(fsim_headless_t *h);
 int fsim_headless_args(fsim_headless_t *h, int argc, char **argv,
     const char *usage);
 
-/*
- * --related-origins FILE: read and parse the document (at most 1 MiB). 0, or
- * FSIM_EXIT_USAGE after a message naming the file and what is wrong.
- */
-int fsim_cli_load_related(const char *cmd, const char *path, fsim_related_origins_t **out);
-
 /* Read and load the options JSON into h->root; exit code 2 on failure, else 0. */
 int fsim_headless_load(fsim_headless_t *h);
 

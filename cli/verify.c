@@ -15,6 +15,7 @@
 #include "cli/describe.h"
 #include "cli/report.h"
 #include "cli/verify.h"
+#include "platform/client.h"
 #include "rp-sim/policy_preset.h"
 #include "rp-sim/rp.h"
 
@@ -28,6 +29,7 @@ static const char reg_usage[] =
 "         [--top-origin ORIGIN]... [--algs LIST] [--require-trusted-attestation]\n"
 "         [--trust-anchors DIR|FILE]... [--at UNIX_TIME] [--enterprise]\n"
 "         [--conveyance none|indirect|direct|enterprise] [--extensions LIST]\n"
+"         [--mediation conditional] [--related-origins FILE]\n"
 "         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
 "\n"
 "Verify a RegistrationResponseJSON (as PublicKeyCredential.toJSON() gives it)\n"
@@ -62,6 +64,11 @@ static const char reg_usage[] =
 "                             (--attestation CONVEYANCE still works, deprecated)\n"
 "  --extensions LIST          extension identifiers the options requested, e.g.\n"
 "                             credProtect,hmac-secret (for unsolicited-ext)\n"
+"  --mediation conditional    the RP asked for a conditional create: UP=0 passes\n"
+"                             REG-12 (WebAuthn L3 7.1 step 15; reported as info),\n"
+"                             unless the policy says user-presence=always\n"
+"  --related-origins FILE     the RP ID's /.well-known/webauthn: its origins are\n"
+"                             expected origins too (WebAuthn L3 5.11)\n"
 "  --policy-preset NAME       judge as this RP library does (default spec); see\n"
 "                             'fidosim policies'. Applied first: every --policy\n"
 "                             and --require-trusted-attestation overrides it,\n"
@@ -78,7 +85,10 @@ static const char reg_usage[] =
 "                             self-alg=spec|hash-only (packed self: alg names only the\n"
 "                             hash), tpm-vendors=any|ID,... (known tpmManufacturer IDs),\n"
 "                             tpm-rsa-only=yes|no (an ECC pubArea fails),\n"
-"                             leaf-dates=none|FMT,... (x5c[0] dated when the path is not)\n"
+"                             leaf-dates=none|FMT,... (x5c[0] dated when the path is not),\n"
+"                             user-presence=spec|always (always: UP required even\n"
+"                             for a conditional create, as libraries without an\n"
+"                             option for it do)\n"
 "  --json                     one JSON object on stdout; with a library text known\n"
 "                             for a failed rule, the entry has \"libraryError\"\n"
 "  --from-client-data         take what --rp-id, --origin and --challenge (and the\n"
@@ -96,7 +106,7 @@ static const char auth_usage[] =
 "usage: fidosim verify-authentication --rp-id ID [--origin ORIGIN]... --challenge B64URL\n"
 "         --credential RECORD [--uv required|preferred|discouraged]\n"
 "         [--allow-cross-origin] [--top-origin ORIGIN]... [--extensions LIST]\n"
-"         [--update-record FILE] [--failures-only]\n"
+"         [--update-record FILE] [--failures-only] [--related-origins FILE]\n"
 "         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
 "\n"
 "Verify an AuthenticationResponseJSON against a stored credential record, rule\n"
@@ -115,8 +125,8 @@ static const char auth_usage[] =
 "  --update-record FILE       when verified, write the updated record to FILE\n"
 "                             (atomically; FILE may be the --credential file)\n"
 "  --rp-id, --origin, --challenge, --uv, --allow-cross-origin, --top-origin,\n"
-"  --extensions, --policy-preset, --json, --failures-only: as for\n"
-"  verify-registration\n"
+"  --extensions, --policy-preset, --json, --failures-only,\n"
+"  --related-origins: as for verify-registration\n"
 "  --policy KEY=VALUE         counter=error|warn|ignore (default error: a signCount\n"
 "                             that does not increase while either value is non-zero),\n"
 "                             counter-zero=error|ok (ok: 0 after a non-zero count passes),\n"
@@ -163,6 +173,7 @@ struct opts {
 	int64_t sig_algs[MAX_LIST];
 	char vendor_buf[512], leaf_buf[128];
 	const char *vendors[MAX_LIST + 1], *leaf[MAX_LIST + 1];
+	fsim_related_origins_t *related;   /* --related-origins: more expected origins */
 };
 
 static int
@@ -335,6 +346,11 @@ parse_policy_kv(const char *cmd, const char *kv, struct opts *o, fsim_rp_policy_
 			goto bad;
 		return 0;
 	}
+	if (strcmp(key, "user-presence") == 0 && (strcmp(eq, "spec") == 0 ||
+	    strcmp(eq, "always") == 0)) {
+		p->up_rule = strcmp(eq, "always") == 0 ? FSIM_UPR_ALWAYS : FSIM_UPR_SPEC;
+		return 0;
+	}
 	if (strcmp(key, "be-change") == 0) {
 		if (strcmp(eq, "error") == 0)
 			p->be_change = FSIM_BE_ERROR;
@@ -351,7 +367,7 @@ bad:
 	    "be-change, be-unknown, bs-without-be, uv-rule, untrusted-attestation, att-chain, "
 	    "att-if-requested, unknown-fmt, unsolicited-ext, rfu-bits, sig-algs, "
 	    "alg-not-offered, at-in-assertion, cred-id-max, self-alg, tpm-vendors, "
-	    "tpm-rsa-only, leaf-dates)", kv);
+	    "tpm-rsa-only, leaf-dates, user-presence)", kv);
 }
 
 static int
@@ -482,6 +498,18 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 		} else if (strcmp(a, "--policy") == 0) { NEEDV(); r = parse_policy_kv(cmd, v, o, p); }
 		else if (strcmp(a, "--policy-preset") == 0) { NEEDV(); }   /* apply_preset() did it */
 		else if (strcmp(a, "--extensions") == 0) { NEEDV(); r = parse_exts(cmd, v, o); }
+		else if (strcmp(a, "--related-origins") == 0) {
+			NEEDV();
+			fsim_related_origins_free(&o->related);
+			r = fsim_cli_load_related(cmd, v, &o->related);
+		} else if (!auth && strcmp(a, "--mediation") == 0) {
+			NEEDV();
+			if (strcmp(v, "conditional") != 0 && strcmp(v, "optional") != 0 &&
+			    strcmp(v, "required") != 0 && strcmp(v, "silent") != 0)
+				return fsim_cli_usage_error(cmd, "--mediation must be conditional, "
+				    "optional, required or silent, not '%s'", v);
+			p->conditional = strcmp(v, "conditional") == 0;
+		}
 		else if (!auth && (strcmp(a, "--conveyance") == 0 || strcmp(a, "--attestation") == 0)) {
 			NEEDV();
 			if (!fsim_conveyance_from_name(v, &p->conveyance))
@@ -667,6 +695,11 @@ settings_from_vector(struct opts *o, fsim_rp_policy_t *p, bool auth)
 		snprintf(o->default_origin, sizeof(o->default_origin), "https://%s", o->rp_id);
 		o->origins[o->n_origins++] = o->default_origin;
 	}
+	/* The RP ID's related origins (WebAuthn L3 5.11) are origins it expects too. */
+	for (i = 0; o->related != NULL && i < o->related->n; i++)
+		if ((r = push(cmd, "origins (with --related-origins)", o->origins,
+		    &o->n_origins, o->related->origins[i])) != 0)
+			return r;
 	if (o->n_from_vector > 0 && !o->json && !o->quiet) {
 		fprintf(stderr, "fidosim %s: from the vector file:", cmd);
 		for (i = 0; i < o->n_from_vector; i++)
@@ -895,6 +928,7 @@ opts_reset(struct opts *o)
 	json_decref(o->vector);
 	json_decref(o->cd_strings);
 	o->vector = o->cd_strings = NULL;
+	fsim_related_origins_free(&o->related);
 }
 
 int

@@ -361,6 +361,7 @@ fsim_rp_preset_apply(const fsim_rp_preset_t *ps, fsim_rp_policy_t *p)
 	p->unsolicited_ext = ps->unsolicited_ext;
 	p->rfu_bits = FSIM_POL_WARN;
 	apply_checks(ps->checks, p);
+	p->up_rule = fsim_rp_preset_up_rule(ps, NULL);
 	p->preset = ps;
 }
 

@@ -65,6 +65,16 @@ void fsim_rp_preset_apply(const fsim_rp_preset_t *ps, fsim_rp_policy_t *p);
 /* The library's own error text for a failure of our rule `rule_id`, or NULL when none is known. */
 const char *fsim_rp_preset_error_text(const fsim_rp_preset_t *ps, const char *rule_id);
 
+/*
+ * REG-12 under conditional mediation, per library (rp-sim/policy_up.c, with
+ * the evidence, kept apart from the preset table until it is folded in):
+ * FSIM_UPR_SPEC when the library can skip the UP check for a conditional
+ * create (and the RP is taken to set that option when it asked for one),
+ * FSIM_UPR_ALWAYS when it cannot. *evidence (may be NULL) gets the source.
+ */
+fsim_up_rule_t fsim_rp_preset_up_rule(const fsim_rp_preset_t *ps, const char **evidence);
+const char *fsim_up_rule_name(fsim_up_rule_t v);    /* "spec", "always" */
+
 /* Names for the knob values, as `fidosim policies` and --policy spell them. */
 const char *fsim_pol_name(fsim_pol_t v);            /* "error", "warn", "ignore" */
 const char *fsim_be_pol_name(fsim_be_pol_t v);      /* "error", "allow-upgrade", "ignore" */

@@ -30,6 +30,13 @@ typedef enum { FSIM_UVR_SPEC = 0, FSIM_UVR_ALWAYS, FSIM_UVR_STICKY } fsim_uv_rul
  * error), the rest unchecked; or never (no validity, no chain).
  */
 typedef enum { FSIM_CHAIN_SPEC = 0, FSIM_CHAIN_BUILTIN_ONLY, FSIM_CHAIN_NEVER } fsim_chain_pol_t;
+/*
+ * REG-12 when the RP made the registration with mediation "conditional"
+ * (WebAuthn L3 7.1 step 15 skips the UP check): the spec's reading (UP=0
+ * accepted, reported as information), or UP required all the same (a
+ * library with no way to skip the check).
+ */
+typedef enum { FSIM_UPR_SPEC = 0, FSIM_UPR_ALWAYS } fsim_up_rule_t;
 /* The attestation conveyance the RP asked for (§5.4.7); UNSET reads as none. */
 typedef enum {
 	FSIM_CONVEY_UNSET = 0, FSIM_CONVEY_NONE, FSIM_CONVEY_INDIRECT, FSIM_CONVEY_DIRECT,
@@ -84,6 +91,8 @@ typedef struct fsim_rp_policy {
 	bool tpm_rsa_only;                 /* ATT-TPM-02: an ECC pubArea cannot be read */
 	const char *const *leaf_dates;     /* ATT-03: fmts whose x5c[0] dates are checked even when the path is not */
 	const struct fsim_rp_preset *preset; /* the preset applied, for its library error texts; NULL: none */
+	bool conditional;                  /* the RP used mediation "conditional" (request data, like conveyance) */
+	fsim_up_rule_t up_rule;            /* REG-12 under conditional mediation; default spec */
 } fsim_rp_policy_t;
 
 /*
