@@ -355,6 +355,18 @@ fsim_srv_reg_options(fsim_server_t *s, int api, const json_t *body, const char *
 			tmpl.algs[tmpl.n_algs++] = fido_algs[i];
 	}
 	tmpl.uv = uv_of(uv);
+	/* A conditional create (WebAuthn L3 5.1.3): its verification skips REG-12. */
+	{
+		const json_t *med = json_object_get(body, "mediation");
+
+		if (med != NULL && !json_is_null(med) && !json_is_string(med)) {
+			fsim_srv_fail(a, api, 400, "mediation must be a string (\"conditional\" "
+			    "for a conditional create)");
+			goto out;
+		}
+		tmpl.conditional = json_is_string(med) &&
+		    strcmp(json_string_value(med), "conditional") == 0;
+	}
 	req_rk = strcmp(rk, "required") == 0;
 	if (ext == NULL || (params = json_array()) == NULL || (excl = json_array()) == NULL ||
 	    json_object_set_new(ext, "credProps", json_true()) != 0)
@@ -605,6 +617,7 @@ policy_for(fsim_server_t *s, const srv_pending_t *p, fsim_rp_policy_t *pol)
 	pol->n_algs = p->n_algs;
 	pol->trust = s->trust;
 	pol->at = fsim_srv_now(s);
+	pol->conditional = p->conditional;
 }
 
 /*
@@ -714,7 +727,8 @@ fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const char *c
 	}
 	file_report(s, api, cookie, "registration", p.username, res, resp, NULL);
 	verified_answer(a, api);
-	snprintf(a->note, sizeof(a->note), "registration verified for \"%s\"", p.username);
+	snprintf(a->note, sizeof(a->note), "registration verified for \"%s\"%s", p.username,
+	    p.conditional ? " (conditional create)" : "");
 out:
 	fsim_wipe(&p, sizeof(p));
 	json_decref(rec);
@@ -776,6 +790,8 @@ fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *
 	if (c == NULL) {
 		fsim_srv_fail(a, api, 400, "Authentication failed: no credential with this "
 		    "ID is registered (WebAuthn L3 7.2 step 5)");
+		/* What a well-behaved RP does then (WebAuthn L3 5.1.10.2). */
+		fsim_srv_signal_unknown(s, a, id.ptr, id.len);
 		goto out;
 	}
 	if (stored == NULL) {
@@ -859,6 +875,7 @@ fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *
 	}
 	file_report(s, api, cookie, "authentication", owner, res, resp, NULL);
 	verified_answer(a, api);
+	fsim_srv_signals_signed_in(s, a, cookie, owner);
 	snprintf(a->note, sizeof(a->note), "authentication verified for \"%s\"", owner);
 out:
 	fsim_wipe(&p, sizeof(p));

@@ -26,6 +26,7 @@ typedef struct srv_pending {
 	fsim_conveyance_t conveyance;   /* registration: the attestation asked for */
 	int64_t algs[SRV_MAX_ALGS];
 	size_t n_algs;
+	bool conditional;               /* registration: mediation "conditional" (7.1 step 15) */
 } srv_pending_t;
 
 typedef struct srv_session {
@@ -34,6 +35,7 @@ typedef struct srv_session {
 	time_t last_used;
 	srv_pending_t reg, auth;
 	long last_report;               /* 0: none */
+	char signed_in[FSIM_SERVER_USERNAME_MAX + 1];   /* the user it last authenticated as, or "" */
 } srv_session_t;
 
 typedef struct srv_cred {
@@ -66,6 +68,7 @@ struct fsim_server {
 	json_t *reports[FSIM_SERVER_MAX_REPORTS];   /* report id n at [(n - 1) % MAX] */
 	long next_report;
 	unsigned long long gen, saved_gen;          /* changes made / written */
+	json_t *display_names;          /* username -> display name set by /account/details (memory only) */
 };
 
 /* What a handler answers: status and JSON (a new reference, or NULL on no memory). */
@@ -102,6 +105,15 @@ void fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const ch
     srv_answer_t *a);
 void fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *cookie,
     srv_answer_t *a);
+/* server_signal.c: the WebAuthn L3 signals an answer carries ("signals": [...]). */
+void fsim_srv_signal_unknown(fsim_server_t *s, srv_answer_t *a, const uint8_t *id, size_t len);
+/* After a sign-in (no lock held): allAcceptedCredentials and currentUserDetails. */
+void fsim_srv_signals_signed_in(fsim_server_t *s, srv_answer_t *a, const char *cookie,
+    const char *username);
+/* POST /account/details {"displayName"}: the signed-in user's new name, and its signal. */
+void fsim_srv_account_details(fsim_server_t *s, const json_t *body, const char *cookie,
+    srv_answer_t *a);
+
 /* The error answer of the API: 400 {"error"} or {"status":"failed","errorMessage"}. */
 void fsim_srv_fail(srv_answer_t *a, int api, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

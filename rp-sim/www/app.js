@@ -171,6 +171,8 @@ async function authenticate() {
     const cred = await navigator.credentials.get({ publicKey: requestOptions(opts.json) });
     const ver = await postJSON('/authentication/verification',
       { username, response: credentialToJSON(cred) });
+    // The signals the server sends (WebAuthn L3 5.1.10), for l3.js to deliver.
+    if (window.fidosimL3) await window.fidosimL3.deliver(ver.json.signals);
     await showReport('Authentication', ver);
   } catch (e) {
     setStatus(`Authentication failed: ${e.name ? e.name + ': ' : ''}${e.message}`, true);
@@ -279,4 +281,5 @@ window.addEventListener('DOMContentLoaded', () => {
 });
 
 // For tests and the console.
-window.fidosim = { bufferToB64url, b64urlToBuffer, credentialToJSON, creationOptions, requestOptions };
+window.fidosim = { bufferToB64url, b64urlToBuffer, credentialToJSON, creationOptions, requestOptions,
+  postJSON, showReport, setStatus, checked };
