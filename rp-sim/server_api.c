@@ -791,7 +791,8 @@ fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *
 		fsim_srv_fail(a, api, 400, "Authentication failed: no credential with this "
 		    "ID is registered (WebAuthn L3 7.2 step 5)");
 		/* What a well-behaved RP does then (WebAuthn L3 5.1.10.2). */
-		fsim_srv_signal_unknown(s, a, id.ptr, id.len);
+		if (json_is_true(json_object_get(body, "signals")))
+			fsim_srv_signal_unknown(s, a, id.ptr, id.len);
 		goto out;
 	}
 	if (stored == NULL) {
@@ -875,7 +876,8 @@ fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *
 	}
 	file_report(s, api, cookie, "authentication", owner, res, resp, NULL);
 	verified_answer(a, api);
-	fsim_srv_signals_signed_in(s, a, cookie, owner);
+	fsim_srv_signals_signed_in(s, a, cookie, owner, json_is_true(json_object_get(body,
+	    "signals")));
 	snprintf(a->note, sizeof(a->note), "authentication verified for \"%s\"", owner);
 out:
 	fsim_wipe(&p, sizeof(p));

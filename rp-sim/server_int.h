@@ -105,11 +105,19 @@ void fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const ch
     srv_answer_t *a);
 void fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *cookie,
     srv_answer_t *a);
-/* server_signal.c: the WebAuthn L3 signals an answer carries ("signals": [...]). */
+/*
+ * server_signal.c: the WebAuthn L3 signals an answer carries ("signals":
+ * [...]) when the verification request asked for them ("signals": true), so
+ * that webauthn.io's answers stay as they are for other clients.
+ */
 void fsim_srv_signal_unknown(fsim_server_t *s, srv_answer_t *a, const uint8_t *id, size_t len);
-/* After a sign-in (no lock held): allAcceptedCredentials and currentUserDetails. */
+/*
+ * After a sign-in (no lock held): the session is signed in as username, and
+ * when `send` (the request asked, "signals": true) the answer carries
+ * allAcceptedCredentials and currentUserDetails.
+ */
 void fsim_srv_signals_signed_in(fsim_server_t *s, srv_answer_t *a, const char *cookie,
-    const char *username);
+    const char *username, bool send);
 /* POST /account/details {"displayName"}: the signed-in user's new name, and its signal. */
 void fsim_srv_account_details(fsim_server_t *s, const json_t *body, const char *cookie,
     srv_answer_t *a);

@@ -11,8 +11,10 @@
  *   - a change of the user's display name (POST /account/details by the
  *     signed-in session): currentUserDetails with the new names.
  *
- * Each answer carries them as "signals": [{"signal": NAME, ...the members of
- * the method's options dictionary}], the form `fidosim signal` reads. The
+ * An answer carries them as "signals": [{"signal": NAME, ...the members of
+ * the method's options dictionary}], the form `fidosim signal` reads; the
+ * verification answers only when the request said "signals": true (the
+ * page does), so webauthn.io's own answer is unchanged for others. The
  * display names live in memory only (the user handle is derived from the
  * username, which does not change).
  */
@@ -83,7 +85,7 @@ details_signal(fsim_server_t *s, const char *username, const uint8_t uid[32])
 
 void
 fsim_srv_signals_signed_in(fsim_server_t *s, srv_answer_t *a, const char *cookie,
-    const char *username)
+    const char *username, bool send)
 {
 	srv_cred_t *creds[MAX_ACCEPTED];
 	srv_session_t *ss;
@@ -103,6 +105,11 @@ fsim_srv_signals_signed_in(fsim_server_t *s, srv_answer_t *a, const char *cookie
 		json_array_append_new(ids, b64(creds[i]->id.ptr, creds[i]->id.len));
 	det = details_signal(s, username, uid);
 	pthread_mutex_unlock(&s->lock);
+	if (!send) {
+		json_decref(ids);
+		json_decref(det);
+		return;
+	}
 	acc = json_pack("{s:s, s:s, s:o, s:o}", "signal", "allAcceptedCredentials",
 	    "rpId", s->rp_id, "userId", b64(uid, sizeof(uid)), "allAcceptedCredentialIds", ids);
 	add_signal(a, acc);

@@ -170,7 +170,7 @@ async function authenticate() {
     setStatus('Waiting for the authenticator...');
     const cred = await navigator.credentials.get({ publicKey: requestOptions(opts.json) });
     const ver = await postJSON('/authentication/verification',
-      { username, response: credentialToJSON(cred) });
+      { username, response: credentialToJSON(cred), signals: true });
     // The signals the server sends (WebAuthn L3 5.1.10), for l3.js to deliver.
     if (window.fidosimL3) await window.fidosimL3.deliver(ver.json.signals);
     await showReport('Authentication', ver);
