@@ -199,9 +199,37 @@ if (mode === 'page') {
     observed(`after signalUnknownCredential: the virtual authenticator holds ${c.length} credential(s)`);
     ok(c.length === 0, 'virtual authenticator: the credential signalled unknown is gone', JSON.stringify(c));
   });
+
+  // ---- hints (5.8.8) ----
+  // Two virtual authenticators, a platform one and a security key: which of
+  // them makes a credential when the options carry a hint.
+  for (const hints of [['security-key'], ['client-device']]) {
+    await withAuthenticator(async (page, creds, addCredential, another) => {
+      const key = await another();
+      await page.goto(`${origin}/`);
+      const r = await page.evaluate(async (h) => {
+        const f = window.fidosim;
+        try {
+          const opts = await f.postJSON('/registration/options', { username: 'hint-user', hints: h });
+          const cred = await navigator.credentials.create({ publicKey: f.creationOptions(opts.json) });
+          return { attachment: cred.authenticatorAttachment, hints: opts.json.hints };
+        } catch (e) {
+          return { error: `${e.name}: ${e.message}` };
+        }
+      }, hints);
+      const made = { platform: (await creds()).length, securityKey: (await key.creds()).length };
+      observed(`hints ${JSON.stringify(hints)} with a platform and a security-key virtual authenticator `
+        + `(UI off): response ${JSON.stringify(r)}, credentials made ${JSON.stringify(made)}`);
+      ok(!r.error && JSON.stringify(r.hints) === JSON.stringify(hints) && made.platform + made.securityKey >= 1,
+        `hints ${hints[0]}: the request completes; the hint does not refuse the other authenticator`,
+        JSON.stringify({ r, made }));
+    });
+  }
 } else if (mode === 'related') {
-  // serve --tls --rp-id rp.test --related-origins {"origins": ["https://shop.test"]}
-  for (const [caller, listed] of [['https://shop.test', true], ['https://elsewhere.test', false]]) {
+  // serve --tls --rp-id rp.test --related-origins: https://shop.test, then
+  // five more labels (l2..l6): l6.test is the sixth label, past a limit of 5.
+  for (const [caller, listed] of [['https://shop.test', true], ['https://l5.test', true],
+    ['https://elsewhere.test', false], ['https://l6.test', false]]) {
     await withAuthenticator(async (page, creds) => {
       await page.goto(`${caller}/`);
       const r = await page.evaluate(async () => {
@@ -224,7 +252,8 @@ if (mode === 'page') {
         ok((await creds()).length === 1, `virtual authenticator: one credential for rp.test made from ${caller}`);
       } else {
         ok(r.error && /SecurityError/.test(r.error),
-          `origin ${caller} (not listed): SecurityError from Chromium`, JSON.stringify(r));
+          `origin ${caller} (${caller.includes('l6') ? 'listed as the sixth label, past Chromium\'s limit'
+            : 'not listed'}): SecurityError from Chromium`, JSON.stringify(r));
       }
     });
   }

@@ -29,8 +29,9 @@ serve_alive || { echo "not ok - fidosim serve died"; rc=1; }
 [ $rc -eq 0 ] || { echo "# server log (tail):"; tail -20 "$tmp/log" | sed 's/^/# /'; }
 serve_stop >/dev/null 2>&1
 
-# A related origin: RP ID rp.test lists https://shop.test (and not elsewhere.test).
-printf '{"origins": ["https://shop.test"]}\n' > "$tmp/webauthn.json"
+# A related origin: RP ID rp.test lists https://shop.test and five more labels
+# (l2..l6.test), not elsewhere.test; l6.test is the sixth label.
+printf '{"origins": ["https://shop.test", "https://l2.test", "https://l3.test", "https://l4.test", "https://l5.test", "https://l6.test"]}\n' > "$tmp/webauthn.json"
 if ! serve_start "$tmp/log2" --tls --rp-id rp.test --data "$tmp/d" --related-origins "$tmp/webauthn.json"; then
 	echo "not ok - fidosim serve --tls --related-origins did not start"; sed 's/^/# /' "$tmp/log2"; exit 1
 fi
