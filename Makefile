@@ -210,6 +210,9 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/fidosim/vectors/w3c-l3 $(DESTDIR)$(PREFIX)/share/fidosim/vectors/chromium
 	for f in vectors/w3c-l3/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/w3c-l3/; done
 	for f in vectors/chromium/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/chromium/; done
+	install -d $(DESTDIR)$(PREFIX)/share/fidosim/vectors/real-world/cases
+	install -m 0644 vectors/real-world/README.md $(DESTDIR)$(PREFIX)/share/fidosim/vectors/real-world/
+	for f in vectors/real-world/cases/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/real-world/cases/; done
 
 clean:
 	rm -rf build build-san build-fuzz out

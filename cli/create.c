@@ -20,8 +20,9 @@ static const char usage[] =
 "         [--uv auto|always|never|fail] [--algs es256,eddsa,es384,rs256,mldsa44,...]\n"
 "         [--attestation-format none|packed-self|packed|fido-u2f]\n"
 "         [--counter per-credential|global|zero] [--transports LIST] [--rk 0|1]\n"
-"         [--quirk NAME]... [--seed HEX] [--mediation conditional|optional|required]\n"
-"         [--related-origins FILE] [OPTIONS_JSON|-]\n"
+"         [--quirk NAME]... [--seed HEX] [--appid URL]\n"
+"         [--mediation conditional|optional|required] [--related-origins FILE]\n"
+"         [OPTIONS_JSON|-]\n"
 "\n"
 "Register a credential as a browser would: read the\n"
 "PublicKeyCredentialCreationOptionsJSON (WebAuthn L3 5.1), check it as the\n"
@@ -30,6 +31,12 @@ static const char usage[] =
 "authenticator, apply the RP's attestation conveyance preference (none: fmt\n"
 "\"none\", attStmt {}, the AAGUID and self attestation kept), and print the\n"
 "RegistrationResponseJSON that PublicKeyCredential.toJSON() gives.\n"
+"\n"
+"--appid URL registers as a FIDO U2F-era client did: the credential is bound\n"
+"to the AppID (an https URL on the origin's host), its rpIdHash SHA-256 of\n"
+"URL, with fido-u2f attestation unless --attestation says otherwise. Verify\n"
+"it with 'verify-registration --rp-id URL'; 'get' reaches it through\n"
+"extensions.appid, and 'verify-authentication --appid URL' checks that.\n"
 "\n"
 "A conditional create (--mediation conditional, or \"mediation\":\"conditional\"\n"
 "beside publicKey) asks without user presence and, unless the RP requires it,\n"
@@ -85,6 +92,7 @@ run(int argc, char **argv)
 		goto out;
 	cer.platform = h.platform;
 	cer.related = h.related;
+	cer.u2f_appid = h.appid;
 	e = fsim_client_make_credential_request(o, h.origin,
 	    h.cfg.uv != FSIM_UVMODE_NEVER, h.cfg.rk_capable, &cer, &req, &err);
 	if (e == FSIM_ERR_ARG && err.name != NULL) {

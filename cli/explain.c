@@ -30,7 +30,8 @@ static const char usage[] =
 "authenticator (a preset and/or the settings below), the platform profile,\n"
 "and the relying-party simulator under every RP policy preset (or those\n"
 "named). Print three columns: what the provider emitted, what the platform\n"
-"delivered, and what the relying party recorded, then each policy preset's\n"
+"delivered, and what the relying party recorded (with the provider name\n"
+"webauthn.io would show for each AAGUID), then each policy preset's\n"
 "verdict. Every difference is attributed to the platform rule (with the\n"
 "spec section it implements or departs from) or to the RP rule that failed.\n"
 "\n"
@@ -157,8 +158,17 @@ row(const char *field, const char *a, const char *b, const char *c, const char *
 		printf("  %-11s   <- %s\n", "", why);
 }
 
+/* The provider name webauthn.io would show for a view's AAGUID, or "-". */
+static const char *
+name_str(const fsim_pipe_view_t *v, const fsim_aaguid_names_t *names, char *buf, size_t cap)
+{
+	if (!fsim_pipe_view_provider_name(v, names, buf, cap))
+		snprintf(buf, cap, "-");
+	return buf;
+}
+
 static void
-print_ceremony(const fsim_pipe_result_t *r)
+print_ceremony(const fsim_pipe_result_t *r, const fsim_aaguid_names_t *names)
 {
 	static const char *const fmt_rules[] = { "convey-l3", "convey-l2", "pass-through",
 		"attestation-enterprise-only", NULL };
@@ -195,6 +205,10 @@ print_ceremony(const fsim_pipe_result_t *r)
 		cause(r, aaguid_rules, why, sizeof(why));
 		row("AAGUID", a, b, sv != NULL && sv->aaguid[0] ? sv->aaguid : "-",
 		    strcmp(a, b) != 0 ? why : "");
+		/* What webauthn.io's card would name it: follows the AAGUID (and BE). */
+		name_str(&r->emitted, names, a, sizeof(a));
+		name_str(&r->delivered, names, b, sizeof(b));
+		row("webauthn.io", a, b, b, strcmp(a, b) != 0 && why[0] ? why : "");
 	}
 	flag_str(&r->emitted, a, sizeof(a));
 	flag_str(&r->delivered, b, sizeof(b));
@@ -291,6 +305,7 @@ run(int argc, char **argv)
 	fsim_pipe_t *p = NULL;
 	fsim_pipe_result_t reg, auth;
 	json_t *j = NULL;
+	fsim_aaguid_names_t *names = NULL;
 	int r;
 
 	for (r = 1; r < argc; r++)
@@ -314,6 +329,11 @@ run(int argc, char **argv)
 		e.rp.n_presets = e.n_presets;
 	}
 	r = FSIM_EXIT_USAGE;
+	/* Falls back to the built-in list; fails only without memory. */
+	if (fsim_aaguid_names_load(NULL, &names, NULL) != 0) {
+		fprintf(stderr, "fidosim %s: out of memory\n", CMD);
+		goto out;
+	}
 	if (fsim_pipe_new(&e.cfg, e.platform, e.x.seed_len ? e.x.seed : NULL, e.x.seed_len,
 	    &p) != FSIM_OK || fsim_pipe_register(p, &e.rp, &reg) != FSIM_OK) {
 		fprintf(stderr, "fidosim %s: the pipeline failed (out of memory?)\n", CMD);
@@ -337,6 +357,18 @@ run(int argc, char **argv)
 			goto out;
 		}
 		json_array_append_new(cer, fsim_pipe_result_json(&reg));
+		{
+			/* providerName: what webauthn.io would show, emitted and delivered. */
+			json_t *rj = json_array_get(cer, 0);
+			char nm[96];
+
+			if (fsim_pipe_view_provider_name(&reg.emitted, names, nm, sizeof(nm)))
+				json_object_set_new(json_object_get(rj, "emitted"), "providerName",
+				    json_string(nm));
+			if (fsim_pipe_view_provider_name(&reg.delivered, names, nm, sizeof(nm)))
+				json_object_set_new(json_object_get(rj, "delivered"), "providerName",
+				    json_string(nm));
+		}
 		if (auth.ceremony != 0)
 			json_array_append_new(cer, fsim_pipe_result_json(&auth));
 		json_object_set_new(j, "ceremonies", cer);
@@ -347,9 +379,9 @@ run(int argc, char **argv)
 		    "userVerification \"%s\"\n", e.x.preset != NULL ? e.x.preset : "(flags)",
 		    e.platform->name, e.rp.attestation ? e.rp.attestation : "none",
 		    e.rp.uv ? e.rp.uv : "preferred");
-		print_ceremony(&reg);
+		print_ceremony(&reg, names);
 		if (auth.ceremony != 0)
-			print_ceremony(&auth);
+			print_ceremony(&auth, names);
 		else if (!e.reg_only)
 			printf("\nauthentication: not run (nothing was registered)\n");
 	}
@@ -359,6 +391,7 @@ out:
 	fsim_pipe_result_reset(&reg);
 	fsim_pipe_result_reset(&auth);
 	fsim_pipe_free(&p);
+	fsim_aaguid_names_free(&names);
 	fsim_platform_free(&e.platform);
 	fsim_wipe(e.x.seed, sizeof(e.x.seed));
 	return r;

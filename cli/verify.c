@@ -86,6 +86,8 @@ static const char reg_usage[] =
 "                             hash), tpm-vendors=any|ID,... (known tpmManufacturer IDs),\n"
 "                             tpm-rsa-only=yes|no (an ECC pubArea fails),\n"
 "                             leaf-dates=none|FMT,... (x5c[0] dated when the path is not),\n"
+"                             sha1-sigs=warn|ignore|error (SIG-SHA1: RS1 keys and\n"
+"                             statements, SHA-1; default warn: accepted, reported),\n"
 "                             user-presence=spec|always (always: UP required even\n"
 "                             for a conditional create, as libraries without an\n"
 "                             option for it do)\n"
@@ -104,7 +106,7 @@ static const char reg_usage[] =
 
 static const char auth_usage[] =
 "usage: fidosim verify-authentication --rp-id ID [--origin ORIGIN]... --challenge B64URL\n"
-"         --credential RECORD [--uv required|preferred|discouraged]\n"
+"         --credential RECORD [--uv required|preferred|discouraged] [--appid URL]\n"
 "         [--allow-cross-origin] [--top-origin ORIGIN]... [--extensions LIST]\n"
 "         [--update-record FILE] [--failures-only] [--related-origins FILE]\n"
 "         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
@@ -124,6 +126,10 @@ static const char auth_usage[] =
 "                             holding one), whose record is read, not verified\n"
 "  --update-record FILE       when verified, write the updated record to FILE\n"
 "                             (atomically; FILE may be the --credential file)\n"
+"  --appid URL                the AppID the RP sent in extensions.appid (WebAuthn\n"
+"                             L3 10.1.1, FIDO U2F credentials): when the client\n"
+"                             output appid is true, rpIdHash must be SHA-256 of\n"
+"                             URL instead of the RP ID (EXT-APPID-01)\n"
 "  --rp-id, --origin, --challenge, --uv, --allow-cross-origin, --top-origin,\n"
 "  --extensions, --policy-preset, --json, --failures-only,\n"
 "  --related-origins: as for verify-registration\n"
@@ -140,7 +146,8 @@ static const char auth_usage[] =
 "                             rfu-bits=error|warn|ignore (default warn),\n"
 "                             at-in-assertion=error|warn|ignore (AUTH-22),\n"
 "                             sig-algs=all|LIST (the algs the RP can verify; the\n"
-"                             record's alg otherwise fails AUTH-18), cred-id-max=N\n"
+"                             record's alg otherwise fails AUTH-18), cred-id-max=N,\n"
+"                             sha1-sigs=warn|ignore|error (an RS1 key: SIG-SHA1)\n"
 "\n"
 "exit status: 0 verified; 1 not verified or malformed response; 2 usage or I/O error.\n";
 
@@ -271,6 +278,17 @@ parse_policy_kv(const char *cmd, const char *kv, struct opts *o, fsim_rp_policy_
 		return 0;
 	if (strcmp(key, "sig-algs") == 0 && parse_sig_algs(eq, o, p) == 0)
 		return 0;
+	if (strcmp(key, "sha1-sigs") == 0) {
+		if (strcmp(eq, "warn") == 0)
+			p->sha1_sigs = FSIM_SHA1_WARN;
+		else if (strcmp(eq, "ignore") == 0)
+			p->sha1_sigs = FSIM_SHA1_IGNORE;
+		else if (strcmp(eq, "error") == 0)
+			p->sha1_sigs = FSIM_SHA1_ERROR;
+		else
+			goto bad;
+		return 0;
+	}
 	if (strcmp(key, "cred-id-max") == 0) {
 		char *end;
 		long n = strtol(eq, &end, 10);
@@ -367,7 +385,7 @@ bad:
 	    "be-change, be-unknown, bs-without-be, uv-rule, untrusted-attestation, att-chain, "
 	    "att-if-requested, unknown-fmt, unsolicited-ext, rfu-bits, sig-algs, "
 	    "alg-not-offered, at-in-assertion, cred-id-max, self-alg, tpm-vendors, "
-	    "tpm-rsa-only, leaf-dates, user-presence)", kv);
+	    "tpm-rsa-only, leaf-dates, sha1-sigs, user-presence)", kv);
 }
 
 static int
@@ -536,6 +554,7 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			p->at = (time_t)t;
 			o->at_given = true;
 		} else if (auth && strcmp(a, "--credential") == 0) { NEEDV(); o->credential = v; }
+		else if (auth && strcmp(a, "--appid") == 0) { NEEDV(); p->appid = v; }
 		else if (fsim_cli_is_help(a)) {
 			fputs(auth ? auth_usage : reg_usage, stdout);
 			return -1;

@@ -57,6 +57,20 @@ be16(const uint8_t *p)
 	return (uint16_t)((unsigned)p[0] << 8 | (unsigned)p[1]);
 }
 
+/* The alg (label 3) of a COSE_Key map, when it is an integer. */
+static bool
+key_alg(const cbor_item_t *map, int64_t *alg)
+{
+	const cbor_item_t *v = fsim_cbor_map_get_int(map, 3);
+	uint64_t raw;
+
+	if (v == NULL || (!cbor_isa_uint(v) && !cbor_isa_negint(v)) ||
+	    (raw = cbor_get_int(v)) > (uint64_t)INT64_MAX)
+		return false;
+	*alg = cbor_isa_uint(v) ? (int64_t)raw : -1 - (int64_t)raw;
+	return true;
+}
+
 /*
  * Attested credential data at ptr[pos..len) (§6.5.1, ACD-01): fixed offsets
  * for aaguid and credentialIdLength, then the credential ID, then exactly one
@@ -153,12 +167,17 @@ parse_acd(fsim_pctx_t *c, const uint8_t *ptr, size_t len, size_t id_max, size_t 
 	    "attestedCredentialData.credentialPublicKey");
 	rc = fsim_cose_key_from_cbor(item, &ad->cose_key, c->d);
 	fsim_diags_pop(c->d, &frame);
-	if (rc != 0)
+	if (rc == FSIM_ERR_UNSUPPORTED && key_alg(item, &ad->key_alg))
+		/* COSE-03 says which alg; the key is well formed, only unusable here. */
+		ad->key_alg_unsupported = true;
+	else if (rc != 0)
 		/* The key's extent is known, so the layout can still be followed. */
 		fsim_pctx_error(c, rc, "ACD-05",
 		    "attestedCredentialData.credentialPublicKey", pos,
 		    "credentialPublicKey (%zu bytes) is not a usable COSE_Key: %s",
 		    used, fsim_strerr(rc));
+	else
+		ad->key_alg = fsim_cose_key_alg(ad->cose_key);
 	pos += used;
 	*posp = pos;
 	ok = true;

@@ -41,7 +41,15 @@ typedef struct fsim_matrix_opts {
 int fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err,
     size_t errlen) FSIM_WUR;
 
-/* Join shard reports (in the order given) into one; cells and coverage combined. */
+/*
+ * Join shard reports (in the order given) into one; cells and coverage
+ * combined. Refused (FSIM_ERR_FORMAT) unless they are exactly the shards of
+ * one run: each index once, none missing, one seed, options, matrix and
+ * version; err then lists every problem, one a line, each naming the
+ * report by its label (labels may be NULL: "report 1", ...). At most 64.
+ */
+int fsim_report_merge_named(json_t *const *reports, const char *const *labels, size_t n,
+    json_t **out, char *err, size_t errlen) FSIM_WUR;
 int fsim_report_merge(json_t *const *reports, size_t n, json_t **out, char *err,
     size_t errlen) FSIM_WUR;
 

@@ -175,6 +175,8 @@ static const mu_unit_t units[] = {
 	{ "AUTH-15", B_NONE_AUTH, NULL, mu_bs_without_be,
 	    "BS set, BE clear (signed); registered with BE clear" },
 	{ "AUTH-23", B_NONE_AUTH, NULL, mu_id_not_rawid, "id is \"AAAA\", not rawId's base64url" },
+	{ "EXT-APPID-01", B_NONE_AUTH, NULL, mu_appid_unsolicited,
+	    "clientExtensionResults.appid is true; the RP sent no AppID" },
 	{ "AD-01", B_NONE_AUTH, NULL, mu_ad_short, "authenticatorData cut to 30 bytes" },
 	{ "JSON-02", B_NONE_AUTH, NULL, mu_json_user_handle, "response.userHandle is a number" },
 	{ "SIG-02", B_NONE_AUTH, NULL, mu_sig_hash, "the ES256 key signed over SHA-384" },
@@ -232,6 +234,8 @@ static const mu_unit_t units[] = {
 	    "compound of the provider's packed statement and a packed self statement" },
 	{ "vector/fidosim/assertion-extensions", B_NONE_AUTH, NULL, mu_with_extensions,
 	    "ED set with the credBlob output the RP asked for (signed)" },
+	{ "vector/fidosim/appid", B_NONE_AUTH, NULL, mu_appid_used,
+	    "a U2F-era assertion: rpIdHash of the AppID the RP sent, appid true (signed)" },
 	{ "vector/fidosim/record-json", B_NONE_AUTH, NULL, mu_rec_json,
 	    "the RP's credential record stored as JSON and loaded back before the assertion" },
 	{ "vector/fidosim/creation-options", B_NO_CEREMONY, NULL, mu_opts_creation,
@@ -610,6 +614,7 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 		pol.conveyance = c.conveyance;
 		pol.ext_requested = c.ext_requested;
 		pol.n_ext_requested = c.n_ext_requested;
+		pol.appid = c.appid[0] != '\0' ? c.appid : NULL;
 		if (c.judge != MU_JUDGE_RP)
 			r = mu_judge(&c, &pol, &res);
 		else

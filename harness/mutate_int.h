@@ -48,6 +48,7 @@ typedef struct mu_case {
 	fsim_conveyance_t conveyance;
 	const char *ext_requested[2];
 	size_t n_ext_requested;
+	char appid[160];               /* the AppID the RP sent (extensions.appid); "" none */
 	fsim_trust_t *trust;           /* NULL: nothing trusted */
 	time_t at;
 	/* the emitted view: the ceremony as it was before the change */
@@ -208,6 +209,10 @@ int mu_ad_short(mu_case_t *c);
 int mu_sig_hash(mu_case_t *c);
 int mu_sig_short(mu_case_t *c);
 int mu_with_extensions(mu_case_t *c);
+
+/* mutate_appid.c: the AppID extension (EXT-APPID-01). */
+int mu_appid_unsolicited(mu_case_t *c);
+int mu_appid_used(mu_case_t *c);
 
 /* mutate_att.c: attestation statements. */
 int mu_packed_no_alg(mu_case_t *c);

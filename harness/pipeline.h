@@ -153,6 +153,15 @@ void fsim_pipe_verdict_set(fsim_pipe_verdict_t *v, const fsim_rp_preset_t *ps,
 int fsim_pipe_credential_key(fsim_pipe_t *p, const char *rp_id, EVP_PKEY **key,
     int *alg) FSIM_WUR;
 
+/*
+ * The provider name webauthn.io would show for a registration view's AAGUID
+ * (rp-sim/webauthnio.h: its snapshot, then names, then "iCloud Keychain"
+ * for an all-zero AAGUID with BE=1, else "(Unavailable)"); false when the
+ * view has no AAGUID. names may be NULL.
+ */
+bool fsim_pipe_view_provider_name(const fsim_pipe_view_t *v, const fsim_aaguid_names_t *names,
+    char *buf, size_t cap);
+
 /* The three views and the verdicts as JSON (for explain and reports); NULL without memory. */
 json_t *fsim_pipe_result_json(const fsim_pipe_result_t *r);
 json_t *fsim_pipe_view_json(const fsim_pipe_view_t *v, bool delivered);

@@ -3,6 +3,7 @@
  * Each step records PASS or FAIL under its rule; a failed step never hides
  * later independent ones, so one pass reports every problem of a response.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,8 +14,18 @@ static const int64_t all_algs[] = {
 	FSIM_COSE_ES256, FSIM_COSE_EDDSA, FSIM_COSE_ESP256, FSIM_COSE_ED25519,
 	FSIM_COSE_ES384, FSIM_COSE_ES512, FSIM_COSE_PS256, FSIM_COSE_ESP384,
 	FSIM_COSE_ESP512, FSIM_COSE_ED448, FSIM_COSE_RS256,
+	FSIM_COSE_PS384, FSIM_COSE_PS512, FSIM_COSE_RS1,
 	FSIM_COSE_MLDSA44, FSIM_COSE_MLDSA65, FSIM_COSE_MLDSA87,
 };
+
+/* The name of a COSE alg for messages ("unsupported" when fidosim has none). */
+static const char *
+alg_name(int64_t alg)
+{
+	const char *n = alg >= INT_MIN && alg <= INT_MAX ? fsim_cose_alg_name((int)alg) : NULL;
+
+	return n != NULL ? n : "unsupported";
+}
 
 static bool
 alg_offered(const fsim_rp_policy_t *p, int64_t alg)
@@ -108,6 +119,7 @@ check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
 	c.self_alg_hash_only = p->self_alg_hash_only;
 	c.tpm_vendors = p->tpm_vendors;
 	c.tpm_rsa_only = p->tpm_rsa_only;
+	c.sha1_sigs = p->sha1_sigs;
 	fails = fsim_checks_fail_count(ck);
 	if (fn(&c, &fr) != 0 || fsim_checks_fail_count(ck) > fails) {
 		fsim_checks_fail(ck, FSIM_R_REG_18, "attestationObject.attStmt",
@@ -171,13 +183,16 @@ check_json_copies(const fsim_reg_response_t *rr, const fsim_attobj_t *ao,
 	    rr->authenticator_data.len))
 		fsim_checks_fail(ck, FSIM_R_JSON_03, "response.authenticatorData",
 		    "differs from attestationObject.authData");
-	if (rr->has_public_key_alg && rr->public_key_alg != fsim_cose_key_alg(ad->cose_key))
+	if (rr->has_public_key_alg && rr->public_key_alg != ad->key_alg)
 		fsim_checks_fail(ck, FSIM_R_JSON_03, "response.publicKeyAlgorithm",
-		    "is %lld but the credential public key's alg is %d",
-		    (long long)rr->public_key_alg, fsim_cose_key_alg(ad->cose_key));
-	/* The usual case first: the exact encoding, compared without decoding it. */
-	if (rr->has_public_key && !fsim_cose_key_spki_equal(ad->cose_key, rr->public_key.ptr,
-	    rr->public_key.len)) {
+		    "is %lld but the credential public key's alg is %lld",
+		    (long long)rr->public_key_alg, (long long)ad->key_alg);
+	/*
+	 * The usual case first: the exact encoding, compared without decoding it.
+	 * A key fidosim cannot use (COSE-03) has no SPKI here to compare with.
+	 */
+	if (rr->has_public_key && ad->cose_key != NULL &&
+	    !fsim_cose_key_spki_equal(ad->cose_key, rr->public_key.ptr, rr->public_key.len)) {
 		fsim_cose_key_t *spki = NULL;
 
 		if (fsim_cose_key_from_spki(rr->public_key.ptr, rr->public_key.len,
@@ -207,7 +222,8 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	uint8_t cdh[32];
 	unsigned int hl = 0;
 	size_t id_max = p->cred_id_max != 0 ? p->cred_id_max : FSIM_CRED_ID_MAX;
-	int r = FSIM_ERR_NOMEM, alg;
+	int64_t alg;
+	int r = FSIM_ERR_NOMEM;
 
 	*out = NULL;
 	fsim_diags_init(&d);
@@ -263,7 +279,7 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	uvn.required = p->uv == FSIM_UV_REQUIRED || p->uv_rule == FSIM_UVR_ALWAYS;
 	uvn.why = p->uv != FSIM_UV_REQUIRED && uvn.required ?
 	    " (this policy requires UV whatever the options said)" : "";
-	fsim_rp_check_authdata_common(p, ad, &uvn, FSIM_R_REG_11, FSIM_R_REG_12,
+	fsim_rp_check_authdata_common(p, NULL, ad, &uvn, FSIM_R_REG_11, FSIM_R_REG_12,
 	    FSIM_R_REG_13, FSIM_R_REG_14, ck);
 	/* Steps 18-19: BE/BS acceptable; the default policy takes any valid pair. */
 	if (!fsim_checks_failed(ck, FSIM_R_REG_14))
@@ -273,8 +289,12 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 		    "BE is 0: a single-device credential; the account needs another "
 		    "credential or a recovery path");
 
-	/* §6.1: registration authData carries attested credential data. */
-	if (!(ad->flags & FSIM_AD_AT) || ad->cose_key == NULL) {
+	/*
+	 * §6.1: registration authData carries attested credential data. A key
+	 * whose alg fidosim cannot verify is there (COSE-03 said so): the steps
+	 * that need no key still run and report.
+	 */
+	if (!(ad->flags & FSIM_AD_AT) || (ad->cose_key == NULL && !ad->key_alg_unsupported)) {
 		fsim_checks_add(ck, FSIM_R_REG_26, FSIM_CHECK_FAIL, "authData.flags", 32,
 		    "AT is not set: there is no credential to register");
 		goto done;
@@ -282,31 +302,32 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_checks_pass(ck, FSIM_R_REG_26);
 
 	/* Step 20: the alg is one the RP offered. */
-	alg = fsim_cose_key_alg(ad->cose_key);
+	alg = ad->key_alg;
 	if (alg_offered(p, alg))
 		fsim_checks_pass(ck, FSIM_R_REG_16);
 	else if (p->alg_not_offered == FSIM_POL_IGNORE)
 		fsim_checks_info(ck, FSIM_R_REG_16,
 		    "authData.attestedCredentialData.credentialPublicKey",
-		    "alg %d (%s) is not among the algorithms the RP offered; accepted: this "
-		    "policy does not compare", alg, fsim_cose_alg_name(alg) ?
-		    fsim_cose_alg_name(alg) : "?");
+		    "alg %lld (%s) is not among the algorithms the RP offered; accepted: this "
+		    "policy does not compare", (long long)alg, alg_name(alg));
 	else
 		fsim_checks_add(ck, FSIM_R_REG_16, p->alg_not_offered == FSIM_POL_ERROR ?
 		    FSIM_CHECK_FAIL : FSIM_CHECK_WARN,
 		    "authData.attestedCredentialData.credentialPublicKey", FSIM_NO_OFFSET,
-		    "alg %d (%s) is not among the algorithms the RP offered", alg,
-		    fsim_cose_alg_name(alg) ? fsim_cose_alg_name(alg) : "?");
+		    "alg %lld (%s) is not among the algorithms the RP offered", (long long)alg,
+		    alg_name(alg));
 	/* A key the RP library registers but can never verify an assertion of. */
-	if (!fsim_sig_alg_listed(p->sig_algs, p->n_sig_algs, alg,
+	if (ad->cose_key != NULL && !fsim_sig_alg_listed(p->sig_algs, p->n_sig_algs, alg,
 	    fsim_cose_key_crv(ad->cose_key)))
 		fsim_checks_warn(ck, FSIM_R_REG_16,
 		    "authData.attestedCredentialData.credentialPublicKey",
-		    "alg %d (%s%s) is not one this RP library can verify signatures with: "
-		    "every assertion of this credential will fail", alg,
-		    fsim_cose_alg_name(alg) ? fsim_cose_alg_name(alg) : "?",
-		    alg == FSIM_COSE_EDDSA &&
+		    "alg %lld (%s%s) is not one this RP library can verify signatures with: "
+		    "every assertion of this credential will fail", (long long)alg,
+		    alg_name(alg), alg == FSIM_COSE_EDDSA &&
 		    fsim_cose_key_crv(ad->cose_key) == FSIM_COSE_CRV_ED448 ? " on Ed448" : "");
+	/* Every assertion of an RS1 credential is a SHA-1 signature. */
+	(void)fsim_rp_sha1_ok(p->sha1_sigs, alg, "the credential key",
+	    "authData.attestedCredentialData.credentialPublicKey", ck);
 
 	/* Steps 21-24. */
 	check_attestation(p, ao, cdh, res);

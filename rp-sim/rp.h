@@ -76,6 +76,7 @@ typedef struct fsim_rp_policy {
 	const char *const *formats;        /* NULL-terminated fmts the RP verifies; NULL: every one we have */
 	fsim_pol_t unsolicited_ext;        /* REG-24 / AUTH-20; default ignore (reported as a note) */
 	const char *const *ext_requested;  /* extension identifiers the options asked for (request data) */
+	const char *appid;                 /* the AppID the RP sent in extensions.appid (§10.1.1; request data); NULL: none */
 	size_t n_ext_requested;
 	/*
 	 * What an RP library can verify and what it tolerates (policy_preset.h).
@@ -90,6 +91,7 @@ typedef struct fsim_rp_policy {
 	const char *const *tpm_vendors;    /* ATT-TPM-03: tpmManufacturer IDs known; NULL: any */
 	bool tpm_rsa_only;                 /* ATT-TPM-02: an ECC pubArea cannot be read */
 	const char *const *leaf_dates;     /* ATT-03: fmts whose x5c[0] dates are checked even when the path is not */
+	fsim_sha1_pol_t sha1_sigs;         /* SIG-SHA1: RS1 keys and statements; default warn (fmt.h) */
 	const struct fsim_rp_preset *preset; /* the preset applied, for its library error texts; NULL: none */
 	bool conditional;                  /* the RP used mediation "conditional" (request data, like conveyance) */
 	fsim_up_rule_t up_rule;            /* REG-12 under conditional mediation; default spec */

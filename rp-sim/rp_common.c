@@ -221,18 +221,16 @@ fsim_rp_in_list(const char *s, const char *const *list)
 }
 
 void
-fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const fsim_authdata_t *ad,
-    const fsim_rp_uv_need_t *uv, fsim_rule_id_t r_rpid, fsim_rule_id_t r_up,
-    fsim_rule_id_t r_uv, fsim_rule_id_t r_bk, fsim_checks_t *ck)
+fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const char *appid,
+    const fsim_authdata_t *ad, const fsim_rp_uv_need_t *uv, fsim_rule_id_t r_rpid,
+    fsim_rule_id_t r_up, fsim_rule_id_t r_uv, fsim_rule_id_t r_bk, fsim_checks_t *ck)
 {
-	uint8_t h[32];
-	unsigned int hl = 0;
+	const char *id = appid != NULL ? appid : p->rp_id;
 
-	if (p->rp_id == NULL ||
-	    EVP_Digest(p->rp_id, strlen(p->rp_id), h, &hl, EVP_sha256(), NULL) != 1 ||
-	    CRYPTO_memcmp(h, ad->rp_id_hash, 32) != 0)
+	if (!fsim_rp_rpid_hash_is(ad, id))
 		fsim_checks_add(ck, r_rpid, FSIM_CHECK_FAIL, "authData.rpIdHash", 0,
-		    "is not SHA-256 of the RP ID \"%.100s\"", p->rp_id ? p->rp_id : "");
+		    "is not SHA-256 of the %s \"%.100s\"", appid != NULL ?
+		    "AppID (the client output appid is true)" : "RP ID", id ? id : "");
 	else
 		fsim_checks_pass(ck, r_rpid);
 
@@ -266,6 +264,17 @@ fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const fsim_authdata_t *
 			    "BS is set but BE is not");
 	} else
 		fsim_checks_pass(ck, r_bk);
+}
+
+bool
+fsim_rp_rpid_hash_is(const fsim_authdata_t *ad, const char *id)
+{
+	uint8_t h[32];
+	unsigned int hl = 0;
+
+	return id != NULL &&
+	    EVP_Digest(id, strlen(id), h, &hl, EVP_sha256(), NULL) == 1 &&
+	    CRYPTO_memcmp(h, ad->rp_id_hash, 32) == 0;
 }
 
 void

@@ -27,10 +27,16 @@ typedef struct fsim_rp_uv_need {
 	const char *why;   /* "" or e.g. " (this policy always requires UV)" */
 } fsim_rp_uv_need_t;
 
-/* rpIdHash, UP, UV, BE/BS validity, RFU bits: the flag steps both ceremonies share. */
-void fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const fsim_authdata_t *ad,
-    const fsim_rp_uv_need_t *uv, fsim_rule_id_t r_rpid, fsim_rule_id_t r_up,
-    fsim_rule_id_t r_uv, fsim_rule_id_t r_bk, fsim_checks_t *ck);
+/*
+ * rpIdHash, UP, UV, BE/BS validity, RFU bits: the flag steps both ceremonies
+ * share. appid: the AppID rpIdHash must be the hash of instead of the RP ID
+ * (an assertion whose client output appid is true, §10.1.1); NULL: the RP ID.
+ */
+void fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const char *appid,
+    const fsim_authdata_t *ad, const fsim_rp_uv_need_t *uv, fsim_rule_id_t r_rpid,
+    fsim_rule_id_t r_up, fsim_rule_id_t r_uv, fsim_rule_id_t r_bk, fsim_checks_t *ck);
+/* Is rpIdHash SHA-256 of id? (false for a NULL id) */
+bool fsim_rp_rpid_hash_is(const fsim_authdata_t *ad, const char *id);
 
 /* Is s in the NULL-terminated list? (false for a NULL list) */
 bool fsim_rp_in_list(const char *s, const char *const *list);

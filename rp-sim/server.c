@@ -536,6 +536,13 @@ dispatch(fsim_server_t *s, const fsim_server_request_t *req, srv_answer_t *a,
 			get_reports(s, req->path + 12, req->cookie, a);
 		return;
 	}
+	if (strcmp(req->path, "/api/algorithms") == 0) {
+		if (strcmp(req->method, "GET") != 0)
+			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 405, "%s wants GET", req->path);
+		else
+			fsim_srv_algorithms(a);
+		return;
+	}
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strcmp(req->path, routes[i].path) == 0)
 			rt = &routes[i];

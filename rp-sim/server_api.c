@@ -6,6 +6,7 @@
  * fsim_rp_verify_authentication; this file adds what a server keeps between
  * the two halves of a ceremony: the challenge, the user, the credential.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,12 @@ static const char *const fido_attestation[] = { "none", "direct", "indirect", "e
 static const char *const wio_attachment[] = { "all", "cross_platform", "platform", NULL };
 static const char *const fido_attachment[] = { "platform", "cross-platform", NULL };
 
-/* webauthn.io's algorithm names; es384 is ours. */
+/*
+ * webauthn.io's algorithm names; es384 is ours. Only those whose COSE alg
+ * the verifier has (core's table, fsim_cose_alg_name) are offered or
+ * accepted: the page asks /api/algorithms, so a name whose verifier is not
+ * built in is never shown (ML-DSA until core has it, issue 12).
+ */
 static const struct { const char *name; int64_t alg; } wio_algs[] = {
 	{ "ed25519", -8 }, { "es256", -7 }, { "rs256", -257 }, { "es384", -35 },
 	{ "mldsa44", -48 }, { "mldsa65", -49 }, { "mldsa87", -50 },
@@ -35,6 +41,57 @@ static const struct { const char *name; int64_t alg; } wio_algs[] = {
 static const char *const wio_default_algs[] = { "ed25519", "es256", "rs256" };
 /* The FIDO API names none: every alg the verifier supports. */
 static const int64_t fido_algs[] = { -7, -8, -35, -36, -37, -257, -48, -49, -50 };
+
+/* Can the RP verify signatures under this COSE alg? */
+static bool
+alg_verified(int64_t alg)
+{
+	return alg >= INT_MIN && alg <= INT_MAX && fsim_cose_alg_name((int)alg) != NULL;
+}
+
+/* "ed25519, es256, ..." of the webauthn.io names the verifier has. */
+static void
+wio_alg_names(char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(wio_algs) / sizeof(wio_algs[0]) && o < len; i++)
+		if (alg_verified(wio_algs[i].alg))
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+			    wio_algs[i].name);
+}
+
+void
+fsim_srv_algorithms(srv_answer_t *a)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i, k;
+	bool dflt;
+
+	if (o == NULL || arr == NULL || json_object_set_new(o, "algorithms", arr) != 0) {
+		json_decref(o);
+		fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 500, "out of memory");
+		return;
+	}
+	for (i = 0; i < sizeof(wio_algs) / sizeof(wio_algs[0]); i++) {
+		if (!alg_verified(wio_algs[i].alg))
+			continue;
+		for (dflt = false, k = 0; k < 3; k++)
+			dflt = dflt || strcmp(wio_default_algs[k], wio_algs[i].name) == 0;
+		if (json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:b}", "name",
+		    wio_algs[i].name, "alg", (json_int_t)wio_algs[i].alg, "coseName",
+		    fsim_cose_alg_name((int)wio_algs[i].alg), "default", dflt)) != 0) {
+			json_decref(o);
+			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 500, "out of memory");
+			return;
+		}
+	}
+	a->status = 200;
+	a->body = o;
+	snprintf(a->note, sizeof(a->note), "the %zu algorithms the verifier has",
+	    json_array_size(arr));
+}
 
 static const char *const api_names[] = { "webauthn.io", "fido" };
 
@@ -254,19 +311,21 @@ wio_algorithms(const json_t *body, srv_pending_t *p, srv_answer_t *a)
 {
 	const json_t *v = json_object_get(body, "algorithms"), *e;
 	size_t i, k, j;
+	char names[160];
 
 	p->n_algs = 0;
+	wio_alg_names(names, sizeof(names));
 	if (v == NULL || json_is_null(v)) {
 		for (i = 0; i < 3; i++)
 			for (k = 0; k < sizeof(wio_algs) / sizeof(wio_algs[0]); k++)
-				if (strcmp(wio_algs[k].name, wio_default_algs[i]) == 0)
+				if (strcmp(wio_algs[k].name, wio_default_algs[i]) == 0 &&
+				    alg_verified(wio_algs[k].alg))
 					p->algs[p->n_algs++] = wio_algs[k].alg;
 		return true;
 	}
 	if (!json_is_array(v) || json_array_size(v) > MAX_LIST_ITEMS) {
 		fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 400, "algorithms must be an array of at "
-		    "most %d names (ed25519, es256, rs256, es384, mldsa44, mldsa65, mldsa87)",
-		    MAX_LIST_ITEMS);
+		    "most %d names (%s)", MAX_LIST_ITEMS, names);
 		return false;
 	}
 	json_array_foreach(v, i, e) {
@@ -274,6 +333,13 @@ wio_algorithms(const json_t *body, srv_pending_t *p, srv_answer_t *a)
 
 		for (k = 0; json_is_string(e) && k < sizeof(wio_algs) / sizeof(wio_algs[0]); k++)
 			if (strcmp(json_string_value(e), wio_algs[k].name) == 0) {
+				if (!alg_verified(wio_algs[k].alg)) {
+					fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 400, "algorithms[%zu]: "
+					    "%s (COSE %lld) is not an algorithm this RP can verify "
+					    "(it has: %s)", i, wio_algs[k].name,
+					    (long long)wio_algs[k].alg, names);
+					return false;
+				}
 				found = true;
 				for (j = 0; j < p->n_algs && p->algs[j] != wio_algs[k].alg; j++)
 					;
@@ -282,7 +348,7 @@ wio_algorithms(const json_t *body, srv_pending_t *p, srv_answer_t *a)
 			}
 		if (!found) {
 			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 400, "algorithms[%zu] must be one of: "
-			    "ed25519, es256, rs256, es384, mldsa44, mldsa65, mldsa87", i);
+			    "%s", i, names);
 			return false;
 		}
 	}
@@ -448,6 +514,19 @@ fsim_srv_auth_options(fsim_server_t *s, int api, const json_t *body, const char 
 		}
 		if (json_is_object(e) && (ext = json_deep_copy(e)) == NULL)
 			goto nomem;
+		/* §10.1.1: an AppID the client may answer with; kept for the check */
+		if (json_is_object(e) && json_object_get(e, "appid") != NULL) {
+			const json_t *ap = json_object_get(e, "appid");
+
+			if (!json_is_string(ap) || json_string_length(ap) == 0 ||
+			    json_string_length(ap) > SRV_APPID_MAX) {
+				fsim_srv_fail(a, api, 400, "extensions.appid must be a "
+				    "non-empty string of at most %d characters (an AppID "
+				    "URL)", SRV_APPID_MAX);
+				goto out;
+			}
+			memcpy(tmpl.appid, json_string_value(ap), json_string_length(ap) + 1);
+		}
 	}
 	tmpl.uv = uv_of(uv);
 	if ((allow = json_array()) == NULL)
@@ -618,6 +697,7 @@ policy_for(fsim_server_t *s, const srv_pending_t *p, fsim_rp_policy_t *pol)
 	pol->trust = s->trust;
 	pol->at = fsim_srv_now(s);
 	pol->conditional = p->conditional;
+	pol->appid = p->appid[0] != '\0' ? p->appid : NULL;
 }
 
 /*

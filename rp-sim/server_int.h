@@ -11,6 +11,7 @@
 
 #define SRV_CHALLENGE_LEN 32
 #define SRV_MAX_ALGS 12
+#define SRV_APPID_MAX 512         /* an AppID URL (FIDO AppID and Facet v2.0) */
 #define SRV_SESSION_ID_LEN 16
 
 enum { SRV_API_WEBAUTHNIO = 0, SRV_API_FIDO = 1 };
@@ -27,6 +28,7 @@ typedef struct srv_pending {
 	int64_t algs[SRV_MAX_ALGS];
 	size_t n_algs;
 	bool conditional;               /* registration: mediation "conditional" (7.1 step 15) */
+	char appid[SRV_APPID_MAX + 1];  /* authentication: extensions.appid sent; "": none */
 } srv_pending_t;
 
 typedef struct srv_session {
@@ -123,6 +125,8 @@ void fsim_srv_account_details(fsim_server_t *s, const json_t *body, const char *
     srv_answer_t *a);
 
 /* The error answer of the API: 400 {"error"} or {"status":"failed","errorMessage"}. */
+/* GET /api/algorithms: the webauthn.io algorithm names the verifier has, for the page. */
+void fsim_srv_algorithms(srv_answer_t *a);
 void fsim_srv_fail(srv_answer_t *a, int api, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 

@@ -218,6 +218,17 @@ expect(const fx_vec_t *v, const cbor_item_t *stmt, int want_rc, fsim_rule_id_t r
 	fsim_checks_clear(&ck);
 }
 
+static bool
+has_pass(const fsim_checks_t *ck, fsim_rule_id_t rule)
+{
+	size_t i;
+
+	for (i = 0; i < ck->n; i++)
+		if (ck->v[i].rule == rule && ck->v[i].status == FSIM_CHECK_PASS)
+			return true;
+	return false;
+}
+
 /* Expect success with no FAIL; returns the WARN count. */
 static size_t
 expect_ok(const fsim_fmt_ctx_t *c)
@@ -843,7 +854,11 @@ test_rsa(void **state)
 	rsa_case(s, 0, 0, true, FSIM_ERR_SIGNATURE, false);   /* an ECC pubArea for an RSA key */
 }
 
-/* RS1 (SHA-1) with an RSA AIK: accepted by policy with a warning under ATT-TPM-04. */
+/*
+ * RS1 (SHA-1) with an RSA AIK: verified like any alg (ATT-TPM-04 passes);
+ * the SHA-1 policy decides under SIG-SHA1: a warning by default, nothing
+ * with ignore, a failure with error.
+ */
 static void
 test_rs1(void **state)
 {
@@ -874,9 +889,26 @@ test_rs1(void **state)
 	c = fx_ctx(&s->v, m, &ck);
 	assert_int_equal(expect_ok(&c), 1);
 	for (i = 0; i < ck.n; i++)
-		if (ck.v[i].status == FSIM_CHECK_WARN && ck.v[i].rule == FSIM_R_ATT_TPM_04)
-			warned = strstr(ck.v[i].msg, "SHA-1") != NULL;
+		if (ck.v[i].status == FSIM_CHECK_WARN && ck.v[i].rule == FSIM_R_SIG_SHA1)
+			warned = strstr(ck.v[i].msg, "SHA-1") != NULL &&
+			    strcmp(ck.v[i].field, "attStmt.alg") == 0;
 	assert_true(warned);
+	assert_true(has_pass(&ck, FSIM_R_ATT_TPM_04));
+	fsim_checks_clear(&ck);
+	/* sha1-sigs=ignore: accepted, no SIG-SHA1 entry at all */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.sha1_sigs = FSIM_SHA1_IGNORE;
+	assert_int_equal(expect_ok(&c), 0);   /* the one warning above was SIG-SHA1's */
+	for (i = 0; i < ck.n; i++)
+		assert_int_not_equal(ck.v[i].rule, FSIM_R_SIG_SHA1);
+	fsim_checks_clear(&ck);
+	/* sha1-sigs=error: the signature verifies, the statement fails by SIG-SHA1 */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.sha1_sigs = FSIM_SHA1_ERROR;
+	expect_ctx(&c, FSIM_ERR_SIGNATURE, FSIM_R_SIG_SHA1);
+	assert_true(has_pass(&ck, FSIM_R_ATT_TPM_04));
 	fsim_checks_clear(&ck);
 	cbor_decref(&m);
 

@@ -526,6 +526,124 @@ test_fido_api(void **state)
 	client_free(&c);
 }
 
+/*
+ * The FIDO API's assertion options may carry extensions.appid (WebAuthn L3
+ * 10.1.1): the verification then checks the client output against it
+ * (EXT-APPID-01). A credential made for the RP ID answers appid false and
+ * verifies; an output appid true over the RP ID's hash is refused.
+ */
+static void
+test_fido_api_appid(void **state)
+{
+	client_t c;
+	json_t *opts = NULL, *resp = NULL, *ans = NULL;
+	fsim_client_error_t cerr;
+
+	(void)state;
+	client_init(&c, NULL, NULL);
+	assert_int_equal(req(&c, "POST", "/attestation/options",
+	    "{\"username\":\"lee\",\"displayName\":\"Lee\",\"attestation\":\"none\"}",
+	    &opts), 200);
+	assert_int_equal(fsim_ceremony_create(c.authn, opts, ORIGIN, &resp, &cerr, NULL, 0), 0);
+	assert_int_equal(req_json(&c, "/attestation/result", resp, &ans), 200);
+	json_decref(ans);
+	json_decref(opts);
+	/* not a string: refused when the options are asked for */
+	assert_int_equal(req(&c, "POST", "/assertion/options",
+	    "{\"username\":\"lee\",\"extensions\":{\"appid\":true}}", &ans), 400);
+	assert_non_null(strstr(error_of(ans), "appid"));
+	json_decref(ans);
+	assert_int_equal(req(&c, "POST", "/assertion/options", "{\"username\":\"lee\","
+	    "\"extensions\":{\"appid\":\"https://localhost/appid.json\"}}", &opts), 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(opts,
+	    "extensions"), "appid")), "https://localhost/appid.json");
+	assert_int_equal(fsim_ceremony_get(c.authn, opts, ORIGIN, -1, &resp, &cerr, NULL, 0), 0);
+	/* the credential is the RP ID's: the client answers appid false */
+	assert_true(json_is_false(json_object_get(json_object_get(resp,
+	    "clientExtensionResults"), "appid")));
+	assert_int_equal(req_json(&c, "/assertion/result", resp, &ans), 200);
+	json_decref(ans);
+	json_decref(opts);
+	/* a client output appid true although rpIdHash is the RP ID's */
+	assert_int_equal(req(&c, "POST", "/assertion/options", "{\"username\":\"lee\","
+	    "\"extensions\":{\"appid\":\"https://localhost/appid.json\"}}", &opts), 200);
+	assert_int_equal(fsim_ceremony_get(c.authn, opts, ORIGIN, -1, &resp, &cerr, NULL, 0), 0);
+	json_object_set_new(json_object_get(resp, "clientExtensionResults"), "appid",
+	    json_true());
+	assert_int_equal(req_json(&c, "/assertion/result", resp, &ans), 400);
+	assert_non_null(strstr(error_of(ans), "AUTH-12"));
+	json_decref(ans);
+	json_decref(opts);
+	client_free(&c);
+}
+
+/*
+ * GET /api/algorithms lists exactly the webauthn.io names whose COSE alg the
+ * verifier has, and the options refuse the others by name (issue 12: the page
+ * offers only what the RP verifies; ML-DSA appears once core has it).
+ */
+static void
+test_algorithm_list(void **state)
+{
+	static const struct { const char *name; int alg; } wio[] = {
+		{ "ed25519", -8 }, { "es256", -7 }, { "rs256", -257 }, { "es384", -35 },
+		{ "mldsa44", -48 }, { "mldsa65", -49 }, { "mldsa87", -50 },
+	};
+	client_t c;
+	json_t *ans = NULL, *list;
+	char body[128];
+	size_t i, k, listed = 0;
+
+	(void)state;
+	client_init(&c, NULL, NULL);
+	assert_int_equal(req(&c, "GET", "/api/algorithms", NULL, &ans), 200);
+	list = json_object_get(ans, "algorithms");
+	assert_true(json_array_size(list) >= 4);
+	for (i = 0; i < sizeof(wio) / sizeof(wio[0]); i++) {
+		bool has = fsim_cose_alg_name(wio[i].alg) != NULL, found = false;
+
+		for (k = 0; k < json_array_size(list); k++) {
+			const json_t *e = json_array_get(list, k);
+
+			if (strcmp(json_string_value(json_object_get(e, "name")), wio[i].name) != 0)
+				continue;
+			found = true;
+			assert_int_equal(json_integer_value(json_object_get(e, "alg")), wio[i].alg);
+			assert_string_equal(json_string_value(json_object_get(e, "coseName")),
+			    fsim_cose_alg_name(wio[i].alg));
+		}
+		assert_true(found == has);
+		listed += found;
+		/* asked for by name: 200 when verified, else 400 naming the alg */
+		snprintf(body, sizeof(body), "{\"username\":\"alg%zu\",\"algorithms\":[\"%s\"]}",
+		    i, wio[i].name);
+		json_decref(ans);
+		ans = NULL;
+		assert_int_equal(req(&c, "POST", "/registration/options", body, &ans),
+		    has ? 200 : 400);
+		if (!has)
+			assert_non_null(strstr(error_of(ans), "not an algorithm this RP can verify"));
+		json_decref(ans);
+		ans = NULL;
+		assert_int_equal(req(&c, "GET", "/api/algorithms", NULL, &ans), 200);
+		list = json_object_get(ans, "algorithms");
+	}
+	assert_int_equal(listed, json_array_size(list));
+	/* the defaults are webauthn.io's: Ed25519, ES256, RS256 */
+	for (k = 0; k < json_array_size(list); k++) {
+		const json_t *e = json_array_get(list, k);
+		const char *n = json_string_value(json_object_get(e, "name"));
+
+		assert_true(json_is_true(json_object_get(e, "default")) ==
+		    (strcmp(n, "ed25519") == 0 || strcmp(n, "es256") == 0 ||
+		    strcmp(n, "rs256") == 0));
+	}
+	json_decref(ans);
+	assert_int_equal(req(&c, "POST", "/api/algorithms", "{}", &ans), 405);
+	json_decref(ans);
+	client_free(&c);
+}
+
 static void
 test_bad_requests(void **state)
 {
@@ -672,6 +790,8 @@ main(void)
 		cmocka_unit_test(test_verifier_refusals),
 		cmocka_unit_test(test_algorithms_enforced),
 		cmocka_unit_test(test_fido_api),
+		cmocka_unit_test(test_fido_api_appid),
+		cmocka_unit_test(test_algorithm_list),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_persistence),
 	};
