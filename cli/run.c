@@ -13,7 +13,9 @@
 #include "cli/authn_opts.h"
 #include "cli/cli.h"
 #include "cli/run_text.h"
+#include "cli/mds_cli.h"
 #include "harness/matrix.h"
+#include "harness/mutate.h"
 #include "harness/report_html.h"
 
 #define CMD "run"
@@ -23,8 +25,9 @@ static const char usage[] =
 "usage: fidosim run [--presets LIST] [--platforms LIST] [--policies LIST]\n"
 "         [--provider FILE] [--seed HEX] [--shard I/N] [-j N] [-o DIR]\n"
 "         [--no-quirks] [--no-scenarios] [--no-mutations] [--quiet]\n"
-"         [--fail-on unexpected|fail|never]\n"
+"         [--fail-on unexpected|fail|never] [--mds BLOB [--mds-root PEM]...]\n"
 "       fidosim run --merge DIR... [-o DIR] [--fail-on ...]\n"
+"       fidosim run --export-units DIR [--seed HEX]\n"
 "\n"
 "Run the conformance matrix in process: every authenticator preset through\n"
 "every platform profile, judged by the relying party under every RP policy\n"
@@ -42,7 +45,8 @@ static const char usage[] =
 "\n"
 "  --presets LIST     comma-separated preset names or files (default: all)\n"
 "  --platforms LIST   platform profiles (default: all)\n"
-"  --policies LIST    RP policy presets (default: all; 'fidosim policies')\n"
+"  --policies LIST    RP policy presets, names or .policy files (default: all;\n"
+"                     'fidosim policies')\n"
 "  --provider FILE    your own provider (a preset file, see fidosim(1)\n"
 "                     PRESETS) through every platform and policy: will it\n"
 "                     work everywhere, and where not, why?\n"
@@ -67,6 +71,15 @@ static const char usage[] =
 "                                   combination fails or is refused (e.g. your\n"
 "                                   --provider does not work everywhere)\n"
 "                       never       0 whenever the matrix ran\n"
+"  --export-units DIR write each mutation and vector unit as DIR/NAME.json\n"
+"                     instead of running: the response, what the RP asks for\n"
+"                     and trusts, the stored record, and the outcome under every\n"
+"                     shipped policy preset, for an RP library outside fidosim\n"
+"                     to judge the same case (fidosim(1) RUN)\n"
+"  --mds BLOB         judge the preset x platform and quirk cells with this FIDO\n"
+"                     MDS3 BLOB (each RP policy preset reads it as its library\n"
+"                     does; the mutations and scenarios judge without it)\n"
+"  --mds-root PEM     the BLOB's root instead of GlobalSign R3 / R46 (repeatable)\n"
 "\n"
 "The summary leads with what matters: the unexpected cells, apart from the\n"
 "deliberate cells rejected (or accepted) as intended and from the\n"
@@ -162,12 +175,46 @@ load_report(const char *dir, json_t **out)
 	return 0;
 }
 
+/* --export-units DIR: each mutation and vector unit as data (fsim_mutation_unit_export). */
+static int
+export_units(const char *dir, const uint8_t *seed, size_t seed_len)
+{
+	char path[4200], name[200];
+	json_t *u = NULL;
+	size_t i, k, written = 0;
+
+	if (mkdir_p(dir) != 0)
+		return fsim_cli_usage_error(CMD, "--export-units: cannot make %s: %s", dir,
+		    strerror(errno));
+	for (i = 0; i < fsim_mutation_units(); i++) {
+		if (fsim_mutation_unit_export(i, seed, seed_len, &u) != FSIM_OK) {
+			fprintf(stderr, "fidosim %s: unit %s could not be made\n", CMD,
+			    fsim_mutation_unit_name(i));
+			return FSIM_EXIT_USAGE;
+		}
+		snprintf(name, sizeof(name), "%s", fsim_mutation_unit_name(i));
+		for (k = 0; name[k] != '\0'; k++)
+			if (name[k] == '/')
+				name[k] = '_';
+		snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+		if (json_dump_file(u, path, JSON_INDENT(1) | JSON_SORT_KEYS) != 0) {
+			json_decref(u);
+			fprintf(stderr, "fidosim %s: cannot write %s\n", CMD, path);
+			return FSIM_EXIT_USAGE;
+		}
+		json_decref(u);
+		written++;
+	}
+	printf("wrote %zu units into %s\n", written, dir);
+	return FSIM_EXIT_OK;
+}
+
 static int
 run(int argc, char **argv)
 {
 	fsim_matrix_opts_t o;
 	char *presets = NULL, *platforms = NULL, *policies = NULL, err[4096];
-	const char *pv[MAX_LIST], *fv[MAX_LIST], *out = "out", *merge[MAX_LIST];
+	const char *pv[MAX_LIST], *fv[MAX_LIST], *out = "out", *merge[MAX_LIST], *export = NULL;
 	const fsim_rp_preset_t *polv[FSIM_PIPE_MAX_POLICIES];
 	uint8_t seed[FSIM_CLI_SEED_MAX];
 	size_t n_merge = 0, i, n;
@@ -175,9 +222,12 @@ run(int argc, char **argv)
 	bool quiet = false, merging = false;
 	fsim_fail_on_t fail_on = FSIM_FAIL_ON_UNEXPECTED;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int a, r = FSIM_EXIT_USAGE;
+	struct fsim_cli_mds_opts mdso;
+	fsim_mds_t *mds = NULL;
+	int a, k, r = FSIM_EXIT_USAGE;
 
 	memset(&o, 0, sizeof(o));
+	memset(&mdso, 0, sizeof(mdso));
 	for (a = 1; a < argc; a++) {
 		const char *s = argv[a], *val = a + 1 < argc ? argv[a + 1] : NULL;
 
@@ -199,6 +249,9 @@ run(int argc, char **argv)
 					return fsim_cli_usage_error(CMD, "at most %d shards", MAX_LIST);
 				merge[n_merge++] = argv[++a];
 			}
+		} else if ((k = fsim_cli_mds_opt(CMD, argc, argv, &a, &mdso)) != 0) {
+			if (k != 1)
+				return k;
 		} else if (s[0] == '-' && val == NULL)
 			return fsim_cli_usage_error(CMD, "%s needs a value", s);
 		else if (strcmp(s, "--presets") == 0)
@@ -216,6 +269,8 @@ run(int argc, char **argv)
 		}
 		else if (strcmp(s, "-o") == 0)
 			out = argv[++a];
+		else if (strcmp(s, "--export-units") == 0)
+			export = argv[++a];
 		else if (strcmp(s, "--seed") == 0) {
 			if (fsim_cli_parse_seed(CMD, argv[++a], seed, &o.seed_len) != 0)
 				return FSIM_EXIT_USAGE;
@@ -234,6 +289,8 @@ run(int argc, char **argv)
 		} else
 			return fsim_cli_usage_error(CMD, "unknown argument '%s'", s);
 	}
+	if (export != NULL)
+		return export_units(export, o.seed, o.seed_len);
 	if (merging) {
 		if (n_merge == 0)
 			return fsim_cli_usage_error(CMD, "--merge needs shard directories");
@@ -274,17 +331,23 @@ run(int argc, char **argv)
 			if (split(policies, names, &n) != 0 || n > FSIM_PIPE_MAX_POLICIES)
 				return fsim_cli_usage_error(CMD, "--policies: a comma-separated list");
 			for (i = 0; i < n; i++)
-				if ((polv[i] = fsim_rp_preset_find(names[i])) == NULL)
-					return fsim_cli_usage_error(CMD, "--policies: no RP policy preset "
-					    "'%s' (see 'fidosim policies')", names[i]);
+				if ((polv[i] = fsim_rp_preset_get(names[i], err, sizeof(err))) == NULL)
+					return fsim_cli_usage_error(CMD, "--policies: %s", err);
 			o.policies = polv;
 			o.n_policies = n;
 		}
 		o.jobs = (unsigned)(jobs > 0 ? jobs : 1);
 		if (isatty(STDERR_FILENO) && !quiet)
 			o.progress = progress;
-		if (fsim_matrix_run(&o, &rep, err, sizeof(err)) != FSIM_OK)
-			return fsim_cli_usage_error(CMD, "%s", err[0] ? err : "the matrix could not run");
+		/* The BLOB is verified once, its index shared by every cell. */
+		if ((r = fsim_cli_mds_load(CMD, &mdso, time(NULL), &mds)) != 0)
+			goto done;
+		o.mds = mds;
+		r = FSIM_EXIT_USAGE;
+		if (fsim_matrix_run(&o, &rep, err, sizeof(err)) != FSIM_OK) {
+			fsim_cli_usage_error(CMD, "%s", err[0] ? err : "the matrix could not run");
+			goto done;
+		}
 	}
 	/* "out/" and "out" are the same folder; say it once. */
 	{
@@ -314,6 +377,7 @@ run(int argc, char **argv)
 	r = fsim_run_exit_status(rep, fail_on);
 done:
 	json_decref(rep);
+	fsim_mds_free(&mds);
 	return r;
 }
 

@@ -262,6 +262,24 @@ int
 fsim_authdata_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
     fsim_authdata_t **out, fsim_diags_t *d)
 {
+	return fsim_authdata_parse_ex(ptr, len, id_max, 0, out, d);
+}
+
+/* AD-04 leftovers: an error, or (FSIM_AD_PARSE_TRAILING_OK) an INFO. */
+static void
+leftovers(fsim_pctx_t *c, unsigned int opts, size_t pos, const char *fmt, size_t n,
+    size_t off, const char *hint)
+{
+	if (opts & FSIM_AD_PARSE_TRAILING_OK)
+		fsim_diags_add(c->d, FSIM_SEV_INFO, "AD-04", "", pos, fmt, n, off, hint);
+	else
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "AD-04", "", pos, fmt, n, off, hint);
+}
+
+int
+fsim_authdata_parse_ex(const uint8_t *ptr, size_t len, size_t id_max, unsigned int opts,
+    fsim_authdata_t **out, fsim_diags_t *d)
+{
 	fsim_pctx_t c = { d, 0 };
 	fsim_authdata_t *ad = NULL;
 	size_t pos;
@@ -301,9 +319,8 @@ fsim_authdata_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
 		if (!parse_ext(&c, ptr, len, &pos, ad))
 			goto done;
 		if (pos < len)
-			fsim_pctx_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
-			    "%zu bytes after the extensions map at offset %zu",
-			    len - pos, fsim_diags_abs(c.d, pos));
+			leftovers(&c, opts, pos, "%zu bytes after the extensions map at "
+			    "offset %zu%s", len - pos, fsim_diags_abs(c.d, pos), "");
 	} else if (pos < len) {
 		/*
 		 * AD-04 / PIT-06: leftovers after the last structure. The
@@ -313,13 +330,12 @@ fsim_authdata_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
 		const char *hint = (ptr[pos] & 0xe0) == 0xa0 ?
 		    " (they start like a CBOR map: extensions without ED?)" : "";
 		if (ad->flags & FSIM_AD_AT)
-			fsim_pctx_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
-			    "ED is 0 but %zu bytes follow the credential public "
-			    "key at offset %zu%s", len - pos, fsim_diags_abs(c.d, pos), hint);
+			leftovers(&c, opts, pos, "ED is 0 but %zu bytes follow the "
+			    "credential public key at offset %zu%s", len - pos,
+			    fsim_diags_abs(c.d, pos), hint);
 		else
-			fsim_pctx_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
-			    "AT and ED are 0, so authenticator data is exactly 37 "
-			    "bytes, but %zu bytes follow at offset %zu%s",
+			leftovers(&c, opts, pos, "AT and ED are 0, so authenticator data "
+			    "is exactly 37 bytes, but %zu bytes follow at offset %zu%s",
 			    len - pos, fsim_diags_abs(c.d, pos), hint);
 	}
 done:

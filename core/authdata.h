@@ -84,6 +84,16 @@ int fsim_authdata_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
     fsim_authdata_t **out, fsim_diags_t *d) FSIM_WUR;
 
 /*
+ * Options of fsim_authdata_parse_ex, for relying parties laxer than the
+ * spec. TRAILING_OK: bytes after the last part the flags announce (AD-04)
+ * are recorded as an INFO under AD-04 and left in the raw bytes, not an
+ * error (some RP libraries drop them).
+ */
+#define FSIM_AD_PARSE_TRAILING_OK 0x1u
+int fsim_authdata_parse_ex(const uint8_t *ptr, size_t len, size_t id_max, unsigned int opts,
+    fsim_authdata_t **out, fsim_diags_t *d) FSIM_WUR;
+
+/*
  * Encode from the fields: AT/ED in flags decide whether attested data
  * (cose_key_raw if set, else the canonical encoding of cose_key) and ext
  * (ext_raw if set, else canonical encoding of ext) are written.

@@ -80,6 +80,7 @@ typedef struct fsim_pipe_rp {
 	const fsim_rp_preset_t *const *presets;  /* NULL: every preset */
 	size_t n_presets;
 	const fsim_trust_t *trust; /* may be NULL */
+	const struct fsim_mds *mds; /* an MDS3 BLOB's index (--mds); may be NULL */
 	const char *mediation;     /* registration: "conditional" for a conditional create; NULL: none */
 	const fsim_related_origins_t *related;   /* the RP ID's /.well-known/webauthn; NULL: none */
 } fsim_pipe_rp_t;

@@ -52,7 +52,7 @@ fsim_quirk_expect(size_t q, const fsim_authn_config_t *cfg, const char *fmt,
 	fsim_rp_policy_init(&pol);
 	fsim_rp_preset_apply(ps, &pol);
 	/* A statement in a format the library does not implement fails first (7.1 step 21). */
-	if (ps->formats != NULL && !in_list(fmt, ps->formats) && pol.unknown_fmt == FSIM_POL_ERROR) {
+	if (pol.formats != NULL && !in_list(fmt, pol.formats) && pol.unknown_fmt == FSIM_POL_ERROR) {
 		*rule = "REG-17";
 		snprintf(why, whylen, "%s does not implement fmt \"%s\"", ps->name, fmt);
 		return "fail";
@@ -72,7 +72,14 @@ fsim_quirk_expect(size_t q, const fsim_authn_config_t *cfg, const char *fmt,
 		 * android-key and android-safetynet are, rp-sim/reg.c): a library
 		 * that checks no path dates the leaf only when leaf-dates names packed.
 		 */
-		if (pol.att_chain == FSIM_CHAIN_SPEC || in_list("packed", pol.leaf_dates))
+		if (in_list("packed", pol.undated) || (pol.att_chain == FSIM_CHAIN_SPEC &&
+		    pol.dates_untrusted)) {
+			snprintf(why, whylen, "%s checks the path of a packed attestation but not its "
+			    "dates (undated / date-failure=untrusted)", ps->name);
+			return "pass";
+		}
+		if (pol.att_chain == FSIM_CHAIN_SPEC || in_list("packed", pol.leaf_dates) ||
+		    in_list("packed", pol.chain_dates))
 			return "fail";
 		snprintf(why, whylen, "%s checks neither the path nor the dates of a packed "
 		    "attestation certificate (chain=%s, leaf dates not checked)", ps->name,
@@ -90,6 +97,17 @@ fsim_quirk_expect(size_t q, const fsim_authn_config_t *cfg, const char *fmt,
 			return "fail";
 		snprintf(why, whylen, "%s reads a self statement's alg as the hash only "
 		    "(self-alg=hash-only)", ps->name);
+		return "pass";
+	case FSIM_QUIRK_TRAILING_BYTES:
+		return knob(pol.trailing_bytes, ps, "bytes after the authenticator data",
+		    "trailing-bytes", why, whylen);
+	case FSIM_QUIRK_AAGUID_CERT_MISMATCH:
+	case FSIM_QUIRK_CERT_CA_TRUE:
+	case FSIM_QUIRK_CERT_MISSING_OU:
+		if (!pol.packed_cert_ignored)
+			return "fail";
+		snprintf(why, whylen, "%s does not check the packed attestation certificate's "
+		    "8.2.1 requirements (packed-cert=ignore)", ps->name);
 		return "pass";
 	case FSIM_QUIRK_BE_FLIP:
 		/* Registered with cfg->be; the assertions report the opposite. */

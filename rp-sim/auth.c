@@ -208,8 +208,9 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 
 	fsim_diags_clear(&d);
 	fsim_diags_push(&d, &f, 0, "authenticatorData");
-	if (fsim_authdata_parse_max(ar->authenticator_data.ptr, ar->authenticator_data.len,
-	    p->cred_id_max != 0 ? p->cred_id_max : FSIM_CRED_ID_MAX, &ad, &d) != 0) {
+	if (fsim_authdata_parse_ex(ar->authenticator_data.ptr, ar->authenticator_data.len,
+	    p->cred_id_max != 0 ? p->cred_id_max : FSIM_CRED_ID_MAX,
+	    p->trailing_bytes != FSIM_POL_ERROR ? FSIM_AD_PARSE_TRAILING_OK : 0, &ad, &d) != 0) {
 		fsim_diags_pop(&d, &f);
 		fsim_rp_import(p, ck, &d, FSIM_R_AD_01);
 		fsim_checks_fail(ck, FSIM_R_AD_01, "authenticatorData",
@@ -221,9 +222,16 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_rp_pass_authdata(ck, ad);
 
 	/* Steps 15-18. */
-	uvn.required = p->uv == FSIM_UV_REQUIRED || p->uv_rule == FSIM_UVR_ALWAYS ||
-	    (p->uv_rule == FSIM_UVR_STICKY && p->uv != FSIM_UV_DISCOURAGED &&
-	    rec->uv_initialized);
+	uvn.required = p->uv_rule != FSIM_UVR_NEVER && (p->uv == FSIM_UV_REQUIRED ||
+	    p->uv_rule == FSIM_UVR_ALWAYS || (p->uv_rule == FSIM_UVR_STICKY &&
+	    p->uv != FSIM_UV_DISCOURAGED && rec->uv_initialized));
+	/* webauthn-rs checks BS against the stored BE, not the assertion's (bs-be-auth=record). */
+	uvn.be = !p->bs_against_record ? -1 : rec->has_backup_eligible ?
+	    (int)rec->backup_eligible : p->be_unknown == FSIM_BE_UNKNOWN_FALSE ? 0 : -1;
+	if (p->uv == FSIM_UV_REQUIRED && p->uv_rule == FSIM_UVR_NEVER && !(ad->flags & FSIM_AD_UV))
+		fsim_checks_info(ck, FSIM_R_AUTH_14, "authenticatorData.flags", "UV is not set "
+		    "though the options said required; accepted: this policy was told not to "
+		    "require it");
 	uvn.why = p->uv == FSIM_UV_REQUIRED || !uvn.required ? "" :
 	    p->uv_rule == FSIM_UVR_ALWAYS ?
 	    " (this policy requires UV whatever the options said)" :
@@ -288,6 +296,8 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 		fsim_checks_warn(ck, FSIM_R_AUTH_24, "authenticatorData.flags",
 		    "UV is set but the record's uvInitialized is false: UV does not "
 		    "count as a factor for this ceremony");
+	if (p->mds != NULL)
+		fsim_rp_mds_login(p, rec, res);
 done:
 	res->verified = fsim_checks_count(ck, FSIM_CHECK_FAIL) == 0 && !ck->oom;
 	if (res->verified) {

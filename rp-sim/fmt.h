@@ -36,6 +36,9 @@ typedef enum {
 
 const char *fsim_att_type_name(fsim_att_type_t t);  /* "none", "self", "basic", "attca", "anonca", "unknown" */
 
+/* A tpm statement signed with RS1 (-65535): accepted with a warning (the default), refused, or accepted. */
+typedef enum { FSIM_RS1_WARN = 0, FSIM_RS1_ERROR, FSIM_RS1_OK } fsim_rs1_t;
+
 typedef struct fsim_fmt_ctx {
 	const cbor_item_t *att_stmt;      /* the map (array for compound) */
 	const uint8_t *auth_data;         /* authData bytes exactly as received */
@@ -53,6 +56,10 @@ typedef struct fsim_fmt_ctx {
 	const char *const *tpm_vendors;   /* tpm: known tpmManufacturer IDs; NULL: any */
 	bool tpm_rsa_only;                /* tpm: an ECC pubArea cannot be read */
 	fsim_sha1_pol_t sha1_sigs;        /* SIG-SHA1: an RS1 attStmt.alg */
+	bool tpm_vendors_nocase;          /* tpm: tpm_vendors compared ignoring case */
+	fsim_rs1_t tpm_rs1;               /* tpm: what alg RS1 (SHA-1) gets */
+	bool packed_cert_ignored;         /* packed: the 8.2.1 certificate checks are not made */
+	bool u2f_zero_aaguid;             /* fido-u2f: the AAGUID must be all zero */
 } fsim_fmt_ctx_t;
 
 typedef struct fsim_fmt_result {

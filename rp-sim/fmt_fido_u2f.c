@@ -90,6 +90,10 @@ fsim_fmt_fido_u2f(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	    sk_X509_num(sk) != 1)
 		fsim_checks_fail(c->ck, FSIM_R_ATT_U2F_01, "attStmt.x5c", "x5c holds %d "
 		    "certificates; fido-u2f has exactly one", sk_X509_num(sk));
+	/* A library that holds U2F to CTAP 2.1 11.2.9 (an all-zero AAGUID), unlike 8.6. */
+	if (c->u2f_zero_aaguid && !fsim_aaguid_is_zero(c->ad->aaguid))
+		fsim_checks_fail(c->ck, FSIM_R_ATT_U2F_01, "authData.aaguid", "the AAGUID is "
+		    "not all zero, which this policy requires of fido-u2f");
 	if (fsim_checks_fail_count(c->ck) != fails0)
 		goto fail;
 	fsim_checks_pass(c->ck, FSIM_R_ATT_U2F_01);

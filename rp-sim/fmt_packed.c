@@ -267,8 +267,14 @@ fsim_fmt_packed(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 			goto fail;
 		}
 		/* The certificate is checked even when sig failed, to report everything. */
-		r = fsim_cert_check_packed(sk_X509_value(sk, 0), c->ad->aaguid,
-		    c->enterprise, c->ck) != 0 ? FSIM_ERR_FORMAT : 0;
+		if (c->packed_cert_ignored) {
+			fsim_checks_info(c->ck, FSIM_R_ATT_PACKED_03, "attStmt.x5c[0]", "the "
+			    "8.2.1 certificate requirements (version, subject, AAGUID "
+			    "extension, CA=false) are not checked by this policy");
+			r = 0;
+		} else
+			r = fsim_cert_check_packed(sk_X509_value(sk, 0), c->ad->aaguid,
+			    c->enterprise, c->ck) != 0 ? FSIM_ERR_FORMAT : 0;
 		if (rs != 0)
 			r = rs;
 		if (r != 0)

@@ -542,6 +542,11 @@ check_sig(const fsim_fmt_ctx_t *c, const tpm_stmt_t *st)
 		    fsim_cose_alg_name((int)st->alg) : "unknown");
 		return FSIM_ERR_SIGNATURE;
 	}
+	if (st->alg == FSIM_COSE_RS1 && c->tpm_rs1 == FSIM_RS1_ERROR) {
+		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg RS1 (-65535, "
+		    "RSASSA-PKCS1-v1_5 with SHA-1) is refused by this policy as insecure");
+		return FSIM_ERR_SIGNATURE;
+	}
 	if (alg_hash(st->alg) == NULL) {
 		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg %lld is not "
 		    "one fidosim verifies for tpm (ES256, ES384, ES512, RS256, PS256, PS384, "
@@ -549,7 +554,9 @@ check_sig(const fsim_fmt_ctx_t *c, const tpm_stmt_t *st)
 		return FSIM_ERR_SIGNATURE;
 	}
 	/* PIT-15: Windows Hello TPMs sign with RS1; SIG-SHA1 is the RP's call. */
-	sha1_ok = fsim_rp_sha1_ok(c->sha1_sigs, st->alg, "the AIK (attStmt.alg)",
+	/* tpm-rs1 is the library's word on RS1 TPM statements: error refused above, ignore silent */
+	sha1_ok = fsim_rp_sha1_ok(c->tpm_rs1 == FSIM_RS1_OK ? FSIM_SHA1_IGNORE : c->sha1_sigs,
+	    st->alg, "the AIK (attStmt.alg)",
 	    "attStmt.alg", c->ck);
 	fsim_diags_init(&d);
 	r = fsim_sig_verify(pk, (int)st->alg, st->ci, st->ci_len, st->sig, st->sig_len,
@@ -597,7 +604,7 @@ fsim_fmt_tpm(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	    (r = fold(check_sig(c, &st), &bad_fmt, &bad_bind)) != 0)
 		goto fail;
 	if (st.x5c != NULL && (r = fold(fsim_tpm_check_aik(sk_X509_value(st.x5c, 0),
-	    c->ad->aaguid, c->tpm_vendors, c->ck), &bad_fmt, &bad_bind)) != 0)
+	    c->ad->aaguid, c), &bad_fmt, &bad_bind)) != 0)
 		goto fail;
 
 	if (bad_fmt || bad_bind) {

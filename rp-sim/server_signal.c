@@ -87,22 +87,26 @@ void
 fsim_srv_signals_signed_in(fsim_server_t *s, srv_answer_t *a, const char *cookie,
     const char *username, bool send)
 {
-	srv_cred_t *creds[MAX_ACCEPTED];
+	srv_cred_t creds[MAX_ACCEPTED];
 	srv_session_t *ss;
 	json_t *ids, *acc = NULL, *det = NULL;
 	uint8_t uid[32];
-	size_t i, n;
+	size_t i, n = 0;
 
 	fsim_srv_user_id(username, uid);
+	memset(creds, 0, sizeof(creds));
 	if ((ids = json_array()) == NULL)
 		return;
+	if (send && fsim_srv_db_user_creds(s, username, creds, MAX_ACCEPTED, &n) != 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		json_array_append_new(ids, b64(creds[i].id.ptr, creds[i].id.len));
+		fsim_srv_cred_reset(&creds[i]);
+	}
 	pthread_mutex_lock(&s->lock);
 	/* The session is signed in as this user (for /account/details). */
-	if ((ss = fsim_srv_session(s, cookie, false, NULL)) != NULL)
+	if ((ss = fsim_srv_session(s, cookie, NULL, false, NULL, NULL)) != NULL)
 		snprintf(ss->signed_in, sizeof(ss->signed_in), "%s", username);
-	n = fsim_srv_user_creds(s, username, creds, MAX_ACCEPTED);
-	for (i = 0; i < n; i++)
-		json_array_append_new(ids, b64(creds[i]->id.ptr, creds[i]->id.len));
 	det = details_signal(s, username, uid);
 	pthread_mutex_unlock(&s->lock);
 	if (!send) {
@@ -122,7 +126,7 @@ fsim_srv_account_details(fsim_server_t *s, const json_t *body, const char *cooki
 {
 	const json_t *dn = json_object_get(body, "displayName");
 	srv_session_t *ss;
-	char user[FSIM_SERVER_USERNAME_MAX + 1] = "";
+	char user[SRV_USERNAME_BYTES + 1] = "";
 	uint8_t uid[32];
 	json_t *sig;
 	int e = 0;
@@ -134,7 +138,7 @@ fsim_srv_account_details(fsim_server_t *s, const json_t *body, const char *cooki
 		return;
 	}
 	pthread_mutex_lock(&s->lock);
-	if ((ss = fsim_srv_session(s, cookie, false, NULL)) != NULL)
+	if ((ss = fsim_srv_session(s, cookie, NULL, false, NULL, NULL)) != NULL)
 		snprintf(user, sizeof(user), "%s", ss->signed_in);
 	if (user[0] != '\0') {
 		if (s->display_names == NULL && (s->display_names = json_object()) == NULL)

@@ -63,7 +63,7 @@ check "verify-registration --mediation conditional: verified, REG-12 reported as
 run $V --mediation conditional --policy user-presence=always --json "$tmp/reg.json"
 check "--policy user-presence=always: refused by REG-12 even so" '[ $rc -eq 1 ] && grep -q REG-12 "$tmp/out"'
 for p in spec:0 py_webauthn:0 java-webauthn-server:0 go-webauthn:0 webauthn-rs:12 fido2-net-lib:12 \
-    libfido2:12 python-fido2:12 simplewebauthn:13; do
+    libfido2:12 python-fido2:12 fido2-lib:12 simplewebauthn:13; do
 	name=${p%%:*}; want=${p#*:}
 	run $V --mediation conditional --policy-preset "$name" --json "$tmp/reg.json"
 	got=$(jget "$tmp/out" "','.join(e['rule'] for e in d['errors'])")

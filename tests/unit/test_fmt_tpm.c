@@ -910,6 +910,19 @@ test_rs1(void **state)
 	expect_ctx(&c, FSIM_ERR_SIGNATURE, FSIM_R_SIG_SHA1);
 	assert_true(has_pass(&ck, FSIM_R_ATT_TPM_04));
 	fsim_checks_clear(&ck);
+	/* a library that refuses SHA-1 (webauthn-rs: tpm-rs1=error) ... */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.tpm_rs1 = FSIM_RS1_ERROR;
+	expect_ctx(&c, FSIM_ERR_SIGNATURE, FSIM_R_ATT_TPM_04);
+	fsim_checks_clear(&ck);
+	/* ... and one that takes it without a word (tpm-rs1=ignore) */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.tpm_rs1 = FSIM_RS1_OK;
+	assert_int_equal(expect_ok(&c), 0);
+	assert_int_equal(fsim_checks_count(&ck, FSIM_CHECK_WARN), 0);
+	fsim_checks_clear(&ck);
 	cbor_decref(&m);
 
 	/* a flipped RS1 signature fails */
@@ -956,7 +969,7 @@ test_library_limits(void **state)
 	int64_t alg = 0;
 
 	assert_non_null(sw);
-	assert_non_null(sw->checks);
+	assert_non_null(sw->pol.tpm_vendors);
 	/* tpm_rsa_only: an RSA pubArea passes, the vector's ECC one fails ATT-TPM-02. */
 	rsa_case(s, 2048, 0, false, 0, true);
 	fsim_checks_init(&ck);
@@ -969,10 +982,26 @@ test_library_limits(void **state)
 	/* tpm_vendors: the vector's id:00000000 is not in SimpleWebAuthn's table ... */
 	fsim_checks_init(&ck);
 	c = fx_ctx(&s->v, NULL, &ck);
-	c.tpm_vendors = sw->checks->tpm_vendors;
+	c.tpm_vendors = sw->pol.tpm_vendors;
 	expect_ctx(&c, FSIM_ERR_FORMAT, FSIM_R_ATT_TPM_03);
 	assert_int_equal(fsim_checks_fail_count(&ck), 1);
 	fsim_checks_clear(&ck);
+	/* tpm-vendor-match: exact misses "ID:00000000", nocase takes it. */
+	{
+		static const char *const upper[] = { "ID:00000000", NULL };
+
+		fsim_checks_init(&ck);
+		c = fx_ctx(&s->v, NULL, &ck);
+		c.tpm_vendors = upper;
+		expect_ctx(&c, FSIM_ERR_FORMAT, FSIM_R_ATT_TPM_03);
+		fsim_checks_clear(&ck);
+		fsim_checks_init(&ck);
+		c = fx_ctx(&s->v, NULL, &ck);
+		c.tpm_vendors = upper;
+		c.tpm_vendors_nocase = true;
+		assert_int_equal(expect_ok(&c), 0);
+		fsim_checks_clear(&ck);
+	}
 	/* ... but is in a list that has it; and FIDO's id:FFFFF1D0 is in the table. */
 	fsim_checks_init(&ck);
 	c = fx_ctx(&s->v, NULL, &ck);
@@ -981,7 +1010,7 @@ test_library_limits(void **state)
 	fsim_checks_clear(&ck);
 	fsim_checks_init(&ck);
 	c = fx_ctx(&s->v, m, &ck);
-	c.tpm_vendors = sw->checks->tpm_vendors;
+	c.tpm_vendors = sw->pol.tpm_vendors;
 	assert_int_equal(expect_ok(&c), 0);
 	fsim_checks_clear(&ck);
 

@@ -6,7 +6,8 @@
  * (py_webauthn require_user_presence, SimpleWebAuthn requireUserPresence,
  * java-webauthn-server isConditionalCreate, go-webauthn session mediation)
  * and fails where it cannot (webauthn-rs, fido2-net-lib, libfido2,
- * python-fido2). tests/integration/l3_libraries.sh runs the real
+ * python-fido2, fido2-lib). The knob is reg-up-conditional of each preset
+ * file (data/policies/NAME.policy), with its source line as evidence. tests/integration/l3_libraries.sh runs the real
  * SimpleWebAuthn and python-fido2 on the same kind of response.
  */
 #include <stdarg.h>
@@ -122,6 +123,7 @@ static const struct {
 	{ "fido2-net-lib", false, false },
 	{ "libfido2", false, false },
 	{ "python-fido2", false, false },
+	{ "fido2-lib", false, false },
 };
 #define NEXPECT (sizeof(expect) / sizeof(expect[0]))
 

@@ -61,10 +61,17 @@ client_free(client_t *c)
 static int
 post(client_t *c, const char *path, const char *body, json_t **out)
 {
-	fsim_server_request_t r = { "POST", path, c->cookie[0] ? c->cookie : NULL,
-	    (const uint8_t *)body, strlen(body) };
+	fsim_server_request_t r;
 	fsim_server_response_t resp;
 	int st;
+
+	memset(&r, 0, sizeof(r));
+	r.method = "POST";
+	r.path = path;
+	r.cookie = c->cookie[0] ? c->cookie : NULL;
+	r.body = (const uint8_t *)body;
+	r.body_len = strlen(body);
+	r.content_type = "application/json";
 
 	assert_int_equal(fsim_server_handle(c->s, &r, &resp), 0);
 	if (resp.set_cookie[0] != '\0') {

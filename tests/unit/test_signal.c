@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include "authenticator/authn.h"
 #include "authenticator/preset.h"
 #include "core/fsim_core.h"
@@ -26,6 +28,19 @@ struct ctx {
 };
 
 static const uint8_t cdh[32] = { 1, 2, 3 };
+
+/* A store file and what SQLite keeps beside it. */
+static void
+unlink_store(const char *path)
+{
+	char p[128];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
 static const uint8_t uid_alice[] = { 'a', 'l' };
 static const uint8_t uid_bob[] = { 'b', 'o' };
 
@@ -432,7 +447,48 @@ hidden_persists(void **state)
 	fsim_store_free(&s);
 	stop(&c);
 	fsim_blob_reset(&id);
+	unlink_store(path);
+}
+
+/* A store made before the hidden column (the column dropped again): opened, it gets it back. */
+static void
+store_without_hidden_column(void **state)
+{
+	char path[] = "/tmp/fsim-test-signal-old-XXXXXX";
+	struct ctx c;
+	fsim_store_t *s = NULL;
+	fsim_blob_t id = { 0 };
+	sqlite3 *db = NULL;
+	uint8_t f;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) >= 0);
+	close(fd);
 	unlink(path);
+	start(&c, NULL);
+	fsim_authn_free(&c.a);
+	fsim_store_free(&c.store);
+	assert_int_equal(fsim_store_open(path, &c.env, &c.store, NULL), 0);
+	assert_int_equal(fsim_authn_new(&c.cfg, &c.env, c.store, &c.a), 0);
+	assert_int_equal(make(&c, uid_alice, 2, -1, -1, &f, &id), 0);
+	fsim_authn_free(&c.a);
+	fsim_store_free(&c.store);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "ALTER TABLE credentials DROP COLUMN hidden", NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(fsim_store_open(path, &c.env, &s, NULL), 0);
+	assert_false(fsim_store_find_cred(s, id.ptr, id.len)->hidden);
+	assert_int_equal(fsim_store_save(s), 0);
+	fsim_store_free(&s);
+	assert_int_equal(fsim_store_open(path, &c.env, &c.store, NULL), 0);
+	assert_int_equal(fsim_authn_new(&c.cfg, &c.env, c.store, &c.a), 0);
+	assert_int_equal(fsim_authn_signal_unknown(c.a, "example.org", id.ptr, id.len, NULL), 0);
+	assert_int_equal(offered(&c), 0);
+	stop(&c);
+	fsim_blob_reset(&id);
+	unlink_store(path);
 }
 
 int
@@ -444,6 +500,7 @@ main(void)
 		cmocka_unit_test(all_accepted_hides_and_brings_back),
 		cmocka_unit_test(current_user_details),
 		cmocka_unit_test(hidden_persists),
+		cmocka_unit_test(store_without_hidden_column),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
