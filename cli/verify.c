@@ -68,7 +68,7 @@ static const char reg_usage[] =
 "                             credProtect,hmac-secret (for unsolicited-ext)\n"
 "  --mediation conditional    the RP asked for a conditional create: UP=0 passes\n"
 "                             REG-12 (WebAuthn L3 7.1 step 15; reported as info),\n"
-"                             unless the policy says user-presence=always\n"
+"                             unless the policy says reg-up-conditional=always\n"
 "  --related-origins FILE     the RP ID's /.well-known/webauthn: its origins are\n"
 "                             expected origins too (WebAuthn L3 5.11)\n"
 "  --policy-preset NAME|FILE  judge as this RP library does (default spec); see\n"

@@ -60,8 +60,8 @@ check "verify-registration without --mediation: refused by REG-12" \
 run $V --mediation conditional --json "$tmp/reg.json"
 check "verify-registration --mediation conditional: verified, REG-12 reported as information" \
     '[ $rc -eq 0 ] && jget "$tmp/out" "d[\"verified\"]" | grep -q True'
-run $V --mediation conditional --policy user-presence=always --json "$tmp/reg.json"
-check "--policy user-presence=always: refused by REG-12 even so" '[ $rc -eq 1 ] && grep -q REG-12 "$tmp/out"'
+run $V --mediation conditional --policy reg-up-conditional=always --json "$tmp/reg.json"
+check "--policy reg-up-conditional=always: refused by REG-12 even so" '[ $rc -eq 1 ] && grep -q REG-12 "$tmp/out"'
 for p in spec:0 py_webauthn:0 java-webauthn-server:0 go-webauthn:0 webauthn-rs:12 fido2-net-lib:12 \
     libfido2:12 python-fido2:12 fido2-lib:12 simplewebauthn:13; do
 	name=${p%%:*}; want=${p#*:}
