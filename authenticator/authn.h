@@ -6,6 +6,8 @@
 #ifndef FSIM_AUTHN_H
 #define FSIM_AUTHN_H
 
+#include <jansson.h>
+
 #include "authenticator/env.h"
 #include "authenticator/store.h"
 #include "core/util.h"
@@ -81,6 +83,29 @@ typedef enum {
 	FSIM_ATTFMT_NONE = 0, FSIM_ATTFMT_PACKED_SELF, FSIM_ATTFMT_PACKED, FSIM_ATTFMT_FIDO_U2F,
 } fsim_attfmt_t;
 
+/*
+ * How a provider answers a conditional create (WebAuthn L3 5.1.3: the client
+ * sets requireUserPresence, and requireUserVerification unless UV may be
+ * performed, to false; fidosim carries that as the makeCredential option
+ * up=false). REFUSE is CTAP 2.1 6.1.2 step 5 (up=false:
+ * CTAP2_ERR_INVALID_OPTION), what an authenticator reached over CTAP does;
+ * NO_UP: UP=0, UV=1 only when asked and verified; NO_UP_NO_UV: UP=0 and
+ * UV=0 even when UV was asked; UP: UP=1 as in a modal create.
+ */
+typedef enum {
+	FSIM_CC_REFUSE = 0, FSIM_CC_NO_UP, FSIM_CC_NO_UP_NO_UV, FSIM_CC_UP,
+} fsim_condcreate_t;
+
+/*
+ * What a provider does with a signal (WebAuthn L3 5.1.10): hide the
+ * credential from later ceremonies (undone when signalAllAcceptedCredentials
+ * lists it again), remove it, ignore the signal; for
+ * signalCurrentUserDetails, update the names or ignore.
+ */
+typedef enum {
+	FSIM_SIG_HIDE = 0, FSIM_SIG_REMOVE, FSIM_SIG_IGNORE, FSIM_SIG_UPDATE,
+} fsim_sigact_t;
+
 /* What the authenticator is: a preset file sets it, flags override it. */
 typedef struct fsim_authn_config {
 	uint8_t aaguid[16];
@@ -95,9 +120,17 @@ typedef struct fsim_authn_config {
 	size_t n_transports;
 	uint32_t quirks;              /* bit (1u << fsim_quirk_t) */
 	bool rk_capable;              /* discoverable credentials */
+	fsim_condcreate_t cond_create; /* a conditional create (makeCredential up=false) */
+	fsim_sigact_t sig_unknown;    /* signalUnknownCredential: hide, remove, ignore */
+	fsim_sigact_t sig_accepted;   /* signalAllAcceptedCredentials: hide, remove, ignore */
+	fsim_sigact_t sig_details;    /* signalCurrentUserDetails: update, ignore */
 } fsim_authn_config_t;
 
-/* Defaults: zero AAGUID, BE=BS=0, uv auto, per-credential counter, ES256 + EdDSA + ES384 + RS256, none, usb. */
+/*
+ * Defaults: zero AAGUID, BE=BS=0, uv auto, per-credential counter, ES256 +
+ * EdDSA + ES384 + RS256, none, usb; conditional create refused (CTAP 2.1);
+ * signals as WebAuthn L3 5.1.10 recommends (hide, hide, update).
+ */
 void fsim_authn_config_init(fsim_authn_config_t *c);
 
 typedef struct fsim_authn fsim_authn_t;
@@ -144,5 +177,22 @@ int fsim_authn_set_be(fsim_authn_t *a, const uint8_t *id, size_t len, bool be) F
  * recognised without its RP. Saves the store.
  */
 int fsim_authn_set_counter(fsim_authn_t *a, const uint8_t *id, size_t len, uint32_t value) FSIM_WUR;
+
+/*
+ * The WebAuthn L3 signal methods' authenticator actions (5.1.10.2-4), as
+ * this provider answers them (cfg.sig_*), over the credentials the store
+ * holds. Every credential matched is appended to `changes` (may be NULL) as
+ * {"credentialId", "rpId", "userId", "action"}; action is "hidden",
+ * "already hidden", "removed", "unhidden", "updated" (with "name" and
+ * "displayName" {"from", "to"}), "unchanged" or "ignored". The store is
+ * saved when something changed. Returns 0, FSIM_ERR_ARG (bad arguments; new
+ * names that break the store's rules), FSIM_ERR_NOMEM or a save error.
+ */
+int fsim_authn_signal_unknown(fsim_authn_t *a, const char *rp_id, const uint8_t *id,
+    size_t len, json_t *changes) FSIM_WUR;
+int fsim_authn_signal_accepted(fsim_authn_t *a, const char *rp_id, const uint8_t *user_id,
+    size_t ulen, const fsim_blob_t *ids, size_t n_ids, json_t *changes) FSIM_WUR;
+int fsim_authn_signal_details(fsim_authn_t *a, const char *rp_id, const uint8_t *user_id,
+    size_t ulen, const char *name, const char *display_name, json_t *changes) FSIM_WUR;
 
 #endif /* !FSIM_AUTHN_H */

@@ -50,6 +50,10 @@ fsim_authn_config_init(fsim_authn_config_t *c)
 	strcpy(c->transports[0], "usb");
 	c->n_transports = 1;
 	c->rk_capable = true;
+	c->cond_create = FSIM_CC_REFUSE;
+	c->sig_unknown = FSIM_SIG_HIDE;
+	c->sig_accepted = FSIM_SIG_HIDE;
+	c->sig_details = FSIM_SIG_UPDATE;
 }
 
 int

@@ -58,7 +58,8 @@ lookup(fsim_authn_t *a, const char *rp_id, const uint8_t rp_id_hash[32],
 
 	memset(f, 0, sizeof(*f));
 	if (c != NULL) {
-		if (strcmp(c->rp_id, rp_id) != 0 || fsim_cred_copy(&f->c, c) != 0 ||
+		/* A credential a signal hid is not offered (WebAuthn L3 5.1.10). */
+		if (c->hidden || strcmp(c->rp_id, rp_id) != 0 || fsim_cred_copy(&f->c, c) != 0 ||
 		    stored_key(a, f) != 0) {
 			found_reset(f);
 			return false;
@@ -408,7 +409,7 @@ fsim_ctap_get_assertion(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *re
 	} else {
 		size_t k = fsim_store_rp_creds(a->store, rp_id, list, FSIM_MAX_NEXT);
 		for (i = 0; i < k; i++)
-			if (protect_allows(list[i], uv, false))
+			if (!list[i]->hidden && protect_allows(list[i], uv, false))
 				list[n_list++] = list[i];
 		if (n_list > 0) {
 			if (fsim_cred_copy(&f.c, list[0]) != 0 || stored_key(a, &f) != 0) {

@@ -219,7 +219,7 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 	fsim_ca_t *ca = NULL;
 	fsim_att_input_t in;
 	uint8_t rp_id_hash[32], true_hash[32], st;
-	bool uv = false, rk, store_it;
+	bool uv = false, rk, store_it, cond = false, test_up;
 	unsigned deviations = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -234,11 +234,20 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 		fsim_authn_rp_id_hash(a, r.rp_id, rp_id_hash);
 	else
 		memcpy(rp_id_hash, true_hash, 32);
-	/* Steps 4-6: options. up=false is invalid here; rk needs the capability. */
+	/*
+	 * Steps 4-6: options; rk needs the capability. up=false is invalid in
+	 * CTAP 2.1; it is how fidosim's client asks for a conditional create
+	 * (WebAuthn L3 5.1.3, requireUserPresence false), which only providers
+	 * that take one answer (cfg.cond_create).
+	 */
 	if (r.up == 0) {
-		st = FSIM_CTAP2_ERR_INVALID_OPTION;
-		goto out;
+		if (a->cfg.cond_create == FSIM_CC_REFUSE) {
+			st = FSIM_CTAP2_ERR_INVALID_OPTION;
+			goto out;
+		}
+		cond = true;
 	}
+	test_up = !cond || a->cfg.cond_create == FSIM_CC_UP;
 	if (r.rk == 1 && !a->cfg.rk_capable) {
 		st = FSIM_CTAP2_ERR_UNSUPPORTED_OPTION;
 		goto out;
@@ -248,7 +257,8 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 		if ((st = fsim_pin_check_param(a, r.pin_param, r.pin_proto, r.cdh, FSIM_PERM_MC,
 		    r.rp_id, &uv)) != 0)
 			goto out;
-	} else if (r.uv == 1) {
+	} else if (r.uv == 1 && !(cond && a->cfg.cond_create == FSIM_CC_NO_UP_NO_UV)) {
+		/* (no-up-no-uv: the provider verifies nobody in a conditional create.) */
 		if (a->cfg.uv == FSIM_UVMODE_NEVER) {
 			st = FSIM_CTAP2_ERR_INVALID_OPTION;
 			goto out;
@@ -261,8 +271,8 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 	}
 	if ((st = check_exclude(a, &r, true_hash)) != 0)
 		goto out;
-	/* Step 13: user presence. */
-	if (a->env->user_presence(a->env->ctx) != 1) {
+	/* Step 13: user presence (a conditional create may skip the test). */
+	if (test_up && a->env->user_presence(a->env->ctx) != 1) {
 		st = FSIM_CTAP2_ERR_OPERATION_DENIED;
 		goto out;
 	}
@@ -290,9 +300,10 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 		goto out;
 	memcpy(ad->rp_id_hash, rp_id_hash, 32);
 	ad->flags = FSIM_AD_AT;
-	if (!fsim_quirk_on(a, FSIM_QUIRK_NO_UP))
+	if (test_up && !fsim_quirk_on(a, FSIM_QUIRK_NO_UP))
 		ad->flags |= FSIM_AD_UP;
-	if (uv || a->cfg.uv == FSIM_UVMODE_ALWAYS ||
+	/* UV only when collected: "always" providers verify in a modal ceremony. */
+	if (uv || (a->cfg.uv == FSIM_UVMODE_ALWAYS && test_up) ||
 	    fsim_quirk_on(a, FSIM_QUIRK_UV_WITHOUT_CAPABILITY))
 		ad->flags |= FSIM_AD_UV;
 	if (c.be)

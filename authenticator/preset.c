@@ -55,6 +55,10 @@ static const struct key {
 	{ "transports", FSIM_PRESET_F_TRANSPORTS },
 	{ "rk", FSIM_PRESET_F_RK },
 	{ "quirk", K_REPEATABLE },
+	{ "conditional-create", FSIM_PRESET_F_CONDCREATE },
+	{ "signal-unknown", FSIM_PRESET_F_SIG_UNKNOWN },
+	{ "signal-accepted", FSIM_PRESET_F_SIG_ACCEPTED },
+	{ "signal-details", FSIM_PRESET_F_SIG_DETAILS },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -80,6 +84,9 @@ static const char *const transports_tab[] = {
 static const char *const uv_names[] = { "auto", "always", "never", "fail" };
 static const char *const counter_names[] = { "per-credential", "global", "zero" };
 static const char *const att_names[] = { "none", "packed-self", "packed", "fido-u2f" };
+/* In the order of fsim_condcreate_t and fsim_sigact_t. */
+static const char *const cc_names[] = { "refuse", "no-up", "no-up-no-uv", "up" };
+static const char *const sig_names[] = { "hide", "remove", "ignore", "update" };
 
 const char *
 fsim_preset_uv_name(fsim_uvmode_t uv)
@@ -115,6 +122,18 @@ const char *
 fsim_preset_attestation_name(fsim_attfmt_t f)
 {
 	return (unsigned)f < 4 ? att_names[f] : "?";
+}
+
+const char *
+fsim_preset_condcreate_name(fsim_condcreate_t m)
+{
+	return (unsigned)m < 4 ? cc_names[m] : "?";
+}
+
+const char *
+fsim_preset_sigact_name(fsim_sigact_t a)
+{
+	return (unsigned)a < 4 ? sig_names[a] : "?";
 }
 
 static void
@@ -417,6 +436,33 @@ set_value(fsim_preset_t *p, const struct key *k, const char *v, char *why, size_
 		c->n_algs = 0;
 		return each_item(v, alg_item, &lc, why, wl);
 	}
+	if (strcmp(k->name, "conditional-create") == 0) {
+		if (parse_enum(v, cc_names, 4, &e) != 0) {
+			snprintf(why, wl, "must be refuse, no-up, no-up-no-uv or up, not '%s'", v);
+			return -1;
+		}
+		c->cond_create = (fsim_condcreate_t)e;
+		return 0;
+	}
+	if (strncmp(k->name, "signal-", 7) == 0) {
+		bool details = strcmp(k->name, "signal-details") == 0;
+
+		/* details: update | ignore; the others: hide | remove | ignore */
+		if (parse_enum(v, sig_names, 4, &e) != 0 ||
+		    (details && e != FSIM_SIG_UPDATE && e != FSIM_SIG_IGNORE) ||
+		    (!details && e == FSIM_SIG_UPDATE)) {
+			snprintf(why, wl, "must be %s, not '%s'", details ? "update or ignore" :
+			    "hide, remove or ignore", v);
+			return -1;
+		}
+		if (details)
+			c->sig_details = (fsim_sigact_t)e;
+		else if (strcmp(k->name, "signal-unknown") == 0)
+			c->sig_unknown = (fsim_sigact_t)e;
+		else
+			c->sig_accepted = (fsim_sigact_t)e;
+		return 0;
+	}
 	if (strcmp(k->name, "transports") == 0) {
 		c->n_transports = 0;
 		memset(c->transports, 0, sizeof(c->transports));
@@ -453,7 +499,8 @@ fsim_preset_setting(fsim_authn_config_t *cfg, const char *key, const char *value
 	if (k == NULL || strcmp(key, "name") == 0 || strcmp(key, "description") == 0 ||
 	    strcmp(key, "evidence") == 0) {
 		snprintf(why, wl, "'%s' is not an authenticator setting (aaguid, be, bs, uv, "
-		    "counter, attestation, algs, transports, rk, quirk)", key);
+		    "counter, attestation, algs, transports, rk, quirk, conditional-create, "
+		    "signal-unknown, signal-accepted, signal-details)", key);
 		return -1;
 	}
 	memset(&p, 0, sizeof(p));
@@ -883,4 +930,12 @@ fsim_preset_apply(const fsim_preset_t *p, fsim_authn_config_t *cfg, uint32_t kee
 		cfg->rk_capable = s->rk_capable;
 	if (!(keep & FSIM_PRESET_F_QUIRKS))
 		cfg->quirks |= s->quirks;
+	if (!(keep & FSIM_PRESET_F_CONDCREATE))
+		cfg->cond_create = s->cond_create;
+	if (!(keep & FSIM_PRESET_F_SIG_UNKNOWN))
+		cfg->sig_unknown = s->sig_unknown;
+	if (!(keep & FSIM_PRESET_F_SIG_ACCEPTED))
+		cfg->sig_accepted = s->sig_accepted;
+	if (!(keep & FSIM_PRESET_F_SIG_DETAILS))
+		cfg->sig_details = s->sig_details;
 }

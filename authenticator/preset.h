@@ -20,6 +20,11 @@
  *   transports  = usb,nfc                   usb nfc ble smart-card hybrid internal (at most 4)
  *   rk          = 0 | 1                     discoverable credentials supported
  *   quirk       = NAME                      repeatable ('fidosim quirks')
+ *   conditional-create = refuse | no-up | no-up-no-uv | up
+ *                                           how a conditional create is answered (authn.h)
+ *   signal-unknown  = hide | remove | ignore     signalUnknownCredential
+ *   signal-accepted = hide | remove | ignore     signalAllAcceptedCredentials
+ *   signal-details  = update | ignore            signalCurrentUserDetails
  *
  * Whitespace around the key and the value is ignored; a line is at most
  * FSIM_PRESET_MAX_LINE bytes; UTF-8 text, no control characters but tab.
@@ -51,6 +56,10 @@
 #define FSIM_PRESET_F_TRANSPORTS 0x0080u
 #define FSIM_PRESET_F_RK 0x0100u
 #define FSIM_PRESET_F_QUIRKS 0x0200u
+#define FSIM_PRESET_F_CONDCREATE 0x0400u
+#define FSIM_PRESET_F_SIG_UNKNOWN 0x0800u
+#define FSIM_PRESET_F_SIG_ACCEPTED 0x1000u
+#define FSIM_PRESET_F_SIG_DETAILS 0x2000u
 
 typedef struct fsim_preset fsim_preset_t;   /* opaque */
 
@@ -101,6 +110,8 @@ const char *fsim_preset_uv_name(fsim_uvmode_t uv);
 bool fsim_uvmode_from_name(const char *name, fsim_uvmode_t *out);
 const char *fsim_preset_counter_name(fsim_counter_t c);
 const char *fsim_preset_attestation_name(fsim_attfmt_t f);
+const char *fsim_preset_condcreate_name(fsim_condcreate_t m);
+const char *fsim_preset_sigact_name(fsim_sigact_t a);
 
 /*
  * One setting of the preset format ("be", "1"; "transports", "usb,nfc"; ...)

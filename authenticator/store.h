@@ -59,6 +59,7 @@ typedef struct fsim_cred {
 	uint8_t cred_random_nouv[32]; /* secret */
 	uint64_t created;             /* seconds; newest first on enumeration */
 	uint64_t seq;                 /* creation order, ties of `created`; set by fsim_store_add_cred */
+	bool hidden;                  /* hidden from ceremonies by a signal (WebAuthn L3 5.1.10) */
 } fsim_cred_t;
 /*
  * Field rules (add and load): id 1..FSIM_STORE_MAX_ID_LEN bytes, unique in

@@ -13,7 +13,11 @@
  *   blobs(name, val)
  *   credentials(id, rp_id, user_id, user_name, user_display_name, alg,
  *       private_key, discoverable, sign_count, be, bs, cred_protect,
- *       cred_blob, hmac_secret, cred_random_uv, cred_random_nouv, created, seq)
+ *       cred_blob, hmac_secret, cred_random_uv, cred_random_nouv, created, seq,
+ *       hidden)
+ * "hidden" (a credential a WebAuthn L3 signal hid) came later: a store made
+ * without it gets the column, 0 for every row, when first opened (still
+ * version 1: older fidosim name their columns and read such a store as before).
  *   id_counters(hash, v)
  * Rows are read as strictly as the JSON format was (types, lengths, the
  * field rules of store.h); a row that breaks them makes the transaction
@@ -32,7 +36,7 @@
 
 #define CRED_COLS "id, rp_id, user_id, user_name, user_display_name, alg, private_key, " \
 	"discoverable, sign_count, be, bs, cred_protect, cred_blob, hmac_secret, " \
-	"cred_random_uv, cred_random_nouv, created, seq"
+	"cred_random_uv, cred_random_nouv, created, seq, hidden"
 
 static const char schema[] =
 "CREATE TABLE state (id INTEGER PRIMARY KEY CHECK (id = 1), wrap_key BLOB NOT NULL,"
@@ -43,7 +47,8 @@ static const char schema[] =
 "  discoverable INTEGER NOT NULL, sign_count INTEGER NOT NULL, be INTEGER NOT NULL,"
 "  bs INTEGER NOT NULL, cred_protect INTEGER NOT NULL, cred_blob BLOB NOT NULL,"
 "  hmac_secret INTEGER NOT NULL, cred_random_uv BLOB NOT NULL,"
-"  cred_random_nouv BLOB NOT NULL, created INTEGER NOT NULL, seq INTEGER NOT NULL UNIQUE);"
+"  cred_random_nouv BLOB NOT NULL, created INTEGER NOT NULL, seq INTEGER NOT NULL UNIQUE,"
+"  hidden INTEGER NOT NULL DEFAULT 0);"
 "CREATE INDEX credentials_rp ON credentials (rp_id, discoverable, created DESC, seq DESC);"
 "CREATE TABLE id_counters (hash BLOB PRIMARY KEY, v INTEGER NOT NULL);";
 
@@ -69,9 +74,11 @@ static const char *const sql[S__COUNT] = {
 	[S_CRED_RP_COUNT] = "SELECT count(*) FROM credentials WHERE rp_id = ?1 AND discoverable = 1",
 	[S_CRED_ALL] = "SELECT " CRED_COLS " FROM credentials ORDER BY seq",
 	[S_CRED_ADD] = "INSERT INTO credentials (" CRED_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-	[S_CRED_UPD] = "UPDATE credentials SET sign_count = ?2, be = ?3, bs = ?4 WHERE id = ?1 "
-	    "AND (sign_count IS NOT ?2 OR be IS NOT ?3 OR bs IS NOT ?4)",
+	    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+	[S_CRED_UPD] = "UPDATE credentials SET sign_count = ?2, be = ?3, bs = ?4, hidden = ?5, "
+	    "user_name = ?6, user_display_name = ?7 WHERE id = ?1 AND (sign_count IS NOT ?2 OR "
+	    "be IS NOT ?3 OR bs IS NOT ?4 OR hidden IS NOT ?5 OR user_name IS NOT ?6 OR "
+	    "user_display_name IS NOT ?7)",
 	[S_CRED_DEL] = "DELETE FROM credentials WHERE id = ?1",
 	[S_CRED_DEL_USER] = "DELETE FROM credentials WHERE rp_id = ?1 AND discoverable = 1 "
 	    "AND user_id = ?2",
@@ -184,7 +191,7 @@ row_cred(sqlite3_stmt *st, fsim_cred_t *out)
 {
 	const char *field, *why;
 	fsim_cred_t t;
-	int64_t v[8];
+	int64_t v[9];
 	int r = FSIM_ERR_FORMAT;
 
 	memset(&t, 0, sizeof(t));
@@ -205,7 +212,8 @@ row_cred(sqlite3_stmt *st, fsim_cred_t *out)
 	    !col_fixed(st, 14, t.cred_random_uv, 32) ||
 	    !col_fixed(st, 15, t.cred_random_nouv, 32) ||
 	    !col_int(st, 16, 0, INT64_MAX, &v[7]) ||
-	    !col_int(st, 17, 1, INT64_MAX, (int64_t *)&t.seq))
+	    !col_int(st, 17, 1, INT64_MAX, (int64_t *)&t.seq) ||
+	    !col_int(st, 18, 0, 1, &v[8]))
 		goto fail;
 	t.alg = (int)v[0];
 	t.discoverable = v[1] != 0;
@@ -215,6 +223,7 @@ row_cred(sqlite3_stmt *st, fsim_cred_t *out)
 	t.cred_protect = (uint8_t)v[5];
 	t.hmac_secret = v[6] != 0;
 	t.created = (uint64_t)v[7];
+	t.hidden = v[8] != 0;
 	if (!fsim_cred_valid(&t, &field, &why))
 		goto fail;
 	*out = t;
@@ -280,7 +289,8 @@ bind_cred(sqlite3_stmt *st, const fsim_cred_t *c)
 	    fsim_sqldb_bind_blob(st, 15, c->cred_random_uv, 32) != SQLITE_OK ||
 	    fsim_sqldb_bind_blob(st, 16, c->cred_random_nouv, 32) != SQLITE_OK ||
 	    sqlite3_bind_int64(st, 17, (sqlite3_int64)c->created) != SQLITE_OK ||
-	    sqlite3_bind_int64(st, 18, (sqlite3_int64)c->seq) != SQLITE_OK)
+	    sqlite3_bind_int64(st, 18, (sqlite3_int64)c->seq) != SQLITE_OK ||
+	    sqlite3_bind_int(st, 19, c->hidden) != SQLITE_OK)
 		return FSIM_ERR_NOMEM;
 	return FSIM_OK;
 }
@@ -372,6 +382,53 @@ pragma_int(sqlite3 *db, const char *q, int64_t *v)
 	return r;
 }
 
+/* Does the credentials table have the hidden column? -1 when it cannot be told. */
+static int
+has_hidden_column(sqlite3 *db)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, found = 0;
+
+	if (prepare_once(db, "PRAGMA table_info(credentials)", &st) != 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_text(st, 1) != NULL &&
+		    strcmp((const char *)sqlite3_column_text(st, 1), "hidden") == 0)
+			found = 1;
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? found : -1;
+}
+
+/*
+ * A store made before credentials could be hidden: add the column (every
+ * row 0), in a write transaction that looks again, so that two processes
+ * opening it at once add it once.
+ */
+static int
+add_hidden_column(sqlite3 *db, char *err, size_t errlen)
+{
+	int h = has_hidden_column(db), r;
+
+	if (h == 1)
+		return FSIM_OK;
+	if (h < 0) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		return FSIM_ERR_IO;
+	}
+	if ((r = fsim_sqldb_exec(db, "BEGIN IMMEDIATE", err, errlen)) != 0)
+		return r;
+	if ((h = has_hidden_column(db)) == 0)
+		r = fsim_sqldb_exec(db, "ALTER TABLE credentials ADD COLUMN hidden INTEGER NOT "
+		    "NULL DEFAULT 0", err, errlen);
+	else if (h < 0)
+		r = FSIM_ERR_IO;
+	if (r == 0)
+		return fsim_sqldb_exec(db, "COMMIT", err, errlen);
+	/* nothing was changed; a failed rollback adds nothing to report */
+	(void)sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
+}
+
 int
 fsim_store_db_attach(fsim_store_t *s, fsim_diags_t *d)
 {
@@ -415,6 +472,11 @@ fsim_store_db_attach(fsim_store_t *s, fsim_diags_t *d)
 	if ((r = fsim_sqldb_setup(x->db, err, sizeof(err))) != 0) {
 		fsim_diags_add(d, FSIM_SEV_ERROR, r == FSIM_ERR_FORMAT ? FSIM_STORE_RULE :
 		    FSIM_STORE_RULE_IO, s->path, FSIM_NO_OFFSET, "cannot open the store: %s", err);
+		goto fail;
+	}
+	if ((r = add_hidden_column(x->db, err, sizeof(err))) != 0) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE_IO, s->path, FSIM_NO_OFFSET,
+		    "cannot add the hidden column to the store: %s", err);
 		goto fail;
 	}
 	s->db = x;
@@ -506,7 +568,10 @@ fsim_store_db_commit(fsim_store_t *s)
 		r = s->txn_err;
 		goto fail;
 	}
-	/* What callers change in place on a lent credential: the counter, BE, BS. */
+	/*
+	 * What callers change in place on a lent credential: the counter, BE,
+	 * BS, and what a signal changes (hidden, the user's names).
+	 */
 	for (i = 0; i < s->ncreds; i++) {
 		const fsim_cred_t *c = &s->creds[i];
 
@@ -514,7 +579,10 @@ fsim_store_db_commit(fsim_store_t *s)
 		    fsim_sqldb_bind_blob(st, 1, c->id.ptr, c->id.len) != SQLITE_OK ||
 		    sqlite3_bind_int64(st, 2, c->sign_count) != SQLITE_OK ||
 		    sqlite3_bind_int(st, 3, c->be) != SQLITE_OK ||
-		    sqlite3_bind_int(st, 4, c->bs) != SQLITE_OK || run(st) != 0)
+		    sqlite3_bind_int(st, 4, c->bs) != SQLITE_OK ||
+		    sqlite3_bind_int(st, 5, c->hidden) != SQLITE_OK ||
+		    fsim_sqldb_bind_text(st, 6, c->user_name) != SQLITE_OK ||
+		    fsim_sqldb_bind_text(st, 7, c->user_display_name) != SQLITE_OK || run(st) != 0)
 			goto fail;
 	}
 	if ((st = stmt(s, S_STATE_PUT)) == NULL ||

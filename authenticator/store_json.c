@@ -7,11 +7,12 @@
  *    "credentials": [{"id", "rpId", "userId", "userName", "userDisplayName",
  *        "alg", "privateKey", "discoverable", "signCount", "be", "bs",
  *        "credProtect", "credBlob", "hmacSecret", "credRandomUv",
- *        "credRandomNoUv", "created", "seq"}],
+ *        "credRandomNoUv", "created", "seq", "hidden"?}],
  *    "idCounters": {hex(SHA-256(id)): u32}}
  *
  * Reading is strict: every member is required (userName and
- * userDisplayName may be null), no unknown member is accepted, types,
+ * userDisplayName may be null; "hidden", a credential a signal hid, is
+ * written only when true, so stores without one read as before), no unknown member is accepted, types,
  * lengths and ranges are checked, and every problem is reported as STORE-01
  * with the JSON path of the member. "format" and "version" are checked
  * first, so a file from a newer fidosim is reported as such rather than as
@@ -122,7 +123,8 @@ cred_to_json(const fsim_cred_t *c, json_t **out)
 	    (r = put_b64(o, "credRandomUv", c->cred_random_uv, 32)) != 0 ||
 	    (r = put_b64(o, "credRandomNoUv", c->cred_random_nouv, 32)) != 0 ||
 	    (r = put_int(o, "created", c->created)) != 0 ||
-	    (r = put_int(o, "seq", c->seq)) != 0)
+	    (r = put_int(o, "seq", c->seq)) != 0 ||
+	    (c->hidden && (r = put_new(o, "hidden", json_true())) != 0))
 		goto fail;
 	*out = o;
 	o = NULL;
@@ -449,7 +451,7 @@ static const char *const cred_members[] = {
 	"id", "rpId", "userId", "userName", "userDisplayName", "alg",
 	"privateKey", "discoverable", "signCount", "be", "bs", "credProtect",
 	"credBlob", "hmacSecret", "credRandomUv", "credRandomNoUv", "created",
-	"seq", NULL
+	"seq", "hidden", NULL
 };
 
 static void
@@ -498,6 +500,8 @@ read_cred(rd_t *c, fsim_store_t *s, json_t *o, size_t idx)
 	get_b64_fixed(c, o, base, "credRandomNoUv", t.cred_random_nouv, 32);
 	(void)get_uint(c, o, base, "created", INT64_MAX, &t.created);
 	(void)get_uint(c, o, base, "seq", INT64_MAX, &t.seq);
+	if (json_object_get(o, "hidden") != NULL)
+		get_bool(c, o, base, "hidden", &t.hidden);
 	if (c->nerr != nerr)
 		goto done;
 	/* The same rules fsim_store_add_cred applies (UTF-8 and the rest). */

@@ -38,6 +38,7 @@ extern const fsim_cmd_t fsim_cmd_policies;
 extern const fsim_cmd_t fsim_cmd_presets;
 extern const fsim_cmd_t fsim_cmd_serve;
 extern const fsim_cmd_t fsim_cmd_conform;
+extern const fsim_cmd_t fsim_cmd_signal;
 extern const fsim_cmd_t fsim_cmd_provider;
 
 /* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */
@@ -67,6 +68,14 @@ struct fsim_cli_platform_opts {
  */
 int fsim_cli_platform_opt(const char *cmd, int argc, char **argv, int *i,
     struct fsim_cli_platform_opts *po);
+
+/*
+ * --related-origins FILE: read and parse the RP ID's /.well-known/webauthn
+ * document (at most 1 MiB; cli/headless.c). 0, or FSIM_EXIT_USAGE after a
+ * message naming the file and what is wrong.
+ */
+struct fsim_related_origins;
+int fsim_cli_load_related(const char *cmd, const char *path, struct fsim_related_origins **out);
 
 /* Is this argument --help or -h? */
 int fsim_cli_is_help(const char *arg);

@@ -5,6 +5,7 @@
  * (authenticatorMakeCredential) and prints RegistrationResponseJSON.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -20,6 +21,7 @@ static const char usage[] =
 "         [--attestation-format none|packed-self|packed|fido-u2f]\n"
 "         [--counter per-credential|global|zero] [--transports LIST] [--rk 0|1]\n"
 "         [--quirk NAME]... [--seed HEX] [--appid URL]\n"
+"         [--mediation conditional|optional|required] [--related-origins FILE]\n"
 "         [OPTIONS_JSON|-]\n"
 "\n"
 "Register a credential as a browser would: read the\n"
@@ -35,6 +37,12 @@ static const char usage[] =
 "URL, with fido-u2f attestation unless --attestation says otherwise. Verify\n"
 "it with 'verify-registration --rp-id URL'; 'get' reaches it through\n"
 "extensions.appid, and 'verify-authentication --appid URL' checks that.\n"
+"\n"
+"A conditional create (--mediation conditional, or \"mediation\":\"conditional\"\n"
+"beside publicKey) asks without user presence and, unless the RP requires it,\n"
+"without user verification (WebAuthn L3 5.1.3); the preset's conditional-create\n"
+"setting says how the provider answers (refuse: CTAP 2.1's up=false error,\n"
+"no-up, no-up-no-uv, up), the platform's rule whether it takes one at all.\n"
 "\n"
 "options:\n"
 FSIM_HEADLESS_USAGE
@@ -67,6 +75,13 @@ run(int argc, char **argv)
 		r = fsim_headless_bad_options(&h, &d);
 		goto out;
 	}
+	if (h.mediation != NULL) {
+		free(o->mediation);
+		if ((o->mediation = fsim_strdup(h.mediation)) == NULL) {
+			r = fsim_cli_usage_error(CMD, "out of memory");
+			goto out;
+		}
+	}
 	r = FSIM_EXIT_USAGE;
 	if (h.origin == NULL && o->rp_id == NULL) {
 		r = fsim_cli_usage_error(CMD, "the options name no rp.id: --origin "
@@ -76,6 +91,7 @@ run(int argc, char **argv)
 	if ((r = fsim_headless_open(&h)) != 0)
 		goto out;
 	cer.platform = h.platform;
+	cer.related = h.related;
 	cer.u2f_appid = h.appid;
 	e = fsim_client_make_credential_request(o, h.origin,
 	    h.cfg.uv != FSIM_UVMODE_NEVER, h.cfg.rk_capable, &cer, &req, &err);

@@ -16,7 +16,9 @@ static const char cred_usage[] =
 "\n"
 "List the credentials the authenticator stores (discoverable ones, and those\n"
 "whose key cannot be wrapped into their ID), or delete one by its ID\n"
-"(base64url). list never shows private keys.\n"
+"(base64url). list never shows private keys. A credential a signal hid\n"
+"('fidosim signal') is listed as hidden (JSON \"hidden\": true): it is kept but\n"
+"not offered to 'fidosim get'.\n"
 "\n"
 "export --format json writes the whole store to stdout in the JSON format\n"
 "earlier fidosim versions kept on disk (format \"fidosim-store\", version 1):\n"
@@ -80,6 +82,11 @@ cred_json(const fsim_cred_t *c)
 	    "created", (json_int_t)c->created);
 	free(id);
 	free(uid);
+	/* hidden by a signal (WebAuthn L3 5.1.10): kept, not offered */
+	if (j != NULL && json_object_set_new(j, "hidden", json_boolean(c->hidden)) != 0) {
+		json_decref(j);
+		j = NULL;
+	}
 	return j;
 }
 
@@ -163,11 +170,11 @@ cred_run(int argc, char **argv)
 			else {
 				char *idt = NULL;
 				if (fsim_b64url_encode(c->id.ptr, c->id.len, &idt) == 0)
-					printf("%-24s %-8s %-5s BE=%d BS=%d count=%u %s %s\n",
+					printf("%-24s %-8s %-5s BE=%d BS=%d count=%u %s %s%s\n",
 					    c->rp_id ? c->rp_id : "", fsim_cose_alg_name(c->alg) ?
 					    fsim_cose_alg_name(c->alg) : "?", c->discoverable ? "rk" : "-",
 					    c->be, c->bs, c->sign_count, c->user_name ? c->user_name : "",
-					    idt);
+					    idt, c->hidden ? "  [hidden by a signal: not offered]" : "");
 				free(idt);
 			}
 		}

@@ -20,6 +20,7 @@ static const char usage[] =
 "         [--platform NAME|FILE] [--no-platform-rule RULE]... [--bs 0|1]\n"
 "         [--uv auto|always|never|fail]\n"
 "         [--counter per-credential|global|zero] [--quirk NAME]... [--seed HEX]\n"
+"         [--mediation conditional|optional|required] [--related-origins FILE]\n"
 "         [OPTIONS_JSON|-]\n"
 "\n"
 "Authenticate as a browser would: read the\n"
@@ -28,6 +29,7 @@ static const char usage[] =
 "software authenticator (with allowCredentials, or for the RP's\n"
 "discoverable credentials, newest first), and print the\n"
 "AuthenticationResponseJSON that PublicKeyCredential.toJSON() gives.\n"
+"Credentials a signal hid ('fidosim signal') are not offered.\n"
 "\n"
 "--bs 0|1 first changes the current backup state of the stored credentials\n"
 "the request can use (those in allowCredentials, else the RP's discoverable\n"
@@ -114,6 +116,13 @@ run(int argc, char **argv)
 		r = fsim_headless_bad_options(&h, &d);
 		goto out;
 	}
+	if (h.mediation != NULL) {
+		free(o->mediation);
+		if ((o->mediation = fsim_strdup(h.mediation)) == NULL) {
+			r = fsim_cli_usage_error(CMD, "out of memory");
+			goto out;
+		}
+	}
 	r = FSIM_EXIT_USAGE;
 	if (h.origin == NULL && o->rp_id == NULL) {
 		r = fsim_cli_usage_error(CMD, "the options name no rpId: --origin "
@@ -123,6 +132,7 @@ run(int argc, char **argv)
 	if ((r = fsim_headless_open(&h)) != 0)
 		goto out;
 	cer.platform = h.platform;
+	cer.related = h.related;
 	e = fsim_client_get_assertion_request(o, h.origin,
 	    h.cfg.uv != FSIM_UVMODE_NEVER, &cer, &req, &err);
 	if (e == FSIM_ERR_ARG && err.name != NULL) {

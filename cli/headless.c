@@ -28,6 +28,7 @@ fsim_headless_free(fsim_headless_t *h)
 	fsim_store_free(&h->store);
 	fsim_env_free(&h->env);
 	fsim_platform_free(&h->platform);
+	fsim_related_origins_free(&h->related);
 	json_decref(h->root);
 	h->root = NULL;
 	fsim_wipe(h->x.seed, sizeof(h->x.seed));
@@ -54,11 +55,17 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 			continue;
 		if (o != 0)
 			return o;
-		if (strcmp(a, "--origin") == 0) {
+		if (strcmp(a, "--origin") == 0 || strcmp(a, "--mediation") == 0 ||
+		    strcmp(a, "--related-origins") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return fsim_cli_usage_error(cmd, "%s needs a value", a);
 			i++;
-			h->origin = argv[i];
+			if (a[2] == 'o')
+				h->origin = argv[i];
+			else if (a[2] == 'm')
+				h->mediation = argv[i];
+			else
+				h->related_path = argv[i];
 		} else if (strcmp(a, "--appid") == 0 && strcmp(cmd, "create") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return fsim_cli_usage_error(cmd, "%s needs a value", a);
@@ -78,7 +85,32 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 	/* A U2F-era registration attests as a U2F device did, unless told otherwise. */
 	if (h->appid != NULL && !(h->x.set & FSIM_CLI_SET_ATTESTATION))
 		h->cfg.attestation = FSIM_ATTFMT_FIDO_U2F;
+	if (h->related_path != NULL &&
+	    (o = fsim_cli_load_related(cmd, h->related_path, &h->related)) != 0)
+		return o;
 	return fsim_cli_load_platform(cmd, h->po.name, h->po.off, h->po.n_off, &h->platform);
+}
+
+int
+fsim_cli_load_related(const char *cmd, const char *path, fsim_related_origins_t **out)
+{
+	fsim_client_error_t err;
+	fsim_blob_t doc = { NULL, 0 };
+	int r = FSIM_EXIT_USAGE;
+
+	if (fsim_read_file(path, 1u << 20, &doc) != 0) {
+		fprintf(stderr, "fidosim %s: cannot read --related-origins %s\n", cmd, path);
+		goto out;
+	}
+	if (fsim_related_origins_parse(doc.ptr, doc.len, out, &err) != 0) {
+		fprintf(stderr, "fidosim %s: --related-origins %s: %s\n", cmd, path,
+		    err.name != NULL ? err.message : "out of memory");
+		goto out;
+	}
+	r = 0;
+out:
+	fsim_blob_reset(&doc);
+	return r;
 }
 
 int

@@ -26,6 +26,9 @@ typedef struct fsim_headless {
 	json_t *root;                     /* the options JSON as read */
 	struct fsim_cli_platform_opts po; /* --platform, --no-platform-rule */
 	fsim_platform_t *platform;        /* loaded by fsim_headless_args */
+	const char *mediation;            /* --mediation: overrides the options JSON's */
+	const char *related_path;         /* --related-origins FILE */
+	fsim_related_origins_t *related;  /* its document, loaded by fsim_headless_args */
 } fsim_headless_t;
 
 /* Zero h and set the defaults. */
@@ -69,6 +72,13 @@ int fsim_headless_refuse(const fsim_headless_t *h, const fsim_client_error_t *er
 	"                        see 'fidosim platforms')\n" \
 	"  --no-platform-rule R  switch one rule of the platform off (repeatable),\n" \
 	"                        e.g. zero-aaguid of apple-provider-extension\n" \
+	"  --mediation M         CredentialMediationRequirement of the call: conditional\n" \
+	"                        (create: a conditional create, WebAuthn L3 5.1.3;\n" \
+	"                        get: allowCredentials becomes a filter), optional,\n" \
+	"                        required, silent; overrides \"mediation\" in the JSON\n" \
+	"  --related-origins FILE  the RP ID's /.well-known/webauthn document: an\n" \
+	"                        origin outside the RP ID's domain is used when listed\n" \
+	"                        there within the platform's label limit (L3 5.11)\n" \
 	FSIM_CLI_AUTHN_OPTS_USAGE
 
 #define FSIM_HEADLESS_EXIT \

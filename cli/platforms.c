@@ -4,6 +4,7 @@
  * evidence behind it; and the loader the other commands share.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -103,6 +104,13 @@ profile_json(const fsim_platform_t *p)
 	json_object_set_new(j, "description", json_string(p->description));
 	json_object_set_new(j, "rules", rules);
 	json_object_set_new(j, "evidence", ev);
+	{
+		/* What getClientCapabilities() answers (WebAuthn L3 5.1.7); null: no method. */
+		bool absent = false;
+		json_t *caps = fsim_platform_client_capabilities(p, &absent);
+
+		json_object_set_new(j, "clientCapabilities", caps != NULL ? caps : json_null());
+	}
 	return j;
 }
 
@@ -143,8 +151,18 @@ show_one(const char *name, bool json)
 			printf("  %s%s%s\n      %s\n", fsim_prule_name(p->rules[i].kind),
 			    p->rules[i].arg[0] ? " " : "", p->rules[i].arg,
 			    fsim_prule_summary(p->rules[i].kind));
-		printf("\nevidence (docs/evidence/providers.md; [D] documented or code, "
-		    "[O] observed, [I] inferred):\n");
+		{
+			bool absent = false;
+			json_t *caps = fsim_platform_client_capabilities(p, &absent);
+			char *t = caps != NULL ? json_dumps(caps, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
+			printf("\ngetClientCapabilities() (WebAuthn L3 5.1.7): %s\n", absent ?
+			    "absent (no such method)" : t != NULL ? t : "?");
+			free(t);
+			json_decref(caps);
+		}
+		printf("\nevidence (docs/evidence/providers.md, docs/evidence/l3-platforms.md; [D] "
+		    "documented or code, [O] observed, [I] inferred, [T] tested here):\n");
 		for (i = 0; i < p->n_evidence; i++)
 			printf("  - %s\n", p->evidence[i]);
 	}

@@ -100,6 +100,12 @@ preset_json(const fsim_preset_t *p, bool full)
 	    json_object_set_new(o, "algs", algs) != 0 ||
 	    json_object_set_new(o, "rk", json_boolean(c->rk_capable)) != 0 ||
 	    json_object_set_new(o, "quirks", quirks) != 0 ||
+	    json_object_set_new(o, "conditionalCreate",
+	    json_string(fsim_preset_condcreate_name(c->cond_create))) != 0 ||
+	    json_object_set_new(o, "signals", json_pack("{s:s, s:s, s:s}",
+	    "unknownCredential", fsim_preset_sigact_name(c->sig_unknown),
+	    "allAcceptedCredentials", fsim_preset_sigact_name(c->sig_accepted),
+	    "currentUserDetails", fsim_preset_sigact_name(c->sig_details))) != 0 ||
 	    json_object_set_new(o, "evidence", ev) != 0) {
 		json_decref(o);
 		return NULL;
@@ -143,6 +149,10 @@ print_full(const fsim_preset_t *p)
 		printf("%s%s", i ? "," : "", alg_name(c->algs[i]));
 	printf("\ntransports   %s\n", tr);
 	printf("rk           %d\n", c->rk_capable);
+	printf("conditional-create  %s\n", fsim_preset_condcreate_name(c->cond_create));
+	printf("signal-unknown      %s\n", fsim_preset_sigact_name(c->sig_unknown));
+	printf("signal-accepted     %s\n", fsim_preset_sigact_name(c->sig_accepted));
+	printf("signal-details      %s\n", fsim_preset_sigact_name(c->sig_details));
 	for (i = 0; i < FSIM_QUIRK__COUNT; i++)
 		if (c->quirks & (1u << i))
 			printf("quirk        %s\n", fsim_quirk_info((fsim_quirk_t)i)->name);

@@ -27,6 +27,7 @@
 #include "cli/report.h"
 #include "cli/serve_tls.h"
 #include "rp-sim/server.h"
+#include "platform/client.h"
 
 #define CMD "serve"
 #define MAX_ORIGINS 16
@@ -46,7 +47,7 @@ static const char usage[] =
 "         [--origin ORIGIN]... [--policy-preset NAME] [--data DIR]\n"
 "         [--mds BLOB [--mds-root PEM]...]\n"
 "         [--challenge-ttl SECONDS] [--threads N]\n"
-"         [--tls | --tls-cert PEM --tls-key PEM]\n"
+"         [--tls | --tls-cert PEM --tls-key PEM] [--related-origins FILE]\n"
 "\n"
 "A local webauthn.io-style relying party. It serves:\n"
 "  /                              a page: webauthn.io's options, register and\n"
@@ -64,6 +65,19 @@ static const char usage[] =
 "  POST /assertion/result\n"
 "  GET  /api/reports              the reports of the last 512 verifications;\n"
 "  GET  /api/reports/ID|last      one report (last: this session's newest)\n"
+"  POST /account/details          {\"displayName\"}: the signed-in user's new\n"
+"                                 display name\n"
+"  GET  /.well-known/webauthn     with --related-origins (WebAuthn L3 5.11)\n"
+"\n"
+"WebAuthn L3: registration options with \"mediation\": \"conditional\" make a\n"
+"conditional create, whose UP=0 passes (7.1 step 15). An authentication\n"
+"verification posted with \"signals\": true (as the page does) gets the\n"
+"signals a well-behaved RP sends (5.1.10) as \"signals\": [{\"signal\", ...}]:\n"
+"unknownCredential for an assertion of an unknown credential ID;\n"
+"allAcceptedCredentials and currentUserDetails after a sign-in;\n"
+"currentUserDetails after /account/details. The page passes them to the\n"
+"browser's PublicKeyCredential.signal* methods and shows\n"
+"getClientCapabilities().\n"
 "\n"
 "A session is a cookie (" FSIM_SERVER_COOKIE "); a challenge is single use and\n"
 "expires; a replayed or stale ceremony is refused with 400. Request bodies\n"
@@ -106,6 +120,8 @@ static const char usage[] =
 "                        (default: in memory only)\n"
 "  --challenge-ttl S     seconds a challenge lives (default 300)\n"
 "  --threads N           worker threads (default 16)\n"
+"  --related-origins FILE  the RP ID's /.well-known/webauthn document: served\n"
+"                        there, and its origins are accepted origins\n"
 "\n"
 "It runs until SIGINT or SIGTERM. Try it with curl (a cookie jar keeps the\n"
 "session; fidosim create plays the browser):\n"
@@ -123,6 +139,8 @@ static const char usage[] =
 extern const unsigned char fsim_www_index_html[], fsim_www_app_js[], fsim_www_style_css[];
 extern const unsigned long fsim_www_index_html_len, fsim_www_app_js_len,
     fsim_www_style_css_len;
+extern const unsigned char fsim_www_l3_js[];
+extern const unsigned long fsim_www_l3_js_len;
 
 static const struct asset {
 	const char *path;
@@ -134,12 +152,14 @@ static const struct asset {
 	{ "/index.html", fsim_www_index_html, &fsim_www_index_html_len, "text/html; charset=utf-8" },
 	{ "/app.js", fsim_www_app_js, &fsim_www_app_js_len, "text/javascript; charset=utf-8" },
 	{ "/style.css", fsim_www_style_css, &fsim_www_style_css_len, "text/css; charset=utf-8" },
+	{ "/l3.js", fsim_www_l3_js, &fsim_www_l3_js_len, "text/javascript; charset=utf-8" },
 };
 
 struct serve_ctx {
 	fsim_server_t *server;
 	fsim_aaguid_names_t *names;
 	fsim_deadline_t *deadline;
+	fsim_blob_t well_known;       /* --related-origins: served at /.well-known/webauthn */
 };
 
 /* One request in flight: its body so far. */
@@ -321,6 +341,13 @@ handle(void *cls, struct MHD_Connection *mc, const char *url, const char *method
 	}
 	if (cn->too_big)
 		return send_error(mc, method, url, 413, "the body is over the 262144-byte limit", cn);
+	/* The RP ID's related origins document (WebAuthn L3 5.11). */
+	if ((strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) &&
+	    strcmp(url, "/.well-known/webauthn") == 0 && ctx->well_known.len > 0) {
+		log_line(mc, method, url, 200, ctx->well_known.len, cn, NULL);
+		return reply(mc, 200, "application/json", ctx->well_known.ptr,
+		    ctx->well_known.len, MHD_RESPMEM_PERSISTENT, NULL);
+	}
 	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
 		for (i = 0; i < sizeof(assets) / sizeof(assets[0]); i++)
 			if (strcmp(url, assets[i].path) == 0) {
@@ -401,7 +428,8 @@ static int
 run(int argc, char **argv)
 {
 	const char *origins[MAX_ORIGINS], *host = "127.0.0.1", *rp_id = "localhost";
-	const char *data = NULL, *tls_cert = NULL, *tls_key = NULL;
+	const char *data = NULL, *tls_cert = NULL, *tls_key = NULL, *related = NULL;
+	fsim_related_origins_t *ro = NULL;
 	bool tls = false;
 	fsim_serve_tls_t tp;
 	char cert_tmp[64] = "";
@@ -469,6 +497,8 @@ run(int argc, char **argv)
 				    "(see 'fidosim policies')", val);
 		} else if (strcmp(a, "--data") == 0)
 			data = val;
+		else if (strcmp(a, "--related-origins") == 0)
+			related = val;
 		else if (strcmp(a, "--tls-cert") == 0)
 			tls_cert = val;
 		else if (strcmp(a, "--tls-key") == 0)
@@ -556,6 +586,22 @@ run(int argc, char **argv)
 		    tls ? rp_id : "localhost", port);
 		origins[n_origins++] = def_origin;
 	}
+	/* --related-origins: served as given, and its origins are accepted ones. */
+	if (related != NULL) {
+		if (fsim_read_file(related, 1u << 20, &ctx.well_known) != 0 ||
+		    fsim_cli_load_related(CMD, related, &ro) != 0) {
+			fprintf(stderr, "fidosim serve: cannot use --related-origins %s\n", related);
+			goto out;
+		}
+		for (size_t ri = 0; ri < ro->n; ri++) {
+			if (n_origins == MAX_ORIGINS) {
+				fprintf(stderr, "fidosim serve: at most %d origins with "
+				    "--related-origins\n", MAX_ORIGINS);
+				goto out;
+			}
+			origins[n_origins++] = ro->origins[ri];
+		}
+	}
 	if (fsim_aaguid_names_load(NULL, &ctx.names, NULL) != 0)
 		ctx.names = NULL;
 	if ((trust = shipped_trust()) == NULL) {
@@ -615,6 +661,8 @@ out:
 	fsim_deadline_stop(&ctx.deadline);
 	fsim_server_free(&ctx.server);
 	fsim_aaguid_names_free(&ctx.names);
+	fsim_blob_reset(&ctx.well_known);
+	fsim_related_origins_free(&ro);
 	fsim_trust_free(&trust);
 	fsim_mds_free(&mds);
 	if (cert_tmp[0] != '\0')

@@ -16,6 +16,7 @@
 #include "cli/mds_cli.h"
 #include "cli/report.h"
 #include "cli/verify.h"
+#include "platform/client.h"
 #include "rp-sim/policy_preset.h"
 #include "rp-sim/rp.h"
 
@@ -29,6 +30,7 @@ static const char reg_usage[] =
 "         [--top-origin ORIGIN]... [--algs LIST] [--require-trusted-attestation]\n"
 "         [--trust-anchors DIR|FILE]... [--at UNIX_TIME] [--enterprise]\n"
 "         [--conveyance none|indirect|direct|enterprise] [--extensions LIST]\n"
+"         [--mediation conditional] [--related-origins FILE]\n"
 "         [--policy-preset NAME] [--policy KEY=VALUE]... [--mds BLOB [--mds-root PEM]...]\n"
 "         [--json] [RESPONSE|-]\n"
 "\n"
@@ -64,6 +66,11 @@ static const char reg_usage[] =
 "                             (--attestation CONVEYANCE still works, deprecated)\n"
 "  --extensions LIST          extension identifiers the options requested, e.g.\n"
 "                             credProtect,hmac-secret (for unsolicited-ext)\n"
+"  --mediation conditional    the RP asked for a conditional create: UP=0 passes\n"
+"                             REG-12 (WebAuthn L3 7.1 step 15; reported as info),\n"
+"                             unless the policy says reg-up-conditional=always\n"
+"  --related-origins FILE     the RP ID's /.well-known/webauthn: its origins are\n"
+"                             expected origins too (WebAuthn L3 5.11)\n"
 "  --policy-preset NAME|FILE  judge as this RP library does (default spec); see\n"
 "                             'fidosim policies'. Applied first: every --policy\n"
 "                             and --require-trusted-attestation overrides it,\n"
@@ -93,7 +100,7 @@ static const char auth_usage[] =
 "usage: fidosim verify-authentication --rp-id ID [--origin ORIGIN]... --challenge B64URL\n"
 "         --credential RECORD [--uv required|preferred|discouraged] [--appid URL]\n"
 "         [--allow-cross-origin] [--top-origin ORIGIN]... [--extensions LIST]\n"
-"         [--update-record FILE] [--failures-only] [--at UNIX_TIME]\n"
+"         [--update-record FILE] [--failures-only] [--at UNIX_TIME] [--related-origins FILE]\n"
 "         [--policy-preset NAME] [--policy KEY=VALUE]... [--mds BLOB [--mds-root PEM]...]\n"
 "         [--json] [RESPONSE|-]\n"
 "\n"
@@ -117,8 +124,8 @@ static const char auth_usage[] =
 "                             output appid is true, rpIdHash must be SHA-256 of\n"
 "                             URL instead of the RP ID (EXT-APPID-01)\n"
 "  --rp-id, --origin, --challenge, --uv, --allow-cross-origin, --top-origin,\n"
-"  --extensions, --policy-preset, --json, --failures-only: as for\n"
-"  verify-registration\n"
+"  --extensions, --policy-preset, --json, --failures-only,\n"
+"  --related-origins: as for verify-registration\n"
 "  --policy KEY=VALUE         a knob, e.g. counter=error|warn|ignore (default error:\n"
 "                             a signCount that does not increase while either value\n"
 "                             is non-zero), be-change=allow-upgrade, at-in-assertion=\n"
@@ -160,6 +167,7 @@ struct opts {
 	fsim_rp_store_t store;     /* the list values of --policy keys */
 	struct fsim_cli_mds_opts mdso;   /* --mds BLOB, --mds-root, --mds-crl */
 	fsim_mds_t *mds;                 /* its index, held until opts_reset (the report lends from it) */
+	fsim_related_origins_t *related;   /* --related-origins: more expected origins */
 };
 
 /* --policy KEY=VALUE: a knob, or an option of the preset's library by its own name. */
@@ -299,6 +307,18 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 		} else if (strcmp(a, "--policy") == 0) { NEEDV(); r = parse_policy_kv(cmd, v, o, p); }
 		else if (strcmp(a, "--policy-preset") == 0) { NEEDV(); }   /* apply_preset() did it */
 		else if (strcmp(a, "--extensions") == 0) { NEEDV(); r = parse_exts(cmd, v, o); }
+		else if (strcmp(a, "--related-origins") == 0) {
+			NEEDV();
+			fsim_related_origins_free(&o->related);
+			r = fsim_cli_load_related(cmd, v, &o->related);
+		} else if (!auth && strcmp(a, "--mediation") == 0) {
+			NEEDV();
+			if (strcmp(v, "conditional") != 0 && strcmp(v, "optional") != 0 &&
+			    strcmp(v, "required") != 0 && strcmp(v, "silent") != 0)
+				return fsim_cli_usage_error(cmd, "--mediation must be conditional, "
+				    "optional, required or silent, not '%s'", v);
+			p->conditional = strcmp(v, "conditional") == 0;
+		}
 		else if (!auth && (strcmp(a, "--conveyance") == 0 || strcmp(a, "--attestation") == 0)) {
 			NEEDV();
 			if (!fsim_conveyance_from_name(v, &p->conveyance))
@@ -487,6 +507,11 @@ settings_from_vector(struct opts *o, fsim_rp_policy_t *p, bool auth)
 		snprintf(o->default_origin, sizeof(o->default_origin), "https://%s", o->rp_id);
 		o->origins[o->n_origins++] = o->default_origin;
 	}
+	/* The RP ID's related origins (WebAuthn L3 5.11) are origins it expects too. */
+	for (i = 0; o->related != NULL && i < o->related->n; i++)
+		if ((r = push(cmd, "origins (with --related-origins)", o->origins,
+		    &o->n_origins, o->related->origins[i])) != 0)
+			return r;
 	if (o->n_from_vector > 0 && !o->json && !o->quiet) {
 		fprintf(stderr, "fidosim %s: from the vector file:", cmd);
 		for (i = 0; i < o->n_from_vector; i++)
@@ -737,6 +762,7 @@ opts_reset(struct opts *o)
 	o->vector = o->cd_strings = NULL;
 	fsim_rp_store_clear(&o->store);
 	fsim_mds_free(&o->mds);
+	fsim_related_origins_free(&o->related);
 }
 
 int

@@ -95,6 +95,7 @@ typedef struct fsim_creation_options {
 	char **attestation_formats;
 	size_t n_attestation_formats;
 	json_t *extensions;          /* object or NULL */
+	char *mediation;             /* CredentialCreationOptions.mediation, or NULL */
 } fsim_creation_options_t;
 
 typedef struct fsim_request_options {
@@ -107,9 +108,17 @@ typedef struct fsim_request_options {
 	char **hints;
 	size_t n_hints;
 	json_t *extensions;
+	char *mediation;             /* CredentialRequestOptions.mediation, or NULL */
 } fsim_request_options_t;
 
-/* Accepts the bare options or {"publicKey": {...}}. */
+/*
+ * Accepts the bare options or {"publicKey": {...}}. `mediation`
+ * ("silent", "optional", "conditional", "required": Credential Management
+ * 2.3.2) is a member of the wrapper, beside publicKey, as
+ * navigator.credentials.create()/get() take it; a bare options object may
+ * carry it too. It is kept as given (a string): the client refuses a value
+ * that is not one of the four (WebIDL enum: TypeError).
+ */
 int fsim_creation_options_parse(const json_t *root, fsim_creation_options_t **out,
     fsim_diags_t *d) FSIM_WUR;
 int fsim_request_options_parse(const json_t *root, fsim_request_options_t **out,

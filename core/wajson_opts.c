@@ -57,6 +57,7 @@ fsim_creation_options_free(fsim_creation_options_t **op)
 	fsim_wj_strings_free(&o->attestation_formats,
 	    &o->n_attestation_formats);
 	json_decref(o->extensions);
+	free(o->mediation);
 	free(o);
 	*op = NULL;
 }
@@ -74,6 +75,7 @@ fsim_request_options_free(fsim_request_options_t **op)
 	free(o->user_verification);
 	fsim_wj_strings_free(&o->hints, &o->n_hints);
 	json_decref(o->extensions);
+	free(o->mediation);
 	free(o);
 	*op = NULL;
 }
@@ -316,6 +318,18 @@ get_selection(fsim_wj_t *c, const json_t *o, const char *base,
 	    &opt->user_verification);
 }
 
+/*
+ * mediation (CredentialCreationOptions / CredentialRequestOptions, Credential
+ * Management 2.3): beside publicKey in the wrapper, where browsers take it;
+ * in a bare options object, a member of its own. A string; its value is the
+ * client's to judge.
+ */
+static void
+get_mediation(fsim_wj_t *c, const json_t *root, char **dst)
+{
+	(void)fsim_wj_string(c, root, NULL, "mediation", FSIM_WJ_OPT, dst);
+}
+
 static int
 finish(const fsim_wj_t *c)
 {
@@ -361,6 +375,7 @@ fsim_creation_options_parse(const json_t *root, fsim_creation_options_t **out,
 	(void)fsim_wj_strings(&c, o, base, "attestationFormats", FSIM_WJ_OPT,
 	    &opt->attestation_formats, &opt->n_attestation_formats);
 	get_object_copy(&c, o, base, "extensions", &opt->extensions);
+	get_mediation(&c, root, &opt->mediation);
 	if ((r = finish(&c)) != FSIM_OK)
 		goto fail;
 	*out = opt;
@@ -403,6 +418,7 @@ fsim_request_options_parse(const json_t *root, fsim_request_options_t **out,
 	(void)fsim_wj_strings(&c, o, base, "hints", FSIM_WJ_OPT, &opt->hints,
 	    &opt->n_hints);
 	get_object_copy(&c, o, base, "extensions", &opt->extensions);
+	get_mediation(&c, root, &opt->mediation);
 	if ((r = finish(&c)) != FSIM_OK)
 		goto fail;
 	*out = opt;

@@ -317,7 +317,9 @@ run_scenario_unit(run_t *rn, unit_t *u)
 			json_array_foreach(json_object_get(st, "expectations"), j, ex) {
 				const char *who = json_string_value(json_object_get(ex, "who"));
 
-				if (strcmp(who, pol) != 0 && strcmp(who, "platform") != 0)
+				/* Platform and signal expectations hold for every policy. */
+				if (strcmp(who, pol) != 0 && strcmp(who, "platform") != 0 &&
+				    strcmp(who, "signal") != 0)
 					continue;
 				any = true;
 				last = ex;

@@ -11,17 +11,6 @@
 #include "harness/pipeline.h"
 #include "harness/pipeline_int.h"
 
-struct fsim_pipe {
-	fsim_authn_config_t cfg;
-	const fsim_platform_t *platform;
-	fsim_env_t env;
-	fsim_store_t *store;
-	fsim_authn_t *authn;
-	fsim_blob_t cred_id;                       /* the last registered credential */
-	fsim_cred_record_t *records[FSIM_PIPE_MAX_POLICIES];  /* per preset index */
-	char *user;                                /* b64url user.id */
-};
-
 void
 fsim_pipe_result_reset(fsim_pipe_result_t *r)
 {
@@ -190,6 +179,9 @@ judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
 			continue;
 		}
 		policy_for(p, rp, ps, origins, challenge, &pol);
+		/* The RP asked for a conditional create (7.1 step 15). */
+		pol.conditional = reg && rp->mediation != NULL &&
+		    strcmp(rp->mediation, "conditional") == 0;
 		r = reg ? fsim_rp_verify_registration(&pol, out->response, &res) :
 		    fsim_rp_verify_authentication(&pol, out->response, p->records[k], &res);
 		if (r != FSIM_OK)
@@ -289,12 +281,14 @@ fsim_pipe_register(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t 
 	    "authenticatorSelection", "residentKey", or_default(rp->resident_key, "preferred"),
 	    "userVerification", or_default(rp->uv, "preferred"));
 	if (opts == NULL || (rp->cred_props && json_object_set_new(opts, "extensions",
-	    json_pack("{s:b}", "credProps", 1)) != 0))
+	    json_pack("{s:b}", "credProps", 1)) != 0) || (rp->mediation != NULL &&
+	    json_object_set_new(opts, "mediation", json_string(rp->mediation)) != 0))
 		goto fail;
 	if ((r = fsim_creation_options_parse(opts, &o, NULL)) != FSIM_OK)
 		goto fail;
 	cer.platform = p->platform;
 	cer.effects = &out->effects;
+	cer.related = rp->related;
 	r = fsim_client_make_credential_request(o, origin, p->cfg.uv != FSIM_UVMODE_NEVER,
 	    p->cfg.rk_capable, &cer, &req, &err);
 	if ((r = exchange(p, true, r, &cer, &req, &err, out)) != FSIM_OK)
@@ -353,6 +347,7 @@ fsim_pipe_authenticate(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_resul
 		goto fail;
 	cer.platform = p->platform;
 	cer.effects = &out->effects;
+	cer.related = rp->related;
 	r = fsim_client_get_assertion_request(o, origin, p->cfg.uv != FSIM_UVMODE_NEVER,
 	    &cer, &req, &err);
 	if ((r = exchange(p, false, r, &cer, &req, &err, out)) != FSIM_OK)

@@ -81,6 +81,8 @@ typedef struct fsim_pipe_rp {
 	size_t n_presets;
 	const fsim_trust_t *trust; /* may be NULL */
 	const struct fsim_mds *mds; /* an MDS3 BLOB's index (--mds); may be NULL */
+	const char *mediation;     /* registration: "conditional" for a conditional create; NULL: none */
+	const fsim_related_origins_t *related;   /* the RP ID's /.well-known/webauthn; NULL: none */
 } fsim_pipe_rp_t;
 
 typedef struct fsim_pipe fsim_pipe_t;
@@ -123,6 +125,19 @@ int fsim_pipe_set_counter(fsim_pipe_t *p, uint32_t v) FSIM_WUR;
 void fsim_pipe_rp_forget_backup_flags(fsim_pipe_t *p);
 /* Every RP record's signCount becomes v. */
 void fsim_pipe_rp_set_counter(fsim_pipe_t *p, uint32_t v);
+
+/* The RP deletes the credential: every record it kept goes (the provider still has it). */
+void fsim_pipe_rp_delete(fsim_pipe_t *p);
+/*
+ * The RP sends a WebAuthn L3 signal (5.1.10) about the last credential, from
+ * rp's origin through the platform's client to the provider:
+ * "unknownCredential"; "allAcceptedCredentials" (listed: whether the last
+ * credential is in allAcceptedCredentialIds); "currentUserDetails" with
+ * name and display_name. *out: {"signal", "delivered", "error"?: the
+ * client's refusal {"name", "message", "rule"}, "changes": [...]}.
+ */
+int fsim_pipe_signal(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *signal, bool listed,
+    const char *name, const char *display_name, json_t **out) FSIM_WUR;
 
 /* ---- for responses the harness changes itself (harness/mutate.c) ---- */
 

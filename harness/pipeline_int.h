@@ -7,6 +7,17 @@
 
 #include "harness/pipeline.h"
 
+struct fsim_pipe {
+	fsim_authn_config_t cfg;
+	const fsim_platform_t *platform;
+	fsim_env_t env;
+	fsim_store_t *store;
+	fsim_authn_t *authn;
+	fsim_blob_t cred_id;                       /* the last registered credential */
+	fsim_cred_record_t *records[FSIM_PIPE_MAX_POLICIES];  /* per preset index */
+	char *user;                                /* b64url user.id */
+};
+
 /* The provider's view: its CTAP status and, when 0, the response map read. */
 void fsim_pipe_view_emitted(fsim_pipe_view_t *v, uint8_t st, const fsim_blob_t *resp,
     bool registration);

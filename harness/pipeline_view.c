@@ -168,7 +168,7 @@ fsim_pipe_view_json(const fsim_pipe_view_t *v, bool delivered)
 		json_object_set_new(j, "ctapStatus", json_string(hex));
 	}
 	if (v->error_name[0]) {
-		json_object_set_new(j, "error", json_pack("{s:s, s:s, s:s?}", "name",
+		json_object_set_new(j, "error", json_pack("{s:s, s:s, s:s*}", "name",
 		    v->error_name, "message", v->error_message, "rule",
 		    v->error_rule[0] ? v->error_rule : NULL));
 	}

@@ -16,11 +16,13 @@
 typedef enum {
 	ST_REGISTER, ST_AUTHENTICATE, ST_SET_BE, ST_SET_BS, ST_SET_COUNTER,
 	ST_RP_FORGET, ST_RP_SET_COUNTER, ST_PROVIDER, ST_PLATFORM, ST_PRESET,
+	ST_RP_DELETE, ST_SIGNAL,
 } step_kind_t;
 
 static const char *const step_names[] = {
 	"register", "authenticate", "set-be", "set-bs", "set-counter",
 	"rp-forget-backup-flags", "rp-set-counter", "provider", "platform", "preset",
+	"rp-delete-credential", "signal",
 };
 
 typedef struct step {
@@ -96,8 +98,14 @@ apply_settings(fsim_authn_config_t *c, const char *words, char *err, size_t errl
 	return FSIM_OK;
 }
 
+/*
+ * The rp line: uv, attestation, resident-key, and for WebAuthn L3
+ * mediation=conditional (a conditional create), origin=URL (the caller's
+ * origin) and related=URL,... (the RP ID's /.well-known/webauthn origins,
+ * into *related, which may be NULL when only checking).
+ */
 static int
-rp_settings(fsim_pipe_rp_t *rp, char *words, char *err, size_t errlen)
+rp_settings(fsim_pipe_rp_t *rp, char *words, const char **related, char *err, size_t errlen)
 {
 	char *save = NULL, *w, *eq;
 
@@ -111,11 +119,114 @@ rp_settings(fsim_pipe_rp_t *rp, char *words, char *err, size_t errlen)
 			rp->attestation = eq;
 		else if (strcmp(w, "resident-key") == 0)
 			rp->resident_key = eq;
-		else
-			return msg(err, errlen, "rp setting \"%s\" unknown (uv, attestation, "
-			    "resident-key)", w);
+		else if (strcmp(w, "mediation") == 0 && strcmp(eq, "conditional") == 0)
+			rp->mediation = eq;
+		else if (strcmp(w, "origin") == 0 && (strncmp(eq, "https://", 8) == 0 ||
+		    strncmp(eq, "http://", 7) == 0))
+			rp->origin = eq;
+		else if (strcmp(w, "related") == 0 && eq[0] != '\0') {
+			if (related != NULL)
+				*related = eq;
+		} else
+			return msg(err, errlen, "rp setting \"%s=%s\" unknown (uv, attestation, "
+			    "resident-key, mediation=conditional, origin=URL, related=URL,...)", w, eq);
 	}
 	return FSIM_OK;
+}
+
+/* related=URL,... as the document a client would have fetched. */
+static int
+related_doc(const char *list, fsim_related_origins_t **out)
+{
+	fsim_client_error_t e;
+	json_t *doc = json_object(), *arr = json_array();
+	char buf[200], *save = NULL, *t, *text = NULL;
+	int r = FSIM_ERR_NOMEM;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	if (doc == NULL || arr == NULL)
+		goto out;
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (json_array_append_new(arr, json_string(t)) != 0)
+			goto out;
+	if (json_object_set(doc, "origins", arr) != 0 ||
+	    (text = json_dumps(doc, JSON_COMPACT)) == NULL)
+		goto out;
+	r = fsim_related_origins_parse((const uint8_t *)text, strlen(text), out, &e);
+out:
+	free(text);
+	json_decref(arr);
+	json_decref(doc);
+	return r;
+}
+
+/* A signal step's argument: NAME [listed|unlisted] | currentUserDetails NAME DISPLAY... */
+static int
+check_signal_arg(const char *arg, char *err, size_t errlen)
+{
+	char buf[200], *save = NULL, *sig, *a;
+
+	snprintf(buf, sizeof(buf), "%s", arg);
+	sig = strtok_r(buf, " \t", &save);
+	a = strtok_r(NULL, " \t", &save);
+	if (sig != NULL && strcmp(sig, "unknownCredential") == 0 && a == NULL)
+		return FSIM_OK;
+	if (sig != NULL && strcmp(sig, "allAcceptedCredentials") == 0 &&
+	    (a == NULL || ((strcmp(a, "listed") == 0 || strcmp(a, "unlisted") == 0) &&
+	    strtok_r(NULL, " \t", &save) == NULL)))
+		return FSIM_OK;
+	if (sig != NULL && strcmp(sig, "currentUserDetails") == 0 && a != NULL &&
+	    strtok_r(NULL, "", &save) != NULL)
+		return FSIM_OK;
+	return msg(err, errlen, "step signal: unknownCredential | allAcceptedCredentials "
+	    "[listed|unlisted] | currentUserDetails NAME DISPLAY-NAME, not \"%.60s\"", arg);
+}
+
+/* What a signal step expects: action=ACTION (of the first change, or none), platform=ok|refused[:RULE]. */
+static int
+check_signal_expect(const char *line, char *err, size_t errlen)
+{
+	char buf[400], *save = NULL, *t;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save))
+		if (strncmp(t, "action=", 7) != 0 && strcmp(t, "platform=ok") != 0 &&
+		    strncmp(t, "platform=refused", 16) != 0)
+			return msg(err, errlen, "expect after a signal: action=ACTION or "
+			    "platform=ok|refused[:RULE], not \"%s\"", t);
+	return FSIM_OK;
+}
+
+/* Does the signal step's outcome (fsim_pipe_signal's JSON) meet its expect line? */
+static bool
+signal_met(const json_t *o, const char *line, json_t *arr)
+{
+	char buf[400], got[160], *save = NULL, *t;
+	const json_t *ch = json_object_get(o, "changes"), *e = json_object_get(o, "error");
+	const char *action = json_array_size(ch) > 0 ? json_string_value(json_object_get(
+	    json_array_get(ch, 0), "action")) : "none";
+	const char *rule = json_string_value(json_object_get(e, "rule"));
+	bool delivered = json_is_true(json_object_get(o, "delivered")), all = true, ok;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (t = strtok_r(buf, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+		if (strncmp(t, "action=", 7) == 0) {
+			ok = action != NULL && strcmp(action, t + 7) == 0;
+			snprintf(got, sizeof(got), "action=%s", action != NULL ? action : "?");
+		} else if (strcmp(t, "platform=ok") == 0) {
+			ok = delivered;
+			snprintf(got, sizeof(got), "platform=%s", delivered ? "ok" : "refused");
+		} else {
+			ok = !delivered && (t[16] == '\0' || (t[16] == ':' && rule != NULL &&
+			    strcmp(t + 17, rule) == 0));
+			snprintf(got, sizeof(got), "platform=%s%s%s", delivered ? "ok" : "refused",
+			    rule != NULL ? ":" : "", rule != NULL ? rule : "");
+		}
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:b}", "who", "signal",
+		    "expected", t, "got", got, "met", ok));
+		all = all && ok;
+	}
+	return all;
 }
 
 /* ---- parsing ---- */
@@ -179,7 +290,7 @@ setting(void *ctx, char *k, char *v, char *err, size_t errlen)
 
 		memset(&rp, 0, sizeof(rp));
 		snprintf(buf, sizeof(buf), "%s", v);
-		if (rp_settings(&rp, buf, err, errlen) != FSIM_OK)
+		if (rp_settings(&rp, buf, NULL, err, errlen) != FSIM_OK)
 			return FSIM_ERR_FORMAT;
 		return set_once(s->rp, sizeof(s->rp), k, v, err, errlen);
 	}
@@ -242,6 +353,10 @@ setting(void *ctx, char *k, char *v, char *err, size_t errlen)
 			fsim_preset_free(&ps);
 			break;
 		}
+		case ST_SIGNAL:
+			if (check_signal_arg(arg, err, errlen) != FSIM_OK)
+				return FSIM_ERR_FORMAT;
+			break;
 		default:
 			if (arg[0] != '\0')
 				return msg(err, errlen, "step %s takes no argument", v);
@@ -252,11 +367,14 @@ setting(void *ctx, char *k, char *v, char *err, size_t errlen)
 	if (strcmp(k, "expect") == 0) {
 		step_t *st = s->n_steps > 0 ? &s->steps[s->n_steps - 1] : NULL;
 
-		if (st == NULL || (st->kind != ST_REGISTER && st->kind != ST_AUTHENTICATE))
-			return msg(err, errlen, "expect must follow a register or authenticate step");
+		if (st == NULL || (st->kind != ST_REGISTER && st->kind != ST_AUTHENTICATE &&
+		    st->kind != ST_SIGNAL))
+			return msg(err, errlen, "expect must follow a register, authenticate or "
+			    "signal step");
 		if (st->expect[0] != '\0')
 			return msg(err, errlen, "two expect lines for one step");
-		if (check_expect(v, err, errlen) != FSIM_OK)
+		if ((st->kind == ST_SIGNAL ? check_signal_expect(v, err, errlen) :
+		    check_expect(v, err, errlen)) != FSIM_OK)
 			return FSIM_ERR_FORMAT;
 		return set_once(st->expect, sizeof(st->expect), k, v, err, errlen);
 	}
@@ -457,6 +575,8 @@ fsim_scenario_run(const fsim_scenario_t *s, const uint8_t *seed, size_t seed_len
 {
 	fsim_authn_config_t cfg;
 	fsim_platform_t *pf = NULL, *pf2 = NULL;
+	fsim_related_origins_t *related = NULL;
+	const char *related_list = NULL;
 	fsim_pipe_t *p = NULL;
 	fsim_pipe_rp_t rp;
 	fsim_pipe_result_t res;
@@ -477,11 +597,15 @@ fsim_scenario_run(const fsim_scenario_t *s, const uint8_t *seed, size_t seed_len
 	if (s->provider[0] != '\0' && apply_settings(&cfg, s->provider, err, sizeof(err)) != FSIM_OK)
 		return FSIM_ERR_FORMAT;
 	snprintf(rpbuf, sizeof(rpbuf), "%s", s->rp);
-	if (rp_settings(&rp, rpbuf, err, sizeof(err)) != FSIM_OK)
+	if (rp_settings(&rp, rpbuf, &related_list, err, sizeof(err)) != FSIM_OK)
 		return FSIM_ERR_FORMAT;
+	if (related_list != NULL && (r = related_doc(related_list, &related)) != FSIM_OK)
+		return r;
+	rp.related = related;
 	if (s->platform[0] != '\0' && (r = fsim_platform_load(s->platform, &pf, err,
 	    sizeof(err))) != FSIM_OK)
-		return r;
+		goto fail;
+	r = FSIM_ERR_NOMEM;
 	if ((rep = json_pack("{s:s, s:s, s:o}", "name", s->name, "description", s->description,
 	    "sources", json_array())) == NULL || (steps = json_array()) == NULL)
 		goto fail;
@@ -556,6 +680,38 @@ fsim_scenario_run(const fsim_scenario_t *s, const uint8_t *seed, size_t seed_len
 				goto fail;
 			fsim_pipe_set_platform(p, pf2);
 			break;
+		case ST_RP_DELETE:
+			fsim_pipe_rp_delete(p);
+			break;
+		case ST_SIGNAL: {
+			char abuf[200], *save = NULL, *sig, *a1, *rest;
+			json_t *out = NULL;
+
+			if (!fsim_pipe_has_credential(p)) {
+				json_object_set_new(sj, "skipped", json_string("nothing registered"));
+				*all_met = *all_met && st->expect[0] == '\0';
+				continue;
+			}
+			snprintf(abuf, sizeof(abuf), "%s", st->arg);
+			sig = strtok_r(abuf, " \t", &save);
+			a1 = strtok_r(NULL, " \t", &save);
+			rest = strtok_r(NULL, "", &save);
+			if ((r = fsim_pipe_signal(p, &rp, sig, a1 != NULL && strcmp(a1, "listed") == 0,
+			    a1, rest, &out)) != FSIM_OK)
+				goto fail;
+			/* Not a ceremony: kept apart from the steps' "result". */
+			json_object_set_new(sj, "signal", out);
+			if (st->expect[0] != '\0') {
+				json_t *ex = json_array();
+				bool met = signal_met(out, st->expect, ex);
+
+				json_object_set_new(sj, "expect", json_string(st->expect));
+				json_object_set_new(sj, "expectations", ex);
+				json_object_set_new(sj, "met", json_boolean(met));
+				*all_met = *all_met && met;
+			}
+			break;
+		}
 		}
 		if (r != FSIM_OK) {
 			json_object_set_new(sj, "error", json_string("the change could not be made "
@@ -574,6 +730,7 @@ fail:
 	fsim_pipe_free(&p);
 	fsim_platform_free(&pf);
 	fsim_platform_free(&pf2);
+	fsim_related_origins_free(&related);
 	json_decref(steps);
 	json_decref(rep);
 	return r;

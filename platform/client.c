@@ -42,6 +42,11 @@ fsim_client_ceremony_reset(fsim_client_ceremony_t *c)
 	strings_free(&c->transports, &c->n_transports);
 	free(c->attachment);
 	fsim_blob_reset(&c->allow_only);
+	if (c->id_filter != NULL)
+		for (size_t i = 0; i < c->n_id_filter; i++)
+			fsim_blob_reset(&c->id_filter[i]);
+	free(c->id_filter);
+	free(c->hint);
 	free(c->appid);
 	memset(c, 0, sizeof(*c));
 }
@@ -393,19 +398,56 @@ want_uv(const char *uv_req, bool uv_capable, bool *uv, fsim_client_error_t *err)
 	return FSIM_OK;
 }
 
-/* The options map from the flags that are true; NULL when none is. */
+/*
+ * requireUserVerification of a conditional create (5.1.3): true only when
+ * the RP requires UV, which then must be possible (else ConstraintError);
+ * "preferred" is not collected without the user's attention.
+ */
 static int
-options_map(bool rk, bool up, bool uv, cbor_item_t **out)
+conditional_uv(const char *uv_req, bool uv_capable, bool *uv, fsim_client_error_t *err)
+{
+	*uv = false;
+	if (uv_req == NULL || strcmp(uv_req, "required") != 0)
+		return FSIM_OK;
+	if (!uv_capable)
+		return fsim_client_refuse(err, FSIM_DOM_CONSTRAINT, "conditional-create-uv", -1,
+		    "a conditional create requires user verification and the authenticator "
+		    "cannot perform it (WebAuthn L3 5.1.3)");
+	*uv = true;
+	return FSIM_OK;
+}
+
+/* The first hint the client knows (5.8.8: unknown values are ignored, the first controls). */
+static int
+first_hint(char *const *hints, size_t n, char **out)
+{
+	size_t i;
+
+	*out = NULL;
+	for (i = 0; i < n; i++)
+		if (strcmp(hints[i], "security-key") == 0 || strcmp(hints[i], "client-device") == 0 ||
+		    strcmp(hints[i], "hybrid") == 0)
+			return (*out = strdup(hints[i])) != NULL ? FSIM_OK : FSIM_ERR_NOMEM;
+	return FSIM_OK;
+}
+
+/*
+ * The options map from the flags that are true, and up: false when
+ * up_false (a conditional create: requireUserPresence false, 5.1.3); NULL
+ * when there is nothing to say.
+ */
+static int
+options_map(bool rk, bool up, bool uv, bool up_false, cbor_item_t **out)
 {
 	cbor_item_t *m;
 
 	*out = NULL;
-	if (!rk && !up && !uv)
+	if (!rk && !up && !uv && !up_false)
 		return FSIM_OK;
 	if ((m = cbor_new_definite_map(3)) == NULL)
 		return FSIM_ERR_NOMEM;
 	if ((rk && put_str(m, "rk", cbor_build_bool(true)) != FSIM_OK) ||
-	    (up && put_str(m, "up", cbor_build_bool(true)) != FSIM_OK) ||
+	    ((up || up_false) && put_str(m, "up", cbor_build_bool(up)) != FSIM_OK) ||
 	    (uv && put_str(m, "uv", cbor_build_bool(true)) != FSIM_OK)) {
 		cbor_decref(&m);
 		return FSIM_ERR_NOMEM;
@@ -501,6 +543,7 @@ fsim_client_make_credential_request(const fsim_creation_options_t *o,
 	req->len = 0;
 	c.platform = cer->platform;
 	c.effects = cer->effects;
+	c.related = cer->related;
 	/* §5.4.3: user.id is 1 to 64 bytes, else TypeError. */
 	if (o->user_id.len < 1 || o->user_id.len > 64) {
 		r = fsim_client_refuse(err, FSIM_DOM_TYPE, "user-id-length", -1,
@@ -508,7 +551,7 @@ fsim_client_make_credential_request(const fsim_creation_options_t *o,
 		    "L3 5.4.3)", o->user_id.len);
 		goto fail;
 	}
-	if ((r = fsim_client_resolve_rp(o->rp_id, origin, "5.1.3", &c.rp_id, &org,
+	if ((r = fsim_client_resolve_rp(o->rp_id, origin, "5.1.3", &c, &c.rp_id, &org,
 	    err)) != FSIM_OK)
 		goto fail;
 	/* A U2F-era registration: the credential is bound to the AppID instead. */
@@ -522,8 +565,18 @@ fsim_client_make_credential_request(const fsim_creation_options_t *o,
 			goto fail;
 		}
 	}
-	if ((r = want_uv(fsim_mediate_uv_request(fsim_mediate_profile(&c),
-	    o->user_verification, c.effects), uv_capable, &uv, err)) != FSIM_OK)
+	if ((r = fsim_mediate_check_mediation(o->mediation, err)) != FSIM_OK)
+		goto fail;
+	c.conditional = fsim_mediate_conditional_create(&c, o->mediation);
+	if (c.conditional)
+		r = conditional_uv(fsim_mediate_uv_request(fsim_mediate_profile(&c),
+		    o->user_verification, c.effects), uv_capable, &uv, err);
+	else
+		r = want_uv(fsim_mediate_uv_request(fsim_mediate_profile(&c),
+		    o->user_verification, c.effects), uv_capable, &uv, err);
+	if (r != FSIM_OK)
+		goto fail;
+	if ((r = first_hint(o->hints, o->n_hints, &c.hint)) != FSIM_OK)
 		goto fail;
 	/* residentKey: required needs an rk-capable authenticator. */
 	if (o->resident_key != NULL && strcmp(o->resident_key, "required") == 0) {
@@ -548,7 +601,7 @@ fsim_client_make_credential_request(const fsim_creation_options_t *o,
 		goto fail;
 	fsim_mediate_always(&c);
 	if ((r = mc_extensions(o->extensions, &c, &ext, err)) != FSIM_OK ||
-	    (r = options_map(rk, false, uv, &opts)) != FSIM_OK)
+	    (r = options_map(rk, false, uv, c.conditional, &opts)) != FSIM_OK)
 		goto fail;
 	r = FSIM_ERR_NOMEM;
 	if ((m = cbor_new_definite_map(7)) == NULL ||
@@ -594,24 +647,44 @@ fsim_client_get_assertion_request(const fsim_request_options_t *o,
 	req->len = 0;
 	c.platform = cer->platform;
 	c.effects = cer->effects;
-	if ((r = fsim_client_resolve_rp(o->rp_id, origin, "5.1.4.1", &c.rp_id, &org,
+	c.related = cer->related;
+	if ((r = fsim_client_resolve_rp(o->rp_id, origin, "5.1.4.1", &c, &c.rp_id, &org,
 	    err)) != FSIM_OK)
 		goto fail;
 	if ((r = want_uv(fsim_mediate_uv_request(fsim_mediate_profile(&c),
 	    o->user_verification, c.effects), uv_capable, &uv, err)) != FSIM_OK)
 		goto fail;
+	if ((r = fsim_mediate_check_mediation(o->mediation, err)) != FSIM_OK ||
+	    (r = first_hint(o->hints, o->n_hints, &c.hint)) != FSIM_OK)
+		goto fail;
 	r = FSIM_ERR_NOMEM;
 	if ((c.user_verification = strdup(o->user_verification != NULL ?
 	    o->user_verification : "preferred")) == NULL)
 		goto fail;
-	if (o->n_allow == 1 && fsim_blob_set(&c.allow_only, o->allow[0].id.ptr,
-	    o->allow[0].id.len) != FSIM_OK)
+	/*
+	 * 5.1.4.1: a conditional get empties allowCredentials (only
+	 * discoverable credentials) and keeps the list as a filter.
+	 */
+	c.conditional = o->mediation != NULL && strcmp(o->mediation, "conditional") == 0;
+	if (c.conditional && o->n_allow > 0) {
+		if ((c.id_filter = calloc(o->n_allow, sizeof(*c.id_filter))) == NULL)
+			goto fail;
+		for (size_t i = 0; i < o->n_allow; i++, c.n_id_filter++)
+			if (fsim_blob_set(&c.id_filter[i], o->allow[i].id.ptr,
+			    o->allow[i].id.len) != FSIM_OK)
+				goto fail;
+		fsim_platform_effect_add(c.effects, "mediation", "conditional get: the %zu "
+		    "allowCredentials entries become a filter over discoverable credentials "
+		    "(WebAuthn L3 5.1.4.1)", o->n_allow);
+	}
+	if (!c.conditional && o->n_allow == 1 && fsim_blob_set(&c.allow_only,
+	    o->allow[0].id.ptr, o->allow[0].id.len) != FSIM_OK)
 		goto fail;
 	if ((r = client_data("webauthn.get", &o->challenge, org, &c)) != FSIM_OK)
 		goto fail;
 	fsim_mediate_always(&c);
 	if ((r = ga_extensions(o->extensions, &c, &ext)) != FSIM_OK ||
-	    (r = options_map(false, true, uv, &opts)) != FSIM_OK)
+	    (r = options_map(false, true, uv, false, &opts)) != FSIM_OK)
 		goto fail;
 	/* §10.1.1: an AppID that is not a valid facet of the caller is refused. */
 	if ((c.ext & FSIM_CLIENT_EXT_APPID) && ((r = fsim_client_appid_check(
@@ -627,7 +700,7 @@ fsim_client_get_assertion_request(const fsim_request_options_t *o,
 	    put_int(m, 1, fsim_cbor_text(c.rp_id)) != FSIM_OK ||
 	    put_int(m, 2, fsim_cbor_bytes(c.client_data_hash, 32)) != FSIM_OK)
 		goto fail;
-	if (o->n_allow > 0 &&
+	if (o->n_allow > 0 && !c.conditional &&
 	    put_int(m, 3, cred_list(o->allow, o->n_allow)) != FSIM_OK)
 		goto fail;
 	if ((r = put_opt(m, 4, &ext)) == FSIM_OK && (r = put_opt(m, 5, &opts)) == FSIM_OK)

@@ -46,6 +46,16 @@ typedef struct fsim_client_ceremony {
 	const fsim_platform_t *platform;
 	fsim_platform_effects_t *effects;
 	/*
+	 * Also set by the caller (borrowed, may be NULL): the RP ID's related
+	 * origins document (WebAuthn L3 5.11), as the client fetched it.
+	 */
+	const struct fsim_related_origins *related;
+	/* Set by the request: a conditional create or get (mediation "conditional"). */
+	bool conditional;
+	fsim_blob_t *id_filter;   /* conditional get: allowCredentials, now a filter (5.1.4.1) */
+	size_t n_id_filter;
+	char *hint;               /* the first hint the client knows (5.8.8), or NULL */
+	/*
 	 * AppID (§10.1.1, platform/appid.c). create: set by the caller before
 	 * the request (borrowed, kept like platform): register for this AppID
 	 * as a U2F-era client did, SHA-256 of it being the credential's
@@ -56,6 +66,33 @@ typedef struct fsim_client_ceremony {
 	char *appid;
 	bool appid_used;
 } fsim_client_ceremony_t;
+
+/*
+ * The RP ID's related origins document (WebAuthn L3 5.11): a JSON object
+ * whose "origins" is an array of strings, kept in order as given.
+ */
+typedef struct fsim_related_origins {
+	char **origins;
+	size_t n;
+} fsim_related_origins_t;
+
+/*
+ * Parse the document as the client does (5.11.1 step 2: not a JSON object,
+ * or "origins" missing or not an array of strings, is a SecurityError, rule
+ * related-origins-document). At most 1 MiB and 1000 origins are read.
+ */
+int fsim_related_origins_parse(const uint8_t *doc, size_t len, fsim_related_origins_t **out,
+    fsim_client_error_t *err) FSIM_WUR;
+void fsim_related_origins_free(fsim_related_origins_t **rop);
+
+/*
+ * The related origins validation procedure (5.11.1) for caller_origin,
+ * with maxLabels `max`: true when the caller is listed among the first
+ * `max` registrable origin labels. *past_limit (may be NULL) is set when
+ * the caller was listed under a label past the limit.
+ */
+bool fsim_related_origins_validate(const fsim_related_origins_t *ro, const char *caller_origin,
+    unsigned max, bool *past_limit);
 
 /* Client extension outputs a ceremony owes (cer->ext). */
 #define FSIM_CLIENT_EXT_CRED_BLOB      0x01   /* create: credBlob -> credBlob: bool */
@@ -127,6 +164,44 @@ json_t *fsim_client_error_json(const fsim_client_error_t *err);
  * ctap_status and the message names the status
  * ("authenticator returned CTAP2_ERR_OPERATION_DENIED (0x27)").
  */
+
+/* ---- the signal methods (WebAuthn L3 5.1.10; platform/signal.c) ---- */
+
+typedef enum {
+	FSIM_SIGNAL_UNKNOWN = 0,     /* signalUnknownCredential */
+	FSIM_SIGNAL_ACCEPTED,        /* signalAllAcceptedCredentials */
+	FSIM_SIGNAL_DETAILS,         /* signalCurrentUserDetails */
+} fsim_signal_kind_t;
+
+/* A signal as the client passes it on, binary members decoded. */
+typedef struct fsim_signal {
+	fsim_signal_kind_t kind;
+	char *rp_id;
+	fsim_blob_t credential_id;   /* unknownCredential */
+	fsim_blob_t user_id;         /* allAcceptedCredentials, currentUserDetails */
+	fsim_blob_t *accepted;       /* allAcceptedCredentialIds */
+	size_t n_accepted;
+	char *name, *display_name;   /* currentUserDetails */
+} fsim_signal_t;
+
+/* "unknownCredential" / "signalUnknownCredential" and the others. */
+const char *fsim_signal_name(fsim_signal_kind_t k);
+const char *fsim_signal_method(fsim_signal_kind_t k);
+void fsim_signal_free(fsim_signal_t **sp);
+
+/*
+ * A page's signal call, {"signal": NAME, ...the dictionary's members}, as
+ * the client of platform p (NULL: spec-l3) takes it from `origin` (NULL:
+ * "https://" + rpId): the method exists (rule signals, else TypeError), the
+ * required members are there (TypeError), base64url decodes (TypeError),
+ * and the RP ID is the origin's domain or a registrable suffix of it, or
+ * lists the origin in `related` (5.1.10.1, 5.11; SecurityError). Refusals
+ * fill err and return FSIM_ERR_ARG; rules: signals, signal-options,
+ * signal-base64url, rp-id-origin, related-origins-*.
+ */
+int fsim_client_signal(const fsim_platform_t *p, const fsim_related_origins_t *related,
+    const char *origin, const json_t *root, fsim_platform_effects_t *effects,
+    fsim_signal_t **out, fsim_client_error_t *err) FSIM_WUR;
 
 /* "CTAP2_ERR_OPERATION_DENIED" for 0x27; "CTAP2_ERR_UNKNOWN" for unassigned codes. */
 const char *fsim_ctap_status_name(uint8_t status);

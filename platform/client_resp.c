@@ -379,6 +379,7 @@ fsim_client_make_credential_response(const fsim_client_ceremony_t *cer,
 		goto fail;
 	if ((r = fsim_mediate_check(cer, fmt, v.flags, err)) != FSIM_OK)
 		goto fail;
+	fsim_mediate_hints(cer);
 	if ((r = public_key(&v, rr, err)) != FSIM_OK)
 		goto fail;
 	/*
@@ -542,7 +543,8 @@ fsim_client_get_assertion_response(const fsim_client_ceremony_t *cer,
 	r = FSIM_ERR_NOMEM;
 	if ((ar = calloc(1, sizeof(*ar))) == NULL)
 		goto fail;
-	if ((r = ga_members(cer, m, ar, err)) != FSIM_OK)
+	if ((r = ga_members(cer, m, ar, err)) != FSIM_OK ||
+	    (r = fsim_mediate_id_filter(cer, ar->raw_id.ptr, ar->raw_id.len, err)) != FSIM_OK)
 		goto fail;
 	/* Only the extension outputs are read; the bytes go on as they are. */
 	if (ad_read(ar->authenticator_data.ptr, ar->authenticator_data.len,
@@ -552,6 +554,7 @@ fsim_client_get_assertion_response(const fsim_client_ceremony_t *cer,
 	}
 	if ((r = fsim_mediate_check(cer, NULL, v.flags, err)) != FSIM_OK)
 		goto fail;
+	fsim_mediate_hints(cer);
 	r = FSIM_ERR_NOMEM;
 	if ((ar->type = strdup("public-key")) == NULL ||
 	    (cer->attachment != NULL &&

@@ -13,6 +13,7 @@
 #define FSIM_DOM_SECURITY "SecurityError"
 #define FSIM_DOM_TYPE "TypeError"
 #define FSIM_DOM_ENCODING "EncodingError"
+#define FSIM_DOM_CONSTRAINT "ConstraintError"
 
 /* Clear err (name NULL, ctap_status -1, no rule). NULL-safe. */
 void fsim_client_err_clear(fsim_client_error_t *err);
@@ -34,8 +35,32 @@ int fsim_client_refuse(fsim_client_error_t *err, const char *name,
  * outputs are malloc'd and set only on success.
  */
 int fsim_client_resolve_rp(const char *rp_id, const char *origin,
-    const char *section, char **rp_out, char **origin_out,
+    const char *section, const fsim_client_ceremony_t *cer, char **rp_out,
+    char **origin_out, fsim_client_error_t *err) FSIM_WUR;
+
+/*
+ * An origin's host (lowercase), checked as resolve_rp checks it; hostlen at
+ * least 254. Refusals as resolve_rp's.
+ */
+int fsim_client_origin_host(const char *origin, char *host, size_t hostlen,
     fsim_client_error_t *err) FSIM_WUR;
+
+/*
+ * The registrable origin label of a host (WebAuthn L3 5.11: the first label
+ * of its registrable domain, the public suffix as origin.c knows it): false
+ * when there is none (an IP address, a public suffix, "localhost").
+ */
+bool fsim_client_registrable_label(const char *host, char *out, size_t outlen);
+
+/*
+ * The origin, not on the RP ID's domain, is a related origin (WebAuthn L3
+ * 5.11.1 with cer->related and the platform's label limit): FSIM_OK (the
+ * effect is recorded under related-origins), else a SecurityError naming
+ * the rule: related-origins-unsupported, related-origins-not-listed,
+ * related-origins-label-limit.
+ */
+int fsim_client_related_check(const fsim_client_ceremony_t *cer, const char *origin,
+    const char *rp_id, fsim_client_error_t *err) FSIM_WUR;
 
 /* ---- the platform profile's rules (mediate.c) ---- */
 
@@ -74,5 +99,25 @@ size_t fsim_mediate_transports(const fsim_client_ceremony_t *cer, const char *v[
 
 /* Effects every ceremony has under this profile (client-data). */
 void fsim_mediate_always(const fsim_client_ceremony_t *cer);
+
+/*
+ * mediation (Credential Management 2.3.2): NULL or one of silent, optional,
+ * conditional, required; anything else is a TypeError (a WebIDL enum).
+ * For a create, whether the platform takes "conditional" (rule
+ * conditional-create; `ignored` records that the create runs modal).
+ */
+int fsim_mediate_check_mediation(const char *mediation, fsim_client_error_t *err) FSIM_WUR;
+bool fsim_mediate_conditional_create(const fsim_client_ceremony_t *cer, const char *mediation);
+
+/*
+ * hints (5.8.8) against the authenticator that answered (cer->transports,
+ * cer->attachment): under `advisory` the first hint the client knows is
+ * recorded as matching or contradicting it; it never refuses.
+ */
+void fsim_mediate_hints(const fsim_client_ceremony_t *cer);
+
+/* A conditional get's allowCredentials is a filter (5.1.4.1): the credential used must be in it. */
+int fsim_mediate_id_filter(const fsim_client_ceremony_t *cer, const uint8_t *id, size_t len,
+    fsim_client_error_t *err) FSIM_WUR;
 
 #endif /* !FSIM_PLATFORM_INTERNAL_H */

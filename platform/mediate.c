@@ -233,3 +233,92 @@ fsim_mediate_always(const fsim_client_ceremony_t *cer)
 		fsim_platform_effect_add(cer->effects, "client-data", "clientDataJSON built "
 		    "by the platform; the provider saw only clientDataHash");
 }
+
+int
+fsim_mediate_check_mediation(const char *mediation, fsim_client_error_t *err)
+{
+	static const char *const known[] = { "silent", "optional", "conditional", "required" };
+	size_t i;
+
+	if (mediation == NULL)
+		return FSIM_OK;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcmp(mediation, known[i]) == 0)
+			return FSIM_OK;
+	return fsim_client_refuse(err, FSIM_DOM_TYPE, "mediation-value", -1, "mediation "
+	    "\"%.40s\" is not silent, optional, conditional or required (Credential "
+	    "Management CredentialMediationRequirement)", mediation);
+}
+
+bool
+fsim_mediate_conditional_create(const fsim_client_ceremony_t *cer, const char *mediation)
+{
+	const fsim_platform_t *p = fsim_mediate_profile(cer);
+
+	if (mediation == NULL || strcmp(mediation, "conditional") != 0)
+		return false;
+	if (strcmp(fsim_platform_conditional_create(p), "spec") != 0) {
+		fsim_platform_effect_add(cer->effects, "conditional-create", "mediation "
+		    "\"conditional\" ignored by %s: a modal create (UP tested)", p->name);
+		return false;
+	}
+	fsim_platform_effect_add(cer->effects, "conditional-create", "conditional create: "
+	    "requireUserPresence false, requireUserVerification only when required "
+	    "(WebAuthn L3 5.1.3)");
+	return true;
+}
+
+static bool
+roaming_transport(const fsim_client_ceremony_t *cer)
+{
+	static const char *const t[] = { "usb", "nfc", "ble", "smart-card" };
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (has_transport(cer, t[i]))
+			return true;
+	return false;
+}
+
+void
+fsim_mediate_hints(const fsim_client_ceremony_t *cer)
+{
+	const char *h = cer->hint, *kind;
+	bool platform_att, match;
+
+	if (h == NULL || strcmp(fsim_platform_hints(fsim_mediate_profile(cer)), "advisory") != 0)
+		return;
+	platform_att = cer->attachment != NULL && strcmp(cer->attachment, "platform") == 0;
+	if (strcmp(h, "security-key") == 0) {
+		match = !platform_att && roaming_transport(cer);
+		kind = "a security key";
+	} else if (strcmp(h, "client-device") == 0) {
+		match = platform_att;
+		kind = "a platform authenticator of this device";
+	} else {
+		match = !platform_att && has_transport(cer, "hybrid");
+		kind = "a phone over hybrid";
+	}
+	fsim_platform_effect_add(cer->effects, "hints", "hint \"%s\" (%s): the authenticator "
+	    "used (%s, transports %s%s) %s; hints do not bind the client (WebAuthn L3 5.8.8)",
+	    h, kind, cer->attachment != NULL ? cer->attachment : "attachment unknown",
+	    cer->n_transports > 0 ? cer->transports[0] : "none",
+	    cer->n_transports > 1 ? ",..." : "", match ? "matches it" : "contradicts it and "
+	    "still answered");
+}
+
+int
+fsim_mediate_id_filter(const fsim_client_ceremony_t *cer, const uint8_t *id, size_t len,
+    fsim_client_error_t *err)
+{
+	size_t i;
+
+	if (!cer->conditional || cer->n_id_filter == 0)
+		return FSIM_OK;
+	for (i = 0; i < cer->n_id_filter; i++)
+		if (fsim_blob_eq(&cer->id_filter[i], id, len))
+			return FSIM_OK;
+	return fsim_client_refuse(err, FSIM_DOM_NOT_ALLOWED, "conditional-get-filter", -1,
+	    "the discoverable credential offered is not among allowCredentials, which a "
+	    "conditional get keeps as a filter (WebAuthn L3 5.1.4.1)");
+}

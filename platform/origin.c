@@ -137,9 +137,69 @@ is_public_suffix(const char *d)
  * the origin's effective domain), both checked: the RP ID must be the host
  * or a registrable domain suffix of it, else SecurityError.
  */
+/*
+ * The public suffix of a valid domain h (n bytes) as the client knows it:
+ * one of the listed multi-label suffixes, else the last label. Its offset
+ * in h; n when h is itself a public suffix.
+ */
+static size_t
+suffix_at(const char *h, size_t n)
+{
+	size_t i, sl;
+
+	for (i = 0; i < sizeof(public_suffixes) / sizeof(public_suffixes[0]); i++) {
+		sl = strlen(public_suffixes[i]);
+		if (n == sl && strcmp(h, public_suffixes[i]) == 0)
+			return n;
+		if (n > sl + 1 && h[n - sl - 1] == '.' && strcmp(h + n - sl, public_suffixes[i]) == 0)
+			return n - sl;
+	}
+	for (i = n; i > 0; i--)
+		if (h[i - 1] == '.')
+			return i;
+	return n;   /* one label: a public suffix of its own */
+}
+
+bool
+fsim_client_registrable_label(const char *host, char *out, size_t outlen)
+{
+	size_t n = host != NULL ? strlen(host) : 0, at, start;
+
+	if (outlen == 0 || !valid_domain(host, n))
+		return false;
+	at = suffix_at(host, n);
+	/* "x.co.uk": the label before the suffix; none when host is the suffix. */
+	if (at == n || at < 2)
+		return false;
+	start = at - 1;
+	while (start > 0 && host[start - 1] != '.')
+		start--;
+	if (at - 1 - start >= outlen)
+		return false;
+	memcpy(out, host + start, at - 1 - start);
+	out[at - 1 - start] = '\0';
+	return true;
+}
+
+int
+fsim_client_origin_host(const char *origin, char *host, size_t hostlen,
+    fsim_client_error_t *err)
+{
+	char h[HOST_MAX + 1];
+	int r;
+
+	if ((r = origin_host(origin, h, err)) != FSIM_OK)
+		return r;
+	if (strlen(h) >= hostlen)
+		return FSIM_ERR_ARG;
+	memcpy(host, h, strlen(h) + 1);
+	return FSIM_OK;
+}
+
 int
 fsim_client_resolve_rp(const char *rp_id, const char *origin, const char *section,
-    char **rp_out, char **origin_out, fsim_client_error_t *err)
+    const fsim_client_ceremony_t *cer, char **rp_out, char **origin_out,
+    fsim_client_error_t *err)
 {
 	char host[HOST_MAX + 1], *o = NULL, *id = NULL;
 	size_t hl, il;
@@ -164,14 +224,25 @@ fsim_client_resolve_rp(const char *rp_id, const char *origin, const char *sectio
 		goto fail;
 	hl = strlen(host);
 	il = strlen(id);
-	if (!valid_domain(id, il) || is_public_suffix(id) ||
-	    !(strcmp(id, host) == 0 || (hl > il + 1 &&
-	    strcmp(host + hl - il, id) == 0 && host[hl - il - 1] == '.'))) {
+	if (!valid_domain(id, il) || is_public_suffix(id)) {
 		r = fsim_client_refuse(err, FSIM_DOM_SECURITY, "rp-id-origin", -1,
-		    "RP ID \"%.60s\" is not the origin's host \"%.60s\" or a "
-		    "registrable domain suffix of it (WebAuthn L3 %s)", id, host,
+		    "RP ID \"%.60s\" is not a registrable domain (WebAuthn L3 %s)", id,
 		    section);
 		goto fail;
+	}
+	if (!(strcmp(id, host) == 0 || (hl > il + 1 &&
+	    strcmp(host + hl - il, id) == 0 && host[hl - il - 1] == '.'))) {
+		/* 5.1.3 / 5.1.4.1: a related origin (5.11), when the RP ID lists it. */
+		if (cer != NULL && cer->related != NULL)
+			r = fsim_client_related_check(cer, o, id, err);
+		else
+			r = fsim_client_refuse(err, FSIM_DOM_SECURITY, "rp-id-origin", -1,
+			    "RP ID \"%.60s\" is not the origin's host \"%.60s\" or a "
+			    "registrable domain suffix of it (WebAuthn L3 %s; a related "
+			    "origin needs the RP ID's /.well-known/webauthn: "
+			    "--related-origins)", id, host, section);
+		if (r != FSIM_OK)
+			goto fail;
 	}
 	*rp_out = id;
 	*origin_out = o;

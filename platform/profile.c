@@ -63,8 +63,12 @@ static const fsim_platform_t spec_l3 = {
 	.rules = {
 		{ FSIM_PRULE_CONVEY_L3, "", false },
 		{ FSIM_PRULE_ERRORS, "spec", false },
+		{ FSIM_PRULE_CONDITIONAL_CREATE, "spec", false },
+		{ FSIM_PRULE_SIGNALS, "all", false },
+		{ FSIM_PRULE_RELATED_ORIGINS, "5", false },
+		{ FSIM_PRULE_HINTS, "advisory", false },
 	},
-	.n_rules = 2,
+	.n_rules = 6,
 };
 
 const fsim_platform_t *
@@ -199,6 +203,20 @@ check_arg(fsim_platform_t *p, fsim_prule_t *r, char *err, size_t errlen)
 	case FSIM_PRULE_TRANSPORTS:
 		memcpy(buf, r->arg, sizeof(buf));
 		return parse_transports(p, buf, err, errlen);
+	case FSIM_PRULE_CONDITIONAL_CREATE:
+		if (strcmp(r->arg, "spec") != 0 && strcmp(r->arg, "ignored") != 0)
+			return msg(err, errlen, "rule conditional-create: \"%s\" is not spec or "
+			    "ignored", r->arg);
+		break;
+	case FSIM_PRULE_HINTS:
+		if (strcmp(r->arg, "advisory") != 0 && strcmp(r->arg, "ignored") != 0)
+			return msg(err, errlen, "rule hints: \"%s\" is not advisory or ignored",
+			    r->arg);
+		break;
+	case FSIM_PRULE_SIGNALS:
+	case FSIM_PRULE_RELATED_ORIGINS:
+	case FSIM_PRULE_CLIENT_CAPABILITIES:
+		return fsim_platform_check_l3_arg(r->kind, r->arg, err, errlen);
 	default:
 		break;
 	}

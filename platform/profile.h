@@ -13,10 +13,16 @@
  *   rule        = zero-aaguid all                      (rules with an argument)
  *
  * Exactly one conveyance rule (convey-l3, convey-l2, pass-through) is
- * needed; `errors` defaults to spec.
+ * needed; `errors` defaults to spec. The WebAuthn L3 features read their
+ * rule when there is one and otherwise act as the reference client:
+ * conditional-create spec, signals all, hints advisory; related-origins
+ * absent is unsupported (the feature is optional, L3 5.11), and without
+ * client-capabilities only what the other rules imply is reported.
  */
 #ifndef FSIM_PLATFORM_PROFILE_H
 #define FSIM_PLATFORM_PROFILE_H
+
+#include <jansson.h>
 
 #include "core/fsim_core.h"
 
@@ -34,12 +40,12 @@ const char *fsim_prule_section(fsim_prule_kind_t k);
 bool fsim_prule_find(const char *name, fsim_prule_kind_t *out);
 bool fsim_prule_takes_arg(fsim_prule_kind_t k);
 
-#define FSIM_PLATFORM_MAX_RULES 16
+#define FSIM_PLATFORM_MAX_RULES 24
 #define FSIM_PLATFORM_MAX_EVIDENCE 16
 
 typedef struct fsim_prule {
 	fsim_prule_kind_t kind;
-	char arg[48];              /* "" when the rule takes none */
+	char arg[160];             /* "" when the rule takes none */
 	bool disabled;             /* switched off (--no-platform-rule) */
 } fsim_prule_t;
 
@@ -78,6 +84,31 @@ const fsim_prule_t *fsim_platform_rule(const fsim_platform_t *p, fsim_prule_kind
 
 /* Switch a rule off by name ("zero-aaguid"); FSIM_ERR_ARG when p has no such rule. */
 int fsim_platform_disable(fsim_platform_t *p, const char *rule) FSIM_WUR;
+
+/*
+ * WebAuthn L3 features as the profile has them (see prules.def): the
+ * conditional-create mode ("spec", "ignored"); whether a signal method
+ * ("unknownCredential", "allAcceptedCredentials", "currentUserDetails") is
+ * delivered; the related-origins label limit (0: unsupported); the hints
+ * mode ("advisory", "ignored"). NULL p is spec-l3.
+ */
+const char *fsim_platform_conditional_create(const fsim_platform_t *p);
+bool fsim_platform_signal_supported(const fsim_platform_t *p, const char *signal);
+unsigned fsim_platform_related_origins_max(const fsim_platform_t *p);
+const char *fsim_platform_hints(const fsim_platform_t *p);
+
+/*
+ * PublicKeyCredential.getClientCapabilities() as the platform answers it
+ * (WebAuthn L3 5.1.7): an object with keys in ascending order, the
+ * capabilities the rules imply (conditionalCreate, relatedOrigins, the
+ * three signals) and those the client-capabilities rule lists as true; a
+ * capability the profile says nothing of is left out (unknown, 5.1.7).
+ * NULL (no method) when the rule says `absent`, or without memory.
+ */
+json_t *fsim_platform_client_capabilities(const fsim_platform_t *p, bool *absent);
+
+/* The argument of a signals, related-origins or client-capabilities rule is well formed (FSIM_OK; else FSIM_ERR_FORMAT and why in err). */
+int fsim_platform_check_l3_arg(fsim_prule_kind_t k, const char *arg, char *err, size_t errlen);
 
 /* What the platform did to a ceremony, rule by rule (for `explain` and reports). */
 #define FSIM_PLATFORM_MAX_EFFECTS 12

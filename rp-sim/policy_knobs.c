@@ -14,6 +14,7 @@
 _Static_assert(sizeof(fsim_pol_t) == sizeof(int), "enum size");
 _Static_assert(sizeof(fsim_be_pol_t) == sizeof(int), "enum size");
 _Static_assert(sizeof(fsim_xo_pol_t) == sizeof(int), "enum size");
+_Static_assert(sizeof(fsim_up_rule_t) == sizeof(int), "enum size");
 
 #define LIST_MAX 64          /* entries in one list value */
 #define WORD_MAX 64          /* bytes of one list entry */
@@ -55,6 +56,7 @@ static const char *const w_aaguid[] = { "any", "zero" };
 static const char *const w_case[] = { "exact", "nocase" };
 static const char *const w_dates[] = { "error", "untrusted" };
 static const char *const w_sha1[] = { "warn", "ignore", "error" };   /* fsim_sha1_pol_t order */
+static const char *const w_up_cond[] = { "spec", "always" };          /* fsim_up_rule_t order */
 static const char *const w_appid[] = { "spec", "unsupported" };
 
 #define OFF(f) offsetof(fsim_rp_policy_t, f)
@@ -87,6 +89,10 @@ static const knob_t knobs[] = {
 	    "when UV=0 fails (REG-13, AUTH-14): spec (only when required), always, sticky "
 	    "(also once the record has uvInitialized), never"),
 	POL("reg-up", reg_up, "UP=0 at registration (REG-12)"),
+	ENUM("reg-up-conditional", up_rule, w_up_cond, "spec|always",
+	    "UP=0 at a registration the RP made with mediation conditional (verify "
+	    "--mediation conditional; REG-12, 7.1 step 15): spec (not checked: the "
+	    "library can be told so, and the RP is taken to tell it) or always (checked)"),
 	/* The collected client data. */
 	ENUM("reg-cross-origin", reg_cross_origin, w_xo, "spec|explicit|ignore",
 	    "crossOrigin true at registration (REG-07): spec (allowed by --allow-cross-origin "

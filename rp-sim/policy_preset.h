@@ -112,6 +112,16 @@ int fsim_rp_policy_setting(const fsim_rp_preset_t *ps, fsim_rp_policy_t *p,
     fsim_rp_store_t *st, const char *key, const char *value, char *err,
     size_t errlen) FSIM_WUR;
 
+/*
+ * REG-12 under conditional mediation, per library (the knob
+ * reg-up-conditional; rp-sim/policy_up.c): FSIM_UPR_SPEC when the library
+ * can skip the UP check for a conditional create (and the RP is taken to
+ * set that option when it asked for one), FSIM_UPR_ALWAYS when it cannot.
+ * *evidence (may be NULL) gets the knob's evidence line, or NULL.
+ */
+fsim_up_rule_t fsim_rp_preset_up_rule(const fsim_rp_preset_t *ps, const char **evidence);
+const char *fsim_up_rule_name(fsim_up_rule_t v);    /* "spec", "always" */
+
 /* Names for the knob values, as `fidosim policies` and --policy spell them. */
 const char *fsim_pol_name(fsim_pol_t v);            /* "error", "warn", "ignore" */
 const char *fsim_be_pol_name(fsim_be_pol_t v);      /* "error", "allow-upgrade", "ignore" */

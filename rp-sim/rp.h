@@ -52,6 +52,13 @@ typedef enum { FSIM_XO_SPEC = 0, FSIM_XO_EXPLICIT, FSIM_XO_IGNORE } fsim_xo_pol_
 typedef enum {
 	FSIM_TO_SPEC = 0, FSIM_TO_IF_CROSS, FSIM_TO_AUTO, FSIM_TO_IMPLICIT, FSIM_TO_IGNORE,
 } fsim_to_pol_t;
+/*
+ * REG-12 when the RP made the registration with mediation "conditional"
+ * (WebAuthn L3 7.1 step 15 skips the UP check): the spec's reading (UP=0
+ * accepted, reported as information), or UP required all the same (a
+ * library with no way to skip the check).
+ */
+typedef enum { FSIM_UPR_SPEC = 0, FSIM_UPR_ALWAYS } fsim_up_rule_t;
 /* The attestation conveyance the RP asked for (§5.4.7); UNSET reads as none. */
 typedef enum {
 	FSIM_CONVEY_UNSET = 0, FSIM_CONVEY_NONE, FSIM_CONVEY_INDIRECT, FSIM_CONVEY_DIRECT,
@@ -141,6 +148,8 @@ typedef struct fsim_rp_policy {
 	/* The FIDO Metadata Service (--mds): steps 23-24 and the status gate (rp-sim/mds_policy.h). */
 	const struct fsim_mds *mds;        /* the BLOB's index; NULL: none */
 	const struct fsim_mds_gate *mds_gate; /* how the RP library reads it; NULL: its preset's row */
+	bool conditional;                  /* the RP used mediation "conditional" (request data, like conveyance) */
+	fsim_up_rule_t up_rule;            /* REG-12 under conditional mediation; default spec */
 } fsim_rp_policy_t;
 
 /*

@@ -337,9 +337,17 @@ fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const char *appid,
 
 	if (!(ad->flags & FSIM_AD_UP) && r_up == FSIM_R_REG_12 && p->reg_up != FSIM_POL_ERROR)
 		by_policy(ck, p->reg_up, r_up, "authData.flags", "UP (user present) is not set");
+	/* 7.1 step 15: no UP check when the RP used conditional mediation. */
+	else if (!(ad->flags & FSIM_AD_UP) && r_up == FSIM_R_REG_12 && p->conditional &&
+	    p->up_rule == FSIM_UPR_SPEC)
+		fsim_checks_info(ck, r_up, "authData.flags", "UP is not set: accepted, the "
+		    "registration used conditional mediation (7.1 step 15)");
 	else if (!(ad->flags & FSIM_AD_UP))
 		fsim_checks_add(ck, r_up, FSIM_CHECK_FAIL, "authData.flags", 32,
-		    "UP (user present) is not set");
+		    "UP (user present) is not set%s", r_up == FSIM_R_REG_12 && p->conditional ?
+		    " (this policy requires UP even for a conditional create)" :
+		    r_up == FSIM_R_REG_12 ? " (a conditional create may omit it: "
+		    "--mediation conditional)" : "");
 	else
 		fsim_checks_pass(ck, r_up);
 

@@ -355,7 +355,7 @@ get_reports(fsim_server_t *s, const char *rest, const char *cookie, srv_answer_t
 static const struct route {
 	const char *path;
 	int api;
-	int kind;     /* 0 reg options, 1 reg verify, 2 auth options, 3 auth verify */
+	int kind;     /* 0 reg options, 1 reg verify, 2 auth options, 3 auth verify, 4 details */
 } routes[] = {
 	{ "/registration/options", SRV_API_WEBAUTHNIO, 0 },
 	{ "/registration/verification", SRV_API_WEBAUTHNIO, 1 },
@@ -365,6 +365,7 @@ static const struct route {
 	{ "/attestation/result", SRV_API_FIDO, 1 },
 	{ "/assertion/options", SRV_API_FIDO, 2 },
 	{ "/assertion/result", SRV_API_FIDO, 3 },
+	{ "/account/details", SRV_API_WEBAUTHNIO, 4 },
 };
 
 /* "application/json", any case, optionally followed by parameters (RFC 9110 8.3.1). */
@@ -454,6 +455,8 @@ dispatch(fsim_server_t *s, const fsim_server_request_t *req, srv_answer_t *a,
 	else if (rt->kind == 2)
 		fsim_srv_auth_options(s, rt->api, body, req->cookie, req->client, a, set_cookie,
 		    sclen);
+	else if (rt->kind == 4)
+		fsim_srv_account_details(s, body, req->cookie, a);
 	else
 		fsim_srv_auth_verify(s, rt->api, body, req->cookie, a);
 	json_decref(body);
@@ -579,6 +582,7 @@ fsim_server_free(fsim_server_t **sp)
 	free(s->rp_id);
 	free(s->rp_name);
 	free(s->data_dir);
+	json_decref(s->display_names);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 	*sp = NULL;

@@ -446,6 +446,18 @@ fsim_srv_reg_options(fsim_server_t *s, int api, const json_t *body, const char *
 			tmpl.algs[tmpl.n_algs++] = fido_algs[i];
 	}
 	tmpl.uv = uv_of(uv);
+	/* A conditional create (WebAuthn L3 5.1.3): its verification skips REG-12. */
+	{
+		const json_t *med = json_object_get(body, "mediation");
+
+		if (med != NULL && !json_is_null(med) && !json_is_string(med)) {
+			fsim_srv_fail(a, api, 400, "mediation must be a string (\"conditional\" "
+			    "for a conditional create)");
+			goto out;
+		}
+		tmpl.conditional = json_is_string(med) &&
+		    strcmp(json_string_value(med), "conditional") == 0;
+	}
 	req_rk = strcmp(rk, "required") == 0;
 	if (ext == NULL || (params = json_array()) == NULL || (excl = json_array()) == NULL ||
 	    json_object_set_new(ext, "credProps", json_true()) != 0)
@@ -743,6 +755,7 @@ policy_for(fsim_server_t *s, const srv_pending_t *p, fsim_rp_policy_t *pol)
 	pol->n_algs = p->n_algs;
 	pol->trust = s->trust;
 	pol->at = fsim_srv_now(s);
+	pol->conditional = p->conditional;
 	pol->appid = p->appid[0] != '\0' ? p->appid : NULL;
 }
 
@@ -870,8 +883,9 @@ fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const char *c
 	{
 		char nq[100];
 
-		snprintf(a->note, sizeof(a->note), "registration verified for \"%s\"",
-		    fsim_srv_quote(p.username, 24, nq, sizeof(nq)));
+		snprintf(a->note, sizeof(a->note), "registration verified for \"%s\"%s",
+		    fsim_srv_quote(p.username, 24, nq, sizeof(nq)), p.conditional ?
+		    " (conditional create)" : "");
 	}
 out:
 	fsim_wipe(&p, sizeof(p));
@@ -930,6 +944,9 @@ fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *
 	if ((e = fsim_srv_db_cred_get(s, id.ptr, id.len, &c)) == FSIM_ERR_NOT_FOUND) {
 		fsim_srv_fail(a, api, 400, "Authentication failed: no credential with this "
 		    "ID is registered (WebAuthn L3 7.2 step 5)");
+		/* What a well-behaved RP does then (WebAuthn L3 5.1.10.2). */
+		if (json_is_true(json_object_get(body, "signals")))
+			fsim_srv_signal_unknown(s, a, id.ptr, id.len);
 		goto out;
 	}
 	if (e != 0) {
@@ -1021,6 +1038,8 @@ fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *
 	}
 	note_report(s, cookie, w.report_id);
 	verified_answer(a, api);
+	fsim_srv_signals_signed_in(s, a, cookie, owner, json_is_true(json_object_get(body,
+	    "signals")));
 	snprintf(a->note, sizeof(a->note), "authentication verified for \"%s\"",
 	    fsim_srv_quote(owner, 24, q, 100));
 out:

@@ -31,6 +31,7 @@ typedef struct srv_pending {
 	fsim_conveyance_t conveyance;   /* registration: the attestation asked for */
 	int64_t algs[SRV_MAX_ALGS];
 	size_t n_algs;
+	bool conditional;               /* registration: mediation "conditional" (7.1 step 15) */
 	char appid[SRV_APPID_MAX + 1];  /* authentication: extensions.appid sent; "": none */
 } srv_pending_t;
 
@@ -48,6 +49,7 @@ typedef struct srv_session {
 	time_t last_used;
 	srv_pending_t reg, auth;
 	long last_report;               /* 0: none */
+	char signed_in[SRV_USERNAME_BYTES + 1];   /* the user it last authenticated as, or "" */
 } srv_session_t;
 
 /* At most this many sessions a client has not come back to, per client address. */
@@ -104,6 +106,7 @@ struct fsim_server {
 	int (*random)(void *, uint8_t *, size_t);
 	void *random_ctx;
 	srv_session_t *sessions;        /* FSIM_SERVER_MAX_SESSIONS slots */
+	json_t *display_names;          /* username -> display name set by /account/details (memory only) */
 };
 
 /* What a handler answers: status and JSON (a new reference, or NULL on no memory). */
@@ -156,6 +159,23 @@ void fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const ch
     srv_answer_t *a);
 void fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *cookie,
     srv_answer_t *a);
+/*
+ * server_signal.c: the WebAuthn L3 signals an answer carries ("signals":
+ * [...]) when the verification request asked for them ("signals": true), so
+ * that webauthn.io's answers stay as they are for other clients.
+ */
+void fsim_srv_signal_unknown(fsim_server_t *s, srv_answer_t *a, const uint8_t *id, size_t len);
+/*
+ * After a sign-in (no lock held): the session is signed in as username, and
+ * when `send` (the request asked, "signals": true) the answer carries
+ * allAcceptedCredentials and currentUserDetails.
+ */
+void fsim_srv_signals_signed_in(fsim_server_t *s, srv_answer_t *a, const char *cookie,
+    const char *username, bool send);
+/* POST /account/details {"displayName"}: the signed-in user's new name, and its signal. */
+void fsim_srv_account_details(fsim_server_t *s, const json_t *body, const char *cookie,
+    srv_answer_t *a);
+
 /* The error answer of the API: 400 {"error"} or {"status":"failed","errorMessage"}. */
 /* GET /api/algorithms: the webauthn.io algorithm names the verifier has, for the page. */
 void fsim_srv_algorithms(srv_answer_t *a);

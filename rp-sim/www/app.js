@@ -170,7 +170,9 @@ async function authenticate() {
     setStatus('Waiting for the authenticator...');
     const cred = await navigator.credentials.get({ publicKey: requestOptions(opts.json) });
     const ver = await postJSON('/authentication/verification',
-      { username, response: credentialToJSON(cred) });
+      { username, response: credentialToJSON(cred), signals: true });
+    // The signals the server sends (WebAuthn L3 5.1.10), for l3.js to deliver.
+    if (window.fidosimL3) await window.fidosimL3.deliver(ver.json.signals);
     await showReport('Authentication', ver);
   } catch (e) {
     setStatus(`Authentication failed: ${e.name ? e.name + ': ' : ''}${e.message}`, true);
@@ -310,4 +312,4 @@ window.addEventListener('DOMContentLoaded', async () => {
 
 // For tests and the console.
 window.fidosim = { bufferToB64url, b64urlToBuffer, credentialToJSON, creationOptions, requestOptions,
-  showReport };
+  postJSON, showReport, setStatus, checked };

@@ -13,7 +13,7 @@ import sys
 
 os.chdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 F = os.environ.get("FIDOSIM", "build/fidosim")
-PAGES = r"(?:providers|peers|spec-rules|policy-evidence|mds3|style-study)\.md"
+PAGES = r"(?:providers|peers|spec-rules|policy-evidence|mds3|style-study|l3-platforms)\.md"
 n = 0
 bad_total = 0
 

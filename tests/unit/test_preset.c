@@ -71,6 +71,7 @@ check_preset(const fsim_preset_t *p, const struct expect *e)
 	assert_true(fsim_preset_evidence_count(p) >= 6);
 	for (i = 0; i < fsim_preset_evidence_count(p); i++)
 		assert_true(strstr(fsim_preset_evidence(p, i), "docs/evidence/providers.md") != NULL ||
+		    strstr(fsim_preset_evidence(p, i), "docs/evidence/l3-platforms.md") != NULL ||
 		    strstr(fsim_preset_evidence(p, i), "[I]") != NULL);
 	assert_null(fsim_preset_evidence(p, fsim_preset_evidence_count(p)));
 	fsim_aaguid_format(c->aaguid, aaguid);

@@ -894,6 +894,52 @@ test_request_options(void **state)
 	fsim_diags_clear(&d);
 }
 
+/* mediation: beside publicKey (where browsers take it), or in bare options; a string. */
+static void
+test_options_mediation(void **state)
+{
+	fsim_creation_options_t *o = NULL;
+	fsim_request_options_t *q = NULL;
+	fsim_diags_t d;
+	char buf[4096];
+	json_t *j;
+
+	(void)state;
+	fsim_diags_init(&d);
+	snprintf(buf, sizeof(buf), "{\"mediation\":\"conditional\",\"publicKey\":%s}",
+	    CREATE_OK);
+	j = load(buf);
+	assert_int_equal(fsim_creation_options_parse(j, &o, &d), FSIM_OK);
+	assert_string_equal(o->mediation, "conditional");
+	fsim_creation_options_free(&o);
+	json_decref(j);
+	fsim_diags_clear(&d);
+
+	/* absent: NULL (the default, "optional", is the client's) */
+	j = load(CREATE_OK);
+	assert_int_equal(fsim_creation_options_parse(j, &o, &d), FSIM_OK);
+	assert_null(o->mediation);
+	fsim_creation_options_free(&o);
+	json_decref(j);
+	fsim_diags_clear(&d);
+
+	/* an unknown value is kept for the client to refuse */
+	j = load("{\"mediation\":\"sometimes\",\"challenge\":\"AQID\"}");
+	assert_int_equal(fsim_request_options_parse(j, &q, &d), FSIM_OK);
+	assert_string_equal(q->mediation, "sometimes");
+	fsim_request_options_free(&q);
+	json_decref(j);
+	fsim_diags_clear(&d);
+
+	/* not a string: JSON-06 naming the member */
+	j = load("{\"mediation\":1,\"publicKey\":{\"challenge\":\"AQID\"}}");
+	assert_int_equal(fsim_request_options_parse(j, &q, &d), FSIM_ERR_JSON);
+	assert_null(q);
+	assert_string_equal(fsim_diags_first(&d, FSIM_SEV_ERROR)->field, "mediation");
+	json_decref(j);
+	fsim_diags_clear(&d);
+}
+
 int
 main(void)
 {
@@ -919,6 +965,7 @@ main(void)
 		cmocka_unit_test(test_creation_defaults),
 		cmocka_unit_test(test_creation_errors),
 		cmocka_unit_test(test_request_options),
+		cmocka_unit_test(test_options_mediation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
