@@ -35,10 +35,14 @@ fsim_pin_reset(fsim_authn_t *a)
 	a->token_rp_id = NULL;
 }
 
+/* The key agreement key is ephemeral: it comes from the session stream (env.h). */
 static int
 ensure_ka_key(fsim_authn_t *a)
 {
-	if (a->ka_key == NULL && fsim_key_generate(a->env, FSIM_COSE_ES256, &a->ka_key) != 0)
+	fsim_env_t sess;
+
+	fsim_env_session_view(a->env, &sess);
+	if (a->ka_key == NULL && fsim_key_generate(&sess, FSIM_COSE_ES256, &a->ka_key) != 0)
 		return FSIM_ERR_INTERNAL;
 	return FSIM_OK;
 }
@@ -145,7 +149,7 @@ fsim_pin_encrypt(const fsim_env_t *env, const uint8_t key[32], const uint8_t *in
 	int l1 = 0, l2 = 0, r = FSIM_ERR_INTERNAL;
 
 	if (ctx == NULL || n % 16 != 0 || n > 1024 || (buf = malloc(16 + n + 16)) == NULL ||
-	    fsim_env_random(env, buf, 16) != 0 ||
+	    fsim_env_session_random(env, buf, 16) != 0 ||
 	    EVP_EncryptInit_ex(ctx, EVP_aes_256_cbc(), NULL, key, buf) != 1 ||
 	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
 	    EVP_EncryptUpdate(ctx, buf + 16, &l1, in, (int)n) != 1 ||
@@ -255,7 +259,7 @@ get_uv_token(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp)
 		goto out;
 	}
 	st = FSIM_CTAP2_ERR_PROCESSING;
-	if (fsim_env_random(a->env, a->token, sizeof(a->token)) != 0 ||
+	if (fsim_env_session_random(a->env, a->token, sizeof(a->token)) != 0 ||
 	    fsim_pin_encrypt(a->env, secret + 32, a->token, sizeof(a->token), &enc) != 0)
 		goto out;
 	a->token_valid = true;
