@@ -118,13 +118,13 @@ $(foreach f,$(FOLDERS),$(if $(call srcs_of,$(f)),$(eval $(call folder_lib,$(f)))
 
 $(BUILD)/fidosim: $(CLI_OBJS) $(BUILD)/obj/gen/www.o $(LIBS)
 	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(BUILD)/obj/gen/www.o $(LIBS) $(PKG_LIBS) $(SERVE_LIBS)
+	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(BUILD)/obj/gen/www.o $(LIBS) $(PKG_LIBS) $(SERVE_LIBS) $(FIDO2_LIBS)
 
 # Unit tests: one cmocka binary per tests/unit/test_<module>.c
 $(BUILD)/tests/%: tests/unit/%.c $(LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS_ALL)
+	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) $(FIDO2_LIBS) $(LDFLAGS_ALL)
 
 # Fuzz targets built as plain replay binaries (any compiler), for make test.
 $(BUILD)/replay/%: fuzz/%.c fuzz/replay_main.c $(LIBS) $(HEADERS)
