@@ -243,6 +243,11 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 		st = FSIM_CTAP2_ERR_UNSUPPORTED_OPTION;
 		goto out;
 	}
+	/* Step 9: this authenticator is not enterprise attestation capable. */
+	if (fsim_cbor_map_get_int(req, 10) != NULL) {
+		st = FSIM_CTAP1_ERR_INVALID_PARAMETER;
+		goto out;
+	}
 	/* Steps 7-11: user verification by token, or built in. */
 	if (r.pin_param != NULL) {
 		if ((st = fsim_pin_check_param(a, r.pin_param, r.pin_proto, r.cdh, FSIM_PERM_MC,

@@ -91,9 +91,12 @@ print_device(const json_t *d)
 	printf("%s\n", first ? "-" : "");
 	algs = json_object_get(d, "algorithms");
 	printf("  %-20s", "algorithms");
-	json_array_foreach(algs, i, v)
-		printf("%s%s (%lld)", i ? ", " : "", fsim_cose_alg_name((int)json_integer_value(v)),
+	json_array_foreach(algs, i, v) {
+		const char *an = fsim_cose_alg_name((int)json_integer_value(v));
+
+		printf("%s%s (%lld)", i ? ", " : "", an != NULL ? an : "unknown",
 		    (long long)json_integer_value(v));
+	}
 	printf("%s\n", json_array_size(algs) == 0 ? "-" : "");
 	print_list("pinUvAuthProtocols", json_object_get(d, "pinUvAuthProtocols"));
 	print_list("transports", json_object_get(d, "transports"));

@@ -78,6 +78,7 @@ fsim_hidc_recv(fsim_hidio_t *io, uint32_t cid, int ms, fsim_hidc_keepalive_fn ka
 	msg->len = 0;
 	msg->keepalives = 0;
 	msg->last_keepalive = 0;
+	msg->bad_keepalive = false;
 	for (;;) {
 		/* While waiting, a cancel request goes out once (§11.2.9.1.5). */
 		if (cancel != NULL && *cancel && !cancelled && !started) {
@@ -103,6 +104,10 @@ fsim_hidc_recv(fsim_hidio_t *io, uint32_t cid, int ms, fsim_hidc_keepalive_fn ka
 			if (cmd == FSIM_HIDC_KEEPALIVE && !started) {
 				msg->keepalives++;
 				msg->last_keepalive = rep[7];
+				/* §11.2.9.1.7: one byte, PROCESSING (1) or UPNEEDED (2). */
+				if (rep[5] != 0 || rep[6] != 1 || (rep[7] != FSIM_HIDC_STATUS_PROCESSING &&
+				    rep[7] != FSIM_HIDC_STATUS_UPNEEDED))
+					msg->bad_keepalive = true;
 				if (ka != NULL)
 					ka(ka_ctx, rep[7]);
 				continue;

@@ -69,6 +69,7 @@ typedef struct fsim_hidc_msg {
 	size_t len;
 	size_t keepalives;          /* KEEPALIVEs seen before it */
 	uint8_t last_keepalive;     /* the status of the last one */
+	bool bad_keepalive;         /* one had a BCNT other than 1 or a status other than 1, 2 */
 } fsim_hidc_msg_t;
 
 /* Build the init packet (and the continuation packets) of a message. */

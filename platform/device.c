@@ -183,6 +183,19 @@ out:
 }
 
 int
+fsim_device_new_channel(fsim_device_t *d)
+{
+	fsim_hidc_info_t hid;
+	int r;
+
+	fsim_hidio_drain(d->io);
+	if ((r = fsim_hidc_init(d->io, INIT_WAIT_MS, &hid)) != 0)
+		return r;
+	d->hid = hid;
+	return 0;
+}
+
+int
 fsim_device_refresh_info(fsim_device_t *d)
 {
 	static const uint8_t get_info = 0x04;

@@ -66,6 +66,12 @@ int fsim_device_cbor(fsim_device_t *d, const uint8_t *req, size_t len, uint8_t *
 int fsim_device_command(fsim_device_t *d, uint8_t cmd, const cbor_item_t *map,
     uint8_t *status, fsim_blob_t *resp) FSIM_WUR;
 
+/*
+ * A new CTAPHID channel for our requests: a device that allocated many
+ * channels (conform's framing cases) may have reused ours.
+ */
+int fsim_device_new_channel(fsim_device_t *d) FSIM_WUR;
+
 /* Read getInfo again (after a reset or a PIN change). */
 int fsim_device_refresh_info(fsim_device_t *d) FSIM_WUR;
 
