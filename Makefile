@@ -42,7 +42,7 @@ CORE_LIB := $(call lib_of,core)
 
 CLI_SRCS := $(call srcs_of,cli)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
-HEADERS  := $(wildcard */*.h)
+HEADERS  := $(wildcard */*.h) $(wildcard */*.def)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)

@@ -431,15 +431,19 @@ get_info(fsim_authn_t *a, fsim_blob_t *resp)
 	static const char *const exts[] = { "credBlob", "credProtect", "hmac-secret" };
 	const char *tr[4];
 	cbor_item_t *m = cbor_new_definite_map(12);
+	uint8_t aaguid[16];
 	size_t i;
 
 	for (i = 0; i < a->cfg.n_transports && i < 4; i++)
 		tr[i] = a->cfg.transports[i];
+	memcpy(aaguid, a->cfg.aaguid, 16);
+	if (fsim_quirk_on(a, FSIM_QUIRK_GETINFO_AAGUID_MISMATCH))
+		aaguid[15] ^= 0x01;
 	/* Each put takes its value, even when it fails; stop at the first failure. */
 	if (m == NULL ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(1), text_array(versions, 3)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(2), text_array(exts, 3)) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(3), fsim_cbor_bytes(a->cfg.aaguid, 16)) != 0 ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(3), fsim_cbor_bytes(aaguid, 16)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(4), info_options(a)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(5), fsim_cbor_int(7609)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(6), int_array1(2)) != 0 ||

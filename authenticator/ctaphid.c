@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "authenticator/ctaphid.h"
+#include "authenticator/internal.h"
 #include "core/fsim_core.h"
 
 #define CID_BROADCAST 0xffffffffu
@@ -444,7 +445,8 @@ cont_packet(fsim_ctaphid_t *h, uint32_t cid, const uint8_t *rep)
 	/* §11.2.4: a continuation nobody expects is ignored. */
 	if (!h->busy || h->cid != cid)
 		return 0;
-	if (seq != h->seq) {
+	if (seq != h->seq &&
+	    !(h->authn != NULL && fsim_quirk_on(h->authn, FSIM_QUIRK_HID_SEQ_UNCHECKED))) {
 		drop(h);
 		return send_error(h, cid, ERR_INVALID_SEQ);
 	}

@@ -125,6 +125,7 @@ fsim_conform_authn_run(const fsim_conform_authn_config_t *cfg, fsim_conform_resu
 			snprintf(c->section, sizeof(c->section), "%s", k->section);
 			c->positive = true;
 			x.rules[0] = '\0';
+			x.setup_failed = false;
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 			if (k->destructive && !cfg->allow_destructive)
 				v = ax_say(AX_SKIP, c->detail, sizeof(c->detail), "destructive: run "
@@ -134,7 +135,9 @@ fsim_conform_authn_run(const fsim_conform_authn_config_t *cfg, fsim_conform_resu
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			c->seconds = (double)(t1.tv_sec - t0.tv_sec) +
 			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-			snprintf(c->rules, sizeof(c->rules), "%s", x.rules);
+			/* Rules are named only for a failure that judged them. */
+			if (v == AX_FAIL && !x.setup_failed)
+				snprintf(c->rules, sizeof(c->rules), "%s", x.rules);
 			/* The framing cases allocate channels: the device may have reused ours. */
 			if (tables[t] == fsim_ax_hid_cases && fsim_device_new_channel(x.dev) != 0 &&
 			    c->detail[0] != '\0')

@@ -40,6 +40,7 @@ assertions(ax_t *x, size_t k, uint32_t *counts, char *d, size_t n)
 		if (r.st != AX_OK || r.ad_len < 37) {
 			snprintf(d, n, "assertion %zu answered %s", i + 1, ax_status(&r, st, sizeof(st)));
 			ax_resp_reset(&r);
+			x->setup_failed = true;
 			return false;
 		}
 		ax_note_flags(x, r.ad[32], false, "getAssertion");
@@ -93,15 +94,16 @@ flag_counter(ax_t *x, char *d, size_t n)
 	ax_rules(x, "AUTH-19");
 	if (!assertions(x, 3, c, d, n))
 		return AX_FAIL;
+	/* A counter that was non-zero must go up (§6.1.1); 0 throughout means none. */
+	if (x->a.count_seen && x->a.last_count != 0 && c[0] <= x->a.last_count)
+		return ax_say(AX_FAIL, d, n, "signCount %u after %u at registration", c[0],
+		    x->a.last_count);
 	if (c[0] == 0 && c[1] == 0 && c[2] == 0)
 		return ax_say(AX_PASS, d, n, "signCount 0 throughout (no counter)");
 	for (i = 1; i < 3; i++)
 		if (c[i] <= c[i - 1])
 			return ax_say(AX_FAIL, d, n, "signCount went %u, %u, %u over three assertions",
 			    c[0], c[1], c[2]);
-	if (x->a.count_seen && x->a.last_count != 0 && c[0] <= x->a.last_count)
-		return ax_say(AX_FAIL, d, n, "signCount %u after %u at registration", c[0],
-		    x->a.last_count);
 	return ax_say(AX_PASS, d, n, "signCount %u, %u, %u", c[0], c[1], c[2]);
 }
 
@@ -191,8 +193,10 @@ rp_authenticate(ax_t *x, char *d, size_t n, const char *what)
 	fsim_pipe_result_t res;
 	ax_verdict_t v;
 
-	if (x->pipe == NULL || !fsim_pipe_has_credential(x->pipe) || !x->pipe_registered)
+	if (x->pipe == NULL || !fsim_pipe_has_credential(x->pipe) || !x->pipe_registered) {
+		x->setup_failed = true;
 		return ax_say(AX_FAIL, d, n, "RP-01 registered nothing rp-sim accepted");
+	}
 	memset(&res, 0, sizeof(res));
 	if (fsim_pipe_authenticate(x->pipe, &rp, &res) != 0)
 		return ax_say(AX_FAIL, d, n, "the pipeline failed");

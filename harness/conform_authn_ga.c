@@ -39,10 +39,12 @@ assert_a(ax_t *x, int up, int uv, ax_resp_t *r, char *d, size_t n)
 	if (r->io != 0 || r->st != AX_OK) {
 		snprintf(d, n, "getAssertion for the run's credential answered %s",
 		    ax_status(r, st, sizeof(st)));
+		x->setup_failed = true;
 		return false;
 	}
 	if (r->ad == NULL || r->ad_len < 37) {
 		snprintf(d, n, "the assertion has no authData of 37 bytes or more");
+		x->setup_failed = true;
 		return false;
 	}
 	ax_note_flags(x, r->ad[32], uv == 1, "getAssertion");

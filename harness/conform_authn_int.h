@@ -101,6 +101,12 @@ typedef struct ax {
 	fsim_device_auth_t pipe_auth;
 	bool pipe_registered;
 	char pin_now[80];           /* the PIN a destructive case set ("" none) */
+	/*
+	 * The running case could not get to what it judges (no credential, a
+	 * request that failed before the point): its rules are then not named,
+	 * since it judged none.
+	 */
+	bool setup_failed;
 } ax_t;
 
 typedef ax_verdict_t (*ax_fn)(ax_t *x, char *d, size_t n);

@@ -53,10 +53,12 @@ plain(ax_t *x, ax_resp_t *r, char *d, size_t n)
 	ax_read_mc(r);
 	if (r->io != 0 || r->st != AX_OK) {
 		snprintf(d, n, "a plain makeCredential answered %s", ax_status(r, st, sizeof(st)));
+		x->setup_failed = true;
 		return false;
 	}
 	if (r->ad == NULL) {
 		snprintf(d, n, "the response has no authData byte string (0x02)");
+		x->setup_failed = true;
 		return false;
 	}
 	if (r->ad_len > 32)

@@ -307,7 +307,58 @@ ax_put_param(cbor_item_t *map, int64_t k, uint64_t proto, const uint8_t *tok, si
 	return 0;
 }
 
-/* authData (a byte string at key 2 for both commands), parsed leniently. */
+/*
+ * When the strict parse failed (bytes after the parts, ED with nothing
+ * after it): the parts read on their own — attested credential data when
+ * AT is set, the extension map when ED is set and one follows — so that the
+ * credential and the outputs can still be used and the other cases judge
+ * the rest. The strict parser's findings stay in ad_diags.
+ */
+static void
+lenient_ad(ax_resp_t *r)
+{
+	const uint8_t *p = r->ad;
+	fsim_authdata_t *ad;
+	cbor_item_t *k = NULL;
+	size_t idlen, used = 0, off = 37;
+
+	if (r->ad_len < 37 || (ad = fsim_authdata_new()) == NULL)
+		return;
+	memcpy(ad->rp_id_hash, p, 32);
+	ad->flags = p[32];
+	ad->sign_count = (uint32_t)p[33] << 24 | (uint32_t)p[34] << 16 | (uint32_t)p[35] << 8 | p[36];
+	if (p[32] & FSIM_AD_AT) {
+		if (r->ad_len < 55)
+			goto fail;
+		idlen = (size_t)p[53] << 8 | p[54];
+		off = 55 + idlen;
+		memcpy(ad->aaguid, p + 37, 16);
+		if (idlen == 0 || off >= r->ad_len ||
+		    fsim_blob_set(&ad->cred_id, p + 55, idlen) != 0 ||
+		    fsim_cbor_decode_prefix(p + off, r->ad_len - off, &k, &used, NULL) != 0 ||
+		    fsim_blob_set(&ad->cose_key_raw, p + off, used) != 0 ||
+		    fsim_cose_key_from_cbor(k, &ad->cose_key, NULL) != 0)
+			goto fail;
+		cbor_decref(&k);
+		off += used;
+	}
+	if ((p[32] & FSIM_AD_ED) && off < r->ad_len &&
+	    fsim_cbor_decode_prefix(p + off, r->ad_len - off, &k, &used, NULL) == 0) {
+		if (cbor_isa_map(k)) {
+			ad->ext = k;
+			k = NULL;
+		} else
+			cbor_decref(&k);
+	}
+	r->adp = ad;
+	return;
+fail:
+	if (k != NULL)
+		cbor_decref(&k);
+	fsim_authdata_free(&ad);
+}
+
+/* authData (a byte string at key 2 for both commands), parsed strictly, else leniently. */
 static void
 read_ad(ax_resp_t *r)
 {
@@ -317,8 +368,10 @@ read_ad(ax_resp_t *r)
 		return;
 	}
 	/* 65535: a credential ID longer than 1023 bytes is a case's to judge. */
-	if (fsim_authdata_parse_max(r->ad, r->ad_len, 65535, &r->adp, &r->ad_diags) != 0)
+	if (fsim_authdata_parse_max(r->ad, r->ad_len, 65535, &r->adp, &r->ad_diags) != 0) {
 		r->adp = NULL;
+		lenient_ad(r);
+	}
 }
 
 void
@@ -410,6 +463,7 @@ ax_need_a(ax_t *x, char *d, size_t n)
 
 	if (x->a.made)
 		return true;
+	x->setup_failed = true;          /* until the credential is there */
 	memset(&r, 0, sizeof(r));
 	if ((m = ax_mc_map(x, NULL, x->a.user_id)) == NULL) {
 		snprintf(d, n, "out of memory");
@@ -438,6 +492,7 @@ ax_need_a(ax_t *x, char *d, size_t n)
 	x->a.last_count = r.adp->sign_count;
 	x->a.count_seen = true;
 	x->a.made = true;
+	x->setup_failed = false;
 	ax_note_flags(x, r.adp->flags, false, "makeCredential");
 	ax_resp_reset(&r);
 	return true;
