@@ -115,8 +115,9 @@ fsim_conform_authn_run(const fsim_conform_authn_config_t *cfg, fsim_conform_resu
 			struct timespec t0, t1;
 			ax_verdict_t v;
 
+			/* --only: a family (part of its name) or case IDs (a prefix: "HID-", "MC-0"). */
 			if (cfg->only != NULL && strstr(k->family, cfg->only) == NULL &&
-			    strcmp(k->id, cfg->only) != 0)
+			    strncmp(k->id, cfg->only, strlen(cfg->only)) != 0)
 				continue;
 			c = &out->v[out->n++];
 			snprintf(c->family, sizeof(c->family), "%s", k->family);
