@@ -150,6 +150,36 @@ typedef struct fsim_device_auth {
 int fsim_device_ceremony(fsim_device_t *d, const fsim_blob_t *req, fsim_device_auth_t *auth,
     uint8_t *status, fsim_blob_t *resp, fsim_client_error_t *err) FSIM_WUR;
 
+/* How user verification is given to a request (fsim_device_uv_method). */
+typedef enum {
+	FSIM_UVM_NONE = 0,        /* the request goes as built */
+	FSIM_UVM_UV_OPTION,       /* options "uv": true (built-in UV, no pinUvAuthToken) */
+	FSIM_UVM_UV_TOKEN,        /* a token from getPinUvAuthTokenUsingUvWithPermissions */
+	FSIM_UVM_PIN_TOKEN,       /* a token from the PIN */
+} fsim_uv_method_t;
+
+/*
+ * The request's facts: makeCredential (true) or getAssertion, its RP ID
+ * (malloc'd), whether it asks for "uv" and "rk". FSIM_ERR_ARG when it is
+ * neither command or does not decode.
+ */
+int fsim_device_request_info(const uint8_t *req, size_t len, bool *mc, char **rp_id,
+    bool *uv, bool *rk) FSIM_WUR;
+
+/* The rules of fsim_device_ceremony: which method this authenticator gets. */
+fsim_uv_method_t fsim_device_uv_method(const fsim_devinfo_t *info, bool mc, bool uv_asked,
+    bool rk);
+
+/*
+ * The request rewritten for method: NONE unchanged; UV_OPTION with options
+ * "uv": true; a token method with options "uv" taken out and
+ * pinUvAuthParam (authenticate(token, clientDataHash)) and
+ * pinUvAuthProtocol (proto) added (makeCredential keys 8, 9; getAssertion
+ * 6, 7), in canonical CBOR.
+ */
+int fsim_device_rewrite(const uint8_t *req, size_t len, fsim_uv_method_t method,
+    const uint8_t *token, size_t tlen, uint64_t proto, fsim_blob_t *out) FSIM_WUR;
+
 /*
  * What a client learns of the device for the response: its getInfo
  * transports (usb when it names none) and its attachment ("platform" when
