@@ -176,7 +176,7 @@ hid_ping(ax_t *x, char *d, size_t n)
 		    "%s", sizeof(data), (unsigned)m->cmd, m->len, m->cmd == FSIM_HIDC_PING ?
 		    "not the same bytes" : "not PING");
 	else
-		v = ax_say(AX_PASS, d, n, "%zu bytes over 17 continuation packets, echoed",
+		v = ax_say(AX_PASS, d, n, "%zu bytes over an init and 16 continuation packets, echoed",
 		    sizeof(data));
 	OPENSSL_free(m);
 	return v;
