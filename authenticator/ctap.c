@@ -371,15 +371,19 @@ text_array(const char *const *v, size_t n)
 static cbor_item_t *
 info_options(const fsim_authn_t *a)
 {
-	cbor_item_t *o = cbor_new_definite_map(5);
+	cbor_item_t *o = cbor_new_definite_map(6);
 	bool uv = a->cfg.uv != FSIM_UVMODE_NEVER;
 
 	if (o == NULL ||
 	    fsim_cbor_map_put(o, fsim_cbor_text("rk"), cbor_build_bool(a->cfg.rk_capable)) != 0 ||
 	    fsim_cbor_map_put(o, fsim_cbor_text("up"), cbor_build_bool(true)) != 0 ||
-	    /* "uv" true: built-in UV is ready (no PIN, nothing to enroll) */
+	    /* "uv" true: built-in UV is ready (nothing to enroll) */
 	    (uv && fsim_cbor_map_put(o, fsim_cbor_text("uv"), cbor_build_bool(true)) != 0) ||
-	    (uv && fsim_cbor_map_put(o, fsim_cbor_text("pinUvAuthToken"), cbor_build_bool(true)) != 0) ||
+	    /* clientPin: supported (fsim_authn_pin_enable), true once a PIN is set */
+	    (a->pin_supported && fsim_cbor_map_put(o, fsim_cbor_text("clientPin"),
+	    cbor_build_bool(a->pin_set)) != 0) ||
+	    ((uv || a->pin_supported) && fsim_cbor_map_put(o, fsim_cbor_text("pinUvAuthToken"),
+	    cbor_build_bool(true)) != 0) ||
 	    fsim_cbor_map_put(o, fsim_cbor_text("makeCredUvNotRqd"), cbor_build_bool(true)) != 0) {
 		if (o)
 			cbor_decref(&o);
@@ -409,18 +413,15 @@ info_algorithms(const fsim_authn_t *a)
 	return arr;
 }
 
+/* pinUvAuthProtocols: two, then one (the preferred first, §6.4). */
 static cbor_item_t *
-int_array1(int64_t v)
+protocols(void)
 {
-	cbor_item_t *arr = cbor_new_definite_array(1), *e = fsim_cbor_int(v);
+	cbor_item_t *arr = cbor_new_definite_array(2);
 
-	if (arr == NULL || e == NULL || !cbor_array_push(arr, e)) {
-		if (arr)
-			cbor_decref(&arr);
-		arr = NULL;
-	}
-	if (e)
-		cbor_decref(&e);
+	if (arr != NULL && (fsim_cbor_array_push(arr, fsim_cbor_int(2)) != 0 ||
+	    fsim_cbor_array_push(arr, fsim_cbor_int(1)) != 0))
+		cbor_decref(&arr);
 	return arr;
 }
 
@@ -446,7 +447,7 @@ get_info(fsim_authn_t *a, fsim_blob_t *resp)
 	    fsim_cbor_map_put(m, fsim_cbor_int(3), fsim_cbor_bytes(aaguid, 16)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(4), info_options(a)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(5), fsim_cbor_int(7609)) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(6), int_array1(2)) != 0 ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(6), protocols()) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(7), fsim_cbor_int(FSIM_MAX_NEXT)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(8), fsim_cbor_int(FSIM_CRED_ID_MAX)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(9), text_array(tr, i)) != 0 ||
@@ -505,6 +506,11 @@ fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t 
 			st = FSIM_CTAP2_ERR_OPERATION_DENIED;
 		else {
 			fsim_pin_reset(a);
+			/* The PIN goes too; PIN support stays (6.6). */
+			a->pin_set = false;
+			a->pin_retries = 8;
+			a->pin_fails = 0;
+			fsim_wipe(a->pin_hash, sizeof(a->pin_hash));
 			fsim_kc_clear(a);
 			st = fsim_store_reset(a->store, a->env) == 0 &&
 			    fsim_store_save(a->store) == 0 ? 0 : FSIM_CTAP2_ERR_PROCESSING;

@@ -283,6 +283,11 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 			goto out;
 		}
 		uv = true;
+	} else if (a->pin_set && r.rk == 1) {
+		/* Step 7 (makeCredUvNotRqd): protected by a PIN, a discoverable
+		 * credential needs some form of UV. */
+		st = FSIM_CTAP2_ERR_PUAT_REQUIRED;
+		goto out;
 	}
 	if ((st = check_exclude(a, &r, true_hash)) != 0)
 		goto out;

@@ -60,6 +60,17 @@ struct fsim_authn {
 	bool token_valid;
 	uint8_t token_perms;
 	char *token_rp_id;
+
+	/*
+	 * Client PIN (CTAP 2.1 §6.5), when enabled (fsim_authn_pin_enable): kept
+	 * in memory for the authenticator object's life, as a simulator's
+	 * state, not in the store; a reset clears it.
+	 */
+	bool pin_supported;             /* getInfo says clientPin */
+	bool pin_set;
+	uint8_t pin_hash[16];           /* LEFT(SHA-256(PIN), 16) */
+	uint8_t pin_retries;            /* 8 after set (6.5.2.3) */
+	uint8_t pin_fails;              /* consecutive mismatches since power-up */
 };
 
 static inline bool
@@ -95,6 +106,33 @@ int fsim_pin_encrypt(const fsim_env_t *env, const uint8_t key[32], const uint8_t
 int fsim_pin_decrypt(const uint8_t key[32], const uint8_t *in, size_t n, fsim_blob_t *out);
 int fsim_pin_hmac(const uint8_t *key, size_t klen, const uint8_t *msg, size_t mlen, uint8_t out[32]);
 void fsim_pin_reset(fsim_authn_t *a);
+
+/* A shared secret under protocol 1 (k[0..32]: SHA-256(Z)) or 2 (HMAC key | AES key). */
+typedef struct fsim_pin_ss {
+	uint64_t proto;
+	uint8_t k[64];
+} fsim_pin_ss_t;
+int fsim_pin_ss(fsim_authn_t *a, const cbor_item_t *platform_key, uint64_t proto,
+    fsim_pin_ss_t *s) FSIM_WUR;
+int fsim_pin_ss_encrypt(const fsim_env_t *env, const fsim_pin_ss_t *s, const uint8_t *in,
+    size_t n, fsim_blob_t *out) FSIM_WUR;
+int fsim_pin_ss_decrypt(const fsim_pin_ss_t *s, const uint8_t *in, size_t n,
+    fsim_blob_t *out) FSIM_WUR;
+/* verify(shared secret, msg, sig) of the secret's protocol. */
+bool fsim_pin_ss_verify(const fsim_pin_ss_t *s, const uint8_t *msg, size_t n, const uint8_t *sig,
+    size_t siglen);
+/* verify(key, msg, sig) of a protocol: one the first 16 bytes of HMAC-SHA-256, two all 32. */
+bool fsim_pin_verify(uint64_t proto, const uint8_t *key, size_t klen, const uint8_t *msg, size_t n,
+    const uint8_t *sig, size_t siglen);
+/* A new pinUvAuthToken with perms for *rp_id (taken), encrypted under s as {2: token}. */
+uint8_t fsim_pin_issue_token(fsim_authn_t *a, const fsim_pin_ss_t *s, uint8_t perms, char **rp_id,
+    fsim_blob_t *resp);
+/* The PIN subcommands (pin_cmd.c): setPIN, changePIN, getPinToken / ...UsingPinWithPermissions. */
+uint8_t fsim_pin_cmd_set(fsim_authn_t *a, const cbor_item_t *req, uint64_t proto, fsim_blob_t *resp);
+uint8_t fsim_pin_cmd_change(fsim_authn_t *a, const cbor_item_t *req, uint64_t proto,
+    fsim_blob_t *resp);
+uint8_t fsim_pin_cmd_token(fsim_authn_t *a, const cbor_item_t *req, uint64_t proto,
+    bool with_permissions, fsim_blob_t *resp);
 
 /* Extensions (CTAP 2.1 12): outputs added to *out (a map, created when NULL). */
 uint8_t fsim_ext_make_credential(fsim_authn_t *a, const cbor_item_t *ext, fsim_cred_t *c,

@@ -159,17 +159,41 @@ pin_uv_token(ax_t *x, char *d, size_t n)
 	    (unsigned long long)proto);
 }
 
-/* A getPinUvAuthTokenUsingUvWithPermissions request with a fresh key agreement. */
+/* A token request can be made: built-in UV with tokens, or the PIN given. */
+static bool
+token_req_ok(const ax_t *x)
+{
+	return uv_token_ok(x) || (ax_has_pin(x) && x->cfg->pin != NULL &&
+	    fsim_devinfo_option(x->info, "pinUvAuthToken") == 1);
+}
+
+static const char *
+token_req_why(const ax_t *x)
+{
+	return ax_has_pin(x) ? "a PIN is set: give --pin" :
+	    "neither built-in UV with pinUvAuthToken nor a PIN";
+}
+
+/*
+ * A token request with a fresh key agreement: getPinUvAuthTokenUsingUv
+ * WithPermissions (0x06) when the device has built-in UV, else
+ * getPinUvAuthTokenUsingPinWithPermissions (0x09) with the PIN given.
+ */
 static cbor_item_t *
 uv_token_req(ax_t *x, uint64_t perms, const char *rp_id, bool bad_point)
 {
 	uint64_t proto = fsim_devinfo_pin_protocol(x->info);
+	bool pin = !uv_token_ok(x);
 	fsim_pinuv_t s;
+	fsim_blob_t enc = { NULL, 0 };
 	cbor_item_t *m = NULL, *k = NULL;
-	uint8_t st;
+	uint8_t st, hash[16];
 
 	if (fsim_device_key_agreement(x->dev, proto, &s, &st) != 0 || st != 0)
 		return NULL;
+	if (pin && (x->cfg->pin == NULL || fsim_pinuv_pin_hash(x->cfg->pin, hash) != 0 ||
+	    fsim_pinuv_encrypt(&s, hash, sizeof(hash), &enc) != 0))
+		goto out;
 	if (fsim_cbor_decode(s.platform_key.ptr, s.platform_key.len, &k, NULL) != 0)
 		goto out;
 	if (bad_point) {
@@ -190,10 +214,11 @@ uv_token_req(ax_t *x, uint64_t perms, const char *rp_id, bool bad_point)
 		cbor_decref(&k);
 		k = w;
 	}
-	if ((m = pin_req(proto, 0x06)) == NULL)
+	if ((m = pin_req(proto, pin ? 0x09 : 0x06)) == NULL)
 		goto out;
 	if (ax_put(m, 3, k) != 0 || ax_put(m, 9, fsim_cbor_int((int64_t)perms)) != 0 ||
-	    (rp_id != NULL && ax_put(m, 10, fsim_cbor_text(rp_id)) != 0)) {
+	    (rp_id != NULL && ax_put(m, 10, fsim_cbor_text(rp_id)) != 0) ||
+	    (pin && ax_put(m, 6, fsim_cbor_bytes(enc.ptr, enc.len)) != 0)) {
 		k = NULL;
 		cbor_decref(&m);
 		goto out;
@@ -202,6 +227,8 @@ uv_token_req(ax_t *x, uint64_t perms, const char *rp_id, bool bad_point)
 out:
 	if (k != NULL)
 		cbor_decref(&k);
+	fsim_wipe(hash, sizeof(hash));
+	fsim_blob_reset(&enc);
 	fsim_pinuv_reset(&s);
 	return m;
 }
@@ -209,8 +236,8 @@ out:
 static ax_verdict_t
 pin_zero_perms(ax_t *x, char *d, size_t n)
 {
-	if (!uv_token_ok(x))
-		return ax_say(AX_SKIP, d, n, "no built-in UV with pinUvAuthToken");
+	if (!token_req_ok(x))
+		return ax_say(AX_SKIP, d, n, "%s", token_req_why(x));
 	return expect(x, uv_token_req(x, 0, x->rp_id, false), AX_INVALID_PARAMETER,
 	    "permissions 0", d, n);
 }
@@ -218,8 +245,8 @@ pin_zero_perms(ax_t *x, char *d, size_t n)
 static ax_verdict_t
 pin_unauthorized(ax_t *x, char *d, size_t n)
 {
-	if (!uv_token_ok(x))
-		return ax_say(AX_SKIP, d, n, "no built-in UV with pinUvAuthToken");
+	if (!token_req_ok(x))
+		return ax_say(AX_SKIP, d, n, "%s", token_req_why(x));
 	if (fsim_devinfo_option(x->info, "bioEnroll") != -1 ||
 	    fsim_devinfo_option(x->info, "userVerificationMgmtPreview") != -1)
 		return ax_say(AX_SKIP, d, n, "biometric enrollment is advertised");
@@ -230,8 +257,8 @@ pin_unauthorized(ax_t *x, char *d, size_t n)
 static ax_verdict_t
 pin_bad_point(ax_t *x, char *d, size_t n)
 {
-	if (!uv_token_ok(x))
-		return ax_say(AX_SKIP, d, n, "no built-in UV with pinUvAuthToken");
+	if (!token_req_ok(x))
+		return ax_say(AX_SKIP, d, n, "%s", token_req_why(x));
 	return expect(x, uv_token_req(x, FSIM_PERM_GET_ASSERTION, x->rp_id, true),
 	    AX_INVALID_PARAMETER, "a keyAgreement point not on P-256", d, n);
 }
@@ -375,11 +402,11 @@ const ax_case_t fsim_ax_pin_cases[] = {
 	  pin_uv_retries },
 	{ "PIN-05", F_PIN, "CTAP 2.1 6.5.5.7.3, 6.5.7", "getPinUvAuthTokenUsingUvWithPermissions "
 	  "gives a token (32 bytes under protocol 2)", false, pin_uv_token },
-	{ "PIN-06", F_PIN, "CTAP 2.1 6.5.5.7.3", "permissions 0: CTAP1_ERR_INVALID_PARAMETER",
+	{ "PIN-06", F_PIN, "CTAP 2.1 6.5.5.7.2, 6.5.5.7.3", "permissions 0: CTAP1_ERR_INVALID_PARAMETER",
 	  false, pin_zero_perms },
-	{ "PIN-07", F_PIN, "CTAP 2.1 6.5.5.7.3", "a permission it does not support: "
+	{ "PIN-07", F_PIN, "CTAP 2.1 6.5.5.7.2, 6.5.5.7.3", "a permission it does not support: "
 	  "CTAP2_ERR_UNAUTHORIZED_PERMISSION", false, pin_unauthorized },
-	{ "PIN-08", F_PIN, "CTAP 2.1 6.5.5.7.3, 6.5.6", "a keyAgreement not on P-256: "
+	{ "PIN-08", F_PIN, "CTAP 2.1 6.5.5.7, 6.5.6", "a keyAgreement not on P-256: "
 	  "CTAP1_ERR_INVALID_PARAMETER", false, pin_bad_point },
 	{ "PIN-09", F_PIN, "CTAP 2.1 6.1.2 step 11", "a token with mc for this RP makes a "
 	  "credential with UV set", false, pin_perm_ok },
