@@ -45,12 +45,16 @@ stop() {
 # field FILE EXPR: a value of authenticator.json
 field() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
+# have FILE ID STATUS: case ID of authenticator.json has that status
+have() { grep -q "\"id\": \"$2\"" "$1" && python3 -c "import json,sys; j=json.load(open(sys.argv[1])); c=[c for c in j['cases'] if c['id']==sys.argv[2]][0]; sys.exit(0 if c['status']==sys.argv[3] else 1)" "$1" "$2" "$3"; }
+
 # ---- the clean authenticator ----
-clean() {   # clean LABEL FLAGS...
+clean() {   # clean LABEL FLAGS... (CONFORM_ARGS: more for conform)
 	label=$1
 	shift
 	if ! serve "$@"; then nok "$label: the server starts"; return; fi
-	run $W "$F" conform --authenticator "unix:$sdir/a.sock" -o "$tmp/$label"
+	# shellcheck disable=SC2086
+	run $W "$F" conform --authenticator "unix:$sdir/a.sock" -o "$tmp/$label" ${CONFORM_ARGS:-}
 	out=$tmp/$label/authenticator.json
 	check "$label: every case that runs passes (exit 0, \"0 not\")" \
 	    '[ $rc -eq 0 ] && grep -q " 0 not, " "$tmp/out"'
@@ -79,12 +83,23 @@ PY
 clean defaults
 clean packed --attestation-format packed --algs es256,eddsa
 clean no-uv --uv never
+# A PIN and no built-in UV: the PIN family, the tokens through the PIN.
+CONFORM_ARGS="--pin 1234" clean pin --pin 1234 --uv never
+for k in PIN-03 PIN-06 PIN-09 PIN-12 PIN-13 RK-01 EXT-01; do
+	have "$tmp/pin/authenticator.json" $k pass || nok "pin: $k did not pass"
+done
+have "$tmp/pin/authenticator.json" PIN-12 pass && ok "pin: a wrong PIN costs a retry, the right one restores them (PIN-12)"
+# PIN support and no PIN yet, destructive: setPIN, changePIN, reset.
+CONFORM_ARGS="--allow-destructive --new-pin 24680" clean client-pin --client-pin
+for k in DX-01 DX-02 DX-03; do
+	have "$tmp/client-pin/authenticator.json" $k pass && ok "client-pin, destructive: $k passes" \
+	    || nok "client-pin, destructive: $k did not pass"
+done
 run grep -c '"status": "skip"' "$tmp/no-uv/authenticator.json"
 nuv=$(cat "$tmp/out")
 run grep -c '"status": "skip"' "$tmp/defaults/authenticator.json"
 [ "$nuv" -gt "$(cat "$tmp/out")" ] && ok "no UV capability: more cases skip (UV and token cases: $nuv)" \
     || nok "no UV capability skips no more cases ($nuv)"
-have() { grep -q "\"id\": \"$2\"" "$1" && python3 -c "import json,sys; j=json.load(open(sys.argv[1])); c=[c for c in j['cases'] if c['id']==sys.argv[2]][0]; sys.exit(0 if c['status']==sys.argv[3] else 1)" "$1" "$2" "$3"; }
 have "$tmp/defaults/authenticator.json" PIN-05 pass && have "$tmp/no-uv/authenticator.json" PIN-05 skip \
     && ok "a token from built-in UV: tried with UV, skipped without" || nok "PIN-05 pass/skip"
 have "$tmp/defaults/authenticator.json" DX-03 skip && ok "reset is skipped without --allow-destructive" \

@@ -199,6 +199,43 @@ else
 	    '[ $rc -eq 1 ] && python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j==[] or j[\"devices\"]==[] and j[\"error\"]==\"no authenticator found\"" "$tmp/out"'
 fi
 
+# A device with a PIN and no built-in UV: the PIN as a browser asks for it.
+serve pin --pin 1234 --uv never
+opts preferred none discouraged > "$tmp/pin.opts"
+run $W "$F" create --device "unix:$sdir/pin.sock" --pin 1234 "$tmp/pin.opts"
+cp "$tmp/out" "$tmp/pin.reg.json"
+check "PIN device, --pin right: created with UV through a token from the PIN" \
+    '[ $rc -eq 0 ] && case "$(flags "$tmp/pin.reg.json")" in "UP UV AT"*) true ;; *) false ;; esac'
+run $W "$F" verify-registration --rp-id example.org --challenge "$CH" --uv required "$tmp/pin.reg.json"
+check "PIN device: rp-sim verifies it with UV required" '[ $rc -eq 0 ]'
+id=$(json_get "$tmp/pin.reg.json" "['id']")
+printf '{"rpId":"example.org","challenge":"%s","allowCredentials":[{"type":"public-key","id":"%s"}]}' "$CH" "$id" > "$tmp/pin.get.json"
+run $W "$F" get --device "unix:$sdir/pin.sock" --pin 1234 "$tmp/pin.get.json"
+cp "$tmp/out" "$tmp/pin.auth.json"
+check "PIN device: get --pin gives an assertion with UV" \
+    '[ $rc -eq 0 ] && case "$(flags "$tmp/pin.auth.json")" in "UP UV"*) true ;; *) false ;; esac'
+run $W "$F" create --device "unix:$sdir/pin.sock" --pin 9999 "$tmp/pin.opts"
+check "PIN device, a wrong PIN: NotAllowedError pin-invalid with its CTAP status and the retries left" \
+    '[ $rc -eq 1 ] && grep -q "\"rule\":\"pin-invalid\"" "$tmp/out" && grep -q "\"ctapStatus\":\"0x31\"" "$tmp/out" && grep -q "7 attempts left" "$tmp/out"'
+if command -v setsid > /dev/null 2>&1; then
+	# No terminal to ask on (setsid: no controlling terminal) and no --pin.
+	run setsid -w $W "$F" create --device "unix:$sdir/pin.sock" "$tmp/pin.opts"
+	check "PIN device, no --pin and no terminal: NotAllowedError pin-required, exit 1" \
+	    '[ $rc -eq 1 ] && grep -q "\"rule\":\"pin-required\"" "$tmp/out" && grep -q -- "--pin" "$tmp/out"'
+else
+	nok "setsid (util-linux) is installed, to run without a terminal"
+fi
+# residentKey required, UV discouraged: the device wants UV for a discoverable credential.
+opts discouraged none required > "$tmp/pin-rk.opts"
+run $W "$F" create --device "unix:$sdir/pin.sock" --pin 1234 "$tmp/pin-rk.opts"
+cp "$tmp/out" "$tmp/pin-rk.json"
+check "PIN device, a discoverable credential with UV discouraged: the PIN all the same (CTAP 2.1 6.1.2 step 7)" \
+    '[ $rc -eq 0 ] && case "$(flags "$tmp/pin-rk.json")" in "UP UV AT"*) true ;; *) false ;; esac'
+run $W "$F" explain --device "unix:$sdir/pin.sock" --pin 1234 --rp-uv required --registration-only
+check "explain --device --pin: the PIN device's registration verified with UV required" \
+    '[ $rc -eq 0 ] && grep -q "UP=1 UV=1" "$tmp/out" && grep -q "^  status .* verified$" "$tmp/out"'
+stop
+
 # The command-line contract.
 run $W "$F" create --pin 1234 "$tmp/req.opts"
 check "--pin without --device: exit 2 naming --pin" '[ $rc -eq 2 ] && grep -q -- "--pin" "$tmp/err"'
