@@ -295,8 +295,8 @@ dx_reset(ax_t *x, char *d, size_t n)
 	memset(&r, 0, sizeof(r));
 	ax_send(x, AX_RESET, NULL, &r);
 	if (r.io == 0 && r.hid_error < 0 && (r.st == AX_NOT_ALLOWED || r.st == AX_OPERATION_DENIED)) {
-		v = ax_say(AX_SKIP, d, n, "reset refused (%s): outside the window after power-up, "
-		    "or not confirmed; plug the key in again and run at once",
+		v = ax_say(AX_SKIP, d, n, "the authenticator refused the reset (%s); if it allows "
+		    "one only right after power-up, plug it in again and run at once",
 		    ax_status(&r, st, sizeof(st)));
 		ax_resp_reset(&r);
 		return v;
