@@ -130,7 +130,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBS) $(HEADERS)
 $(BUILD)/replay/%: fuzz/%.c fuzz/replay_main.c $(LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  REPLAY  $@"
-	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< fuzz/replay_main.c $(LIBS) $(PKG_LIBS) $(LDFLAGS_ALL)
+	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< fuzz/replay_main.c $(LIBS) $(PKG_LIBS) $(FIDO2_LIBS) $(LDFLAGS_ALL)
 
 # Integration programs (libfido2 clients), run by the scripts beside them.
 $(BUILD)/itests/%: tests/integration/%.c $(LIBS) $(HEADERS)
@@ -172,7 +172,7 @@ fuzz-run: $(LIBS)
 	@mkdir -p $(BUILD)/fuzz
 	@set -e; for src in $(FUZZ_ONLY); do \
 	    name=$$(basename $$src .c); \
-	    $(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $(BUILD)/fuzz/$$name $$src $(LIBS) $(PKG_LIBS); \
+	    $(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $(BUILD)/fuzz/$$name $$src $(LIBS) $(PKG_LIBS) $(FIDO2_LIBS); \
 	    mkdir -p $(BUILD)/fuzz/corpus-$$name; \
 	    echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
 	    $(BUILD)/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \

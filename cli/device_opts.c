@@ -17,11 +17,16 @@ static volatile int cancel_flag;
 static const char *touch_cmd = "fidosim";
 static bool touch_said;
 
+/*
+ * The first Ctrl-C cancels the request in flight (CTAPHID_CANCEL) and stops
+ * a PIN prompt; a second one ends the program as usual.
+ */
 static void
 on_sigint(int sig)
 {
 	(void)sig;
 	cancel_flag = 1;
+	signal(SIGINT, SIG_DFL);
 }
 
 /* KEEPALIVE with UPNEEDED: say once that the device waits for a touch. */
@@ -104,7 +109,7 @@ fsim_cli_ask_pin(void *ctx, char *buf, size_t cap)
 		char c;
 		ssize_t k = read(fd, &c, 1);
 
-		if (k < 0 && errno == EINTR)
+		if (k < 0 && errno == EINTR && !cancel_flag)
 			continue;
 		if (k <= 0 || c == '\n' || c == '\r')
 			break;
@@ -112,7 +117,7 @@ fsim_cli_ask_pin(void *ctx, char *buf, size_t cap)
 			buf[n++] = c;
 	}
 	buf[n] = '\0';
-	r = n > 0 ? 0 : -1;
+	r = n > 0 && !cancel_flag ? 0 : -1;
 out:
 	if (restore)
 		(void)tcsetattr(fd, TCSAFLUSH, &old);
