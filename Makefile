@@ -15,9 +15,9 @@ CC       ?= cc
 FUZZ_SECONDS ?= 60
 FUZZ_CC  ?= clang
 
-PKGS     := libcrypto libcbor jansson
+PKGS     := libcrypto libcbor jansson sqlite3
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -lcbor -ljansson)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -lcbor -ljansson -lsqlite3)
 # Only the fidosim binary links these (serve: libmicrohttpd; conform: libcurl).
 SERVE_LIBS := $(shell pkg-config --libs libmicrohttpd libcurl 2>/dev/null || echo -lmicrohttpd -lcurl) -pthread
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -33,7 +33,7 @@ CFLAGS_ALL = -std=c11 $(WARN) $(OPT) $(SAN) -g -D_POSIX_C_SOURCE=200809L \
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # One static library per folder, in dependency order (core last on the link line).
-FOLDERS  := harness rp-sim platform authenticator core
+FOLDERS  := harness rp-sim mds platform authenticator core
 srcs_of   = $(sort $(wildcard $(1)/*.c))
 CORE_GEN := $(BUILD)/gen/aaguid_builtin.c
 lib_of    = $(BUILD)/lib/libfsim_$(subst -,_,$(1)).a
@@ -56,7 +56,7 @@ FUZZ_ONLY ?= $(FUZZ_SRCS)
 REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/replay/%)
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps run test check valgrind fuzz install clean docs unit-bins replay-bins itest-bins bench
+.PHONY: mds-real all deps run test check valgrind fuzz install clean docs unit-bins replay-bins itest-bins bench
 
 # docs/rules.md is generated from rp-sim/rules.def (a test fails when stale).
 docs: $(BUILD)/fidosim
@@ -97,6 +97,16 @@ $(BUILD)/obj/gen/presets_builtin.o: $(BUILD)/gen/presets_builtin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
 
+# The shipped RP policy presets, built in as the fallback when data/policies is not found.
+POLICY_FILES := $(sort $(wildcard data/policies/*.policy))
+$(BUILD)/gen/policies_builtin.c: $(POLICY_FILES) tests/embed_policies.sh
+	@mkdir -p $(dir $@)
+	sh tests/embed_policies.sh $(POLICY_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/policies_builtin.o: $(BUILD)/gen/policies_builtin.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -c $< -o $@
+
 # report.html's page (harness/report_html.c): template, style and script, compiled in.
 $(BUILD)/gen/report_www.c: harness/www/report.html harness/www/report.css harness/www/report.js tests/embed.sh
 	@mkdir -p $(dir $@)
@@ -115,6 +125,8 @@ $(call lib_of,$(1)): $(patsubst %.c,$(BUILD)/obj/%.o,$(call srcs_of,$(1))) $(if 
 	@rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach f,$(FOLDERS),$(if $(call srcs_of,$(f)),$(eval $(call folder_lib,$(f)))))
+# rp-sim carries the built-in policy presets too ($^ of its archive rule takes this in).
+$(call lib_of,rp-sim): $(BUILD)/obj/gen/policies_builtin.o
 
 $(BUILD)/fidosim: $(CLI_OBJS) $(BUILD)/obj/gen/www.o $(LIBS)
 	@echo "  LINK    $@"
@@ -182,6 +194,11 @@ fuzz-run: $(LIBS)
 	    tail -1 $(BUILD)/fuzz/$$name.log; \
 	done; echo "fuzz: no finding"
 
+# A real FIDO MDS3 BLOB (not shipped: its terms bind its use), on demand:
+#   make mds-real MDS_BLOB=blob.jwt [MDS_AT=UNIX_TIME]
+mds-real: all
+	@FIDOSIM=$(BUILD)/fidosim FIDOSIM_MDS_BLOB="$(MDS_BLOB)" FIDOSIM_MDS_AT="$(MDS_AT)" sh tests/manual/mds_real.sh
+
 deps:
 	@sh tests/deps.sh
 	@sh tests/npm_deps.sh
@@ -207,9 +224,14 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/fidosim/platforms $(DESTDIR)$(PREFIX)/share/fidosim/scenarios
 	for f in data/platforms/*.platform; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/platforms/; done
 	for f in data/scenarios/*.scenario; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/scenarios/; done
+	install -d $(DESTDIR)$(PREFIX)/share/fidosim/policies
+	for f in data/policies/*.policy; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/policies/; done
 	install -d $(DESTDIR)$(PREFIX)/share/fidosim/vectors/w3c-l3 $(DESTDIR)$(PREFIX)/share/fidosim/vectors/chromium
 	for f in vectors/w3c-l3/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/w3c-l3/; done
 	for f in vectors/chromium/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/chromium/; done
+	install -d $(DESTDIR)$(PREFIX)/share/fidosim/vectors/real-world/cases
+	install -m 0644 vectors/real-world/README.md $(DESTDIR)$(PREFIX)/share/fidosim/vectors/real-world/
+	for f in vectors/real-world/cases/*.json; do install -m 0644 "$$f" $(DESTDIR)$(PREFIX)/share/fidosim/vectors/real-world/cases/; done
 
 clean:
 	rm -rf build build-san build-fuzz out

@@ -484,6 +484,25 @@ fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t 
 	}
 	if (cmd != FSIM_CTAP_GET_NEXT_ASSERTION && cmd != FSIM_CTAP_GET_INFO)
 		next_reset(a);
+	/*
+	 * One store transaction per command that touches the store, begun
+	 * before its first read (the writer lock held until the commands's
+	 * save), so processes sharing the store never interleave.
+	 */
+	if (cmd == FSIM_CTAP_MAKE_CREDENTIAL || cmd == FSIM_CTAP_GET_ASSERTION ||
+	    cmd == FSIM_CTAP_GET_NEXT_ASSERTION || cmd == FSIM_CTAP_RESET ||
+	    cmd == FSIM_CTAP_CLIENT_PIN) {
+		if (fsim_store_begin(a->store) != 0) {
+			if (map != NULL)
+				cbor_decref(&map);
+			return FSIM_CTAP2_ERR_PROCESSING;
+		}
+		/* Another process reset the store: keys cached from old IDs are void. */
+		if (memcmp(a->kc_wrap_key, fsim_store_wrap_key(a->store), 32) != 0) {
+			fsim_kc_clear(a);
+			memcpy(a->kc_wrap_key, fsim_store_wrap_key(a->store), 32);
+		}
+	}
 	switch (cmd) {
 	case FSIM_CTAP_MAKE_CREDENTIAL:
 		st = map ? fsim_ctap_make_credential(a, map, resp) : FSIM_CTAP2_ERR_MISSING_PARAMETER;
@@ -525,6 +544,8 @@ fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t 
 	}
 	if (map != NULL)
 		cbor_decref(&map);
+	/* Whatever a failed command changed is not kept (a success has saved already). */
+	fsim_store_rollback(a->store);
 	if (st != 0)
 		fsim_blob_reset(resp);
 	return st;

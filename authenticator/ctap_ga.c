@@ -431,19 +431,26 @@ fsim_ctap_get_assertion(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *re
 		st = FSIM_CTAP2_ERR_NO_CREDENTIALS;
 		goto out;
 	}
+	/*
+	 * The IDs of the rest, for authenticatorGetNextAssertion, are copied
+	 * now: the assertion commits the store, and what it lent goes with it.
+	 */
+	for (i = 1; i < n_list; i++)
+		if (fsim_blob_set(&a->next.ids[a->next.n], list[i]->id.ptr,
+		    list[i]->id.len) == 0)
+			a->next.n++;
 	st = assert_one(a, &f, cdh, rp_id, rp_id_hash, up != 0, uv, ext, n_list, resp);
 	if (st == 0 && n_list > 1) {
-		/* Remember the rest for authenticatorGetNextAssertion. */
 		a->next.active = true;
 		memcpy(a->next.client_data_hash, cdh, 32);
 		a->next.rp_id = rp_id;
 		rp_id = NULL;
 		a->next.up = up != 0;
 		a->next.uv = uv;
-		for (i = 1; i < n_list; i++)
-			if (fsim_blob_set(&a->next.ids[a->next.n], list[i]->id.ptr,
-			    list[i]->id.len) == 0)
-				a->next.n++;
+	} else {
+		for (i = 0; i < a->next.n; i++)
+			fsim_blob_reset(&a->next.ids[i]);
+		a->next.n = 0;
 	}
 out:
 	found_reset(&f);

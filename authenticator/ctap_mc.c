@@ -309,7 +309,7 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 		goto out;
 	st = FSIM_CTAP2_ERR_PROCESSING;
 	/* Keys too large to wrap into an ID (RSA), and the 1024-byte quirk, are stored. */
-	store_it = rk || r.alg == FSIM_COSE_RS256 || r.alg == FSIM_COSE_PS256 ||
+	store_it = rk || EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA ||
 	    fsim_quirk_on(a, FSIM_QUIRK_CREDENTIAL_ID_1024);
 	if (make_id(a, &r, true_hash, key, &c, store_it, &c.id) != 0)
 		goto out;

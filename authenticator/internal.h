@@ -53,6 +53,7 @@ struct fsim_authn {
 	EVP_MD *sha256;                 /* fetched once: implicit fetches cost a lock each time */
 	struct fsim_key_cache_entry kc[FSIM_KEY_CACHE];
 	size_t kc_next;
+	uint8_t kc_wrap_key[32];        /* the store's wrapping key the cache was filled under */
 
 	/* PIN/UV auth protocol 2 (CTAP 2.1 6.5.7) */
 	EVP_PKEY *ka_key;               /* key agreement key, new at power-up and reset */

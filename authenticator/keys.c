@@ -271,7 +271,7 @@ fsim_key_generate(const fsim_env_t *env, int alg, EVP_PKEY **out)
 		r = ed_generate(env, EVP_PKEY_ED25519, 32, &pkey);
 	else if (alg == FSIM_COSE_ED448)
 		r = ed_generate(env, EVP_PKEY_ED448, 57, &pkey);
-	else if (alg == FSIM_COSE_RS256 || alg == FSIM_COSE_PS256)
+	else if (alg == FSIM_COSE_RS256 || alg == FSIM_COSE_RS1 || fsim_cose_alg_is_pss(alg))
 		r = fsim_key_rsa_generate(env, &pkey);
 	else if (fsim_mldsa_set_of_alg(alg) != 0)
 		r = mldsa_generate(env, fsim_mldsa_set_of_alg(alg), &pkey);
@@ -312,8 +312,8 @@ fsim_key_sign(const fsim_env_t *env, EVP_PKEY *key, int alg, const uint8_t *msg,
 		return r;
 	}
 	/* the salt comes from env, so seeded runs repeat PSS signatures too */
-	if (alg == FSIM_COSE_PS256 && env != NULL)
-		return fsim_key_pss_sign(env, key, msg, mlen, sig);
+	if (fsim_cose_alg_is_pss(alg) && env != NULL)
+		return fsim_key_pss_sign(env, key, alg, msg, mlen, sig);
 	/* EdDSA and PKCS#1 v1.5 are deterministic by construction */
 	return fsim_sig_sign(key, alg, msg, mlen, sig);
 }

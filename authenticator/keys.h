@@ -13,9 +13,10 @@
 
 /*
  * A new key pair for a COSE alg: ES256 (P-256), ES384 (P-384), ES512
- * (P-521), EdDSA (Ed25519), RS256 / PS256 (RSA-2048, e = 65537), ML-DSA-44/65/87
- * (-48/-49/-50, from a 32-byte seed; PKCS#8 in the RFC 9881 seed form). Every random
- * byte comes from env, so a seeded env gives the same key.
+ * (P-521), EdDSA (Ed25519), Ed448, RS256 / RS1 / PS256 / PS384 / PS512
+ * (RSA-2048, e = 65537), ML-DSA-44/65/87 (-48/-49/-50, from a 32-byte seed;
+ * PKCS#8 in the RFC 9881 seed form). Every random byte comes from env, so a
+ * seeded env gives the same key.
  */
 int fsim_key_generate(const fsim_env_t *env, int alg, EVP_PKEY **out) FSIM_WUR;
 

@@ -40,10 +40,11 @@ int fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg,
 int fsim_key_rsa_generate(const fsim_env_t *env, EVP_PKEY **out) FSIM_WUR;
 
 /*
- * RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt drawn from env
- * (RFC 8017 §8.1.1, §9.1.1), so a seeded env gives the same signature.
+ * RSASSA-PSS under alg PS256, PS384 or PS512: its SHA-2 hash, MGF1 over the
+ * same hash and a salt as long as the hash drawn from env (RFC 8017 §8.1.1,
+ * §9.1.1; RFC 8230 §2), so a seeded env gives the same signature.
  */
-int fsim_key_pss_sign(const fsim_env_t *env, EVP_PKEY *key, const uint8_t *msg,
+int fsim_key_pss_sign(const fsim_env_t *env, EVP_PKEY *key, int alg, const uint8_t *msg,
     size_t mlen, fsim_blob_t *sig) FSIM_WUR;
 
 #endif /* !FSIM_KEYS_INT_H */

@@ -1,7 +1,7 @@
 /*
  * keys_rsa.c — RSA-2048 keys from the environment's random source, and
  * RSASSA-PSS signatures whose salt comes from it too, so seeded runs repeat
- * RS256/PS256 keys and signatures byte for byte.
+ * RS256/RS1/PS256/PS384/PS512 keys and signatures byte for byte.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -25,8 +25,7 @@
 /* A 1024-bit prime is ~355 odd numbers apart on average; these are far above. */
 #define PRIME_STEPS 8192
 #define PRIME_DRAWS 16
-#define PSS_HLEN 32                 /* SHA-256 */
-#define PSS_SLEN 32                 /* WebAuthn PS256 (RFC 8230 §2) */
+#define PSS_HMAX 64                 /* SHA-512; the salt is as long as the hash (RFC 8230 §2) */
 
 /*
  * A 1024-bit prime p with p mod e != 1 (so e is invertible mod p - 1) and
@@ -152,23 +151,23 @@ fail:
 	return r;
 }
 
-/* MGF1 with SHA-256 (RFC 8017 B.2.1), XORed into buf. */
+/* MGF1 with md (RFC 8017 B.2.1; hlen its size), XORed into buf. */
 static int
-mgf1_xor(uint8_t *buf, size_t len, const uint8_t seed[PSS_HLEN])
+mgf1_xor(const EVP_MD *md, size_t hlen, uint8_t *buf, size_t len, const uint8_t *seed)
 {
-	uint8_t in[PSS_HLEN + 4], h[PSS_HLEN];
+	uint8_t in[PSS_HMAX + 4], h[PSS_HMAX];
 	uint32_t counter = 0;
 	size_t i, n;
 
-	memcpy(in, seed, PSS_HLEN);
+	memcpy(in, seed, hlen);
 	while (len > 0) {
-		in[PSS_HLEN] = (uint8_t)(counter >> 24);
-		in[PSS_HLEN + 1] = (uint8_t)(counter >> 16);
-		in[PSS_HLEN + 2] = (uint8_t)(counter >> 8);
-		in[PSS_HLEN + 3] = (uint8_t)counter;
-		if (EVP_Digest(in, sizeof(in), h, NULL, EVP_sha256(), NULL) != 1)
+		in[hlen] = (uint8_t)(counter >> 24);
+		in[hlen + 1] = (uint8_t)(counter >> 16);
+		in[hlen + 2] = (uint8_t)(counter >> 8);
+		in[hlen + 3] = (uint8_t)counter;
+		if (EVP_Digest(in, hlen + 4, h, NULL, md, NULL) != 1)
 			return FSIM_ERR_INTERNAL;
-		n = len < PSS_HLEN ? len : PSS_HLEN;
+		n = len < hlen ? len : hlen;
 		for (i = 0; i < n; i++)
 			buf[i] ^= h[i];
 		buf += n;
@@ -181,31 +180,37 @@ mgf1_xor(uint8_t *buf, size_t len, const uint8_t seed[PSS_HLEN])
 /*
  * EMSA-PSS-ENCODE (RFC 8017 §9.1.1) by hand, then the raw RSA private
  * operation (RSASP1): OpenSSL's EVP PSS draws its salt from its own DRBG.
+ * alg is PS256, PS384 or PS512: the hash, MGF1's hash and the salt length
+ * all follow it (RFC 8230 §2).
  */
 int
-fsim_key_pss_sign(const fsim_env_t *env, EVP_PKEY *key, const uint8_t *msg,
+fsim_key_pss_sign(const fsim_env_t *env, EVP_PKEY *key, int alg, const uint8_t *msg,
     size_t mlen, fsim_blob_t *sig)
 {
 	EVP_PKEY_CTX *pctx = NULL;
-	uint8_t mp[8 + PSS_HLEN + PSS_SLEN], hash[PSS_HLEN];
+	const EVP_MD *md = fsim_cose_alg_md(alg);
+	uint8_t mp[8 + 2 * PSS_HMAX], hash[PSS_HMAX];
 	uint8_t *em = NULL, *out = NULL, *db;
-	size_t k, em_len, db_len, olen;
+	size_t k, em_len, db_len, olen, hlen;
 	int mod_bits, em_bits, r = FSIM_ERR_ARG;
 
 	if (sig == NULL)
 		return FSIM_ERR_ARG;
 	fsim_blob_reset(sig);
-	if (key == NULL || (msg == NULL && mlen > 0))
+	if (key == NULL || (msg == NULL && mlen > 0) || md == NULL ||
+	    !fsim_cose_alg_is_pss(alg))
 		return FSIM_ERR_ARG;
 	/* RSA-PSS-restricted keys refuse raw RSA: let OpenSSL do those */
 	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA || env == NULL)
-		return fsim_sig_sign(key, FSIM_COSE_PS256, msg, mlen, sig);
-	if ((mod_bits = EVP_PKEY_get_bits(key)) < 1024 || mod_bits > 16384)
+		return fsim_sig_sign(key, alg, msg, mlen, sig);
+	hlen = (size_t)EVP_MD_get_size(md);   /* also the salt's length */
+	if ((mod_bits = EVP_PKEY_get_bits(key)) < 1024 || mod_bits > 16384 ||
+	    hlen == 0 || hlen > PSS_HMAX)
 		goto fail;
 	k = ((size_t)mod_bits + 7) / 8;
 	em_bits = mod_bits - 1;
 	em_len = ((size_t)em_bits + 7) / 8;
-	if (em_len < PSS_HLEN + PSS_SLEN + 2 || (size_t)EVP_PKEY_get_size(key) != k)
+	if (em_len < 2 * hlen + 2 || (size_t)EVP_PKEY_get_size(key) != k)
 		goto fail;
 	r = FSIM_ERR_NOMEM;
 	if ((em = calloc(1, k)) == NULL || (out = malloc(k)) == NULL)
@@ -213,22 +218,22 @@ fsim_key_pss_sign(const fsim_env_t *env, EVP_PKEY *key, const uint8_t *msg,
 	r = FSIM_ERR_INTERNAL;
 	/* M' = 0x00 x 8 | mHash | salt; H = Hash(M') */
 	memset(mp, 0, 8);
-	if (EVP_Digest(msg, mlen, mp + 8, NULL, EVP_sha256(), NULL) != 1)
+	if (EVP_Digest(msg, mlen, mp + 8, NULL, md, NULL) != 1)
 		goto fail;
-	if ((r = fsim_env_random(env, mp + 8 + PSS_HLEN, PSS_SLEN)) != 0)
+	if ((r = fsim_env_random(env, mp + 8 + hlen, hlen)) != 0)
 		goto fail;
 	r = FSIM_ERR_INTERNAL;
-	if (EVP_Digest(mp, sizeof(mp), hash, NULL, EVP_sha256(), NULL) != 1)
+	if (EVP_Digest(mp, 8 + 2 * hlen, hash, NULL, md, NULL) != 1)
 		goto fail;
 	/* EM (right-aligned in k bytes) = maskedDB | H | 0xbc, DB = PS | 0x01 | salt */
 	db = em + (k - em_len);
-	db_len = em_len - PSS_HLEN - 1;
-	db[db_len - PSS_SLEN - 1] = 0x01;
-	memcpy(db + db_len - PSS_SLEN, mp + 8 + PSS_HLEN, PSS_SLEN);
-	if (mgf1_xor(db, db_len, hash) != 0)
+	db_len = em_len - hlen - 1;
+	db[db_len - hlen - 1] = 0x01;
+	memcpy(db + db_len - hlen, mp + 8 + hlen, hlen);
+	if (mgf1_xor(md, hlen, db, db_len, hash) != 0)
 		goto fail;
 	db[0] &= (uint8_t)(0xff >> (8 * em_len - (size_t)em_bits));
-	memcpy(db + db_len, hash, PSS_HLEN);
+	memcpy(db + db_len, hash, hlen);
 	db[em_len - 1] = 0xbc;
 	/* RSASP1 */
 	olen = k;

@@ -66,6 +66,8 @@ static const struct {
 	{ "es256", FSIM_COSE_ES256 }, { "es384", FSIM_COSE_ES384 },
 	{ "es512", FSIM_COSE_ES512 }, { "eddsa", FSIM_COSE_EDDSA },
 	{ "rs256", FSIM_COSE_RS256 }, { "ps256", FSIM_COSE_PS256 },
+	{ "ps384", FSIM_COSE_PS384 }, { "ps512", FSIM_COSE_PS512 },
+	{ "rs1", FSIM_COSE_RS1 },
 	{ "mldsa44", FSIM_COSE_MLDSA44 }, { "mldsa65", FSIM_COSE_MLDSA65 },
 	{ "mldsa87", FSIM_COSE_MLDSA87 },
 };
@@ -286,7 +288,8 @@ alg_item(const char *tok, void *vctx, char *why, size_t wl)
 			break;
 	if (i == sizeof(algs_tab) / sizeof(algs_tab[0])) {
 		snprintf(why, wl, "'%s' is not an algorithm the authenticator supports "
-		    "(es256, es384, es512, eddsa, rs256, ps256, mldsa44, mldsa65, mldsa87)", tok);
+		    "(es256, es384, es512, eddsa, rs256, ps256, ps384, ps512, rs1, mldsa44, "
+		    "mldsa65, mldsa87)", tok);
 		return -1;
 	}
 	for (size_t j = 0; j < c->n_algs; j++)

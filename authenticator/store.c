@@ -1,7 +1,11 @@
 /*
- * store.c — the authenticator's persistent state in memory: the wrapping
- * key, named blobs, credentials, counters. The file format is in
- * store_json.c, paths and atomic writes in store_file.c.
+ * store.c — the authenticator's state as the rest of the authenticator sees
+ * it: the wrapping key, named blobs, credentials, counters. A ":memory:"
+ * store is the arrays here; a store on disk reads and writes its SQLite
+ * database (store_db.c) inside one transaction per operation, begun by
+ * the first access (or fsim_store_begin) and ended by fsim_store_save
+ * (commit) or fsim_store_rollback. The JSON format (old stores, export) is
+ * in store_json.c, paths and opening in store_file.c.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -10,166 +14,74 @@
 #include "authenticator/store.h"
 #include "authenticator/store_int.h"
 
-/* ---- credentials as values ---- */
+/* ---- lifecycle ---- */
 
-void
-fsim_cred_reset(fsim_cred_t *c)
+/*
+ * A store on disk: make sure a transaction is open. A failure is kept in
+ * txn_err, so that the commit refuses what was read from nothing.
+ */
+static int
+txn(const fsim_store_t *cs)
 {
-	if (c == NULL)
-		return;
-	fsim_blob_reset(&c->id);
-	free(c->rp_id);
-	fsim_blob_reset(&c->user_id);
-	free(c->user_name);
-	free(c->user_display_name);
-	fsim_blob_reset(&c->private_key);
-	fsim_blob_reset(&c->cred_blob);
-	fsim_wipe(c, sizeof(*c));
-	memset(c, 0, sizeof(*c));
-}
+	fsim_store_t *s = (fsim_store_t *)(uintptr_t)cs;   /* the cache is not the value */
+	int r;
 
-/* strdup that copies NULL as NULL; false only when memory ran out. */
-static bool
-dup_opt(char **dst, const char *src)
-{
-	*dst = NULL;
-	if (src == NULL)
-		return true;
-	return (*dst = fsim_strdup(src)) != NULL;
-}
-
-int
-fsim_cred_copy(fsim_cred_t *dst, const fsim_cred_t *src)
-{
-	fsim_cred_t t;
-	int r = FSIM_ERR_NOMEM;
-
-	memset(&t, 0, sizeof(t));
-	if (dst == NULL || src == NULL)
-		return FSIM_ERR_ARG;
-	/* Scalars and the fixed arrays first, then every owned field anew. */
-	t = *src;
-	memset(&t.id, 0, sizeof(t.id));
-	memset(&t.user_id, 0, sizeof(t.user_id));
-	memset(&t.private_key, 0, sizeof(t.private_key));
-	memset(&t.cred_blob, 0, sizeof(t.cred_blob));
-	t.rp_id = t.user_name = t.user_display_name = NULL;
-	if ((r = fsim_blob_set(&t.id, src->id.ptr, src->id.len)) != 0 ||
-	    (r = fsim_blob_set(&t.user_id, src->user_id.ptr, src->user_id.len)) != 0 ||
-	    (r = fsim_blob_set(&t.private_key, src->private_key.ptr,
-	    src->private_key.len)) != 0 ||
-	    (r = fsim_blob_set(&t.cred_blob, src->cred_blob.ptr,
-	    src->cred_blob.len)) != 0)
-		goto fail;
-	r = FSIM_ERR_NOMEM;
-	if (!dup_opt(&t.rp_id, src->rp_id) ||
-	    !dup_opt(&t.user_name, src->user_name) ||
-	    !dup_opt(&t.user_display_name, src->user_display_name))
-		goto fail;
-	*dst = t;
-	memset(&t, 0, sizeof(t));
-	r = FSIM_OK;
-fail:
-	fsim_cred_reset(&t);
+	if (s == NULL || s->db == NULL)
+		return FSIM_OK;
+	if (s->txn_err != 0)
+		return s->txn_err;
+	if (s->in_txn)
+		return FSIM_OK;
+	if ((r = fsim_store_db_begin(s)) != 0)
+		s->txn_err = r;
 	return r;
 }
 
-/* Well-formed UTF-8 (RFC 3629): shortest form, no surrogates, <= U+10FFFF. */
-static bool
-utf8_ok(const unsigned char *p, size_t n)
+/* A failure of the database inside a transaction: nothing of it may be committed. */
+static int
+txn_fail(fsim_store_t *s, int r)
 {
-	size_t i = 0, k, len;
-	uint32_t cp;
-
-	while (i < n) {
-		if (p[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if (p[i] >= 0xc2 && p[i] <= 0xdf)
-			len = 2, cp = p[i] & 0x1fu;
-		else if (p[i] >= 0xe0 && p[i] <= 0xef)
-			len = 3, cp = p[i] & 0x0fu;
-		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
-			len = 4, cp = p[i] & 0x07u;
-		else
-			return false;
-		if (n - i < len)
-			return false;
-		for (k = 1; k < len; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i + k] & 0x3fu);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += len;
-	}
-	return true;
+	if (s->db != NULL && r != 0 && r != FSIM_ERR_NOT_FOUND && s->txn_err == 0)
+		s->txn_err = r;
+	return r;
 }
 
-/* NULL only when optional; non-empty when required; UTF-8; bounded. */
-static bool
-str_ok(const char *s, bool required)
+int
+fsim_store_begin(fsim_store_t *s)
 {
-	size_t n;
+	if (s == NULL)
+		return FSIM_ERR_ARG;
+	if (s->db == NULL || s->in_txn)
+		return FSIM_OK;
+	s->txn_err = 0;
+	return txn(s);
+}
+
+void
+fsim_store_rollback(fsim_store_t *s)
+{
+	if (s == NULL || s->db == NULL)
+		return;
+	fsim_store_db_rollback(s);
+	s->txn_err = 0;
+}
+
+int
+fsim_store_save(fsim_store_t *s)
+{
+	int r;
 
 	if (s == NULL)
-		return !required;
-	n = strlen(s);
-	if ((required && n == 0) || n > FSIM_STORE_MAX_STRING_LEN)
-		return false;
-	return utf8_ok((const unsigned char *)s, n);
+		return FSIM_ERR_ARG;
+	if (s->db == NULL)
+		return FSIM_OK;
+	if (s->txn_err != 0) {
+		r = s->txn_err;
+		fsim_store_rollback(s);
+		return r;
+	}
+	return fsim_store_db_commit(s);
 }
-
-bool
-fsim_cred_valid(const fsim_cred_t *c, const char **field, const char **why)
-{
-#define BAD(f, w) do { *field = (f); *why = (w); return false; } while (0)
-	if (c->id.len < 1 || c->id.len > FSIM_STORE_MAX_ID_LEN || c->id.ptr == NULL)
-		BAD("id", "must be 1..65535 bytes");
-	if (!str_ok(c->rp_id, true))
-		BAD("rpId", "must be a non-empty UTF-8 string of at most 1024 bytes");
-	if (c->user_id.len > FSIM_STORE_MAX_USER_ID_LEN ||
-	    (c->user_id.len > 0 && c->user_id.ptr == NULL))
-		BAD("userId", "must be at most 64 bytes");
-	if (!str_ok(c->user_name, false))
-		BAD("userName", "must be UTF-8 of at most 1024 bytes");
-	if (!str_ok(c->user_display_name, false))
-		BAD("userDisplayName", "must be UTF-8 of at most 1024 bytes");
-	if (c->alg == 0)
-		BAD("alg", "0 is not a COSE algorithm");
-	if (c->private_key.len < 1 || c->private_key.len > FSIM_STORE_MAX_KEY_LEN ||
-	    c->private_key.ptr == NULL)
-		BAD("privateKey", "must be 1..16384 bytes");
-	if (c->cred_protect > 3)
-		BAD("credProtect", "must be 0..3");
-	if (c->cred_blob.len > FSIM_STORE_MAX_CRED_BLOB_LEN ||
-	    (c->cred_blob.len > 0 && c->cred_blob.ptr == NULL))
-		BAD("credBlob", "must be at most 4096 bytes");
-	if (c->created > (uint64_t)INT64_MAX)
-		BAD("created", "must be at most 2^63-1");
-	*field = *why = NULL;
-	return true;
-#undef BAD
-}
-
-bool
-fsim_store_blob_name_valid(const char *name)
-{
-	size_t i, n;
-
-	if (name == NULL || (n = strlen(name)) == 0 ||
-	    n > FSIM_STORE_MAX_BLOB_NAME_LEN)
-		return false;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)name[i] < 0x21 || (unsigned char)name[i] > 0x7e)
-			return false;
-	return true;
-}
-
-/* ---- lifecycle ---- */
 
 fsim_store_t *
 fsim_store_alloc(void)
@@ -189,6 +101,34 @@ clear_creds(fsim_store_t *s)
 	s->ncreds = s->capcreds = 0;
 }
 
+static void
+clear_blobs(fsim_store_t *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nblobs; i++) {
+		free(s->blobs[i].name);
+		fsim_blob_reset(&s->blobs[i].val);
+	}
+	free(s->blobs);
+	s->blobs = NULL;
+	s->nblobs = 0;
+}
+
+void
+fsim_store_clear_cache(fsim_store_t *s)
+{
+	if (s == NULL || s->db == NULL)
+		return;
+	clear_creds(s);
+	clear_blobs(s);
+	free(s->idc);
+	s->idc = NULL;
+	s->nidc = s->capidc = 0;
+	s->all_loaded = false;
+	s->blobs_loaded = false;
+}
+
 void
 fsim_store_free(fsim_store_t **sp)
 {
@@ -197,12 +137,10 @@ fsim_store_free(fsim_store_t **sp)
 
 	if (sp == NULL || (s = *sp) == NULL)
 		return;
+	fsim_store_db_close(s);     /* rolls back an open transaction */
 	clear_creds(s);
-	for (i = 0; i < s->nblobs; i++) {
-		free(s->blobs[i].name);
-		fsim_blob_reset(&s->blobs[i].val);
-	}
-	free(s->blobs);
+	(void)i;
+	clear_blobs(s);
 	free(s->idc);
 	free(s->path);
 	fsim_wipe(s, sizeof(*s));
@@ -221,19 +159,22 @@ fsim_store_path(const fsim_store_t *s)
 const uint8_t *
 fsim_store_wrap_key(const fsim_store_t *s)
 {
+	(void)txn(s);
 	return s != NULL ? s->wrap_key : NULL;
 }
 
 uint32_t
 fsim_store_global_counter(const fsim_store_t *s)
 {
-	return s != NULL ? s->global_counter : 0;
+	if (s == NULL || txn(s) != 0)
+		return 0;
+	return s->global_counter;
 }
 
 void
 fsim_store_set_global_counter(fsim_store_t *s, uint32_t v)
 {
-	if (s != NULL)
+	if (s != NULL && txn(s) == 0)
 		s->global_counter = v;
 }
 
@@ -263,19 +204,44 @@ blob_index(const fsim_store_t *s, const char *name, bool *found)
 }
 
 const fsim_blob_t *
-fsim_store_get_blob(const fsim_store_t *s, const char *name)
+fsim_store_get_blob(const fsim_store_t *cs, const char *name)
 {
+	fsim_store_t *s = (fsim_store_t *)(uintptr_t)cs;   /* the cache is not the value */
 	bool found;
 	size_t i;
 
-	if (s == NULL || name == NULL)
+	if (s == NULL || name == NULL || txn(s) != 0)
 		return NULL;
+	/*
+	 * All of them at the first lookup of a transaction (a CA's few): a
+	 * lookup never adds to the array, so what it lent stays valid.
+	 */
+	if (s->db != NULL && !s->blobs_loaded) {
+		if (txn_fail(s, fsim_store_db_blob_all(s)) != 0)
+			return NULL;
+		s->blobs_loaded = true;
+	}
 	i = blob_index(s, name, &found);
 	return found ? &s->blobs[i].val : NULL;
 }
 
 int
 fsim_store_set_blob(fsim_store_t *s, const char *name, const uint8_t *p, size_t n)
+{
+	int r;
+
+	if (s == NULL || !fsim_store_blob_name_valid(name) ||
+	    n > FSIM_STORE_MAX_BLOB_LEN || (p == NULL && n > 0))
+		return FSIM_ERR_ARG;
+	if ((r = txn(s)) != 0)
+		return r;
+	if (s->db != NULL && (r = txn_fail(s, fsim_store_db_blob_put(s, name, p, n))) != 0)
+		return r;
+	return fsim_store_cache_blob(s, name, p, n);
+}
+
+int
+fsim_store_cache_blob(fsim_store_t *s, const char *name, const uint8_t *p, size_t n)
 {
 	fsim_store_blob_t *nb;
 	fsim_blob_t v = { 0 };
@@ -321,14 +287,23 @@ fail:
 fsim_cred_t *
 fsim_store_find_cred(fsim_store_t *s, const uint8_t *id, size_t len)
 {
+	fsim_cred_t t;
 	size_t i;
 
-	if (s == NULL || id == NULL || len == 0)
+	if (s == NULL || id == NULL || len == 0 || txn(s) != 0)
 		return NULL;
 	for (i = 0; i < s->ncreds; i++)
 		if (fsim_blob_eq(&s->creds[i].id, id, len))
 			return &s->creds[i];
-	return NULL;
+	if (s->db == NULL || s->all_loaded || len > FSIM_STORE_MAX_ID_LEN)
+		return NULL;
+	memset(&t, 0, sizeof(t));
+	if (txn_fail(s, fsim_store_db_cred_get(s, id, len, &t)) != 0 ||
+	    txn_fail(s, fsim_store_take_cred(s, &t)) != 0) {
+		fsim_cred_reset(&t);
+		return NULL;
+	}
+	return &s->creds[s->ncreds - 1];
 }
 
 int
@@ -359,14 +334,20 @@ fsim_store_add_cred(fsim_store_t *s, const fsim_cred_t *c)
 	int r = FSIM_ERR_ARG;
 
 	memset(&t, 0, sizeof(t));
-	if (s == NULL || c == NULL || !fsim_cred_valid(c, &field, &why) ||
-	    fsim_store_find_cred(s, c->id.ptr, c->id.len) != NULL ||
+	if (s == NULL || c == NULL || !fsim_cred_valid(c, &field, &why))
+		goto fail;
+	if ((r = txn(s)) != 0)
+		goto fail;
+	r = FSIM_ERR_ARG;
+	if (fsim_store_find_cred(s, c->id.ptr, c->id.len) != NULL ||
 	    s->seq >= (uint64_t)INT64_MAX)
 		goto fail;
 	if ((r = fsim_cred_copy(&t, c)) != 0)
 		goto fail;
 	t.seq = s->seq + 1;
-	if ((r = fsim_store_take_cred(s, &t)) != 0)
+	if (s->db != NULL && (r = txn_fail(s, fsim_store_db_cred_add(s, &t))) != 0)
+		goto fail;
+	if ((r = txn_fail(s, fsim_store_take_cred(s, &t))) != 0)
 		goto fail;
 	s->seq++;
 	r = FSIM_OK;
@@ -391,8 +372,15 @@ fsim_store_rp_creds(fsim_store_t *s, const char *rp_id, fsim_cred_t **out,
 	size_t i, j, n = 0;
 	fsim_cred_t *c;
 
-	if (s == NULL || rp_id == NULL)
+	if (s == NULL || rp_id == NULL || txn(s) != 0)
 		return 0;
+	if (s->db != NULL && !s->all_loaded) {
+		/* The RP's newest max are loaded; the choice below then runs over the cache. */
+		if (out == NULL)
+			return txn_fail(s, fsim_store_db_cred_count_rp(s, rp_id, &n)) == 0 ? n : 0;
+		if (max == 0 || txn_fail(s, fsim_store_db_cred_rp(s, rp_id, max)) != 0)
+			return 0;
+	}
 	for (i = 0; i < s->ncreds; i++) {
 		c = &s->creds[i];
 		if (!c->discoverable || strcmp(c->rp_id, rp_id) != 0)
@@ -414,16 +402,45 @@ fsim_store_rp_creds(fsim_store_t *s, const char *rp_id, fsim_cred_t **out,
 	return n;
 }
 
-size_t
-fsim_store_cred_count(const fsim_store_t *s)
+static int
+by_seq(const void *a, const void *b)
 {
-	return s != NULL ? s->ncreds : 0;
+	const fsim_cred_t *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* A store on disk: every credential into the cache (for enumeration). */
+static int
+load_all(fsim_store_t *s)
+{
+	int r;
+
+	if ((r = txn(s)) != 0 || s->db == NULL || s->all_loaded)
+		return r;
+	if ((r = txn_fail(s, fsim_store_db_cred_all(s))) != 0)
+		return r;
+	/* In creation order, as a ":memory:" store enumerates them. */
+	if (s->ncreds > 1)
+		qsort(s->creds, s->ncreds, sizeof(s->creds[0]), by_seq);
+	s->all_loaded = true;
+	return FSIM_OK;
+}
+
+size_t
+fsim_store_cred_count(const fsim_store_t *cs)
+{
+	fsim_store_t *s = (fsim_store_t *)(uintptr_t)cs;   /* the cache is not the value */
+
+	if (s == NULL || load_all(s) != 0)
+		return 0;
+	return s->ncreds;
 }
 
 fsim_cred_t *
 fsim_store_cred_at(fsim_store_t *s, size_t i)
 {
-	if (s == NULL || i >= s->ncreds)
+	if (s == NULL || load_all(s) != 0 || i >= s->ncreds)
 		return NULL;
 	return &s->creds[i];
 }
@@ -442,11 +459,14 @@ int
 fsim_store_delete_cred(fsim_store_t *s, const uint8_t *id, size_t len)
 {
 	fsim_cred_t *c;
+	int r;
 
 	if (s == NULL || id == NULL || len == 0)
 		return FSIM_ERR_ARG;
 	if ((c = fsim_store_find_cred(s, id, len)) == NULL)
-		return FSIM_ERR_NOT_FOUND;
+		return s->txn_err != 0 ? s->txn_err : FSIM_ERR_NOT_FOUND;
+	if (s->db != NULL && (r = txn_fail(s, fsim_store_db_cred_del(s, id, len))) != 0)
+		return r;
 	remove_at(s, (size_t)(c - s->creds));
 	return FSIM_OK;
 }
@@ -457,9 +477,15 @@ fsim_store_delete_user(fsim_store_t *s, const char *rp_id, const uint8_t *user_i
 {
 	size_t i = 0;
 	fsim_cred_t *c;
+	int r;
 
 	if (s == NULL || rp_id == NULL || (user_id == NULL && len > 0))
 		return FSIM_ERR_ARG;
+	if ((r = txn(s)) != 0)
+		return r;
+	if (s->db != NULL &&
+	    (r = txn_fail(s, fsim_store_db_del_user(s, rp_id, user_id, len))) != 0)
+		return r;
 	while (i < s->ncreds) {
 		c = &s->creds[i];
 		if (c->discoverable && strcmp(c->rp_id, rp_id) == 0 &&
@@ -479,10 +505,14 @@ fsim_store_reset(fsim_store_t *s, const fsim_env_t *env)
 
 	if (s == NULL || env == NULL)
 		goto fail;
+	if ((r = txn(s)) != 0)
+		goto fail;
 	if ((r = fsim_env_random(env, key, sizeof(key))) != 0) {
 		r = FSIM_ERR_INTERNAL;
 		goto fail;
 	}
+	if (s->db != NULL && (r = txn_fail(s, fsim_store_db_reset(s))) != 0)
+		goto fail;
 	clear_creds(s);
 	free(s->idc);
 	s->idc = NULL;
@@ -520,13 +550,17 @@ idc_index(const fsim_store_t *s, const uint8_t h[32], bool *found)
 }
 
 uint32_t
-fsim_store_id_counter(const fsim_store_t *s, const uint8_t id_hash[32])
+fsim_store_id_counter(const fsim_store_t *cs, const uint8_t id_hash[32])
 {
+	fsim_store_t *s = (fsim_store_t *)(uintptr_t)cs;   /* the cache is not the value */
+	uint32_t v = 0;
 	bool found;
 	size_t i;
 
-	if (s == NULL || id_hash == NULL)
+	if (s == NULL || id_hash == NULL || txn(s) != 0)
 		return 0;
+	if (s->db != NULL)
+		return txn_fail(s, fsim_store_db_idc_get(s, id_hash, &v)) == 0 ? v : 0;
 	i = idc_index(s, id_hash, &found);
 	return found ? s->idc[i].v : 0;
 }
@@ -534,12 +568,24 @@ fsim_store_id_counter(const fsim_store_t *s, const uint8_t id_hash[32])
 int
 fsim_store_set_id_counter(fsim_store_t *s, const uint8_t id_hash[32], uint32_t v)
 {
+	int r;
+
+	if (s == NULL || id_hash == NULL)
+		return FSIM_ERR_ARG;
+	if ((r = txn(s)) != 0)
+		return r;
+	if (s->db != NULL)
+		return txn_fail(s, fsim_store_db_idc_put(s, id_hash, v));
+	return fsim_store_cache_idc(s, id_hash, v);
+}
+
+int
+fsim_store_cache_idc(fsim_store_t *s, const uint8_t id_hash[32], uint32_t v)
+{
 	fsim_store_idc_t *nv;
 	size_t i, ncap;
 	bool found;
 
-	if (s == NULL || id_hash == NULL)
-		return FSIM_ERR_ARG;
 	i = idc_index(s, id_hash, &found);
 	if (found) {
 		s->idc[i].v = v;
@@ -559,4 +605,28 @@ fsim_store_set_id_counter(fsim_store_t *s, const uint8_t id_hash[32], uint32_t v
 	s->idc[i].v = v;
 	s->nidc++;
 	return FSIM_OK;
+}
+
+/* ---- export ---- */
+
+int
+fsim_store_export_json(fsim_store_t *s, char **text, size_t *len)
+{
+	int r;
+
+	if (s == NULL || text == NULL || len == NULL)
+		return FSIM_ERR_ARG;
+	*text = NULL;
+	*len = 0;
+	if ((r = load_all(s)) != 0)
+		return r;
+	if (s->db != NULL && !s->blobs_loaded) {
+		if ((r = txn_fail(s, fsim_store_db_blob_all(s))) != 0)
+			return r;
+		s->blobs_loaded = true;
+	}
+	/* the ID counters are read one by one otherwise: the cache holds none yet */
+	if (s->db != NULL && (r = txn_fail(s, fsim_store_db_idc_all(s))) != 0)
+		return r;
+	return fsim_store_to_text(s, text, len);
 }

@@ -1,8 +1,15 @@
 /*
- * store.h — the authenticator's persistent state: one file, written
- * atomically (write to a temporary file, fsync, rename, fsync the folder),
- * mode 0600, versioned. A store that does not parse is reported and left
- * untouched, never overwritten.
+ * store.h — the authenticator's persistent state: one SQLite database file
+ * (mode 0600, as its -wal and -shm files), versioned, that any number of
+ * processes share safely (CLI create/get, `authenticator --listen`, run):
+ * every operation is one transaction, begun before its first read with the
+ * writer lock held (BEGIN IMMEDIATE, waiting up to FSIM_SQLDB_BUSY_MS for
+ * another writer) and committed durably (WAL, synchronous=FULL) before the
+ * operation answers, so a counter is read, advanced and signed by one
+ * process at a time and never goes back. A store that does not open is
+ * reported and left untouched, never overwritten. A JSON store of earlier
+ * versions at the path is imported on first open, the JSON file kept as
+ * "<path>.json-backup"; fsim_store_export_json gives that format back.
  *
  * It holds the credential-wrapping key, the test attestation CA, the global
  * signature counter, discoverable credentials (and non-discoverable ones
@@ -68,23 +75,38 @@ typedef struct fsim_store fsim_store_t;
  * Open (creating it when absent) the store at path; path NULL means the
  * default: $FIDOSIM_STORE, else $XDG_DATA_HOME/fidosim/store, else
  * ~/.local/share/fidosim/store. A fresh store gets a random wrapping key
- * from env. A store that exists but does not parse fails with FSIM_ERR_FORMAT
- * and a diagnostic naming the problem; the file is not touched.
- * path == ":memory:" is a store that is never written.
- * A fresh store on disk is written at once (so its wrapping key lasts).
- * Diagnostics: rule "STORE-01" (FSIM_ERR_FORMAT; a newer FSIM_STORE_VERSION
- * is refused the same way) with the JSON path of the field at fault, or
+ * from env and is on disk when this returns (made complete beside the path,
+ * then linked in: of processes creating one store at once, one wins and
+ * all use its key). Missing parent folders are made (0700). A JSON store
+ * at the path is imported (see above). A store that exists but does not
+ * open fails with FSIM_ERR_FORMAT and a diagnostic naming the problem; the
+ * file is not touched. path == ":memory:" is a store that is never written.
+ * Diagnostics: rule "STORE-01" (FSIM_ERR_FORMAT; a newer version is refused
+ * the same way; for JSON, the JSON path of the field at fault), or
  * "STORE-02" (FSIM_ERR_IO: unreadable, not a regular file, no default path).
  */
 int fsim_store_open(const char *path, const fsim_env_t *env, fsim_store_t **out,
     fsim_diags_t *d) FSIM_WUR;
 /*
- * Write atomically and durably: "<path>.tmp-<pid>" (O_EXCL, mode 0600),
- * write, fsync, rename over path, fsync the folder. Missing parent folders
- * are made (0700). Temporaries left by writers that no longer run are
- * removed. A ":memory:" store does nothing. On failure the old file stays.
+ * Transactions (a store on disk; for ":memory:" these do nothing). Any
+ * access begins one when none is open; fsim_store_begin does it first, so
+ * that a failure to get the lock is seen before anything is read. The
+ * current state is read at the start of each transaction: lent pointers
+ * of an earlier one are gone. fsim_store_save commits (durably: the data is
+ * on disk when it returns 0) and fsim_store_rollback forgets what the
+ * transaction changed. A transaction whose reads failed commits nothing
+ * (save returns the error). What a caller may change in place on a lent
+ * credential, and is saved: sign_count, be and bs.
  */
+int fsim_store_begin(fsim_store_t *s) FSIM_WUR;
 int fsim_store_save(fsim_store_t *s) FSIM_WUR;
+void fsim_store_rollback(fsim_store_t *s);
+/*
+ * The readable view: the whole store in the JSON format earlier versions
+ * kept on disk (store_json.c), which fsim_store_open imports. Secret (the
+ * wrapping key and private keys): the caller wipes and frees *text.
+ */
+int fsim_store_export_json(fsim_store_t *s, char **text, size_t *len) FSIM_WUR;
 /* The default path (see fsim_store_open) as a malloc'd string. */
 int fsim_store_default_path(char **out) FSIM_WUR;
 void fsim_store_free(fsim_store_t **sp);   /* wipes secrets */

@@ -1,14 +1,24 @@
 /*
- * store_file.c — where the store lives and how it is written.
+ * store_file.c — where the store lives, and how it comes to be there.
  *
- * A save never leaves a half-written store behind: the text goes to
- * "<path>.tmp-<pid>" (created with O_EXCL, mode 0600), is fsync'd, then
- * renamed over the path (rename is atomic in POSIX) and the folder is
- * fsync'd so the rename itself survives a power cut. A writer killed before
- * the rename leaves the old store intact and a temporary that the next save
- * removes. A store that does not parse is reported and never written.
+ * The file at the store's path is an SQLite database (store_db.c). A new
+ * one is built complete under "<path>.tmp-<pid>" (O_EXCL, mode 0600) and
+ * then hard-linked to the path: link() never replaces a file, so of
+ * processes creating the same store at once exactly one wins and the others
+ * open the winner's (one wrapping key for all). A writer killed before the
+ * link leaves a temporary that the next creation removes.
+ *
+ * A JSON store of earlier fidosim versions at the path is imported on first
+ * open: under an exclusive flock of the JSON file, it is parsed (strictly,
+ * store_json.c; a file that does not parse is reported and left as it is),
+ * a database is built from it beside it, the JSON file is kept as
+ * "<path>.json-backup" (a hard link) and the database renamed over the
+ * path. A process that waited on the lock finds the path changed and opens
+ * the database. The -wal and -shm files SQLite keeps beside the database
+ * get the database file's mode, 0600.
  */
 #include <dirent.h>
+#include <sys/file.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -22,6 +32,7 @@
 #include <unistd.h>
 
 #include "authenticator/store_int.h"
+#include "core/sqldb.h"
 
 #define TMP_INFIX ".tmp-"
 
@@ -64,23 +75,6 @@ fsim_store_default_path(char **out)
 }
 
 /* ---- writing ---- */
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 static int
 fsync_dir(const char *dir)
@@ -202,69 +196,6 @@ remove_stale(const char *dir, const char *base)
 	closedir(dp);
 }
 
-int
-fsim_store_save(fsim_store_t *s)
-{
-	char pid[32], *text = NULL, *dir = NULL, *tmp = NULL;
-	const char *base;
-	size_t len = 0;
-	bool created = false;           /* tmp exists and is ours to remove */
-	int fd = -1, r = FSIM_ERR_ARG, err = 0;
-
-	if (s == NULL)
-		goto fail;
-	r = FSIM_OK;
-	if (s->path == NULL)            /* ":memory:" */
-		goto fail;
-	if ((r = fsim_store_to_text(s, &text, &len)) != 0)
-		goto fail;
-	r = FSIM_ERR_NOMEM;
-	snprintf(pid, sizeof(pid), TMP_INFIX "%ld", (long)getpid());
-	if ((dir = split_path(s->path, &base)) == NULL ||
-	    (tmp = concat(s->path, pid)) == NULL)
-		goto fail;
-	r = FSIM_ERR_ARG;
-	if (base[0] == '\0')
-		goto fail;
-	r = FSIM_ERR_IO;
-	if (make_dirs(dir) != 0)
-		goto fail;
-	remove_stale(dir, base);
-	if ((fd = open(tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
-	    0600)) < 0)
-		goto fail;
-	created = true;
-	/* the umask may have taken bits away; 0600 exactly */
-	if (fchmod(fd, 0600) != 0 || write_all(fd, text, len) != 0 ||
-	    fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, s->path) != 0)
-		goto fail;
-	created = false;                /* renamed: nothing to remove */
-	if (fsync_dir(dir) != 0)
-		goto fail;
-	r = FSIM_OK;
-fail:
-	err = errno;
-	if (fd >= 0)
-		close(fd);
-	if (created)
-		(void)unlink(tmp);
-	if (text != NULL) {
-		fsim_wipe(text, len);
-		free(text);
-	}
-	free(tmp);
-	free(dir);
-	errno = err;                    /* for the caller's strerror */
-	return r;
-}
-
 /* ---- opening ---- */
 
 static void
@@ -275,33 +206,19 @@ io_diag(fsim_diags_t *d, const char *path, const char *what, int e)
 }
 
 /*
- * The whole file into *out (secret: the caller wipes it). FSIM_ERR_NOT_FOUND
- * when there is no file.
+ * The whole file behind fd into *out (secret: the caller wipes it).
  */
 static int
-read_store(const char *path, fsim_blob_t *out, fsim_diags_t *d)
+read_fd(int fd, const char *path, fsim_blob_t *out, fsim_diags_t *d)
 {
 	struct stat st;
 	uint8_t *buf = NULL, extra;
 	size_t len = 0, cap;
 	ssize_t n;
-	int fd = -1, r = FSIM_ERR_IO;
+	int r = FSIM_ERR_IO;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		if (errno == ENOENT) {
-			r = FSIM_ERR_NOT_FOUND;
-			goto fail;
-		}
-		io_diag(d, path, "cannot open the store", errno);
-		goto fail;
-	}
 	if (fstat(fd, &st) != 0) {
 		io_diag(d, path, "cannot stat the store", errno);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE_IO, path,
-		    FSIM_NO_OFFSET, "the store is not a regular file");
 		goto fail;
 	}
 	if (st.st_size > FSIM_STORE_MAX_FILE_LEN) {
@@ -317,7 +234,7 @@ read_store(const char *path, fsim_blob_t *out, fsim_diags_t *d)
 		goto fail;
 	r = FSIM_ERR_IO;
 	while (len < cap) {
-		n = read(fd, buf + len, cap - len);
+		n = pread(fd, buf + len, cap - len, (off_t)len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -328,8 +245,8 @@ read_store(const char *path, fsim_blob_t *out, fsim_diags_t *d)
 			break;
 		len += (size_t)n;
 	}
-	/* Writers rename a new file in; only an in-place edit changes our inode. */
-	while ((n = read(fd, &extra, 1)) < 0 && errno == EINTR)
+	/* Old writers renamed a new file in; only an in-place edit changes our inode. */
+	while ((n = pread(fd, &extra, 1, (off_t)len)) < 0 && errno == EINTR)
 		;
 	if (len != cap || n != 0) {
 		fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE_IO, path,
@@ -346,8 +263,6 @@ fail:
 		fsim_wipe(buf, len);
 		free(buf);
 	}
-	if (fd >= 0)
-		close(fd);
 	return r;
 }
 
@@ -373,20 +288,296 @@ fail:
 	return r;
 }
 
+/* Remove a database that was being built, and whatever SQLite left beside it. */
+static void
+remove_db(const char *path)
+{
+	static const char *const sfx[] = { "", "-journal", "-wal", "-shm" };
+	char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++)
+		if ((p = concat(path, sfx[i])) != NULL) {
+			(void)unlink(p);
+			free(p);
+		}
+}
+
+/*
+ * Build the database of m at "<path>.tmp-<pid>" (mode 0600); *tmp names it.
+ * The folder is made (0700) when missing.
+ */
+static int
+build_tmp(const char *path, const fsim_store_t *m, char **tmp, fsim_diags_t *d)
+{
+	char pid[32], *dir = NULL, err[256];
+	const char *base;
+	int fd, r = FSIM_ERR_NOMEM;
+
+	*tmp = NULL;
+	snprintf(pid, sizeof(pid), TMP_INFIX "%ld", (long)getpid());
+	if ((dir = split_path(path, &base)) == NULL || (*tmp = concat(path, pid)) == NULL)
+		goto fail;
+	r = FSIM_ERR_ARG;
+	if (base[0] == '\0')
+		goto fail;
+	r = FSIM_ERR_IO;
+	if (make_dirs(dir) != 0) {
+		io_diag(d, path, "cannot create the store's folder", errno);
+		goto fail;
+	}
+	remove_stale(dir, base);
+	remove_db(*tmp);
+	/* SQLite would make the file 0644 less the umask; it keeps an existing one's mode. */
+	if ((fd = open(*tmp, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0) {
+		io_diag(d, path, "cannot create the store", errno);
+		goto fail;
+	}
+	if (fchmod(fd, 0600) != 0) {
+		io_diag(d, path, "cannot create the store", errno);
+		close(fd);
+		goto fail;
+	}
+	close(fd);
+	if ((r = fsim_store_db_create(*tmp, m, err, sizeof(err))) != 0) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE_IO, path, FSIM_NO_OFFSET,
+		    "cannot create the store: %s", err);
+		goto fail;
+	}
+	r = FSIM_OK;
+fail:
+	if (r != 0 && *tmp != NULL) {
+		remove_db(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	free(dir);
+	return r;
+}
+
+static int
+sync_parent(const char *path)
+{
+	const char *base;
+	char *dir = split_path(path, &base);
+	int r = dir != NULL ? fsync_dir(dir) : -1;
+
+	free(dir);
+	return r;
+}
+
+/* A new store at path; FSIM_ERR_AGAIN-like EEXIST: another process made it first (*raced). */
+static int
+create_store(const char *path, const fsim_env_t *env, bool *raced, fsim_diags_t *d)
+{
+	fsim_store_t *m = NULL;
+	char *tmp = NULL;
+	int r;
+
+	*raced = false;
+	if ((r = fresh_store(env, &m)) != 0)
+		goto fail;
+	if ((r = build_tmp(path, m, &tmp, d)) != 0)
+		goto fail;
+	r = FSIM_ERR_IO;
+	if (link(tmp, path) != 0) {
+		if (errno == EEXIST)
+			*raced = true;
+		else
+			io_diag(d, path, "cannot create the store", errno);
+		goto fail;
+	}
+	if (sync_parent(path) != 0) {
+		io_diag(d, path, "cannot create the store", errno);
+		goto fail;
+	}
+	r = FSIM_OK;
+fail:
+	if (*raced)
+		r = FSIM_OK;
+	if (tmp != NULL) {
+		remove_db(tmp);
+		free(tmp);
+	}
+	fsim_store_free(&m);
+	return r;
+}
+
+/* Keep the JSON file as "<path>.json-backup" (or -backup.N when that exists). */
+static int
+keep_backup(const char *path, char **bak)
+{
+	char sfx[40];
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (i == 0)
+			snprintf(sfx, sizeof(sfx), ".json-backup");
+		else
+			snprintf(sfx, sizeof(sfx), ".json-backup.%d", i);
+		if ((*bak = concat(path, sfx)) == NULL)
+			return FSIM_ERR_NOMEM;
+		if (link(path, *bak) == 0)
+			return FSIM_OK;
+		free(*bak);
+		*bak = NULL;
+		if (errno != EEXIST)
+			return FSIM_ERR_IO;
+	}
+	errno = EEXIST;
+	return FSIM_ERR_IO;
+}
+
+/*
+ * The JSON store open on fd at path becomes a database (see the top). On
+ * success, or when someone else converted it meanwhile, the caller opens
+ * the path again.
+ */
+static int
+import_json(const char *path, int fd, fsim_diags_t *d)
+{
+	fsim_store_t *m = NULL;
+	fsim_blob_t text = { 0 };
+	struct stat a, b;
+	char *tmp = NULL, *bak = NULL;
+	int r = FSIM_ERR_IO;
+
+	while (flock(fd, LOCK_EX) != 0)
+		if (errno != EINTR) {
+			io_diag(d, path, "cannot lock the store to import it", errno);
+			goto fail;
+		}
+	if (fstat(fd, &a) != 0 || stat(path, &b) != 0 || a.st_ino != b.st_ino ||
+	    a.st_dev != b.st_dev) {
+		r = FSIM_OK;            /* converted by another process: open it again */
+		goto fail;
+	}
+	if ((r = read_fd(fd, path, &text, d)) != 0)
+		goto fail;
+	if ((r = fsim_store_from_text(text.ptr, text.len, &m, d)) != 0) {
+		if (r == FSIM_ERR_FORMAT)
+			fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE, path,
+			    FSIM_NO_OFFSET, "not a valid fidosim store; the file was "
+			    "left unchanged");
+		goto fail;
+	}
+	if ((r = build_tmp(path, m, &tmp, d)) != 0)
+		goto fail;
+	if ((r = keep_backup(path, &bak)) != 0) {
+		io_diag(d, path, "cannot keep the JSON store as a backup", errno);
+		goto fail;
+	}
+	r = FSIM_ERR_IO;
+	if (rename(tmp, path) != 0) {
+		io_diag(d, path, "cannot replace the JSON store by its database", errno);
+		(void)unlink(bak);
+		goto fail;
+	}
+	free(tmp);
+	tmp = NULL;
+	if (sync_parent(path) != 0) {
+		io_diag(d, path, "cannot import the store", errno);
+		goto fail;
+	}
+	r = FSIM_OK;
+fail:
+	if (tmp != NULL) {
+		remove_db(tmp);
+		free(tmp);
+	}
+	free(bak);
+	fsim_blob_reset(&text);
+	fsim_store_free(&m);
+	return r;
+}
+
+/* Open the file at p: a database is attached, a JSON store imported (*again). */
+static int
+open_path(const char *p, const fsim_env_t *env, fsim_store_t **out, bool *again,
+    fsim_diags_t *d)
+{
+	fsim_store_t *s = NULL;
+	struct stat st;
+	uint8_t head[16];
+	ssize_t n;
+	bool raced;
+	int fd, r = FSIM_ERR_IO;
+
+	*again = false;
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		if (errno != ENOENT) {
+			io_diag(d, p, "cannot open the store", errno);
+			return FSIM_ERR_IO;
+		}
+		if ((r = create_store(p, env, &raced, d)) == 0)
+			*again = true;
+		return r;
+	}
+	if (fstat(fd, &st) != 0) {
+		io_diag(d, p, "cannot stat the store", errno);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE_IO, p,
+		    FSIM_NO_OFFSET, "the store is not a regular file");
+		goto fail;
+	}
+	while ((n = pread(fd, head, sizeof(head), 0)) < 0 && errno == EINTR)
+		;
+	if (n < 0) {
+		io_diag(d, p, "cannot read the store", errno);
+		goto fail;
+	}
+	r = FSIM_ERR_FORMAT;
+	if (n == 0) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE, "", FSIM_NO_OFFSET,
+		    "the file is empty");
+		fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE, p, FSIM_NO_OFFSET,
+		    "not a valid fidosim store; the file was left unchanged");
+		goto fail;
+	}
+	if (!fsim_sqldb_is_db(head, (size_t)n)) {
+		if ((r = import_json(p, fd, d)) == 0)
+			*again = true;
+		goto fail;
+	}
+	close(fd);
+	fd = -1;
+	r = FSIM_ERR_NOMEM;
+	if ((s = fsim_store_alloc()) == NULL || (s->path = fsim_strdup(p)) == NULL)
+		goto fail;
+	if ((r = fsim_store_db_attach(s, d)) != 0) {
+		if (r == FSIM_ERR_FORMAT)
+			fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE, p,
+			    FSIM_NO_OFFSET, "not a valid fidosim store; the file was "
+			    "left unchanged");
+		goto fail;
+	}
+	*out = s;
+	s = NULL;
+	r = FSIM_OK;
+fail:
+	if (fd >= 0)
+		close(fd);
+	fsim_store_free(&s);
+	return r;
+}
+
 int
 fsim_store_open(const char *path, const fsim_env_t *env, fsim_store_t **out,
     fsim_diags_t *d)
 {
 	fsim_store_t *s = NULL;
-	fsim_blob_t text = { 0 };
 	char *p = NULL;
-	int r = FSIM_ERR_ARG;
+	bool again = true;
+	int tries, r = FSIM_ERR_ARG;
 
 	if (out == NULL)
 		goto fail;
 	*out = NULL;
 	if (path != NULL && strcmp(path, ":memory:") == 0) {
-		r = fresh_store(env, &s);
+		if ((r = fresh_store(env, &s)) != 0)
+			goto fail;
 		goto done;
 	}
 	if (path == NULL && (r = fsim_store_default_path(&p)) != 0) {
@@ -401,40 +592,24 @@ fsim_store_open(const char *path, const fsim_env_t *env, fsim_store_t **out,
 	r = FSIM_ERR_NOMEM;
 	if (p == NULL && (p = fsim_strdup(path)) == NULL)
 		goto fail;
-	if (p[0] == '\0') {
-		r = FSIM_ERR_ARG;
+	r = FSIM_ERR_ARG;
+	if (p[0] == '\0' || env == NULL)
 		goto fail;
-	}
-	r = read_store(p, &text, d);
-	if (r == FSIM_ERR_NOT_FOUND) {
-		if ((r = fresh_store(env, &s)) != 0)
+	/* Made or imported by us or a concurrent process: open what is there now. */
+	for (tries = 0; again && tries < 8; tries++)
+		if ((r = open_path(p, env, &s, &again, d)) != 0)
 			goto fail;
-		s->path = p;
-		p = NULL;
-		if ((r = fsim_store_save(s)) != 0) {
-			io_diag(d, s->path, "cannot create the store", errno);
-			goto fail;
-		}
-		goto done;
-	}
-	if (r != 0)
-		goto fail;
-	if ((r = fsim_store_from_text(text.ptr, text.len, &s, d)) != 0) {
-		if (r == FSIM_ERR_FORMAT)
-			fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE, p,
-			    FSIM_NO_OFFSET, "not a valid fidosim store; the file was "
-			    "left unchanged");
+	if (s == NULL) {
+		fsim_diags_add(d, FSIM_SEV_ERROR, FSIM_STORE_RULE_IO, p, FSIM_NO_OFFSET,
+		    "the store kept changing while it was opened");
+		r = FSIM_ERR_IO;
 		goto fail;
 	}
-	s->path = p;
-	p = NULL;
 done:
-	if (r != 0)
-		goto fail;
 	*out = s;
 	s = NULL;
+	r = FSIM_OK;
 fail:
-	fsim_blob_reset(&text);
 	fsim_store_free(&s);
 	free(p);
 	return r;

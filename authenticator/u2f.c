@@ -174,6 +174,7 @@ fsim_authn_u2f(fsim_authn_t *a, const uint8_t *apdu, size_t len, fsim_blob_t *re
 {
 	const uint8_t *d;
 	size_t n;
+	int r;
 
 	fsim_blob_reset(resp);
 	if (apdu_data(apdu, len, &d, &n) != 0)
@@ -182,9 +183,14 @@ fsim_authn_u2f(fsim_authn_t *a, const uint8_t *apdu, size_t len, fsim_blob_t *re
 		return sw_only(resp, SW_CLA_NOT_SUPPORTED);
 	switch (apdu[1]) {
 	case 0x01:
-		return u2f_register(a, d, n, resp);
 	case 0x02:
-		return u2f_authenticate(a, apdu[2], d, n, resp);
+		/* One store transaction; a failure keeps nothing (a success has saved). */
+		if (fsim_store_begin(a->store) != 0)
+			return sw_only(resp, SW_WRONG_DATA);
+		r = apdu[1] == 0x01 ? u2f_register(a, d, n, resp) :
+		    u2f_authenticate(a, apdu[2], d, n, resp);
+		fsim_store_rollback(a->store);
+		return r;
 	case 0x03:
 		if (n != 0)
 			return sw_only(resp, SW_WRONG_LENGTH);

@@ -34,6 +34,9 @@ alg_supported(int alg)
 	case FSIM_COSE_EDDSA:
 	case FSIM_COSE_RS256:
 	case FSIM_COSE_PS256:
+	case FSIM_COSE_PS384:
+	case FSIM_COSE_PS512:
+	case FSIM_COSE_RS1:
 	case FSIM_COSE_MLDSA44:
 	case FSIM_COSE_MLDSA65:
 	case FSIM_COSE_MLDSA87:
@@ -71,8 +74,8 @@ parse_algs(const char *cmd, const char *list, fsim_authn_config_t *cfg)
 		}
 		if (!alg_supported(alg))
 			return fsim_cli_usage_error(cmd, "--algs: '%s' is not an algorithm the "
-			    "authenticator supports (es256, es384, es512, eddsa, rs256, ps256, mldsa44, "
-			    "mldsa65, mldsa87)", tok);
+			    "authenticator supports (es256, es384, es512, eddsa, rs256, ps256, "
+			    "ps384, ps512, rs1, mldsa44, mldsa65, mldsa87)", tok);
 		for (i = 0; i < n; i++)
 			if (algs[i] == alg)
 				return fsim_cli_usage_error(cmd, "--algs names '%s' twice", tok);

@@ -84,7 +84,8 @@ int fsim_cli_parse_seed(const char *cmd, const char *v, uint8_t seed[FSIM_CLI_SE
 	"                        response; never (or 0): no UV capability; fail: UV\n" \
 	"                        capability the user fails (CTAP2_ERR_UV_INVALID)\n" \
 	"  --algs LIST           es256,eddsa,es384,rs256 (names or COSE numbers), in\n" \
-	"                        preference order; also es512, ps256, and\n" \
+	"                        preference order; also es512, ps256, ps384, ps512,\n" \
+	"                        rs1 (RSASSA-PKCS1-v1_5 over SHA-1, as old TPMs),\n" \
 	"                        mldsa44, mldsa65, mldsa87 (ML-DSA, COSE -48/-49/-50)\n" \
 	"  --attestation-format FMT  the statement the authenticator makes: none,\n" \
 	"                        packed-self, packed, fido-u2f (the RP's conveyance is\n" \

@@ -20,7 +20,7 @@ static const char usage[] =
 "         [--uv auto|always|never|fail] [--algs es256,eddsa,es384,rs256,mldsa44,...]\n"
 "         [--attestation-format none|packed-self|packed|fido-u2f]\n"
 "         [--counter per-credential|global|zero] [--transports LIST] [--rk 0|1]\n"
-"         [--quirk NAME]... [--seed HEX]\n"
+"         [--quirk NAME]... [--seed HEX] [--appid URL]\n"
 "         [OPTIONS_JSON|-]\n"
 "\n"
 "Register a credential as a browser would: read the\n"
@@ -35,6 +35,12 @@ static const char usage[] =
 "answers instead, reached through libfido2; user verification goes as in a\n"
 "browser: a pinUvAuthToken from built-in UV when the device offers it, its\n"
 "PIN (--pin, or asked on the terminal) when it has one.\n"
+"\n"
+"--appid URL registers as a FIDO U2F-era client did: the credential is bound\n"
+"to the AppID (an https URL on the origin's host), its rpIdHash SHA-256 of\n"
+"URL, with fido-u2f attestation unless --attestation says otherwise. Verify\n"
+"it with 'verify-registration --rp-id URL'; 'get' reaches it through\n"
+"extensions.appid, and 'verify-authentication --appid URL' checks that.\n"
 "\n"
 "options:\n"
 FSIM_HEADLESS_USAGE
@@ -76,6 +82,7 @@ run(int argc, char **argv)
 	if ((r = fsim_headless_open(&h)) != 0)
 		goto out;
 	cer.platform = h.platform;
+	cer.u2f_appid = h.appid;
 	e = fsim_client_make_credential_request(o, h.origin, fsim_headless_uv_capable(&h),
 	    fsim_headless_rk_capable(&h), &cer, &req, &err);
 	if (e == FSIM_ERR_ARG && err.name != NULL) {

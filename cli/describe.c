@@ -406,6 +406,18 @@ fsim_describe_authdata(const fsim_authdata_t *ad, const fsim_aaguid_names_t *nam
 		if (ad->cose_key != NULL)
 			json_object_set_new(acd, "credentialPublicKey",
 			    fsim_describe_cose(ad->cose_key));
+		else if (ad->key_alg_unsupported) {
+			/* well formed, of an alg fidosim has no verifier for (COSE-03) */
+			json_t *k = json_object();
+
+			if (k != NULL) {
+				json_object_set_new(k, "alg", json_integer((json_int_t)ad->key_alg));
+				json_object_set_new(k, "algName", json_string("unsupported"));
+				json_object_set_new(k, "bytes",
+				    json_integer((json_int_t)ad->cose_key_raw.len));
+				json_object_set_new(acd, "credentialPublicKey", k);
+			}
+		}
 		json_object_set_new(j, "attestedCredentialData", acd);
 	}
 	if ((ad->flags & FSIM_AD_ED) && ad->ext != NULL)

@@ -12,6 +12,7 @@
 #include "cli/authn_opts.h"
 #include "cli/cli.h"
 #include "cli/device_opts.h"
+#include "cli/mds_cli.h"
 #include "cli/explain.h"
 #include "harness/pipeline.h"
 
@@ -25,6 +26,7 @@ static const char usage[] =
 "         [--rp-uv preferred|required|discouraged]\n"
 "         [--rp-resident-key discouraged|preferred|required] [--rp-id ID]\n"
 "         [--policy-preset NAME]... [--registration-only] [--json]\n"
+"         [--mds BLOB [--mds-root PEM]...]\n"
 "       fidosim explain --response FILE [--rp-attestation P] [--platform NAME]...\n"
 "         [--policy-preset NAME]... [--json] [verify options]\n"
 "\n"
@@ -32,7 +34,8 @@ static const char usage[] =
 "authenticator (a preset and/or the settings below), the platform profile,\n"
 "and the relying-party simulator under every RP policy preset (or those\n"
 "named). Print three columns: what the provider emitted, what the platform\n"
-"delivered, and what the relying party recorded, then each policy preset's\n"
+"delivered, and what the relying party recorded (with the provider name\n"
+"webauthn.io would show for each AAGUID), then each policy preset's\n"
 "verdict. Every difference is attributed to the platform rule (with the\n"
 "spec section it implements or departs from) or to the RP rule that failed.\n"
 "\n"
@@ -46,6 +49,10 @@ static const char usage[] =
 FSIM_CLI_DEVICE_USAGE
 "                        (with --device the provider is that authenticator,\n"
 "                        and the settings below do not apply)\n"
+"  --mds BLOB            judge with this FIDO MDS3 BLOB: each policy preset reads\n"
+"                        it as its library does; the delivered AAGUID's entry is\n"
+"                        shown (\"metadata\" in --json); with --response too\n"
+"  --mds-root PEM        the BLOB's root instead of GlobalSign R3 / R46\n"
 "\n"
 "authenticator settings:\n"
 FSIM_CLI_AUTHN_OPTS_USAGE
@@ -72,6 +79,8 @@ struct explain {
 	size_t n_presets;
 	bool json, reg_only;
 	const char *device, *pin;      /* --device PATH, --pin PIN */
+	struct fsim_cli_mds_opts mdso;
+	fsim_mds_t *mds;
 };
 
 static const char *
@@ -163,8 +172,17 @@ row(const char *field, const char *a, const char *b, const char *c, const char *
 		printf("  %-11s   <- %s\n", "", why);
 }
 
+/* The provider name webauthn.io would show for a view's AAGUID, or "-". */
+static const char *
+name_str(const fsim_pipe_view_t *v, const fsim_aaguid_names_t *names, char *buf, size_t cap)
+{
+	if (!fsim_pipe_view_provider_name(v, names, buf, cap))
+		snprintf(buf, cap, "-");
+	return buf;
+}
+
 static void
-print_ceremony(const fsim_pipe_result_t *r)
+print_ceremony(const fsim_pipe_result_t *r, const fsim_aaguid_names_t *names)
 {
 	static const char *const fmt_rules[] = { "convey-l3", "convey-l2", "pass-through",
 		"attestation-enterprise-only", NULL };
@@ -201,6 +219,10 @@ print_ceremony(const fsim_pipe_result_t *r)
 		cause(r, aaguid_rules, why, sizeof(why));
 		row("AAGUID", a, b, sv != NULL && sv->aaguid[0] ? sv->aaguid : "-",
 		    strcmp(a, b) != 0 ? why : "");
+		/* What webauthn.io's card would name it: follows the AAGUID (and BE). */
+		name_str(&r->emitted, names, a, sizeof(a));
+		name_str(&r->delivered, names, b, sizeof(b));
+		row("webauthn.io", a, b, b, strcmp(a, b) != 0 && why[0] ? why : "");
 	}
 	flag_str(&r->emitted, a, sizeof(a));
 	flag_str(&r->delivered, b, sizeof(b));
@@ -247,7 +269,8 @@ parse(struct explain *e, int argc, char **argv)
 		const char *a = argv[i];
 
 		if ((o = fsim_cli_authn_opt(CMD, argc, argv, &i, &e->cfg, &e->x)) == 1 ||
-		    (o = fsim_cli_platform_opt(CMD, argc, argv, &i, &e->po)) == 1)
+		    (o = fsim_cli_platform_opt(CMD, argc, argv, &i, &e->po)) == 1 ||
+		    (o = fsim_cli_mds_opt(CMD, argc, argv, &i, &e->mdso)) == 1)
 			continue;
 		if (o != 0)
 			return FSIM_EXIT_USAGE;
@@ -280,11 +303,12 @@ parse(struct explain *e, int argc, char **argv)
 		else if (strcmp(a, "--pin") == 0)
 			e->pin = argv[++i];
 		else if (strcmp(a, "--policy-preset") == 0) {
-			const fsim_rp_preset_t *ps = fsim_rp_preset_find(argv[++i]);
+			char err[600];
+			const fsim_rp_preset_t *ps = fsim_rp_preset_get(argv[++i], err,
+			    sizeof(err));
 
 			if (ps == NULL)
-				return fsim_cli_usage_error(CMD, "--policy-preset %s: no such "
-				    "preset (see 'fidosim policies')", argv[i]);
+				return fsim_cli_usage_error(CMD, "--policy-preset: %s", err);
 			if (e->n_presets == FSIM_PIPE_MAX_POLICIES)
 				return fsim_cli_usage_error(CMD, "too many --policy-preset");
 			e->presets[e->n_presets++] = ps;
@@ -292,6 +316,35 @@ parse(struct explain *e, int argc, char **argv)
 			return fsim_cli_usage_error(CMD, "unknown option '%s'", a);
 	}
 	return 0;
+}
+
+/* The BLOB's entry for the AAGUID the platform delivered (a zero one is never listed). */
+static const fsim_mds_entry_t *
+delivered_entry(const struct explain *e, const fsim_pipe_result_t *reg)
+{
+	return reg->delivered.has_aaguid ? fsim_mds_find_aaguid(e->mds, reg->delivered.aaguid) :
+	    NULL;
+}
+
+static json_t *
+metadata_json(const struct explain *e, const fsim_pipe_result_t *reg)
+{
+	const fsim_mds_entry_t *me = delivered_entry(e, reg);
+
+	return me != NULL ? fsim_cli_mds_entry_json(me, time(NULL)) : json_null();
+}
+
+static void
+print_metadata(const struct explain *e, const fsim_pipe_result_t *reg)
+{
+	const fsim_mds_entry_t *me = delivered_entry(e, reg);
+	const fsim_mds_report_t *cur = me ? fsim_mds_current(me, time(NULL)) : NULL;
+
+	if (me == NULL)
+		printf("\n  metadata (--mds): the BLOB does not list the delivered AAGUID\n");
+	else
+		printf("\n  metadata (--mds): \"%s\", status %s\n", me->description ?
+		    me->description : "(no description)", cur ? cur->status_name : "none");
 }
 
 static int
@@ -304,6 +357,7 @@ run(int argc, char **argv)
 	fsim_pipe_t *p = NULL;
 	fsim_pipe_result_t reg, auth;
 	json_t *j = NULL;
+	fsim_aaguid_names_t *names = NULL;
 	int r;
 
 	for (r = 1; r < argc; r++)
@@ -331,6 +385,9 @@ run(int argc, char **argv)
 		e.rp.presets = e.presets;
 		e.rp.n_presets = e.n_presets;
 	}
+	if ((r = fsim_cli_mds_load(CMD, &e.mdso, time(NULL), &e.mds)) != 0)
+		goto out;
+	e.rp.mds = e.mds;
 	if (e.device != NULL && (r = fsim_cli_device_open(CMD, e.device, &dev)) != 0)
 		goto out;
 	snprintf(provider, sizeof(provider), "%s", e.x.preset != NULL ? e.x.preset : "(flags)");
@@ -344,6 +401,11 @@ run(int argc, char **argv)
 	dauth.pin = e.pin;
 	dauth.ask = fsim_cli_ask_pin;
 	r = FSIM_EXIT_USAGE;
+	/* Falls back to the built-in list; fails only without memory. */
+	if (fsim_aaguid_names_load(NULL, &names, NULL) != 0) {
+		fprintf(stderr, "fidosim %s: out of memory\n", CMD);
+		goto out;
+	}
 	if (fsim_pipe_new(&e.cfg, e.platform, e.x.seed_len ? e.x.seed : NULL, e.x.seed_len,
 	    &p) != FSIM_OK) {
 		fprintf(stderr, "fidosim %s: the pipeline failed (out of memory?)\n", CMD);
@@ -373,9 +435,23 @@ run(int argc, char **argv)
 			goto out;
 		}
 		json_array_append_new(cer, fsim_pipe_result_json(&reg));
+		{
+			/* providerName: what webauthn.io would show, emitted and delivered. */
+			json_t *rj = json_array_get(cer, 0);
+			char nm[96];
+
+			if (fsim_pipe_view_provider_name(&reg.emitted, names, nm, sizeof(nm)))
+				json_object_set_new(json_object_get(rj, "emitted"), "providerName",
+				    json_string(nm));
+			if (fsim_pipe_view_provider_name(&reg.delivered, names, nm, sizeof(nm)))
+				json_object_set_new(json_object_get(rj, "delivered"), "providerName",
+				    json_string(nm));
+		}
 		if (auth.ceremony != 0)
 			json_array_append_new(cer, fsim_pipe_result_json(&auth));
 		json_object_set_new(j, "ceremonies", cer);
+		if (e.mds != NULL)
+			json_object_set_new(j, "metadata", metadata_json(&e, &reg));
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 	} else {
@@ -383,9 +459,11 @@ run(int argc, char **argv)
 		    "userVerification \"%s\"\n", provider,
 		    e.platform->name, e.rp.attestation ? e.rp.attestation : "none",
 		    e.rp.uv ? e.rp.uv : "preferred");
-		print_ceremony(&reg);
+		print_ceremony(&reg, names);
+		if (e.mds != NULL)
+			print_metadata(&e, &reg);
 		if (auth.ceremony != 0)
-			print_ceremony(&auth);
+			print_ceremony(&auth, names);
 		else if (!e.reg_only)
 			printf("\nauthentication: not run (nothing was registered)\n");
 	}
@@ -396,7 +474,9 @@ out:
 	fsim_pipe_result_reset(&auth);
 	fsim_pipe_free(&p);
 	fsim_device_free(&dev);
+	fsim_aaguid_names_free(&names);
 	fsim_platform_free(&e.platform);
+	fsim_mds_free(&e.mds);
 	fsim_wipe(e.x.seed, sizeof(e.x.seed));
 	return r;
 }

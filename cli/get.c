@@ -37,6 +37,11 @@ static const char usage[] =
 "The other authenticator settings (--aaguid, --be, --algs, --attestation-format)\n"
 "are accepted and matter only to new credentials.\n"
 "\n"
+"With extensions.appid in the options (WebAuthn L3 10.1.1), an AppID on the\n"
+"origin's host: when the authenticator has no credential for the RP ID, the\n"
+"request is made again with the AppID (a credential from 'create --appid')\n"
+"and clientExtensionResults.appid is true.\n"
+"\n"
 "options:\n"
 FSIM_HEADLESS_USAGE
 "\n"
@@ -92,7 +97,7 @@ run(int argc, char **argv)
 	fsim_request_options_t *o = NULL;
 	fsim_client_ceremony_t cer;
 	fsim_client_error_t err;
-	fsim_blob_t req = { NULL, 0 }, resp = { NULL, 0 };
+	fsim_blob_t req = { NULL, 0 }, resp = { NULL, 0 }, req2 = { NULL, 0 };
 	fsim_diags_t d;
 	json_t *out = NULL;
 	uint8_t st;
@@ -139,6 +144,23 @@ run(int argc, char **argv)
 		r = e == FSIM_ERR_ARG ? fsim_headless_refuse(&h, &err) : FSIM_EXIT_USAGE;
 		goto out;
 	}
+	/*
+	 * §10.1.1: none of the credentials is bound to the RP ID; with an AppID
+	 * in the options, ask again with it (a U2F-era credential), and the
+	 * client output appid says so.
+	 */
+	if (st == FSIM_CTAP2_ERR_NO_CREDENTIALS && cer.appid != NULL) {
+		fsim_blob_reset(&resp);
+		if ((e = fsim_client_get_assertion_appid_request(&cer, &req, &req2)) != 0) {
+			fprintf(stderr, "fidosim %s: cannot build the AppID request: %s\n",
+			    CMD, fsim_strerr(e));
+			goto out;
+		}
+		if ((e = fsim_headless_send(&h, &req2, &st, &resp, &err)) != 0) {
+			r = e == FSIM_ERR_ARG ? fsim_headless_refuse(&h, &err) : FSIM_EXIT_USAGE;
+			goto out;
+		}
+	}
 	e = fsim_client_get_assertion_response(&cer, st, resp.ptr, resp.len, &out,
 	    &err);
 	if (e == FSIM_ERR_ARG && err.name != NULL)
@@ -151,6 +173,7 @@ run(int argc, char **argv)
 out:
 	json_decref(out);
 	fsim_blob_reset(&req);
+	fsim_blob_reset(&req2);
 	fsim_blob_reset(&resp);
 	fsim_client_ceremony_reset(&cer);
 	fsim_request_options_free(&o);

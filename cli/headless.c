@@ -66,6 +66,11 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 				h->device = argv[i];
 			else
 				h->pin = argv[i];
+		} else if (strcmp(a, "--appid") == 0 && strcmp(cmd, "create") == 0) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0')
+				return fsim_cli_usage_error(cmd, "%s needs a value", a);
+			i++;
+			h->appid = argv[i];
 		} else if (a[0] == '-' && a[1] != '\0')
 			return fsim_cli_usage_error(cmd, "unknown option '%s'", a);
 		else if (h->input != NULL)
@@ -82,6 +87,9 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 	/* After every flag: explicit flags beat the preset whatever their order. */
 	if ((o = fsim_cli_authn_finish(cmd, &h->cfg, &h->x)) != 0)
 		return o;
+	/* A U2F-era registration attests as a U2F device did, unless told otherwise. */
+	if (h->appid != NULL && !(h->x.set & FSIM_CLI_SET_ATTESTATION))
+		h->cfg.attestation = FSIM_ATTFMT_FIDO_U2F;
 	return fsim_cli_load_platform(cmd, h->po.name, h->po.off, h->po.n_off, &h->platform);
 }
 

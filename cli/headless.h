@@ -18,6 +18,7 @@
 typedef struct fsim_headless {
 	const char *cmd;                  /* "create" / "get" */
 	const char *origin;               /* --origin, or NULL */
+	const char *appid;                /* create --appid: a U2F-era registration, or NULL */
 	const char *input;                /* OPTIONS_JSON: inline JSON, a file, "-"; NULL: stdin */
 	fsim_authn_config_t cfg;
 	struct fsim_cli_authn_extra x;

@@ -56,6 +56,9 @@ alg_name(int alg)
 	case FSIM_COSE_EDDSA: return "eddsa";
 	case FSIM_COSE_RS256: return "rs256";
 	case FSIM_COSE_PS256: return "ps256";
+	case FSIM_COSE_PS384: return "ps384";
+	case FSIM_COSE_PS512: return "ps512";
+	case FSIM_COSE_RS1: return "rs1";
 	case FSIM_COSE_MLDSA44: return "mldsa44";
 	case FSIM_COSE_MLDSA65: return "mldsa65";
 	case FSIM_COSE_MLDSA87: return "mldsa87";

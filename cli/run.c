@@ -12,34 +12,41 @@
 
 #include "cli/authn_opts.h"
 #include "cli/cli.h"
+#include "cli/run_text.h"
+#include "cli/mds_cli.h"
 #include "harness/matrix.h"
+#include "harness/mutate.h"
 #include "harness/report_html.h"
 
 #define CMD "run"
 #define MAX_LIST 64
-#define SUMMARY_LINES 40
 
 static const char usage[] =
 "usage: fidosim run [--presets LIST] [--platforms LIST] [--policies LIST]\n"
 "         [--provider FILE] [--seed HEX] [--shard I/N] [-j N] [-o DIR]\n"
 "         [--no-quirks] [--no-scenarios] [--no-mutations] [--quiet]\n"
-"       fidosim run --merge DIR... [-o DIR]\n"
+"         [--fail-on unexpected|fail|never] [--mds BLOB [--mds-root PEM]...]\n"
+"       fidosim run --merge DIR... [-o DIR] [--fail-on ...]\n"
+"       fidosim run --export-units DIR [--seed HEX]\n"
 "\n"
 "Run the conformance matrix in process: every authenticator preset through\n"
 "every platform profile, judged by the relying party under every RP policy\n"
 "preset (a registration, then an authentication); every authenticator quirk;\n"
 "every lifecycle scenario; and the mutations that break each catalog rule.\n"
-"Print which combinations fail and why, one line each, and write into DIR\n"
+"Print what matters (below), and write into DIR\n"
 "(default out/):\n"
 "  report.json   every cell with its three views, verdicts and rule IDs\n"
 "                (docs/report-schema.md, schema fidosim-report/1)\n"
 "  junit.xml     one testcase per cell, grouped by preset (and by kind)\n"
-"  report.html   one self-contained page: a heat map of presets x platforms\n"
-"                per policy preset; a click on a cell shows its views\n"
+"  report.html   one self-contained page: the headline, a heat map of\n"
+"                presets x platforms per policy preset (a click on a cell\n"
+"                shows its views), the deliberate cells with those that got\n"
+"                their verdict folded\n"
 "\n"
 "  --presets LIST     comma-separated preset names or files (default: all)\n"
 "  --platforms LIST   platform profiles (default: all)\n"
-"  --policies LIST    RP policy presets (default: all; 'fidosim policies')\n"
+"  --policies LIST    RP policy presets, names or .policy files (default: all;\n"
+"                     'fidosim policies')\n"
 "  --provider FILE    your own provider (a preset file, see fidosim(1)\n"
 "                     PRESETS) through every platform and policy: will it\n"
 "                     work everywhere, and where not, why?\n"
@@ -48,16 +55,43 @@ static const char usage[] =
 "                     matrix (for CI jobs); join them with --merge\n"
 "  -j N               worker threads (default: the number of CPUs)\n"
 "  -o DIR             where the three files go (default out)\n"
-"  --merge DIR...     join the report.json of shard directories into one\n"
-"                     report (written to -o DIR) instead of running\n"
+"  --merge DIR...     join the report.json of the shard directories of one\n"
+"                     run into one report (written to -o DIR) instead of\n"
+"                     running; refused (exit 2, every problem named) unless\n"
+"                     they are exactly shards 1..N of one run: none given\n"
+"                     twice, none missing, one seed, options, matrix and version\n"
 "  --no-quirks, --no-scenarios, --no-mutations  leave those cells out\n"
 "  --quiet            no summary (the files are still written)\n"
+"  --fail-on WHAT     when to exit 1 (for CI):\n"
+"                       unexpected  (default) a deliberate cell (quirk, mutation,\n"
+"                                   vector, scenario) did not get the verdict it\n"
+"                                   should under its RP policy preset: fidosim or\n"
+"                                   a preset's model is wrong\n"
+"                       fail        that, or any preset x platform x policy\n"
+"                                   combination fails or is refused (e.g. your\n"
+"                                   --provider does not work everywhere)\n"
+"                       never       0 whenever the matrix ran\n"
+"  --export-units DIR write each mutation and vector unit as DIR/NAME.json\n"
+"                     instead of running: the response, what the RP asks for\n"
+"                     and trusts, the stored record, and the outcome under every\n"
+"                     shipped policy preset, for an RP library outside fidosim\n"
+"                     to judge the same case (fidosim(1) RUN)\n"
+"  --mds BLOB         judge the preset x platform and quirk cells with this FIDO\n"
+"                     MDS3 BLOB (each RP policy preset reads it as its library\n"
+"                     does; the mutations and scenarios judge without it)\n"
+"  --mds-root PEM     the BLOB's root instead of GlobalSign R3 / R46 (repeatable)\n"
 "\n"
-"A progress line is shown on a terminal. Exit status: 0 the matrix ran (the\n"
-"combinations that fail are findings, listed, not errors); 1 a deliberate\n"
-"non-conformance (quirk, mutation) or a scenario did not get the verdict the\n"
-"spec requires under the spec policy (fidosim itself is wrong); 2 usage or\n"
-"I/O error.\n";
+"The summary leads with what matters: the unexpected cells, apart from the\n"
+"deliberate cells rejected (or accepted) as intended and from the\n"
+"combinations that do not work. A run about one provider (--provider, or\n"
+"--presets with one name) shows, per platform, what the provider emitted\n"
+"and what the RP received (AAGUID, the provider name webauthn.io would show,\n"
+"fmt, BE/BS, UV) with the platform rule behind every change, and each RP\n"
+"policy preset's verdict with its rules and spec sections.\n"
+"\n"
+"A progress line is shown on a terminal. Exit status: 0 the matrix ran and\n"
+"--fail-on found nothing; 1 --fail-on found something; 2 usage or I/O\n"
+"error, or --merge of reports that are not one run's shards.\n";
 
 static int
 split(char *s, const char **v, size_t *n)
@@ -129,112 +163,6 @@ write_out(const char *dir, const char *name, const json_t *rep, int what)
 	return r;
 }
 
-static const char *
-str(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-
-	return s != NULL ? s : "";
-}
-
-/* One line per failing preset x platform combination, then the unexpected cells. */
-static void
-summary(const json_t *rep)
-{
-	const json_t *cells = json_object_get(rep, "cells"), *c, *d;
-	const json_t *sum = json_object_get(rep, "summary");
-	size_t i, j, lines = 0, more = 0, npol = json_array_size(json_object_get(
-	    json_object_get(rep, "axes"), "policies"));
-	json_t *done = json_object();
-
-	printf("fidosim run: %lld cells (%lld pass, %lld fail, %lld refused) in %.2f s",
-	    (long long)json_integer_value(json_object_get(sum, "cells")),
-	    (long long)json_integer_value(json_object_get(sum, "pass")),
-	    (long long)json_integer_value(json_object_get(sum, "fail")),
-	    (long long)json_integer_value(json_object_get(sum, "refused")),
-	    json_number_value(json_object_get(json_object_get(rep, "run"), "seconds")));
-	printf(" (%.0f cells/s)\n", json_number_value(json_object_get(json_object_get(rep, "run"),
-	    "seconds")) > 0 ? (double)json_array_size(cells) / json_number_value(
-	    json_object_get(json_object_get(rep, "run"), "seconds")) : 0.0);
-	json_array_foreach(cells, i, c) {
-		char key[300], pols[600] = "";
-		size_t nbad = 0;
-
-		if (strcmp(str(c, "kind"), "matrix") != 0 || strcmp(str(c, "outcome"), "pass") == 0)
-			continue;
-		snprintf(key, sizeof(key), "%s %s", str(c, "preset"), str(c, "platform"));
-		if (json_object_get(done, key) != NULL)
-			continue;
-		json_object_set_new(done, key, json_true());
-		json_array_foreach(cells, j, d)
-			if (strcmp(str(d, "kind"), "matrix") == 0 && strcmp(str(d, "preset"),
-			    str(c, "preset")) == 0 && strcmp(str(d, "platform"), str(c, "platform")) == 0 &&
-			    strcmp(str(d, "outcome"), "pass") != 0) {
-				nbad++;
-				snprintf(pols + strlen(pols), sizeof(pols) - strlen(pols), "%s%s",
-				    pols[0] ? "," : "", str(d, "policy"));
-			}
-		if (lines++ >= SUMMARY_LINES) {
-			more++;
-			continue;
-		}
-		printf("  %-24s x %-24s %s %s: %s\n", str(c, "preset"), str(c, "platform"),
-		    strcmp(str(c, "outcome"), "refused") == 0 ? "refused" : "fails",
-		    nbad == npol ? "under every policy" : pols, str(c, "why"));
-	}
-	if (more > 0)
-		printf("  ... and %zu more combinations (see report.json / report.html)\n", more);
-	/* Deliberate non-conformances: which policies let each through. */
-	json_object_clear(done);
-	json_array_foreach(cells, i, c) {
-		char missed[600] = "";
-		size_t caught = 0, all = 0;
-
-		if (strcmp(str(c, "kind"), "matrix") == 0 || json_object_get(done, str(c, "subject")))
-			continue;
-		json_object_set_new(done, str(c, "subject"), json_true());
-		json_array_foreach(cells, j, d) {
-			if (strcmp(str(d, "kind"), str(c, "kind")) != 0 ||
-			    strcmp(str(d, "subject"), str(c, "subject")) != 0)
-				continue;
-			all++;
-			if (json_is_true(json_object_get(d, "ok")))
-				caught++;
-			else
-				snprintf(missed + strlen(missed), sizeof(missed) - strlen(missed), "%s%s",
-				    missed[0] ? "," : "", str(d, "policy"));
-		}
-		if (caught == all)
-			continue;
-		if (lines++ >= SUMMARY_LINES) {
-			more++;
-			continue;
-		}
-		printf("  %-8s %-34s as expected under %zu of %zu policies; not under %s\n",
-		    str(c, "kind"), str(c, "subject"), caught, all, missed);
-	}
-	if (more > 0)
-		printf("  ... and %zu more (see report.json / report.html)\n", more);
-	printf("coverage: %zu error rules without both a failing and a passing cell\n",
-	    json_array_size(json_object_get(json_object_get(rep, "coverage"),
-	    "errorRulesUncovered")));
-	json_decref(done);
-}
-
-/* Did fidosim itself get something wrong (spec policy, deliberate cells)? */
-static bool
-self_check_failed(const json_t *rep)
-{
-	const json_t *c;
-	size_t i;
-
-	json_array_foreach(json_object_get(rep, "cells"), i, c)
-		if (strcmp(str(c, "policy"), "spec") == 0 && strcmp(str(c, "kind"), "matrix") != 0 &&
-		    !json_is_true(json_object_get(c, "ok")))
-			return true;
-	return false;
-}
-
 static int
 load_report(const char *dir, json_t **out)
 {
@@ -247,21 +175,59 @@ load_report(const char *dir, json_t **out)
 	return 0;
 }
 
+/* --export-units DIR: each mutation and vector unit as data (fsim_mutation_unit_export). */
+static int
+export_units(const char *dir, const uint8_t *seed, size_t seed_len)
+{
+	char path[4200], name[200];
+	json_t *u = NULL;
+	size_t i, k, written = 0;
+
+	if (mkdir_p(dir) != 0)
+		return fsim_cli_usage_error(CMD, "--export-units: cannot make %s: %s", dir,
+		    strerror(errno));
+	for (i = 0; i < fsim_mutation_units(); i++) {
+		if (fsim_mutation_unit_export(i, seed, seed_len, &u) != FSIM_OK) {
+			fprintf(stderr, "fidosim %s: unit %s could not be made\n", CMD,
+			    fsim_mutation_unit_name(i));
+			return FSIM_EXIT_USAGE;
+		}
+		snprintf(name, sizeof(name), "%s", fsim_mutation_unit_name(i));
+		for (k = 0; name[k] != '\0'; k++)
+			if (name[k] == '/')
+				name[k] = '_';
+		snprintf(path, sizeof(path), "%s/%s.json", dir, name);
+		if (json_dump_file(u, path, JSON_INDENT(1) | JSON_SORT_KEYS) != 0) {
+			json_decref(u);
+			fprintf(stderr, "fidosim %s: cannot write %s\n", CMD, path);
+			return FSIM_EXIT_USAGE;
+		}
+		json_decref(u);
+		written++;
+	}
+	printf("wrote %zu units into %s\n", written, dir);
+	return FSIM_EXIT_OK;
+}
+
 static int
 run(int argc, char **argv)
 {
 	fsim_matrix_opts_t o;
-	char *presets = NULL, *platforms = NULL, *policies = NULL, err[600];
-	const char *pv[MAX_LIST], *fv[MAX_LIST], *out = "out", *merge[MAX_LIST];
+	char *presets = NULL, *platforms = NULL, *policies = NULL, err[4096];
+	const char *pv[MAX_LIST], *fv[MAX_LIST], *out = "out", *merge[MAX_LIST], *export = NULL;
 	const fsim_rp_preset_t *polv[FSIM_PIPE_MAX_POLICIES];
 	uint8_t seed[FSIM_CLI_SEED_MAX];
 	size_t n_merge = 0, i, n;
 	json_t *rep = NULL, *parts[MAX_LIST];
 	bool quiet = false, merging = false;
+	fsim_fail_on_t fail_on = FSIM_FAIL_ON_UNEXPECTED;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int a, r = FSIM_EXIT_USAGE;
+	struct fsim_cli_mds_opts mdso;
+	fsim_mds_t *mds = NULL;
+	int a, k, r = FSIM_EXIT_USAGE;
 
 	memset(&o, 0, sizeof(o));
+	memset(&mdso, 0, sizeof(mdso));
 	for (a = 1; a < argc; a++) {
 		const char *s = argv[a], *val = a + 1 < argc ? argv[a + 1] : NULL;
 
@@ -283,6 +249,9 @@ run(int argc, char **argv)
 					return fsim_cli_usage_error(CMD, "at most %d shards", MAX_LIST);
 				merge[n_merge++] = argv[++a];
 			}
+		} else if ((k = fsim_cli_mds_opt(CMD, argc, argv, &a, &mdso)) != 0) {
+			if (k != 1)
+				return k;
 		} else if (s[0] == '-' && val == NULL)
 			return fsim_cli_usage_error(CMD, "%s needs a value", s);
 		else if (strcmp(s, "--presets") == 0)
@@ -293,8 +262,15 @@ run(int argc, char **argv)
 			policies = argv[++a];
 		else if (strcmp(s, "--provider") == 0)
 			o.provider = argv[++a];
+		else if (strcmp(s, "--fail-on") == 0) {
+			if (!fsim_fail_on_parse(argv[++a], &fail_on))
+				return fsim_cli_usage_error(CMD, "--fail-on wants unexpected, fail or "
+				    "never, got '%s'", argv[a]);
+		}
 		else if (strcmp(s, "-o") == 0)
 			out = argv[++a];
+		else if (strcmp(s, "--export-units") == 0)
+			export = argv[++a];
 		else if (strcmp(s, "--seed") == 0) {
 			if (fsim_cli_parse_seed(CMD, argv[++a], seed, &o.seed_len) != 0)
 				return FSIM_EXIT_USAGE;
@@ -313,6 +289,8 @@ run(int argc, char **argv)
 		} else
 			return fsim_cli_usage_error(CMD, "unknown argument '%s'", s);
 	}
+	if (export != NULL)
+		return export_units(export, o.seed, o.seed_len);
 	if (merging) {
 		if (n_merge == 0)
 			return fsim_cli_usage_error(CMD, "--merge needs shard directories");
@@ -322,8 +300,16 @@ run(int argc, char **argv)
 					json_decref(parts[i]);
 				return FSIM_EXIT_USAGE;
 			}
-		if (fsim_report_merge(parts, n_merge, &rep, err, sizeof(err)) != FSIM_OK)
-			fsim_cli_usage_error(CMD, "--merge: %s", err);
+		if (fsim_report_merge_named(parts, merge, n_merge, &rep, err, sizeof(err)) !=
+		    FSIM_OK) {
+			char *line, *save = NULL;
+
+			fprintf(stderr, "fidosim %s: --merge refused: these reports are not exactly "
+			    "the shards of one run:\n", CMD);
+			for (line = strtok_r(err, "\n", &save); line != NULL;
+			    line = strtok_r(NULL, "\n", &save))
+				fprintf(stderr, "  %s\n", line);
+		}
 		for (i = 0; i < n_merge; i++)
 			json_decref(parts[i]);
 		if (rep == NULL)
@@ -345,17 +331,23 @@ run(int argc, char **argv)
 			if (split(policies, names, &n) != 0 || n > FSIM_PIPE_MAX_POLICIES)
 				return fsim_cli_usage_error(CMD, "--policies: a comma-separated list");
 			for (i = 0; i < n; i++)
-				if ((polv[i] = fsim_rp_preset_find(names[i])) == NULL)
-					return fsim_cli_usage_error(CMD, "--policies: no RP policy preset "
-					    "'%s' (see 'fidosim policies')", names[i]);
+				if ((polv[i] = fsim_rp_preset_get(names[i], err, sizeof(err))) == NULL)
+					return fsim_cli_usage_error(CMD, "--policies: %s", err);
 			o.policies = polv;
 			o.n_policies = n;
 		}
 		o.jobs = (unsigned)(jobs > 0 ? jobs : 1);
 		if (isatty(STDERR_FILENO) && !quiet)
 			o.progress = progress;
-		if (fsim_matrix_run(&o, &rep, err, sizeof(err)) != FSIM_OK)
-			return fsim_cli_usage_error(CMD, "%s", err[0] ? err : "the matrix could not run");
+		/* The BLOB is verified once, its index shared by every cell. */
+		if ((r = fsim_cli_mds_load(CMD, &mdso, time(NULL), &mds)) != 0)
+			goto done;
+		o.mds = mds;
+		r = FSIM_EXIT_USAGE;
+		if (fsim_matrix_run(&o, &rep, err, sizeof(err)) != FSIM_OK) {
+			fsim_cli_usage_error(CMD, "%s", err[0] ? err : "the matrix could not run");
+			goto done;
+		}
 	}
 	/* "out/" and "out" are the same folder; say it once. */
 	{
@@ -379,12 +371,13 @@ run(int argc, char **argv)
 		goto done;
 	}
 	if (!quiet) {
-		summary(rep);
+		fsim_run_print(stdout, rep);
 		printf("wrote %s/report.json, %s/junit.xml, %s/report.html\n", out, out, out);
 	}
-	r = self_check_failed(rep) ? FSIM_EXIT_FAIL : FSIM_EXIT_OK;
+	r = fsim_run_exit_status(rep, fail_on);
 done:
 	json_decref(rep);
+	fsim_mds_free(&mds);
 	return r;
 }
 

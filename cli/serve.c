@@ -20,6 +20,8 @@
 #include <microhttpd.h>
 
 #include "cli/cli.h"
+#include "cli/serve_deadline.h"
+#include "cli/mds_cli.h"
 #include "rp-sim/policy_preset.h"
 #include "cli/report.h"
 #include "cli/serve_tls.h"
@@ -27,11 +29,21 @@
 
 #define CMD "serve"
 #define MAX_ORIGINS 16
-#define DEFAULT_THREADS 4
+/*
+ * A verification waits for its commit (group commit: one fsync for all
+ * that wait together), so threads mostly wait on the disk; with more of
+ * them more ceremonies share each commit.
+ */
+#define DEFAULT_THREADS 16
+#define CONN_TIMEOUT 30         /* seconds of silence before a connection is closed */
+#define HEADER_DEADLINE 10      /* seconds to send a whole request header (a first one) */
+#define BODY_DEADLINE 30        /* seconds to send a whole body (at most 256 KiB) */
+#define PER_IP 128              /* connections one client address may hold */
 
 static const char usage[] =
 "usage: fidosim serve [--port 8080] [--host 127.0.0.1] [--rp-id localhost]\n"
 "         [--origin ORIGIN]... [--policy-preset NAME] [--data DIR]\n"
+"         [--mds BLOB [--mds-root PEM]...]\n"
 "         [--challenge-ttl SECONDS] [--threads N]\n"
 "         [--tls | --tls-cert PEM --tls-key PEM]\n"
 "\n"
@@ -54,7 +66,14 @@ static const char usage[] =
 "\n"
 "A session is a cookie (" FSIM_SERVER_COOKIE "); a challenge is single use and\n"
 "expires; a replayed or stale ceremony is refused with 400. Request bodies\n"
-"over 256 KiB get 413. Every request is logged on stderr, one line each.\n"
+"over 256 KiB get 413; a JSON endpoint wants Content-Type: application/json\n"
+"(415 otherwise). Every request is logged on stderr, one line each, with what\n"
+"the client sent escaped (\\xNN). A connection silent for 30 s is closed, and\n"
+"one that takes over 10 s to send its first request header (30 s for a body);\n"
+"one\n"
+"client address holds at most 128 connections. A request without the session\n"
+"cookie never evicts the ceremony of a client that came back with its cookie\n"
+"(429 when there is no room). A username is 1 to 64 characters (not bytes).\n"
 "\n"
 "options:\n"
 "  --port N              TCP port (default 8080; 0: any free port, printed)\n"
@@ -73,10 +92,19 @@ static const char usage[] =
 "                        default spec: WebAuthn L3 and the defaults of\n"
 "                        verify-registration/-authentication; py_webauthn is\n"
 "                        what webauthn.io runs)\n"
-"  --data DIR            keep the credentials in DIR/credentials.json (atomic\n"
-"                        writes, mode 0600; default: in memory only)\n"
+"  --mds BLOB            a FIDO MDS3 BLOB, verified once at start and held:\n"
+"                        trust anchors and the status gate of the policy\n"
+"                        preset; the report names the authenticator\n"
+"                        (authenticator.mds)\n"
+"  --mds-root PEM        the BLOB's root instead of GlobalSign R3 / R46\n"
+"  --data DIR            keep users, credentials and the reports in the SQLite\n"
+"                        database DIR/serve.db (mode 0600; several serve may\n"
+"                        share DIR; a ceremony is answered once its change is\n"
+"                        on disk); a DIR/credentials.json of earlier versions\n"
+"                        is imported and kept as credentials.json-backup\n"
+"                        (default: in memory only)\n"
 "  --challenge-ttl S     seconds a challenge lives (default 300)\n"
-"  --threads N           worker threads (default 4)\n"
+"  --threads N           worker threads (default 16)\n"
 "\n"
 "It runs until SIGINT or SIGTERM. Try it with curl (a cookie jar keeps the\n"
 "session; fidosim create plays the browser):\n"
@@ -110,6 +138,7 @@ static const struct asset {
 struct serve_ctx {
 	fsim_server_t *server;
 	fsim_aaguid_names_t *names;
+	fsim_deadline_t *deadline;
 };
 
 /* One request in flight: its body so far. */
@@ -127,21 +156,41 @@ report_model(const fsim_rp_result_t *res, const json_t *response, void *ctx)
 	return fsim_report_model(res, c->names, response);
 }
 
+/* The client's address as text, "-" when unknown. */
+static const char *
+client_addr(struct MHD_Connection *mc, char *addr, size_t len)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+
+	snprintf(addr, len, "-");
+	if (ci != NULL && ci->client_addr != NULL && ci->client_addr->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+		    addr, (socklen_t)len);
+	return addr;
+}
+
+/*
+ * One line per request. The URL (decoded by libmicrohttpd: %0a is a
+ * newline by then) and the note (which may quote the client) are escaped,
+ * so no client can forge or break a line.
+ */
 static void
 log_line(struct MHD_Connection *mc, const char *method, const char *url, int status,
     size_t len, const struct conn *cn, const char *note)
 {
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(mc, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char addr[INET6_ADDRSTRLEN] = "-", ts[32];
+	char addr[INET6_ADDRSTRLEN], ts[32], eurl[4 * 200 + 4], emethod[4 * 16 + 4];
+	char enote[4 * 160 + 4];
 	struct timeval now;
 	struct tm tm;
 	time_t t;
 	long ms;
 
-	if (ci != NULL && ci->client_addr != NULL && ci->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
-		    addr, sizeof(addr));
+	client_addr(mc, addr, sizeof(addr));
+	fsim_server_escape(url, url != NULL ? strlen(url) : 0, 200, eurl, sizeof(eurl));
+	fsim_server_escape(method, method != NULL ? strlen(method) : 0, 16, emethod,
+	    sizeof(emethod));
+	fsim_server_escape(note, note != NULL ? strlen(note) : 0, 160, enote, sizeof(enote));
 	gettimeofday(&now, NULL);
 	ms = cn != NULL ? (now.tv_sec - cn->start.tv_sec) * 1000L +
 	    (now.tv_usec - cn->start.tv_usec) / 1000L : 0;
@@ -149,8 +198,8 @@ log_line(struct MHD_Connection *mc, const char *method, const char *url, int sta
 	gmtime_r(&t, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* One write per line, so threads do not interleave within a line. */
-	fprintf(stderr, "%s %s %s %.200s %d %zu %ldms%s%.160s\n", ts, addr, method, url, status,
-	    len, ms, note != NULL && note[0] ? " " : "", note != NULL ? note : "");
+	fprintf(stderr, "%s %s %s %s %d %zu %ldms%s%s\n", ts, addr, emethod, eurl, status,
+	    len, ms, enote[0] ? " " : "", enote);
 }
 
 static enum MHD_Result
@@ -205,6 +254,7 @@ handle(void *cls, struct MHD_Connection *mc, const char *url, const char *method
 	fsim_server_request_t req;
 	fsim_server_response_t resp;
 	enum MHD_Result ok;
+	char addr[INET6_ADDRSTRLEN];
 	size_t i;
 
 	(void)version;
@@ -216,6 +266,7 @@ handle(void *cls, struct MHD_Connection *mc, const char *url, const char *method
 			return MHD_NO;
 		gettimeofday(&cn->start, NULL);
 		*con_cls = cn;
+		fsim_deadline_phase(ctx->deadline, mc, true);
 		/* Refuse a declared oversize body before reading it. */
 		if (cl != NULL && strtoull(cl, NULL, 10) > FSIM_SERVER_BODY_MAX)
 			return send_error(mc, method, url, 413, "the body is over the 262144-byte "
@@ -250,6 +301,9 @@ handle(void *cls, struct MHD_Connection *mc, const char *url, const char *method
 	req.cookie = MHD_lookup_connection_value(mc, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
 	req.body = cn->body.ptr;
 	req.body_len = cn->body.len;
+	req.content_type = MHD_lookup_connection_value(mc, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	req.client = client_addr(mc, addr, sizeof(addr));
 	if (fsim_server_handle(ctx->server, &req, &resp) != 0)
 		return send_error(mc, method, url, 500, "out of memory", cn);
 	log_line(mc, method, url, resp.status, resp.body_len, cn, resp.log);
@@ -265,11 +319,12 @@ static void
 completed(void *cls, struct MHD_Connection *mc, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct serve_ctx *ctx = cls;
 	struct conn *cn = *con_cls;
 
-	(void)cls;
-	(void)mc;
 	(void)toe;
+	/* the next request on this connection has HEADER_DEADLINE from now */
+	fsim_deadline_phase(ctx->deadline, mc, false);
 	if (cn != NULL) {
 		fsim_blob_reset(&cn->body);
 		free(cn);
@@ -327,9 +382,12 @@ run(int argc, char **argv)
 	const union MHD_DaemonInfo *di;
 	char def_origin[300], err[512];
 	sigset_t set;
-	int i, sig, r = FSIM_EXIT_USAGE;
+	struct fsim_cli_mds_opts mdso;
+	fsim_mds_t *mds = NULL;
+	int i, k, sig, r = FSIM_EXIT_USAGE;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&mdso, 0, sizeof(mdso));
 	memset(&tp, 0, sizeof(tp));
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -344,6 +402,11 @@ run(int argc, char **argv)
 		}
 		if (a[0] != '-' || strcmp(a, "-") == 0)
 			return fsim_cli_usage_error(CMD, "unexpected argument '%s'", a);
+		if ((k = fsim_cli_mds_opt(CMD, argc, argv, &i, &mdso)) != 0) {
+			if (k != 1)
+				return k;
+			continue;
+		}
 		if (val == NULL)
 			return fsim_cli_usage_error(CMD, "%s needs a value (or is unknown)", a);
 		i++;
@@ -406,6 +469,10 @@ run(int argc, char **argv)
 			snprintf(tp.cert_path, sizeof(tp.cert_path), "%s", cert_tmp);
 	}
 
+	/* Verified once; every verification of the server reads the same index. */
+	if (fsim_cli_mds_load(CMD, &mdso, time(NULL), &mds) != 0)
+		goto out;
+
 	/* SIGINT and SIGTERM are waited for below; the worker threads never see them. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -413,13 +480,28 @@ run(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	/*
+	 * Hostile clients: a connection that sends nothing for
+	 * CONN_TIMEOUT seconds is closed (a header or body trickled slower
+	 * than that never completes), one address holds at most PER_IP
+	 * connections (slow ones from one client cannot take every slot), a
+	 * header trickled in for longer than HEADER_DEADLINE (a body, for
+	 * BODY_DEADLINE) is cut off (serve_deadline.c), and epoll
+	 * (MHD_USE_AUTO) is not limited to FD_SETSIZE descriptors.
+	 */
+	if (fsim_deadline_start(HEADER_DEADLINE, BODY_DEADLINE, CONN_TIMEOUT, &ctx.deadline) != 0) {
+		fprintf(stderr, "fidosim serve: cannot start the request deadlines\n");
+		goto out;
+	}
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG |
 	    (tls ? MHD_USE_TLS : 0),
 	    (uint16_t)port, NULL, NULL, handle, &ctx,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)threads,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)30,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, &ctx,
+	    MHD_OPTION_NOTIFY_CONNECTION, fsim_deadline_notify, ctx.deadline,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONN_TIMEOUT,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned int)PER_IP,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1000,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    /* MHD stops at the first MHD_OPTION_END: without TLS the last two are not read */
@@ -453,6 +535,7 @@ run(int argc, char **argv)
 	cfg.trust = trust;
 	fsim_rp_policy_init(&base);
 	fsim_rp_preset_apply(preset, &base);
+	base.mds = mds;
 	cfg.policy = &base;
 	cfg.report = report_model;
 	cfg.report_ctx = &ctx;
@@ -493,9 +576,11 @@ run(int argc, char **argv)
 out:
 	if (d != NULL)
 		MHD_stop_daemon(d);
+	fsim_deadline_stop(&ctx.deadline);
 	fsim_server_free(&ctx.server);
 	fsim_aaguid_names_free(&ctx.names);
 	fsim_trust_free(&trust);
+	fsim_mds_free(&mds);
 	if (cert_tmp[0] != '\0')
 		(void)unlink(cert_tmp);
 	fsim_serve_tls_reset(&tp);

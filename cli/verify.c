@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/describe.h"
+#include "cli/mds_cli.h"
 #include "cli/report.h"
 #include "cli/verify.h"
 #include "rp-sim/policy_preset.h"
@@ -28,7 +29,8 @@ static const char reg_usage[] =
 "         [--top-origin ORIGIN]... [--algs LIST] [--require-trusted-attestation]\n"
 "         [--trust-anchors DIR|FILE]... [--at UNIX_TIME] [--enterprise]\n"
 "         [--conveyance none|indirect|direct|enterprise] [--extensions LIST]\n"
-"         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
+"         [--policy-preset NAME] [--policy KEY=VALUE]... [--mds BLOB [--mds-root PEM]...]\n"
+"         [--json] [RESPONSE|-]\n"
 "\n"
 "Verify a RegistrationResponseJSON (as PublicKeyCredential.toJSON() gives it)\n"
 "rule by rule, as WebAuthn Level 3 section 7.1 says, and report every failed\n"
@@ -62,23 +64,16 @@ static const char reg_usage[] =
 "                             (--attestation CONVEYANCE still works, deprecated)\n"
 "  --extensions LIST          extension identifiers the options requested, e.g.\n"
 "                             credProtect,hmac-secret (for unsolicited-ext)\n"
-"  --policy-preset NAME       judge as this RP library does (default spec); see\n"
+"  --policy-preset NAME|FILE  judge as this RP library does (default spec); see\n"
 "                             'fidosim policies'. Applied first: every --policy\n"
 "                             and --require-trusted-attestation overrides it,\n"
 "                             wherever it stands on the command line\n"
-"  --policy KEY=VALUE         untrusted-attestation=error|warn|ignore,\n"
-"                             unknown-fmt=error|warn|ignore, rfu-bits=error|warn|ignore,\n"
-"                             bs-without-be=error|warn|ignore, uv-rule=spec|always,\n"
-"                             att-chain=spec|builtin-only|never,\n"
-"                             att-if-requested=yes|no, unsolicited-ext=error|warn|ignore,\n"
-"                             sig-algs=all|LIST (the algs the RP can verify signatures\n"
-"                             with; others fail their signature rule),\n"
-"                             alg-not-offered=error|warn|ignore (REG-16),\n"
-"                             cred-id-max=N (1..65535; default 1023),\n"
-"                             self-alg=spec|hash-only (packed self: alg names only the\n"
-"                             hash), tpm-vendors=any|ID,... (known tpmManufacturer IDs),\n"
-"                             tpm-rsa-only=yes|no (an ECC pubArea fails),\n"
-"                             leaf-dates=none|FMT,... (x5c[0] dated when the path is not)\n"
+"  --policy KEY=VALUE         set one decision (repeatable): a knob, e.g.\n"
+"                             untrusted-attestation=error, cred-id-max=65535,\n"
+"                             sig-algs=-7,-8 (all knobs: fidosim policies --help),\n"
+"                             or an option of the preset's library by the name the\n"
+"                             library gives it, e.g. requireUserVerification=false\n"
+"                             (its options: fidosim policies NAME)\n"
 "  --json                     one JSON object on stdout; with a library text known\n"
 "                             for a failed rule, the entry has \"libraryError\"\n"
 "  --from-client-data         take what --rp-id, --origin and --challenge (and the\n"
@@ -89,15 +84,18 @@ static const char reg_usage[] =
 "  --failures-only            print only the verdict, failures and warnings (they\n"
 "                             always come first); colours only on a terminal\n"
 "                             without NO_COLOR\n"
+FSIM_CLI_MDS_USAGE
+"                             (the BLOB's chain is checked --at too)\n"
 "\n"
 "exit status: 0 verified; 1 not verified or malformed response; 2 usage or I/O error.\n";
 
 static const char auth_usage[] =
 "usage: fidosim verify-authentication --rp-id ID [--origin ORIGIN]... --challenge B64URL\n"
-"         --credential RECORD [--uv required|preferred|discouraged]\n"
+"         --credential RECORD [--uv required|preferred|discouraged] [--appid URL]\n"
 "         [--allow-cross-origin] [--top-origin ORIGIN]... [--extensions LIST]\n"
-"         [--update-record FILE] [--failures-only]\n"
-"         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
+"         [--update-record FILE] [--failures-only] [--at UNIX_TIME]\n"
+"         [--policy-preset NAME] [--policy KEY=VALUE]... [--mds BLOB [--mds-root PEM]...]\n"
+"         [--json] [RESPONSE|-]\n"
 "\n"
 "Verify an AuthenticationResponseJSON against a stored credential record, rule\n"
 "by rule, as WebAuthn Level 3 section 7.2 says. On success the updated record\n"
@@ -114,23 +112,23 @@ static const char auth_usage[] =
 "                             holding one), whose record is read, not verified\n"
 "  --update-record FILE       when verified, write the updated record to FILE\n"
 "                             (atomically; FILE may be the --credential file)\n"
+"  --appid URL                the AppID the RP sent in extensions.appid (WebAuthn\n"
+"                             L3 10.1.1, FIDO U2F credentials): when the client\n"
+"                             output appid is true, rpIdHash must be SHA-256 of\n"
+"                             URL instead of the RP ID (EXT-APPID-01)\n"
 "  --rp-id, --origin, --challenge, --uv, --allow-cross-origin, --top-origin,\n"
 "  --extensions, --policy-preset, --json, --failures-only: as for\n"
 "  verify-registration\n"
-"  --policy KEY=VALUE         counter=error|warn|ignore (default error: a signCount\n"
-"                             that does not increase while either value is non-zero),\n"
-"                             counter-zero=error|ok (ok: 0 after a non-zero count passes),\n"
-"                             be-change=error|allow-upgrade|ignore (default error),\n"
-"                             be-unknown=skip|false (a record with no backupEligible:\n"
-"                             not compared, or compared as false; default skip),\n"
-"                             bs-without-be=error|warn|ignore,\n"
-"                             uv-rule=spec|always|sticky (sticky: UV required once\n"
-"                             the record has uvInitialized, unless discouraged),\n"
-"                             unsolicited-ext=error|warn|ignore,\n"
-"                             rfu-bits=error|warn|ignore (default warn),\n"
-"                             at-in-assertion=error|warn|ignore (AUTH-22),\n"
-"                             sig-algs=all|LIST (the algs the RP can verify; the\n"
-"                             record's alg otherwise fails AUTH-18), cred-id-max=N\n"
+"  --policy KEY=VALUE         a knob, e.g. counter=error|warn|ignore (default error:\n"
+"                             a signCount that does not increase while either value\n"
+"                             is non-zero), be-change=allow-upgrade, at-in-assertion=\n"
+"                             ignore (fidosim policies --help lists them), or an\n"
+"                             option of the preset's library (fidosim policies NAME)\n"
+"  --at UNIX_TIME             the verification time (default now): which metadata\n"
+"                             status reports are in effect, the BLOB's chain\n"
+FSIM_CLI_MDS_USAGE
+"                             (the statuses of the record's authenticator, from its\n"
+"                             attestationObject, as the policy's library checks them)\n"
 "\n"
 "exit status: 0 verified; 1 not verified or malformed response; 2 usage or I/O error.\n";
 
@@ -159,199 +157,26 @@ struct opts {
 	char ext_buf[512];
 	const char *exts[MAX_LIST];
 	size_t n_exts;
-	/* storage for the list-valued --policy keys */
-	int64_t sig_algs[MAX_LIST];
-	char vendor_buf[512], leaf_buf[128];
-	const char *vendors[MAX_LIST + 1], *leaf[MAX_LIST + 1];
+	fsim_rp_store_t store;     /* the list values of --policy keys */
+	struct fsim_cli_mds_opts mdso;   /* --mds BLOB, --mds-root, --mds-crl */
+	fsim_mds_t *mds;                 /* its index, held until opts_reset (the report lends from it) */
 };
 
-static int
-parse_pol(const char *v, fsim_pol_t *out)
-{
-	if (strcmp(v, "error") == 0)
-		*out = FSIM_POL_ERROR;
-	else if (strcmp(v, "warn") == 0 || strcmp(v, "warning") == 0)
-		*out = FSIM_POL_WARN;
-	else if (strcmp(v, "ignore") == 0)
-		*out = FSIM_POL_IGNORE;
-	else
-		return -1;
-	return 0;
-}
-
-/* A comma list into buf, split in place into v (NULL-terminated). -1 when it does not fit. */
-static int
-split_list(const char *list, char *buf, size_t blen, const char **v)
-{
-	char *tok, *save = NULL;
-	size_t n = 0;
-
-	if (strlen(list) >= blen)
-		return -1;
-	strcpy(buf, list);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (n == MAX_LIST)
-			return -1;
-		v[n++] = tok;
-	}
-	v[n] = NULL;
-	return n > 0 ? 0 : -1;
-}
-
-/* sig-algs=all|LIST (COSE numbers or names, as --algs). */
-static int
-parse_sig_algs(const char *v, struct opts *o, fsim_rp_policy_t *p)
-{
-	char buf[256], *tok, *save = NULL, *end;
-	size_t n = 0;
-	long a;
-
-	if (strcmp(v, "all") == 0) {
-		p->sig_algs = NULL;
-		p->n_sig_algs = 0;
-		return 0;
-	}
-	if (strlen(v) >= sizeof(buf))
-		return -1;
-	strcpy(buf, v);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		a = strtol(tok, &end, 10);
-		if (*end != '\0' || end == tok)
-			a = fsim_cose_alg_from_name(tok);
-		if (a == 0 || n == MAX_LIST)
-			return -1;
-		o->sig_algs[n++] = a;
-	}
-	if (n == 0)
-		return -1;
-	p->sig_algs = o->sig_algs;
-	p->n_sig_algs = n;
-	return 0;
-}
-
+/* --policy KEY=VALUE: a knob, or an option of the preset's library by its own name. */
 static int
 parse_policy_kv(const char *cmd, const char *kv, struct opts *o, fsim_rp_policy_t *p)
 {
 	const char *eq = strchr(kv, '=');
-	char key[40];
-	size_t kl;
+	char key[64], err[400];
 
-	if (eq == NULL || (kl = (size_t)(eq - kv)) >= sizeof(key))
+	if (eq == NULL || (size_t)(eq - kv) >= sizeof(key) || eq == kv)
 		return fsim_cli_usage_error(cmd, "--policy wants KEY=VALUE, got '%s'", kv);
-	memcpy(key, kv, kl);
-	key[kl] = '\0';
-	eq++;
-	if (strcmp(key, "counter") == 0 && parse_pol(eq, &p->counter) == 0)
-		return 0;
-	if (strcmp(key, "untrusted-attestation") == 0 &&
-	    parse_pol(eq, &p->untrusted_attestation) == 0)
-		return 0;
-	if (strcmp(key, "unknown-fmt") == 0 && parse_pol(eq, &p->unknown_fmt) == 0)
-		return 0;
-	if (strcmp(key, "rfu-bits") == 0 && parse_pol(eq, &p->rfu_bits) == 0)
-		return 0;
-	if (strcmp(key, "bs-without-be") == 0 && parse_pol(eq, &p->bs_without_be) == 0)
-		return 0;
-	if (strcmp(key, "unsolicited-ext") == 0 && parse_pol(eq, &p->unsolicited_ext) == 0)
-		return 0;
-	if (strcmp(key, "alg-not-offered") == 0 && parse_pol(eq, &p->alg_not_offered) == 0)
-		return 0;
-	if (strcmp(key, "at-in-assertion") == 0 && parse_pol(eq, &p->at_in_assertion) == 0)
-		return 0;
-	if (strcmp(key, "sig-algs") == 0 && parse_sig_algs(eq, o, p) == 0)
-		return 0;
-	if (strcmp(key, "cred-id-max") == 0) {
-		char *end;
-		long n = strtol(eq, &end, 10);
-
-		if (*end != '\0' || end == eq || n < 1 || n > 65535)
-			goto bad;
-		p->cred_id_max = (size_t)n;
-		return 0;
-	}
-	if (strcmp(key, "self-alg") == 0 && (strcmp(eq, "spec") == 0 ||
-	    strcmp(eq, "hash-only") == 0)) {
-		p->self_alg_hash_only = strcmp(eq, "hash-only") == 0;
-		return 0;
-	}
-	if (strcmp(key, "tpm-rsa-only") == 0 && (strcmp(eq, "yes") == 0 ||
-	    strcmp(eq, "no") == 0)) {
-		p->tpm_rsa_only = strcmp(eq, "yes") == 0;
-		return 0;
-	}
-	if (strcmp(key, "tpm-vendors") == 0) {
-		if (strcmp(eq, "any") == 0)
-			p->tpm_vendors = NULL;
-		else if (split_list(eq, o->vendor_buf, sizeof(o->vendor_buf), o->vendors) == 0)
-			p->tpm_vendors = o->vendors;
-		else
-			goto bad;
-		return 0;
-	}
-	if (strcmp(key, "leaf-dates") == 0) {
-		if (strcmp(eq, "none") == 0)
-			p->leaf_dates = NULL;
-		else if (split_list(eq, o->leaf_buf, sizeof(o->leaf_buf), o->leaf) == 0)
-			p->leaf_dates = o->leaf;
-		else
-			goto bad;
-		return 0;
-	}
-	if (strcmp(key, "counter-zero") == 0 && (strcmp(eq, "ok") == 0 ||
-	    strcmp(eq, "error") == 0)) {
-		p->counter_zero_ok = strcmp(eq, "ok") == 0;
-		return 0;
-	}
-	if (strcmp(key, "be-unknown") == 0 && (strcmp(eq, "skip") == 0 ||
-	    strcmp(eq, "false") == 0)) {
-		p->be_unknown = strcmp(eq, "false") == 0 ? FSIM_BE_UNKNOWN_FALSE :
-		    FSIM_BE_UNKNOWN_SKIP;
-		return 0;
-	}
-	if (strcmp(key, "att-if-requested") == 0 && (strcmp(eq, "yes") == 0 ||
-	    strcmp(eq, "no") == 0)) {
-		p->att_if_requested = strcmp(eq, "yes") == 0;
-		return 0;
-	}
-	if (strcmp(key, "uv-rule") == 0) {
-		if (strcmp(eq, "spec") == 0)
-			p->uv_rule = FSIM_UVR_SPEC;
-		else if (strcmp(eq, "always") == 0)
-			p->uv_rule = FSIM_UVR_ALWAYS;
-		else if (strcmp(eq, "sticky") == 0)
-			p->uv_rule = FSIM_UVR_STICKY;
-		else
-			goto bad;
-		return 0;
-	}
-	if (strcmp(key, "att-chain") == 0) {
-		if (strcmp(eq, "spec") == 0)
-			p->att_chain = FSIM_CHAIN_SPEC;
-		else if (strcmp(eq, "builtin-only") == 0)
-			p->att_chain = FSIM_CHAIN_BUILTIN_ONLY;
-		else if (strcmp(eq, "never") == 0)
-			p->att_chain = FSIM_CHAIN_NEVER;
-		else
-			goto bad;
-		return 0;
-	}
-	if (strcmp(key, "be-change") == 0) {
-		if (strcmp(eq, "error") == 0)
-			p->be_change = FSIM_BE_ERROR;
-		else if (strcmp(eq, "allow-upgrade") == 0)
-			p->be_change = FSIM_BE_ALLOW_UPGRADE;
-		else if (strcmp(eq, "ignore") == 0)
-			p->be_change = FSIM_BE_IGNORE;
-		else
-			goto bad;
-		return 0;
-	}
-bad:
-	return fsim_cli_usage_error(cmd, "unknown policy '%s' (keys: counter, counter-zero, "
-	    "be-change, be-unknown, bs-without-be, uv-rule, untrusted-attestation, att-chain, "
-	    "att-if-requested, unknown-fmt, unsolicited-ext, rfu-bits, sig-algs, "
-	    "alg-not-offered, at-in-assertion, cred-id-max, self-alg, tpm-vendors, "
-	    "tpm-rsa-only, leaf-dates)", kv);
+	memcpy(key, kv, (size_t)(eq - kv));
+	key[eq - kv] = '\0';
+	if (fsim_rp_policy_setting(p->preset, p, &o->store, key, eq + 1, err,
+	    sizeof(err)) != 0)
+		return fsim_cli_usage_error(cmd, "%s", err);
+	return 0;
 }
 
 static int
@@ -416,8 +241,7 @@ apply_preset(int argc, char **argv, const struct opts *o, fsim_rp_policy_t *p)
 {
 	const fsim_rp_preset_t *ps = fsim_rp_preset_at(0);
 	const char *cmd = o->cmd;
-	char known[400];
-	size_t i, k = 0;
+	char err[600];
 	int a;
 
 	for (a = 1; a < argc; a++) {
@@ -425,15 +249,8 @@ apply_preset(int argc, char **argv, const struct opts *o, fsim_rp_policy_t *p)
 			continue;
 		if (a + 1 >= argc)
 			return fsim_cli_usage_error(cmd, "--policy-preset needs a value");
-		if ((ps = fsim_rp_preset_find(argv[a + 1])) == NULL) {
-			known[0] = '\0';
-			for (i = 0; i < fsim_rp_preset_count(); i++)
-				k += (size_t)snprintf(known + (k < sizeof(known) ? k : sizeof(known)),
-				    k < sizeof(known) ? sizeof(known) - k : 0, "%s%s",
-				    i ? ", " : "", fsim_rp_preset_at(i)->name);
-			return fsim_cli_usage_error(cmd, "unknown --policy-preset '%s' (known: %s)",
-			    argv[a + 1], known);
-		}
+		if ((ps = fsim_rp_preset_get(argv[a + 1], err, sizeof(err))) == NULL)
+			return fsim_cli_usage_error(cmd, "--policy-preset: %s", err);
 		a++;
 	}
 	fsim_rp_preset_apply(o->force_preset != NULL ? o->force_preset : ps, p);
@@ -497,7 +314,9 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			p->untrusted_attestation = FSIM_POL_ERROR;
 		else if (!auth && strcmp(a, "--enterprise") == 0)
 			p->enterprise = true;
-		else if (!auth && strcmp(a, "--at") == 0) {
+		else if ((r = fsim_cli_mds_opt(cmd, argc, argv, &i, &o->mdso)) != 0)
+			r = r == 1 ? 0 : r;
+		else if (strcmp(a, "--at") == 0) {
 			char *end;
 			long long t;
 			NEEDV();
@@ -508,6 +327,7 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			p->at = (time_t)t;
 			o->at_given = true;
 		} else if (auth && strcmp(a, "--credential") == 0) { NEEDV(); o->credential = v; }
+		else if (auth && strcmp(a, "--appid") == 0) { NEEDV(); p->appid = v; }
 		else if (fsim_cli_is_help(a)) {
 			fputs(auth ? auth_usage : reg_usage, stdout);
 			return -1;
@@ -859,8 +679,21 @@ judge(int argc, char **argv, bool auth, struct opts *o, fsim_rp_policy_t *p,
 	p->rp_id = o->rp_id;
 	p->origins = o->origins;
 	p->n_origins = o->n_origins;
-	p->top_origins = o->top_origins;
-	p->n_top_origins = o->n_top;
+	/* --top-origin (and a vector's topOrigin) join those a library option named */
+	if (p->n_top_origins == 0) {
+		p->top_origins = o->top_origins;
+		p->n_top_origins = o->n_top;
+	} else {
+		size_t k;
+		char err[300];
+
+		for (k = 0; k < o->n_top; k++)
+			if (fsim_rp_knob_set(p, &o->store, "top-origin", o->top_origins[k], err,
+			    sizeof(err)) != 0) {
+				fsim_cli_usage_error(o->cmd, "--top-origin: %s", err);
+				goto out;
+			}
+	}
 	p->challenge = challenge.ptr;
 	p->challenge_len = challenge.len;
 	if (o->have_algs) {
@@ -875,6 +708,13 @@ judge(int argc, char **argv, bool auth, struct opts *o, fsim_rp_policy_t *p,
 	} else if ((r = load_anchors(o, &trust)) != 0)
 		goto out;
 	p->trust = trust;
+	/* anchors of the RP's own (not only the shipped vendor roots) */
+	p->user_anchors = o->n_anchors > 0 || (o->vector != NULL &&
+	    json_array_size(json_object_get(o->vector, "trustAnchors")) > 0);
+	/* The BLOB, verified at the verification time; the report lends from its index. */
+	if ((r = fsim_cli_mds_load(o->cmd, &o->mdso, p->at, &o->mds)) != 0)
+		goto out;
+	p->mds = o->mds;
 	r = FSIM_EXIT_USAGE;
 	if ((auth ? fsim_rp_verify_authentication(p, o->replace ? o->replace : *resp, rec, res) :
 	    fsim_rp_verify_registration(p, o->replace ? o->replace : *resp, res)) != 0) {
@@ -895,6 +735,8 @@ opts_reset(struct opts *o)
 	json_decref(o->vector);
 	json_decref(o->cd_strings);
 	o->vector = o->cd_strings = NULL;
+	fsim_rp_store_clear(&o->store);
+	fsim_mds_free(&o->mds);
 }
 
 int

@@ -377,6 +377,13 @@ int
 fsim_attobj_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
     fsim_attobj_t **out, fsim_diags_t *d)
 {
+	return fsim_attobj_parse_ex(ptr, len, id_max, 0, out, d);
+}
+
+int
+fsim_attobj_parse_ex(const uint8_t *ptr, size_t len, size_t id_max, unsigned int opts,
+    fsim_attobj_t **out, fsim_diags_t *d)
+{
 	fsim_pctx_t c = { d, 0 };
 	struct ao_walk w;
 	fsim_diags_frame_t frame;
@@ -449,8 +456,8 @@ done:
 	 * sound, so it is handed back (auth_data NULL) for display.
 	 */
 	fsim_diags_push(d, &frame, ao->auth_data_offset, "authData");
-	r = fsim_authdata_parse_max(ao->auth_data_raw.ptr, ao->auth_data_raw.len,
-	    id_max, &ao->auth_data, d);
+	r = fsim_authdata_parse_ex(ao->auth_data_raw.ptr, ao->auth_data_raw.len,
+	    id_max, opts, &ao->auth_data, d);
 	fsim_diags_pop(d, &frame);
 	*out = ao;
 	ao = NULL;

@@ -36,6 +36,9 @@ int fsim_attobj_parse(const uint8_t *ptr, size_t len, fsim_attobj_t **out,
 /* The same with authData's credential ID bounded by id_max (fsim_authdata_parse_max). */
 int fsim_attobj_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
     fsim_attobj_t **out, fsim_diags_t *d) FSIM_WUR;
+/* The same with fsim_authdata_parse_ex's options for authData. */
+int fsim_attobj_parse_ex(const uint8_t *ptr, size_t len, size_t id_max, unsigned int opts,
+    fsim_attobj_t **out, fsim_diags_t *d) FSIM_WUR;
 
 /* Canonical encoding; att_stmt NULL means the empty map. */
 int fsim_attobj_encode(const char *fmt, const cbor_item_t *att_stmt,

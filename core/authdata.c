@@ -57,6 +57,20 @@ be16(const uint8_t *p)
 	return (uint16_t)((unsigned)p[0] << 8 | (unsigned)p[1]);
 }
 
+/* The alg (label 3) of a COSE_Key map, when it is an integer. */
+static bool
+key_alg(const cbor_item_t *map, int64_t *alg)
+{
+	const cbor_item_t *v = fsim_cbor_map_get_int(map, 3);
+	uint64_t raw;
+
+	if (v == NULL || (!cbor_isa_uint(v) && !cbor_isa_negint(v)) ||
+	    (raw = cbor_get_int(v)) > (uint64_t)INT64_MAX)
+		return false;
+	*alg = cbor_isa_uint(v) ? (int64_t)raw : -1 - (int64_t)raw;
+	return true;
+}
+
 /*
  * Attested credential data at ptr[pos..len) (§6.5.1, ACD-01): fixed offsets
  * for aaguid and credentialIdLength, then the credential ID, then exactly one
@@ -153,12 +167,17 @@ parse_acd(fsim_pctx_t *c, const uint8_t *ptr, size_t len, size_t id_max, size_t 
 	    "attestedCredentialData.credentialPublicKey");
 	rc = fsim_cose_key_from_cbor(item, &ad->cose_key, c->d);
 	fsim_diags_pop(c->d, &frame);
-	if (rc != 0)
+	if (rc == FSIM_ERR_UNSUPPORTED && key_alg(item, &ad->key_alg))
+		/* COSE-03 says which alg; the key is well formed, only unusable here. */
+		ad->key_alg_unsupported = true;
+	else if (rc != 0)
 		/* The key's extent is known, so the layout can still be followed. */
 		fsim_pctx_error(c, rc, "ACD-05",
 		    "attestedCredentialData.credentialPublicKey", pos,
 		    "credentialPublicKey (%zu bytes) is not a usable COSE_Key: %s",
 		    used, fsim_strerr(rc));
+	else
+		ad->key_alg = fsim_cose_key_alg(ad->cose_key);
 	pos += used;
 	*posp = pos;
 	ok = true;
@@ -243,6 +262,24 @@ int
 fsim_authdata_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
     fsim_authdata_t **out, fsim_diags_t *d)
 {
+	return fsim_authdata_parse_ex(ptr, len, id_max, 0, out, d);
+}
+
+/* AD-04 leftovers: an error, or (FSIM_AD_PARSE_TRAILING_OK) an INFO. */
+static void
+leftovers(fsim_pctx_t *c, unsigned int opts, size_t pos, const char *fmt, size_t n,
+    size_t off, const char *hint)
+{
+	if (opts & FSIM_AD_PARSE_TRAILING_OK)
+		fsim_diags_add(c->d, FSIM_SEV_INFO, "AD-04", "", pos, fmt, n, off, hint);
+	else
+		fsim_pctx_error(c, FSIM_ERR_FORMAT, "AD-04", "", pos, fmt, n, off, hint);
+}
+
+int
+fsim_authdata_parse_ex(const uint8_t *ptr, size_t len, size_t id_max, unsigned int opts,
+    fsim_authdata_t **out, fsim_diags_t *d)
+{
 	fsim_pctx_t c = { d, 0 };
 	fsim_authdata_t *ad = NULL;
 	size_t pos;
@@ -282,9 +319,8 @@ fsim_authdata_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
 		if (!parse_ext(&c, ptr, len, &pos, ad))
 			goto done;
 		if (pos < len)
-			fsim_pctx_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
-			    "%zu bytes after the extensions map at offset %zu",
-			    len - pos, fsim_diags_abs(c.d, pos));
+			leftovers(&c, opts, pos, "%zu bytes after the extensions map at "
+			    "offset %zu%s", len - pos, fsim_diags_abs(c.d, pos), "");
 	} else if (pos < len) {
 		/*
 		 * AD-04 / PIT-06: leftovers after the last structure. The
@@ -294,13 +330,12 @@ fsim_authdata_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
 		const char *hint = (ptr[pos] & 0xe0) == 0xa0 ?
 		    " (they start like a CBOR map: extensions without ED?)" : "";
 		if (ad->flags & FSIM_AD_AT)
-			fsim_pctx_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
-			    "ED is 0 but %zu bytes follow the credential public "
-			    "key at offset %zu%s", len - pos, fsim_diags_abs(c.d, pos), hint);
+			leftovers(&c, opts, pos, "ED is 0 but %zu bytes follow the "
+			    "credential public key at offset %zu%s", len - pos,
+			    fsim_diags_abs(c.d, pos), hint);
 		else
-			fsim_pctx_error(&c, FSIM_ERR_FORMAT, "AD-04", "", pos,
-			    "AT and ED are 0, so authenticator data is exactly 37 "
-			    "bytes, but %zu bytes follow at offset %zu%s",
+			leftovers(&c, opts, pos, "AT and ED are 0, so authenticator data "
+			    "is exactly 37 bytes, but %zu bytes follow at offset %zu%s",
 			    len - pos, fsim_diags_abs(c.d, pos), hint);
 	}
 done:

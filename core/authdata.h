@@ -45,6 +45,13 @@ typedef struct fsim_authdata {
 	fsim_blob_t cred_id;
 	fsim_blob_t cose_key_raw;     /* the COSE_Key bytes exactly as found */
 	fsim_cose_key_t *cose_key;    /* parsed; NULL if it did not parse */
+	/*
+	 * A well-formed COSE_Key whose alg fidosim does not support: cose_key
+	 * is NULL, key_alg names the alg, and the parse still succeeds (COSE-03
+	 * is recorded as an error) so the checks that need no key can run.
+	 */
+	bool key_alg_unsupported;
+	int64_t key_alg;
 
 	/* extensions, valid when flags & FSIM_AD_ED */
 	fsim_blob_t ext_raw;          /* the map's bytes exactly as found */
@@ -60,7 +67,10 @@ void fsim_authdata_free(fsim_authdata_t **adp);
 /*
  * Strict parse. Returns 0 when the structure is valid (warnings may still be
  * recorded), FSIM_ERR_FORMAT / FSIM_ERR_CBOR / FSIM_ERR_COSE otherwise, with
- * every problem found in d. On failure *out is NULL.
+ * every problem found in d. On failure *out is NULL. A credential key with an
+ * alg fidosim does not support is not a structural fault: the parse succeeds
+ * with cose_key NULL and key_alg_unsupported set, and d holds the COSE-03
+ * error that says so.
  */
 int fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
     fsim_diags_t *d) FSIM_WUR;
@@ -71,6 +81,16 @@ int fsim_authdata_parse(const uint8_t *ptr, size_t len, fsim_authdata_t **out,
  * bits, so id_max >= 65535 means no bound). The lower bound stays 1.
  */
 int fsim_authdata_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
+    fsim_authdata_t **out, fsim_diags_t *d) FSIM_WUR;
+
+/*
+ * Options of fsim_authdata_parse_ex, for relying parties laxer than the
+ * spec. TRAILING_OK: bytes after the last part the flags announce (AD-04)
+ * are recorded as an INFO under AD-04 and left in the raw bytes, not an
+ * error (some RP libraries drop them).
+ */
+#define FSIM_AD_PARSE_TRAILING_OK 0x1u
+int fsim_authdata_parse_ex(const uint8_t *ptr, size_t len, size_t id_max, unsigned int opts,
     fsim_authdata_t **out, fsim_diags_t *d) FSIM_WUR;
 
 /*

@@ -19,8 +19,9 @@
 #include "mldsa.h"
 
 /*
- * The md getters are the SIG-02 hashes: SHA-256 for P-256 and RSA, SHA-384
- * for P-384, SHA-512 for P-521; EdDSA hashes internally (RFC 8032).
+ * The md getters are the SIG-02 hashes: SHA-256 for P-256, RS256 and PS256,
+ * SHA-384 for P-384 and PS384, SHA-512 for P-521 and PS512, SHA-1 for RS1;
+ * EdDSA hashes internally (RFC 8032).
  */
 static const struct fsim_cose_alg_info alg_tab[] = {
 	{ FSIM_COSE_ES256, "ES256", FSIM_COSE_KTY_EC2, FSIM_COSE_CRV_P256, 0,
@@ -43,6 +44,11 @@ static const struct fsim_cose_alg_info alg_tab[] = {
 	{ FSIM_COSE_ED448, "Ed448", FSIM_COSE_KTY_OKP, FSIM_COSE_CRV_ED448, 0,
 	    true, NULL },
 	{ FSIM_COSE_RS256, "RS256", FSIM_COSE_KTY_RSA, 0, 0, false, EVP_sha256 },
+	/* RFC 8230 §2: PSS with MGF1 over the same hash, salt as long as the hash. */
+	{ FSIM_COSE_PS384, "PS384", FSIM_COSE_KTY_RSA, 0, 0, false, EVP_sha384 },
+	{ FSIM_COSE_PS512, "PS512", FSIM_COSE_KTY_RSA, 0, 0, false, EVP_sha512 },
+	/* RFC 8812 §2: PKCS#1 v1.5 over SHA-1; "not recommended", Windows Hello used it. */
+	{ FSIM_COSE_RS1, "RS1", FSIM_COSE_KTY_RSA, 0, 0, false, EVP_sha1 },
 	/* FIPS 204 pure ML-DSA hashes the message itself (SHAKE256) */
 	{ FSIM_COSE_MLDSA44, "ML-DSA-44", FSIM_COSE_KTY_AKP, 0, 0, false, NULL },
 	{ FSIM_COSE_MLDSA65, "ML-DSA-65", FSIM_COSE_KTY_AKP, 0, 0, false, NULL },
@@ -68,6 +74,21 @@ fsim_cose_alg_info(int alg)
 		if (alg_tab[i].alg == alg)
 			return &alg_tab[i];
 	return NULL;
+}
+
+const EVP_MD *
+fsim_cose_alg_md(int alg)
+{
+	const struct fsim_cose_alg_info *ai = fsim_cose_alg_info(alg);
+
+	return ai != NULL && ai->md != NULL ? ai->md() : NULL;
+}
+
+bool
+fsim_cose_alg_is_pss(int alg)
+{
+	return alg == FSIM_COSE_PS256 || alg == FSIM_COSE_PS384 ||
+	    alg == FSIM_COSE_PS512;
 }
 
 const struct fsim_cose_crv_info *
@@ -463,7 +484,8 @@ fsim_cose_key_from_cbor(const cbor_item_t *map, fsim_cose_key_t **out,
 	if (alg < INT_MIN || alg > INT_MAX ||
 	    (ai = fsim_cose_alg_info((int)alg)) == NULL) {
 		fsim_diags_add(d, FSIM_SEV_ERROR, "COSE-03", "alg", FSIM_NO_OFFSET,
-		    "unsupported alg %lld", (long long)alg);
+		    "unsupported alg %lld: not a COSE algorithm fidosim can verify "
+		    "signatures with, so this key cannot be used", (long long)alg);
 		r = FSIM_ERR_UNSUPPORTED;
 		goto fail;
 	}

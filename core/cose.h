@@ -3,9 +3,11 @@
  *
  * Supported: ES256 (-7), ES384 (-35), ES512 (-36), EdDSA (-8, Ed25519 crv 6,
  * or Ed448 crv 7), Ed448 (-53, fully specified), RS256 (-257), PS256 (-37),
- * and the fully specified aliases ESP256 (-9), ESP384 (-51), ESP512 (-52),
- * Ed25519 (-19); ML-DSA-44/65/87 (-48, -49, -50: key type AKP, the public
- * key at label -1, IETF draft-ietf-cose-dilithium; see core/mldsa.h).
+ * PS384 (-38), PS512 (-39), RS1 (-65535, RSASSA-PKCS1-v1_5 with SHA-1: the
+ * RP's policy decides whether a SHA-1 signature counts), the fully
+ * specified aliases ESP256 (-9), ESP384 (-51), ESP512 (-52), Ed25519 (-19);
+ * ML-DSA-44/65/87 (-48, -49, -50: key type AKP, the public key at label -1,
+ * IETF draft-ietf-cose-dilithium; see core/mldsa.h).
  *
  * Rules reported: COSE-01 (kty/alg and required labels), COSE-02 (extra
  * optional labels, warning), COSE-03 (per-algorithm shape and sizes), COSE-04
@@ -26,10 +28,13 @@ enum {
 	FSIM_COSE_ES384 = -35,
 	FSIM_COSE_ES512 = -36,
 	FSIM_COSE_PS256 = -37,
+	FSIM_COSE_PS384 = -38,
+	FSIM_COSE_PS512 = -39,
 	FSIM_COSE_ESP384 = -51,
 	FSIM_COSE_ESP512 = -52,
 	FSIM_COSE_ED448 = -53,
 	FSIM_COSE_RS256 = -257,
+	FSIM_COSE_RS1 = -65535,
 	FSIM_COSE_MLDSA44 = -48,
 	FSIM_COSE_MLDSA65 = -49,
 	FSIM_COSE_MLDSA87 = -50,
@@ -88,6 +93,10 @@ void fsim_cose_key_free(fsim_cose_key_t **kp);
 
 /* "ES256", "EdDSA", ... or NULL for an unknown alg. */
 const char *fsim_cose_alg_name(int alg);
+/* The hash the alg decides (SIG-02); NULL for EdDSA and for an unknown alg. */
+const EVP_MD *fsim_cose_alg_md(int alg);
+/* RSASSA-PSS (PS256, PS384, PS512: RFC 8230 §2): MGF1 and salt follow the alg's hash. */
+bool fsim_cose_alg_is_pss(int alg);
 /* Inverse of fsim_cose_alg_name, case-insensitive; also accepts "eddsa"; 0 if unknown. */
 int fsim_cose_alg_from_name(const char *name);
 const char *fsim_cose_kty_name(int kty);

@@ -280,7 +280,7 @@ pkey_fits(const EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai, int *crv,
 		return 0;
 	case FSIM_COSE_KTY_RSA:
 		if (id != EVP_PKEY_RSA && (id != EVP_PKEY_RSA_PSS ||
-		    ai->alg != FSIM_COSE_PS256))
+		    !fsim_cose_alg_is_pss(ai->alg)))
 			return FSIM_ERR_COSE;
 		*crv = 0;
 		*bits = EVP_PKEY_get_bits(pkey);

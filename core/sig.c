@@ -92,7 +92,7 @@ key_crv(const EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai)
 		    fsim_mldsa_pkey_set(pkey) == fsim_mldsa_set_of_alg(ai->alg) ? 0 : -1;
 	case FSIM_COSE_KTY_RSA:
 		if (id == EVP_PKEY_RSA ||
-		    (id == EVP_PKEY_RSA_PSS && ai->alg == FSIM_COSE_PS256))
+		    (id == EVP_PKEY_RSA_PSS && fsim_cose_alg_is_pss(ai->alg)))
 			return 0;
 		return -1;
 	case FSIM_COSE_KTY_OKP:
@@ -261,7 +261,12 @@ fsim_sig_ecdsa_der_check(const uint8_t *sig, size_t slen, const EVP_PKEY *pkey,
 	return der_check(sig, slen, crv, d, field != NULL ? field : "signature");
 }
 
-/* Digest{Sign,Verify}Init with the alg's hash and, for PS256, PSS (SIG-03). */
+/*
+ * Digest{Sign,Verify}Init with the alg's hash and, for PS256/384/512, PSS
+ * (SIG-03). RFC 8230 §2: MGF1 with the same hash and a salt exactly as long
+ * as the hash; OpenSSL then refuses any other salt length when verifying
+ * (Wycheproof's rsa_pss_*_mgf1_{32,48} vectors hold us to it).
+ */
 static bool
 ctx_init(EVP_MD_CTX *ctx, EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai,
     bool sign)
@@ -272,12 +277,11 @@ ctx_init(EVP_MD_CTX *ctx, EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai,
 	if ((sign ? EVP_DigestSignInit(ctx, &pctx, md, NULL, pkey) :
 	    EVP_DigestVerifyInit(ctx, &pctx, md, NULL, pkey)) != 1)
 		return false;
-	if (ai->alg != FSIM_COSE_PS256)
+	if (!fsim_cose_alg_is_pss(ai->alg))
 		return true;
-	/* RFC 8230 §2: MGF1 with the same hash, salt as long as the hash */
 	return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
-	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) == 1 &&
-	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) == 1;
+	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1 &&
+	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, EVP_MD_get_size(md)) == 1;
 }
 
 /*
@@ -304,7 +308,7 @@ other_hash(EVP_MD_CTX *ctx, EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai,
 		pctx = NULL;
 		ok = EVP_MD_CTX_reset(ctx) == 1 &&
 		    EVP_DigestVerifyInit(ctx, &pctx, cand[i], NULL, pkey) == 1;
-		if (ok && ai->alg == FSIM_COSE_PS256)
+		if (ok && fsim_cose_alg_is_pss(ai->alg))
 			ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
 			    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, cand[i]) == 1 &&
 			    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1;

@@ -4,8 +4,14 @@
  * ECDSA signatures are ASN.1 DER Ecdsa-Sig-Value, checked strictly (minimal
  * lengths, minimal positive INTEGERs, no trailing bytes, 1 <= r,s < n); r and s
  * shorter than the field are legal; high S is legal. EdDSA is raw (64 bytes
- * Ed25519, 114 bytes Ed448). RS256 is PKCS#1 v1.5 with SHA-256; PS256 is PSS
- * with MGF1-SHA-256 and a 32-byte salt. The COSE alg decides the hash.
+ * Ed25519, 114 bytes Ed448). RS256 is PKCS#1 v1.5 with SHA-256 and RS1 the
+ * same with SHA-1; PS256/PS384/PS512 are PSS with MGF1 over SHA-256/384/512
+ * and a salt as long as the hash (32/48/64 bytes). The COSE alg decides the
+ * hash. Whether a SHA-1 signature is acceptable is the RP's policy, not
+ * decided here: RS1 verifies like any other alg. A PKCS#1 v1.5 DigestInfo
+ * without the NULL parameters (Wycheproof's "acceptable" MissingNull) is
+ * refused. tests/unit/test_wycheproof.c holds every ECDSA, EdDSA, RS256 and
+ * PSS verdict of vectors/wycheproof/ to this function.
  */
 #ifndef FSIM_SIG_H
 #define FSIM_SIG_H
@@ -36,8 +42,8 @@ int fsim_sig_ecdsa_der_check(const uint8_t *sig, size_t slen, const EVP_PKEY *pk
 
 /*
  * Sign msg with pkey under COSE alg, producing the WebAuthn form (DER for
- * ECDSA, raw for EdDSA, PKCS#1 v1.5 or PSS/32-byte salt for RSA). FSIM_ERR_ARG
- * when the key does not fit alg or has no private half.
+ * ECDSA, raw for EdDSA, PKCS#1 v1.5 or PSS with a hash-long salt for RSA).
+ * FSIM_ERR_ARG when the key does not fit alg or has no private half.
  */
 int fsim_sig_sign(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
     fsim_blob_t *out) FSIM_WUR;

@@ -1,7 +1,7 @@
 /*
- * matrix.c — the conformance matrix (see matrix.h): the units of work, the
- * worker threads, and each unit's cells in the report.json shape of
- * docs/report-schema.md.
+ * matrix.c — the conformance matrix (see matrix.h): running the units of
+ * work on worker threads, and each unit's cells in the report.json shape of
+ * docs/report-schema.md (loading and slicing: matrix_setup.c).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -12,34 +12,9 @@
 #include "authenticator/preset.h"
 #include "harness/matrix.h"
 #include "harness/matrix_int.h"
+#include "harness/matrix_run.h"
 #include "harness/mutate.h"
 #include "harness/scenario.h"
-
-typedef enum { U_MATRIX, U_QUIRK, U_SCENARIO, U_MUTATION } ukind_t;
-
-typedef struct unit {
-	ukind_t kind;
-	size_t a, b;            /* preset, platform / quirk / scenario / mutation index */
-	json_t *cells;          /* the unit's cells, once run */
-	int rc;
-} unit_t;
-
-typedef struct run {
-	const fsim_matrix_opts_t *o;
-	fsim_preset_t **presets;
-	size_t n_presets;
-	fsim_platform_t **platforms;
-	size_t n_platforms;
-	const fsim_rp_preset_t **policies;
-	size_t n_policies;
-	fsim_scenario_t **scenarios;
-	size_t n_scenarios;
-	const uint8_t *seed;
-	size_t seed_len;
-	unit_t *units;
-	size_t n_units, next, done;
-	pthread_mutex_t lock;
-} run_t;
 
 static const uint8_t default_seed[] = { 0x01 };
 
@@ -92,9 +67,20 @@ fsim_cell_finish(json_t *cell)
 	json_object_set_new(cell, "sections", sections);
 }
 
+/* A registration view gains the provider name webauthn.io would show for its AAGUID. */
+static void
+name_view(json_t *vj, const fsim_pipe_view_t *v, const fsim_aaguid_names_t *names)
+{
+	char name[96];
+
+	if (fsim_pipe_view_provider_name(v, names, name, sizeof(name)))
+		json_object_set_new(vj, "providerName", json_string(name));
+}
+
 /* Fold one ceremony of a pipe into a cell under the verdict of preset index k. */
 static void
-fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t *ps)
+fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t *ps,
+    const fsim_aaguid_names_t *names)
 {
 	const fsim_pipe_verdict_t *v = NULL;
 	json_t *cj = fsim_pipe_result_json(r), *held = json_object_get(cell, "held");
@@ -116,6 +102,10 @@ fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t 
 				mine = json_incref(x);
 		json_object_del(cj, "verdicts");
 		json_object_set_new(cj, "verdict", mine);
+		if (r->ceremony == FSIM_CEREMONY_REGISTRATION) {
+			name_view(json_object_get(cj, "emitted"), &r->emitted, names);
+			name_view(json_object_get(cj, "delivered"), &r->delivered, names);
+		}
 		json_array_append_new(json_object_get(cell, "ceremonies"), cj);
 	}
 	if (!r->delivered.ok) {
@@ -164,7 +154,7 @@ pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
 		if (rc != FSIM_OK)
 			break;
 		for (k = 0; k < rn->n_policies; k++)
-			fold_ceremony(cells[k], &r, rn->policies[k]);
+			fold_ceremony(cells[k], &r, rn->policies[k], rn->names);
 		fsim_pipe_result_reset(&r);
 	}
 	fsim_pipe_free(&p);
@@ -176,7 +166,7 @@ run_matrix_unit(run_t *rn, unit_t *u)
 {
 	const fsim_preset_t *ps = rn->presets[u->a];
 	const fsim_platform_t *pf = rn->platforms[u->b];
-	const char *pname = rn->o->provider != NULL ? "custom" : fsim_preset_name(ps);
+	const char *pname = fsim_preset_name(ps);
 	json_t *cells[FSIM_PIPE_MAX_POLICIES];
 	fsim_pipe_rp_t rp;
 	char id[300];
@@ -185,6 +175,7 @@ run_matrix_unit(run_t *rn, unit_t *u)
 
 	memset(&rp, 0, sizeof(rp));
 	rp.presets = rn->policies;
+	rp.mds = rn->o->mds;
 	rp.n_presets = rn->n_policies;
 	rp.cred_props = true;
 	for (k = 0; k < rn->n_policies; k++) {
@@ -213,19 +204,18 @@ statement_quirk(size_t q)
 /*
  * A quirk's cells: the RP must catch it by the rule the quirk names — as an
  * error (outcome fail) when the rule is an error, as a warning when it is
- * one. A quirk no RP can see must pass.
+ * one — except where the policy preset documents another decision
+ * (quirk_expect.c). A quirk no RP can see must pass.
  */
 static int
 run_quirk_unit(run_t *rn, unit_t *u)
 {
 	const fsim_quirk_info_t *q = fsim_quirk_info((fsim_quirk_t)u->a);
 	json_t *cells[FSIM_PIPE_MAX_POLICIES];
+	const char *exp[FSIM_PIPE_MAX_POLICIES], *rule[FSIM_PIPE_MAX_POLICIES];
+	char why[FSIM_PIPE_MAX_POLICIES][200];
 	fsim_authn_config_t cfg;
 	fsim_pipe_rp_t rp;
-	fsim_rule_id_t rid;
-	/* Policy rules count as errors: the spec policy's default makes them fail. */
-	bool is_error = q->rule[0] && fsim_rule_find(q->rule, &rid) &&
-	    (fsim_rule(rid)->sev == FSIM_RSEV_ERROR || fsim_rule(rid)->sev == FSIM_RSEV_POLICY);
 	char id[300];
 	size_t k;
 	int rc;
@@ -241,15 +231,21 @@ run_quirk_unit(run_t *rn, unit_t *u)
 		cfg.bs = true;
 	memset(&rp, 0, sizeof(rp));
 	rp.presets = rn->policies;
+	rp.mds = rn->o->mds;
 	rp.n_presets = rn->n_policies;
 	rp.attestation = statement_quirk(u->a) ? "direct" : "none";
 	for (k = 0; k < rn->n_policies; k++) {
+		/* Under "none" the reference platform delivers fmt none (convey-l3). */
+		exp[k] = fsim_quirk_expect(u->a, &cfg, statement_quirk(u->a) &&
+		    cfg.attestation != FSIM_ATTFMT_NONE ? "packed" : "none", rn->policies[k],
+		    &rule[k], why[k], sizeof(why[k]));
 		snprintf(id, sizeof(id), "quirk/%s/%s", q->name, rn->policies[k]->name);
 		cells[k] = fsim_cell_new("quirk", id, NULL, "spec-l3", rn->policies[k]->name,
 		    q->name);
-		json_object_set_new(cells[k], "expected", json_string(is_error ? "fail" : "pass"));
-		if (q->rule[0])
-			json_object_set_new(cells[k], "expectedRules", json_pack("[s]", q->rule));
+		json_object_set_new(cells[k], "expected", json_string(strcmp(exp[k], "fail") == 0 ?
+		    "fail" : "pass"));
+		if (strcmp(exp[k], "fail") == 0)
+			json_object_set_new(cells[k], "expectedRules", json_pack("[s]", rule[k]));
 	}
 	/* Two assertions: counter-regress shows on the second. */
 	rc = pipe_cells(rn, &cfg, NULL, &rp, 2, cells);
@@ -257,13 +253,16 @@ run_quirk_unit(run_t *rn, unit_t *u)
 		const char *out = json_string_value(json_object_get(cells[k], "outcome"));
 		bool ok;
 
-		if (is_error)
-			ok = strcmp(out, "fail") == 0 && fsim_cell_has_rule(cells[k], q->rule);
-		else if (q->rule[0])
-			ok = strcmp(out, "pass") == 0 && fsim_cell_has_warning(cells[k], q->rule);
+		if (strcmp(exp[k], "fail") == 0)
+			ok = strcmp(out, "fail") == 0 && fsim_cell_has_rule(cells[k], rule[k]);
+		else if (strcmp(exp[k], "warn") == 0)
+			ok = strcmp(out, "pass") == 0 && fsim_cell_has_warning(cells[k], rule[k]);
 		else
 			ok = strcmp(out, "pass") == 0;
 		json_object_set_new(cells[k], "ok", json_boolean(ok));
+		/* A pass the preset documents: say so, where a reader looks for the reason. */
+		if (ok && why[k][0] && strcmp(out, "pass") == 0)
+			json_object_set_new(cells[k], "why", json_string(why[k]));
 		fsim_cell_finish(cells[k]);
 		json_array_append_new(u->cells, cells[k]);
 	}
@@ -415,140 +414,6 @@ worker(void *arg)
 	}
 }
 
-/* ---- set-up ---- */
-
-static int
-load_all(run_t *rn, char *err, size_t errlen)
-{
-	const fsim_matrix_opts_t *o = rn->o;
-	char **names = NULL;
-	size_t i, n = 0;
-	int r = FSIM_OK;
-
-	if (o->provider != NULL) {
-		if ((rn->presets = calloc(1, sizeof(*rn->presets))) == NULL)
-			return FSIM_ERR_NOMEM;
-		if ((r = fsim_preset_load(o->provider, &rn->presets[0], err, errlen)) != FSIM_OK)
-			return r;
-		rn->n_presets = 1;
-	} else {
-		const char *const *v = o->presets;
-
-		if (v == NULL) {
-			if ((r = fsim_preset_names(&names, &n)) != FSIM_OK)
-				return r;
-			v = (const char *const *)names;
-		} else
-			n = o->n_presets;
-		if ((rn->presets = calloc(n + 1, sizeof(*rn->presets))) == NULL)
-			r = FSIM_ERR_NOMEM;
-		for (i = 0; r == FSIM_OK && i < n; i++)
-			if ((r = fsim_preset_load(v[i], &rn->presets[rn->n_presets], err,
-			    errlen)) == FSIM_OK)
-				rn->n_presets++;
-		fsim_preset_names_free(names, n);
-		if (r != FSIM_OK)
-			return r;
-	}
-	names = NULL;
-	n = 0;
-	{
-		const char *const *v = o->platforms;
-
-		if (v == NULL) {
-			if ((r = fsim_platform_names(&names, &n)) != FSIM_OK) {
-				snprintf(err, errlen, "the platforms folder (data/platforms) is not found");
-				return r;
-			}
-			v = (const char *const *)names;
-		} else
-			n = o->n_platforms;
-		if ((rn->platforms = calloc(n + 1, sizeof(*rn->platforms))) == NULL)
-			r = FSIM_ERR_NOMEM;
-		for (i = 0; r == FSIM_OK && i < n; i++)
-			if ((r = fsim_platform_load(v[i], &rn->platforms[rn->n_platforms], err,
-			    errlen)) == FSIM_OK)
-				rn->n_platforms++;
-		fsim_platform_names_free(names, n);
-		if (r != FSIM_OK)
-			return r;
-	}
-	n = o->policies != NULL ? o->n_policies : fsim_rp_preset_count();
-	if (n > FSIM_PIPE_MAX_POLICIES)
-		n = FSIM_PIPE_MAX_POLICIES;
-	if ((rn->policies = calloc(n + 1, sizeof(*rn->policies))) == NULL)
-		return FSIM_ERR_NOMEM;
-	for (i = 0; i < n; i++)
-		rn->policies[i] = o->policies != NULL ? o->policies[i] : fsim_rp_preset_at(i);
-	rn->n_policies = n;
-	if (!o->no_scenarios) {
-		names = NULL;
-		n = 0;
-		if (fsim_scenario_names(&names, &n) == FSIM_OK) {
-			if ((rn->scenarios = calloc(n + 1, sizeof(*rn->scenarios))) == NULL)
-				r = FSIM_ERR_NOMEM;
-			for (i = 0; r == FSIM_OK && i < n; i++)
-				if ((r = fsim_scenario_load(names[i], &rn->scenarios[rn->n_scenarios],
-				    err, errlen)) == FSIM_OK)
-					rn->n_scenarios++;
-		}
-		fsim_scenario_names_free(names, n);
-	}
-	return r;
-}
-
-static int
-make_units(run_t *rn)
-{
-	const fsim_matrix_opts_t *o = rn->o;
-	size_t n_mut = o->no_mutations || o->provider != NULL ? 0 : fsim_mutation_units();
-	size_t n_q = o->no_quirks || o->provider != NULL ? 0 : FSIM_QUIRK__COUNT;
-	size_t n_s = o->provider != NULL ? 0 : rn->n_scenarios;
-	size_t max = rn->n_presets * rn->n_platforms + n_q + n_s + n_mut, i, j, idx = 0;
-
-	if ((rn->units = calloc(max + 1, sizeof(*rn->units))) == NULL)
-		return FSIM_ERR_NOMEM;
-#define ADD(k, x, y) do { \
-	if (o->shard_n == 0 || idx % o->shard_n == o->shard_i - 1) { \
-		unit_t *u_ = &rn->units[rn->n_units++]; \
-		u_->kind = (k); u_->a = (x); u_->b = (y); \
-		u_->cells = json_array(); \
-	} \
-	idx++; \
-} while (0)
-	for (i = 0; i < rn->n_presets; i++)
-		for (j = 0; j < rn->n_platforms; j++)
-			ADD(U_MATRIX, i, j);
-	for (i = 0; i < n_q; i++)
-		ADD(U_QUIRK, i, 0);
-	for (i = 0; i < n_s; i++)
-		ADD(U_SCENARIO, i, 0);
-	for (i = 0; i < n_mut; i++)
-		ADD(U_MUTATION, i, 0);
-#undef ADD
-	return FSIM_OK;
-}
-
-static void
-run_free(run_t *rn)
-{
-	size_t i;
-
-	for (i = 0; i < rn->n_presets; i++)
-		fsim_preset_free(&rn->presets[i]);
-	for (i = 0; i < rn->n_platforms; i++)
-		fsim_platform_free(&rn->platforms[i]);
-	for (i = 0; i < rn->n_scenarios; i++)
-		fsim_scenario_free(&rn->scenarios[i]);
-	for (i = 0; i < rn->n_units; i++)
-		json_decref(rn->units[i].cells);
-	free(rn->presets);
-	free(rn->platforms);
-	free(rn->policies);
-	free(rn->scenarios);
-	free(rn->units);
-}
-
 static double
 now_s(void)
 {
@@ -565,7 +430,7 @@ fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err, size_t 
 	pthread_t th[64];
 	size_t i, nth = o->jobs == 0 ? 1 : o->jobs > 64 ? 64 : o->jobs, started = 0;
 	json_t *cells = NULL, *axes = NULL, *rep = NULL;
-	char seedhex[130] = "", shard[32];
+	char seedhex[130] = "", shard[32], odig[65], mdig[65];
 	double t0 = now_s();
 	int r;
 
@@ -580,7 +445,8 @@ fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err, size_t 
 	}
 	/* jansson seeds its hash function on first use: do it before the threads. */
 	json_object_seed(0);
-	if ((r = load_all(&rn, err, errlen)) != FSIM_OK || (r = make_units(&rn)) != FSIM_OK)
+	if ((r = fsim_matrix_load(&rn, err, errlen)) != FSIM_OK || (r = fsim_matrix_make_units(&rn)) != FSIM_OK ||
+	    (r = fsim_matrix_resolve_options(&rn)) != FSIM_OK)
 		goto out;
 	pthread_mutex_init(&rn.lock, NULL);
 	if (nth > rn.n_units)
@@ -608,7 +474,7 @@ fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err, size_t 
 	}
 	for (i = 0; i < rn.n_presets; i++)
 		json_array_append_new(json_object_get(axes, "presets"), json_string(
-		    o->provider != NULL ? "custom" : fsim_preset_name(rn.presets[i])));
+		    fsim_preset_name(rn.presets[i])));
 	for (i = 0; i < rn.n_platforms; i++)
 		json_array_append_new(json_object_get(axes, "platforms"),
 		    json_string(rn.platforms[i]->name));
@@ -619,9 +485,18 @@ fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err, size_t 
 		snprintf(seedhex + 2 * i, 3, "%02x", rn.seed[i]);
 	snprintf(shard, sizeof(shard), "%u/%u", o->shard_n ? o->shard_i : 1u,
 	    o->shard_n ? o->shard_n : 1u);
-	rep = json_pack("{s:s, s:s, s:{s:s, s:s, s:f, s:i}, s:O, s:O}", "schema",
-	    FSIM_REPORT_SCHEMA, "fidosim", FSIM_VERSION, "run", "seed", seedhex, "shard", shard,
-	    "seconds", now_s() - t0, "jobs", (json_int_t)nth, "axes", axes, "cells", cells);
+	if (fsim_report_digest(rn.options, odig) != FSIM_OK ||
+	    fsim_report_digest(rn.unit_ids, mdig) != FSIM_OK)
+		goto out;
+	/* shardIndex ... units: what run --merge checks (report_merge.c). */
+	rep = json_pack("{s:s, s:s, s:{s:s, s:s, s:f, s:i, s:i, s:i, s:s, s:s, s:I, s:O}, s:O, "
+	    "s:O}", "schema", FSIM_REPORT_SCHEMA, "fidosim", FSIM_VERSION, "run", "seed", seedhex,
+	    "shard", shard, "seconds", now_s() - t0, "jobs", (json_int_t)nth,
+	    "shardIndex", (json_int_t)(o->shard_n ? o->shard_i : 1u),
+	    "shardCount", (json_int_t)(o->shard_n ? o->shard_n : 1u),
+	    "optionsDigest", odig, "matrixDigest", mdig,
+	    "units", (json_int_t)json_array_size(rn.unit_ids), "options", rn.options,
+	    "axes", axes, "cells", cells);
 	if (rep == NULL || fsim_report_summarise(rep) != FSIM_OK)
 		goto out;
 	json_object_set_new(json_object_get(rep, "run"), "seconds", json_real(now_s() - t0));
@@ -632,6 +507,6 @@ out:
 	json_decref(rep);
 	json_decref(cells);
 	json_decref(axes);
-	run_free(&rn);
+	fsim_matrix_run_free(&rn);
 	return r;
 }

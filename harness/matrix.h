@@ -29,6 +29,9 @@ typedef struct fsim_matrix_opts {
 	unsigned shard_i, shard_n;        /* this is shard i of n (1-based); 0/0: everything */
 	unsigned jobs;                    /* worker threads; 0: 1 */
 	bool no_quirks, no_scenarios, no_mutations;   /* leave those kinds out */
+	/* An MDS3 BLOB's index (--mds) for the preset x platform and quirk cells; the
+	 * mutations and scenarios judge without it (their expectations assume none). */
+	const struct fsim_mds *mds;
 	/* Called after each unit of work (from the worker threads, serialised). */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
@@ -41,7 +44,15 @@ typedef struct fsim_matrix_opts {
 int fsim_matrix_run(const fsim_matrix_opts_t *o, json_t **report, char *err,
     size_t errlen) FSIM_WUR;
 
-/* Join shard reports (in the order given) into one; cells and coverage combined. */
+/*
+ * Join shard reports (in the order given) into one; cells and coverage
+ * combined. Refused (FSIM_ERR_FORMAT) unless they are exactly the shards of
+ * one run: each index once, none missing, one seed, options, matrix and
+ * version; err then lists every problem, one a line, each naming the
+ * report by its label (labels may be NULL: "report 1", ...). At most 64.
+ */
+int fsim_report_merge_named(json_t *const *reports, const char *const *labels, size_t n,
+    json_t **out, char *err, size_t errlen) FSIM_WUR;
 int fsim_report_merge(json_t *const *reports, size_t n, json_t **out, char *err,
     size_t errlen) FSIM_WUR;
 

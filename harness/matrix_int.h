@@ -15,7 +15,30 @@ void fsim_cell_finish(json_t *cell);
 bool fsim_cell_has_rule(const json_t *cell, const char *rule);
 bool fsim_cell_has_warning(const json_t *cell, const char *rule);
 
-/* (Re)compute `summary` and `coverage` of a report from its cells. */
+/*
+ * What an RP under policy preset ps must conclude about quirk q's cell
+ * (quirk_expect.c), the authenticator set up as cfg and its statement
+ * delivered in fmt: "fail" by *rule, "warn" (verified, *rule among the
+ * warnings) or "pass" (*rule may then be NULL). why gets the preset's
+ * documented decision when it departs from the spec's verdict, else "".
+ */
+const char *fsim_quirk_expect(size_t q, const fsim_authn_config_t *cfg, const char *fmt,
+    const fsim_rp_preset_t *ps, const char **rule, char *why, size_t whylen);
+
+/* SHA-256 as 64 lowercase hex digits: of bytes, or of a value's compact, key-sorted JSON. */
+int fsim_report_digest_bytes(const uint8_t *p, size_t n, char hex[65]) FSIM_WUR;
+int fsim_report_digest(const json_t *v, char hex[65]) FSIM_WUR;
+
+/*
+ * report.provider (report_provider.c): a new reference, or NULL when the
+ * report's matrix is not about exactly one provider (one preset).
+ */
+json_t *fsim_report_provider(const json_t *report);
+
+/*
+ * (Re)compute `summary`, `coverage`, `provider` and each cell's `assessment`
+ * of a report from its cells.
+ */
 int fsim_report_summarise(json_t *report) FSIM_WUR;
 
 #endif /* !FSIM_HARNESS_MATRIX_INT_H */

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "harness/mutate_int.h"
 
@@ -175,6 +176,8 @@ static const mu_unit_t units[] = {
 	{ "AUTH-15", B_NONE_AUTH, NULL, mu_bs_without_be,
 	    "BS set, BE clear (signed); registered with BE clear" },
 	{ "AUTH-23", B_NONE_AUTH, NULL, mu_id_not_rawid, "id is \"AAAA\", not rawId's base64url" },
+	{ "EXT-APPID-01", B_NONE_AUTH, NULL, mu_appid_unsolicited,
+	    "clientExtensionResults.appid is true; the RP sent no AppID" },
 	{ "AD-01", B_NONE_AUTH, NULL, mu_ad_short, "authenticatorData cut to 30 bytes" },
 	{ "JSON-02", B_NONE_AUTH, NULL, mu_json_user_handle, "response.userHandle is a number" },
 	{ "SIG-02", B_NONE_AUTH, NULL, mu_sig_hash, "the ES256 key signed over SHA-384" },
@@ -232,6 +235,8 @@ static const mu_unit_t units[] = {
 	    "compound of the provider's packed statement and a packed self statement" },
 	{ "vector/fidosim/assertion-extensions", B_NONE_AUTH, NULL, mu_with_extensions,
 	    "ED set with the credBlob output the RP asked for (signed)" },
+	{ "vector/fidosim/appid", B_NONE_AUTH, NULL, mu_appid_used,
+	    "a U2F-era assertion: rpIdHash of the AppID the RP sent, appid true (signed)" },
 	{ "vector/fidosim/record-json", B_NONE_AUTH, NULL, mu_rec_json,
 	    "the RP's credential record stored as JSON and loaded back before the assertion" },
 	{ "vector/fidosim/creation-options", B_NO_CEREMONY, NULL, mu_opts_creation,
@@ -295,8 +300,10 @@ static const struct {
 	const char *unit;
 	const char *tpm_vendor;   /* the AIK certificate's tpmManufacturer */
 	bool tpm_ecc;             /* pubArea is an ECC key */
+	bool aaguid_nonzero;      /* a fido-u2f statement with a non-zero AAGUID */
 } vector_facts[] = {
-	{ "vector/w3c-l3/tpm-es256-registration", "id:00000000", true },
+	{ "vector/w3c-l3/tpm-es256-registration", "id:00000000", true, false },
+	{ "vector/w3c-l3/fido-u2f-es256-registration", NULL, false, true },
 };
 
 static bool
@@ -311,45 +318,91 @@ alg_in(int64_t alg, const int64_t *algs, size_t n)
 }
 
 static bool
-in_list(const char *s, const char *const *list)
+in_list(const char *s, const char *const *list, bool nocase)
 {
 	for (; list != NULL && *list != NULL; list++)
-		if (strcmp(*list, s) == 0)
+		if ((nocase ? strcasecmp(*list, s) : strcmp(*list, s)) == 0)
 			return true;
+	return false;
+}
+
+static bool
+is_rule(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+/*
+ * A mutation that breaks only `rule`, let through by the preset's knobs
+ * (rp-sim/policy_knobs.h): the library does not check what the rule says.
+ */
+static bool
+let_through(const char *rule, const fsim_rp_policy_t *pol)
+{
+	if (is_rule(rule, "REG-07"))
+		return pol->reg_cross_origin == FSIM_XO_IGNORE;
+	if (is_rule(rule, "AUTH-10"))
+		return pol->auth_cross_origin == FSIM_XO_IGNORE;
+	if (is_rule(rule, "REG-08"))
+		return pol->reg_top_origin == FSIM_TO_IGNORE;
+	if (is_rule(rule, "AUTH-11"))
+		return pol->auth_top_origin == FSIM_TO_IGNORE;
+	if (is_rule(rule, "REG-13") || is_rule(rule, "AUTH-14"))
+		return pol->uv_rule == FSIM_UVR_NEVER;
+	if (is_rule(rule, "REG-14") || is_rule(rule, "AUTH-15"))
+		return pol->bs_without_be != FSIM_POL_ERROR;
+	if (is_rule(rule, "REG-16"))
+		return pol->alg_not_offered != FSIM_POL_ERROR;
+	if (is_rule(rule, "REG-17"))
+		return pol->unknown_fmt != FSIM_POL_ERROR;
+	if (is_rule(rule, "ATT-PACKED-03") || is_rule(rule, "ATT-PACKED-04") ||
+	    is_rule(rule, "ATT-PACKED-05") || is_rule(rule, "ATT-PACKED-06"))
+		return pol->packed_cert_ignored;
 	return false;
 }
 
 /*
  * The cell's expectation under preset ps: "fail" by *rule, or "pass".
- * A mutation fails by its rule, except where the preset documents another
- * decision (policy_preset.c): a format the library does not implement fails
- * by REG-17 instead; a library that verifies no statement when attestation
- * "none" was asked accepts a broken one; a library that does not check BS
- * without BE accepts it. A vector passes, except for those format decisions
- * and the UV rules (UV always required; UV required once registered with UV).
+ * A mutation fails by its rule, except where the preset's knobs decide
+ * otherwise (let_through); a format the library does not implement fails by
+ * REG-17 instead, or passes unverified where it registers unknown formats;
+ * a library that verifies no statement when attestation "none" was asked
+ * accepts a broken one. A vector passes, except for what a library cannot
+ * take: its formats, TPM vendors and pubArea types, zero-AAGUID U2F, the
+ * algorithms it takes and verifies, and its UV rules.
  */
 static const char *
 expect(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
     const uint8_t flags, const char **rule)
 {
 	bool reg = c->ceremony == FSIM_CEREMONY_REGISTRATION;
-	bool skip_stmt = ps->att_if_requested && (c->conveyance == FSIM_CONVEY_NONE ||
-	    c->conveyance == FSIM_CONVEY_UNSET);
-	bool fmt_ok = !reg || ps->formats == NULL || in_list(c->fmt, ps->formats);
-	bool uv = (flags & FSIM_AD_UV) != 0;
-	bool tpm = reg && strcmp(c->fmt, "tpm") == 0 && !skip_stmt;
+	fsim_rp_policy_t pol;   /* the preset's knobs (policy_knobs.h) */
+	bool skip_stmt, fmt_ok, uv = (flags & FSIM_AD_UV) != 0, tpm;
 	const char *vendor = NULL;
-	bool ecc = false;
-	fsim_rp_policy_t pol;   /* what the preset's library can check (policy_preset.h) */
-	int alg = c->record != NULL ? fsim_cose_key_alg(c->record->key) : 0;
-	size_t i;
+	bool ecc = false, u2f_aaguid = false;
+	int alg = 0, crv = 0;
+	const int64_t *offered;
+	size_t i, n_offered;
 
 	fsim_rp_policy_init(&pol);
 	fsim_rp_preset_apply(ps, &pol);
+	skip_stmt = pol.att_if_requested && (c->conveyance == FSIM_CONVEY_NONE ||
+	    c->conveyance == FSIM_CONVEY_UNSET);
+	fmt_ok = !reg || pol.formats == NULL || in_list(c->fmt, pol.formats, false);
+	tpm = reg && strcmp(c->fmt, "tpm") == 0 && !skip_stmt;
+	if (c->record != NULL) {
+		alg = fsim_cose_key_alg(c->record->key);
+		crv = fsim_cose_key_crv(c->record->key);
+	} else if (reg)   /* the key's alg as the response states it (5.2.1.1) */
+		alg = (int)json_integer_value(json_object_get(json_object_get(c->response,
+		    "response"), "publicKeyAlgorithm"));
+	offered = c->n_algs > 0 ? c->algs : pol.default_algs;
+	n_offered = c->n_algs > 0 ? c->n_algs : pol.n_default_algs;
 	for (i = 0; i < sizeof(vector_facts) / sizeof(vector_facts[0]); i++)
 		if (strcmp(vector_facts[i].unit, u->name) == 0) {
 			vendor = vector_facts[i].tpm_vendor;
 			ecc = vector_facts[i].tpm_ecc;
+			u2f_aaguid = vector_facts[i].aaguid_nonzero;
 		}
 	*rule = NULL;
 	if (c->judge != MU_JUDGE_RP && c->judge != MU_JUDGE_RECORD) {
@@ -361,17 +414,16 @@ expect(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 		if (reg && statement_rule(u->name) && skip_stmt)
 			return "pass";
 		if (reg && statement_rule(u->name) && !fmt_ok) {
+			if (pol.unknown_fmt != FSIM_POL_ERROR)
+				return "pass";
 			*rule = "REG-17";
 			return "fail";
 		}
-		if ((strcmp(u->name, "REG-14") == 0 || strcmp(u->name, "AUTH-15") == 0) &&
-		    ps->bs_without_be != FSIM_POL_ERROR)
-			return "pass";
-		if (strcmp(u->name, "REG-16") == 0 && pol.alg_not_offered != FSIM_POL_ERROR)
+		if (let_through(u->name, &pol))
 			return "pass";
 		/* a library that cannot verify the credential's alg refuses it first */
-		if (!reg && pol.sig_algs != NULL && alg != 0 &&
-		    !alg_in(alg, pol.sig_algs, pol.n_sig_algs)) {
+		if (!reg && alg != 0 &&
+		    !fsim_sig_alg_listed(pol.sig_algs, pol.n_sig_algs, alg, crv)) {
 			*rule = "AUTH-18";
 			return "fail";
 		}
@@ -379,17 +431,23 @@ expect(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 		return "fail";
 	}
 	if (reg && !fmt_ok && !skip_stmt)
-		*rule = "REG-17";
+		*rule = pol.unknown_fmt == FSIM_POL_ERROR ? "REG-17" : NULL;
 	else if (tpm && pol.tpm_rsa_only && ecc)
 		*rule = "ATT-TPM-02";
 	else if (tpm && pol.tpm_vendors != NULL && (vendor == NULL ||
-	    !in_list(vendor, pol.tpm_vendors)))
+	    !in_list(vendor, pol.tpm_vendors, pol.tpm_vendors_nocase)))
 		*rule = "ATT-TPM-03";
-	else if (!reg && pol.sig_algs != NULL && !alg_in(alg, pol.sig_algs, pol.n_sig_algs))
+	else if (reg && !skip_stmt && u2f_aaguid && pol.u2f_zero_aaguid)
+		*rule = "ATT-U2F-01";
+	else if (reg && alg != 0 && (!fsim_sig_alg_listed(pol.reg_algs,
+	    pol.n_reg_algs, alg, crv) || (offered != NULL && !alg_in(alg, offered, n_offered) &&
+	    pol.alg_not_offered == FSIM_POL_ERROR)))
+		*rule = "REG-16";
+	else if (!reg && !fsim_sig_alg_listed(pol.sig_algs, pol.n_sig_algs, alg, crv))
 		*rule = "AUTH-18";
-	else if (!uv && ps->uv_rule == FSIM_UVR_ALWAYS)
+	else if (!uv && pol.uv_rule == FSIM_UVR_ALWAYS)
 		*rule = reg ? "REG-13" : "AUTH-14";
-	else if (!uv && !reg && ps->uv_rule == FSIM_UVR_STICKY && c->uv != FSIM_UV_DISCOURAGED &&
+	else if (!uv && !reg && pol.uv_rule == FSIM_UVR_STICKY && c->uv != FSIM_UV_DISCOURAGED &&
 	    c->record != NULL && c->record->uv_initialized)
 		*rule = "AUTH-14";
 	return *rule != NULL ? "fail" : "pass";
@@ -563,6 +621,20 @@ make_base(mu_case_t *c, const mu_unit_t *u)
 }
 
 int
+mu_unit_build(size_t i, mu_case_t *c)
+{
+	int r;
+
+	if (i >= N_UNITS)
+		return FSIM_ERR_ARG;
+	if ((r = make_base(c, &units[i])) != FSIM_OK ||
+	    (units[i].edit != NULL && (r = units[i].edit(c)) != FSIM_OK))
+		return r;
+	snprintf(c->change, sizeof(c->change), "%s", units[i].change);
+	return FSIM_OK;
+}
+
+int
 fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t n_policies,
     const uint8_t *seed, size_t seed_len, json_t *cells)
 {
@@ -581,9 +653,8 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	u = &units[i];
 	if ((r = mu_case_init(&c, seed, seed_len)) != FSIM_OK)
 		return r;
-	if ((r = make_base(&c, u)) != FSIM_OK || (u->edit != NULL && (r = u->edit(&c)) != FSIM_OK))
+	if ((r = mu_unit_build(i, &c)) != FSIM_OK)
 		goto fail;
-	snprintf(c.change, sizeof(c.change), "%s", u->change);
 	fsim_pipe_view_response(&delivered, c.response, c.ceremony == FSIM_CEREMONY_REGISTRATION);
 	origins[0] = c.origin;
 	tops[0] = c.top_origin;
@@ -606,10 +677,12 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 			pol.n_algs = c.n_algs;
 		}
 		pol.trust = c.trust;
+		pol.user_anchors = c.trust != NULL;   /* the vector's own roots: the RP's */
 		pol.at = c.at;
 		pol.conveyance = c.conveyance;
 		pol.ext_requested = c.ext_requested;
 		pol.n_ext_requested = c.n_ext_requested;
+		pol.appid = c.appid[0] != '\0' ? c.appid : NULL;
 		if (c.judge != MU_JUDGE_RP)
 			r = mu_judge(&c, &pol, &res);
 		else

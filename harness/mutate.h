@@ -36,6 +36,18 @@ int fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, si
     const uint8_t *seed, size_t seed_len, json_t *cells) FSIM_WUR;
 
 /*
+ * Unit i as data, for a relying party outside fidosim to judge: its name,
+ * kind and change, who judges it ("rp" for the RP's verification, else the
+ * component that owns the rule), what the RP asks for (rpId, origin,
+ * challenge, uv, allowCrossOrigin, topOrigins, algs, conveyance, extensions,
+ * at, trustAnchors as PEM), the stored credential record (authentication),
+ * the response, and "outcomes": per shipped policy preset the cell's
+ * outcome, expectation, failed rules and why. Returns 0 with *out set.
+ */
+int fsim_mutation_unit_export(size_t i, const uint8_t *seed, size_t seed_len,
+    json_t **out) FSIM_WUR;
+
+/*
  * Error-severity rules no unit can break or see hold, each with the reason
  * (the table at the top of harness/mutate.c). NULL when rule_id is not one
  * of them.

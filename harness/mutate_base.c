@@ -49,10 +49,26 @@ mu_case_init(mu_case_t *c, const uint8_t *seed, size_t seed_len)
 	return FSIM_OK;
 }
 
+int
+mu_trust_add_pem(mu_case_t *c, const char *pem)
+{
+	int r;
+
+	if (c->trust == NULL && (r = fsim_trust_new(&c->trust)) != FSIM_OK)
+		return r;
+	if (c->anchors_pem == NULL && (c->anchors_pem = json_array()) == NULL)
+		return FSIM_ERR_NOMEM;
+	if ((r = fsim_trust_add_pem(c->trust, pem, strlen(pem))) != FSIM_OK)
+		return r;
+	return json_array_append_new(c->anchors_pem, json_string(pem)) == 0 ? FSIM_OK :
+	    FSIM_ERR_NOMEM;
+}
+
 void
 mu_case_reset(mu_case_t *c)
 {
 	json_decref(c->response);
+	json_decref(c->anchors_pem);
 	json_decref(c->record_json);
 	json_decref(c->options);
 	fsim_blob_reset(&c->input);
@@ -412,15 +428,10 @@ mu_base_vector(mu_case_t *c, const char *file)
 	if ((c->response = json_deep_copy(json_object_get(v, "response"))) == NULL)
 		goto fail;
 	a = json_object_get(v, "trustAnchors");
-	if (json_array_size(a) > 0) {
-		if ((r = fsim_trust_new(&c->trust)) != FSIM_OK)
+	json_array_foreach(a, i, e) {
+		r = FSIM_ERR_FORMAT;
+		if ((s = json_string_value(e)) == NULL || (r = mu_trust_add_pem(c, s)) != FSIM_OK)
 			goto fail;
-		json_array_foreach(a, i, e) {
-			r = FSIM_ERR_FORMAT;
-			if ((s = json_string_value(e)) == NULL ||
-			    (r = fsim_trust_add_pem(c->trust, s, strlen(s))) != FSIM_OK)
-				goto fail;
-		}
 	}
 	if (c->ceremony == FSIM_CEREMONY_AUTHENTICATION) {
 		if ((r = fsim_record_from_json(json_object_get(v, "credential"), &c->own_record,

@@ -150,10 +150,9 @@ snet(mu_case_t *c, int how)
 	/* The RP asked for attestation and trusts the test CA (as it would Google's root). */
 	snprintf(c->fmt, sizeof(c->fmt), "android-safetynet");
 	c->conveyance = FSIM_CONVEY_DIRECT;
-	if ((r = fsim_ca_root_pem(ca, &pem)) != FSIM_OK ||
-	    (r = fsim_trust_new(&c->trust)) != FSIM_OK)
+	if ((r = fsim_ca_root_pem(ca, &pem)) != FSIM_OK)
 		goto fail;
-	r = fsim_trust_add_pem(c->trust, pem, strlen(pem));
+	r = mu_trust_add_pem(c, pem);
 fail:
 	if (st != NULL)
 		cbor_decref(&st);

@@ -48,7 +48,9 @@ typedef struct mu_case {
 	fsim_conveyance_t conveyance;
 	const char *ext_requested[2];
 	size_t n_ext_requested;
+	char appid[160];               /* the AppID the RP sent (extensions.appid); "" none */
 	fsim_trust_t *trust;           /* NULL: nothing trusted */
+	json_t *anchors_pem;           /* the PEM of each anchor in trust (for mutation export) */
 	time_t at;
 	/* the emitted view: the ceremony as it was before the change */
 	fsim_pipe_view_t emitted;
@@ -71,6 +73,10 @@ typedef struct mu_case {
 
 int mu_case_init(mu_case_t *c, const uint8_t *seed, size_t seed_len) FSIM_WUR;
 void mu_case_reset(mu_case_t *c);
+/* Add a trust anchor (PEM) to the case's trust, kept also as text for the export. */
+int mu_trust_add_pem(mu_case_t *c, const char *pem) FSIM_WUR;
+/* Unit i's case: its base made and its change applied (mutate.c). */
+int mu_unit_build(size_t i, mu_case_t *c) FSIM_WUR;
 
 /* ---- bases (mutate_base.c) ---- */
 
@@ -208,6 +214,10 @@ int mu_ad_short(mu_case_t *c);
 int mu_sig_hash(mu_case_t *c);
 int mu_sig_short(mu_case_t *c);
 int mu_with_extensions(mu_case_t *c);
+
+/* mutate_appid.c: the AppID extension (EXT-APPID-01). */
+int mu_appid_unsolicited(mu_case_t *c);
+int mu_appid_used(mu_case_t *c);
 
 /* mutate_att.c: attestation statements. */
 int mu_packed_no_alg(mu_case_t *c);

@@ -81,6 +81,7 @@ typedef struct fsim_pipe_rp {
 	const fsim_rp_preset_t *const *presets;  /* NULL: every preset */
 	size_t n_presets;
 	const fsim_trust_t *trust; /* may be NULL */
+	const struct fsim_mds *mds; /* an MDS3 BLOB's index (--mds); may be NULL */
 } fsim_pipe_rp_t;
 
 typedef struct fsim_pipe fsim_pipe_t;
@@ -146,6 +147,15 @@ void fsim_pipe_verdict_set(fsim_pipe_verdict_t *v, const fsim_rp_preset_t *ps,
  */
 int fsim_pipe_credential_key(fsim_pipe_t *p, const char *rp_id, EVP_PKEY **key,
     int *alg) FSIM_WUR;
+
+/*
+ * The provider name webauthn.io would show for a registration view's AAGUID
+ * (rp-sim/webauthnio.h: its snapshot, then names, then "iCloud Keychain"
+ * for an all-zero AAGUID with BE=1, else "(Unavailable)"); false when the
+ * view has no AAGUID. names may be NULL.
+ */
+bool fsim_pipe_view_provider_name(const fsim_pipe_view_t *v, const fsim_aaguid_names_t *names,
+    char *buf, size_t cap);
 
 /* The three views and the verdicts as JSON (for explain and reports); NULL without memory. */
 json_t *fsim_pipe_result_json(const fsim_pipe_result_t *r);

@@ -9,6 +9,7 @@
 
 #include "harness/pipeline.h"
 #include "harness/pipeline_int.h"
+#include "rp-sim/webauthnio.h"
 
 /* Attested credential data, and its AAGUID, start after the fixed header. */
 #define AAGUID_OFF FSIM_AD_MIN_LEN
@@ -115,6 +116,22 @@ void
 fsim_pipe_view_response(fsim_pipe_view_t *v, const json_t *resp, bool registration)
 {
 	fsim_pipe_view_delivered(v, resp, NULL, registration);
+}
+
+bool
+fsim_pipe_view_provider_name(const fsim_pipe_view_t *v, const fsim_aaguid_names_t *names,
+    char *buf, size_t cap)
+{
+	fsim_webauthnio_card_t card;
+
+	if (cap > 0)
+		buf[0] = '\0';
+	if (!v->has_aaguid || cap == 0)
+		return false;
+	fsim_webauthnio_card(names, v->aaguid, v->has_flags && (v->flags & FSIM_AD_BE) != 0, -1,
+	    &card);
+	snprintf(buf, cap, "%s", card.provider_name);
+	return true;
 }
 
 /* ---- JSON ---- */

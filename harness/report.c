@@ -1,6 +1,6 @@
 /*
  * report.c — what a report says about its cells: the summary, the rule
- * coverage, merging shard reports, and the JUnit XML form.
+ * coverage, and the JUnit XML form (merging shards: report_merge.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -71,7 +71,9 @@ coverage(const json_t *cells)
 		const fsim_rule_t *r = fsim_rule((fsim_rule_id_t)k);
 		json_t *e = json_object_get(rules, r->id);
 
-		if (r->sev == FSIM_RSEV_ERROR && (json_is_null(json_object_get(e, "failingCell")) ||
+		/* MDS-* judge a metadata BLOB, not a ceremony (tests/unit/test_mds.c covers them). */
+		if (r->sev == FSIM_RSEV_ERROR && strncmp(r->id, "MDS-", 4) != 0 &&
+		    (json_is_null(json_object_get(e, "failingCell")) ||
 		    json_is_null(json_object_get(e, "passingCell"))))
 			json_array_append_new(unc, json_string(r->id));
 	}
@@ -90,98 +92,70 @@ fail:
 	return NULL;
 }
 
+/*
+ * What a cell means to the person who ran the matrix: a deliberate cell
+ * (quirk, mutation, vector, scenario) either got the verdict it should —
+ * rejected or accepted as intended — or is unexpected; a matrix cell is a
+ * combination that works or does not (a finding, not an error).
+ */
+static const char *
+assessment(const json_t *cell)
+{
+	const json_t *exp = json_object_get(cell, "expected");
+
+	if (json_is_string(exp)) {
+		if (!json_is_true(json_object_get(cell, "ok")))
+			return "unexpected";
+		return is_str(cell, "expected", "pass") ? "accepted-as-intended" :
+		    "rejected-as-intended";
+	}
+	return is_str(cell, "outcome", "pass") ? "combination-works" : "combination-fails";
+}
+
 int
 fsim_report_summarise(json_t *report)
 {
-	const json_t *cells = json_object_get(report, "cells"), *cell;
-	json_int_t n[4] = { 0, 0, 0, 0 }, unexpected = 0;
+	const json_t *cells = json_object_get(report, "cells");
+	json_t *cell;
+	json_int_t n[4] = { 0, 0, 0, 0 }, unexpected = 0, rejected = 0, accepted = 0;
+	json_int_t m[4] = { 0, 0, 0, 0 };
 	json_t *cov;
 	size_t i;
 
 	json_array_foreach(cells, i, cell) {
-		if (is_str(cell, "outcome", "pass"))
-			n[0]++;
-		else if (is_str(cell, "outcome", "fail"))
-			n[1]++;
-		else if (is_str(cell, "outcome", "refused"))
-			n[2]++;
-		if (!json_is_null(json_object_get(cell, "expected")) &&
-		    !json_is_true(json_object_get(cell, "ok")))
+		const char *a = assessment(cell);
+		size_t o = is_str(cell, "outcome", "pass") ? 0 : is_str(cell, "outcome", "fail") ?
+		    1 : is_str(cell, "outcome", "refused") ? 2 : 3;
+
+		n[o]++;
+		if (is_str(cell, "kind", "matrix"))
+			m[o]++;
+		if (strcmp(a, "unexpected") == 0)
 			unexpected++;
+		else if (strcmp(a, "rejected-as-intended") == 0)
+			rejected++;
+		else if (strcmp(a, "accepted-as-intended") == 0)
+			accepted++;
+		if (json_is_object(cell) &&
+		    json_object_set_new(cell, "assessment", json_string(a)) != 0)
+			return FSIM_ERR_NOMEM;
 	}
 	if ((cov = coverage(cells)) == NULL)
 		return FSIM_ERR_NOMEM;
 	if (json_object_set_new(report, "coverage", cov) != 0 ||
-	    json_object_set_new(report, "summary", json_pack("{s:I, s:I, s:I, s:I, s:I}",
+	    json_object_set_new(report, "summary", json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, "
+	    "s:I, s:{s:I, s:I, s:I, s:I}}",
 	    "cells", (json_int_t)json_array_size(cells), "pass", n[0], "fail", n[1],
-	    "refused", n[2], "unexpected", unexpected)) != 0)
+	    "refused", n[2], "unexpected", unexpected, "rejectedAsIntended", rejected,
+	    "acceptedAsIntended", accepted, "matrix", "cells", m[0] + m[1] + m[2] + m[3],
+	    "pass", m[0], "fail", m[1], "refused", m[2])) != 0)
 		return FSIM_ERR_NOMEM;
+	if ((cov = fsim_report_provider(report)) != NULL) {
+		if (json_object_set_new(report, "provider", cov) != 0)
+			return FSIM_ERR_NOMEM;
+	} else
+		json_object_del(report, "provider");
 	return FSIM_OK;
-}
-
-static void
-union_axis(json_t *dst, const json_t *src)
-{
-	const json_t *v, *w;
-	size_t i, j;
-
-	json_array_foreach(src, i, v) {
-		bool seen = false;
-
-		json_array_foreach(dst, j, w)
-			seen = seen || json_equal(v, w);
-		if (!seen)
-			json_array_append(dst, (json_t *)v);
-	}
-}
-
-int
-fsim_report_merge(json_t *const *reports, size_t n, json_t **out, char *err, size_t errlen)
-{
-	json_t *m = NULL, *cells = NULL, *axes = NULL;
-	double secs = 0;
-	size_t i;
-
-	*out = NULL;
-	if (n == 0) {
-		snprintf(err, errlen, "nothing to merge");
-		return FSIM_ERR_ARG;
-	}
-	if ((cells = json_array()) == NULL || (axes = json_pack("{s:[], s:[], s:[]}", "presets",
-	    "platforms", "policies")) == NULL)
-		goto nomem;
-	for (i = 0; i < n; i++) {
-		const json_t *r = reports[i], *ax = json_object_get(r, "axes");
-
-		if (!is_str(r, "schema", FSIM_REPORT_SCHEMA) ||
-		    !json_is_array(json_object_get(r, "cells"))) {
-			snprintf(err, errlen, "report %zu is not a %s report", i + 1,
-			    FSIM_REPORT_SCHEMA);
-			json_decref(cells);
-			json_decref(axes);
-			return FSIM_ERR_FORMAT;
-		}
-		union_axis(json_object_get(axes, "presets"), json_object_get(ax, "presets"));
-		union_axis(json_object_get(axes, "platforms"), json_object_get(ax, "platforms"));
-		union_axis(json_object_get(axes, "policies"), json_object_get(ax, "policies"));
-		json_array_extend(cells, json_object_get(r, "cells"));
-		secs += json_number_value(json_object_get(json_object_get(r, "run"), "seconds"));
-	}
-	m = json_pack("{s:s, s:s, s:{s:O, s:s, s:f, s:i}, s:o, s:o}", "schema", FSIM_REPORT_SCHEMA,
-	    "fidosim", FSIM_VERSION, "run", "seed", json_object_get(json_object_get(reports[0],
-	    "run"), "seed"), "shard", "merged", "seconds", secs, "jobs", (json_int_t)0,
-	    "axes", axes, "cells", cells);
-	axes = cells = NULL;
-	if (m == NULL || fsim_report_summarise(m) != FSIM_OK)
-		goto nomem;
-	*out = m;
-	return FSIM_OK;
-nomem:
-	json_decref(m);
-	json_decref(cells);
-	json_decref(axes);
-	snprintf(err, errlen, "out of memory");
-	return FSIM_ERR_NOMEM;
 }
 
 /* ---- JUnit XML ---- */

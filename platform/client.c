@@ -42,6 +42,7 @@ fsim_client_ceremony_reset(fsim_client_ceremony_t *c)
 	strings_free(&c->transports, &c->n_transports);
 	free(c->attachment);
 	fsim_blob_reset(&c->allow_only);
+	free(c->appid);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -341,7 +342,7 @@ fail:
 
 /*
  * Assertion extensions: getCredBlob: true -> credBlob: true; appid is
- * answered false (the client never falls back to an AppID). prf and
+ * answered with whether the AppID was asked (platform/appid.c). prf and
  * hmacGetSecret need a key agreement with the authenticator, which this
  * one-request client does not do: they are ignored, as unsupported
  * extensions are.
@@ -510,6 +511,17 @@ fsim_client_make_credential_request(const fsim_creation_options_t *o,
 	if ((r = fsim_client_resolve_rp(o->rp_id, origin, "5.1.3", &c.rp_id, &org,
 	    err)) != FSIM_OK)
 		goto fail;
+	/* A U2F-era registration: the credential is bound to the AppID instead. */
+	c.u2f_appid = cer->u2f_appid;
+	if (c.u2f_appid != NULL) {
+		if ((r = fsim_client_appid_check(c.u2f_appid, org, err)) != FSIM_OK)
+			goto fail;
+		free(c.rp_id);
+		if ((c.rp_id = strdup(c.u2f_appid)) == NULL) {
+			r = FSIM_ERR_NOMEM;
+			goto fail;
+		}
+	}
 	if ((r = want_uv(fsim_mediate_uv_request(fsim_mediate_profile(&c),
 	    o->user_verification, c.effects), uv_capable, &uv, err)) != FSIM_OK)
 		goto fail;
@@ -601,6 +613,15 @@ fsim_client_get_assertion_request(const fsim_request_options_t *o,
 	if ((r = ga_extensions(o->extensions, &c, &ext)) != FSIM_OK ||
 	    (r = options_map(false, true, uv, &opts)) != FSIM_OK)
 		goto fail;
+	/* §10.1.1: an AppID that is not a valid facet of the caller is refused. */
+	if ((c.ext & FSIM_CLIENT_EXT_APPID) && ((r = fsim_client_appid_check(
+	    json_string_value(json_object_get(o->extensions, "appid")), org, err)) != FSIM_OK ||
+	    (c.appid = strdup(json_string_value(json_object_get(o->extensions,
+	    "appid")))) == NULL)) {
+		if (r == FSIM_OK)
+			r = FSIM_ERR_NOMEM;
+		goto fail;
+	}
 	r = FSIM_ERR_NOMEM;
 	if ((m = cbor_new_definite_map(5)) == NULL ||
 	    put_int(m, 1, fsim_cbor_text(c.rp_id)) != FSIM_OK ||

@@ -45,6 +45,16 @@ typedef struct fsim_client_ceremony {
 	 */
 	const fsim_platform_t *platform;
 	fsim_platform_effects_t *effects;
+	/*
+	 * AppID (§10.1.1, platform/appid.c). create: set by the caller before
+	 * the request (borrowed, kept like platform): register for this AppID
+	 * as a U2F-era client did, SHA-256 of it being the credential's
+	 * rpIdHash. get: the checked extensions.appid (owned), and whether the
+	 * request was made again with it (the client output appid).
+	 */
+	const char *u2f_appid;
+	char *appid;
+	bool appid_used;
 } fsim_client_ceremony_t;
 
 /* Client extension outputs a ceremony owes (cer->ext). */
@@ -52,7 +62,7 @@ typedef struct fsim_client_ceremony {
 #define FSIM_CLIENT_EXT_HMAC_CREATE    0x02   /* create: hmacCreateSecret -> bool */
 #define FSIM_CLIENT_EXT_PRF            0x04   /* create: prf -> prf.enabled */
 #define FSIM_CLIENT_EXT_GET_CRED_BLOB  0x08   /* get: getCredBlob -> bytes */
-#define FSIM_CLIENT_EXT_APPID          0x10   /* get: appid -> false (never tried) */
+#define FSIM_CLIENT_EXT_APPID          0x10   /* get: appid -> whether the AppID was asked */
 
 /* Frees what c holds and zeroes it (a zeroed ceremony is empty). NULL-safe. */
 void fsim_client_ceremony_reset(fsim_client_ceremony_t *c);
@@ -89,6 +99,21 @@ int fsim_client_make_credential_response(const fsim_client_ceremony_t *cer, uint
     const uint8_t *resp, size_t len, json_t **out, fsim_client_error_t *err) FSIM_WUR;
 int fsim_client_get_assertion_response(const fsim_client_ceremony_t *cer, uint8_t status,
     const uint8_t *resp, size_t len, json_t **out, fsim_client_error_t *err) FSIM_WUR;
+
+/*
+ * AppID (WebAuthn L3 §10.1.1; platform/appid.c). fsim_client_appid_check:
+ * is appid a valid facet of origin (an https URL on the origin's host; any
+ * other needs a TrustedFacets list this offline client does not fetch:
+ * SecurityError, rule "appid-facet")? fsim_client_get_assertion_appid_request:
+ * the getAssertion request req again with the ceremony's AppID as its rpId,
+ * for when the authenticator answered CTAP2_ERR_NO_CREDENTIALS; marks the
+ * ceremony so the response reports appid: true. FSIM_ERR_ARG when the
+ * ceremony has no AppID.
+ */
+int fsim_client_appid_check(const char *appid, const char *origin,
+    fsim_client_error_t *err) FSIM_WUR;
+int fsim_client_get_assertion_appid_request(fsim_client_ceremony_t *cer,
+    const fsim_blob_t *req, fsim_blob_t *out) FSIM_WUR;
 
 /* The error as the contract's JSON: {"name","message","ctapStatus"?,"rule"?,"platform"?}. */
 json_t *fsim_client_error_json(const fsim_client_error_t *err);

@@ -437,7 +437,7 @@ auth_ext_results(const fsim_client_ceremony_t *cer, const ad_view_t *v)
 
 	if ((o = json_object()) == NULL)
 		return NULL;
-	if ((cer->ext & FSIM_CLIENT_EXT_APPID) && !set_bool(o, "appid", false))
+	if ((cer->ext & FSIM_CLIENT_EXT_APPID) && !set_bool(o, "appid", cer->appid_used))
 		goto fail;
 	if (cer->ext & FSIM_CLIENT_EXT_GET_CRED_BLOB) {
 		/* credBlob output: the blob, empty when none was stored. */

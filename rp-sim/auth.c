@@ -107,6 +107,52 @@ fail:
 	return r;
 }
 
+/*
+ * EXT-APPID-01 (§10.1.1): the appid client output is true exactly when the
+ * authenticator was asked with the AppID, so rpIdHash is then SHA-256 of the
+ * AppID the RP sent (step 15 compares with it: AUTH-12) and otherwise of
+ * the RP ID. Nothing is recorded when the RP sent no AppID and the output
+ * is not true (the extension was not in play).
+ */
+static void
+check_appid(const fsim_rp_policy_t *p, const fsim_auth_response_t *ar,
+    const fsim_authdata_t *ad, fsim_checks_t *ck)
+{
+	const json_t *v = json_object_get(ar->client_ext_results, "appid");
+	const char *f = "clientExtensionResults.appid";
+
+	if (v != NULL && !json_is_boolean(v)) {
+		fsim_checks_fail(ck, FSIM_R_EXT_APPID_01, f, "is a %s, not a boolean",
+		    json_is_string(v) ? "string" : json_is_object(v) ? "object" :
+		    json_is_array(v) ? "array" : json_is_null(v) ? "null" : "number");
+		return;
+	}
+	if (json_is_true(v) && p->appid == NULL) {
+		fsim_checks_fail(ck, FSIM_R_EXT_APPID_01, f, "is true, but the RP sent "
+		    "no AppID (extensions.appid; verify-authentication --appid): the "
+		    "output is unsolicited and rpIdHash cannot be of an AppID");
+		return;
+	}
+	if (p->appid == NULL)
+		return;
+	if (json_is_true(v)) {
+		if (fsim_rp_rpid_hash_is(ad, p->appid))
+			fsim_checks_pass(ck, FSIM_R_EXT_APPID_01);
+		else
+			fsim_checks_fail(ck, FSIM_R_EXT_APPID_01, "authData.rpIdHash",
+			    "the client output appid is true but rpIdHash is not SHA-256 "
+			    "of the AppID \"%.100s\"%s", p->appid,
+			    fsim_rp_rpid_hash_is(ad, p->rp_id) ? " (it is of the RP ID: "
+			    "the client reported the AppID it did not use)" : "");
+	} else if (fsim_rp_rpid_hash_is(ad, p->appid) &&
+	    !fsim_rp_rpid_hash_is(ad, p->rp_id))
+		fsim_checks_fail(ck, FSIM_R_EXT_APPID_01, f, "is %s, but rpIdHash is "
+		    "SHA-256 of the AppID \"%.100s\": the client used the AppID and "
+		    "must say so", v == NULL ? "absent" : "false", p->appid);
+	else
+		fsim_checks_pass(ck, FSIM_R_EXT_APPID_01);
+}
+
 int
 fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
     const fsim_cred_record_t *rec, fsim_rp_result_t **out)
@@ -122,6 +168,7 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	uint8_t *msg = NULL;
 	size_t mlen;
 	unsigned int hl = 0;
+	bool appid_used;
 	int r = FSIM_ERR_NOMEM;
 
 	*out = NULL;
@@ -161,8 +208,9 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 
 	fsim_diags_clear(&d);
 	fsim_diags_push(&d, &f, 0, "authenticatorData");
-	if (fsim_authdata_parse_max(ar->authenticator_data.ptr, ar->authenticator_data.len,
-	    p->cred_id_max != 0 ? p->cred_id_max : FSIM_CRED_ID_MAX, &ad, &d) != 0) {
+	if (fsim_authdata_parse_ex(ar->authenticator_data.ptr, ar->authenticator_data.len,
+	    p->cred_id_max != 0 ? p->cred_id_max : FSIM_CRED_ID_MAX,
+	    p->trailing_bytes != FSIM_POL_ERROR ? FSIM_AD_PARSE_TRAILING_OK : 0, &ad, &d) != 0) {
 		fsim_diags_pop(&d, &f);
 		fsim_rp_import(p, ck, &d, FSIM_R_AD_01);
 		fsim_checks_fail(ck, FSIM_R_AD_01, "authenticatorData",
@@ -174,15 +222,25 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_rp_pass_authdata(ck, ad);
 
 	/* Steps 15-18. */
-	uvn.required = p->uv == FSIM_UV_REQUIRED || p->uv_rule == FSIM_UVR_ALWAYS ||
-	    (p->uv_rule == FSIM_UVR_STICKY && p->uv != FSIM_UV_DISCOURAGED &&
-	    rec->uv_initialized);
+	uvn.required = p->uv_rule != FSIM_UVR_NEVER && (p->uv == FSIM_UV_REQUIRED ||
+	    p->uv_rule == FSIM_UVR_ALWAYS || (p->uv_rule == FSIM_UVR_STICKY &&
+	    p->uv != FSIM_UV_DISCOURAGED && rec->uv_initialized));
+	/* webauthn-rs checks BS against the stored BE, not the assertion's (bs-be-auth=record). */
+	uvn.be = !p->bs_against_record ? -1 : rec->has_backup_eligible ?
+	    (int)rec->backup_eligible : p->be_unknown == FSIM_BE_UNKNOWN_FALSE ? 0 : -1;
+	if (p->uv == FSIM_UV_REQUIRED && p->uv_rule == FSIM_UVR_NEVER && !(ad->flags & FSIM_AD_UV))
+		fsim_checks_info(ck, FSIM_R_AUTH_14, "authenticatorData.flags", "UV is not set "
+		    "though the options said required; accepted: this policy was told not to "
+		    "require it");
 	uvn.why = p->uv == FSIM_UV_REQUIRED || !uvn.required ? "" :
 	    p->uv_rule == FSIM_UVR_ALWAYS ?
 	    " (this policy requires UV whatever the options said)" :
 	    " (this policy requires UV once the credential was registered with UV)";
-	fsim_rp_check_authdata_common(p, ad, &uvn, FSIM_R_AUTH_12, FSIM_R_AUTH_13,
-	    FSIM_R_AUTH_14, FSIM_R_AUTH_15, ck);
+	/* Step 15 with §10.1.1: the client output appid says which ID was hashed. */
+	appid_used = json_is_true(json_object_get(ar->client_ext_results, "appid"));
+	fsim_rp_check_authdata_common(p, appid_used && p->appid != NULL ? p->appid : NULL,
+	    ad, &uvn, FSIM_R_AUTH_12, FSIM_R_AUTH_13, FSIM_R_AUTH_14, FSIM_R_AUTH_15, ck);
+	check_appid(p, ar, ad, ck);
 	/* §6.1: no attested credential data in an assertion. */
 	if ((ad->flags & FSIM_AD_AT) && p->at_in_assertion == FSIM_POL_IGNORE)
 		fsim_checks_info(ck, FSIM_R_AUTH_22, "authenticatorData.flags", "AT is set in "
@@ -208,6 +266,8 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	    msg + ar->authenticator_data.len, &hl, EVP_sha256(), NULL) != 1)
 		goto fail;
 	fsim_diags_clear(&d);
+	(void)fsim_rp_sha1_ok(p->sha1_sigs, fsim_cose_key_alg(rec->key), "the credential key",
+	    "credential.publicKey", ck);
 	if (!fsim_sig_alg_listed(p->sig_algs, p->n_sig_algs, fsim_cose_key_alg(rec->key),
 	    fsim_cose_key_crv(rec->key)))
 		fsim_checks_fail(ck, FSIM_R_AUTH_18, "credential.publicKey", "alg %d (%s%s) "
@@ -236,6 +296,8 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 		fsim_checks_warn(ck, FSIM_R_AUTH_24, "authenticatorData.flags",
 		    "UV is set but the record's uvInitialized is false: UV does not "
 		    "count as a factor for this ceremony");
+	if (p->mds != NULL)
+		fsim_rp_mds_login(p, rec, res);
 done:
 	res->verified = fsim_checks_count(ck, FSIM_CHECK_FAIL) == 0 && !ck->oom;
 	if (res->verified) {

@@ -48,6 +48,44 @@ fsim_sig_alg_listed(const int64_t *algs, size_t n, int64_t alg, int crv)
 	return false;
 }
 
+bool
+fsim_rp_sha1_ok(fsim_sha1_pol_t pol, int64_t alg, const char *what, const char *field,
+    fsim_checks_t *ck)
+{
+	if (alg != FSIM_COSE_RS1 || pol == FSIM_SHA1_IGNORE)
+		return true;
+	if (pol == FSIM_SHA1_ERROR) {
+		fsim_checks_fail(ck, FSIM_R_SIG_SHA1, field, "%s signs with RS1 (-65535, "
+		    "RSASSA-PKCS1-v1_5 over SHA-1), which this RP refuses (SHA-1 "
+		    "collisions are practical)", what);
+		return false;
+	}
+	fsim_checks_warn(ck, FSIM_R_SIG_SHA1, field, "%s signs with RS1 (-65535, "
+	    "RSASSA-PKCS1-v1_5 over SHA-1): accepted, but SHA-1 collisions are "
+	    "practical (RFC 8812: not recommended; --policy sha1-sigs=error refuses it)",
+	    what);
+	return true;
+}
+
+void
+fsim_fmt_key_unusable(const fsim_fmt_ctx_t *c, fsim_rule_id_t rule, const char *what)
+{
+	fsim_checks_fail(c->ck, rule, "authData.credentialPublicKey", "%s cannot be "
+	    "checked: the credential public key's alg %lld is not one fidosim supports "
+	    "(COSE-03)", what, (long long)c->ad->key_alg);
+}
+
+const char *
+fsim_sha1_pol_name(fsim_sha1_pol_t v)
+{
+	switch (v) {
+	case FSIM_SHA1_IGNORE: return "ignore";
+	case FSIM_SHA1_ERROR: return "error";
+	case FSIM_SHA1_WARN: break;
+	}
+	return "warn";
+}
+
 const char *
 fsim_att_type_name(fsim_att_type_t t)
 {

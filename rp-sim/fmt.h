@@ -16,6 +16,15 @@
 #include "core/fsim_core.h"
 #include "rp-sim/checks.h"
 
+/*
+ * What the RP does with a signature over SHA-1 (RS1, -65535): WebAuthn
+ * leaves the algorithms to the RP (§5.8.5) and RFC 8812 §2 registers RS1
+ * as "not recommended" (SHA-1 collisions are practical), so the default
+ * accepts it with a warning under SIG-SHA1; ignore accepts it silently,
+ * error refuses it. Zero is the default, so a zeroed context is the spec's.
+ */
+typedef enum { FSIM_SHA1_WARN = 0, FSIM_SHA1_IGNORE, FSIM_SHA1_ERROR } fsim_sha1_pol_t;
+
 typedef enum {
 	FSIM_ATT_TYPE_NONE = 0,
 	FSIM_ATT_TYPE_SELF,
@@ -27,11 +36,16 @@ typedef enum {
 
 const char *fsim_att_type_name(fsim_att_type_t t);  /* "none", "self", "basic", "attca", "anonca", "unknown" */
 
+/* A tpm statement signed with RS1 (-65535): accepted with a warning (the default), refused, or accepted. */
+typedef enum { FSIM_RS1_WARN = 0, FSIM_RS1_ERROR, FSIM_RS1_OK } fsim_rs1_t;
+
 typedef struct fsim_fmt_ctx {
 	const cbor_item_t *att_stmt;      /* the map (array for compound) */
 	const uint8_t *auth_data;         /* authData bytes exactly as received */
 	size_t auth_data_len;
-	const fsim_authdata_t *ad;        /* parsed; AT set; ad->cose_key non-NULL */
+	const fsim_authdata_t *ad;        /* parsed; AT set; ad->cose_key non-NULL unless
+	                                     ad->key_alg_unsupported (then the checks
+	                                     that need the key fail, the rest run) */
 	uint8_t client_data_hash[32];
 	bool enterprise;                  /* the RP asked for enterprise attestation */
 	fsim_checks_t *ck;
@@ -41,6 +55,11 @@ typedef struct fsim_fmt_ctx {
 	bool self_alg_hash_only;          /* packed self: alg names only the hash, the key the scheme */
 	const char *const *tpm_vendors;   /* tpm: known tpmManufacturer IDs; NULL: any */
 	bool tpm_rsa_only;                /* tpm: an ECC pubArea cannot be read */
+	fsim_sha1_pol_t sha1_sigs;        /* SIG-SHA1: an RS1 attStmt.alg */
+	bool tpm_vendors_nocase;          /* tpm: tpm_vendors compared ignoring case */
+	fsim_rs1_t tpm_rs1;               /* tpm: what alg RS1 (SHA-1) gets */
+	bool packed_cert_ignored;         /* packed: the 8.2.1 certificate checks are not made */
+	bool u2f_zero_aaguid;             /* fido-u2f: the AAGUID must be all zero */
 } fsim_fmt_ctx_t;
 
 typedef struct fsim_fmt_result {
@@ -69,6 +88,24 @@ int fsim_fmt_compound(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res) FSIM_WUR;
  * Ed25519 only, as the libraries that list it implement it.
  */
 bool fsim_sig_alg_listed(const int64_t *algs, size_t n, int64_t alg, int crv);
+
+/*
+ * SIG-SHA1 for a signature made under alg by `what` ("the credential key",
+ * "attStmt.alg"), reported at `field`: for RS1 a WARN (the default), a FAIL
+ * or nothing, as pol says; nothing for any other alg. False when pol
+ * refuses it (the signature is still checked by the caller, so every
+ * problem is reported).
+ */
+bool fsim_rp_sha1_ok(fsim_sha1_pol_t pol, int64_t alg, const char *what,
+    const char *field, fsim_checks_t *ck);
+/*
+ * The credential key is well formed but of an alg fidosim cannot use
+ * (ad->key_alg_unsupported; COSE-03 reported it): FAIL `rule`, whose check
+ * (`what`) needs that key, and say so.
+ */
+void fsim_fmt_key_unusable(const fsim_fmt_ctx_t *c, fsim_rule_id_t rule, const char *what);
+/* "warn", "ignore", "error" (--policy sha1-sigs=). */
+const char *fsim_sha1_pol_name(fsim_sha1_pol_t v);
 
 /* The verifier for a format identifier (case-sensitive), or NULL. */
 fsim_fmt_verify_fn fsim_fmt_find(const char *fmt);

@@ -340,6 +340,7 @@ check_sig(const fsim_fmt_ctx_t *c, EVP_PKEY *lpk, int alg, const uint8_t *sig,
 	const fsim_diag_t *e;
 	uint8_t *msg = NULL;
 	size_t mlen;
+	bool sha1_ok;
 	int r = FSIM_ERR_NOMEM;
 
 	fsim_diags_init(&d);
@@ -362,10 +363,13 @@ check_sig(const fsim_fmt_ctx_t *c, EVP_PKEY *lpk, int alg, const uint8_t *sig,
 	if (c->auth_data_len > 0)
 		memcpy(msg, c->auth_data, c->auth_data_len);
 	memcpy(msg + c->auth_data_len, c->client_data_hash, 32);
+	sha1_ok = fsim_rp_sha1_ok(c->sha1_sigs, alg, "the attestation signature "
+	    "(attStmt.alg)", F_STMT ".alg", c->ck);
 	r = fsim_sig_verify(lpk, alg, msg, mlen, sig, siglen, &d, "ATT-AKEY-02",
 	    F_STMT ".sig");
 	if (r == 0) {
 		fsim_checks_pass(c->ck, FSIM_R_ATT_AKEY_02);
+		r = sha1_ok ? 0 : FSIM_ERR_SIGNATURE;
 		goto fail;
 	}
 	if (r != FSIM_ERR_SIGNATURE && r != FSIM_ERR_UNSUPPORTED)
@@ -399,7 +403,12 @@ check_key(const fsim_fmt_ctx_t *c, const EVP_PKEY *lpk)
 {
 	const EVP_PKEY *cred = fsim_cose_key_pkey(c->ad->cose_key);
 
-	if (lpk != NULL && cred != NULL && EVP_PKEY_eq(lpk, cred) == 1) {
+	if (cred == NULL) {
+		fsim_fmt_key_unusable(c, FSIM_R_ATT_AKEY_03, "that the leaf certifies the "
+		    "credential key");
+		return FSIM_ERR_FORMAT;
+	}
+	if (lpk != NULL && EVP_PKEY_eq(lpk, cred) == 1) {
 		fsim_checks_pass(c->ck, FSIM_R_ATT_AKEY_03);
 		return 0;
 	}
@@ -540,7 +549,8 @@ fsim_fmt_android_key(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	EVP_PKEY *lpk;
 	int r = FSIM_ERR_ARG, alg = 0, rs, rk, rd;
 
-	if (c == NULL || res == NULL || c->ad == NULL || c->ad->cose_key == NULL ||
+	if (c == NULL || res == NULL || c->ad == NULL ||
+	    (c->ad->cose_key == NULL && !c->ad->key_alg_unsupported) ||
 	    (c->auth_data == NULL && c->auth_data_len > 0))
 		goto fail;
 	if ((r = check_shape(c, &alg, &sig, &siglen, &x5c)) != 0)

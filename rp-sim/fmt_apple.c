@@ -153,7 +153,12 @@ check_key(const fsim_fmt_ctx_t *c, const X509 *leaf)
 	const EVP_PKEY *lpk = X509_get0_pubkey(leaf);
 	const EVP_PKEY *cred = fsim_cose_key_pkey(c->ad->cose_key);
 
-	if (lpk != NULL && cred != NULL && EVP_PKEY_eq(lpk, cred) == 1) {
+	if (cred == NULL) {
+		fsim_fmt_key_unusable(c, FSIM_R_ATT_APPLE_03, "that the leaf certifies the "
+		    "credential key");
+		return FSIM_ERR_FORMAT;
+	}
+	if (lpk != NULL && EVP_PKEY_eq(lpk, cred) == 1) {
 		fsim_checks_pass(c->ck, FSIM_R_ATT_APPLE_03);
 		return 0;
 	}
@@ -172,7 +177,8 @@ fsim_fmt_apple(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	const X509 *leaf;
 	int r = FSIM_ERR_ARG, rn, rk;
 
-	if (c == NULL || res == NULL || c->ad == NULL || c->ad->cose_key == NULL ||
+	if (c == NULL || res == NULL || c->ad == NULL ||
+	    (c->ad->cose_key == NULL && !c->ad->key_alg_unsupported) ||
 	    (c->auth_data == NULL && c->auth_data_len > 0))
 		goto fail;
 	if ((r = check_shape(c, &x5c)) != 0)

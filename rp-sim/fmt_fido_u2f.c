@@ -12,6 +12,7 @@
  * No zero-AAGUID requirement: §8.6 does not look at the AAGUID (CTAP2
  * authenticators that use this format report theirs, as the W3C vector does).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,7 +50,8 @@ is_p256(EVP_PKEY *pk, char *buf, size_t len)
 int
 fsim_fmt_fido_u2f(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 {
-	int r = FSIM_ERR_FORMAT, alg;
+	int r = FSIM_ERR_FORMAT;
+	int64_t alg;
 	const cbor_item_t *st, *x5c, *s;
 	const uint8_t *sig = NULL;
 	size_t slen = 0, plen = 0, fails0;
@@ -65,7 +67,8 @@ fsim_fmt_fido_u2f(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 		return FSIM_ERR_ARG;
 	res->type = FSIM_ATT_TYPE_UNKNOWN;
 	res->x5c = NULL;
-	if (c == NULL || c->ad == NULL || c->ad->cose_key == NULL)
+	if (c == NULL || c->ad == NULL ||
+	    (c->ad->cose_key == NULL && !c->ad->key_alg_unsupported))
 		return FSIM_ERR_ARG;
 	fails0 = fsim_checks_fail_count(c->ck);
 
@@ -87,6 +90,10 @@ fsim_fmt_fido_u2f(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	    sk_X509_num(sk) != 1)
 		fsim_checks_fail(c->ck, FSIM_R_ATT_U2F_01, "attStmt.x5c", "x5c holds %d "
 		    "certificates; fido-u2f has exactly one", sk_X509_num(sk));
+	/* A library that holds U2F to CTAP 2.1 11.2.9 (an all-zero AAGUID), unlike 8.6. */
+	if (c->u2f_zero_aaguid && !fsim_aaguid_is_zero(c->ad->aaguid))
+		fsim_checks_fail(c->ck, FSIM_R_ATT_U2F_01, "authData.aaguid", "the AAGUID is "
+		    "not all zero, which this policy requires of fido-u2f");
 	if (fsim_checks_fail_count(c->ck) != fails0)
 		goto fail;
 	fsim_checks_pass(c->ck, FSIM_R_ATT_U2F_01);
@@ -106,14 +113,14 @@ fsim_fmt_fido_u2f(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	fsim_checks_pass(c->ck, FSIM_R_ATT_U2F_02);
 
 	/* steps 3-4: the credential key as 04 || x || y, each coordinate 32 bytes */
-	alg = fsim_cose_key_alg(c->ad->cose_key);
+	alg = c->ad->key_alg;
 	cred_pk = fsim_cose_key_pkey(c->ad->cose_key);
 	if ((alg != FSIM_COSE_ES256 && alg != FSIM_COSE_ESP256) || cred_pk == NULL ||
 	    !is_p256(cred_pk, what, sizeof(what))) {
 		fsim_checks_fail(c->ck, FSIM_R_ATT_U2F_03, "authData.credentialPublicKey",
-		    "the credential key is %s (alg %d), not ES256 on P-256",
-		    fsim_cose_alg_name(alg) != NULL ? fsim_cose_alg_name(alg) : "unknown",
-		    alg);
+		    "the credential key is %s (alg %lld), not ES256 on P-256",
+		    alg >= INT_MIN && alg <= INT_MAX && fsim_cose_alg_name((int)alg) != NULL ?
+		    fsim_cose_alg_name((int)alg) : "unsupported", (long long)alg);
 		goto fail;
 	}
 	if (EVP_PKEY_get_octet_string_param(cred_pk, OSSL_PKEY_PARAM_PUB_KEY, pub,

@@ -144,27 +144,6 @@ verify(const fsim_fmt_ctx_t *c, EVP_PKEY *pkey, int alg, const fsim_blob_t *msg,
 }
 
 /*
- * The hash a COSE alg names, for a policy that takes only the hash from a
- * self attestation's alg (self_alg_hash_only). NULL: the alg names none
- * (EdDSA signs the message itself) or is not one fidosim knows.
- */
-static const EVP_MD *
-alg_md(int alg)
-{
-	switch (alg) {
-	case FSIM_COSE_ES256: case FSIM_COSE_ESP256: case FSIM_COSE_PS256:
-	case FSIM_COSE_RS256:
-		return EVP_sha256();
-	case FSIM_COSE_ES384: case FSIM_COSE_ESP384:
-		return EVP_sha384();
-	case FSIM_COSE_ES512: case FSIM_COSE_ESP512:
-		return EVP_sha512();
-	default:
-		return NULL;
-	}
-}
-
-/*
  * Self attestation under a policy that lets attStmt.alg differ from the
  * credential key's alg (SimpleWebAuthn): the key decides the scheme (ECDSA,
  * RSASSA-PKCS1-v1_5 or PSS, EdDSA) and alg only the hash, which EdDSA
@@ -175,7 +154,7 @@ verify_hash_only(const fsim_fmt_ctx_t *c, int alg, int cred_alg, const fsim_blob
     const uint8_t *sig, size_t slen)
 {
 	EVP_PKEY *pk = fsim_cose_key_pkey(c->ad->cose_key);
-	const EVP_MD *md = alg_md(alg), *kmd = alg_md(cred_alg);
+	const EVP_MD *md = fsim_cose_alg_md(alg), *kmd = fsim_cose_alg_md(cred_alg);
 	int kty = fsim_cose_key_kty(c->ad->cose_key), r = FSIM_ERR_SIGNATURE;
 	EVP_MD_CTX *ctx = NULL;
 	EVP_PKEY_CTX *pctx = NULL;
@@ -185,7 +164,11 @@ verify_hash_only(const fsim_fmt_ctx_t *c, int alg, int cred_alg, const fsim_blob
 	    "policy takes alg only as the hash and verifies with the key's own scheme",
 	    alg, fsim_cose_alg_name(alg), cred_alg, fsim_cose_alg_name(cred_alg) != NULL ?
 	    fsim_cose_alg_name(cred_alg) : "unknown");
-	/* The key's own alg when the hash is the same or does not matter. */
+	/*
+	 * The key's own alg when the hash is the same or does not matter
+	 * (fsim_cose_alg_md is NULL for EdDSA, which signs the message itself,
+	 * and for an alg fidosim does not know).
+	 */
 	if (kty == FSIM_COSE_KTY_OKP || (md != NULL && md == kmd))
 		return verify(c, pk, cred_alg, msg, sig, slen, FSIM_R_ATT_PACKED_09,
 		    "ATT-PACKED-09");
@@ -200,7 +183,7 @@ verify_hash_only(const fsim_fmt_ctx_t *c, int alg, int cred_alg, const fsim_blob
 		goto out;
 	}
 	if (EVP_DigestVerifyInit(ctx, &pctx, md, NULL, pk) != 1 ||
-	    (cred_alg == FSIM_COSE_PS256 &&
+	    (fsim_cose_alg_is_pss(cred_alg) &&
 	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
 	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_AUTO) != 1))) {
 		r = FSIM_ERR_INTERNAL;
@@ -242,12 +225,14 @@ fsim_fmt_packed(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	STACK_OF(X509) *sk = NULL;
 	fsim_blob_t msg = { 0 };
 	EVP_PKEY *pk;
+	bool sha1_ok;
 
 	if (res == NULL)
 		return FSIM_ERR_ARG;
 	res->type = FSIM_ATT_TYPE_UNKNOWN;
 	res->x5c = NULL;
-	if (c == NULL || c->ad == NULL || c->ad->cose_key == NULL ||
+	if (c == NULL || c->ad == NULL ||
+	    (c->ad->cose_key == NULL && !c->ad->key_alg_unsupported) ||
 	    (c->auth_data == NULL && c->auth_data_len > 0))
 		return FSIM_ERR_ARG;
 
@@ -269,16 +254,27 @@ fsim_fmt_packed(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 			r = FSIM_ERR_SIGNATURE;
 			goto fail;
 		}
+		/* The self path's alg is the credential key's, judged by the ceremony. */
+		sha1_ok = fsim_rp_sha1_ok(c->sha1_sigs, alg, "the attestation signature "
+		    "(attStmt.alg)", "attStmt.alg", c->ck);
 		rs = alg_usable(c, alg, 0, FSIM_R_ATT_PACKED_02, "attStmt.alg") ?
 		    verify(c, pk, alg, &msg, sig, slen, FSIM_R_ATT_PACKED_02,
 		    "ATT-PACKED-02") : FSIM_ERR_SIGNATURE;
+		if (rs == 0 && !sha1_ok)
+			rs = FSIM_ERR_SIGNATURE;
 		if (rs == FSIM_ERR_NOMEM) {
 			r = rs;
 			goto fail;
 		}
 		/* The certificate is checked even when sig failed, to report everything. */
-		r = fsim_cert_check_packed(sk_X509_value(sk, 0), c->ad->aaguid,
-		    c->enterprise, c->ck) != 0 ? FSIM_ERR_FORMAT : 0;
+		if (c->packed_cert_ignored) {
+			fsim_checks_info(c->ck, FSIM_R_ATT_PACKED_03, "attStmt.x5c[0]", "the "
+			    "8.2.1 certificate requirements (version, subject, AAGUID "
+			    "extension, CA=false) are not checked by this policy");
+			r = 0;
+		} else
+			r = fsim_cert_check_packed(sk_X509_value(sk, 0), c->ad->aaguid,
+			    c->enterprise, c->ck) != 0 ? FSIM_ERR_FORMAT : 0;
 		if (rs != 0)
 			r = rs;
 		if (r != 0)
@@ -288,6 +284,12 @@ fsim_fmt_packed(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 		sk = NULL;
 	} else {
 		/* §8.2 step 3: self attestation, under the credential's own alg. */
+		if (c->ad->cose_key == NULL) {
+			fsim_fmt_key_unusable(c, FSIM_R_ATT_PACKED_09, "the self "
+			    "attestation signature");
+			r = FSIM_ERR_SIGNATURE;
+			goto fail;
+		}
 		cred_alg = fsim_cose_key_alg(c->ad->cose_key);
 		if (!alg_usable(c, cred_alg, fsim_cose_key_crv(c->ad->cose_key),
 		    FSIM_R_ATT_PACKED_09, "authData.credentialPublicKey") ||

@@ -21,9 +21,10 @@
  * extraData or name mismatch, pubArea describing another key); else 0.
  *
  * Policy (PIT-15): alg RS1 (-65535, RSASSA-PKCS1-v1_5 with SHA-1), which
- * Windows Hello TPMs use, is not a COSE algorithm core verifies. We verify it
- * here and accept it with a WARN under ATT-TPM-04, because SHA-1 is broken
- * for collision resistance and the statement is only as strong as its hash.
+ * Windows Hello TPMs use, verifies like any other alg (core/sig.c); whether
+ * a SHA-1 signature counts is the RP's SHA-1 policy (SIG-SHA1, default: a
+ * warning), because SHA-1 is broken for collision resistance and the
+ * statement is only as strong as its hash.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -39,9 +40,6 @@
 #include "rp-sim/fmt_tpm.h"
 #include "rp-sim/tpm_struct.h"
 #include "rp-sim/x509util.h"
-
-/* RS1 is registered in the IANA COSE registry for TPM attestation only. */
-#define COSE_RS1 (-65535)
 
 /* The statement's members; lent from the attStmt map. */
 typedef struct tpm_stmt {
@@ -67,11 +65,13 @@ alg_hash(int64_t alg)
 		return "SHA256";
 	case FSIM_COSE_ES384:
 	case FSIM_COSE_ESP384:
+	case FSIM_COSE_PS384:
 		return "SHA384";
 	case FSIM_COSE_ES512:
 	case FSIM_COSE_ESP512:
+	case FSIM_COSE_PS512:
 		return "SHA512";
-	case COSE_RS1:
+	case FSIM_COSE_RS1:
 		return "SHA1";
 	default:
 		return NULL;
@@ -365,8 +365,11 @@ check_pub_area(const fsim_fmt_ctx_t *c, const tpm_stmt_t *st)
 	fsim_diags_clear(&d);
 	if (r != 0)
 		return r == FSIM_ERR_ARG ? FSIM_ERR_INTERNAL : FSIM_ERR_FORMAT;
-	if (pk == NULL)
-		return FSIM_ERR_ARG;
+	if (pk == NULL) {
+		fsim_fmt_key_unusable(c, FSIM_R_ATT_TPM_02, "that pubArea describes the "
+		    "credential key");
+		return FSIM_ERR_SIGNATURE;
+	}
 
 	if (t.type == FSIM_TPM_ALG_ECC && c->tpm_rsa_only) {
 		/* python-fido2 0.9.1 raises AttributeError reading an ECC pubArea's key. */
@@ -516,56 +519,13 @@ check_cert_info(const fsim_fmt_ctx_t *c, const tpm_stmt_t *st)
 	return 0;
 }
 
-/* RS1: RSASSA-PKCS1-v1_5 with SHA-1 (RFC 8017 §8.2), accepted by policy with a warning. */
-static int
-verify_rs1(const fsim_fmt_ctx_t *c, EVP_PKEY *pk, const tpm_stmt_t *st)
-{
-	EVP_MD_CTX *ctx = NULL;
-	int r = FSIM_ERR_INTERNAL, v;
-
-	if (EVP_PKEY_get_base_id(pk) != EVP_PKEY_RSA) {
-		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg RS1 (-65535) "
-		    "needs an RSA aikCert key; the key is %s", EVP_PKEY_get0_type_name(pk));
-		r = FSIM_ERR_SIGNATURE;
-		goto fail;
-	}
-	if ((ctx = EVP_MD_CTX_new()) == NULL) {
-		r = FSIM_ERR_NOMEM;
-		goto fail;
-	}
-	if (EVP_DigestVerifyInit(ctx, NULL, EVP_sha1(), NULL, pk) != 1) {
-		/* e.g. a system crypto policy that disables SHA-1 signatures */
-		ERR_clear_error();
-		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg RS1 "
-		    "(-65535) cannot be verified: this OpenSSL refuses RSA with SHA-1");
-		r = FSIM_ERR_SIGNATURE;
-		goto fail;
-	}
-	v = EVP_DigestVerify(ctx, st->sig, st->sig_len, st->ci, st->ci_len);
-	if (v != 1) {
-		ERR_clear_error();
-		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.sig", "RS1 signature "
-		    "(%zu bytes) over certInfo does not verify with the aikCert key",
-		    st->sig_len);
-		r = FSIM_ERR_SIGNATURE;
-		goto fail;
-	}
-	fsim_checks_pass(c->ck, FSIM_R_ATT_TPM_04);
-	fsim_checks_warn(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg RS1 (-65535, "
-	    "RSASSA-PKCS1-v1_5 with SHA-1) accepted by policy for Windows Hello TPMs; "
-	    "SHA-1 is weak (collisions are practical)");
-	r = 0;
-fail:
-	EVP_MD_CTX_free(ctx);
-	return r;
-}
-
 /* ATT-TPM-04: "Verify the sig is a valid signature over certInfo using the attestation public key in aikCert with the algorithm specified in alg." */
 static int
 check_sig(const fsim_fmt_ctx_t *c, const tpm_stmt_t *st)
 {
 	EVP_PKEY *pk = X509_get0_pubkey(sk_X509_value(st->x5c, 0));
 	fsim_diags_t d;
+	bool sha1_ok;
 	int r;
 
 	if (pk == NULL) {
@@ -577,19 +537,27 @@ check_sig(const fsim_fmt_ctx_t *c, const tpm_stmt_t *st)
 	if (!fsim_sig_alg_listed(c->sig_algs, c->n_sig_algs, st->alg, 0)) {
 		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg %lld (%s) is "
 		    "not one this RP library can verify signatures with", (long long)st->alg,
-		    st->alg == COSE_RS1 ? "RS1" : st->alg >= INT_MIN && st->alg <= INT_MAX &&
+		    st->alg >= INT_MIN && st->alg <= INT_MAX &&
 		    fsim_cose_alg_name((int)st->alg) != NULL ?
 		    fsim_cose_alg_name((int)st->alg) : "unknown");
 		return FSIM_ERR_SIGNATURE;
 	}
-	if (st->alg == COSE_RS1)
-		return verify_rs1(c, pk, st);
-	if (alg_hash(st->alg) == NULL) {
-		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg %lld is not "
-		    "one fidosim verifies for tpm (ES256, ES384, ES512, RS256, PS256, RS1)",
-		    (long long)st->alg);
+	if (st->alg == FSIM_COSE_RS1 && c->tpm_rs1 == FSIM_RS1_ERROR) {
+		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg RS1 (-65535, "
+		    "RSASSA-PKCS1-v1_5 with SHA-1) is refused by this policy as insecure");
 		return FSIM_ERR_SIGNATURE;
 	}
+	if (alg_hash(st->alg) == NULL) {
+		fsim_checks_fail(c->ck, FSIM_R_ATT_TPM_04, "attStmt.alg", "alg %lld is not "
+		    "one fidosim verifies for tpm (ES256, ES384, ES512, RS256, PS256, PS384, "
+		    "PS512, RS1)", (long long)st->alg);
+		return FSIM_ERR_SIGNATURE;
+	}
+	/* PIT-15: Windows Hello TPMs sign with RS1; SIG-SHA1 is the RP's call. */
+	/* tpm-rs1 is the library's word on RS1 TPM statements: error refused above, ignore silent */
+	sha1_ok = fsim_rp_sha1_ok(c->tpm_rs1 == FSIM_RS1_OK ? FSIM_SHA1_IGNORE : c->sha1_sigs,
+	    st->alg, "the AIK (attStmt.alg)",
+	    "attStmt.alg", c->ck);
 	fsim_diags_init(&d);
 	r = fsim_sig_verify(pk, (int)st->alg, st->ci, st->ci_len, st->sig, st->sig_len,
 	    &d, "ATT-TPM-04", "attStmt.sig");
@@ -599,7 +567,7 @@ check_sig(const fsim_fmt_ctx_t *c, const tpm_stmt_t *st)
 		return r;
 	if (r == 0) {
 		fsim_checks_pass(c->ck, FSIM_R_ATT_TPM_04);
-		return 0;
+		return sha1_ok ? 0 : FSIM_ERR_SIGNATURE;
 	}
 	/* A malformed signature is recorded under SIG-0x; say that sig failed, too. */
 	if (!fsim_checks_failed(c->ck, FSIM_R_ATT_TPM_04))
@@ -621,7 +589,8 @@ fsim_fmt_tpm(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 		return FSIM_ERR_ARG;
 	res->type = FSIM_ATT_TYPE_UNKNOWN;
 	res->x5c = NULL;
-	if (c == NULL || c->ad == NULL || c->ad->cose_key == NULL ||
+	if (c == NULL || c->ad == NULL ||
+	    (c->ad->cose_key == NULL && !c->ad->key_alg_unsupported) ||
 	    (c->auth_data == NULL && c->auth_data_len > 0))
 		return FSIM_ERR_ARG;
 
@@ -635,7 +604,7 @@ fsim_fmt_tpm(const fsim_fmt_ctx_t *c, fsim_fmt_result_t *res)
 	    (r = fold(check_sig(c, &st), &bad_fmt, &bad_bind)) != 0)
 		goto fail;
 	if (st.x5c != NULL && (r = fold(fsim_tpm_check_aik(sk_X509_value(st.x5c, 0),
-	    c->ad->aaguid, c->tpm_vendors, c->ck), &bad_fmt, &bad_bind)) != 0)
+	    c->ad->aaguid, c), &bad_fmt, &bad_bind)) != 0)
 		goto fail;
 
 	if (bad_fmt || bad_bind) {

@@ -9,6 +9,7 @@
 
 #include "core/util.h"
 #include "rp-sim/checks.h"
+#include "rp-sim/fmt.h"
 
 #define FSIM_OID_TCG_AT_TPM_MANUFACTURER "2.23.133.2.1"
 #define FSIM_OID_TCG_AT_TPM_MODEL        "2.23.133.2.2"
@@ -20,12 +21,13 @@
  * subject, a critical Subject Alternative Name holding the TCG directoryName
  * (tpmManufacturer, tpmModel, tpmVersion), EKU tcg-kp-AIKCertificate, CA
  * false, and the AAGUID extension, when present, not critical and equal to
- * aaguid (§8.3 verification). vendors, when not NULL, is an RP library's
- * NULL-terminated list of the tpmManufacturer values it knows (compared
- * exactly); any other is a FAIL. Records one PASS, or a FAIL per problem.
- * Returns 0, FSIM_ERR_FORMAT when a requirement failed, or an internal error.
+ * aaguid (§8.3 verification). c's tpm_vendors, when not NULL, is an RP
+ * library's NULL-terminated list of the tpmManufacturer values it knows
+ * (compared exactly, or ignoring case with tpm_vendors_nocase); any other
+ * is a FAIL. Records one PASS in c->ck, or a FAIL per problem. Returns 0,
+ * FSIM_ERR_FORMAT when a requirement failed, or an internal error.
  */
 int fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16],
-    const char *const *vendors, fsim_checks_t *ck) FSIM_WUR;
+    const fsim_fmt_ctx_t *c) FSIM_WUR;
 
 #endif /* !FSIM_FMT_TPM_H */

@@ -12,6 +12,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/err.h>
 #include <openssl/objects.h>
@@ -110,18 +111,19 @@ tcg_id_form(const char *s)
  * subject the extension must be critical (RFC 5280 §4.2.1.6).
  */
 static bool
-listed(const char *s, const char *const *list)
+listed(const char *s, const char *const *list, bool nocase)
 {
 	for (; *list != NULL; list++)
-		if (strcmp(*list, s) == 0)
+		if ((nocase ? strcasecmp(*list, s) : strcmp(*list, s)) == 0)
 			return true;
 	return false;
 }
 
 static void
-check_san(const X509 *aik, bool subject_empty, const char *const *vendors,
-    fsim_checks_t *ck)
+check_san(const X509 *aik, bool subject_empty, const fsim_fmt_ctx_t *c)
 {
+	const char *const *vendors = c->tpm_vendors;
+	fsim_checks_t *ck = c->ck;
 	const char *f = "attStmt.x5c[0].subjectAltName";
 	GENERAL_NAMES *gens;
 	tcg_attrs_t t;
@@ -177,7 +179,8 @@ check_san(const X509 *aik, bool subject_empty, const char *const *vendors,
 		if (missing[0] != '\0')
 			fsim_checks_fail(ck, FSIM_R_ATT_TPM_03, f, "the directoryName lacks "
 			    "%s", missing);
-		if (t.count[0] > 0 && vendors != NULL && !listed(t.val[0], vendors))
+		if (t.count[0] > 0 && vendors != NULL && !listed(t.val[0], vendors,
+		    c->tpm_vendors_nocase))
 			fsim_checks_fail(ck, FSIM_R_ATT_TPM_03, f, "tpmManufacturer \"%s\" "
 			    "is not a TPM vendor ID this RP library knows", t.val[0]);
 		if (t.count[0] > 0 && !tcg_id_form(t.val[0]))
@@ -233,9 +236,9 @@ hex16(const uint8_t a[16], char out[33])
 }
 
 int
-fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16], const char *const *vendors,
-    fsim_checks_t *ck)
+fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16], const fsim_fmt_ctx_t *c)
 {
+	fsim_checks_t *ck = c->ck;
 	const char *f = "attStmt.x5c[0]";
 	const X509_NAME *subj;
 	size_t fails0 = fsim_checks_fail_count(ck);
@@ -266,7 +269,7 @@ fsim_tpm_check_aik(const X509 *aik, const uint8_t aaguid[16], const char *const 
 		    X509_NAME_entry_count(subj) == 1 ? "" : "s");
 	}
 
-	check_san(aik, empty, vendors, ck);
+	check_san(aik, empty, c);
 	check_eku(aik, ck);
 
 	/* §8.3.1: "The Basic Constraints extension MUST have the CA component set to false." */

@@ -10,12 +10,14 @@
 
 #include "rp-sim/rp_internal.h"
 
+const char *const fsim_rp_vendor_rooted[] = { "apple", "android-key", "android-safetynet", NULL };
+
 const fsim_ccd_rules_t fsim_ccd_reg = {
-	"webauthn.create", FSIM_R_REG_03, FSIM_R_REG_04, FSIM_R_REG_05, FSIM_R_REG_06,
+	"webauthn.create", true, FSIM_R_REG_03, FSIM_R_REG_04, FSIM_R_REG_05, FSIM_R_REG_06,
 	FSIM_R_REG_07, FSIM_R_REG_08, FSIM_R_REG_09,
 };
 const fsim_ccd_rules_t fsim_ccd_auth = {
-	"webauthn.get", FSIM_R_AUTH_06, FSIM_R_AUTH_07, FSIM_R_AUTH_08, FSIM_R_AUTH_09,
+	"webauthn.get", false, FSIM_R_AUTH_06, FSIM_R_AUTH_07, FSIM_R_AUTH_08, FSIM_R_AUTH_09,
 	FSIM_R_AUTH_10, FSIM_R_AUTH_11, FSIM_R_AUTH_17,
 };
 
@@ -66,6 +68,9 @@ fsim_rp_policy_init(fsim_rp_policy_t *p)
 	p->rfu_bits = FSIM_POL_WARN;
 	p->bs_without_be = FSIM_POL_ERROR;
 	p->unsolicited_ext = FSIM_POL_IGNORE;
+	p->top_without_cross = FSIM_POL_WARN;
+	p->tpm_rs1 = FSIM_POL_WARN;
+	p->builtin_roots = fsim_rp_vendor_rooted;
 }
 
 fsim_rp_result_t *
@@ -105,6 +110,17 @@ fsim_rp_import(const fsim_rp_policy_t *p, fsim_checks_t *ck, const fsim_diags_t 
 	for (i = 0; i < d->n; i++) {
 		const fsim_diag_t *e = &d->v[i];
 
+		/* AD-04 leftovers a lax parse let through (FSIM_AD_PARSE_TRAILING_OK). */
+		if (strcmp(e->rule, "AD-04") == 0 && e->sev == FSIM_SEV_INFO) {
+			if (p->trailing_bytes == FSIM_POL_IGNORE)
+				fsim_checks_add(ck, FSIM_R_AD_04, FSIM_CHECK_INFO, e->field,
+				    e->offset, "%s; accepted: this policy ignores them", e->msg);
+			else
+				fsim_checks_add(ck, FSIM_R_AD_04, p->trailing_bytes ==
+				    FSIM_POL_ERROR ? FSIM_CHECK_FAIL : FSIM_CHECK_WARN, e->field,
+				    e->offset, "%s", e->msg);
+			continue;
+		}
 		/* FLAGS-03 is a policy: it may become an error or vanish. */
 		if (strcmp(e->rule, "FLAGS-03") != 0)
 			fsim_checks_import_one(ck, e, fallback);
@@ -125,6 +141,108 @@ in_list_n(const char *s, const char *const *list, size_t n)
 	return false;
 }
 
+/* A policy outcome under rule: FAIL, WARN or an INFO that says it was let through. */
+static void
+by_policy(fsim_checks_t *ck, fsim_pol_t pol, fsim_rule_id_t rule, const char *field,
+    const char *what)
+{
+	if (pol == FSIM_POL_IGNORE)
+		fsim_checks_info(ck, rule, field, "%s; accepted: this policy does not check it",
+		    what);
+	else
+		fsim_checks_add(ck, rule, pol == FSIM_POL_ERROR ? FSIM_CHECK_FAIL :
+		    FSIM_CHECK_WARN, field, FSIM_NO_OFFSET, "%s", what);
+}
+
+/*
+ * crossOrigin and topOrigin (§7.1 steps 10-11, §7.2 steps 13-14; §5.8.1), as
+ * the policy reads them for this ceremony (rp.h fsim_xo_pol_t, fsim_to_pol_t).
+ */
+static void
+check_cross_top(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
+    const fsim_clientdata_t *cd, fsim_checks_t *ck)
+{
+	fsim_xo_pol_t xo = rr->registration ? p->reg_cross_origin : p->auth_cross_origin;
+	fsim_to_pol_t to = rr->registration ? p->reg_top_origin : p->auth_top_origin;
+	bool cross = cd->cross_origin == 1;
+	bool cross_ok = p->allow_cross_origin ||
+	    (xo == FSIM_XO_SPEC && p->n_top_origins > 0);
+	bool listed;
+
+	if (cross && xo == FSIM_XO_IGNORE)
+		fsim_checks_info(ck, rr->cross_origin, "clientDataJSON.crossOrigin",
+		    "is true; accepted: this policy does not look at crossOrigin");
+	else if (cross && !cross_ok)
+		fsim_checks_fail(ck, rr->cross_origin, "clientDataJSON.crossOrigin",
+		    "is true, but the RP does not expect a cross-origin iframe "
+		    "(--allow-cross-origin%s)", xo == FSIM_XO_SPEC ? "" :
+		    "; for this policy a --top-origin does not allow it");
+	else
+		fsim_checks_pass(ck, rr->cross_origin);
+
+	if (cd->top_origin == NULL)
+		return;
+	if (to == FSIM_TO_IGNORE) {
+		fsim_checks_info(ck, rr->top_origin, "clientDataJSON.topOrigin",
+		    "\"%.100s\" not checked: this policy does not read topOrigin",
+		    cd->top_origin);
+		return;
+	}
+	if (!cross && (p->top_without_cross != FSIM_POL_WARN || to != FSIM_TO_SPEC)) {
+		/* A library that refuses it outright says so under the step's rule. */
+		if (p->top_without_cross == FSIM_POL_ERROR)
+			fsim_checks_fail(ck, rr->top_origin, "clientDataJSON.topOrigin",
+			    "\"%.100s\" is present but crossOrigin is not true, which this "
+			    "policy refuses (5.8.1)", cd->top_origin);
+		else
+			by_policy(ck, p->top_without_cross, FSIM_R_CDJ_06,
+			    "clientDataJSON.topOrigin", "topOrigin is present but crossOrigin "
+			    "is not true");
+		if (to == FSIM_TO_IF_CROSS || p->top_without_cross == FSIM_POL_ERROR)
+			return;
+	}
+	if (to == FSIM_TO_IF_CROSS && !cross)
+		return;
+	listed = (to != FSIM_TO_IMPLICIT &&
+	    in_list_n(cd->top_origin, p->top_origins, p->n_top_origins)) ||
+	    ((to == FSIM_TO_AUTO || to == FSIM_TO_IMPLICIT) &&
+	    in_list_n(cd->top_origin, p->origins, p->n_origins));
+	if (!listed)
+		fsim_checks_fail(ck, rr->top_origin, "clientDataJSON.topOrigin",
+		    "\"%.100s\" is not an allowed top-level origin (%s)", cd->top_origin,
+		    to == FSIM_TO_IMPLICIT ? "this policy takes the --origin values" :
+		    to == FSIM_TO_AUTO ? "--top-origin, or an --origin for this policy" :
+		    "--top-origin");
+	else
+		fsim_checks_pass(ck, rr->top_origin);
+	if (!cross && to == FSIM_TO_SPEC && p->top_without_cross == FSIM_POL_WARN)
+		fsim_checks_warn(ck, FSIM_R_CDJ_06, "clientDataJSON.topOrigin",
+		    "topOrigin is present but crossOrigin is not true");
+}
+
+/*
+ * tokenBinding (WebAuthn L2 §5.10.1; reserved in L3, where an RP ignores it):
+ * a policy that still reads it takes only the listed status values.
+ */
+static void
+check_token_binding(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
+    const fsim_clientdata_t *cd, fsim_checks_t *ck)
+{
+	const json_t *tb = json_object_get(cd->root, "tokenBinding"), *st;
+
+	if (p->token_binding == NULL || tb == NULL || !json_is_object(tb))
+		return;
+	st = json_object_get(tb, "status");
+	if (!json_is_string(st))
+		fsim_checks_fail(ck, rr->parse, "clientDataJSON.tokenBinding.status",
+		    "tokenBinding has no status string; this policy still reads tokenBinding "
+		    "(WebAuthn L2)");
+	else if (!fsim_rp_in_list(json_string_value(st), p->token_binding))
+		fsim_checks_fail(ck, rr->parse, "clientDataJSON.tokenBinding.status",
+		    "\"%.40s\" is not a tokenBinding status this policy takes (WebAuthn L3 "
+		    "reserves tokenBinding and ignores it)", json_string_value(st));
+}
+
 void
 fsim_rp_check_client_data(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
     const fsim_blob_t *cdj, fsim_clientdata_t **cdp, fsim_checks_t *ck)
@@ -133,7 +251,6 @@ fsim_rp_check_client_data(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
 	fsim_diags_t d;
 	fsim_diags_frame_t f;
 	char *want = NULL;
-	bool cross_ok = p->allow_cross_origin || p->n_top_origins > 0;
 
 	*cdp = NULL;
 	fsim_diags_init(&d);
@@ -180,24 +297,8 @@ fsim_rp_check_client_data(const fsim_rp_policy_t *p, const fsim_ccd_rules_t *rr,
 	else
 		fsim_checks_pass(ck, rr->origin);
 
-	if (cd->cross_origin == 1 && !cross_ok)
-		fsim_checks_fail(ck, rr->cross_origin, "clientDataJSON.crossOrigin",
-		    "is true, but the RP does not expect a cross-origin iframe "
-		    "(--allow-cross-origin)");
-	else
-		fsim_checks_pass(ck, rr->cross_origin);
-
-	if (cd->top_origin != NULL) {
-		if (!in_list_n(cd->top_origin, p->top_origins, p->n_top_origins))
-			fsim_checks_fail(ck, rr->top_origin, "clientDataJSON.topOrigin",
-			    "\"%.100s\" is not an allowed top-level origin (--top-origin)",
-			    cd->top_origin);
-		else
-			fsim_checks_pass(ck, rr->top_origin);
-		if (cd->cross_origin != 1)
-			fsim_checks_warn(ck, FSIM_R_CDJ_06, "clientDataJSON.topOrigin",
-			    "topOrigin is present but crossOrigin is not true");
-	}
+	check_cross_top(p, rr, cd, ck);
+	check_token_binding(p, rr, cd, ck);
 	if (!cd->canonical_order)
 		fsim_checks_info(ck, FSIM_R_CDJ_08, "clientDataJSON",
 		    "not serialized in the order of 5.8.1.1 (fine for a full JSON parser)");
@@ -221,22 +322,22 @@ fsim_rp_in_list(const char *s, const char *const *list)
 }
 
 void
-fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const fsim_authdata_t *ad,
-    const fsim_rp_uv_need_t *uv, fsim_rule_id_t r_rpid, fsim_rule_id_t r_up,
-    fsim_rule_id_t r_uv, fsim_rule_id_t r_bk, fsim_checks_t *ck)
+fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const char *appid,
+    const fsim_authdata_t *ad, const fsim_rp_uv_need_t *uv, fsim_rule_id_t r_rpid,
+    fsim_rule_id_t r_up, fsim_rule_id_t r_uv, fsim_rule_id_t r_bk, fsim_checks_t *ck)
 {
-	uint8_t h[32];
-	unsigned int hl = 0;
+	const char *id = appid != NULL ? appid : p->rp_id;
 
-	if (p->rp_id == NULL ||
-	    EVP_Digest(p->rp_id, strlen(p->rp_id), h, &hl, EVP_sha256(), NULL) != 1 ||
-	    CRYPTO_memcmp(h, ad->rp_id_hash, 32) != 0)
+	if (!fsim_rp_rpid_hash_is(ad, id))
 		fsim_checks_add(ck, r_rpid, FSIM_CHECK_FAIL, "authData.rpIdHash", 0,
-		    "is not SHA-256 of the RP ID \"%.100s\"", p->rp_id ? p->rp_id : "");
+		    "is not SHA-256 of the %s \"%.100s\"", appid != NULL ?
+		    "AppID (the client output appid is true)" : "RP ID", id ? id : "");
 	else
 		fsim_checks_pass(ck, r_rpid);
 
-	if (!(ad->flags & FSIM_AD_UP))
+	if (!(ad->flags & FSIM_AD_UP) && r_up == FSIM_R_REG_12 && p->reg_up != FSIM_POL_ERROR)
+		by_policy(ck, p->reg_up, r_up, "authData.flags", "UP (user present) is not set");
+	else if (!(ad->flags & FSIM_AD_UP))
 		fsim_checks_add(ck, r_up, FSIM_CHECK_FAIL, "authData.flags", 32,
 		    "UP (user present) is not set");
 	else
@@ -248,16 +349,28 @@ fsim_rp_check_authdata_common(const fsim_rp_policy_t *p, const fsim_authdata_t *
 	else
 		fsim_checks_pass(ck, r_uv);
 
-	if ((ad->flags & FSIM_AD_BS) && !(ad->flags & FSIM_AD_BE)) {
+	if ((ad->flags & FSIM_AD_BS) && !(uv->be >= 0 ? uv->be == 1 : (ad->flags & FSIM_AD_BE))) {
 		if (p->bs_without_be == FSIM_POL_IGNORE)
 			fsim_checks_info(ck, r_bk, "authData.flags", "BS is set but BE is "
 			    "not; accepted: this policy does not check the pair");
 		else
 			fsim_checks_add(ck, r_bk, p->bs_without_be == FSIM_POL_ERROR ?
 			    FSIM_CHECK_FAIL : FSIM_CHECK_WARN, "authData.flags", 32,
-			    "BS is set but BE is not");
+			    "BS is set but %s", uv->be >= 0 ? "the record's backupEligible is "
+			    "false (this policy checks BS against the stored BE)" : "BE is not");
 	} else
 		fsim_checks_pass(ck, r_bk);
+}
+
+bool
+fsim_rp_rpid_hash_is(const fsim_authdata_t *ad, const char *id)
+{
+	uint8_t h[32];
+	unsigned int hl = 0;
+
+	return id != NULL &&
+	    EVP_Digest(id, strlen(id), h, &hl, EVP_sha256(), NULL) == 1 &&
+	    CRYPTO_memcmp(h, ad->rp_id_hash, 32) == 0;
 }
 
 void

@@ -1,11 +1,12 @@
 /*
- * server.c — the state of `fidosim serve` (sessions, credentials, reports,
- * the data file) and the dispatch of a request to its handler. The
- * ceremonies themselves are in server_api.c.
+ * server.c — the sessions of `fidosim serve`, the dispatch of a request to
+ * its handler, and errors that never repeat raw input. Users, credentials
+ * and reports are in server_db.c, the ceremonies in server_api.c.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,6 @@
 
 #include "rp-sim/server_int.h"
 
-#define DATA_FILE "credentials.json"
-#define DATA_MAX (64u << 20)
 #define DEFAULT_TTL 300u
 /* A session nobody used for this long is free for reuse. */
 #define SESSION_IDLE 3600
@@ -98,349 +97,194 @@ cookie_id(const char *cookie, uint8_t id[SRV_SESSION_ID_LEN])
 	return false;
 }
 
+/* Is a ceremony of the session still in progress (issued, not used, not expired)? */
+static bool
+busy(const srv_session_t *ss, time_t now)
+{
+	return (ss->reg.active && now <= ss->reg.expires) ||
+	    (ss->auth.active && now <= ss->auth.expires);
+}
+
+/*
+ * Where a new session for client goes, or NULL. In order: a free slot or
+ * one idle past SESSION_IDLE; when the client already holds
+ * SRV_MAX_NEW_PER_CLIENT sessions it never came back to, its own oldest;
+ * then the oldest session nobody came back to; then the oldest whose client
+ * came back but has nothing in progress. A session whose client came back,
+ * with a ceremony in progress, is never taken: then there is no room.
+ */
+static srv_session_t *
+new_slot(fsim_server_t *s, const char *client, time_t now)
+{
+	srv_session_t *ss, *own_oldest = NULL, *fresh_oldest = NULL, *idle_oldest = NULL;
+	size_t i, own = 0;
+
+	for (i = 0; i < FSIM_SERVER_MAX_SESSIONS; i++) {
+		ss = &s->sessions[i];
+		if (!ss->used || now - ss->last_used > SESSION_IDLE)
+			return ss;
+		if (!ss->established) {
+			if (strcmp(ss->client, client) == 0) {
+				own++;
+				if (own_oldest == NULL || ss->last_used < own_oldest->last_used)
+					own_oldest = ss;
+			}
+			if (fresh_oldest == NULL || ss->last_used < fresh_oldest->last_used)
+				fresh_oldest = ss;
+		} else if (!busy(ss, now) &&
+		    (idle_oldest == NULL || ss->last_used < idle_oldest->last_used))
+			idle_oldest = ss;
+	}
+	if (own >= SRV_MAX_NEW_PER_CLIENT)
+		return own_oldest;
+	if (fresh_oldest != NULL)
+		return fresh_oldest;
+	return idle_oldest;
+}
+
 srv_session_t *
-fsim_srv_session(fsim_server_t *s, const char *cookie, bool create, bool *created)
+fsim_srv_session(fsim_server_t *s, const char *cookie, const char *client, bool create,
+    bool *created, bool *full)
 {
 	uint8_t id[SRV_SESSION_ID_LEN];
-	srv_session_t *free_slot = NULL, *oldest = NULL, *ss;
+	srv_session_t *ss;
 	time_t now = fsim_srv_now(s);
 	size_t i;
 
 	if (created != NULL)
 		*created = false;
+	if (full != NULL)
+		*full = false;
+	if (client == NULL)
+		client = "";
 	if (cookie != NULL && cookie_id(cookie, id)) {
 		for (i = 0; i < FSIM_SERVER_MAX_SESSIONS; i++) {
 			ss = &s->sessions[i];
 			if (ss->used && CRYPTO_memcmp(ss->id, id, sizeof(id)) == 0) {
 				ss->last_used = now;
+				ss->established = true;
 				return ss;
 			}
 		}
 	}
 	if (!create)
 		return NULL;
-	for (i = 0; i < FSIM_SERVER_MAX_SESSIONS; i++) {
-		ss = &s->sessions[i];
-		if (!ss->used || now - ss->last_used > SESSION_IDLE) {
-			free_slot = ss;
-			break;
-		}
-		if (oldest == NULL || ss->last_used < oldest->last_used)
-			oldest = ss;
+	if ((ss = new_slot(s, client, now)) == NULL) {
+		if (full != NULL)
+			*full = true;
+		return NULL;
 	}
-	ss = free_slot != NULL ? free_slot : oldest;
 	memset(ss, 0, sizeof(*ss));
 	if (fsim_srv_random(s, ss->id, sizeof(ss->id)) != 0)
 		return NULL;
 	ss->used = true;
 	ss->last_used = now;
+	snprintf(ss->client, sizeof(ss->client), "%s", client);
 	if (created != NULL)
 		*created = true;
 	return ss;
 }
 
-/* ---- credentials ---- */
+/* ---- text from the client ---- */
 
-srv_cred_t *
-fsim_srv_cred_find(fsim_server_t *s, const uint8_t *id, size_t len)
+/* The length of the UTF-8 character at p (at most n bytes), 0 when it is not one. */
+static size_t
+utf8_char(const unsigned char *p, size_t n)
 {
-	size_t i;
+	size_t len, k;
+	uint32_t cp;
 
-	for (i = 0; i < s->n_creds; i++)
-		if (fsim_blob_eq(&s->creds[i].id, id, len))
-			return &s->creds[i];
-	return NULL;
-}
-
-size_t
-fsim_srv_user_creds(fsim_server_t *s, const char *username, srv_cred_t **out, size_t max)
-{
-	size_t i, n = 0;
-
-	/* Newest first, as webauthn.io's "last 64". */
-	for (i = s->n_creds; i-- > 0 && n < max;)
-		if (strcmp(s->creds[i].username, username) == 0)
-			out[n++] = &s->creds[i];
-	return n;
-}
-
-static void
-cred_reset(srv_cred_t *c)
-{
-	fsim_blob_reset(&c->id);
-	json_decref(c->record);
-	memset(c, 0, sizeof(*c));
-}
-
-int
-fsim_srv_cred_add(fsim_server_t *s, const srv_cred_t *c)
-{
-	srv_cred_t n;
-
-	if (s->n_creds >= FSIM_SERVER_MAX_CREDS)
-		return FSIM_ERR_ARG;
-	if (s->n_creds == s->cap_creds) {
-		size_t cap = s->cap_creds ? s->cap_creds * 2 : 64;
-		srv_cred_t *v = realloc(s->creds, cap * sizeof(*v));
-
-		if (v == NULL)
-			return FSIM_ERR_NOMEM;
-		s->creds = v;
-		s->cap_creds = cap;
-	}
-	n = *c;
-	memset(&n.id, 0, sizeof(n.id));
-	if (fsim_blob_set(&n.id, c->id.ptr, c->id.len) != 0)
-		return FSIM_ERR_NOMEM;
-	json_incref(n.record);
-	s->creds[s->n_creds++] = n;
-	s->gen++;
-	return 0;
-}
-
-/* ---- the data file ---- */
-
-static json_t *
-data_json(fsim_server_t *s)
-{
-	json_t *root = json_object(), *arr = json_array();
-	size_t i;
-
-	if (root == NULL || arr == NULL)
-		goto fail;
-	if (json_object_set_new(root, "version", json_integer(1)) != 0 ||
-	    json_object_set_new(root, "rpId", json_string(s->rp_id)) != 0)
-		goto fail;
-	for (i = 0; i < s->n_creds; i++) {
-		const srv_cred_t *c = &s->creds[i];
-		json_t *e = json_pack("{s:s, s:I, s:o, s:O}", "username", c->username,
-		    "created", (json_int_t)c->created, "discoverable",
-		    c->discoverable < 0 ? json_null() : json_boolean(c->discoverable),
-		    "record", c->record);
-
-		if (e == NULL || json_array_append_new(arr, e) != 0)
-			goto fail;
-	}
-	if (json_object_set_new(root, "credentials", arr) != 0) {
-		arr = NULL;
-		goto fail;
-	}
-	return root;
-fail:
-	json_decref(arr);
-	json_decref(root);
-	return NULL;
-}
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* write, fsync, rename, fsync the folder: a crash leaves the old or the new file. */
-static int
-atomic_write(const char *dir, const char *text)
-{
-	char path[4096], tmp[4200];
-	int fd, r = FSIM_ERR_IO;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, DATA_FILE) >= sizeof(path) ||
-	    (size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return FSIM_ERR_ARG;
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-		return FSIM_ERR_IO;
-	if (write_all(fd, text, strlen(text)) != 0 || fsync(fd) != 0) {
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) != 0 || rename(tmp, path) != 0)
-		goto fail;
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-	return 0;
-fail:
-	unlink(tmp);
-	return r;
-}
-
-int
-fsim_srv_save(fsim_server_t *s)
-{
-	unsigned long long gen;
-	json_t *j = NULL;
-	char *text = NULL;
-	int r = 0;
-
-	if (s->data_dir == NULL)
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1fu;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0fu;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07u;
+	else
 		return 0;
-	/*
-	 * One writer at a time; each writes the newest state, so savers that
-	 * waited behind it find nothing left to write.
-	 */
-	pthread_mutex_lock(&s->save_lock);
-	pthread_mutex_lock(&s->lock);
-	gen = s->gen;
-	if (gen != s->saved_gen && (j = data_json(s)) == NULL)
-		r = FSIM_ERR_NOMEM;
-	pthread_mutex_unlock(&s->lock);
-	if (j != NULL && (text = json_dumps(j, JSON_INDENT(1))) == NULL)
-		r = FSIM_ERR_NOMEM;
-	if (text != NULL && (r = atomic_write(s->data_dir, text)) == 0)
-		s->saved_gen = gen;
-	pthread_mutex_unlock(&s->save_lock);
-	json_decref(j);
-	free(text);
-	return r;
-}
-
-static int
-load_data(fsim_server_t *s, char *err, size_t errlen)
-{
-	char path[4096];
-	fsim_blob_t in = { NULL, 0 };
-	json_t *root = NULL, *arr, *e;
-	fsim_diags_t d;
-	struct stat st;
-	size_t i;
-	int r = FSIM_ERR_FORMAT;
-
-	fsim_diags_init(&d);
-	if (mkdir(s->data_dir, 0700) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "--data %s: cannot create the folder: %s", s->data_dir,
-		    strerror(errno));
-		return FSIM_ERR_IO;
-	}
-	if (stat(s->data_dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
-	    access(s->data_dir, W_OK) != 0) {
-		snprintf(err, errlen, "--data %s: not a writable folder", s->data_dir);
-		return FSIM_ERR_IO;
-	}
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", s->data_dir, DATA_FILE) >= sizeof(path)) {
-		snprintf(err, errlen, "--data: path too long");
-		return FSIM_ERR_ARG;
-	}
-	if (stat(path, &st) != 0 && errno == ENOENT)
+	if (n < len)
 		return 0;
-	if (fsim_read_file(path, DATA_MAX, &in) != 0) {
-		snprintf(err, errlen, "%s: cannot read it (or it is over %u bytes)", path, DATA_MAX);
-		return FSIM_ERR_IO;
+	for (k = 1; k < len; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[k] & 0x3fu);
 	}
-	if (fsim_json_load(in.ptr, in.len, &root, NULL, "credentials") != 0 ||
-	    !json_is_object(root) || json_integer_value(json_object_get(root, "version")) != 1 ||
-	    !json_is_array(arr = json_object_get(root, "credentials"))) {
-		snprintf(err, errlen, "%s: not a fidosim serve credentials file (version 1); "
-		    "left as it is", path);
-		goto fail;
-	}
-	json_array_foreach(arr, i, e) {
-		srv_cred_t c;
-		fsim_cred_record_t *rec = NULL;
-		const json_t *u = json_object_get(e, "username");
-		const json_t *disc = json_object_get(e, "discoverable");
-
-		memset(&c, 0, sizeof(c));
-		if (!json_is_string(u) || json_string_length(u) > FSIM_SERVER_USERNAME_MAX ||
-		    fsim_record_from_json(json_object_get(e, "record"), &rec, &d) != 0) {
-			snprintf(err, errlen, "%s: credentials[%zu] is not a valid entry "
-			    "(username, record); left as it is", path, i);
-			goto fail;
-		}
-		snprintf(c.username, sizeof(c.username), "%s", json_string_value(u));
-		fsim_srv_user_id(c.username, c.user_id);
-		c.created = (long long)json_integer_value(json_object_get(e, "created"));
-		c.discoverable = json_is_boolean(disc) ? json_is_true(disc) : -1;
-		c.record = json_object_get(e, "record");
-		c.id = rec->id;
-		if (fsim_srv_cred_find(s, c.id.ptr, c.id.len) != NULL) {
-			fsim_record_free(&rec);
-			snprintf(err, errlen, "%s: credentials[%zu] repeats a credential ID; "
-			    "left as it is", path, i);
-			goto fail;
-		}
-		r = fsim_srv_cred_add(s, &c);
-		fsim_record_free(&rec);
-		if (r != 0) {
-			snprintf(err, errlen, "%s: too many credentials or out of memory", path);
-			goto fail;
-		}
-		r = FSIM_ERR_FORMAT;
-	}
-	s->saved_gen = s->gen;
-	r = 0;
-fail:
-	json_decref(root);
-	fsim_blob_reset(&in);
-	fsim_diags_clear(&d);
-	return r;
+	/* shortest form, no surrogates, at most U+10FFFF (RFC 3629); no C1 controls */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
+		return 0;
+	return len;
 }
 
-/* ---- reports ---- */
+/* fsim_server_escape; keep_bs: a backslash stays (text already escaped once). */
+static char *
+escape(const char *in, size_t inlen, size_t max_chars, char *out, size_t outlen, bool keep_bs)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, o = 0, chars = 0, k, need;
+	char piece[8];
+
+	if (outlen == 0)
+		return out;
+	out[0] = '\0';
+	if (in == NULL)
+		return out;
+	while (i < inlen) {
+		k = utf8_char(p + i, inlen - i);
+		if (k == 1 && (p[i] < 0x20 || p[i] == 0x7f || (p[i] == '\\' && !keep_bs)))
+			k = 0;
+		if (k == 0) {
+			snprintf(piece, sizeof(piece), "\\x%02x", p[i]);
+			need = 4;
+		} else {
+			memcpy(piece, p + i, k);
+			need = k;
+		}
+		/* room for this piece, a "..." that may follow and the NUL */
+		if (chars == max_chars || o + need + 4 > outlen) {
+			if (o + 4 <= outlen) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(out + o, piece, need);
+		o += need;
+		i += k == 0 ? 1 : k;
+		chars++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *
+fsim_server_escape(const char *in, size_t inlen, size_t max_chars, char *out, size_t outlen)
+{
+	return escape(in, inlen, max_chars, out, outlen, false);
+}
+
+const char *
+fsim_srv_quote(const char *in, size_t max_chars, char *buf, size_t len)
+{
+	return fsim_server_escape(in, in != NULL ? strlen(in) : 0, max_chars, buf, len);
+}
 
 long
-fsim_srv_report_add(fsim_server_t *s, json_t *entry)
+fsim_srv_username_chars(const char *p, size_t len)
 {
-	long id = s->next_report;
-	json_t **slot = &s->reports[(size_t)(id - 1) % FSIM_SERVER_MAX_REPORTS];
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i = 0, k;
+	long n = 0;
 
-	if (entry == NULL || json_object_set_new(entry, "id", json_integer(id)) != 0) {
-		json_decref(entry);
-		return 0;
+	while (i < len) {
+		if ((k = utf8_char(u + i, len - i)) == 0 || (k == 1 && (u[i] < 0x20 || u[i] == 0x7f)))
+			return -1;
+		i += k;
+		n++;
 	}
-	json_decref(*slot);
-	*slot = entry;
-	s->next_report++;
-	return id;
-}
-
-static json_t *
-report_get(fsim_server_t *s, long id)
-{
-	json_t *e;
-
-	if (id <= 0 || id >= s->next_report || s->next_report - id > FSIM_SERVER_MAX_REPORTS)
-		return NULL;
-	e = s->reports[(size_t)(id - 1) % FSIM_SERVER_MAX_REPORTS];
-	return e != NULL ? json_deep_copy(e) : NULL;
-}
-
-static json_t *
-report_list(fsim_server_t *s)
-{
-	json_t *arr = json_array();
-	long id = s->next_report - FSIM_SERVER_MAX_REPORTS;
-
-	if (id < 1)
-		id = 1;
-	for (; arr != NULL && id < s->next_report; id++) {
-		const json_t *e = s->reports[(size_t)(id - 1) % FSIM_SERVER_MAX_REPORTS];
-		json_t *sum;
-		const char *k;
-		json_t *v;
-
-		if (e == NULL || (sum = json_object()) == NULL)
-			continue;
-		json_object_foreach((json_t *)e, k, v)
-			if (strcmp(k, "report") != 0)
-				json_object_set(sum, k, v);
-		if (json_array_append_new(arr, sum) != 0) {
-			json_decref(arr);
-			return NULL;
-		}
-	}
-	return arr;
+	return n;
 }
 
 /* ---- dispatch ---- */
@@ -448,12 +292,18 @@ report_list(fsim_server_t *s)
 void
 fsim_srv_fail(srv_answer_t *a, int api, int status, const char *fmt, ...)
 {
-	char msg[512];
+	char raw[512], msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/*
+	 * The last line of defence: whatever the client's text the message
+	 * quotes, it is valid UTF-8 without control characters, so the JSON
+	 * encoder takes it (call sites quote with fsim_srv_quote already).
+	 */
+	escape(raw, strlen(raw), sizeof(msg), msg, sizeof(msg), true);
 	json_decref(a->body);
 	a->status = status;
 	if (api == SRV_API_FIDO)
@@ -467,20 +317,22 @@ fsim_srv_fail(srv_answer_t *a, int api, int status, const char *fmt, ...)
 static void
 get_reports(fsim_server_t *s, const char *rest, const char *cookie, srv_answer_t *a)
 {
+	char q[80];
 	json_t *j = NULL;
+	srv_session_t *ss;
+	long id = 0;
 	char *end;
-	long id;
 
-	pthread_mutex_lock(&s->lock);
 	if (*rest == '\0' || strcmp(rest, "/") == 0) {
-		if ((j = report_list(s)) != NULL)
+		if ((j = fsim_srv_db_report_list(s)) != NULL)
 			j = json_pack("{s:o}", "reports", j);
 		a->status = 200;
 	} else if (strcmp(rest, "/last") == 0) {
-		srv_session_t *ss = fsim_srv_session(s, cookie, false, NULL);
-
-		if (ss == NULL || (j = report_get(s, ss->last_report)) == NULL) {
-			pthread_mutex_unlock(&s->lock);
+		pthread_mutex_lock(&s->lock);
+		ss = fsim_srv_session(s, cookie, NULL, false, NULL, NULL);
+		id = ss != NULL ? ss->last_report : 0;
+		pthread_mutex_unlock(&s->lock);
+		if (id == 0 || (j = fsim_srv_db_report_get(s, id)) == NULL) {
 			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 404, "this session has no report yet");
 			return;
 		}
@@ -489,16 +341,14 @@ get_reports(fsim_server_t *s, const char *rest, const char *cookie, srv_answer_t
 		errno = 0;
 		id = strtol(rest + 1, &end, 10);
 		if (rest[0] != '/' || rest[1] < '0' || rest[1] > '9' || *end != '\0' ||
-		    errno != 0 || (j = report_get(s, id)) == NULL) {
-			pthread_mutex_unlock(&s->lock);
-			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 404, "no report %.40s (reports are "
-			    "kept in memory, the last %u)", rest + (rest[0] == '/'),
+		    errno != 0 || (j = fsim_srv_db_report_get(s, id)) == NULL) {
+			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 404, "no report \"%s\" (the last %u "
+			    "are kept)", fsim_srv_quote(rest + (rest[0] == '/'), 40, q, sizeof(q)),
 			    FSIM_SERVER_MAX_REPORTS);
 			return;
 		}
 		a->status = 200;
 	}
-	pthread_mutex_unlock(&s->lock);
 	a->body = j;
 }
 
@@ -517,6 +367,23 @@ static const struct route {
 	{ "/assertion/result", SRV_API_FIDO, 3 },
 };
 
+/* "application/json", any case, optionally followed by parameters (RFC 9110 8.3.1). */
+static bool
+is_json_type(const char *ct)
+{
+	static const char want[] = "application/json";
+	size_t n = sizeof(want) - 1;
+
+	if (ct == NULL)
+		return false;
+	ct += strspn(ct, " \t");
+	if (strncasecmp(ct, want, n) != 0)
+		return false;
+	ct += n;
+	ct += strspn(ct, " \t");
+	return *ct == '\0' || *ct == ';';
+}
+
 static void
 dispatch(fsim_server_t *s, const fsim_server_request_t *req, srv_answer_t *a,
     char *set_cookie, size_t sclen)
@@ -525,21 +392,31 @@ dispatch(fsim_server_t *s, const fsim_server_request_t *req, srv_answer_t *a,
 	json_t *body = NULL;
 	fsim_diags_t d;
 	const fsim_diag_t *e;
+	char q[200];
 	size_t i;
 
 	if (strncmp(req->path, "/api/reports", 12) == 0 &&
 	    (req->path[12] == '\0' || req->path[12] == '/')) {
 		if (strcmp(req->method, "GET") != 0)
-			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 405, "%s wants GET", req->path);
+			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 405, "%s wants GET",
+			    fsim_srv_quote(req->path, 60, q, sizeof(q)));
 		else
 			get_reports(s, req->path + 12, req->cookie, a);
+		return;
+	}
+	if (strcmp(req->path, "/api/algorithms") == 0) {
+		if (strcmp(req->method, "GET") != 0)
+			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 405, "%s wants GET", req->path);
+		else
+			fsim_srv_algorithms(a);
 		return;
 	}
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (strcmp(req->path, routes[i].path) == 0)
 			rt = &routes[i];
 	if (rt == NULL) {
-		fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 404, "no such endpoint: %.100s", req->path);
+		fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 404, "no such endpoint: %s",
+		    fsim_srv_quote(req->path, 100, q, sizeof(q)));
 		return;
 	}
 	if (strcmp(req->method, "POST") != 0) {
@@ -549,6 +426,13 @@ dispatch(fsim_server_t *s, const fsim_server_request_t *req, srv_answer_t *a,
 	if (req->body_len > FSIM_SERVER_BODY_MAX) {
 		fsim_srv_fail(a, rt->api, 413, "the body is %zu bytes; the limit is %u",
 		    req->body_len, FSIM_SERVER_BODY_MAX);
+		return;
+	}
+	if (!is_json_type(req->content_type)) {
+		fsim_srv_fail(a, rt->api, 415, "the body must be sent as Content-Type: "
+		    "application/json (got %s%s%s)", req->content_type != NULL ? "\"" : "",
+		    req->content_type != NULL ? fsim_srv_quote(req->content_type, 60, q,
+		    sizeof(q)) : "none", req->content_type != NULL ? "\"" : "");
 		return;
 	}
 	fsim_diags_init(&d);
@@ -563,11 +447,13 @@ dispatch(fsim_server_t *s, const fsim_server_request_t *req, srv_answer_t *a,
 	if (!json_is_object(body))
 		fsim_srv_fail(a, rt->api, 400, "the body must be a JSON object");
 	else if (rt->kind == 0)
-		fsim_srv_reg_options(s, rt->api, body, req->cookie, a, set_cookie, sclen);
+		fsim_srv_reg_options(s, rt->api, body, req->cookie, req->client, a, set_cookie,
+		    sclen);
 	else if (rt->kind == 1)
 		fsim_srv_reg_verify(s, rt->api, body, req->cookie, a);
 	else if (rt->kind == 2)
-		fsim_srv_auth_options(s, rt->api, body, req->cookie, a, set_cookie, sclen);
+		fsim_srv_auth_options(s, rt->api, body, req->cookie, req->client, a, set_cookie,
+		    sclen);
 	else
 		fsim_srv_auth_verify(s, rt->api, body, req->cookie, a);
 	json_decref(body);
@@ -615,12 +501,9 @@ fsim_server_response_reset(fsim_server_response_t *resp)
 size_t
 fsim_server_cred_count(fsim_server_t *s)
 {
-	size_t n;
+	size_t n = 0;
 
-	pthread_mutex_lock(&s->lock);
-	n = s->n_creds;
-	pthread_mutex_unlock(&s->lock);
-	return n;
+	return fsim_srv_db_cred_count(s, &n) == 0 ? n : 0;
 }
 
 /* ---- life cycle ---- */
@@ -643,8 +526,6 @@ fsim_server_new(const fsim_server_config_t *cfg, fsim_server_t **out, char *err,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		goto nomem;
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_mutex_init(&s->save_lock, NULL);
-	s->next_report = 1;
 	s->ttl = cfg->challenge_ttl ? cfg->challenge_ttl : DEFAULT_TTL;
 	if (cfg->policy != NULL)
 		s->policy = *cfg->policy;
@@ -667,12 +548,10 @@ fsim_server_new(const fsim_server_config_t *cfg, fsim_server_t **out, char *err,
 			goto nomem;
 		s->n_origins++;
 	}
-	if (cfg->data_dir != NULL) {
-		if ((s->data_dir = strdup(cfg->data_dir)) == NULL)
-			goto nomem;
-		if ((r = load_data(s, err, errlen)) != 0)
-			goto fail;
-	}
+	if (cfg->data_dir != NULL && (s->data_dir = strdup(cfg->data_dir)) == NULL)
+		goto nomem;
+	if ((r = fsim_srv_db_open(s, err, errlen)) != 0)
+		goto fail;
 	*out = s;
 	return 0;
 nomem:
@@ -690,11 +569,7 @@ fsim_server_free(fsim_server_t **sp)
 
 	if (sp == NULL || (s = *sp) == NULL)
 		return;
-	for (i = 0; i < s->n_creds; i++)
-		cred_reset(&s->creds[i]);
-	free(s->creds);
-	for (i = 0; i < FSIM_SERVER_MAX_REPORTS; i++)
-		json_decref(s->reports[i]);
+	fsim_srv_db_close(s);
 	if (s->sessions != NULL)
 		fsim_wipe(s->sessions, FSIM_SERVER_MAX_SESSIONS * sizeof(srv_session_t));
 	free(s->sessions);
@@ -705,7 +580,6 @@ fsim_server_free(fsim_server_t **sp)
 	free(s->rp_name);
 	free(s->data_dir);
 	pthread_mutex_destroy(&s->lock);
-	pthread_mutex_destroy(&s->save_lock);
 	free(s);
 	*sp = NULL;
 }

@@ -16,9 +16,19 @@
  *
  * Sessions are a cookie (FSIM_SERVER_COOKIE). A ceremony's challenge is
  * single use (taken by the first verification that names the session,
- * whatever its outcome) and expires after `challenge_ttl` seconds. The
- * credentials persist in data_dir/credentials.json, written atomically
- * (write, fsync, rename; mode 0600). Every bad request gets a 4xx JSON error.
+ * whatever its outcome) and expires after `challenge_ttl` seconds. A
+ * session made for a request without a cookie never evicts one whose client
+ * came back with its cookie; each client address holds at most
+ * SRV_MAX_NEW_PER_CLIENT of the former (its own oldest go first).
+ *
+ * Users, credentials and reports are kept in an SQLite database
+ * (server_db.c): data_dir/serve.db (mode 0600), which several servers may
+ * share, or in memory. A ceremony is answered after its change is on disk.
+ *
+ * Every bad request gets a 4xx JSON error; no error repeats what the client
+ * sent as it was: text from the request is escaped (fsim_server_escape) and
+ * cut on a character boundary. JSON endpoints want Content-Type
+ * application/json (415 otherwise).
  *
  * Thread safety: fsim_server_handle may be called from several threads at
  * once; verification runs outside the server's lock.
@@ -33,9 +43,9 @@
 
 #define FSIM_SERVER_COOKIE "fidosim_session"
 #define FSIM_SERVER_BODY_MAX (256u * 1024u)     /* request bodies above: 413 */
-#define FSIM_SERVER_USERNAME_MAX 64             /* as webauthn.io */
-#define FSIM_SERVER_MAX_SESSIONS 4096           /* the oldest idle one goes first */
-#define FSIM_SERVER_MAX_CREDS 20000             /* then registration answers 400 */
+#define FSIM_SERVER_USERNAME_MAX 64             /* characters (code points), as webauthn.io */
+#define FSIM_SERVER_MAX_SESSIONS 4096           /* see above for which go first */
+#define FSIM_SERVER_MAX_CREDS 1000000           /* then registration answers 400 */
 #define FSIM_SERVER_MAX_REPORTS 512             /* a ring: the oldest goes first */
 
 /*
@@ -71,6 +81,8 @@ typedef struct fsim_server_request {
 	const char *cookie;                 /* the Cookie header, or NULL */
 	const uint8_t *body;
 	size_t body_len;
+	const char *content_type;           /* the Content-Type header, or NULL */
+	const char *client;                 /* the client's address, or NULL */
 } fsim_server_request_t;
 
 typedef struct fsim_server_response {
@@ -102,5 +114,16 @@ void fsim_server_response_reset(fsim_server_response_t *resp);
 
 /* How many credentials are stored (for tests and the start-up line). */
 size_t fsim_server_cred_count(fsim_server_t *s);
+
+/*
+ * Text from a client made fit for a message or a log line: printable ASCII
+ * and well-formed UTF-8 are kept; '\\' and every other byte (control
+ * characters such as a newline, C1 controls, invalid UTF-8) are written as
+ * \xNN; at most
+ * max_chars characters of input are taken, never a part of one, and "..."
+ * marks a cut. Always NUL-terminates out (outlen > 0); returns out.
+ */
+char *fsim_server_escape(const char *in, size_t inlen, size_t max_chars, char *out,
+    size_t outlen);
 
 #endif /* !FSIM_SERVER_H */

@@ -6,6 +6,7 @@
  * fsim_rp_verify_authentication; this file adds what a server keeps between
  * the two halves of a ceremony: the challenge, the user, the credential.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,12 @@ static const char *const fido_attestation[] = { "none", "direct", "indirect", "e
 static const char *const wio_attachment[] = { "all", "cross_platform", "platform", NULL };
 static const char *const fido_attachment[] = { "platform", "cross-platform", NULL };
 
-/* webauthn.io's algorithm names; es384 is ours. */
+/*
+ * webauthn.io's algorithm names; es384 is ours. Only those whose COSE alg
+ * the verifier has (core's table, fsim_cose_alg_name) are offered or
+ * accepted: the page asks /api/algorithms, so a name whose verifier is not
+ * built in is never shown (ML-DSA until core has it, issue 12).
+ */
 static const struct { const char *name; int64_t alg; } wio_algs[] = {
 	{ "ed25519", -8 }, { "es256", -7 }, { "rs256", -257 }, { "es384", -35 },
 	{ "mldsa44", -48 }, { "mldsa65", -49 }, { "mldsa87", -50 },
@@ -35,6 +41,57 @@ static const struct { const char *name; int64_t alg; } wio_algs[] = {
 static const char *const wio_default_algs[] = { "ed25519", "es256", "rs256" };
 /* The FIDO API names none: every alg the verifier supports. */
 static const int64_t fido_algs[] = { -7, -8, -35, -36, -37, -257, -48, -49, -50 };
+
+/* Can the RP verify signatures under this COSE alg? */
+static bool
+alg_verified(int64_t alg)
+{
+	return alg >= INT_MIN && alg <= INT_MAX && fsim_cose_alg_name((int)alg) != NULL;
+}
+
+/* "ed25519, es256, ..." of the webauthn.io names the verifier has. */
+static void
+wio_alg_names(char *buf, size_t len)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(wio_algs) / sizeof(wio_algs[0]) && o < len; i++)
+		if (alg_verified(wio_algs[i].alg))
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+			    wio_algs[i].name);
+}
+
+void
+fsim_srv_algorithms(srv_answer_t *a)
+{
+	json_t *o = json_object(), *arr = json_array();
+	size_t i, k;
+	bool dflt;
+
+	if (o == NULL || arr == NULL || json_object_set_new(o, "algorithms", arr) != 0) {
+		json_decref(o);
+		fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 500, "out of memory");
+		return;
+	}
+	for (i = 0; i < sizeof(wio_algs) / sizeof(wio_algs[0]); i++) {
+		if (!alg_verified(wio_algs[i].alg))
+			continue;
+		for (dflt = false, k = 0; k < 3; k++)
+			dflt = dflt || strcmp(wio_default_algs[k], wio_algs[i].name) == 0;
+		if (json_array_append_new(arr, json_pack("{s:s, s:I, s:s, s:b}", "name",
+		    wio_algs[i].name, "alg", (json_int_t)wio_algs[i].alg, "coseName",
+		    fsim_cose_alg_name((int)wio_algs[i].alg), "default", dflt)) != 0) {
+			json_decref(o);
+			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 500, "out of memory");
+			return;
+		}
+	}
+	a->status = 200;
+	a->body = o;
+	snprintf(a->note, sizeof(a->note), "the %zu algorithms the verifier has",
+	    json_array_size(arr));
+}
 
 static const char *const api_names[] = { "webauthn.io", "fido" };
 
@@ -78,21 +135,28 @@ enum_member(const json_t *o, const char *key, const char *const *set, const char
 		return false;
 	}
 	if (!in_set(json_string_value(v), set)) {
-		fsim_srv_fail(a, api, 400, "%s must be one of: %s (got \"%.40s\")", key, all,
-		    json_string_value(v));
+		char q[160];
+
+		fsim_srv_fail(a, api, 400, "%s must be one of: %s (got \"%s\")", key, all,
+		    fsim_srv_quote(json_string_value(v), 40, q, sizeof(q)));
 		return false;
 	}
 	*out = json_string_value(v);
 	return true;
 }
 
-/* A username: a string of 1 to 64 characters (as webauthn.io). */
+/*
+ * A username: a string of 1 to 64 characters (as webauthn.io), counted as
+ * characters (Unicode code points), not bytes; no NUL or other control
+ * character.
+ */
 static bool
 username_member(const json_t *o, const char *key, bool required, const char **out,
     srv_answer_t *a, int api)
 {
 	const json_t *v = json_object_get(o, key);
 	size_t n;
+	long chars;
 
 	*out = "";
 	if ((v == NULL || json_is_null(v)) && !required)
@@ -106,10 +170,16 @@ username_member(const json_t *o, const char *key, bool required, const char **ou
 		return false;
 	}
 	n = json_string_length(v);
-	if ((required && n == 0) || n > FSIM_SERVER_USERNAME_MAX ||
-	    strlen(json_string_value(v)) != n) {
-		fsim_srv_fail(a, api, 400, "%s must be 1 to %d characters with no NUL "
-		    "(got %zu bytes)", key, FSIM_SERVER_USERNAME_MAX, n);
+	chars = fsim_srv_username_chars(json_string_value(v), n);
+	if (chars < 0) {
+		fsim_srv_fail(a, api, 400, "%s must not contain NUL or other control "
+		    "characters", key);
+		return false;
+	}
+	if ((required && chars == 0) || chars > FSIM_SERVER_USERNAME_MAX ||
+	    n > SRV_USERNAME_BYTES) {
+		fsim_srv_fail(a, api, 400, "%s must be 1 to %d characters (got %ld characters)",
+		    key, FSIM_SERVER_USERNAME_MAX, chars);
 		return false;
 	}
 	*out = json_string_value(v);
@@ -187,33 +257,41 @@ cookie_header(const srv_session_t *ss, char *out, size_t len)
  * Returns the challenge as base64url JSON, or NULL (answer failed).
  */
 static json_t *
-start_ceremony(fsim_server_t *s, int api, const char *cookie, bool reg,
+start_ceremony(fsim_server_t *s, int api, const char *cookie, const char *client, bool reg,
     const srv_pending_t *tmpl, char *set_cookie, size_t sclen, srv_answer_t *a,
     json_t *creds_out, const char *username)
 {
 	srv_session_t *ss;
-	srv_cred_t *creds[MAX_ALLOW];
+	srv_cred_t creds[MAX_ALLOW];
 	srv_pending_t *p;
-	bool created = false;
+	bool created = false, full = false;
 	json_t *ch = NULL;
 	size_t i, n = 0;
 
-	pthread_mutex_lock(&s->lock);
-	if ((ss = fsim_srv_session(s, cookie, true, &created)) == NULL) {
-		pthread_mutex_unlock(&s->lock);
-		fsim_srv_fail(a, api, 500, "no random bytes for the session");
+	memset(creds, 0, sizeof(creds));
+	/* The user's credentials first, from the database, outside the session lock. */
+	if (username[0] != '\0' &&
+	    fsim_srv_db_user_creds(s, username, creds, MAX_ALLOW, &n) != 0) {
+		fsim_srv_fail(a, api, 500, "the credentials cannot be read");
 		return NULL;
 	}
-	if (username[0] != '\0')
-		n = fsim_srv_user_creds(s, username, creds, MAX_ALLOW);
 	if (!reg && username[0] != '\0' && n == 0) {
-		pthread_mutex_unlock(&s->lock);
 		fsim_srv_fail(a, api, 400, "That username has no registered credentials");
 		return NULL;
 	}
 	for (i = 0; i < n; i++)
-		if (json_array_append_new(creds_out, cred_descriptor(creds[i])) != 0)
-			goto nomem;
+		if (json_array_append_new(creds_out, cred_descriptor(&creds[i])) != 0)
+			goto nomem_nolock;
+	pthread_mutex_lock(&s->lock);
+	if ((ss = fsim_srv_session(s, cookie, client, true, &created, &full)) == NULL) {
+		pthread_mutex_unlock(&s->lock);
+		if (full)
+			fsim_srv_fail(a, api, 429, "too many ceremonies in progress: try again "
+			    "later, or send back the " FSIM_SERVER_COOKIE " cookie");
+		else
+			fsim_srv_fail(a, api, 500, "no random bytes for the session");
+		goto out;
+	}
 	p = reg ? &ss->reg : &ss->auth;
 	*p = *tmpl;
 	p->api = api;
@@ -222,20 +300,24 @@ start_ceremony(fsim_server_t *s, int api, const char *cookie, bool reg,
 		p->active = false;
 		pthread_mutex_unlock(&s->lock);
 		fsim_srv_fail(a, api, 500, "no random bytes for the challenge");
-		return NULL;
+		goto out;
 	}
 	p->active = true;
 	snprintf(p->username, sizeof(p->username), "%s", username);
 	if (created)
 		cookie_header(ss, set_cookie, sclen);
-	if ((ch = b64_json(p->challenge, sizeof(p->challenge))) == NULL)
-		goto nomem;
+	if ((ch = b64_json(p->challenge, sizeof(p->challenge))) == NULL) {
+		pthread_mutex_unlock(&s->lock);
+		goto nomem_nolock;
+	}
 	pthread_mutex_unlock(&s->lock);
-	return ch;
-nomem:
-	pthread_mutex_unlock(&s->lock);
+	goto out;
+nomem_nolock:
 	fsim_srv_fail(a, api, 500, "out of memory");
-	return NULL;
+out:
+	for (i = 0; i < n; i++)
+		fsim_srv_cred_reset(&creds[i]);
+	return ch;
 }
 
 /* The enum member checks already limited v to the names. */
@@ -254,19 +336,21 @@ wio_algorithms(const json_t *body, srv_pending_t *p, srv_answer_t *a)
 {
 	const json_t *v = json_object_get(body, "algorithms"), *e;
 	size_t i, k, j;
+	char names[160];
 
 	p->n_algs = 0;
+	wio_alg_names(names, sizeof(names));
 	if (v == NULL || json_is_null(v)) {
 		for (i = 0; i < 3; i++)
 			for (k = 0; k < sizeof(wio_algs) / sizeof(wio_algs[0]); k++)
-				if (strcmp(wio_algs[k].name, wio_default_algs[i]) == 0)
+				if (strcmp(wio_algs[k].name, wio_default_algs[i]) == 0 &&
+				    alg_verified(wio_algs[k].alg))
 					p->algs[p->n_algs++] = wio_algs[k].alg;
 		return true;
 	}
 	if (!json_is_array(v) || json_array_size(v) > MAX_LIST_ITEMS) {
 		fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 400, "algorithms must be an array of at "
-		    "most %d names (ed25519, es256, rs256, es384, mldsa44, mldsa65, mldsa87)",
-		    MAX_LIST_ITEMS);
+		    "most %d names (%s)", MAX_LIST_ITEMS, names);
 		return false;
 	}
 	json_array_foreach(v, i, e) {
@@ -274,6 +358,13 @@ wio_algorithms(const json_t *body, srv_pending_t *p, srv_answer_t *a)
 
 		for (k = 0; json_is_string(e) && k < sizeof(wio_algs) / sizeof(wio_algs[0]); k++)
 			if (strcmp(json_string_value(e), wio_algs[k].name) == 0) {
+				if (!alg_verified(wio_algs[k].alg)) {
+					fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 400, "algorithms[%zu]: "
+					    "%s (COSE %lld) is not an algorithm this RP can verify "
+					    "(it has: %s)", i, wio_algs[k].name,
+					    (long long)wio_algs[k].alg, names);
+					return false;
+				}
 				found = true;
 				for (j = 0; j < p->n_algs && p->algs[j] != wio_algs[k].alg; j++)
 					;
@@ -282,7 +373,7 @@ wio_algorithms(const json_t *body, srv_pending_t *p, srv_answer_t *a)
 			}
 		if (!found) {
 			fsim_srv_fail(a, SRV_API_WEBAUTHNIO, 400, "algorithms[%zu] must be one of: "
-			    "ed25519, es256, rs256, es384, mldsa44, mldsa65, mldsa87", i);
+			    "%s", i, names);
 			return false;
 		}
 	}
@@ -291,7 +382,7 @@ wio_algorithms(const json_t *body, srv_pending_t *p, srv_answer_t *a)
 
 void
 fsim_srv_reg_options(fsim_server_t *s, int api, const json_t *body, const char *cookie,
-    srv_answer_t *a, char *set_cookie, size_t sclen)
+    const char *client, srv_answer_t *a, char *set_cookie, size_t sclen)
 {
 	const char *username, *display = NULL, *uv = "preferred", *att = "none";
 	const char *attach = NULL, *rk = "preferred";
@@ -374,7 +465,7 @@ fsim_srv_reg_options(fsim_server_t *s, int api, const json_t *body, const char *
 	if (attach != NULL && json_object_set_new(sel, "authenticatorAttachment",
 	    json_string(attach)) != 0)
 		goto nomem;
-	if ((ch = start_ceremony(s, api, cookie, true, &tmpl, set_cookie, sclen, a, excl,
+	if ((ch = start_ceremony(s, api, cookie, client, true, &tmpl, set_cookie, sclen, a, excl,
 	    username)) == NULL)
 		goto out;
 	fsim_srv_user_id(username, uid);
@@ -396,7 +487,12 @@ fsim_srv_reg_options(fsim_server_t *s, int api, const json_t *body, const char *
 	a->status = 200;
 	a->body = o;
 	o = NULL;
-	snprintf(a->note, sizeof(a->note), "registration options for \"%s\"", username);
+	{
+		char nq[100];
+
+		snprintf(a->note, sizeof(a->note), "registration options for \"%s\"",
+		    fsim_srv_quote(username, 24, nq, sizeof(nq)));
+	}
 	goto out;
 nomem:
 	fsim_srv_fail(a, api, 500, "out of memory");
@@ -412,7 +508,7 @@ out:
 
 void
 fsim_srv_auth_options(fsim_server_t *s, int api, const json_t *body, const char *cookie,
-    srv_answer_t *a, char *set_cookie, size_t sclen)
+    const char *client, srv_answer_t *a, char *set_cookie, size_t sclen)
 {
 	const char *username, *uv = "preferred";
 	json_t *hints = NULL, *ext = NULL, *allow = NULL, *ch = NULL, *o = NULL;
@@ -436,11 +532,24 @@ fsim_srv_auth_options(fsim_server_t *s, int api, const json_t *body, const char 
 		}
 		if (json_is_object(e) && (ext = json_deep_copy(e)) == NULL)
 			goto nomem;
+		/* §10.1.1: an AppID the client may answer with; kept for the check */
+		if (json_is_object(e) && json_object_get(e, "appid") != NULL) {
+			const json_t *ap = json_object_get(e, "appid");
+
+			if (!json_is_string(ap) || json_string_length(ap) == 0 ||
+			    json_string_length(ap) > SRV_APPID_MAX) {
+				fsim_srv_fail(a, api, 400, "extensions.appid must be a "
+				    "non-empty string of at most %d characters (an AppID "
+				    "URL)", SRV_APPID_MAX);
+				goto out;
+			}
+			memcpy(tmpl.appid, json_string_value(ap), json_string_length(ap) + 1);
+		}
 	}
 	tmpl.uv = uv_of(uv);
 	if ((allow = json_array()) == NULL)
 		goto nomem;
-	if ((ch = start_ceremony(s, api, cookie, false, &tmpl, set_cookie, sclen, a, allow,
+	if ((ch = start_ceremony(s, api, cookie, client, false, &tmpl, set_cookie, sclen, a, allow,
 	    username)) == NULL)
 		goto out;
 	o = json_pack("{s:o, s:i, s:s, s:O, s:s}", "challenge", ch, "timeout", TIMEOUT_MS,
@@ -457,8 +566,13 @@ fsim_srv_auth_options(fsim_server_t *s, int api, const json_t *body, const char 
 	a->status = 200;
 	a->body = o;
 	o = NULL;
-	snprintf(a->note, sizeof(a->note), "authentication options for %s%s%s",
-	    username[0] ? "\"" : "", username[0] ? username : "any user", username[0] ? "\"" : "");
+	{
+		char nq[100];
+
+		snprintf(a->note, sizeof(a->note), "authentication options for %s%s%s",
+		    username[0] ? "\"" : "", username[0] ? fsim_srv_quote(username, 24, nq,
+		    sizeof(nq)) : "any user", username[0] ? "\"" : "");
+	}
 	goto out;
 nomem:
 	fsim_srv_fail(a, api, 500, "out of memory");
@@ -486,7 +600,7 @@ take_pending(fsim_server_t *s, int api, const char *cookie, bool reg, srv_pendin
 
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&s->lock);
-	ss = fsim_srv_session(s, cookie, false, NULL);
+	ss = fsim_srv_session(s, cookie, NULL, false, NULL, NULL);
 	if (ss != NULL) {
 		srv_pending_t *p = reg ? &ss->reg : &ss->auth;
 
@@ -565,11 +679,10 @@ fail:
 	return NULL;
 }
 
-/* File the report of a verification and make it the session's last. */
-static void
-file_report(fsim_server_t *s, int api, const char *cookie, const char *ceremony,
-    const char *username, const fsim_rp_result_t *res, const json_t *response,
-    const char *error)
+/* The report of a verification, to be filed with its change (srv_write_t.report). */
+static json_t *
+make_report(fsim_server_t *s, int api, const char *ceremony, const char *username,
+    const fsim_rp_result_t *res, const json_t *response, const char *error)
 {
 	json_t *model = s->report != NULL ? s->report(res, response, s->report_ctx) :
 	    short_report(res);
@@ -577,16 +690,41 @@ file_report(fsim_server_t *s, int api, const char *cookie, const char *ceremony,
 	    "time", (json_int_t)fsim_srv_now(s), "api", api_names[api], "ceremony", ceremony,
 	    "username", username, "verified", res->verified && error == NULL,
 	    "report", model != NULL ? model : json_null());
-	srv_session_t *ss;
-	long id;
 
 	if (e != NULL && error != NULL)
 		json_object_set_new(e, "error", json_string(error));
+	return e;
+}
+
+/* The session's last report is the one just filed. */
+static void
+note_report(fsim_server_t *s, const char *cookie, long id)
+{
+	srv_session_t *ss;
+
+	if (id == 0)
+		return;
 	pthread_mutex_lock(&s->lock);
-	if ((id = fsim_srv_report_add(s, e)) != 0 &&
-	    (ss = fsim_srv_session(s, cookie, false, NULL)) != NULL)
+	if ((ss = fsim_srv_session(s, cookie, NULL, false, NULL, NULL)) != NULL)
 		ss->last_report = id;
 	pthread_mutex_unlock(&s->lock);
+}
+
+/* File a report alone (a verification that failed: nothing else changes). */
+static void
+file_report(fsim_server_t *s, int api, const char *cookie, const char *ceremony,
+    const char *username, const fsim_rp_result_t *res, const json_t *response,
+    const char *error)
+{
+	srv_write_t w;
+
+	memset(&w, 0, sizeof(w));
+	w.kind = SRV_WRITE_REPORT;
+	if ((w.report = make_report(s, api, ceremony, username, res, response, error)) == NULL)
+		return;
+	if (fsim_srv_db_write(s, &w) == 0)
+		note_report(s, cookie, w.report_id);
+	json_decref(w.report);
 }
 
 static void
@@ -605,6 +743,7 @@ policy_for(fsim_server_t *s, const srv_pending_t *p, fsim_rp_policy_t *pol)
 	pol->n_algs = p->n_algs;
 	pol->trust = s->trust;
 	pol->at = fsim_srv_now(s);
+	pol->appid = p->appid[0] != '\0' ? p->appid : NULL;
 }
 
 /*
@@ -658,8 +797,10 @@ fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const char *c
 	const char *username = "";
 	char msg[400];
 	srv_cred_t c;
+	srv_write_t w;
 	int e;
 
+	memset(&w, 0, sizeof(w));
 	memset(&c, 0, sizeof(c));
 	if (api == SRV_API_WEBAUTHNIO &&
 	    !username_member(body, "username", true, &username, a, api))
@@ -669,8 +810,11 @@ fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const char *c
 	if (!take_pending(s, api, cookie, true, &p, a))
 		goto out;
 	if (api == SRV_API_WEBAUTHNIO && strcmp(username, p.username) != 0) {
-		fsim_srv_fail(a, api, 400, "username \"%.64s\" is not the one the options "
-		    "were for (\"%s\")", username, p.username);
+		char q1[300], q2[300];
+
+		fsim_srv_fail(a, api, 400, "username \"%s\" is not the one the options "
+		    "were for (\"%s\")", fsim_srv_quote(username, 64, q1, sizeof(q1)),
+		    fsim_srv_quote(p.username, 64, q2, sizeof(q2)));
 		goto out;
 	}
 	policy_for(s, &p, &pol);
@@ -694,29 +838,44 @@ fsim_srv_reg_verify(fsim_server_t *s, int api, const json_t *body, const char *c
 		goto out;
 	}
 	c.record = rec;
-	pthread_mutex_lock(&s->lock);
-	/* §7.1 step 26: a credential ID registered already is refused. */
-	e = fsim_srv_cred_find(s, c.id.ptr, c.id.len) != NULL ? FSIM_ERR_FORMAT :
-	    fsim_srv_cred_add(s, &c);
-	pthread_mutex_unlock(&s->lock);
-	if (e != 0) {
-		snprintf(msg, sizeof(msg), e == FSIM_ERR_FORMAT ? "the credential ID is "
-		    "registered already (WebAuthn L3 7.1 step 26)" : e == FSIM_ERR_ARG ?
+	/*
+	 * §7.1 step 26: a credential ID registered already is refused; the
+	 * database checks it in the transaction that adds the credential, so
+	 * two servers sharing it cannot both take one ID.
+	 */
+	memset(&w, 0, sizeof(w));
+	w.kind = SRV_WRITE_ADD_CRED;
+	w.cred = &c;
+	if ((w.report = make_report(s, api, "registration", p.username, res, resp, NULL)) ==
+	    NULL) {
+		fsim_srv_fail(a, api, 500, "out of memory");
+		goto out;
+	}
+	if ((e = fsim_srv_db_write(s, &w)) != 0) {
+		fsim_srv_fail(a, api, 500, "the credential could not be stored: %s",
+		    fsim_strerr(e));
+		goto out;
+	}
+	if (w.result != 0) {
+		snprintf(msg, sizeof(msg), w.result == FSIM_ERR_FORMAT ? "the credential ID is "
+		    "registered already (WebAuthn L3 7.1 step 26)" : w.result == FSIM_ERR_ARG ?
 		    "the credential store is full" : "out of memory");
-		fsim_srv_fail(a, api, e == FSIM_ERR_NOMEM ? 500 : 400, "Registration failed: %s", msg);
-		file_report(s, api, cookie, "registration", p.username, res, resp, msg);
+		fsim_srv_fail(a, api, w.result == FSIM_ERR_NOMEM ? 500 : 400,
+		    "Registration failed: %s", msg);
+		note_report(s, cookie, w.report_id);
 		goto out;
 	}
-	if ((e = fsim_srv_save(s)) != 0) {
-		fsim_srv_fail(a, api, 500, "the credential was registered but the data file "
-		    "could not be written: %s", fsim_strerr(e));
-		goto out;
-	}
-	file_report(s, api, cookie, "registration", p.username, res, resp, NULL);
+	note_report(s, cookie, w.report_id);
 	verified_answer(a, api);
-	snprintf(a->note, sizeof(a->note), "registration verified for \"%s\"", p.username);
+	{
+		char nq[100];
+
+		snprintf(a->note, sizeof(a->note), "registration verified for \"%s\"",
+		    fsim_srv_quote(p.username, 24, nq, sizeof(nq)));
+	}
 out:
 	fsim_wipe(&p, sizeof(p));
+	json_decref(w.report);
 	json_decref(rec);
 	json_decref(resp);
 	fsim_rp_result_free(&res);
@@ -751,12 +910,15 @@ fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *
 	json_t *resp = NULL, *stored = NULL, *updated = NULL;
 	const json_t *uhj;
 	const char *username = "";
-	char owner[FSIM_SERVER_USERNAME_MAX + 1], msg[400];
+	char owner[SRV_USERNAME_BYTES + 1], msg[400], q[300];
 	uint8_t owner_id[32];
 	json_int_t count0 = 0;
-	srv_cred_t *c;
+	srv_cred_t c;
+	srv_write_t w;
 	int e;
 
+	memset(&c, 0, sizeof(c));
+	memset(&w, 0, sizeof(w));
 	if (api == SRV_API_WEBAUTHNIO &&
 	    !username_member(body, "username", false, &username, a, api))
 		return;
@@ -765,28 +927,25 @@ fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *
 	if (!take_pending(s, api, cookie, false, &p, a) ||
 	    !response_cred_id(resp, &id, a, api))
 		goto out;
-	pthread_mutex_lock(&s->lock);
-	if ((c = fsim_srv_cred_find(s, id.ptr, id.len)) != NULL) {
-		snprintf(owner, sizeof(owner), "%s", c->username);
-		memcpy(owner_id, c->user_id, sizeof(owner_id));
-		stored = json_deep_copy(c->record);
-		count0 = json_integer_value(json_object_get(c->record, "signCount"));
-	}
-	pthread_mutex_unlock(&s->lock);
-	if (c == NULL) {
+	if ((e = fsim_srv_db_cred_get(s, id.ptr, id.len, &c)) == FSIM_ERR_NOT_FOUND) {
 		fsim_srv_fail(a, api, 400, "Authentication failed: no credential with this "
 		    "ID is registered (WebAuthn L3 7.2 step 5)");
 		goto out;
 	}
-	if (stored == NULL) {
-		fsim_srv_fail(a, api, 500, "out of memory");
+	if (e != 0) {
+		fsim_srv_fail(a, api, 500, "the credential cannot be read: %s", fsim_strerr(e));
 		goto out;
 	}
+	snprintf(owner, sizeof(owner), "%s", c.username);
+	memcpy(owner_id, c.user_id, sizeof(owner_id));
+	stored = json_incref(c.record);
+	count0 = json_integer_value(json_object_get(c.record, "signCount"));
 	/* §7.2 step 5: the credential must be one allowCredentials named. */
 	if ((p.username[0] != '\0' && strcmp(owner, p.username) != 0) ||
 	    (username[0] != '\0' && strcmp(owner, username) != 0)) {
 		fsim_srv_fail(a, api, 400, "Authentication failed: the credential is not one "
-		    "of \"%s\"'s (WebAuthn L3 7.2 step 5)", p.username[0] ? p.username : username);
+		    "of \"%s\"'s (WebAuthn L3 7.2 step 5)", fsim_srv_quote(p.username[0] ?
+		    p.username : username, 64, q, sizeof(q)));
 		goto out;
 	}
 	/* §7.2 step 6: the user handle, when given, names the owner; without a
@@ -829,39 +988,45 @@ fsim_srv_auth_verify(fsim_server_t *s, int api, const json_t *body, const char *
 		fsim_srv_fail(a, api, 500, "out of memory");
 		goto out;
 	}
-	msg[0] = '\0';
-	pthread_mutex_lock(&s->lock);
-	if ((c = fsim_srv_cred_find(s, id.ptr, id.len)) != NULL) {
-		json_int_t now_count = json_integer_value(json_object_get(c->record, "signCount"));
-
-		/* Another assertion of this credential was accepted meanwhile. */
-		if (now_count != count0 && res->record->sign_count != 0 &&
-		    (json_int_t)res->record->sign_count <= now_count)
-			snprintf(msg, sizeof(msg), "signCount %u is not above the stored %lld "
-			    "(a concurrent or replayed assertion; WebAuthn L3 7.2 step 22)",
-			    res->record->sign_count, (long long)now_count);
-		else {
-			json_decref(c->record);
-			c->record = json_incref(updated);
-			s->gen++;
-		}
-	}
-	pthread_mutex_unlock(&s->lock);
-	if (msg[0] != '\0') {
-		fsim_srv_fail(a, api, 400, "Authentication failed: %s", msg);
-		file_report(s, api, cookie, "authentication", owner, res, resp, msg);
+	/*
+	 * The new signCount is stored in a transaction that first checks that
+	 * no other assertion of this credential was accepted meanwhile (by this
+	 * server or another sharing the database).
+	 */
+	w.kind = SRV_WRITE_UPDATE;
+	w.id = id.ptr;
+	w.id_len = id.len;
+	w.record = updated;
+	w.count0 = count0;
+	w.new_count = res->record->sign_count;
+	if ((w.report = make_report(s, api, "authentication", owner, res, resp, NULL)) == NULL) {
+		fsim_srv_fail(a, api, 500, "out of memory");
 		goto out;
 	}
-	if ((e = fsim_srv_save(s)) != 0) {
-		fsim_srv_fail(a, api, 500, "the data file could not be written: %s",
+	if ((e = fsim_srv_db_write(s, &w)) != 0) {
+		fsim_srv_fail(a, api, 500, "the credential could not be updated: %s",
 		    fsim_strerr(e));
 		goto out;
 	}
-	file_report(s, api, cookie, "authentication", owner, res, resp, NULL);
+	if (w.result != 0) {
+		if (w.result == FSIM_ERR_SIGNATURE)
+			snprintf(msg, sizeof(msg), "signCount %u is not above the stored %lld "
+			    "(a concurrent or replayed assertion; WebAuthn L3 7.2 step 22)",
+			    res->record->sign_count, w.stored_count);
+		else
+			snprintf(msg, sizeof(msg), "the credential is no longer registered");
+		fsim_srv_fail(a, api, 400, "Authentication failed: %s", msg);
+		note_report(s, cookie, w.report_id);
+		goto out;
+	}
+	note_report(s, cookie, w.report_id);
 	verified_answer(a, api);
-	snprintf(a->note, sizeof(a->note), "authentication verified for \"%s\"", owner);
+	snprintf(a->note, sizeof(a->note), "authentication verified for \"%s\"",
+	    fsim_srv_quote(owner, 24, q, 100));
 out:
 	fsim_wipe(&p, sizeof(p));
+	fsim_srv_cred_reset(&c);
+	json_decref(w.report);
 	fsim_blob_reset(&id);
 	fsim_blob_reset(&uh);
 	json_decref(resp);

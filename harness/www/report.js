@@ -268,17 +268,29 @@
 	const main = d.getElementById('app') || d.body;
 	const notices = h('div', { id: 'problems' });
 	const summary = obj(report.summary);
+	/* What a cell means (the report's assessment, or the same rule applied here when it has none). */
+	function assess(c) {
+		if (typeof c.assessment === 'string') return c.assessment;
+		if (c.expected === null || c.expected === undefined) return str(c.outcome) === 'pass' ? 'combination-works' : 'combination-fails';
+		if (c.ok !== true) return 'unexpected';
+		return str(c.expected) === 'pass' ? 'accepted-as-intended' : 'rejected-as-intended';
+	}
 	function counted() {
-		const n = { cells: cells.length, pass: 0, fail: 0, refused: 0, unexpected: 0 };
+		const n = { cells: cells.length, pass: 0, fail: 0, refused: 0, unexpected: 0, rejectedAsIntended: 0, acceptedAsIntended: 0,
+			matrix: { cells: 0, pass: 0, fail: 0, refused: 0 } };
 		for (const c of cells) {
-			const o = str(c.outcome);
+			const o = str(c.outcome), a = assess(c);
 			if (o === 'pass' || o === 'fail' || o === 'refused') n[o]++;
-			if (c.ok === false) n.unexpected++;
+			if (c.kind === 'matrix') { n.matrix.cells++; if (o in n.matrix) n.matrix[o]++; }
+			if (a === 'unexpected') n.unexpected++;
+			else if (a === 'rejected-as-intended') n.rejectedAsIntended++;
+			else if (a === 'accepted-as-intended') n.acceptedAsIntended++;
 		}
 		return n;
 	}
 	const counts = counted();
 	const num = (k) => (typeof summary[k] === 'number' ? summary[k] : counts[k]);
+	const mnum = (k) => (isObj(summary.matrix) && typeof summary.matrix[k] === 'number' ? summary.matrix[k] : counts.matrix[k]);
 
 	function drawHeader() {
 		const run = obj(report.run);
@@ -286,11 +298,94 @@
 		if (report.fidosim !== undefined) bits.push('fidosim ' + str(report.fidosim));
 		if (run.seed !== undefined) bits.push('seed ' + str(run.seed));
 		if (run.shard !== undefined) bits.push('shard ' + str(run.shard));
+		/* The headline: the number that matters first, apart from what was rejected on purpose. */
+		const deliberate = num('unexpected') + num('rejectedAsIntended') + num('acceptedAsIntended') > 0;
+		const head = h('div', { id: 'headline' });
+		if (deliberate) {
+			const u = num('unexpected');
+			add(head, h('p', { cls: 'big ' + (u ? 'bad' : 'good') }, [h('strong', { id: 'n-unexpected', text: plural(u, 'unexpected cell', 'unexpected cells') }),
+				u ? ': deliberate cells whose verdict is not the one they should get (fidosim or a preset model is wrong)'
+					: ': every deliberate cell got the verdict it should']));
+			add(head, h('p', {}, [h('strong', { id: 'n-rejected', text: num('rejectedAsIntended') + ' rejected as intended' }),
+				' (quirks, mutations, vectors and scenarios broken on purpose, refused by the rule they break) \u00b7 ',
+				h('strong', { text: num('acceptedAsIntended') + ' accepted as intended' })]));
+		}
+		if (mnum('cells') > 0) {
+			add(head, h('p', {}, [h('strong', { id: 'n-combinations', text: plural(mnum('cells'), 'combination', 'combinations') }),
+				' (preset \u00d7 platform \u00d7 policy): ' + mnum('pass') + ' work, ' + mnum('fail') + ' fail, ' + mnum('refused') +
+				' refused \u2014 findings about the combinations, not errors']));
+		}
 		const p = h('p', { id: 'meta', cls: 'muted' }, bits.join(' \u00b7 '));
 		add(p, [h('br'), plural(num('cells'), 'cell', 'cells') + ': ', badge('pass'), ' ' + num('pass') + ' ', badge('fail'), ' ' + num('fail') + ' ',
 			badge('refused'), ' ' + num('refused') + ' \u00b7 ' + num('unexpected') + ' unexpected']);
-		add(main, [p, notices]);
-		d.title = 'fidosim report: ' + num('fail') + ' fail, ' + num('refused') + ' refused of ' + num('cells') + ' cells';
+		add(main, [head, p, notices]);
+		d.title = 'fidosim report: ' + num('unexpected') + ' unexpected, ' + mnum('fail') + ' failing and ' + mnum('refused') +
+			' refused combinations of ' + num('cells') + ' cells';
+	}
+
+	/* ---- a run about one provider: what it emitted, what the RP received, per platform ---- */
+	const FIELD_LABELS = [['aaguid', 'AAGUID'], ['providerName', 'webauthn.io name'], ['fmt', 'fmt'], ['be', 'BE'], ['bs', 'BS'], ['uv', 'UV']];
+	function fieldVal(v) { return v === true ? '1' : v === false ? '0' : v === null || v === undefined ? '\u2014' : str(v); }
+	function rowOf(cer, field) { return arr(obj(cer).rows).filter(isObj).find((r) => r.field === field) || {}; }
+	function becauseText(r) {
+		return arr(r.because).filter(isObj).map((b) => 'platform rule ' + str(b.rule) + (b.section ? ' [' + str(b.section) + ']' : '')).join(', ');
+	}
+	function drawProvider() {
+		const pv = report.provider;
+		if (!isObj(pv)) return;
+		const pfs = arr(pv.platforms).filter(isObj);
+		const sec = h('section', { id: 'provider', 'aria-labelledby': 'provider-h' }, h('h2', { id: 'provider-h',
+			text: 'Provider ' + str(pv.preset) + ': what it emitted, what the RP received, per platform' }));
+		add(main, sec);
+		if (!pfs.length) { add(sec, h('p', { cls: 'muted', text: 'No platform in this report.' })); return; }
+		const head = h('tr', {}, [h('th', { scope: 'col', text: 'Platform' }), ...FIELD_LABELS.map(([, l]) => h('th', { scope: 'col', text: l })),
+			h('th', { scope: 'col', text: 'RP verdicts' })]);
+		const tb = h('tbody');
+		const reg0 = obj(arr(pfs[0].ceremonies)[0]);
+		add(tb, h('tr', { cls: 'emitted' }, [h('th', { scope: 'row', text: '(provider emitted)' }),
+			...FIELD_LABELS.map(([f]) => h('td', { cls: f === 'aaguid' ? 'mono' : null, text: fieldVal(rowOf(reg0, f).emitted) })), h('td', { text: '' })]));
+		const notes = [];
+		for (const p of pfs) {
+			const reg = obj(arr(p.ceremonies)[0]), rf = obj(reg.refusal);
+			const tds = FIELD_LABELS.map(([f, l]) => {
+				const r = rowOf(reg, f);
+				if (r.changed === true) notes.push([str(p.platform), l, fieldVal(r.emitted), fieldVal(r.received), becauseText(r)]);
+				return h('td', { cls: (f === 'aaguid' ? 'mono ' : '') + (r.changed === true ? 'changed' : ''), 'data-field': f },
+					[fieldVal(r.received), r.changed === true ? h('span', { cls: 'chg', text: ' (changed)' }) : null]);
+			});
+			const verdict = isObj(reg.refusal) ? h('td', {}, [badge('refused'), ' ' + (rf.rule ? 'platform rule ' + str(rf.rule) : str(rf.name))])
+				: h('td', {}, [str(p.verified) + '/' + str(p.policies) + ' verified']);
+			add(tb, h('tr', { 'data-platform': str(p.platform) }, [h('th', { scope: 'row' }, h('code', { text: str(p.platform) })), ...tds, verdict]));
+		}
+		add(sec, h('div', { cls: 'scroll' }, h('table', { id: 'provider-table' }, [h('caption', { text: 'What the RP received through each platform (changed values marked)' }),
+			h('thead', {}, head), tb])));
+		/* Each change, refusal or failure once, with every platform where it happened. */
+		const groups = new Map();
+		const note = (key, pf, kids) => { if (!groups.has(key)) groups.set(key, { pfs: [], kids }); groups.get(key).pfs.push(pf); };
+		for (const [pf, l, a, b, by] of notes) note('c' + JSON.stringify([l, a, b, by]), pf, [l + ' ' + a + ' \u2192 ' + b + ', by ' + (by || 'no platform rule recorded it')]);
+		for (const p of pfs) {
+			let refused = false;
+			for (const cer of arr(p.ceremonies).filter(isObj)) {
+				if (!isObj(cer.refusal)) continue;
+				const rf = cer.refusal;
+				refused = true;
+				note('r' + JSON.stringify([cer.ceremony, rf]), str(p.platform), [str(cer.ceremony) + ' refused (' + str(rf.name) + ')' +
+					(rf.rule ? ' by platform rule ' + str(rf.rule) + (rf.section ? ' [' + str(rf.section) + ']' : '') : '') + ': ' + str(rf.message)]);
+			}
+			if (refused) continue;
+			for (const v of arr(p.verdicts).filter(isObj)) {
+				if (str(v.outcome) === 'pass') continue;
+				const secs = arr(v.sections), rules = strs(v.rules);
+				const w = str(v.why), pre = rules.length ? rules[0] + ': ' : '';
+				note('v' + JSON.stringify([v.policy, rules, w]), str(p.platform), ['under ', h('code', { text: str(v.policy) }), ': ' + str(v.outcome) + ' by RP rule ',
+					...rules.map((r, k) => [k ? ', ' : '', h('code', { text: r }), secs[k] ? ' (\u00a7 ' + str(secs[k]) + ')' : '']).flat(),
+					': ' + (pre && w.startsWith(pre) ? w.slice(pre.length) : w)]);
+			}
+		}
+		const why = h('ul', { id: 'provider-why', cls: 'plain' });
+		for (const [, g] of groups) add(why, h('li', {}, [...g.pfs.map((pf, k) => [k ? ', ' : '', h('code', { text: pf })]).flat(), ': ', ...g.kids]));
+		if (why.childNodes.length) add(sec, [h('h3', { text: 'What changed or failed, and the rule behind it' }), why]);
+		else add(sec, h('p', { text: 'Everything arrived as emitted and every RP policy preset verified it, through every platform.' }));
 	}
 
 	function legend() {
@@ -298,6 +393,7 @@
 			h('li', {}, [badge('pass'), ' every ceremony verified']),
 			h('li', {}, [badge('fail'), ' the RP refused (rule IDs shown)']),
 			h('li', {}, [badge('refused'), ' the platform or the authenticator refused before the RP saw anything']),
+			h('li', {}, [h('span', { cls: 'badge o-intended', text: '\u2713 rejected as intended' }), ' (tables below) a deliberately broken cell refused by the rule it breaks']),
 			h('li', {}, [h('span', { cls: 'badge o-none', text: '\u2014' }), ' not run'])]);
 	}
 
@@ -375,6 +471,35 @@
 	}
 
 	const KIND_TITLES = new Map([['quirk', 'Quirk cells'], ['mutation', 'Mutation cells'], ['vector', 'Vector cells'], ['scenario', 'Scenario cells']]);
+	const ASSESS = new Map([['unexpected', { label: 'unexpected', cls: 'o-fail', sym: '\u2717' }],
+		['rejected-as-intended', { label: 'rejected as intended', cls: 'o-intended', sym: '\u2713' }],
+		['accepted-as-intended', { label: 'accepted as intended', cls: 'o-pass', sym: '\u2713' }]]);
+	function assessBadge(c) {
+		const a = ASSESS.get(assess(c)) || { label: assess(c), cls: 'o-unknown', sym: '?' };
+		return h('span', { cls: 'badge ' + a.cls }, [h('span', { cls: 'sym', 'aria-hidden': 'true', text: a.sym }), a.label]);
+	}
+	function kindTable(idx, k) {
+		const tb = h('tbody');
+		for (const i of idx) {
+			const c = cells[i], o = outcomeOf(c.outcome);
+			add(tb, h('tr', { 'data-ok': c.ok === true ? '1' : '0', 'data-kind': k, 'data-assessment': assess(c) }, [
+				h('td', {}, cellLink(i, str(c.id) || '(no id)')),
+				h('td', {}, assessBadge(c)),
+				h('td', { text: c.expected === null || c.expected === undefined ? '\u2014' : str(c.expected) }),
+				h('td', {}, h('span', { cls: 'plainout' }, [h('span', { cls: 'sym', 'aria-hidden': 'true', text: o.sym }), o.name])),
+				h('td', {}, strs(c.rules).map((r, n) => [n ? ', ' : '', h('code', { text: r })]).flat()),
+				h('td', { cls: 'why', text: str(c.why) })]));
+		}
+		return h('div', { cls: 'scroll' }, h('table', { cls: 'cells' }, [
+			h('thead', {}, h('tr', {}, ['Cell', 'Assessment', 'Expected', 'Outcome', 'Failed rules', 'Why'].map((t) => h('th', { scope: 'col', text: t })))),
+			tb]));
+	}
+	/* Rows drawn only when their fold is first opened: a long list costs nothing until it is read. */
+	function fold(label, idx, k) {
+		const det = h('details', { cls: 'fold', 'data-assessment': label }, h('summary', { text: plural(idx.length, 'cell', 'cells') + ' ' + label }));
+		det.addEventListener('toggle', () => { if (det.open && det.childNodes.length === 1) add(det, kindTable(idx, k)); });
+		return det;
+	}
 	function drawKinds() {
 		const byKind = new Map();
 		cells.forEach((c, i) => {
@@ -385,29 +510,18 @@
 		});
 		if (!byKind.size) return;
 		const sec = h('section', { id: 'kinds', 'aria-labelledby': 'kinds-h' }, h('h2', { id: 'kinds-h', text: 'Quirk, mutation, vector and scenario cells' }));
-		const only = h('input', { type: 'checkbox', id: 'only-bad' });
-		add(sec, h('p', { cls: 'filter' }, [only, ' ', h('label', { for: 'only-bad', text: 'Show only the cells whose outcome is not the expected one' })]));
+		add(sec, h('p', { cls: 'muted', text: 'Deliberate cells: each should get a known verdict. Those that did are folded; open a fold to list them.' }));
 		for (const [k, idx] of byKind) {
-			const bad = idx.filter((i) => cells[i].ok !== true).length;
-			add(sec, h('h3', { text: (KIND_TITLES.get(k) || 'Cells of kind \u201c' + k + '\u201d') + ': ' + idx.length + ', ' + bad + ' not as expected' }));
-			const tb = h('tbody');
-			for (const i of idx) {
-				const c = cells[i], o = outcomeOf(c.outcome);
-				add(tb, h('tr', { 'data-ok': c.ok === true ? '1' : '0', 'data-kind': k }, [
-					h('td', {}, cellLink(i, str(c.id) || '(no id)')),
-					h('td', { text: c.expected === null || c.expected === undefined ? '\u2014' : str(c.expected) }),
-					h('td', {}, h('span', { cls: 'badge ' + o.cls }, [h('span', { cls: 'sym', 'aria-hidden': 'true', text: o.sym }), o.name])),
-					h('td', { text: okText(c.ok) }),
-					h('td', {}, strs(c.rules).map((r, n) => [n ? ', ' : '', h('code', { text: r })]).flat()),
-					h('td', { cls: 'why', text: str(c.why) })]));
-			}
-			add(sec, h('div', { cls: 'scroll' }, h('table', { cls: 'cells' }, [
-				h('thead', {}, h('tr', {}, ['Cell', 'Expected', 'Outcome', 'As expected', 'Failed rules', 'Why'].map((t) => h('th', { scope: 'col', text: t })))),
-				tb])));
+			const by = (a) => idx.filter((i) => assess(cells[i]) === a);
+			const bad = by('unexpected'), rej = by('rejected-as-intended'), acc = by('accepted-as-intended');
+			const other = idx.filter((i) => !bad.includes(i) && !rej.includes(i) && !acc.includes(i));
+			add(sec, h('h3', { text: (KIND_TITLES.get(k) || 'Cells of kind \u201c' + k + '\u201d') + ': ' + idx.length + ' \u2014 ' + bad.length + ' unexpected, ' +
+				rej.length + ' rejected as intended, ' + acc.length + ' accepted as intended' }));
+			if (bad.length) add(sec, kindTable(bad, k));
+			if (rej.length) add(sec, fold('rejected as intended', rej, k));
+			if (acc.length) add(sec, fold('accepted as intended', acc, k));
+			if (other.length) add(sec, fold('without an expectation', other, k));
 		}
-		only.addEventListener('change', () => {
-			for (const tr of sec.querySelectorAll('tr[data-ok]')) tr.classList.toggle('hide', only.checked && tr.dataset.ok === '1');
-		});
 		add(main, sec);
 	}
 
@@ -421,6 +535,11 @@
 		const ids = Object.keys(rules);
 		const sec = h('section', { id: 'coverage', 'aria-labelledby': 'coverage-h' }, h('h2', { id: 'coverage-h', text: 'Rule coverage' }));
 		add(main, sec);
+		/* Coverage is measured by the cells that break rules on purpose; without them it means nothing. */
+		if (cells.length && !cells.some((c) => c.kind === 'quirk' || c.kind === 'mutation')) {
+			add(sec, h('p', { cls: 'muted', text: 'Not measured: this run has no quirk or mutation cells (a provider run judges one provider, not the rule catalog).' }));
+			return;
+		}
 		if (!ids.length) { add(sec, h('p', { cls: 'muted', text: 'No coverage in this report.' })); return; }
 		const sevOf = (id) => str(obj(rules[id]).severity);
 		const errors = ids.filter((id) => sevOf(id) === 'error');
@@ -452,7 +571,8 @@
 		const run = obj(report.run);
 		const sec = h('section', { id: 'run', 'aria-labelledby': 'run-h' }, h('h2', { id: 'run-h', text: 'Run summary' }));
 		const own = Object.keys(summary).length === 0;
-		const rows = [['Cells', 'cells'], [badge('pass'), 'pass'], [badge('fail'), 'fail'], [badge('refused'), 'refused'], ['Not as expected', 'unexpected']];
+		const rows = [['Cells', 'cells'], [badge('pass'), 'pass'], [badge('fail'), 'fail'], [badge('refused'), 'refused'], ['Not as expected', 'unexpected'],
+			['Rejected as intended', 'rejectedAsIntended'], ['Accepted as intended', 'acceptedAsIntended']];
 		add(sec, h('table', { id: 'summary' }, [h('caption', { text: own ? 'Counts (counted by this page: the report has no summary)' : 'Counts' }),
 			h('tbody', {}, rows.map(([label, k]) => h('tr', {}, [h('th', { scope: 'row' }, label), h('td', { text: num(k) })])))]));
 		if (!own && typeof summary.cells === 'number' && summary.cells !== cells.length) {
@@ -492,6 +612,7 @@
 		}
 	}
 	guarded('header', drawHeader);
+	guarded('provider', drawProvider);
 	guarded('heat maps', drawMaps);
 	guarded('cell tables', drawKinds);
 	guarded('coverage', drawCoverage);

@@ -204,14 +204,22 @@ async function showReport(name, ver) {
   $('error').textContent = verified ? '' : (ver.json.error || `HTTP ${ver.status}`);
 
   const ad = rep.authenticatorData || {};
-  const flags = ad.flags || {};
   const ul = $('flags');
   ul.replaceChildren();
-  for (const f of ['up', 'uv', 'be', 'bs', 'at', 'ed']) {
+  // Only what the verifier parsed: no authenticator data, no flags shown.
+  if (ad.flags && typeof ad.flags === 'object') {
+    for (const f of ['up', 'uv', 'be', 'bs', 'at', 'ed', 'rfu1', 'rfu2']) {
+      if (typeof ad.flags[f] !== 'boolean') continue;
+      const li = document.createElement('li');
+      li.dataset.flag = f;
+      li.dataset.value = ad.flags[f] ? '1' : '0';
+      li.textContent = `${f.toUpperCase()}=${ad.flags[f] ? 1 : 0}`;
+      ul.append(li);
+    }
+  } else {
     const li = document.createElement('li');
-    li.dataset.flag = f;
-    li.dataset.value = flags[f] ? '1' : '0';
-    li.textContent = `${f.toUpperCase()}=${flags[f] ? 1 : 0}`;
+    li.className = 'unparsed';
+    li.textContent = 'not parsed: the authenticator data did not decode';
     ul.append(li);
   }
   const facts = $('facts');
@@ -263,7 +271,24 @@ async function showReport(name, ver) {
   $('raw').textContent = JSON.stringify(entry, null, 2);
 }
 
-window.addEventListener('DOMContentLoaded', () => {
+// The algorithm boxes: exactly the algorithms the server's verifier has.
+async function loadAlgorithms(want) {
+  const res = await fetch('/api/algorithms', { credentials: 'same-origin' });
+  const list = res.ok ? (await res.json()).algorithms || [] : [];
+  const box = $('algorithms');
+  for (const a of list) {
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.value = a.name;
+    input.checked = want ? want.includes(a.name) : a.default;
+    label.append(input, ` ${a.coseName} (${a.alg})`);
+    box.append(label);
+  }
+  if (list.length === 0) setStatus('The server named no algorithms it can verify.', true);
+}
+
+window.addEventListener('DOMContentLoaded', async () => {
   $('register').addEventListener('click', register);
   $('authenticate').addEventListener('click', authenticate);
   // Settings in the query string, as webauthn.io shares them.
@@ -272,11 +297,17 @@ window.addEventListener('DOMContentLoaded', () => {
     if (q.has(id)) $(id).value = q.get(id);
   }
   if (q.has('username')) $('username').value = q.get('username');
-  if (q.has('algorithms')) {
-    const want = q.get('algorithms').split(',');
-    for (const e of $('algorithms').querySelectorAll('input')) e.checked = want.includes(e.value);
+  // The buttons wait for the algorithm list, so a ceremony never starts without it.
+  busy(true);
+  try {
+    await loadAlgorithms(q.has('algorithms') ? q.get('algorithms').split(',') : null);
+  } catch (e) {
+    setStatus(`Cannot load the algorithm list: ${e.message}`, true);
+  } finally {
+    busy(false);
   }
 });
 
 // For tests and the console.
-window.fidosim = { bufferToB64url, b64urlToBuffer, credentialToJSON, creationOptions, requestOptions };
+window.fidosim = { bufferToB64url, b64urlToBuffer, credentialToJSON, creationOptions, requestOptions,
+  showReport };

@@ -12,6 +12,10 @@
 //   --expect-notice      the page must say the report is not as expected
 //   --hostile            strings of the report carry markup: nothing of it may run
 //   --max-ms N           the page must draw itself within N ms
+//   --max-height N       the page (1280 px wide) must be at most N px tall:
+//                        expected rejections are folded, not listed
+//   --expect-provider N  the report is about provider N: its table leads the
+//                        page, one row per platform plus what it emitted
 //   --no-pdf             no PDF of the printed page (a large report prints long)
 // Screenshots (and a PDF of the printed page) go to $FIDOSIM_ARTIFACTS
 // (default out/artifacts/).
@@ -21,11 +25,11 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const argv = process.argv.slice(2);
-const pos = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--name', '--expect-rule', '--max-ms'].includes(argv[i - 1])));
+const pos = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && ['--name', '--expect-rule', '--max-ms', '--max-height', '--expect-provider'].includes(argv[i - 1])));
 const opt = (k) => { const i = argv.indexOf(k); return i >= 0 ? argv[i + 1] : undefined; };
 const flag = (k) => argv.includes(k);
 if (pos.length !== 4) {
-  console.error('usage: report_html.mjs HTML PRESETS PLATFORMS POLICIES [--name N] [--expect-rule ID] [--no-failing] [--expect-notice] [--hostile] [--max-ms N] [--no-pdf]');
+  console.error('usage: report_html.mjs HTML PRESETS PLATFORMS POLICIES [--name N] [--expect-rule ID] [--no-failing] [--expect-notice] [--hostile] [--max-ms N] [--max-height N] [--expect-provider N] [--no-pdf]');
   process.exit(2);
 }
 const [file, nPre, nPf, nPol] = [pos[0], ...pos.slice(1).map(Number)];
@@ -61,6 +65,35 @@ try {
   const ms = Number(await page.evaluate(() => document.documentElement.dataset.renderMs));
   console.log(`# drawn in ${ms} ms`);
   if (opt('--max-ms') !== undefined) ok(ms <= Number(opt('--max-ms')), `drawn within ${opt('--max-ms')} ms (${ms} ms)`);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  console.log(`# page height ${height} px at 1280 px wide`);
+  if (opt('--max-height') !== undefined) ok(height <= Number(opt('--max-height')), `at most ${opt('--max-height')} px tall (${height} px)`);
+
+  if (opt('--expect-provider') !== undefined) {
+    const pv = await page.evaluate(() => {
+      const sec = document.getElementById('provider');
+      const first = document.querySelector('main section');
+      const rows = [...document.querySelectorAll('#provider-table tbody tr')];
+      return {
+        heading: sec ? sec.querySelector('h2').textContent : '',
+        first: first ? first.id : '',
+        rows: rows.length,
+        changed: [...document.querySelectorAll('#provider-table td.changed')].map((td) =>
+          td.closest('tr').dataset.platform + ':' + td.dataset.field + ':' + td.textContent),
+        why: document.getElementById('provider-why') ? document.getElementById('provider-why').innerText : '',
+      };
+    });
+    ok(pv.first === 'provider' && pv.heading.includes(opt('--expect-provider')),
+      `the provider section ${opt('--expect-provider')} leads the page`, JSON.stringify(pv));
+    ok(pv.rows === nPf + 1, `its table has a row per platform and one for what it emitted (${pv.rows} rows)`);
+    const r = JSON.parse(await page.evaluate(() => document.getElementById('fsim-report').textContent));
+    const want = [];
+    for (const p of r.provider.platforms) for (const row of p.ceremonies[0].rows) if (row.changed) want.push(p.platform + ':' + row.field);
+    ok(JSON.stringify(pv.changed.map((x) => x.split(':').slice(0, 2).join(':'))) === JSON.stringify(want) && want.length > 0,
+      `the changed values are marked (${want.length})`, JSON.stringify(pv.changed));
+    ok(r.provider.platforms.every((p) => p.ceremonies[0].rows.filter((x) => x.changed).every((x) => x.because.every((b) => pv.why.includes('platform rule ' + b.rule)))),
+      'the platform rule behind each change is named');
+  }
 
   // The heat maps: POLICIES panels of PRESETS x PLATFORMS cells.
   const maps = await page.$$eval('[role="tabpanel"]', (ps) => ps.map((p) => ({
@@ -142,7 +175,17 @@ try {
     }
   }
 
-  // The other cells' tables: each row's button opens that cell.
+  // The other cells' tables: each row's button opens that cell. Cells that got
+  // the verdict they should are folded; a click on a fold lists them.
+  const folds = page.locator('#kinds details.fold');
+  if (await page.locator('#kinds button.linkbtn').count() === 0 && await folds.count() > 0) {
+    const want = await folds.first().evaluate((dt) => Number((dt.querySelector('summary').textContent.match(/\d+/) || ['0'])[0]));
+    await folds.first().locator('summary').click();
+    // The rows are drawn on the fold's toggle event, which comes after the click.
+    await folds.first().locator('tbody tr').first().waitFor({ timeout: 5000 }).catch(() => {});
+    const rows = await folds.first().locator('tbody tr').count();
+    ok(rows === want && want > 0, `a fold opens to list its ${want} cells (${rows} rows)`);
+  }
   const rowBtn = page.locator('#kinds button.linkbtn').first();
   if (await rowBtn.count() === 1) {
     const id = await rowBtn.textContent();

@@ -15,13 +15,16 @@ n=0
 for bebs in 0,0 1,0 1,1; do
 	be=${bebs%,*}; bs=${bebs#*,}
 	for uv in required discouraged; do
-		for alg in es256 eddsa rs256 es384 mldsa44 mldsa65 mldsa87; do
+		for alg in es256 eddsa rs256 es384 mldsa44 mldsa65 mldsa87 ps384 ps512 rs1; do
 			for att in none packed-self packed fido-u2f; do
 				[ "$att" = fido-u2f ] && [ "$alg" != es256 ] && continue
 				# ML-DSA (issue 12): each set with every statement, once (BE=BS=1, UV required)
 				case $alg in mldsa*) [ "$bebs" = 1,1 ] && [ "$uv" = required ] || continue ;; esac
+				# RS1, PS384, PS512 (issue 12): RSA-2048 keys are slow to make; one BE/BS and UV
+				case $alg in ps384|ps512|rs1) [ "$bebs$uv" = 0,0required ] || continue ;; esac
 				case $alg in es256) cose=-7 ;; eddsa) cose=-8 ;; rs256) cose=-257 ;; es384) cose=-35 ;;
-				    mldsa44) cose=-48 ;; mldsa65) cose=-49 ;; mldsa87) cose=-50 ;; esac
+				    mldsa44) cose=-48 ;; mldsa65) cose=-49 ;; mldsa87) cose=-50 ;;
+				    ps384) cose=-38 ;; ps512) cose=-39 ;; rs1) cose=-65535 ;; esac
 				name="be${be}bs${bs}-uv-${uv}-${alg}-${att}"
 				store="$DIR/$name.store"
 				conv=direct

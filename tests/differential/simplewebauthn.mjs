@@ -23,8 +23,9 @@ for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
       response: c.registration.response, expectedChallenge: c.registration.challenge,
       expectedOrigin: c.origin, expectedRPID: c.rpId, requireUserVerification: req,
       // The RP offered this alg in pubKeyCredParams; ES384 (-35) is off by default here,
-      // and so are ML-DSA-44/65/87 (-48/-49/-50: AKP keys, which 14.x verifies).
-      supportedAlgorithmIDs: [-7, -8, -35, -36, -257, -37, -48, -49, -50],
+      // and so are ML-DSA-44/65/87 (-48/-49/-50: AKP keys, which 14.x verifies) and
+      // PS384 (-38), PS512 (-39) and RS1 (-65535), which it verifies too.
+      supportedAlgorithmIDs: [-7, -8, -35, -36, -257, -37, -48, -49, -50, -38, -39, -65535],
     });
   } catch (e) {
     ok(false, `${c.name}: registration`, e.message);

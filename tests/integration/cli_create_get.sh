@@ -187,4 +187,13 @@ run $W "$F" create --help
 check "create --help" '[ $rc -eq 0 ] && grep -q "usage: fidosim create" "$tmp/out"'
 run $W "$F" help get
 check "help get" '[ $rc -eq 0 ] && grep -q "usage: fidosim get" "$tmp/out"'
+# a response file over the 16 MiB limit: exit 2, and the message says why (issue 19)
+head -c 17000000 /dev/zero | tr '\0' ' ' > "$tmp/big.json"
+run $W "$F" verify-registration --rp-id example.org --challenge AAECAwQFBgcICQoLDA0ODw "$tmp/big.json"
+check "verify-registration on a file over 16 MiB: exit 2 saying it is larger than 16 MiB" \
+    '[ $rc -eq 2 ] && grep -q "larger than 16 MiB" "$tmp/err"'
+rm -f "$tmp/big.json"
+run $W "$F" verify-registration --rp-id example.org --challenge AAECAwQFBgcICQoLDA0ODw "$tmp/absent.json"
+check "verify-registration on a missing file: exit 2 with the system's reason" \
+    '[ $rc -eq 2 ] && grep -q "No such file" "$tmp/err"'
 done_testing

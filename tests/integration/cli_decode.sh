@@ -18,7 +18,6 @@ field() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)
 b64field() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
 dirs="vectors/w3c-l3"
-[ -d ../shared/vectors/w3c-l3 ] && dirs="$dirs ../shared/vectors/w3c-l3"
 for d in $dirs; do
 	for v in "$d"/*.json; do
 		name=$(basename "$v" .json)

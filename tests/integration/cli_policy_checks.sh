@@ -4,7 +4,10 @@
 # self-alg, tpm-vendors, tpm-rsa-only, leaf-dates) through the real
 # verify-registration / verify-authentication on W3C L3 vectors, each key
 # once refusing and once letting through, plus `fidosim policies` listing
-# them. TAP output.
+# them; `fidosim policies NAME` with each decision's source line, library
+# options by the library's own names, a preset file of one's own,
+# `run --export-units`, and decisions the W3C vectors cannot show (packed
+# certificate checks) on quirk output. TAP output.
 set -u
 F=${FIDOSIM:-build/fidosim}
 W=${FSIM_WRAP:-}
@@ -114,4 +117,71 @@ assert sw["at-in-assertion"] == pf["at-in-assertion"] == "ignore"
 PY'
 $W "$F" policies > "$tmp/out" 2> "$tmp/err"
 check "policies: the second table" 'grep -q "^preset  *sig-algs" "$tmp/out" && grep -q "^python-fido2  *-7,-8,-37,-257,-65535 *ignore" "$tmp/out"'
+# policies NAME: each decision with the version modelled and its source line.
+$W "$F" policies py_webauthn > "$tmp/out" 2> "$tmp/err"
+check "policies py_webauthn: version and file:line per decision" 'grep -q "models: py_webauthn 2.8.0-alpha1" "$tmp/out" && grep -A1 "^  at-in-assertion = ignore" "$tmp/out" | grep -q "parse_authenticator_data.py:55-92"'
+check "policies py_webauthn: its options, the default marked" 'grep -q "require_user_verification=false (default) -> uv-rule=never" "$tmp/out"'
+$W "$F" policies --json simplewebauthn > "$tmp/out" 2> "$tmp/err"
+check "policies --json NAME: one object with behaviours and options" 'python3 - "$tmp/out" <<'"'"'PY'"'"'
+import json, sys
+p = json.load(open(sys.argv[1]))
+assert p["name"] == "simplewebauthn" and p["version"].startswith("@simplewebauthn/server 14.1.0")
+b = {x["knob"]: x for x in p["behaviours"]}
+assert b["auth-top-origin"]["value"] == "if-cross" and "verifyAuthenticationResponse.js" in b["auth-top-origin"]["evidence"]
+assert any(o["name"] == "expectedTopOrigin" for o in p["options"])
+PY'
+$W "$F" policies nosuch > "$tmp/out" 2> "$tmp/err"; rc=$?
+check "policies nosuch: usage error naming the known presets" '[ $rc -eq 2 ] && grep -q "known: spec" "$tmp/err"'
+
+# Library options by the library's own names.
+# (the bare response: a vector file would supply its own topOrigin as a setting)
+vec w3c-none-es256-top-origin-authentication
+python3 -c 'import json,sys; json.dump(json.load(open(sys.argv[1]))["response"], open(sys.argv[2], "w"))' \
+    vectors/w3c-l3/w3c-none-es256-top-origin-authentication.json "$tmp/bare.json"
+IFS='
+'
+# shellcheck disable=SC2046
+$W "$F" verify-authentication $(cat "$tmp/args") --policy-preset simplewebauthn --allow-cross-origin "$tmp/bare.json" > "$tmp/out" 2> "$tmp/err"; rc=$?
+unset IFS
+check "simplewebauthn: a topOrigin with no expectedTopOrigin fails AUTH-11" '[ $rc -eq 1 ] && grep -q "AUTH-11" "$tmp/out"'
+judge w3c-none-es256-top-origin-authentication --policy-preset simplewebauthn --policy expectedTopOrigin=https://example.com
+check "simplewebauthn --policy expectedTopOrigin=...: verified" '[ $rc -eq 0 ]'
+judge w3c-packed-es256-registration --policy-preset java-webauthn-server --policy allowUntrustedAttestation=sometimes
+check "an option value the library does not take: usage error naming its values" '[ $rc -eq 2 ] && grep -q "allowUntrustedAttestation takes true|false" "$tmp/err"'
+judge w3c-packed-es256-registration --policy-preset spec --policy requireUserVerification=false
+check "an option of another library: usage error" '[ $rc -eq 2 ] && grep -q "unknown policy" "$tmp/err"'
+
+# A preset file of one's own.
+cat > "$tmp/mine.policy" <<'EOP'
+name = mine
+library = my RP
+version = 1
+at-in-assertion = ignore
+evidence = at-in-assertion: src/rp.c:1
+EOP
+judge w3c-packed-es256-registration --policy-preset "$tmp/mine.policy"
+check "--policy-preset FILE: verified under a preset of one's own" '[ $rc -eq 0 ]'
+printf 'name = mine\nlibrary = x\nversion = 1\ncounter = error\n' > "$tmp/bad.policy"
+judge w3c-packed-es256-registration --policy-preset "$tmp/bad.policy"
+check "--policy-preset FILE without evidence: usage error with file and line" '[ $rc -eq 2 ] && grep -q "counter is set without an evidence line" "$tmp/err"'
+
+# packed-cert=ignore (py_webauthn): a certificate without OU registers there, not under spec.
+printf '{"rp":{"id":"example.org","name":"E"},"user":{"id":"dXNlcg","name":"u","displayName":"U"},"challenge":"AAECAwQFBgcICQoLDA0ODw","pubKeyCredParams":[{"type":"public-key","alg":-7}],"attestation":"direct"}' > "$tmp/opts.json"
+$W "$F" create --store "$tmp/s" --attestation packed --quirk cert-missing-ou "$tmp/opts.json" > "$tmp/reg.json" 2> "$tmp/err"
+$W "$F" verify-registration --rp-id example.org --challenge AAECAwQFBgcICQoLDA0ODw --attestation direct --json "$tmp/reg.json" > "$tmp/out" 2> "$tmp/err"; rc=$?
+check "cert-missing-ou under spec: ATT-PACKED-04" '[ $rc -eq 1 ] && grep -q "ATT-PACKED-04" "$tmp/out"'
+$W "$F" verify-registration --rp-id example.org --challenge AAECAwQFBgcICQoLDA0ODw --attestation direct --policy-preset py_webauthn --json "$tmp/reg.json" > "$tmp/out" 2> "$tmp/err"; rc=$?
+check "cert-missing-ou under py_webauthn (packed-cert=ignore): verified" '[ $rc -eq 0 ]'
+
+# run --export-units: every unit as data, with every shipped preset's outcome.
+$W "$F" run --export-units "$tmp/units" > "$tmp/out" 2> "$tmp/err"
+check "run --export-units: one file per unit with the presets' outcomes" 'python3 - "$tmp/units" <<'"'"'PY'"'"'
+import glob, json, sys
+fs = glob.glob(sys.argv[1] + "/*.json")
+assert len(fs) > 100, len(fs)
+u = json.load(open(sys.argv[1] + "/REG-07.json"))
+assert u["ceremony"] == "registration" and u["response"]["type"] == "public-key"
+assert u["outcomes"]["spec"]["outcome"] == "fail" and u["outcomes"]["py_webauthn"]["outcome"] == "pass"
+assert set(u["outcomes"]) >= {"spec", "fido2-lib", "go-webauthn"}
+PY'
 echo "1..$n"

@@ -1,11 +1,13 @@
 #!/bin/sh
-# differential.sh — two independent relying parties, @simplewebauthn/server
-# (npm, pinned) and python-fido2's Fido2Server (Debian), judge what
-# `fidosim create`/`get` produce across the issue's matrix; then
-# tests/differential/verdicts.py holds fidosim's presets of those two
-# libraries to the real libraries' accept/reject over vectors/ and every
-# quirk, naming each case where a library differs from the spec
-# ("ok ... # library differs from spec: ..."). TAP output.
+# differential.sh — three independent relying parties, @simplewebauthn/server
+# and fido2-lib (npm, pinned) and python-fido2's Fido2Server (Debian), judge
+# what `fidosim create`/`get` produce across the issue's matrix; then
+# tests/differential/verdicts.py holds fidosim's presets of those three
+# libraries to the real libraries' accept/reject over vectors/, every quirk
+# and every mutation and vector unit of `fidosim run`, naming each case where
+# a library differs from the spec ("ok ... # library differs from spec: ...")
+# and each understood difference with its cause ("# known difference: ...").
+# TAP output.
 set -u
 F=${FIDOSIM:-build/fidosim}
 tmp=$(mktemp -d)
@@ -25,6 +27,11 @@ if [ -d node_modules/@simplewebauthn/server ]; then
 else
 	echo "not ok 1 - simplewebauthn: node_modules missing (run npm ci)" > "$tmp/sw.tap"
 fi
+if [ -d node_modules/fido2-lib ] && "$F" policies --json fido2-lib > "$tmp/f2l.json" 2> "$tmp/f2l.err"; then
+	node tests/differential/fido2lib.mjs "$tmp/cases" "$tmp/f2l.json" | sed 's/^\(not \)\{0,1\}ok [0-9]* - /&fido2-lib: /' > "$tmp/f2l.tap"
+else
+	echo "not ok 1 - fido2-lib: node_modules/fido2-lib missing (run npm ci) or no fido2-lib preset: $(cat "$tmp/f2l.err" 2>/dev/null)" > "$tmp/f2l.tap"
+fi
 if /usr/bin/python3 -c "import fido2" 2>/dev/null; then
 	/usr/bin/python3 tests/differential/python_fido2.py "$tmp/cases" | sed 's/^\(not \)\{0,1\}ok [0-9]* - /&python-fido2: /' > "$tmp/py.tap"
 else
@@ -36,7 +43,7 @@ if /usr/bin/python3 -c "import fido2" 2>/dev/null; then
 else
 	echo "not ok 1 - verdicts: /usr/bin/python3 cannot import fido2 (apt-get install python3-fido2)" > "$tmp/verdicts.tap"
 fi
-# Renumber the two TAP streams into one.
-cat "$tmp/sw.tap" "$tmp/py.tap" "$tmp/verdicts.tap" | grep -E '^(not )?ok |^# ' | awk '
+# Renumber the TAP streams into one.
+cat "$tmp/sw.tap" "$tmp/f2l.tap" "$tmp/py.tap" "$tmp/verdicts.tap" | grep -E '^(not )?ok |^# ' | awk '
 	/^(not )?ok / { k++; sub(/ok [0-9]+ /, "ok " k " "); print; next } { print }
 	END { print "1.." k }'

@@ -122,4 +122,4 @@ r["summary"] = {"cells": len(r["cells"]),
 json.dump(r, open(sys.argv[2], "w"))
 EOF
 gen large "$tmp/large.json"
-browser large 12 10 9 --max-ms 1500 --no-pdf
+browser large 12 10 9 --max-ms 1500 --max-height 4000 --no-pdf

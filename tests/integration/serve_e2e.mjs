@@ -185,6 +185,40 @@ await withAuthenticator({ be: true, bs: true, uv: true }, async (page) => {
     'api: the page\'s toJSON fallback and base64url helpers agree with Chromium', JSON.stringify(r));
 });
 
+// ---- what the page offers and shows (issue 12) ----
+await withAuthenticator({ be: false, bs: false, uv: true }, async (page) => {
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => !document.getElementById('register').disabled, null, { timeout: 15000 });
+  const r = await page.evaluate(async () => {
+    const post = async (p, body) => {
+      const res = await fetch(p, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body) });
+      return { status: res.status, json: await res.json() };
+    };
+    const out = {};
+    out.offered = [...document.querySelectorAll('#algorithms input')].map((e) => e.value).sort();
+    out.checked = [...document.querySelectorAll('#algorithms input:checked')].map((e) => e.value).sort();
+    out.verified = (await (await fetch('/api/algorithms')).json()).algorithms.map((a) => a.name).sort();
+    // A registration whose attestationObject does not decode: no flags were parsed.
+    await post('/registration/options', { username: 'junk-user' });
+    const ver = await post('/registration/verification', { username: 'junk-user', response: {
+      id: 'AAAA', rawId: 'AAAA', type: 'public-key', clientExtensionResults: {},
+      response: { clientDataJSON: 'e30', attestationObject: 'oA' } } });
+    await window.fidosim.showReport('Registration', ver);
+    out.junkStatus = ver.status;
+    out.flagItems = [...document.querySelectorAll('#flags li')].map((li) => li.dataset.flag || li.className);
+    return out;
+  });
+  ok(r.offered.length > 0 && JSON.stringify(r.offered) === JSON.stringify(r.verified),
+    'page: the algorithm boxes are exactly the ones the verifier has', JSON.stringify(r));
+  ok(!r.offered.some((a) => a.startsWith('mldsa')) || r.verified.some((a) => a.startsWith('mldsa')),
+    'page: no ML-DSA box unless the verifier has ML-DSA', JSON.stringify(r.offered));
+  ok(JSON.stringify(r.checked) === JSON.stringify(['ed25519', 'es256', 'rs256']),
+    'page: Ed25519, ES256 and RS256 are checked by default', JSON.stringify(r.checked));
+  ok(r.junkStatus === 400 && JSON.stringify(r.flagItems) === JSON.stringify(['unparsed']),
+    'page: a response whose authenticator data never decoded shows no flags', JSON.stringify(r));
+});
+
 await browser.close();
 console.log(`1..${n}`);
 process.exit(failed ? 1 : 0);

@@ -588,6 +588,48 @@ test_acd05_bad_key(void **state)
 	fsim_blob_reset(&base);
 }
 
+/*
+ * A well-formed key of an alg fidosim does not support (issue 12): not a
+ * structural fault. The parse succeeds with cose_key NULL, key_alg naming the
+ * alg and COSE-03 as the error that says why; ACD-05 is not blamed.
+ */
+static void
+test_key_alg_unsupported(void **state)
+{
+	fsim_blob_t base = { 0 };
+	fsim_authdata_t *ad = NULL;
+	fsim_diags_t d;
+
+	(void)state;
+	fsim_diags_init(&d);
+	base_ad(&base);
+	/* the supported key first: key_alg mirrors the key */
+	assert_int_equal(fsim_authdata_parse(base.ptr, base.len, &ad, &d), 0);
+	assert_non_null(ad->cose_key);
+	assert_false(ad->key_alg_unsupported);
+	assert_int_equal(ad->key_alg, -7);
+	fsim_authdata_free(&ad);
+	/* a5 01 02 03 26: alg -7 (0x26) becomes -24 (0x37), registered to nothing */
+	assert_int_equal(base.ptr[OFF_ID + 32 + 4], 0x26);
+	base.ptr[OFF_ID + 32 + 4] = 0x37;
+	assert_int_equal(fsim_authdata_parse(base.ptr, base.len, &ad, &d), 0);
+	assert_non_null(ad);
+	assert_null(ad->cose_key);
+	assert_true(ad->key_alg_unsupported);
+	assert_int_equal(ad->key_alg, -24);
+	assert_int_equal(ad->cose_key_raw.len, 77);   /* the layout was followed */
+	expect_error(&d, "COSE-03", FSIM_NO_OFFSET, NULL);
+	assert_null(find_diag(&d, "ACD-05", FSIM_SEV_ERROR));
+	fsim_authdata_free(&ad);
+	fsim_diags_clear(&d);
+	/* an alg that is no integer is still a broken key (COSE-01, ACD-05) */
+	base.ptr[OFF_ID + 32 + 4] = 0xf6;   /* null */
+	parse_fails(base.ptr, base.len, FSIM_ERR_COSE, &d);
+	expect_error(&d, "ACD-05", FSIM_NO_OFFSET, NULL);
+	fsim_diags_clear(&d);
+	fsim_blob_reset(&base);
+}
+
 static void
 test_ad04_junk_after_key(void **state)
 {
@@ -835,6 +877,7 @@ main(void)
 		cmocka_unit_test(test_acd02_1024),
 		cmocka_unit_test(test_acd05_truncated_key),
 		cmocka_unit_test(test_acd05_bad_key),
+		cmocka_unit_test(test_key_alg_unsupported),
 		cmocka_unit_test(test_ad04_junk_after_key),
 		cmocka_unit_test(test_ad04_extensions_swallowed),
 		cmocka_unit_test(test_enc04_noncanonical_key),

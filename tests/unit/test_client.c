@@ -423,6 +423,95 @@ test_ga_request_bytes(void **state)
 	fsim_request_options_free(&o);
 }
 
+/*
+ * AppID (WebAuthn L3 10.1.1): the AppID must be an https URL on the caller's
+ * host; the request asked again with it is the first one with rpId (key 1)
+ * replaced and nothing else changed, and the ceremony then owes appid: true.
+ */
+static void
+test_ga_appid(void **state)
+{
+	fsim_request_options_t *o = ropts("{\"publicKey\":{\"challenge\":\"" CHAL
+	    "\",\"rpId\":\"example.com\",\"allowCredentials\":[{\"type\":"
+	    "\"public-key\",\"id\":\"AQIDBA\"}],\"extensions\":{\"appid\":"
+	    "\"https://example.com/appid.json\"}}}");
+	fsim_request_options_t *bad;
+	fsim_client_ceremony_t cer;
+	fsim_client_error_t err;
+	fsim_blob_t req = { NULL, 0 }, req2 = { NULL, 0 };
+	cbor_item_t *m1 = NULL, *m2 = NULL;
+	char *rp = NULL;
+	size_t i;
+
+	(void)state;
+	memset(&cer, 0, sizeof(cer));
+	assert_int_equal(fsim_client_get_assertion_request(o, NULL, true, &cer, &req,
+	    &err), 0);
+	assert_string_equal(cer.appid, "https://example.com/appid.json");
+	assert_false(cer.appid_used);
+	assert_int_equal(fsim_client_get_assertion_appid_request(&cer, &req, &req2), 0);
+	assert_true(cer.appid_used);
+	assert_int_equal(req2.ptr[0], 0x02);
+	assert_int_equal(fsim_cbor_decode(req.ptr + 1, req.len - 1, &m1, NULL), 0);
+	assert_int_equal(fsim_cbor_decode(req2.ptr + 1, req2.len - 1, &m2, NULL), 0);
+	assert_int_equal(cbor_map_size(m1), cbor_map_size(m2));
+	assert_int_equal(fsim_cbor_get_text(fsim_cbor_map_get_int(m2, 1), &rp), 0);
+	assert_string_equal(rp, "https://example.com/appid.json");
+	free(rp);
+	for (i = 2; i <= 5; i++) {
+		fsim_blob_t a = { NULL, 0 }, b = { NULL, 0 };
+
+		if (fsim_cbor_map_get_int(m1, (int64_t)i) == NULL) {
+			assert_null(fsim_cbor_map_get_int(m2, (int64_t)i));
+			continue;
+		}
+		assert_int_equal(fsim_cbor_encode(fsim_cbor_map_get_int(m1, (int64_t)i), &a), 0);
+		assert_int_equal(fsim_cbor_encode(fsim_cbor_map_get_int(m2, (int64_t)i), &b), 0);
+		assert_true(fsim_blob_eq(&a, b.ptr, b.len));
+		fsim_blob_reset(&a);
+		fsim_blob_reset(&b);
+	}
+	assert_true(fsim_cbor_is_canonical(req2.ptr + 1, req2.len - 1));
+	cbor_decref(&m1);
+	cbor_decref(&m2);
+	fsim_blob_reset(&req);
+	fsim_blob_reset(&req2);
+	fsim_client_ceremony_reset(&cer);
+
+	/* without an AppID there is nothing to ask again with */
+	bad = ropts("{\"publicKey\":{\"challenge\":\"" CHAL "\",\"rpId\":\"example.com\"}}");
+	assert_int_equal(fsim_client_get_assertion_request(bad, NULL, true, &cer, &req,
+	    &err), 0);
+	assert_null(cer.appid);
+	assert_int_equal(fsim_client_get_assertion_appid_request(&cer, &req, &req2),
+	    FSIM_ERR_ARG);
+	assert_null(req2.ptr);
+	fsim_blob_reset(&req);
+	fsim_client_ceremony_reset(&cer);
+	fsim_request_options_free(&bad);
+
+	/* facets: the caller's own host only; http and other hosts are refused */
+	assert_int_equal(fsim_client_appid_check("https://example.com:8443/a",
+	    "https://example.com", &err), 0);
+	assert_int_equal(fsim_client_appid_check("http://example.com/appid.json",
+	    "https://example.com", &err), FSIM_ERR_ARG);
+	assert_string_equal(err.name, "SecurityError");
+	assert_string_equal(err.rule, "appid-facet");
+	assert_int_equal(fsim_client_appid_check("https://login.example.com/appid.json",
+	    "https://example.com", &err), FSIM_ERR_ARG);
+	assert_int_equal(fsim_client_appid_check("https://", "https://example.com", &err),
+	    FSIM_ERR_ARG);
+	/* and the request refuses such an AppID with SecurityError */
+	bad = ropts("{\"publicKey\":{\"challenge\":\"" CHAL "\",\"rpId\":\"example.com\","
+	    "\"extensions\":{\"appid\":\"https://evil.example/appid.json\"}}}");
+	assert_int_equal(fsim_client_get_assertion_request(bad, NULL, true, &cer, &req,
+	    &err), FSIM_ERR_ARG);
+	assert_string_equal(err.name, "SecurityError");
+	assert_null(req.ptr);
+	fsim_request_options_free(&bad);
+	fsim_request_options_free(&o);
+}
+
 static void
 test_ga_request_rules(void **state)
 {
@@ -454,7 +543,13 @@ test_ga_request_rules(void **state)
 	cbor_decref(&m);
 	fsim_blob_reset(&req);
 	fsim_client_ceremony_reset(&cer);
+	/* The AppID is not a facet of another host's caller (10.1.1). */
+	assert_int_equal(fsim_client_get_assertion_request(o, "https://evil.example",
+	    false, &cer, &req, &err), FSIM_ERR_ARG);
+	assert_string_equal(err.rule, "appid-facet");
+	fsim_request_options_free(&o);
 	/* Without rpId any secure origin names its own RP ID. */
+	o = ropts("{\"challenge\":\"" CHAL "\"}");
 	assert_int_equal(fsim_client_get_assertion_request(o, "https://evil.example",
 	    false, &cer, &req, &err), 0);
 	fsim_blob_reset(&req);
@@ -549,6 +644,7 @@ main(void)
 		cmocka_unit_test(test_mc_request_extensions),
 		cmocka_unit_test(test_ga_request_bytes),
 		cmocka_unit_test(test_ga_request_rules),
+		cmocka_unit_test(test_ga_appid),
 		cmocka_unit_test(test_error_json),
 		cmocka_unit_test(test_ceremony_lifecycle),
 	};

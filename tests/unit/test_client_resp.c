@@ -530,7 +530,8 @@ test_ga_response(void **state)
 	memcpy(adb + 37, "\xa1\x68" "credBlob" "\x42\x01\x02", 13);
 
 	/* discoverable: credential and user from the authenticator */
-	ga_ceremony(&cer, "", ",\"extensions\":{\"getCredBlob\":true,\"appid\":\"x\"}");
+	ga_ceremony(&cer, "", ",\"extensions\":{\"getCredBlob\":true,"
+	    "\"appid\":\"https://example.com/appid.json\"}");
 	ga_response(id, sizeof(id), &ad, (const uint8_t *)"user-1", 6, true, &resp);
 	want = want_auth(&cer, id, sizeof(id), &ad, UID,
 	    "{\"appid\":false,\"getCredBlob\":\"AQI\"}");

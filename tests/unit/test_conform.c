@@ -30,7 +30,7 @@ post(void *ctx, const char *path, const char *body, long *status, char **resp)
 {
 	jar_t *j = ctx;
 	fsim_server_request_t req = { "POST", path, j->cookie[0] ? j->cookie : NULL,
-	    (const uint8_t *)body, strlen(body) };
+	    (const uint8_t *)body, strlen(body), "application/json", NULL };
 	fsim_server_response_t r;
 
 	assert_int_equal(fsim_server_handle(j->s, &req, &r), 0);

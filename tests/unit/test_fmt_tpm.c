@@ -218,6 +218,17 @@ expect(const fx_vec_t *v, const cbor_item_t *stmt, int want_rc, fsim_rule_id_t r
 	fsim_checks_clear(&ck);
 }
 
+static bool
+has_pass(const fsim_checks_t *ck, fsim_rule_id_t rule)
+{
+	size_t i;
+
+	for (i = 0; i < ck->n; i++)
+		if (ck->v[i].rule == rule && ck->v[i].status == FSIM_CHECK_PASS)
+			return true;
+	return false;
+}
+
 /* Expect success with no FAIL; returns the WARN count. */
 static size_t
 expect_ok(const fsim_fmt_ctx_t *c)
@@ -843,7 +854,11 @@ test_rsa(void **state)
 	rsa_case(s, 0, 0, true, FSIM_ERR_SIGNATURE, false);   /* an ECC pubArea for an RSA key */
 }
 
-/* RS1 (SHA-1) with an RSA AIK: accepted by policy with a warning under ATT-TPM-04. */
+/*
+ * RS1 (SHA-1) with an RSA AIK: verified like any alg (ATT-TPM-04 passes);
+ * the SHA-1 policy decides under SIG-SHA1: a warning by default, nothing
+ * with ignore, a failure with error.
+ */
 static void
 test_rs1(void **state)
 {
@@ -874,9 +889,39 @@ test_rs1(void **state)
 	c = fx_ctx(&s->v, m, &ck);
 	assert_int_equal(expect_ok(&c), 1);
 	for (i = 0; i < ck.n; i++)
-		if (ck.v[i].status == FSIM_CHECK_WARN && ck.v[i].rule == FSIM_R_ATT_TPM_04)
-			warned = strstr(ck.v[i].msg, "SHA-1") != NULL;
+		if (ck.v[i].status == FSIM_CHECK_WARN && ck.v[i].rule == FSIM_R_SIG_SHA1)
+			warned = strstr(ck.v[i].msg, "SHA-1") != NULL &&
+			    strcmp(ck.v[i].field, "attStmt.alg") == 0;
 	assert_true(warned);
+	assert_true(has_pass(&ck, FSIM_R_ATT_TPM_04));
+	fsim_checks_clear(&ck);
+	/* sha1-sigs=ignore: accepted, no SIG-SHA1 entry at all */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.sha1_sigs = FSIM_SHA1_IGNORE;
+	assert_int_equal(expect_ok(&c), 0);   /* the one warning above was SIG-SHA1's */
+	for (i = 0; i < ck.n; i++)
+		assert_int_not_equal(ck.v[i].rule, FSIM_R_SIG_SHA1);
+	fsim_checks_clear(&ck);
+	/* sha1-sigs=error: the signature verifies, the statement fails by SIG-SHA1 */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.sha1_sigs = FSIM_SHA1_ERROR;
+	expect_ctx(&c, FSIM_ERR_SIGNATURE, FSIM_R_SIG_SHA1);
+	assert_true(has_pass(&ck, FSIM_R_ATT_TPM_04));
+	fsim_checks_clear(&ck);
+	/* a library that refuses SHA-1 (webauthn-rs: tpm-rs1=error) ... */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.tpm_rs1 = FSIM_RS1_ERROR;
+	expect_ctx(&c, FSIM_ERR_SIGNATURE, FSIM_R_ATT_TPM_04);
+	fsim_checks_clear(&ck);
+	/* ... and one that takes it without a word (tpm-rs1=ignore) */
+	fsim_checks_init(&ck);
+	c = fx_ctx(&s->v, m, &ck);
+	c.tpm_rs1 = FSIM_RS1_OK;
+	assert_int_equal(expect_ok(&c), 0);
+	assert_int_equal(fsim_checks_count(&ck, FSIM_CHECK_WARN), 0);
 	fsim_checks_clear(&ck);
 	cbor_decref(&m);
 
@@ -924,7 +969,7 @@ test_library_limits(void **state)
 	int64_t alg = 0;
 
 	assert_non_null(sw);
-	assert_non_null(sw->checks);
+	assert_non_null(sw->pol.tpm_vendors);
 	/* tpm_rsa_only: an RSA pubArea passes, the vector's ECC one fails ATT-TPM-02. */
 	rsa_case(s, 2048, 0, false, 0, true);
 	fsim_checks_init(&ck);
@@ -937,10 +982,26 @@ test_library_limits(void **state)
 	/* tpm_vendors: the vector's id:00000000 is not in SimpleWebAuthn's table ... */
 	fsim_checks_init(&ck);
 	c = fx_ctx(&s->v, NULL, &ck);
-	c.tpm_vendors = sw->checks->tpm_vendors;
+	c.tpm_vendors = sw->pol.tpm_vendors;
 	expect_ctx(&c, FSIM_ERR_FORMAT, FSIM_R_ATT_TPM_03);
 	assert_int_equal(fsim_checks_fail_count(&ck), 1);
 	fsim_checks_clear(&ck);
+	/* tpm-vendor-match: exact misses "ID:00000000", nocase takes it. */
+	{
+		static const char *const upper[] = { "ID:00000000", NULL };
+
+		fsim_checks_init(&ck);
+		c = fx_ctx(&s->v, NULL, &ck);
+		c.tpm_vendors = upper;
+		expect_ctx(&c, FSIM_ERR_FORMAT, FSIM_R_ATT_TPM_03);
+		fsim_checks_clear(&ck);
+		fsim_checks_init(&ck);
+		c = fx_ctx(&s->v, NULL, &ck);
+		c.tpm_vendors = upper;
+		c.tpm_vendors_nocase = true;
+		assert_int_equal(expect_ok(&c), 0);
+		fsim_checks_clear(&ck);
+	}
 	/* ... but is in a list that has it; and FIDO's id:FFFFF1D0 is in the table. */
 	fsim_checks_init(&ck);
 	c = fx_ctx(&s->v, NULL, &ck);
@@ -949,7 +1010,7 @@ test_library_limits(void **state)
 	fsim_checks_clear(&ck);
 	fsim_checks_init(&ck);
 	c = fx_ctx(&s->v, m, &ck);
-	c.tpm_vendors = sw->checks->tpm_vendors;
+	c.tpm_vendors = sw->pol.tpm_vendors;
 	assert_int_equal(expect_ok(&c), 0);
 	fsim_checks_clear(&ck);
 

@@ -36,6 +36,7 @@ static const int all_algs[] = {
 	FSIM_COSE_ES256, FSIM_COSE_ES384, FSIM_COSE_ES512, FSIM_COSE_EDDSA,
 	FSIM_COSE_ED25519, FSIM_COSE_ED448, FSIM_COSE_RS256, FSIM_COSE_PS256,
 	FSIM_COSE_ESP256, FSIM_COSE_ESP384, FSIM_COSE_ESP512,
+	FSIM_COSE_PS384, FSIM_COSE_PS512, FSIM_COSE_RS1,
 };
 #define N_ALGS (sizeof(all_algs) / sizeof(all_algs[0]))
 
@@ -200,7 +201,7 @@ test_sign_determinism(void **state)
 	for (i = 0; i < N_ALGS; i++) {
 		int alg = all_algs[i];
 		bool rand_scheme = alg != FSIM_COSE_EDDSA && alg != FSIM_COSE_ED25519 &&
-		    alg != FSIM_COSE_ED448 && alg != FSIM_COSE_RS256;
+		    alg != FSIM_COSE_ED448 && alg != FSIM_COSE_RS256 && alg != FSIM_COSE_RS1;
 
 		assert_int_equal(fsim_key_generate(&def, alg, &k), 0);
 		/* same key, two envs from one seed: the same signature */

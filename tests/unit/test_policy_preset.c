@@ -1,11 +1,12 @@
 /*
  * test_policy_preset.c — the RP policy presets (rp-sim/policy_preset.h): the
- * verdict matrix of ../shared/reference/peers.md B.2 (counters) and B.3
- * (backup flags) plus UV under "preferred", for every preset, over responses
- * built and signed here (core's authdata/attobj encoders and fsim_sig_sign)
- * and judged by the real fsim_rp_verify_registration/_authentication.
- * Then the attestation decisions over the W3C L3 vectors, unsolicited
- * extensions, and the table's own invariants.
+ * verdict matrix of the backup flags and the counter, plus UV under
+ * "preferred", for every preset (each row as the presets' evidence lines in
+ * data/policies/ give it, with the source file:line), over responses built
+ * and signed here (core's authdata/attobj encoders and fsim_sig_sign) and
+ * judged by the real fsim_rp_verify_registration/_authentication. Then the
+ * attestation decisions over the W3C L3 vectors, unsolicited extensions, and
+ * the table's own invariants.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,7 +28,7 @@
 /* The presets in table order; the matrix rows below follow it. */
 static const char *const names[] = {
 	"spec", "py_webauthn", "simplewebauthn", "java-webauthn-server", "go-webauthn",
-	"webauthn-rs", "fido2-net-lib", "libfido2", "python-fido2",
+	"webauthn-rs", "fido2-net-lib", "libfido2", "python-fido2", "fido2-lib",
 };
 #define NP (sizeof(names) / sizeof(names[0]))
 
@@ -368,45 +369,45 @@ auth_row(const char *what, uint32_t stored, bool uv_init, int rbe, int rbs, uint
 #define UV FSIM_AD_UV
 #define BE FSIM_AD_BE
 #define BS FSIM_AD_BS
-/*                        spec py sw java go rs net lf2 pyf */
+/*                        spec py sw java go rs net lf2 pyf f2l */
 
-/* peers.md B.3 rows 1-2: BS=1 with BE=0. */
+/* BS=1 with BE=0, at registration and at authentication (bs-without-be). */
 static void
 matrix_bs_without_be(void **state)
 {
 	(void)state;
-	reg_row("Reg BE=0 BS=1", UV | BS, FSIM_UV_PREFERRED, "FFFFFFPPP");
-	auth_row("Auth BE=0 BS=1", 0, true, 0, 0, UV | BS, 0, FSIM_UV_PREFERRED, "FFFFFFPPP");
+	reg_row("Reg BE=0 BS=1", UV | BS, FSIM_UV_PREFERRED, "FFFFFFPPPP");
+	auth_row("Auth BE=0 BS=1", 0, true, 0, 0, UV | BS, 0, FSIM_UV_PREFERRED, "FFFFFFPPPP");
 }
 
-/* peers.md B.3 rows 3-5: BE changes in both directions, BS 1 -> 0. */
+/* BE changes in both directions, BS 1 -> 0 (be-change, be-unknown). */
 static void
 matrix_backup_changes(void **state)
 {
 	(void)state;
-	auth_row("BE 1->0", 0, true, 1, 1, UV, 0, FSIM_UV_PREFERRED, "FPPFFFPPP");
-	auth_row("BE 0->1", 0, true, 0, 0, UV | BE, 0, FSIM_UV_PREFERRED, "FPPFFFPPP");
-	auth_row("BS 1->0", 0, true, 1, 1, UV | BE, 0, FSIM_UV_PREFERRED, "PPPPPPPPP");
+	auth_row("BE 1->0", 0, true, 1, 1, UV, 0, FSIM_UV_PREFERRED, "FPPFFFPPPP");
+	auth_row("BE 0->1", 0, true, 0, 0, UV | BE, 0, FSIM_UV_PREFERRED, "FPPFFFPPPP");
+	auth_row("BS 1->0", 0, true, 1, 1, UV | BE, 0, FSIM_UV_PREFERRED, "PPPPPPPPPP");
 	/*
 	 * A record that never stored BE, assertion BE=1: java compares only a
 	 * known BE; go-webauthn and webauthn-rs read it as false (go-webauthn#335,
 	 * webauthn-rs#510); the spec policy cannot compare and notes it.
 	 */
 	auth_row("BE unknown->1", 0, true, -1, -1, UV | BE | BS, 0, FSIM_UV_PREFERRED,
-	    "PPPPFFPPP");
-	auth_row("BE unknown->0", 0, true, -1, -1, UV, 0, FSIM_UV_PREFERRED, "PPPPPPPPP");
+	    "PPPPFFPPPP");
+	auth_row("BE unknown->0", 0, true, -1, -1, UV, 0, FSIM_UV_PREFERRED, "PPPPPPPPPP");
 }
 
-/* peers.md B.2: (stored, received). */
+/* The counter: (stored, received) (counter, counter-zero). */
 static void
 matrix_counters(void **state)
 {
 	(void)state;
-	auth_row("counter (0,0)", 0, true, 1, 1, UV | BE | BS, 0, FSIM_UV_PREFERRED, "PPPPPPPPP");
-	auth_row("counter (5,6)", 5, true, 0, 0, UV, 6, FSIM_UV_PREFERRED, "PPPPPPPPP");
-	auth_row("counter (5,5)", 5, true, 0, 0, UV, 5, FSIM_UV_PREFERRED, "FFFFPFFPP");
-	auth_row("counter (5,0)", 5, true, 0, 0, UV, 0, FSIM_UV_PREFERRED, "FFFFPFPPP");
-	auth_row("counter (0,7)", 0, true, 0, 0, UV, 7, FSIM_UV_PREFERRED, "PPPPPPPPP");
+	auth_row("counter (0,0)", 0, true, 1, 1, UV | BE | BS, 0, FSIM_UV_PREFERRED, "PPPPPPPPPP");
+	auth_row("counter (5,6)", 5, true, 0, 0, UV, 6, FSIM_UV_PREFERRED, "PPPPPPPPPP");
+	auth_row("counter (5,5)", 5, true, 0, 0, UV, 5, FSIM_UV_PREFERRED, "FFFFPFFPPF");
+	auth_row("counter (5,0)", 5, true, 0, 0, UV, 0, FSIM_UV_PREFERRED, "FFFFPFPPPF");
+	auth_row("counter (0,7)", 0, true, 0, 0, UV, 7, FSIM_UV_PREFERRED, "PPPPPPPPPP");
 }
 
 /* UV=0 under "preferred": SimpleWebAuthn's default; webauthn-rs's sticky UV. */
@@ -414,13 +415,16 @@ static void
 matrix_uv_preferred(void **state)
 {
 	(void)state;
-	reg_row("Reg UV=0 preferred", 0, FSIM_UV_PREFERRED, "PPFPPPPPP");
+	reg_row("Reg UV=0 preferred", 0, FSIM_UV_PREFERRED, "PPFPPPPPPP");
 	auth_row("Auth UV=0 preferred, uvInitialized", 0, true, 0, 0, 0, 0,
-	    FSIM_UV_PREFERRED, "PPFPPFPPP");
+	    FSIM_UV_PREFERRED, "PPFPPFPPPP");
 	auth_row("Auth UV=0 preferred, no uvInitialized", 0, false, 0, 0, 0, 0,
-	    FSIM_UV_PREFERRED, "PPFPPPPPP");
-	/* Under "required" every preset refuses UV=0. */
-	reg_row("Reg UV=0 required", 0, FSIM_UV_REQUIRED, "FFFFFFFFF");
+	    FSIM_UV_PREFERRED, "PPFPPPPPPP");
+	/*
+	 * Under "required" every preset refuses UV=0 but py_webauthn, whose
+	 * require_user_verification defaults to False whatever the options said.
+	 */
+	reg_row("Reg UV=0 required", 0, FSIM_UV_REQUIRED, "FPFFFFFFFF");
 }
 
 /* How each refusal is reported: the rule, warnings for go's CloneWarning, library words. */
@@ -491,7 +495,7 @@ unsolicited_extensions(void **state)
 	r = reg_response(&c, FSIM_AD_UP | FSIM_AD_UV, ext);
 	for (i = 0; i < NP; i++)
 		got[i] = run_reg(names[i], FSIM_UV_PREFERRED, r, NULL);
-	expect_row("unsolicited credProtect output", got, "PPPPPPPFP");
+	expect_row("unsolicited credProtect output", got, "PPPPPPPFPP");
 	/* Requested, it passes libfido2 too (positive case of REG-24). */
 	policy("libfido2", FSIM_UV_PREFERRED, &p);
 	p.ext_requested = asked;
@@ -948,11 +952,17 @@ table_invariants(void **state)
 	assert_null(fsim_rp_preset_at(NP));
 	assert_null(fsim_rp_preset_find("nope"));
 	assert_null(fsim_rp_preset_find(NULL));
+	/* spec changes no knob of fsim_rp_policy_init's defaults. */
 	fsim_rp_policy_init(&def);
 	p = def;
 	fsim_rp_preset_apply(fsim_rp_preset_at(0), &p);
-	p.preset = NULL;
-	assert_memory_equal(&p, &def, sizeof(p));
+	for (j = 0; j < fsim_rp_knob_count(); j++)
+		if (!fsim_rp_knob_equal(&p, &def, fsim_rp_knob_at(j))) {
+			print_message("spec sets %s\n", fsim_rp_knob_at(j)->name);
+			fail();
+		}
+	assert_ptr_equal(p.preset, fsim_rp_preset_at(0));
+	assert_null(fsim_rp_presets_warning());
 	assert_null(fsim_rp_preset_error_text(fsim_rp_preset_at(0), "REG-14"));
 	for (i = 0; i < NP; i++) {
 		const fsim_rp_preset_t *ps = fsim_rp_preset_at(i);

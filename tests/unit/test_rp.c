@@ -473,6 +473,72 @@ parse_rules_pass(void **state)
 	}
 }
 
+/*
+ * A credential key of an alg fidosim has no verifier for (issue 12): the
+ * attestation object still decodes (REG-10 passes); COSE-03 names the alg,
+ * REG-16 says it was not offered, JSON-03 that publicKeyAlgorithm disagrees,
+ * and every step that needs no key (client data, rpIdHash, flags, the none
+ * statement) still runs and reports, all in one pass.
+ */
+static void
+reg_unsupported_alg(void **state)
+{
+	static const uint8_t key_es256[] = { 0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01 };
+	static const fsim_rule_id_t still_pass[] = {
+		FSIM_R_REG_10, FSIM_R_REG_04, FSIM_R_REG_06, FSIM_R_REG_11, FSIM_R_REG_12,
+		FSIM_R_REG_14, FSIM_R_REG_26, FSIM_R_REG_17, FSIM_R_REG_18, FSIM_R_REG_27,
+	};
+	static const int64_t offered[] = { -24 };
+	fsim_blob_t ao = { 0 };
+	fsim_rp_result_t *res;
+	struct vec t;
+	json_t *r;
+	size_t i;
+	uint8_t *at = NULL;
+
+	(void)state;
+	vec_load(&t, "w3c-none-es256-registration");
+	member_bytes(&t, "attestationObject", &ao);
+	for (i = 0; i + sizeof(key_es256) <= ao.len && at == NULL; i++)
+		if (memcmp(ao.ptr + i, key_es256, sizeof(key_es256)) == 0)
+			at = ao.ptr + i;
+	assert_non_null(at);
+	at[4] = 0x37;   /* alg -7 becomes -24: no COSE registry row, no verifier */
+	r = with_member(&t, "attestationObject", ao.ptr, ao.len);
+	/* the copy of authData would disagree too (JSON-03); leave it out */
+	json_object_del(json_object_get(r, "response"), "authenticatorData");
+	/* and a wrong challenge: reported beside the alg, not hidden by it */
+	t.challenge.ptr[0] ^= 1;
+	res = run(&t, r);
+	assert_false(res->verified);
+	assert_null(res->record);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_COSE_03));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_REG_16));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_JSON_03));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_REG_05));
+	assert_false(fsim_checks_failed(&res->checks, FSIM_R_REG_10));
+	assert_false(fsim_checks_failed(&res->checks, FSIM_R_ACD_05));
+	for (i = 0; i < sizeof(still_pass) / sizeof(still_pass[0]); i++)
+		if (!has_status(res, still_pass[i], FSIM_CHECK_PASS))
+			fail_msg("%s did not run and pass", fsim_rule(still_pass[i])->id);
+	assert_non_null(res->ad);
+	assert_true(res->ad->key_alg_unsupported);
+	fsim_rp_result_free(&res);
+	t.challenge.ptr[0] ^= 1;
+	/* offered by the RP (--algs -24): REG-16 passes, COSE-03 still fails */
+	t.p.algs = offered;
+	t.p.n_algs = 1;
+	res = run(&t, r);
+	assert_false(res->verified);
+	assert_true(has_status(res, FSIM_R_REG_16, FSIM_CHECK_PASS));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_COSE_03));
+	assert_true(has_status(res, FSIM_R_REG_05, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	fsim_blob_reset(&ao);
+	vec_free(&t);
+}
+
 static void
 auth_record_rules(void **state)
 {
@@ -526,6 +592,95 @@ auth_client_data_rules(void **state)
 	json_decref(r);
 	t.origins[0] = "https://example.org:8443";
 	expect_fail(&t, NULL, FSIM_R_AUTH_09);
+	vec_free(&t);
+}
+
+/* A copy of the response whose clientExtensionResults.appid is v (NULL: absent). */
+static json_t *
+with_appid(struct vec *t, json_t *v)
+{
+	json_t *r = json_deep_copy(resp(t)), *ext = json_object();
+
+	if (v != NULL)
+		json_object_set_new(ext, "appid", v);
+	json_object_set_new(r, "clientExtensionResults", ext);
+	return r;
+}
+
+/*
+ * EXT-APPID-01 / AUTH-12 (§10.1.1). The vector's rpIdHash is SHA-256 of
+ * "example.org"; clientExtensionResults is not signed, so the client output
+ * can be set freely. Positive: an RP whose RP ID is another name but whose
+ * AppID hashes to rpIdHash accepts the assertion when appid is true.
+ */
+static void
+auth_appid(void **state)
+{
+	struct vec t;
+	fsim_rp_result_t *res;
+	json_t *r;
+
+	(void)state;
+	vec_load(&t, "w3c-none-es256-authentication");
+	/* no AppID in play: nothing recorded under EXT-APPID-01 */
+	res = run(&t, NULL);
+	assert_true(res->verified);
+	assert_false(has_status(res, FSIM_R_EXT_APPID_01, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	/* appid false without an AppID (java-webauthn-server's captures): fine */
+	r = with_appid(&t, json_false());
+	expect_ok(&t, r);
+	json_decref(r);
+	/* appid true but the RP sent no AppID: unsolicited, refused */
+	r = with_appid(&t, json_true());
+	expect_fail(&t, r, FSIM_R_EXT_APPID_01);
+	json_decref(r);
+	/* the U2F-era case: RP ID "www.example.org", AppID hashing to rpIdHash */
+	t.p.rp_id = "www.example.org";
+	t.p.appid = "example.org";
+	r = with_appid(&t, json_true());
+	res = run(&t, r);
+	assert_true(res->verified);
+	assert_true(has_status(res, FSIM_R_EXT_APPID_01, FSIM_CHECK_PASS));
+	assert_true(has_status(res, FSIM_R_AUTH_12, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	/* the same without the output: hashed over the AppID, not reported */
+	r = with_appid(&t, json_false());
+	res = run(&t, r);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_AUTH_12));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_EXT_APPID_01));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	r = with_appid(&t, NULL);
+	expect_fail(&t, r, FSIM_R_EXT_APPID_01);
+	json_decref(r);
+	/* a wrong AppID: rpIdHash is of neither */
+	t.p.appid = "https://example.org/other-appid.json";
+	r = with_appid(&t, json_true());
+	res = run(&t, r);
+	assert_false(res->verified);
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_AUTH_12));
+	assert_true(fsim_checks_failed(&res->checks, FSIM_R_EXT_APPID_01));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	/* appid true although rpIdHash is of the RP ID: the output lies */
+	t.p.rp_id = "example.org";
+	r = with_appid(&t, json_true());
+	expect_fail(&t, r, FSIM_R_EXT_APPID_01);
+	json_decref(r);
+	/* the AppID offered but not used (a FIDO2 credential): passes */
+	r = with_appid(&t, json_false());
+	res = run(&t, r);
+	assert_true(res->verified);
+	assert_true(has_status(res, FSIM_R_EXT_APPID_01, FSIM_CHECK_PASS));
+	fsim_rp_result_free(&res);
+	json_decref(r);
+	/* not a boolean */
+	r = with_appid(&t, json_string("yes"));
+	expect_fail(&t, r, FSIM_R_EXT_APPID_01);
+	json_decref(r);
 	vec_free(&t);
 }
 
@@ -587,9 +742,11 @@ main(void)
 		cmocka_unit_test(reg_alg_and_attestation_policy),
 		cmocka_unit_test(reg_android_key_main_is_rejected),
 		cmocka_unit_test(reg_malformed_is_reported_not_crashed),
+		cmocka_unit_test(reg_unsupported_alg),
 		cmocka_unit_test(auth_vectors_verify),
 		cmocka_unit_test(auth_record_rules),
 		cmocka_unit_test(auth_client_data_rules),
+		cmocka_unit_test(auth_appid),
 		cmocka_unit_test(auth_every_bit_flip_rejected),
 		cmocka_unit_test(parse_rules_pass),
 	};

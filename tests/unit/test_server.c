@@ -2,184 +2,13 @@
  * test_server.c — the relying party behind `fidosim serve` (rp-sim/server.h)
  * without HTTP: both APIs' ceremonies made by the in-process client
  * (harness/ceremony.h), single-use and expiring challenges (replay, expiry),
- * sessions, the data file (persistence, mode, corrupt file left alone), the
- * report store, and bad requests (not JSON, wrong types, huge fields, wrong
+ * sessions, the database (persistence, mode, an earlier version's
+ * credentials.json imported, a corrupt one left alone), the report store, and bad requests (not JSON, wrong types, huge fields, wrong
  * method, unknown path, oversize body), each answered with a 4xx JSON error.
  */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <cmocka.h>
+#include "server_fixture.h"
 
-#include "harness/ceremony.h"
-#include "rp-sim/server.h"
-
-#define ORIGIN "http://localhost:8080"
-
-static time_t clock_now = 1767225600;   /* 2026-01-01 */
-
-static time_t
-test_clock(void *ctx)
-{
-	(void)ctx;
-	return clock_now;
-}
-
-typedef struct client {
-	fsim_server_t *s;
-	char cookie[128];
-	fsim_ceremony_t *authn;
-} client_t;
-
-static void
-server_config(fsim_server_config_t *cfg, const char *data_dir)
-{
-	static const char *origins[] = { ORIGIN };
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->rp_id = "localhost";
-	cfg->origins = origins;
-	cfg->n_origins = 1;
-	cfg->data_dir = data_dir;
-	cfg->challenge_ttl = 120;
-	cfg->now = test_clock;
-}
-
-static void
-client_init(client_t *c, const char *data_dir, const fsim_authn_config_t *acfg)
-{
-	fsim_server_config_t cfg;
-	fsim_authn_config_t def;
-	char err[256];
-
-	memset(c, 0, sizeof(*c));
-	server_config(&cfg, data_dir);
-	assert_int_equal(fsim_server_new(&cfg, &c->s, err, sizeof(err)), 0);
-	if (acfg == NULL) {
-		fsim_authn_config_init(&def);
-		def.rk_capable = true;
-		acfg = &def;
-	}
-	assert_int_equal(fsim_ceremony_new(acfg, &c->authn), 0);
-}
-
-static void
-client_free(client_t *c)
-{
-	fsim_server_free(&c->s);
-	fsim_ceremony_free(&c->authn);
-	assert_null(c->s);
-}
-
-/* One request; returns the status, *out the parsed body (a new reference). */
-static int
-req(client_t *c, const char *method, const char *path, const char *body, json_t **out)
-{
-	fsim_server_request_t r = { method, path, c->cookie[0] ? c->cookie : NULL,
-	    (const uint8_t *)body, body ? strlen(body) : 0 };
-	fsim_server_response_t resp;
-	json_error_t jerr;
-	json_t *j;
-	int status;
-
-	assert_int_equal(fsim_server_handle(c->s, &r, &resp), 0);
-	assert_non_null(resp.body);
-	j = json_loads(resp.body, 0, &jerr);
-	assert_non_null(j);
-	status = resp.status;
-	if (status >= 400)
-		assert_true(json_is_string(json_object_get(j, "error")) ||
-		    json_is_string(json_object_get(j, "errorMessage")));
-	if (resp.set_cookie[0] != '\0') {
-		size_t n = strcspn(resp.set_cookie, ";");
-
-		assert_true(n < sizeof(c->cookie));
-		memcpy(c->cookie, resp.set_cookie, n);
-		c->cookie[n] = '\0';
-		assert_non_null(strstr(resp.set_cookie, "HttpOnly"));
-	}
-	fsim_server_response_reset(&resp);
-	if (out != NULL)
-		*out = j;
-	else
-		json_decref(j);
-	return status;
-}
-
-static int
-req_json(client_t *c, const char *path, json_t *body, json_t **out)
-{
-	char *s = json_dumps(body, JSON_COMPACT);
-	int st;
-
-	assert_non_null(s);
-	st = req(c, "POST", path, s, out);
-	free(s);
-	json_decref(body);
-	return st;
-}
-
-static const char *
-error_of(const json_t *j)
-{
-	const json_t *e = json_object_get(j, "error");
-
-	return json_is_string(e) ? json_string_value(e) :
-	    json_string_value(json_object_get(j, "errorMessage"));
-}
-
-/* webauthn.io registration for username with these options; returns the status. */
-static int
-wio_register(client_t *c, const char *username, const char *extra, char **err_out)
-{
-	char body[512];
-	json_t *opts = NULL, *resp = NULL, *ans = NULL;
-	fsim_client_error_t cerr;
-	int st;
-
-	snprintf(body, sizeof(body), "{\"username\":\"%s\"%s%s}", username, extra ? "," : "",
-	    extra ? extra : "");
-	assert_int_equal(req(c, "POST", "/registration/options", body, &opts), 200);
-	assert_int_equal(fsim_ceremony_create(c->authn, opts, ORIGIN, &resp, &cerr, NULL, 0), 0);
-	json_decref(opts);
-	st = req_json(c, "/registration/verification", json_pack("{s:s, s:o}", "username",
-	    username, "response", resp), &ans);
-	if (err_out != NULL)
-		*err_out = st == 200 ? NULL : strdup(error_of(ans));
-	else if (st == 200)
-		assert_true(json_is_true(json_object_get(ans, "verified")));
-	json_decref(ans);
-	return st;
-}
-
-/* webauthn.io authentication; *assertion (if not NULL) keeps the response. */
-static int
-wio_authenticate(client_t *c, const char *username, int bs, json_t **assertion, char **err_out)
-{
-	char body[256];
-	json_t *opts = NULL, *resp = NULL, *ans = NULL;
-	fsim_client_error_t cerr;
-	int st;
-
-	snprintf(body, sizeof(body), "{\"username\":\"%s\"}", username);
-	assert_int_equal(req(c, "POST", "/authentication/options", body, &opts), 200);
-	assert_int_equal(fsim_ceremony_get(c->authn, opts, ORIGIN, bs, &resp, &cerr, NULL, 0), 0);
-	json_decref(opts);
-	if (assertion != NULL)
-		*assertion = json_incref(resp);
-	st = req_json(c, "/authentication/verification", json_pack("{s:s, s:o}", "username",
-	    username, "response", resp), &ans);
-	if (err_out != NULL)
-		*err_out = st == 200 ? NULL : strdup(error_of(ans));
-	json_decref(ans);
-	return st;
-}
+#include <sqlite3.h>
 
 /* ---- tests ---- */
 
@@ -526,6 +355,124 @@ test_fido_api(void **state)
 	client_free(&c);
 }
 
+/*
+ * The FIDO API's assertion options may carry extensions.appid (WebAuthn L3
+ * 10.1.1): the verification then checks the client output against it
+ * (EXT-APPID-01). A credential made for the RP ID answers appid false and
+ * verifies; an output appid true over the RP ID's hash is refused.
+ */
+static void
+test_fido_api_appid(void **state)
+{
+	client_t c;
+	json_t *opts = NULL, *resp = NULL, *ans = NULL;
+	fsim_client_error_t cerr;
+
+	(void)state;
+	client_init(&c, NULL, NULL);
+	assert_int_equal(req(&c, "POST", "/attestation/options",
+	    "{\"username\":\"lee\",\"displayName\":\"Lee\",\"attestation\":\"none\"}",
+	    &opts), 200);
+	assert_int_equal(fsim_ceremony_create(c.authn, opts, ORIGIN, &resp, &cerr, NULL, 0), 0);
+	assert_int_equal(req_json(&c, "/attestation/result", resp, &ans), 200);
+	json_decref(ans);
+	json_decref(opts);
+	/* not a string: refused when the options are asked for */
+	assert_int_equal(req(&c, "POST", "/assertion/options",
+	    "{\"username\":\"lee\",\"extensions\":{\"appid\":true}}", &ans), 400);
+	assert_non_null(strstr(error_of(ans), "appid"));
+	json_decref(ans);
+	assert_int_equal(req(&c, "POST", "/assertion/options", "{\"username\":\"lee\","
+	    "\"extensions\":{\"appid\":\"https://localhost/appid.json\"}}", &opts), 200);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(opts,
+	    "extensions"), "appid")), "https://localhost/appid.json");
+	assert_int_equal(fsim_ceremony_get(c.authn, opts, ORIGIN, -1, &resp, &cerr, NULL, 0), 0);
+	/* the credential is the RP ID's: the client answers appid false */
+	assert_true(json_is_false(json_object_get(json_object_get(resp,
+	    "clientExtensionResults"), "appid")));
+	assert_int_equal(req_json(&c, "/assertion/result", resp, &ans), 200);
+	json_decref(ans);
+	json_decref(opts);
+	/* a client output appid true although rpIdHash is the RP ID's */
+	assert_int_equal(req(&c, "POST", "/assertion/options", "{\"username\":\"lee\","
+	    "\"extensions\":{\"appid\":\"https://localhost/appid.json\"}}", &opts), 200);
+	assert_int_equal(fsim_ceremony_get(c.authn, opts, ORIGIN, -1, &resp, &cerr, NULL, 0), 0);
+	json_object_set_new(json_object_get(resp, "clientExtensionResults"), "appid",
+	    json_true());
+	assert_int_equal(req_json(&c, "/assertion/result", resp, &ans), 400);
+	assert_non_null(strstr(error_of(ans), "AUTH-12"));
+	json_decref(ans);
+	json_decref(opts);
+	client_free(&c);
+}
+
+/*
+ * GET /api/algorithms lists exactly the webauthn.io names whose COSE alg the
+ * verifier has, and the options refuse the others by name (issue 12: the page
+ * offers only what the RP verifies; ML-DSA appears once core has it).
+ */
+static void
+test_algorithm_list(void **state)
+{
+	static const struct { const char *name; int alg; } wio[] = {
+		{ "ed25519", -8 }, { "es256", -7 }, { "rs256", -257 }, { "es384", -35 },
+		{ "mldsa44", -48 }, { "mldsa65", -49 }, { "mldsa87", -50 },
+	};
+	client_t c;
+	json_t *ans = NULL, *list;
+	char body[128];
+	size_t i, k, listed = 0;
+
+	(void)state;
+	client_init(&c, NULL, NULL);
+	assert_int_equal(req(&c, "GET", "/api/algorithms", NULL, &ans), 200);
+	list = json_object_get(ans, "algorithms");
+	assert_true(json_array_size(list) >= 4);
+	for (i = 0; i < sizeof(wio) / sizeof(wio[0]); i++) {
+		bool has = fsim_cose_alg_name(wio[i].alg) != NULL, found = false;
+
+		for (k = 0; k < json_array_size(list); k++) {
+			const json_t *e = json_array_get(list, k);
+
+			if (strcmp(json_string_value(json_object_get(e, "name")), wio[i].name) != 0)
+				continue;
+			found = true;
+			assert_int_equal(json_integer_value(json_object_get(e, "alg")), wio[i].alg);
+			assert_string_equal(json_string_value(json_object_get(e, "coseName")),
+			    fsim_cose_alg_name(wio[i].alg));
+		}
+		assert_true(found == has);
+		listed += found;
+		/* asked for by name: 200 when verified, else 400 naming the alg */
+		snprintf(body, sizeof(body), "{\"username\":\"alg%zu\",\"algorithms\":[\"%s\"]}",
+		    i, wio[i].name);
+		json_decref(ans);
+		ans = NULL;
+		assert_int_equal(req(&c, "POST", "/registration/options", body, &ans),
+		    has ? 200 : 400);
+		if (!has)
+			assert_non_null(strstr(error_of(ans), "not an algorithm this RP can verify"));
+		json_decref(ans);
+		ans = NULL;
+		assert_int_equal(req(&c, "GET", "/api/algorithms", NULL, &ans), 200);
+		list = json_object_get(ans, "algorithms");
+	}
+	assert_int_equal(listed, json_array_size(list));
+	/* the defaults are webauthn.io's: Ed25519, ES256, RS256 */
+	for (k = 0; k < json_array_size(list); k++) {
+		const json_t *e = json_array_get(list, k);
+		const char *n = json_string_value(json_object_get(e, "name"));
+
+		assert_true(json_is_true(json_object_get(e, "default")) ==
+		    (strcmp(n, "ed25519") == 0 || strcmp(n, "es256") == 0 ||
+		    strcmp(n, "rs256") == 0));
+	}
+	json_decref(ans);
+	assert_int_equal(req(&c, "POST", "/api/algorithms", "{}", &ans), 405);
+	json_decref(ans);
+	client_free(&c);
+}
+
 static void
 test_bad_requests(void **state)
 {
@@ -602,20 +549,56 @@ tmpdir(char *buf, size_t len)
 static void
 rmdata(const char *dir)
 {
+	static const char *const names[] = { "serve.db", "serve.db-wal", "serve.db-shm",
+	    "credentials.json", "credentials.json-backup" };
 	char p[300];
+	size_t i;
 
-	snprintf(p, sizeof(p), "%s/credentials.json", dir);
-	unlink(p);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+		unlink(p);
+	}
 	rmdir(dir);
+}
+
+/* The entries an earlier version kept in credentials.json, made from a live database. */
+static char *
+legacy_json(const char *dir)
+{
+	char path[300];
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	json_t *root = json_pack("{s:i, s:s, s:[]}", "version", 1, "rpId", "localhost",
+	    "credentials"), *rec;
+	char *text;
+
+	snprintf(path, sizeof(path), "%s/serve.db", dir);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT username, created, record FROM "
+	    "credentials ORDER BY seq", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		rec = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+		assert_non_null(rec);
+		assert_int_equal(json_array_append_new(json_object_get(root, "credentials"),
+		    json_pack("{s:s, s:I, s:b, s:o}", "username", sqlite3_column_text(st, 0),
+		    "created", (json_int_t)sqlite3_column_int64(st, 1), "discoverable", 1,
+		    "record", rec)), 0);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	text = json_dumps(root, JSON_INDENT(1));
+	json_decref(root);
+	return text;
 }
 
 static void
 test_persistence(void **state)
 {
-	char dir[64], path[300];
+	char dir[64], dir2[64], path[300], bak[300];
 	client_t c;
 	fsim_ceremony_t *keep;
 	struct stat st;
+	char *legacy;
 	FILE *f;
 
 	(void)state;
@@ -623,7 +606,10 @@ test_persistence(void **state)
 	client_init(&c, dir, NULL);
 	assert_int_equal(wio_register(&c, "liz", NULL, NULL), 200);
 	assert_int_equal(wio_authenticate(&c, "liz", -1, NULL, NULL), 200);
-	snprintf(path, sizeof(path), "%s/credentials.json", dir);
+	snprintf(path, sizeof(path), "%s/serve.db", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	snprintf(path, sizeof(path), "%s/serve.db-wal", dir);
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	/* A new server over the same folder knows the credential. */
@@ -635,8 +621,35 @@ test_persistence(void **state)
 	c.authn = keep;
 	assert_int_equal(fsim_server_cred_count(c.s), 1);
 	assert_int_equal(wio_authenticate(&c, "liz", -1, NULL, NULL), 200);
+
+	/* An earlier version's credentials.json is imported, then kept as the backup. */
+	legacy = legacy_json(dir);
+	tmpdir(dir2, sizeof(dir2));
+	snprintf(path, sizeof(path), "%s/credentials.json", dir2);
+	snprintf(bak, sizeof(bak), "%s/credentials.json-backup", dir2);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(legacy, f);
+	fclose(f);
+	fsim_server_free(&c.s);
+	{
+		fsim_server_config_t cfg;
+		char err[256];
+
+		server_config(&cfg, dir2);
+		assert_int_equal(fsim_server_new(&cfg, &c.s, err, sizeof(err)), 0);
+	}
+	assert_int_equal(fsim_server_cred_count(c.s), 1);
+	assert_int_equal(stat(path, &st), -1);
+	assert_int_equal(stat(bak, &st), 0);
+	c.cookie[0] = '\0';
+	assert_int_equal(wio_authenticate(&c, "liz", -1, NULL, NULL), 200);
 	client_free(&c);
+
 	/* A corrupt file: the server refuses to start and leaves it as it is. */
+	rmdata(dir2);
+	tmpdir(dir2, sizeof(dir2));
+	snprintf(path, sizeof(path), "%s/credentials.json", dir2);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fputs("{\"version\":1,\"credentials\":[{\"username\":\"x\"}]}", f);
@@ -647,14 +660,18 @@ test_persistence(void **state)
 		char err[256];
 		fsim_blob_t b = { NULL, 0 };
 
-		server_config(&cfg, dir);
+		server_config(&cfg, dir2);
 		assert_int_not_equal(fsim_server_new(&cfg, &s, err, sizeof(err)), 0);
 		assert_null(s);
 		assert_non_null(strstr(err, "credentials[0]"));
 		assert_int_equal(fsim_read_file(path, 1000, &b), 0);
 		assert_int_equal(b.len, strlen("{\"version\":1,\"credentials\":[{\"username\":\"x\"}]}"));
 		fsim_blob_reset(&b);
+		/* nothing imported: it says so again at the next start */
+		assert_int_not_equal(fsim_server_new(&cfg, &s, err, sizeof(err)), 0);
 	}
+	free(legacy);
+	rmdata(dir2);
 	rmdata(dir);
 }
 
@@ -672,6 +689,8 @@ main(void)
 		cmocka_unit_test(test_verifier_refusals),
 		cmocka_unit_test(test_algorithms_enforced),
 		cmocka_unit_test(test_fido_api),
+		cmocka_unit_test(test_fido_api_appid),
+		cmocka_unit_test(test_algorithm_list),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_persistence),
 	};

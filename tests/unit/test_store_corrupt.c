@@ -1,14 +1,17 @@
 /*
- * test_store_corrupt.c — stores that must not load: an empty file, JSON cut
- * at several points, wrong types, bad base64url, wrong lengths, values out
- * of range, unknown and missing members, duplicates, a newer version. Each
- * fails with FSIM_ERR_FORMAT and STORE-01 on the right field, and the file
- * is left byte-identical (same inode, same mtime, nothing added beside it).
- * The variants are made from a valid store with jansson.
+ * test_store_corrupt.c — stores that must not load: an empty file, JSON
+ * (the format of earlier versions, imported on first open) cut at several
+ * points, wrong types, bad base64url, wrong lengths, values out of range,
+ * unknown and missing members, duplicates, a newer version; and databases
+ * that are not ours, of a newer version, or damaged. Each fails with
+ * FSIM_ERR_FORMAT and STORE-01 on the right field, and the file is left
+ * byte-identical (same inode, same mtime, nothing added beside it). The
+ * JSON variants are made from a valid store's export with jansson.
  */
 #include "store_fixture.h"
 
 #include <jansson.h>
+#include <sqlite3.h>
 
 #include "core/b64.h"
 
@@ -31,7 +34,14 @@ valid_text(fsim_blob_t *out)
 	fill(h, 32, 5);
 	assert_int_equal(fsim_store_set_id_counter(s, h, 3), 0);
 	assert_int_equal(fsim_store_save(s), 0);
-	read_bytes(path, out);
+	{
+		char *text = NULL;
+		size_t len = 0;
+
+		assert_int_equal(fsim_store_export_json(s, &text, &len), 0);
+		out->ptr = (uint8_t *)text;
+		out->len = len;
+	}
 	fsim_store_free(&s);
 	fsim_cred_reset(&c);
 	unlink(path);
@@ -148,10 +158,18 @@ test_corrupt_inputs(void **state)
 	uint8_t h[32];
 
 	valid_text(&v);
-	/* the valid text itself loads */
+	/* the valid text itself loads (imported: a database, the JSON kept beside it) */
 	write_bytes(f->path, v.ptr, v.len);
 	assert_int_equal(fsim_store_open(f->path, &env, &s, NULL), FSIM_OK);
 	fsim_store_free(&s);
+	{
+		char bak[160];
+
+		snprintf(bak, sizeof(bak), "%s.json-backup", f->path);
+		assert_int_equal(dir_entries(f->dir), 2);
+		assert_int_equal(unlink(bak), 0);
+		assert_int_equal(unlink(f->path), 0);
+	}
 
 	/* empty file, truncations at several points */
 	expect_refused(f, "", 0, "");
@@ -328,6 +346,92 @@ test_future_version_message(void **state)
 	expect_refused(f, text, strlen(text), "version");
 }
 
+/* Run SQL on the database at path (not through the store). */
+static void
+sql(const char *path, const char *q)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, q, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", q, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Open the file at path: FSIM_ERR_FORMAT, STORE-01, the file byte-identical. */
+static void
+expect_db_refused(const fx_t *f, const char *what)
+{
+	fsim_store_t *s = NULL;
+	fsim_blob_t before = { 0 }, after = { 0 };
+	fsim_diags_t d;
+	const fsim_diag_t *e;
+
+	fsim_diags_init(&d);
+	read_bytes(f->path, &before);
+	assert_int_equal(fsim_store_open(f->path, &env, &s, &d), FSIM_ERR_FORMAT);
+	assert_null(s);
+	e = fsim_diags_first(&d, FSIM_SEV_ERROR);
+	assert_non_null(e);
+	assert_string_equal(e->rule, "STORE-01");
+	if (strstr(e->msg, what) == NULL)
+		fail_msg("\"%s\" does not say \"%s\"", e->msg, what);
+	read_bytes(f->path, &after);
+	assert_true(fsim_blob_eq(&after, before.ptr, before.len));
+	assert_int_equal(dir_entries(f->dir), 1);
+	fsim_blob_reset(&before);
+	fsim_blob_reset(&after);
+	fsim_diags_clear(&d);
+}
+
+static void
+test_corrupt_databases(void **state)
+{
+	fx_t *f = *state;
+	fsim_store_t *s = NULL;
+	fsim_cred_t c;
+	uint8_t junk[4096];
+
+	/* someone else's SQLite database */
+	sql(f->path, "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+	expect_db_refused(f, "not a fidosim store");
+	assert_int_equal(unlink(f->path), 0);
+	/* a store of a newer version */
+	assert_int_equal(fsim_store_open(f->path, &env, &s, NULL), FSIM_OK);
+	fsim_store_free(&s);
+	sql(f->path, "PRAGMA user_version = 9");
+	expect_db_refused(f, "newer");
+	assert_int_equal(unlink(f->path), 0);
+	/* the SQLite header, then garbage */
+	memset(junk, 0x5a, sizeof(junk));
+	memcpy(junk, "SQLite format 3", 16);
+	write_bytes(f->path, junk, sizeof(junk));
+	expect_db_refused(f, "cannot open the store");
+	assert_int_equal(unlink(f->path), 0);
+	/* a row that breaks the field rules: the operation fails, nothing is written */
+	assert_int_equal(fsim_store_open(f->path, &env, &s, NULL), FSIM_OK);
+	make_cred(&c, 1, "example.com", user1, sizeof(user1), true, 100);
+	assert_int_equal(fsim_store_add_cred(s, &c), 0);
+	assert_int_equal(fsim_store_save(s), 0);
+	fsim_store_free(&s);
+	sql(f->path, "UPDATE credentials SET sign_count = 'many'");
+	assert_int_equal(fsim_store_open(f->path, &env, &s, NULL), FSIM_OK);
+	assert_null(fsim_store_find_cred(s, c.id.ptr, c.id.len));
+	fsim_store_set_global_counter(s, 5);
+	assert_int_equal(fsim_store_save(s), FSIM_ERR_FORMAT);
+	assert_int_equal(fsim_store_global_counter(s), 0);      /* the 5 was not kept */
+	fsim_store_free(&s);
+	sql(f->path, "UPDATE credentials SET sign_count = 1, cred_random_uv = x'00'");
+	assert_int_equal(fsim_store_open(f->path, &env, &s, NULL), FSIM_OK);
+	assert_int_equal(fsim_store_cred_count(s), 0);
+	assert_int_not_equal(fsim_store_save(s), 0);
+	fsim_store_free(&s);
+	/* the state row gone: refused at open */
+	sql(f->path, "DELETE FROM state");
+	expect_db_refused(f, "state");
+	fsim_cred_reset(&c);
+}
+
 int
 main(void)
 {
@@ -336,6 +440,7 @@ main(void)
 		T(test_corrupt_inputs),
 		T(test_corrupt_cross_checks),
 		T(test_future_version_message),
+		T(test_corrupt_databases),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
