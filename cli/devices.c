@@ -3,34 +3,39 @@
  * (fido_dev_info_manifest: USB HID devices with the FIDO usage page), or
  * the ones named with --device, each opened through libfido2 and described
  * by its authenticatorGetInfo as libfido2 reads it (CTAP 2.1 §6.4): AAGUID
- * and the provider's name from the AAGUID list, versions, extensions,
- * options, algorithms, PIN/UV auth protocols, transports.
+ * and the provider's name from the AAGUID list (else, with --mds, the
+ * metadata statement's description, with its status), versions,
+ * extensions, options, algorithms, PIN/UV auth protocols, transports.
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "cli/device_opts.h"
+#include "cli/mds_cli.h"
 #include "platform/fido.h"
 
 #define CMD "devices"
 #define MAX_DEVICES 32
 
 static const char usage[] =
-"usage: fidosim devices [--device PATH]... [--json]\n"
+"usage: fidosim devices [--device PATH]... [--mds BLOB [--mds-root PEM]...] [--json]\n"
 "\n"
 "List the FIDO authenticators libfido2 finds (USB security keys: /dev/hidrawN\n"
 "nodes with the FIDO HID usage page), or those named with --device (also\n"
 "unix:PATH for a CTAPHID socket such as fidosim authenticator --listen, which\n"
 "nothing can discover), with what each says of itself in\n"
 "authenticatorGetInfo (CTAP 2.1 6.4) as libfido2 reads it: the AAGUID and the\n"
-"provider's name from the AAGUID list, versions, extensions, options,\n"
+"provider's name from the AAGUID list (else from the metadata statement of\n"
+"an MDS3 BLOB given with --mds, with its status), versions, extensions, options,\n"
 "algorithms, PIN/UV auth protocols and transports; and its CTAPHID INIT\n"
 "answer (protocol, device version, capabilities).\n"
 "\n"
 "options:\n"
 "  --device PATH   describe this device (repeatable) instead of searching\n"
 "  --json          {\"devices\": [...]} on stdout\n"
+FSIM_CLI_MDS_USAGE
 "\n"
 "A hidraw node this user may not open is listed with the reason; see DEVICES\n"
 "in man fidosim for the udev rule that grants access.\n"
@@ -81,6 +86,17 @@ print_device(const json_t *d)
 	if (json_is_string(json_object_get(d, "name")))
 		printf("  (%s)", json_string_value(json_object_get(d, "name")));
 	putchar('\n');
+	v = json_object_get(d, "mds");
+	if (json_is_object(v))
+		printf("  %-20s%s, status %s%s%s\n", "metadata", json_string_value(json_object_get(v,
+		    "description")) ? json_string_value(json_object_get(v, "description")) : "-",
+		    json_string_value(json_object_get(v, "status")) ?
+		    json_string_value(json_object_get(v, "status")) : "-",
+		    json_string_value(json_object_get(v, "certification")) ? ", " : "",
+		    json_string_value(json_object_get(v, "certification")) ?
+		    json_string_value(json_object_get(v, "certification")) : "");
+	else if (json_is_null(v))
+		printf("  %-20s%s\n", "metadata", "not in the BLOB");
 	print_list("versions", json_object_get(d, "versions"));
 	print_list("extensions", json_object_get(d, "extensions"));
 	printf("  %-20s", "options");
@@ -111,9 +127,27 @@ print_device(const json_t *d)
 }
 
 /* One device as JSON: found (may be NULL for --device) and what getInfo says. */
+/* The BLOB's entry for aaguid, as verify gives it (authenticator.mds); null when none. */
+static json_t *
+mds_of(const fsim_mds_t *mds, const uint8_t aaguid[16])
+{
+	const fsim_mds_entry_t *e = fsim_mds_find_aaguid(mds, aaguid);
+	const fsim_mds_report_t *cur;
+	fsim_mds_status_t cert;
+	time_t now = time(NULL);
+
+	if (e == NULL)
+		return json_null();
+	cur = fsim_mds_current(e, now);
+	cert = fsim_mds_certification(e, now);
+	return json_pack("{s:s?, s:s?, s:s?}", "status", cur ? cur->status_name : NULL,
+	    "certification", cert == FSIM_MDS_ST_UNKNOWN ? NULL : fsim_mds_status_name(cert),
+	    "description", e->description);
+}
+
 static json_t *
 describe(const char *path, const fsim_fido_found_t *found, const fsim_aaguid_names_t *names,
-    bool *read_ok)
+    const fsim_mds_t *mds, bool *read_ok)
 {
 	fsim_device_t *dev = NULL;
 	const fsim_hidc_info_t *hid;
@@ -143,9 +177,17 @@ describe(const char *path, const fsim_fido_found_t *found, const fsim_aaguid_nam
 	json_object_update(o, info);
 	json_decref(info);
 	a = json_string_value(json_object_get(o, "aaguid"));
-	if (a != NULL && fsim_aaguid_parse(a, aaguid) == 0 &&
-	    (name = fsim_aaguid_name(names, aaguid)) != NULL)
-		json_object_set_new(o, "name", json_string(name));
+	if (a != NULL && fsim_aaguid_parse(a, aaguid) == 0) {
+		json_t *me = mds != NULL ? mds_of(mds, aaguid) : NULL;
+
+		/* Our name table's name, else the metadata statement's description. */
+		if ((name = fsim_aaguid_name(names, aaguid)) == NULL && me != NULL)
+			name = json_string_value(json_object_get(me, "description"));
+		if (name != NULL)
+			json_object_set_new(o, "name", json_string(name));
+		if (me != NULL)
+			json_object_set_new(o, "mds", me);
+	}
 	hid = fsim_device_hid(dev);
 	snprintf(ver, sizeof(ver), "%u.%u.%u", hid->major, hid->minor, hid->build);
 	snprintf(caps, sizeof(caps), "%s%s%s", hid->caps & FSIM_HIDC_CAP_WINK ? "WINK " : "",
@@ -164,12 +206,22 @@ run(int argc, char **argv)
 	const char *paths[MAX_DEVICES];
 	fsim_fido_found_t found[MAX_DEVICES];
 	fsim_aaguid_names_t *names = NULL;
+	struct fsim_cli_mds_opts mdso;
+	fsim_mds_t *mds = NULL;
 	json_t *list = NULL;
 	size_t n_paths = 0, n_found = 0, i, n_read = 0;
 	bool json = false;
-	int r = FSIM_EXIT_USAGE;
+	int r = FSIM_EXIT_USAGE, o, ii;
 
+	memset(&mdso, 0, sizeof(mdso));
 	for (i = 1; i < (size_t)argc; i++) {
+		ii = (int)i;
+		if ((o = fsim_cli_mds_opt(CMD, argc, argv, &ii, &mdso)) == 1) {
+			i = (size_t)ii;
+			continue;
+		}
+		if (o != 0)
+			return o;
 		if (fsim_cli_is_help(argv[i])) {
 			fputs(usage, stdout);
 			return FSIM_EXIT_OK;
@@ -203,11 +255,14 @@ run(int argc, char **argv)
 	}
 	if (fsim_aaguid_names_load(NULL, &names, NULL) != 0)
 		names = NULL;
+	if ((r = fsim_cli_mds_load(CMD, &mdso, time(NULL), &mds)) != 0)
+		goto out;
+	r = FSIM_EXIT_USAGE;
 	if ((list = json_array()) == NULL)
 		goto out;
 	for (i = 0; i < n_paths; i++) {
 		bool ok;
-		json_t *d = describe(paths[i], n_found > 0 ? &found[i] : NULL, names, &ok);
+		json_t *d = describe(paths[i], n_found > 0 ? &found[i] : NULL, names, mds, &ok);
 
 		if (d == NULL)
 			goto out;
@@ -215,11 +270,11 @@ run(int argc, char **argv)
 		json_array_append_new(list, d);
 	}
 	if (json) {
-		json_t *o = json_pack("{s:O}", "devices", list);
+		json_t *all = json_pack("{s:O}", "devices", list);
 
-		json_dumpf(o, stdout, JSON_INDENT(2));
+		json_dumpf(all, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
-		json_decref(o);
+		json_decref(all);
 	} else {
 		json_t *d;
 
@@ -235,6 +290,7 @@ run(int argc, char **argv)
 out:
 	json_decref(list);
 	fsim_aaguid_names_free(&names);
+	fsim_mds_free(&mds);
 	return r;
 }
 

@@ -183,6 +183,33 @@ serve named --aaguid fbfc3007-154e-4ecc-8c0b-6e020557d7bd
 run $W "$F" devices --device "unix:$sdir/named.sock"
 check "devices: the provider's name from the AAGUID list" '[ $rc -eq 0 ] && grep -q "(Apple Passwords)" "$tmp/out"'
 stop
+# --mds: the name and status from a metadata statement when the AAGUID list has none.
+serve mds --aaguid "$AAGUID"
+if python3 - "$tmp" "$AAGUID" <<'PY'
+import datetime, sys
+sys.path.insert(0, "tests")
+import mds_blob as mb
+t, aaguid = sys.argv[1:]
+now = datetime.datetime.now(datetime.timezone.utc)
+chain = mb.Chain(now - 30 * mb.DAY, now + 300 * mb.DAY)
+e = mb.entry("fidosim device test key", [{"status": "FIDO_CERTIFIED_L1", "effectiveDate": "2024-01-01"}],
+             None, aaguid=aaguid)
+open(t + "/blob.jwt", "w").write(chain.blob(mb.payload([e])))
+open(t + "/mdsroot.pem", "wb").write(chain.root_pem())
+PY
+then
+	run $W "$F" devices --device "unix:$sdir/mds.sock" --mds "$tmp/blob.jwt" --mds-root "$tmp/mdsroot.pem"
+	check "devices --mds: the name and status from the metadata statement" \
+	    '[ $rc -eq 0 ] && grep -q "(fidosim device test key)" "$tmp/out" && grep -q "metadata  *fidosim device test key, status FIDO_CERTIFIED_L1" "$tmp/out"'
+	run $W "$F" devices --json --device "unix:$sdir/mds.sock" --mds "$tmp/blob.jwt" --mds-root "$tmp/mdsroot.pem"
+	check "devices --json --mds: mds {description, status, certification}" \
+	    '[ $rc -eq 0 ] && python3 -c "import json,sys; d=json.load(open(sys.argv[1]))[\"devices\"][0]; assert d[\"mds\"]==dict(status=\"FIDO_CERTIFIED_L1\",certification=\"FIDO_CERTIFIED_L1\",description=\"fidosim device test key\"), d" "$tmp/out"'
+	run $W "$F" devices --device "unix:$sdir/mds.sock" --mds "$tmp/blob.jwt"
+	check "devices --mds with a BLOB that does not chain to its root: exit 2" '[ $rc -eq 2 ]'
+else
+	nok "a test MDS BLOB is made (python3-cryptography, tests/mds_blob.py)"
+fi
+stop
 run $W "$F" devices --device "unix:$sdir/gone.sock"
 check "devices --device on nothing: exit 1, the path named" \
     '[ $rc -eq 1 ] && grep -q "gone.sock" "$tmp/out" && grep -q "no authenticator could be read" "$tmp/err"'
