@@ -593,8 +593,10 @@ mc_att_stmt(ax_t *x, char *d, size_t n)
 	ax_verdict_t v;
 	const cbor_item_t *s;
 
-	if (!plain(x, &r, d, n))
+	if (!plain(x, &r, d, n)) {
+		ax_resp_reset(&r);
 		return AX_FAIL;
+	}
 	s = r.att_stmt;
 	if (r.fmt == NULL || s == NULL || !cbor_isa_map(s))
 		v = ax_say(AX_FAIL, d, n, "no fmt or no attStmt map");

@@ -311,6 +311,7 @@ rk_not_discoverable(ax_t *x, char *d, size_t n)
 		ax_resp_reset(&r);
 		return v;
 	}
+	ax_resp_reset(&r);
 	discover(x, rp, false, &r);
 	if (r.st == AX_NO_CREDENTIALS)
 		v = ax_say(AX_PASS, d, n, "rk absent: not found without an allowList");

@@ -38,9 +38,14 @@ serve() {   # serve FLAGS...: a fresh server on $sdir/a.sock
 	sed 's/^/# server: /' "$sdir/a.log"
 	return 1
 }
+# stop: SIGTERM ends the server with exit 0 (a sanitizer's report would not).
 stop() {
-	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	src=$?
 	pid=
+	[ $src -eq 0 ] || { nok "the server ended with exit $src"; sed 's/^/# server: /' "$sdir"/*.log | tail -20; }
 }
 # field FILE EXPR: a value of authenticator.json
 field() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }

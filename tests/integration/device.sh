@@ -46,9 +46,14 @@ serve() {
 	sed 's/^/# /' "$sdir/$name.log"
 	return 1
 }
+# stop: SIGTERM ends the server with exit 0 (a sanitizer's report would not).
 stop() {
-	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	src=$?
 	pid=
+	[ $src -eq 0 ] || { nok "the server ended with exit $src"; sed 's/^/# server: /' "$sdir"/*.log | tail -20; }
 }
 
 opts() {   # opts UV ATTESTATION RESIDENTKEY
