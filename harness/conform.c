@@ -841,9 +841,10 @@ fsim_conform_summary(FILE *f, const fsim_conform_results_t *r)
 
 	for (i = 0; i < r->n; i++)
 		if (!r->v[i].passed && !r->v[i].skipped && r->authenticator)
-			fprintf(f, "FAIL  %s %s: %s (%s%s%s)\n      %s\n", r->v[i].rule,
-			    r->v[i].family, r->v[i].name, r->v[i].section, r->v[i].rules[0] ?
-			    "; rules " : "", r->v[i].rules, r->v[i].detail);
+			/* The name starts with the case ID. */
+			fprintf(f, "FAIL  %s (%s; %s%s%s)\n      %s\n", r->v[i].name, r->v[i].family,
+			    r->v[i].section, r->v[i].rules[0] ? "; rules " : "", r->v[i].rules,
+			    r->v[i].detail);
 		else if (!r->v[i].passed && !r->v[i].skipped)
 			fprintf(f, "FAIL  %s %s: %s (%s case; rule %s, WebAuthn L3 %s)\n      %s\n",
 			    r->v[i].rule, r->v[i].family, r->v[i].name,
