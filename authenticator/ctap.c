@@ -154,6 +154,7 @@ fsim_authn_free(fsim_authn_t **ap)
 	if (ap == NULL || (a = *ap) == NULL)
 		return;
 	next_reset(a);
+	fsim_cm_reset(a);
 	fsim_pin_reset(a);
 	fsim_kc_clear(a);
 	fsim_ca_free(&a->ca);
@@ -371,7 +372,7 @@ text_array(const char *const *v, size_t n)
 static cbor_item_t *
 info_options(const fsim_authn_t *a)
 {
-	cbor_item_t *o = cbor_new_definite_map(6);
+	cbor_item_t *o = cbor_new_definite_map(7);
 	bool uv = a->cfg.uv != FSIM_UVMODE_NEVER;
 
 	if (o == NULL ||
@@ -384,6 +385,9 @@ info_options(const fsim_authn_t *a)
 	    cbor_build_bool(a->pin_set)) != 0) ||
 	    ((uv || a->pin_supported) && fsim_cbor_map_put(o, fsim_cbor_text("pinUvAuthToken"),
 	    cbor_build_bool(true)) != 0) ||
+	    /* credMgmt: with discoverable credentials and a way to a cm token */
+	    (fsim_cm_available(a) &&
+	    fsim_cbor_map_put(o, fsim_cbor_text("credMgmt"), cbor_build_bool(true)) != 0) ||
 	    fsim_cbor_map_put(o, fsim_cbor_text("makeCredUvNotRqd"), cbor_build_bool(true)) != 0) {
 		if (o)
 			cbor_decref(&o);
@@ -484,6 +488,8 @@ fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t 
 	}
 	if (cmd != FSIM_CTAP_GET_NEXT_ASSERTION && cmd != FSIM_CTAP_GET_INFO)
 		next_reset(a);
+	if (cmd != FSIM_CTAP_CRED_MGMT && cmd != FSIM_CTAP_GET_INFO)
+		fsim_cm_reset(a);
 	/*
 	 * One store transaction per command that touches the store, begun
 	 * before its first read (the writer lock held until the commands's
@@ -491,7 +497,7 @@ fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t 
 	 */
 	if (cmd == FSIM_CTAP_MAKE_CREDENTIAL || cmd == FSIM_CTAP_GET_ASSERTION ||
 	    cmd == FSIM_CTAP_GET_NEXT_ASSERTION || cmd == FSIM_CTAP_RESET ||
-	    cmd == FSIM_CTAP_CLIENT_PIN) {
+	    cmd == FSIM_CTAP_CLIENT_PIN || cmd == FSIM_CTAP_CRED_MGMT) {
 		if (fsim_store_begin(a->store) != 0) {
 			if (map != NULL)
 				cbor_decref(&map);
@@ -518,6 +524,13 @@ fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t 
 		break;
 	case FSIM_CTAP_CLIENT_PIN:
 		st = map ? fsim_ctap_client_pin(a, map, resp) : FSIM_CTAP2_ERR_MISSING_PARAMETER;
+		break;
+	case FSIM_CTAP_CRED_MGMT:
+		/* Only where getInfo advertises credMgmt. */
+		if (!fsim_cm_available(a))
+			st = FSIM_CTAP1_ERR_INVALID_COMMAND;
+		else
+			st = map ? fsim_ctap_cred_mgmt(a, map, resp) : FSIM_CTAP2_ERR_MISSING_PARAMETER;
 		break;
 	case FSIM_CTAP_RESET:
 		/* 6.6: user presence, then everything but the attestation CA goes. */

@@ -33,6 +33,7 @@ struct fsim_key_cache_entry {
 /* PIN/UV auth token permissions (CTAP 2.1 6.5.5.7) */
 #define FSIM_PERM_MC 0x01
 #define FSIM_PERM_GA 0x02
+#define FSIM_PERM_CM 0x04
 
 struct fsim_authn {
 	fsim_authn_config_t cfg;
@@ -72,6 +73,13 @@ struct fsim_authn {
 	uint8_t pin_hash[16];           /* LEFT(SHA-256(PIN), 16) */
 	uint8_t pin_retries;            /* 8 after set (6.5.2.3) */
 	uint8_t pin_fails;              /* consecutive mismatches since power-up */
+
+	/* authenticatorCredentialManagement's enumeration in progress (CTAP 2.1 6.8) */
+	struct {
+		int kind;                   /* 0, or the subcommand that began it */
+		fsim_blob_t *items;         /* RP IDs, or credential IDs */
+		size_t n, next;
+	} cm;
 };
 
 static inline bool
@@ -85,6 +93,12 @@ uint8_t fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_
 uint8_t fsim_ctap_get_assertion(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp);
 uint8_t fsim_ctap_get_next_assertion(fsim_authn_t *a, fsim_blob_t *resp);
 uint8_t fsim_ctap_client_pin(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp);
+uint8_t fsim_ctap_cred_mgmt(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp);
+void fsim_cm_reset(fsim_authn_t *a);
+/* credMgmt is advertised and served: discoverable credentials, and UV or a PIN for a cm token. */
+bool fsim_cm_available(const fsim_authn_t *a);
+/* The permissions a pinUvAuthToken may carry here: mc, ga, and cm where fsim_cm_available. */
+uint8_t fsim_pin_permissions(const fsim_authn_t *a);
 
 /* Request parsing helpers: CTAP status (0 when fine). A NULL item means absent. */
 uint8_t fsim_req_bytes(const cbor_item_t *it, bool required, size_t min, size_t max,

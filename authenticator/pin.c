@@ -331,6 +331,12 @@ out:
 }
 
 uint8_t
+fsim_pin_permissions(const fsim_authn_t *a)
+{
+	return (uint8_t)(FSIM_PERM_MC | FSIM_PERM_GA | (fsim_cm_available(a) ? FSIM_PERM_CM : 0));
+}
+
+uint8_t
 fsim_pin_issue_token(fsim_authn_t *a, const fsim_pin_ss_t *s, uint8_t perms, char **rp_id,
     fsim_blob_t *resp)
 {
@@ -378,7 +384,7 @@ get_uv_token(fsim_authn_t *a, const cbor_item_t *req, uint64_t proto, fsim_blob_
 		st = FSIM_CTAP1_ERR_INVALID_PARAMETER;
 		goto out;
 	}
-	if (perms & ~(uint64_t)(FSIM_PERM_MC | FSIM_PERM_GA)) {
+	if (perms & ~(uint64_t)fsim_pin_permissions(a)) {
 		st = FSIM_CTAP2_ERR_UNAUTHORIZED_PERMISSION;
 		goto out;
 	}

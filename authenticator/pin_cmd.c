@@ -204,7 +204,7 @@ fsim_pin_cmd_token(fsim_authn_t *a, const cbor_item_t *req, uint64_t proto,
 			st = FSIM_CTAP1_ERR_INVALID_PARAMETER;
 			goto out;
 		}
-		if (perms & ~(uint64_t)(FSIM_PERM_MC | FSIM_PERM_GA)) {
+		if (perms & ~(uint64_t)fsim_pin_permissions(a)) {
 			st = FSIM_CTAP2_ERR_UNAUTHORIZED_PERMISSION;
 			goto out;
 		}

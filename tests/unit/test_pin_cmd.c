@@ -14,6 +14,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <openssl/evp.h>
+
 #include "authenticator/authn.h"
 #include "platform/pinuv.h"
 
@@ -195,11 +197,13 @@ client_pin_option(struct ctx *c)
 	return r;
 }
 
-/* makeCredential with a token's pinUvAuthParam under proto (rk: options rk). */
+/* makeCredential for user {uid0, 2, 3, 4} with a token's pinUvAuthParam under proto (rk: options rk). */
 static uint8_t
-mc(struct ctx *c, uint64_t proto, const uint8_t *tok, size_t tlen, bool rk, uint8_t *flags)
+mc_user(struct ctx *c, uint64_t proto, const uint8_t *tok, size_t tlen, bool rk, uint8_t *flags,
+    uint8_t uid0)
 {
-	static const uint8_t cdh[32] = { 3 }, uid[4] = { 1, 2, 3, 4 };
+	static const uint8_t cdh[32] = { 3 };
+	const uint8_t uid[4] = { uid0, 2, 3, 4 };
 	cbor_item_t *m = cbor_new_definite_map(8), *rp = cbor_new_definite_map(1),
 	    *user = cbor_new_definite_map(1), *params = cbor_new_definite_array(1),
 	    *p = cbor_new_definite_map(2), *ans = NULL;
@@ -236,6 +240,12 @@ mc(struct ctx *c, uint64_t proto, const uint8_t *tok, size_t tlen, bool rk, uint
 		cbor_decref(&ans);
 	}
 	return st;
+}
+
+static uint8_t
+mc(struct ctx *c, uint64_t proto, const uint8_t *tok, size_t tlen, bool rk, uint8_t *flags)
+{
+	return mc_user(c, proto, tok, tlen, rk, flags, 1);
 }
 
 static void
@@ -361,6 +371,233 @@ enable_refuses(void **state)
 	stop(&c);
 }
 
+/* getPinUvAuthTokenUsingPinWithPermissions (9) with perms and an RP ID or none. */
+static uint8_t
+token_perms(struct ctx *c, const char *pin, uint64_t perms, const char *rp, uint8_t tok[32])
+{
+	fsim_pinuv_t s;
+	fsim_blob_t enc = { NULL, 0 }, dec = { NULL, 0 };
+	uint8_t hash[16], st;
+	cbor_item_t *m, *ans = NULL;
+	const uint8_t *p;
+	size_t n;
+
+	agree(c, 2, &s);
+	assert_int_equal(fsim_pinuv_pin_hash(pin, hash), 0);
+	assert_int_equal(fsim_pinuv_encrypt(&s, hash, 16, &enc), 0);
+	m = pin_map(2, 9);
+	put(m, 3, platform_key(&s));
+	put(m, 6, fsim_cbor_bytes(enc.ptr, enc.len));
+	put(m, 9, fsim_cbor_int((int64_t)perms));
+	if (rp != NULL)
+		put(m, 10, fsim_cbor_text(rp));
+	st = call(c, 0x06, m, &ans);
+	if (st == 0) {
+		assert_int_equal(fsim_cbor_get_bytes(fsim_cbor_map_get_int(ans, 2), &p, &n), 0);
+		assert_int_equal(fsim_pinuv_decrypt(&s, p, n, &dec), 0);
+		assert_int_equal(dec.len, 32);
+		memcpy(tok, dec.ptr, 32);
+		cbor_decref(&ans);
+	}
+	fsim_blob_reset(&enc);
+	fsim_blob_reset(&dec);
+	fsim_pinuv_reset(&s);
+	return st;
+}
+
+/*
+ * authenticatorCredentialManagement (0x0A) with sub, params (consumed, or
+ * NULL) and pinUvAuthParam = authenticate(tok, sub | params) under
+ * protocol 2; tok NULL: no 3 and 4 (the "get next" subcommands); tamper:
+ * one bit of the MAC flipped.
+ */
+static uint8_t
+cm(struct ctx *c, const uint8_t *tok, uint8_t sub, cbor_item_t *params, bool tamper,
+    cbor_item_t **out)
+{
+	cbor_item_t *m = cbor_new_definite_map(4);
+	fsim_blob_t msg = { NULL, 0 }, enc = { NULL, 0 };
+	uint8_t mac[32];
+	size_t ml;
+
+	put(m, 1, fsim_cbor_int(sub));
+	assert_int_equal(fsim_blob_append(&msg, &sub, 1), 0);
+	if (params != NULL) {
+		assert_int_equal(fsim_cbor_encode(params, &enc), 0);
+		assert_int_equal(fsim_blob_append(&msg, enc.ptr, enc.len), 0);
+		put(m, 2, params);
+	}
+	if (tok != NULL) {
+		assert_int_equal(fsim_pinuv_authenticate(2, tok, 32, msg.ptr, msg.len, mac, &ml), 0);
+		if (tamper)
+			mac[0] ^= 1;
+		put(m, 3, fsim_cbor_int(2));
+		put(m, 4, fsim_cbor_bytes(mac, ml));
+	}
+	fsim_blob_reset(&msg);
+	fsim_blob_reset(&enc);
+	return call(c, 0x0a, m, out);
+}
+
+static uint64_t
+uint_at(const cbor_item_t *m, int64_t k)
+{
+	const cbor_item_t *v = fsim_cbor_map_get_int(m, k);
+
+	assert_non_null(v);
+	assert_true(cbor_isa_uint(v));
+	return cbor_get_int(v);
+}
+
+static cbor_item_t *
+rp_hash_params(const char *rp)
+{
+	uint8_t h[32];
+	unsigned int hl;
+	cbor_item_t *m = cbor_new_definite_map(1);
+
+	assert_int_equal(EVP_Digest(rp, strlen(rp), h, &hl, EVP_sha256(), NULL), 1);
+	put(m, 1, fsim_cbor_bytes(h, 32));
+	return m;
+}
+
+static cbor_item_t *
+cred_params(const uint8_t *id, size_t len)
+{
+	cbor_item_t *m = cbor_new_definite_map(1), *d = cbor_new_definite_map(2);
+
+	assert_int_equal(fsim_cbor_map_put(d, fsim_cbor_text("id"), fsim_cbor_bytes(id, len)), 0);
+	assert_int_equal(fsim_cbor_map_put(d, fsim_cbor_text("type"), fsim_cbor_text("public-key")), 0);
+	put(m, 2, d);
+	return m;
+}
+
+/* The user.id's first byte of an enumerateCredentials answer, its credential ID kept. */
+static uint8_t
+cred_user(const cbor_item_t *ans, fsim_blob_t *id)
+{
+	const uint8_t *p;
+	size_t n;
+
+	assert_int_equal(fsim_cbor_get_bytes(fsim_cbor_map_get_str(fsim_cbor_map_get_int(ans, 7),
+	    "id"), &p, &n), 0);
+	assert_int_equal(fsim_blob_set(id, p, n), 0);
+	assert_non_null(fsim_cbor_map_get_int(ans, 8));                 /* publicKey */
+	assert_int_equal(uint_at(ans, 10), 1);                          /* credProtect */
+	assert_int_equal(fsim_cbor_get_bytes(fsim_cbor_map_get_str(fsim_cbor_map_get_int(ans, 6),
+	    "id"), &p, &n), 0);
+	assert_int_equal(n, 4);
+	return p[0];
+}
+
+static int
+option(struct ctx *c, const char *name)
+{
+	cbor_item_t *ans = NULL, *v;
+	int r;
+
+	assert_int_equal(call(c, 0x04, NULL, &ans), 0);
+	v = fsim_cbor_map_get_str(fsim_cbor_map_get_int(ans, 4), name);
+	r = v == NULL ? -1 : cbor_get_bool(v) ? 1 : 0;
+	cbor_decref(&ans);
+	return r;
+}
+
+static void
+cred_mgmt(void **state)
+{
+	struct ctx c;
+	uint8_t tok[32], mctok[32], flags = 0, users[2];
+	fsim_blob_t id1 = { NULL, 0 }, id2 = { NULL, 0 };
+	cbor_item_t *ans = NULL;
+	char *s;
+
+	(void)state;
+	start(&c, "1234");
+	assert_int_equal(option(&c, "credMgmt"), 1);
+	/* Two users' discoverable credentials for example.org, one that is not. */
+	assert_int_equal(token_perms(&c, "1234", 1, "example.org", mctok), 0);
+	assert_int_equal(mc_user(&c, 2, mctok, 32, true, &flags, 1), 0);
+	assert_int_equal(mc_user(&c, 2, mctok, 32, true, &flags, 2), 0);
+	assert_int_equal(mc_user(&c, 2, mctok, 32, false, &flags, 3), 0);
+	assert_int_equal(token_perms(&c, "1234", 4, NULL, tok), 0);
+	/* getCredsMetadata, and what refuses it. */
+	assert_int_equal(cm(&c, tok, 1, NULL, false, &ans), 0);
+	assert_int_equal(uint_at(ans, 1), 2);
+	assert_true(uint_at(ans, 2) > 0);
+	cbor_decref(&ans);
+	assert_int_equal(cm(&c, tok, 1, NULL, true, NULL), 0x33);         /* PIN_AUTH_INVALID */
+	assert_int_equal(cm(&c, NULL, 1, NULL, false, NULL), 0x36);       /* PUAT_REQUIRED */
+	assert_int_equal(cm(&c, mctok, 1, NULL, false, NULL), 0x33);      /* no cm permission */
+	assert_int_equal(cm(&c, tok, 7, NULL, false, NULL), 0x3e);        /* INVALID_SUBCOMMAND */
+	/* enumerateRPs: one RP, then nothing more. */
+	assert_int_equal(cm(&c, tok, 2, NULL, false, &ans), 0);
+	assert_int_equal(uint_at(ans, 5), 1);
+	assert_int_equal(fsim_cbor_get_text(fsim_cbor_map_get_str(fsim_cbor_map_get_int(ans, 3), "id"),
+	    &s), 0);
+	assert_string_equal(s, "example.org");
+	free(s);
+	cbor_decref(&ans);
+	assert_int_equal(cm(&c, NULL, 3, NULL, false, NULL), 0x30);       /* NOT_ALLOWED */
+	/* enumerateCredentials: both users, then nothing more. */
+	assert_int_equal(cm(&c, tok, 4, rp_hash_params("example.org"), false, &ans), 0);
+	assert_int_equal(uint_at(ans, 9), 2);
+	users[0] = cred_user(ans, &id1);
+	cbor_decref(&ans);
+	assert_int_equal(cm(&c, NULL, 5, NULL, false, &ans), 0);
+	assert_null(fsim_cbor_map_get_int(ans, 9));
+	users[1] = cred_user(ans, &id2);
+	cbor_decref(&ans);
+	assert_true((users[0] == 1 && users[1] == 2) || (users[0] == 2 && users[1] == 1));
+	assert_int_equal(cm(&c, NULL, 5, NULL, false, NULL), 0x30);
+	/* Another command between begin and next ends the enumeration. */
+	assert_int_equal(cm(&c, tok, 4, rp_hash_params("example.org"), false, &ans), 0);
+	cbor_decref(&ans);
+	(void)retries(&c);
+	assert_int_equal(cm(&c, NULL, 5, NULL, false, NULL), 0x30);
+	assert_int_equal(cm(&c, tok, 4, rp_hash_params("other.org"), false, NULL), 0x2e);
+	/* A token bound to another RP: not for this one's credentials, nor for metadata. */
+	assert_int_equal(token_perms(&c, "1234", 4, "other.org", tok), 0);
+	assert_int_equal(cm(&c, tok, 4, rp_hash_params("example.org"), false, NULL), 0x33);
+	assert_int_equal(cm(&c, tok, 1, NULL, false, NULL), 0x33);
+	assert_int_equal(cm(&c, tok, 6, cred_params(id1.ptr, id1.len), false, NULL), 0x33);
+	/* deleteCredential: the count drops; again, NO_CREDENTIALS. */
+	assert_int_equal(token_perms(&c, "1234", 4, NULL, tok), 0);
+	assert_int_equal(cm(&c, tok, 6, cred_params(id1.ptr, id1.len), false, NULL), 0);
+	assert_int_equal(cm(&c, tok, 1, NULL, false, &ans), 0);
+	assert_int_equal(uint_at(ans, 1), 1);
+	cbor_decref(&ans);
+	assert_int_equal(cm(&c, tok, 6, cred_params(id1.ptr, id1.len), false, NULL), 0x2e);
+	assert_int_equal(cm(&c, tok, 4, rp_hash_params("example.org"), false, &ans), 0);
+	assert_int_equal(uint_at(ans, 9), 1);
+	assert_int_equal(cred_user(ans, &id1), users[1]);
+	assert_true(id1.len == id2.len && memcmp(id1.ptr, id2.ptr, id1.len) == 0);
+	cbor_decref(&ans);
+	fsim_blob_reset(&id1);
+	fsim_blob_reset(&id2);
+	stop(&c);
+}
+
+/* Without UV and PIN support there is no cm token: no credMgmt, the command is unknown. */
+static void
+cred_mgmt_absent(void **state)
+{
+	static const uint8_t seed[] = "test_pin_cmd";
+	struct ctx c;
+	fsim_authn_config_t cfg;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(fsim_env_seeded(&c.env, seed, sizeof(seed)), 0);
+	assert_int_equal(fsim_store_open(":memory:", &c.env, &c.store, NULL), 0);
+	fsim_authn_config_init(&cfg);
+	cfg.uv = FSIM_UVMODE_NEVER;
+	assert_int_equal(fsim_authn_new(&cfg, &c.env, c.store, &c.a), 0);
+	assert_int_equal(option(&c, "credMgmt"), -1);
+	assert_int_equal(cm(&c, NULL, 1, NULL, false, NULL), 0x01);      /* INVALID_COMMAND */
+	stop(&c);
+}
+
 int
 main(void)
 {
@@ -369,6 +606,8 @@ main(void)
 		cmocka_unit_test(retries_and_blocks),
 		cmocka_unit_test(change_and_reset),
 		cmocka_unit_test(enable_refuses),
+		cmocka_unit_test(cred_mgmt),
+		cmocka_unit_test(cred_mgmt_absent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
