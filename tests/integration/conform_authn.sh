@@ -100,6 +100,17 @@ for k in DX-01 DX-02 DX-03; do
 	have "$tmp/client-pin/authenticator.json" $k pass && ok "client-pin, destructive: $k passes" \
 	    || nok "client-pin, destructive: $k did not pass"
 done
+# Credential management: served with UV or a PIN, refused as unknown without.
+cmok=1
+for cfg in defaults pin client-pin; do
+	for k in CM-02 CM-03 CM-04 CM-05 CM-06; do
+		have "$tmp/$cfg/authenticator.json" $k pass || { cmok=0; nok "$cfg: $k did not pass"; }
+	done
+done
+[ $cmok -eq 1 ] && ok "credMgmt with UV, with a PIN, with a PIN set by the run: CM-02 to CM-06 pass"
+have "$tmp/no-uv/authenticator.json" CM-01 pass && have "$tmp/no-uv/authenticator.json" CM-04 skip \
+    && ok "no UV, no PIN: credMgmt not advertised, the command is CTAP1_ERR_INVALID_COMMAND (CM-01)" \
+    || nok "no-uv: CM-01 pass, CM-04 skip"
 run grep -c '"status": "skip"' "$tmp/no-uv/authenticator.json"
 nuv=$(cat "$tmp/out")
 run grep -c '"status": "skip"' "$tmp/defaults/authenticator.json"
