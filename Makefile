@@ -42,7 +42,7 @@ CORE_LIB := $(call lib_of,core)
 
 CLI_SRCS := $(call srcs_of,cli)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
-HEADERS  := $(wildcard */*.h)
+HEADERS  := $(wildcard */*.h) $(wildcard */*.def)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -130,19 +130,19 @@ $(call lib_of,rp-sim): $(BUILD)/obj/gen/policies_builtin.o
 
 $(BUILD)/fidosim: $(CLI_OBJS) $(BUILD)/obj/gen/www.o $(LIBS)
 	@echo "  LINK    $@"
-	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(BUILD)/obj/gen/www.o $(LIBS) $(PKG_LIBS) $(SERVE_LIBS)
+	@$(CC) $(LDFLAGS_ALL) -o $@ $(CLI_OBJS) $(BUILD)/obj/gen/www.o $(LIBS) $(PKG_LIBS) $(SERVE_LIBS) $(FIDO2_LIBS)
 
 # Unit tests: one cmocka binary per tests/unit/test_<module>.c
 $(BUILD)/tests/%: tests/unit/%.c $(LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
-	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) $(LDFLAGS_ALL)
+	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< $(LIBS) $(PKG_LIBS) $(CMOCKA_LIBS) $(FIDO2_LIBS) $(LDFLAGS_ALL)
 
 # Fuzz targets built as plain replay binaries (any compiler), for make test.
 $(BUILD)/replay/%: fuzz/%.c fuzz/replay_main.c $(LIBS) $(HEADERS)
 	@mkdir -p $(dir $@)
 	@echo "  REPLAY  $@"
-	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< fuzz/replay_main.c $(LIBS) $(PKG_LIBS) $(LDFLAGS_ALL)
+	@$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -o $@ $< fuzz/replay_main.c $(LIBS) $(PKG_LIBS) $(FIDO2_LIBS) $(LDFLAGS_ALL)
 
 # Integration programs (libfido2 clients), run by the scripts beside them.
 $(BUILD)/itests/%: tests/integration/%.c $(LIBS) $(HEADERS)
@@ -184,7 +184,7 @@ fuzz-run: $(LIBS)
 	@mkdir -p $(BUILD)/fuzz
 	@set -e; for src in $(FUZZ_ONLY); do \
 	    name=$$(basename $$src .c); \
-	    $(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $(BUILD)/fuzz/$$name $$src $(LIBS) $(PKG_LIBS); \
+	    $(CC) $(CFLAGS_ALL) -fsanitize=fuzzer -o $(BUILD)/fuzz/$$name $$src $(LIBS) $(PKG_LIBS) $(FIDO2_LIBS); \
 	    mkdir -p $(BUILD)/fuzz/corpus-$$name; \
 	    echo "fuzz: $$name for $(FUZZ_SECONDS) s"; \
 	    $(BUILD)/fuzz/$$name -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \

@@ -19,6 +19,7 @@
 #define FSIM_CTAP_CLIENT_PIN 0x06
 #define FSIM_CTAP_RESET 0x07
 #define FSIM_CTAP_GET_NEXT_ASSERTION 0x08
+#define FSIM_CTAP_CRED_MGMT 0x0a
 #define FSIM_CTAP_SELECTION 0x0b
 
 /* CTAP status codes (CTAP 2.1 §8.2) */
@@ -52,6 +53,7 @@
 #define FSIM_CTAP2_ERR_ACTION_TIMEOUT 0x3a
 #define FSIM_CTAP2_ERR_UP_REQUIRED 0x3b
 #define FSIM_CTAP2_ERR_UV_BLOCKED 0x3c
+#define FSIM_CTAP2_ERR_INVALID_SUBCOMMAND 0x3e
 #define FSIM_CTAP2_ERR_UV_INVALID 0x3f
 #define FSIM_CTAP2_ERR_UNAUTHORIZED_PERMISSION 0x40
 
@@ -153,6 +155,23 @@ uint8_t fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim
 
 /* CTAP1/U2F (for fido-u2f and CTAPHID MSG): an APDU in, a response APDU out. */
 int fsim_authn_u2f(fsim_authn_t *a, const uint8_t *apdu, size_t len, fsim_blob_t *resp) FSIM_WUR;
+
+/*
+ * Client PIN (CTAP 2.1 §6.5) for this authenticator object: getInfo then
+ * says clientPin (false until a PIN is set), protocols 2 and 1 are listed,
+ * and setPIN, changePIN and the PIN tokens work. pin, when not NULL, is
+ * set at once (4 to 63 bytes of UTF-8, at least 4 characters). The PIN
+ * lives in memory, not in the store. FSIM_ERR_ARG for a PIN out of rule.
+ */
+int fsim_authn_pin_enable(fsim_authn_t *a, const char *pin) FSIM_WUR;
+
+/*
+ * Power-up (a device plugged in; a new connection to `fidosim
+ * authenticator`): a new key agreement key and pinUvAuthToken, and the run
+ * of PIN mismatches that blocks until power-up (CTAP 2.1 §6.5.2) forgotten;
+ * the PIN's retries stay.
+ */
+void fsim_authn_power_up(fsim_authn_t *a);
 
 /* Change the backup state of a stored credential (get --bs). */
 int fsim_authn_set_bs(fsim_authn_t *a, const uint8_t *id, size_t len, bool bs) FSIM_WUR;

@@ -158,6 +158,7 @@ fsim_authn_free(fsim_authn_t **ap)
 	if (ap == NULL || (a = *ap) == NULL)
 		return;
 	next_reset(a);
+	fsim_cm_reset(a);
 	fsim_pin_reset(a);
 	fsim_kc_clear(a);
 	fsim_ca_free(&a->ca);
@@ -375,15 +376,22 @@ text_array(const char *const *v, size_t n)
 static cbor_item_t *
 info_options(const fsim_authn_t *a)
 {
-	cbor_item_t *o = cbor_new_definite_map(5);
+	cbor_item_t *o = cbor_new_definite_map(7);
 	bool uv = a->cfg.uv != FSIM_UVMODE_NEVER;
 
 	if (o == NULL ||
 	    fsim_cbor_map_put(o, fsim_cbor_text("rk"), cbor_build_bool(a->cfg.rk_capable)) != 0 ||
 	    fsim_cbor_map_put(o, fsim_cbor_text("up"), cbor_build_bool(true)) != 0 ||
-	    /* "uv" true: built-in UV is ready (no PIN, nothing to enroll) */
+	    /* "uv" true: built-in UV is ready (nothing to enroll) */
 	    (uv && fsim_cbor_map_put(o, fsim_cbor_text("uv"), cbor_build_bool(true)) != 0) ||
-	    (uv && fsim_cbor_map_put(o, fsim_cbor_text("pinUvAuthToken"), cbor_build_bool(true)) != 0) ||
+	    /* clientPin: supported (fsim_authn_pin_enable), true once a PIN is set */
+	    (a->pin_supported && fsim_cbor_map_put(o, fsim_cbor_text("clientPin"),
+	    cbor_build_bool(a->pin_set)) != 0) ||
+	    ((uv || a->pin_supported) && fsim_cbor_map_put(o, fsim_cbor_text("pinUvAuthToken"),
+	    cbor_build_bool(true)) != 0) ||
+	    /* credMgmt: with discoverable credentials and a way to a cm token */
+	    (fsim_cm_available(a) &&
+	    fsim_cbor_map_put(o, fsim_cbor_text("credMgmt"), cbor_build_bool(true)) != 0) ||
 	    fsim_cbor_map_put(o, fsim_cbor_text("makeCredUvNotRqd"), cbor_build_bool(true)) != 0) {
 		if (o)
 			cbor_decref(&o);
@@ -413,18 +421,15 @@ info_algorithms(const fsim_authn_t *a)
 	return arr;
 }
 
+/* pinUvAuthProtocols: two, then one (the preferred first, §6.4). */
 static cbor_item_t *
-int_array1(int64_t v)
+protocols(void)
 {
-	cbor_item_t *arr = cbor_new_definite_array(1), *e = fsim_cbor_int(v);
+	cbor_item_t *arr = cbor_new_definite_array(2);
 
-	if (arr == NULL || e == NULL || !cbor_array_push(arr, e)) {
-		if (arr)
-			cbor_decref(&arr);
-		arr = NULL;
-	}
-	if (e)
-		cbor_decref(&e);
+	if (arr != NULL && (fsim_cbor_array_push(arr, fsim_cbor_int(2)) != 0 ||
+	    fsim_cbor_array_push(arr, fsim_cbor_int(1)) != 0))
+		cbor_decref(&arr);
 	return arr;
 }
 
@@ -435,18 +440,22 @@ get_info(fsim_authn_t *a, fsim_blob_t *resp)
 	static const char *const exts[] = { "credBlob", "credProtect", "hmac-secret" };
 	const char *tr[4];
 	cbor_item_t *m = cbor_new_definite_map(12);
+	uint8_t aaguid[16];
 	size_t i;
 
 	for (i = 0; i < a->cfg.n_transports && i < 4; i++)
 		tr[i] = a->cfg.transports[i];
+	memcpy(aaguid, a->cfg.aaguid, 16);
+	if (fsim_quirk_on(a, FSIM_QUIRK_GETINFO_AAGUID_MISMATCH))
+		aaguid[15] ^= 0x01;
 	/* Each put takes its value, even when it fails; stop at the first failure. */
 	if (m == NULL ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(1), text_array(versions, 3)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(2), text_array(exts, 3)) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(3), fsim_cbor_bytes(a->cfg.aaguid, 16)) != 0 ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(3), fsim_cbor_bytes(aaguid, 16)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(4), info_options(a)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(5), fsim_cbor_int(7609)) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(6), int_array1(2)) != 0 ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(6), protocols()) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(7), fsim_cbor_int(FSIM_MAX_NEXT)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(8), fsim_cbor_int(FSIM_CRED_ID_MAX)) != 0 ||
 	    fsim_cbor_map_put(m, fsim_cbor_int(9), text_array(tr, i)) != 0 ||
@@ -483,6 +492,8 @@ fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t 
 	}
 	if (cmd != FSIM_CTAP_GET_NEXT_ASSERTION && cmd != FSIM_CTAP_GET_INFO)
 		next_reset(a);
+	if (cmd != FSIM_CTAP_CRED_MGMT && cmd != FSIM_CTAP_GET_INFO)
+		fsim_cm_reset(a);
 	/*
 	 * One store transaction per command that touches the store, begun
 	 * before its first read (the writer lock held until the commands's
@@ -490,7 +501,7 @@ fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t 
 	 */
 	if (cmd == FSIM_CTAP_MAKE_CREDENTIAL || cmd == FSIM_CTAP_GET_ASSERTION ||
 	    cmd == FSIM_CTAP_GET_NEXT_ASSERTION || cmd == FSIM_CTAP_RESET ||
-	    cmd == FSIM_CTAP_CLIENT_PIN) {
+	    cmd == FSIM_CTAP_CLIENT_PIN || cmd == FSIM_CTAP_CRED_MGMT) {
 		if (fsim_store_begin(a->store) != 0) {
 			if (map != NULL)
 				cbor_decref(&map);
@@ -518,12 +529,24 @@ fsim_authn_request(fsim_authn_t *a, const uint8_t *req, size_t len, fsim_blob_t 
 	case FSIM_CTAP_CLIENT_PIN:
 		st = map ? fsim_ctap_client_pin(a, map, resp) : FSIM_CTAP2_ERR_MISSING_PARAMETER;
 		break;
+	case FSIM_CTAP_CRED_MGMT:
+		/* Only where getInfo advertises credMgmt. */
+		if (!fsim_cm_available(a))
+			st = FSIM_CTAP1_ERR_INVALID_COMMAND;
+		else
+			st = map ? fsim_ctap_cred_mgmt(a, map, resp) : FSIM_CTAP2_ERR_MISSING_PARAMETER;
+		break;
 	case FSIM_CTAP_RESET:
 		/* 6.6: user presence, then everything but the attestation CA goes. */
 		if (a->env->user_presence(a->env->ctx) != 1)
 			st = FSIM_CTAP2_ERR_OPERATION_DENIED;
 		else {
 			fsim_pin_reset(a);
+			/* The PIN goes too; PIN support stays (6.6). */
+			a->pin_set = false;
+			a->pin_retries = 8;
+			a->pin_fails = 0;
+			fsim_wipe(a->pin_hash, sizeof(a->pin_hash));
 			fsim_kc_clear(a);
 			st = fsim_store_reset(a->store, a->env) == 0 &&
 			    fsim_store_save(a->store) == 0 ? 0 : FSIM_CTAP2_ERR_PROCESSING;

@@ -95,8 +95,10 @@ lookup(fsim_authn_t *a, const char *rp_id, const uint8_t rp_id_hash[32],
 
 /* credProtect (CTAP 2.1 12.1): may this credential be used without UV here? */
 static bool
-protect_allows(const fsim_cred_t *c, bool uv, bool allow_list)
+protect_allows(const fsim_authn_t *a, const fsim_cred_t *c, bool uv, bool allow_list)
 {
+	if (fsim_quirk_on(a, FSIM_QUIRK_CRED_PROTECT_IGNORED))
+		return true;
 	if (c->cred_protect == 3)
 		return uv;
 	if (c->cred_protect == 2 && !allow_list)
@@ -230,7 +232,8 @@ assert_one(fsim_authn_t *a, struct found *f, const uint8_t cdh[32], const char *
 		fsim_authn_rp_id_hash(a, rp_id, ad->rp_id_hash);
 	if (fsim_quirk_on(a, FSIM_QUIRK_BE_FLIP))
 		be = !be;
-	if (up && !fsim_quirk_on(a, FSIM_QUIRK_NO_UP))
+	if ((up || fsim_quirk_on(a, FSIM_QUIRK_UP_FALSE_IGNORED)) &&
+	    !fsim_quirk_on(a, FSIM_QUIRK_NO_UP))
 		ad->flags |= FSIM_AD_UP;
 	if (uv || a->cfg.uv == FSIM_UVMODE_ALWAYS ||
 	    fsim_quirk_on(a, FSIM_QUIRK_UV_WITHOUT_CAPABILITY))
@@ -396,7 +399,7 @@ fsim_ctap_get_assertion(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *re
 				st = fsim_req_bytes(fsim_cbor_map_get_str(e, "id"), true, 0, 65535,
 				    &id, &len);
 			if (st == 0 && lookup(a, rp_id, rp_id_hash, id, len, &f)) {
-				if (protect_allows(&f.c, uv, true))
+				if (protect_allows(a, &f.c, uv, true))
 					have = true;
 				else
 					found_reset(&f);
@@ -409,7 +412,7 @@ fsim_ctap_get_assertion(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *re
 	} else {
 		size_t k = fsim_store_rp_creds(a->store, rp_id, list, FSIM_MAX_NEXT);
 		for (i = 0; i < k; i++)
-			if (!list[i]->hidden && protect_allows(list[i], uv, false))
+			if (!list[i]->hidden && protect_allows(a, list[i], uv, false))
 				list[n_list++] = list[i];
 		if (n_list > 0) {
 			if (fsim_cred_copy(&f.c, list[0]) != 0 || stored_key(a, &f) != 0) {

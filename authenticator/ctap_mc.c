@@ -79,6 +79,24 @@ pick_alg(const fsim_authn_t *a, const cbor_item_t *params, int *alg)
 	return *alg != 0 ? 0 : FSIM_CTAP2_ERR_UNSUPPORTED_ALGORITHM;
 }
 
+/*
+ * WebAuthn L3 5.4.1, 5.4.3: an authenticator keeps at least 64 bytes of
+ * user.name and user.displayName and may cut them there; cut on a UTF-8
+ * character boundary.
+ */
+static void
+truncate_64(char *s)
+{
+	size_t n;
+
+	if (s == NULL || (n = strlen(s)) <= 64)
+		return;
+	n = 64;
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	s[n] = '\0';
+}
+
 static uint8_t
 parse(const cbor_item_t *m, struct mc_req *r, const fsim_authn_t *a)
 {
@@ -99,6 +117,8 @@ parse(const cbor_item_t *m, struct mc_req *r, const fsim_authn_t *a)
 	    (st = fsim_req_text(fsim_cbor_map_get_str(user, "displayName"), false,
 	    &r->user_display_name)) != 0)
 		return st;
+	truncate_64(r->user_name);
+	truncate_64(r->user_display_name);
 	if ((st = pick_alg(a, fsim_cbor_map_get_int(m, 4), &r->alg)) != 0)
 		return st;
 	r->exclude = fsim_cbor_map_get_int(m, 5);
@@ -140,7 +160,7 @@ check_exclude(fsim_authn_t *a, const struct mc_req *r, const uint8_t rp_id_hash[
 {
 	size_t i, n;
 
-	if (r->exclude == NULL)
+	if (r->exclude == NULL || fsim_quirk_on(a, FSIM_QUIRK_EXCLUDE_LIST_IGNORED))
 		return 0;
 	n = cbor_array_size(r->exclude);
 	for (i = 0; i < n; i++) {
@@ -252,6 +272,11 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 		st = FSIM_CTAP2_ERR_UNSUPPORTED_OPTION;
 		goto out;
 	}
+	/* Step 9: this authenticator is not enterprise attestation capable. */
+	if (fsim_cbor_map_get_int(req, 10) != NULL) {
+		st = FSIM_CTAP1_ERR_INVALID_PARAMETER;
+		goto out;
+	}
 	/* Steps 7-11: user verification by token, or built in. */
 	if (r.pin_param != NULL) {
 		if ((st = fsim_pin_check_param(a, r.pin_param, r.pin_proto, r.cdh, FSIM_PERM_MC,
@@ -268,6 +293,11 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 			goto out;
 		}
 		uv = true;
+	} else if (a->pin_set && r.rk == 1) {
+		/* Step 7 (makeCredUvNotRqd): protected by a PIN, a discoverable
+		 * credential needs some form of UV. */
+		st = FSIM_CTAP2_ERR_PUAT_REQUIRED;
+		goto out;
 	}
 	if ((st = check_exclude(a, &r, true_hash)) != 0)
 		goto out;

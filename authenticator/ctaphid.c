@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "authenticator/ctaphid.h"
+#include "authenticator/internal.h"
 #include "core/fsim_core.h"
 
 #define CID_BROADCAST 0xffffffffu
@@ -226,7 +227,8 @@ is_allocated(const fsim_ctaphid_t *h, uint32_t cid)
 }
 
 /*
- * A fresh channel ID from the environment's random source: never 0
+ * A fresh channel ID from the environment's ephemeral stream (so that
+ * channels never shift the stream credentials come from): never 0
  * (reserved), never the broadcast ID, never one already in use. When the
  * table is full the oldest allocation is reused.
  */
@@ -238,7 +240,7 @@ allocate_cid(fsim_ctaphid_t *h, uint32_t *out)
 	int tries, r = FSIM_ERR_INTERNAL;
 
 	for (tries = 0; tries < 64; tries++) {
-		if ((r = fsim_env_random(h->env, b, sizeof(b))) != 0)
+		if ((r = fsim_env_session_random(h->env, b, sizeof(b))) != 0)
 			goto fail;
 		cid = get_be32(b);
 		if (cid != 0 && cid != CID_BROADCAST && !is_allocated(h, cid))
@@ -443,7 +445,8 @@ cont_packet(fsim_ctaphid_t *h, uint32_t cid, const uint8_t *rep)
 	/* §11.2.4: a continuation nobody expects is ignored. */
 	if (!h->busy || h->cid != cid)
 		return 0;
-	if (seq != h->seq) {
+	if (seq != h->seq &&
+	    !(h->authn != NULL && fsim_quirk_on(h->authn, FSIM_QUIRK_HID_SEQ_UNCHECKED))) {
 		drop(h);
 		return send_error(h, cid, ERR_INVALID_SEQ);
 	}

@@ -8,6 +8,13 @@
  * reseeded, without prediction resistance and without additional input.
  * It is a reproducibility tool, not a source of secrets: whoever knows the
  * seed knows every key it makes.
+ *
+ * A second HMAC_DRBG, instantiated from the same seed with the
+ * personalization string "fidosim session", gives the ephemeral protocol
+ * values (CTAPHID channel IDs, PIN/UV key agreement keys, tokens, IVs), so
+ * that how many channels or tokens a client asked for never shifts the
+ * stream credentials are made from: a --seed authenticator behind a socket
+ * makes the same credentials as the same authenticator in process.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,12 +34,15 @@
 #define SEED_MAX 65536                       /* far below max_length 2^35 bits */
 #define SEEDED_NOW 1767225600ULL             /* 2026-01-01T00:00:00Z */
 
+#define SESSION_PERSONALIZATION "fidosim session"
+
 struct drbg {
 	uint8_t k[DRBG_OUTLEN];
 	uint8_t v[DRBG_OUTLEN];
 	uint64_t reseed_counter;
 	EVP_MAC *mac;
 	EVP_MAC_CTX *mctx;
+	struct drbg *session;        /* the ephemeral stream (NULL in that one) */
 };
 
 static int
@@ -157,11 +167,23 @@ seeded_random(void *ctx, uint8_t *buf, size_t len)
 	return 0;
 }
 
+/* The ephemeral stream of a seeded environment. */
+static int
+seeded_session_random(void *ctx, uint8_t *buf, size_t len)
+{
+	struct drbg *g = ctx;
+
+	if (g == NULL || g->session == NULL)
+		return FSIM_ERR_ARG;
+	return seeded_random(g->session, buf, len);
+}
+
 static void
 drbg_free(struct drbg *g)
 {
 	if (g == NULL)
 		return;
+	drbg_free(g->session);
 	EVP_MAC_CTX_free(g->mctx);
 	EVP_MAC_free(g->mac);
 	fsim_wipe(g, sizeof(*g));
@@ -182,6 +204,43 @@ fsim_env_default(fsim_env_t *e)
 	e->ctx = NULL;
 }
 
+/* HMAC_DRBG_Instantiate (§10.1.2.3): K = 0x00.., V = 0x01.., Update(seed material). */
+static int
+drbg_new(const uint8_t *seed, size_t len, const char *pers, struct drbg **out)
+{
+	struct drbg *g = NULL;
+	uint8_t *material = NULL;
+	size_t plen = pers != NULL ? strlen(pers) : 0;
+	int r = FSIM_ERR_NOMEM;
+
+	*out = NULL;
+	if ((g = calloc(1, sizeof(*g))) == NULL ||
+	    (len + plen > 0 && (material = malloc(len + plen)) == NULL))
+		goto fail;
+	if (len > 0)
+		memcpy(material, seed, len);
+	if (plen > 0)
+		memcpy(material + len, pers, plen);
+	r = FSIM_ERR_INTERNAL;
+	if ((g->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	    (g->mctx = EVP_MAC_CTX_new(g->mac)) == NULL)
+		goto fail;
+	memset(g->k, 0x00, sizeof(g->k));
+	memset(g->v, 0x01, sizeof(g->v));
+	if (drbg_update(g, material, len + plen) != 0)
+		goto fail;
+	g->reseed_counter = 1;
+	*out = g;
+	g = NULL;
+	r = 0;
+fail:
+	if (material != NULL)
+		fsim_wipe(material, len + plen);
+	free(material);
+	drbg_free(g);
+	return r;
+}
+
 int
 fsim_env_seeded(fsim_env_t *e, const uint8_t *seed, size_t len)
 {
@@ -190,20 +249,10 @@ fsim_env_seeded(fsim_env_t *e, const uint8_t *seed, size_t len)
 
 	if (e == NULL || (seed == NULL && len > 0) || len > SEED_MAX)
 		return FSIM_ERR_ARG;
-	if ((g = calloc(1, sizeof(*g))) == NULL) {
-		r = FSIM_ERR_NOMEM;
+	/* The key stream: the seed as the whole seed material (no personalization). */
+	if ((r = drbg_new(seed, len, NULL, &g)) != 0 ||
+	    (r = drbg_new(seed, len, SESSION_PERSONALIZATION, &g->session)) != 0)
 		goto fail;
-	}
-	r = FSIM_ERR_INTERNAL;
-	if ((g->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
-	    (g->mctx = EVP_MAC_CTX_new(g->mac)) == NULL)
-		goto fail;
-	/* HMAC_DRBG_Instantiate (§10.1.2.3): K = 0x00.., V = 0x01.., Update(seed). */
-	memset(g->k, 0x00, sizeof(g->k));
-	memset(g->v, 0x01, sizeof(g->v));
-	if (drbg_update(g, seed, len) != 0)
-		goto fail;
-	g->reseed_counter = 1;
 
 	memset(e, 0, sizeof(*e));
 	e->random = seeded_random;
@@ -212,6 +261,7 @@ fsim_env_seeded(fsim_env_t *e, const uint8_t *seed, size_t len)
 	e->user_verification = always_yes;
 	e->deterministic = true;
 	e->ctx = g;
+	e->session_random = seeded_session_random;
 	g = NULL;
 	r = 0;
 fail:
@@ -239,4 +289,25 @@ fsim_env_random(const fsim_env_t *e, uint8_t *buf, size_t len)
 	if (len == 0)
 		return 0;
 	return e->random(e->ctx, buf, len) == 0 ? 0 : FSIM_ERR_INTERNAL;
+}
+
+int
+fsim_env_session_random(const fsim_env_t *e, uint8_t *buf, size_t len)
+{
+	if (e == NULL || (buf == NULL && len > 0))
+		return FSIM_ERR_ARG;
+	if (e->session_random == NULL)
+		return fsim_env_random(e, buf, len);
+	if (len == 0)
+		return 0;
+	return e->session_random(e->ctx, buf, len) == 0 ? 0 : FSIM_ERR_INTERNAL;
+}
+
+void
+fsim_env_session_view(const fsim_env_t *e, fsim_env_t *out)
+{
+	*out = *e;
+	if (e->session_random != NULL)
+		out->random = e->session_random;
+	out->session_random = NULL;
 }

@@ -20,6 +20,12 @@ typedef struct fsim_env {
 	/* True when signatures must be deterministic (RFC 6979 ECDSA nonces). */
 	bool deterministic;
 	void *ctx;
+	/*
+	 * Ephemeral protocol values (CTAPHID channel IDs, PIN/UV key agreement
+	 * keys, pinUvAuthTokens, IVs) from a stream of their own, so that they
+	 * never shift the one credentials are made from; NULL: from random.
+	 */
+	int (*session_random)(void *ctx, uint8_t *buf, size_t len);
 } fsim_env_t;
 
 /* OpenSSL's RAND_bytes, time(), user always present and verified. */
@@ -28,12 +34,18 @@ void fsim_env_default(fsim_env_t *e);
 /*
  * A deterministic environment from a seed: HMAC-DRBG (SHA-256, SP 800-90A)
  * instantiated with the seed, a fixed clock (2026-01-01T00:00:00Z), user
- * always present and verified, deterministic signatures. Free with
+ * always present and verified, deterministic signatures; ephemeral values
+ * from a second HMAC-DRBG (personalization "fidosim session"). Free with
  * fsim_env_free.
  */
 int fsim_env_seeded(fsim_env_t *e, const uint8_t *seed, size_t len) FSIM_WUR;
 void fsim_env_free(fsim_env_t *e);
 
 int fsim_env_random(const fsim_env_t *e, uint8_t *buf, size_t len) FSIM_WUR;
+
+/* Ephemeral bytes: session_random when the environment has one, else random. */
+int fsim_env_session_random(const fsim_env_t *e, uint8_t *buf, size_t len) FSIM_WUR;
+/* A copy of e whose random is the ephemeral stream (for key generation and the like). */
+void fsim_env_session_view(const fsim_env_t *e, fsim_env_t *out);
 
 #endif /* !FSIM_ENV_H */

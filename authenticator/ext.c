@@ -1,6 +1,6 @@
 /*
  * ext.c — authenticator extensions (CTAP 2.1 §12): credProtect (12.1),
- * credBlob (12.2) and hmac-secret (12.5, PIN/UV auth protocol 2).
+ * credBlob (12.2) and hmac-secret (12.5, PIN/UV auth protocols 1 and 2).
  * Outputs appear only for extensions that were asked for and are supported.
  */
 #include <stdlib.h>
@@ -100,9 +100,12 @@ hmac_secret(fsim_authn_t *a, const cbor_item_t *in, const fsim_cred_t *c, bool u
 	const uint8_t *salt_enc, *salt_auth;
 	size_t se_len, sa_len, i;
 	uint64_t proto = 2;
-	uint8_t secret[64], mac[32], cr[32], res[64];
+	fsim_pin_ss_t secret;
+	uint8_t cr[32], res[64];
 	fsim_blob_t salts = { 0 }, enc = { 0 };
 	uint8_t st;
+
+	memset(&secret, 0, sizeof(secret));
 
 	if ((st = fsim_req_map(in, true)) != 0 ||
 	    (st = fsim_req_map(fsim_cbor_map_get_int(in, 1), true)) != 0 ||
@@ -110,18 +113,18 @@ hmac_secret(fsim_authn_t *a, const cbor_item_t *in, const fsim_cred_t *c, bool u
 	    (st = fsim_req_bytes(fsim_cbor_map_get_int(in, 3), true, 0, 64, &salt_auth, &sa_len)) != 0 ||
 	    (st = fsim_req_uint(fsim_cbor_map_get_int(in, 4), false, 0xff, &proto)) != 0)
 		return st;
+	/* 12.5: without pinUvAuthProtocol the platform speaks protocol one. */
 	if (fsim_cbor_map_get_int(in, 4) == NULL)
 		proto = 1;
-	if (proto != 2)
+	if (proto != 1 && proto != 2)
 		return FSIM_CTAP1_ERR_INVALID_PARAMETER;
-	if (fsim_pin_shared_secret(a, fsim_cbor_map_get_int(in, 1), secret) != 0)
+	if (fsim_pin_ss(a, fsim_cbor_map_get_int(in, 1), proto, &secret) != 0)
 		return FSIM_CTAP1_ERR_INVALID_PARAMETER;
 	st = FSIM_CTAP2_ERR_PIN_AUTH_INVALID;
-	if (fsim_pin_hmac(secret, 32, salt_enc, se_len, mac) != 0 || sa_len != 32 ||
-	    CRYPTO_memcmp(mac, salt_auth, 32) != 0)
+	if (!fsim_pin_ss_verify(&secret, salt_enc, se_len, salt_auth, sa_len))
 		goto out;
 	st = FSIM_CTAP1_ERR_INVALID_LENGTH;
-	if (fsim_pin_decrypt(secret + 32, salt_enc, se_len, &salts) != 0 ||
+	if (fsim_pin_ss_decrypt(&secret, salt_enc, se_len, &salts) != 0 ||
 	    (salts.len != 32 && salts.len != 64))
 		goto out;
 	st = FSIM_CTAP2_ERR_PROCESSING;
@@ -130,14 +133,14 @@ hmac_secret(fsim_authn_t *a, const cbor_item_t *in, const fsim_cred_t *c, bool u
 	for (i = 0; i < salts.len; i += 32)
 		if (fsim_pin_hmac(cr, 32, salts.ptr + i, 32, res + i) != 0)
 			goto out;
-	if (fsim_pin_encrypt(a->env, secret + 32, res, salts.len, &enc) != 0 ||
+	if (fsim_pin_ss_encrypt(a->env, &secret, res, salts.len, &enc) != 0 ||
 	    out_map(out) != 0 ||
 	    fsim_cbor_map_put(*out, fsim_cbor_text("hmac-secret"),
 	    fsim_cbor_bytes(enc.ptr, enc.len)) != 0)
 		goto out;
 	st = 0;
 out:
-	fsim_wipe(secret, sizeof(secret));
+	fsim_wipe(&secret, sizeof(secret));
 	fsim_wipe(cr, sizeof(cr));
 	fsim_wipe(res, sizeof(res));
 	fsim_blob_reset(&salts);

@@ -33,6 +33,7 @@ struct fsim_key_cache_entry {
 /* PIN/UV auth token permissions (CTAP 2.1 6.5.5.7) */
 #define FSIM_PERM_MC 0x01
 #define FSIM_PERM_GA 0x02
+#define FSIM_PERM_CM 0x04
 
 struct fsim_authn {
 	fsim_authn_config_t cfg;
@@ -61,6 +62,24 @@ struct fsim_authn {
 	bool token_valid;
 	uint8_t token_perms;
 	char *token_rp_id;
+
+	/*
+	 * Client PIN (CTAP 2.1 §6.5), when enabled (fsim_authn_pin_enable): kept
+	 * in memory for the authenticator object's life, as a simulator's
+	 * state, not in the store; a reset clears it.
+	 */
+	bool pin_supported;             /* getInfo says clientPin */
+	bool pin_set;
+	uint8_t pin_hash[16];           /* LEFT(SHA-256(PIN), 16) */
+	uint8_t pin_retries;            /* 8 after set (6.5.2.3) */
+	uint8_t pin_fails;              /* consecutive mismatches since power-up */
+
+	/* authenticatorCredentialManagement's enumeration in progress (CTAP 2.1 6.8) */
+	struct {
+		int kind;                   /* 0, or the subcommand that began it */
+		fsim_blob_t *items;         /* RP IDs, or credential IDs */
+		size_t n, next;
+	} cm;
 };
 
 static inline bool
@@ -74,6 +93,12 @@ uint8_t fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_
 uint8_t fsim_ctap_get_assertion(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp);
 uint8_t fsim_ctap_get_next_assertion(fsim_authn_t *a, fsim_blob_t *resp);
 uint8_t fsim_ctap_client_pin(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp);
+uint8_t fsim_ctap_cred_mgmt(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp);
+void fsim_cm_reset(fsim_authn_t *a);
+/* credMgmt is advertised and served: discoverable credentials, and UV or a PIN for a cm token. */
+bool fsim_cm_available(const fsim_authn_t *a);
+/* The permissions a pinUvAuthToken may carry here: mc, ga, and cm where fsim_cm_available. */
+uint8_t fsim_pin_permissions(const fsim_authn_t *a);
 
 /* Request parsing helpers: CTAP status (0 when fine). A NULL item means absent. */
 uint8_t fsim_req_bytes(const cbor_item_t *it, bool required, size_t min, size_t max,
@@ -96,6 +121,33 @@ int fsim_pin_encrypt(const fsim_env_t *env, const uint8_t key[32], const uint8_t
 int fsim_pin_decrypt(const uint8_t key[32], const uint8_t *in, size_t n, fsim_blob_t *out);
 int fsim_pin_hmac(const uint8_t *key, size_t klen, const uint8_t *msg, size_t mlen, uint8_t out[32]);
 void fsim_pin_reset(fsim_authn_t *a);
+
+/* A shared secret under protocol 1 (k[0..32]: SHA-256(Z)) or 2 (HMAC key | AES key). */
+typedef struct fsim_pin_ss {
+	uint64_t proto;
+	uint8_t k[64];
+} fsim_pin_ss_t;
+int fsim_pin_ss(fsim_authn_t *a, const cbor_item_t *platform_key, uint64_t proto,
+    fsim_pin_ss_t *s) FSIM_WUR;
+int fsim_pin_ss_encrypt(const fsim_env_t *env, const fsim_pin_ss_t *s, const uint8_t *in,
+    size_t n, fsim_blob_t *out) FSIM_WUR;
+int fsim_pin_ss_decrypt(const fsim_pin_ss_t *s, const uint8_t *in, size_t n,
+    fsim_blob_t *out) FSIM_WUR;
+/* verify(shared secret, msg, sig) of the secret's protocol. */
+bool fsim_pin_ss_verify(const fsim_pin_ss_t *s, const uint8_t *msg, size_t n, const uint8_t *sig,
+    size_t siglen);
+/* verify(key, msg, sig) of a protocol: one the first 16 bytes of HMAC-SHA-256, two all 32. */
+bool fsim_pin_verify(uint64_t proto, const uint8_t *key, size_t klen, const uint8_t *msg, size_t n,
+    const uint8_t *sig, size_t siglen);
+/* A new pinUvAuthToken with perms for *rp_id (taken), encrypted under s as {2: token}. */
+uint8_t fsim_pin_issue_token(fsim_authn_t *a, const fsim_pin_ss_t *s, uint8_t perms, char **rp_id,
+    fsim_blob_t *resp);
+/* The PIN subcommands (pin_cmd.c): setPIN, changePIN, getPinToken / ...UsingPinWithPermissions. */
+uint8_t fsim_pin_cmd_set(fsim_authn_t *a, const cbor_item_t *req, uint64_t proto, fsim_blob_t *resp);
+uint8_t fsim_pin_cmd_change(fsim_authn_t *a, const cbor_item_t *req, uint64_t proto,
+    fsim_blob_t *resp);
+uint8_t fsim_pin_cmd_token(fsim_authn_t *a, const cbor_item_t *req, uint64_t proto,
+    bool with_permissions, fsim_blob_t *resp);
 
 /* Extensions (CTAP 2.1 12): outputs added to *out (a map, created when NULL). */
 uint8_t fsim_ext_make_credential(fsim_authn_t *a, const cbor_item_t *ext, fsim_cred_t *c,

@@ -1,8 +1,10 @@
 /*
- * pin.c — authenticatorClientPIN (CTAP 2.1 §6.5) for an authenticator with
- * built-in user verification and no PIN: getPINRetries, getKeyAgreement,
- * getPinUvAuthTokenUsingUvWithPermissions, getUVRetries; PIN/UV auth
- * protocol 2 (§6.5.7): ECDH P-256, HKDF-SHA-256, AES-256-CBC, HMAC-SHA-256.
+ * pin.c — authenticatorClientPIN (CTAP 2.1 §6.5): getKeyAgreement,
+ * getPinUvAuthTokenUsingUvWithPermissions, getUVRetries, and the dispatch
+ * of the PIN subcommands (pin_cmd.c); PIN/UV auth protocols one (§6.5.6:
+ * SHA-256 of the ECDH secret, AES-256-CBC with a zero IV, HMAC-SHA-256 cut
+ * to 16 bytes) and two (§6.5.7: HKDF-SHA-256, a random IV, the whole
+ * HMAC-SHA-256).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +37,14 @@ fsim_pin_reset(fsim_authn_t *a)
 	a->token_rp_id = NULL;
 }
 
+/* The key agreement key is ephemeral: it comes from the session stream (env.h). */
 static int
 ensure_ka_key(fsim_authn_t *a)
 {
-	if (a->ka_key == NULL && fsim_key_generate(a->env, FSIM_COSE_ES256, &a->ka_key) != 0)
+	fsim_env_t sess;
+
+	fsim_env_session_view(a->env, &sess);
+	if (a->ka_key == NULL && fsim_key_generate(&sess, FSIM_COSE_ES256, &a->ka_key) != 0)
 		return FSIM_ERR_INTERNAL;
 	return FSIM_OK;
 }
@@ -83,16 +89,15 @@ hkdf(const uint8_t *ikm, size_t n, const char *info, uint8_t out[32])
 	return r;
 }
 
-/* Protocol 2 (6.5.7): HMAC key | AES key from HKDF over the ECDH x coordinate. */
-int
-fsim_pin_shared_secret(fsim_authn_t *a, const cbor_item_t *platform_key, uint8_t out[64])
+/* Z: the ECDH x coordinate of our key agreement key with the platform's COSE key. */
+static int
+ecdh_z(fsim_authn_t *a, const cbor_item_t *platform_key, uint8_t z[32])
 {
 	fsim_cose_key_t *pk = NULL;
 	EVP_PKEY_CTX *ctx = NULL;
 	cbor_item_t *m = NULL, *alg;
 	struct cbor_pair *p;
-	uint8_t z[32];
-	size_t zlen = sizeof(z), i;
+	size_t zlen = 32, i;
 	int64_t v;
 	int r = FSIM_ERR_ARG;
 
@@ -122,17 +127,123 @@ fsim_pin_shared_secret(fsim_authn_t *a, const cbor_item_t *platform_key, uint8_t
 	    EVP_PKEY_derive_set_peer(ctx, fsim_cose_key_pkey(pk)) != 1 ||
 	    EVP_PKEY_derive(ctx, z, &zlen) != 1 || zlen != 32)
 		goto fail;
-	if (hkdf(z, zlen, "CTAP2 HMAC key", out) != 0 ||
-	    hkdf(z, zlen, "CTAP2 AES key", out + 32) != 0)
-		goto fail;
 	r = FSIM_OK;
 fail:
-	fsim_wipe(z, sizeof(z));
 	EVP_PKEY_CTX_free(ctx);
 	fsim_cose_key_free(&pk);
 	if (m)
 		cbor_decref(&m);
 	return r;
+}
+
+/* Protocol 2 (6.5.7): HMAC key | AES key from HKDF over the ECDH x coordinate. */
+int
+fsim_pin_shared_secret(fsim_authn_t *a, const cbor_item_t *platform_key, uint8_t out[64])
+{
+	fsim_pin_ss_t s;
+	int r;
+
+	if ((r = fsim_pin_ss(a, platform_key, 2, &s)) == 0)
+		memcpy(out, s.k, 64);
+	fsim_wipe(&s, sizeof(s));
+	return r;
+}
+
+int
+fsim_pin_ss(fsim_authn_t *a, const cbor_item_t *platform_key, uint64_t proto, fsim_pin_ss_t *s)
+{
+	uint8_t z[32];
+	unsigned int hl = 0;
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if (proto != 1 && proto != 2)
+		return FSIM_ERR_ARG;
+	if ((r = ecdh_z(a, platform_key, z)) != 0)
+		goto out;
+	r = FSIM_ERR_INTERNAL;
+	s->proto = proto;
+	if (proto == 1) {
+		/* 6.5.6 kdf: SHA-256(Z). */
+		if (EVP_Digest(z, 32, s->k, &hl, a->sha256, NULL) != 1 || hl != 32)
+			goto out;
+	} else if (hkdf(z, 32, "CTAP2 HMAC key", s->k) != 0 ||
+	    hkdf(z, 32, "CTAP2 AES key", s->k + 32) != 0)
+		goto out;
+	r = FSIM_OK;
+out:
+	fsim_wipe(z, sizeof(z));
+	if (r != FSIM_OK)
+		fsim_wipe(s, sizeof(*s));
+	return r;
+}
+
+/* Protocol 1: AES-256-CBC, zero IV, no padding, under the whole shared secret. */
+static int
+cbc_zero_iv(bool enc, const uint8_t key[32], const uint8_t *in, size_t n, fsim_blob_t *out)
+{
+	static const uint8_t iv[16];
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	uint8_t *buf = NULL;
+	int l1 = 0, l2 = 0, r = FSIM_ERR_ARG;
+
+	if (ctx == NULL || n == 0 || n % 16 != 0 || n > 1040 || (buf = malloc(n)) == NULL)
+		goto fail;
+	r = FSIM_ERR_INTERNAL;
+	if (EVP_CipherInit_ex(ctx, EVP_aes_256_cbc(), NULL, key, iv, enc ? 1 : 0) != 1 ||
+	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
+	    EVP_CipherUpdate(ctx, buf, &l1, in, (int)n) != 1 ||
+	    EVP_CipherFinal_ex(ctx, buf + l1, &l2) != 1)
+		goto fail;
+	r = fsim_blob_set(out, buf, (size_t)l1 + (size_t)l2);
+fail:
+	EVP_CIPHER_CTX_free(ctx);
+	if (buf)
+		fsim_wipe(buf, n);
+	free(buf);
+	return r;
+}
+
+int
+fsim_pin_ss_encrypt(const fsim_env_t *env, const fsim_pin_ss_t *s, const uint8_t *in, size_t n,
+    fsim_blob_t *out)
+{
+	if (s->proto == 1)
+		return cbc_zero_iv(true, s->k, in, n, out);
+	return fsim_pin_encrypt(env, s->k + 32, in, n, out);
+}
+
+int
+fsim_pin_ss_decrypt(const fsim_pin_ss_t *s, const uint8_t *in, size_t n, fsim_blob_t *out)
+{
+	if (s->proto == 1)
+		return cbc_zero_iv(false, s->k, in, n, out);
+	return fsim_pin_decrypt(s->k + 32, in, n, out);
+}
+
+/* verify(key, message, signature): one compares HMAC's first 16 bytes, two all 32. */
+bool
+fsim_pin_verify(uint64_t proto, const uint8_t *key, size_t klen, const uint8_t *msg, size_t n,
+    const uint8_t *sig, size_t siglen)
+{
+	uint8_t mac[32];
+	size_t want = proto == 1 ? 16 : 32;
+	bool ok;
+
+	if ((proto != 1 && proto != 2) || siglen != want ||
+	    fsim_pin_hmac(key, klen, msg, n, mac) != 0)
+		return false;
+	ok = CRYPTO_memcmp(mac, sig, want) == 0;
+	fsim_wipe(mac, sizeof(mac));
+	return ok;
+}
+
+bool
+fsim_pin_ss_verify(const fsim_pin_ss_t *s, const uint8_t *msg, size_t n, const uint8_t *sig,
+    size_t siglen)
+{
+	/* Two authenticates with the HMAC key, one with the whole secret: both 32 bytes. */
+	return fsim_pin_verify(s->proto, s->k, 32, msg, n, sig, siglen);
 }
 
 /* Protocol 2 encrypt: a random IV, then AES-256-CBC without padding: IV | ciphertext. */
@@ -145,7 +256,7 @@ fsim_pin_encrypt(const fsim_env_t *env, const uint8_t key[32], const uint8_t *in
 	int l1 = 0, l2 = 0, r = FSIM_ERR_INTERNAL;
 
 	if (ctx == NULL || n % 16 != 0 || n > 1024 || (buf = malloc(16 + n + 16)) == NULL ||
-	    fsim_env_random(env, buf, 16) != 0 ||
+	    fsim_env_session_random(env, buf, 16) != 0 ||
 	    EVP_EncryptInit_ex(ctx, EVP_aes_256_cbc(), NULL, key, buf) != 1 ||
 	    EVP_CIPHER_CTX_set_padding(ctx, 0) != 1 ||
 	    EVP_EncryptUpdate(ctx, buf + 16, &l1, in, (int)n) != 1 ||
@@ -219,16 +330,51 @@ out:
 	return out;
 }
 
+uint8_t
+fsim_pin_permissions(const fsim_authn_t *a)
+{
+	return (uint8_t)(FSIM_PERM_MC | FSIM_PERM_GA | (fsim_cm_available(a) ? FSIM_PERM_CM : 0));
+}
+
+uint8_t
+fsim_pin_issue_token(fsim_authn_t *a, const fsim_pin_ss_t *s, uint8_t perms, char **rp_id,
+    fsim_blob_t *resp)
+{
+	fsim_blob_t enc = { 0 };
+	cbor_item_t *m = NULL;
+	uint8_t st = FSIM_CTAP2_ERR_PROCESSING;
+
+	/* A new token each time: the old one stops working (resetPinUvAuthToken). */
+	if (fsim_env_session_random(a->env, a->token, sizeof(a->token)) != 0 ||
+	    fsim_pin_ss_encrypt(a->env, s, a->token, sizeof(a->token), &enc) != 0)
+		goto out;
+	a->token_valid = true;
+	a->token_perms = perms;
+	free(a->token_rp_id);
+	a->token_rp_id = *rp_id;
+	*rp_id = NULL;
+	if ((m = cbor_new_definite_map(1)) == NULL ||
+	    fsim_cbor_map_put(m, fsim_cbor_int(2), fsim_cbor_bytes(enc.ptr, enc.len)) != 0)
+		goto out;
+	st = fsim_resp_encode(m, resp);
+	m = NULL;
+out:
+	if (m)
+		cbor_decref(&m);
+	fsim_blob_reset(&enc);
+	return st;
+}
+
 static uint8_t
-get_uv_token(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp)
+get_uv_token(fsim_authn_t *a, const cbor_item_t *req, uint64_t proto, fsim_blob_t *resp)
 {
 	const cbor_item_t *ka = fsim_cbor_map_get_int(req, 3);
 	uint64_t perms = 0;
 	char *rp_id = NULL;
-	uint8_t secret[64], st;
-	fsim_blob_t enc = { 0 };
-	cbor_item_t *m = NULL;
+	fsim_pin_ss_t secret;
+	uint8_t st;
 
+	memset(&secret, 0, sizeof(secret));
 	if ((st = fsim_req_map(ka, true)) != 0 ||
 	    (st = fsim_req_uint(fsim_cbor_map_get_int(req, 9), true, 0xff, &perms)) != 0 ||
 	    (st = fsim_req_text(fsim_cbor_map_get_int(req, 10), false, &rp_id)) != 0)
@@ -238,7 +384,7 @@ get_uv_token(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp)
 		st = FSIM_CTAP1_ERR_INVALID_PARAMETER;
 		goto out;
 	}
-	if (perms & ~(uint64_t)(FSIM_PERM_MC | FSIM_PERM_GA)) {
+	if (perms & ~(uint64_t)fsim_pin_permissions(a)) {
 		st = FSIM_CTAP2_ERR_UNAUTHORIZED_PERMISSION;
 		goto out;
 	}
@@ -246,7 +392,7 @@ get_uv_token(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp)
 		st = FSIM_CTAP2_ERR_NOT_ALLOWED;
 		goto out;
 	}
-	if (fsim_pin_shared_secret(a, ka, secret) != 0) {
+	if (fsim_pin_ss(a, ka, proto, &secret) != 0) {
 		st = FSIM_CTAP1_ERR_INVALID_PARAMETER;
 		goto out;
 	}
@@ -254,25 +400,9 @@ get_uv_token(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp)
 		st = FSIM_CTAP2_ERR_UV_INVALID;
 		goto out;
 	}
-	st = FSIM_CTAP2_ERR_PROCESSING;
-	if (fsim_env_random(a->env, a->token, sizeof(a->token)) != 0 ||
-	    fsim_pin_encrypt(a->env, secret + 32, a->token, sizeof(a->token), &enc) != 0)
-		goto out;
-	a->token_valid = true;
-	a->token_perms = (uint8_t)perms;
-	free(a->token_rp_id);
-	a->token_rp_id = rp_id;
-	rp_id = NULL;
-	if ((m = cbor_new_definite_map(1)) == NULL ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(2), fsim_cbor_bytes(enc.ptr, enc.len)) != 0)
-		goto out;
-	st = fsim_resp_encode(m, resp);
-	m = NULL;
+	st = fsim_pin_issue_token(a, &secret, (uint8_t)perms, &rp_id, resp);
 out:
-	if (m)
-		cbor_decref(&m);
-	fsim_wipe(secret, sizeof(secret));
-	fsim_blob_reset(&enc);
+	fsim_wipe(&secret, sizeof(secret));
 	free(rp_id);
 	return st;
 }
@@ -289,13 +419,14 @@ fsim_ctap_client_pin(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp)
 	if (sub != SUB_GET_PIN_RETRIES && sub != SUB_GET_UV_RETRIES) {
 		if ((st = fsim_req_uint(fsim_cbor_map_get_int(req, 1), true, 0xff, &proto)) != 0)
 			return st;
-		if (proto != 2)
+		if (proto != 1 && proto != 2)
 			return FSIM_CTAP1_ERR_INVALID_PARAMETER;
 	}
 	switch (sub) {
 	case SUB_GET_PIN_RETRIES:
 		if ((m = cbor_new_definite_map(1)) == NULL ||
-		    fsim_cbor_map_put(m, fsim_cbor_int(3), fsim_cbor_int(8)) != 0)
+		    fsim_cbor_map_put(m, fsim_cbor_int(3), fsim_cbor_int(a->pin_supported ?
+		    a->pin_retries : 8)) != 0)
 			break;
 		return fsim_resp_encode(m, resp);
 	case SUB_GET_UV_RETRIES:
@@ -309,13 +440,17 @@ fsim_ctap_client_pin(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *resp)
 			break;
 		return fsim_resp_encode(m, resp);
 	case SUB_GET_UV_TOKEN:
-		return get_uv_token(a, req, resp);
+		return get_uv_token(a, req, proto, resp);
 	case SUB_SET_PIN:
 	case SUB_CHANGE_PIN:
 	case SUB_GET_PIN_TOKEN:
 	case SUB_GET_PIN_UV_TOKEN:
-		/* No PIN: this authenticator verifies users itself. */
-		return FSIM_CTAP2_ERR_PIN_NOT_SET;
+		/* Without PIN support this authenticator verifies users itself. */
+		if (!a->pin_supported)
+			return FSIM_CTAP2_ERR_PIN_NOT_SET;
+		return sub == SUB_SET_PIN ? fsim_pin_cmd_set(a, req, proto, resp) :
+		    sub == SUB_CHANGE_PIN ? fsim_pin_cmd_change(a, req, proto, resp) :
+		    fsim_pin_cmd_token(a, req, proto, sub == SUB_GET_PIN_UV_TOKEN, resp);
 	default:
 		return FSIM_CTAP1_ERR_INVALID_PARAMETER;
 	}
@@ -331,22 +466,22 @@ fsim_pin_check_param(fsim_authn_t *a, const cbor_item_t *param, const cbor_item_
 	const uint8_t *p;
 	size_t n;
 	uint64_t pr = 0;
-	uint8_t mac[32], st;
+	uint8_t st;
 
 	*uv = false;
 	if ((st = fsim_req_bytes(param, true, 0, 64, &p, &n)) != 0)
 		return st;
-	/* 6.1.2 step 1: an empty pinUvAuthParam asks for a touch, and there is no PIN. */
+	/* 6.1.2 step 1: an empty pinUvAuthParam asks for a touch; then PIN_NOT_SET, or
+	 * PIN_INVALID when a PIN is set. */
 	if (n == 0) {
 		(void)a->env->user_presence(a->env->ctx);
-		return FSIM_CTAP2_ERR_PIN_NOT_SET;
+		return a->pin_set ? FSIM_CTAP2_ERR_PIN_INVALID : FSIM_CTAP2_ERR_PIN_NOT_SET;
 	}
 	if ((st = fsim_req_uint(proto, true, 0xff, &pr)) != 0)
 		return st;
-	if (pr != 2)
+	if (pr != 1 && pr != 2)
 		return FSIM_CTAP1_ERR_INVALID_PARAMETER;
-	if (!a->token_valid || n != 32 || fsim_pin_hmac(a->token, sizeof(a->token), cdh, 32, mac) != 0 ||
-	    CRYPTO_memcmp(mac, p, 32) != 0)
+	if (!a->token_valid || !fsim_pin_verify(pr, a->token, sizeof(a->token), cdh, 32, p, n))
 		return FSIM_CTAP2_ERR_PIN_AUTH_INVALID;
 	if (!(a->token_perms & perm) ||
 	    (a->token_rp_id != NULL && strcmp(a->token_rp_id, rp_id) != 0))

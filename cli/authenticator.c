@@ -172,6 +172,8 @@ serve_client(int cfd, fsim_authn_t *authn, const fsim_env_t *env)
 		fprintf(stderr, "fidosim %s: out of memory\n", CMD);
 		return;
 	}
+	/* A connection is a device plugged in: CTAP 2.1 6.5.2 power-up state. */
+	fsim_authn_power_up(authn);
 	while (!stop_requested) {
 		struct pollfd p = { .fd = cfd, .events = POLLIN };
 		int pr = poll(&p, 1, TICK_MS);
@@ -213,9 +215,9 @@ run(int argc, char **argv)
 	fsim_store_t *store = NULL;
 	fsim_authn_t *authn = NULL;
 	fsim_diags_t d;
-	const char *path = NULL;
+	const char *path = NULL, *pin = NULL;
 	int lfd = -1, i, r = FSIM_EXIT_USAGE, err;
-	bool bound = false;
+	bool bound = false, client_pin = false;
 
 	fsim_authn_config_init(&cfg);
 	memset(&x, 0, sizeof(x));
@@ -234,7 +236,15 @@ run(int argc, char **argv)
 			r = FSIM_EXIT_OK;
 			goto fail;
 		}
-		if (strcmp(argv[i], "--listen") == 0) {
+		if (strcmp(argv[i], "--client-pin") == 0) {
+			client_pin = true;
+		} else if (strcmp(argv[i], "--pin") == 0) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+				r = fsim_cli_usage_error(CMD, "--pin needs a PIN");
+				goto fail;
+			}
+			pin = argv[++i];
+		} else if (strcmp(argv[i], "--listen") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0') {
 				r = fsim_cli_usage_error(CMD, "--listen needs a socket path");
 				goto fail;
@@ -275,6 +285,11 @@ run(int argc, char **argv)
 	if ((err = fsim_authn_new(&cfg, &env, store, &authn)) != 0) {
 		fprintf(stderr, "fidosim %s: cannot start the authenticator: %s\n", CMD,
 		    fsim_strerr(err));
+		goto fail;
+	}
+	if ((client_pin || pin != NULL) && fsim_authn_pin_enable(authn, pin) != 0) {
+		r = fsim_cli_usage_error(CMD, "--pin: a PIN is 4 to 63 bytes of UTF-8, at least "
+		    "4 characters (CTAP 2.1 6.5.5.5)");
 		goto fail;
 	}
 	if (install_handlers() != 0) {

@@ -13,6 +13,7 @@
 #include <curl/curl.h>
 
 #include "cli/cli.h"
+#include "cli/conform_authn.h"
 #include "harness/conform.h"
 
 #define CMD "conform"
@@ -21,6 +22,8 @@
 static const char usage[] =
 "usage: fidosim conform --server URL [--api webauthn.io|fido] [--origin ORIGIN]\n"
 "         [-o DIR] [--only TEXT] [--verbose]\n"
+"       fidosim conform --authenticator PATH [-o DIR] [--only TEXT] [--verbose]\n"
+"         [--pin PIN] [--allow-destructive [--new-pin PIN]]   (see --authenticator --help)\n"
 "\n"
 "Run conformance cases against a relying party server: test families in the\n"
 "style of the FIDO server conformance tests (response structure, clientData,\n"
@@ -181,6 +184,10 @@ run(int argc, char **argv)
 	int i, r = FSIM_EXIT_USAGE;
 	size_t n;
 
+	/* --authenticator PATH: an authenticator's CTAP 2.1 conformance instead. */
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--authenticator") == 0)
+			return fsim_cli_conform_authn(argc, argv);
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&res, 0, sizeof(res));
 	memset(&h, 0, sizeof(h));
@@ -286,6 +293,6 @@ out:
 
 const fsim_cmd_t fsim_cmd_conform = {
 	"conform", run,
-	"run conformance cases against an RP server (webauthn.io or FIDO API), JUnit XML",
+	"run conformance cases against an RP server or an authenticator (CTAP 2.1), JUnit XML",
 	usage,
 };

@@ -15,7 +15,8 @@
 #define CMD "create"
 
 static const char usage[] =
-"usage: fidosim create [--origin ORIGIN] [--store FILE] [--preset NAME|FILE]\n"
+"usage: fidosim create [--origin ORIGIN] [--device PATH [--pin PIN]]\n"
+"         [--store FILE] [--preset NAME|FILE]\n"
 "         [--platform NAME|FILE] [--no-platform-rule RULE]... [--aaguid UUID] [--be 0|1] [--bs 0|1]\n"
 "         [--uv auto|always|never|fail] [--algs es256,eddsa,es384,rs256,mldsa44,...]\n"
 "         [--attestation-format none|packed-self|packed|fido-u2f]\n"
@@ -31,6 +32,11 @@ static const char usage[] =
 "authenticator, apply the RP's attestation conveyance preference (none: fmt\n"
 "\"none\", attStmt {}, the AAGUID and self attestation kept), and print the\n"
 "RegistrationResponseJSON that PublicKeyCredential.toJSON() gives.\n"
+"\n"
+"With --device, a real authenticator (or `fidosim authenticator --listen`)\n"
+"answers instead, reached through libfido2; user verification goes as in a\n"
+"browser: a pinUvAuthToken from built-in UV when the device offers it, its\n"
+"PIN (--pin, or asked on the terminal) when it has one.\n"
 "\n"
 "--appid URL registers as a FIDO U2F-era client did: the credential is bound\n"
 "to the AppID (an https URL on the origin's host), its rpIdHash SHA-256 of\n"
@@ -93,19 +99,22 @@ run(int argc, char **argv)
 	cer.platform = h.platform;
 	cer.related = h.related;
 	cer.u2f_appid = h.appid;
-	e = fsim_client_make_credential_request(o, h.origin,
-	    h.cfg.uv != FSIM_UVMODE_NEVER, h.cfg.rk_capable, &cer, &req, &err);
+	e = fsim_client_make_credential_request(o, h.origin, fsim_headless_uv_capable(&h),
+	    fsim_headless_rk_capable(&h), &cer, &req, &err);
 	if (e == FSIM_ERR_ARG && err.name != NULL) {
 		r = fsim_headless_refuse(&h, &err);
 		goto out;
 	}
 	r = FSIM_EXIT_USAGE;
-	if (e != 0 || fsim_ceremony_describe(&h.cfg, &cer) != 0) {
+	if (e != 0 || fsim_headless_describe(&h, &cer) != 0) {
 		fprintf(stderr, "fidosim %s: cannot build the request: %s\n", CMD,
 		    fsim_strerr(e != 0 ? e : FSIM_ERR_NOMEM));
 		goto out;
 	}
-	st = fsim_headless_ctap(&h, &req, &resp);
+	if ((e = fsim_headless_send(&h, &req, &st, &resp, &err)) != 0) {
+		r = e == FSIM_ERR_ARG ? fsim_headless_refuse(&h, &err) : FSIM_EXIT_USAGE;
+		goto out;
+	}
 	e = fsim_client_make_credential_response(&cer, st, resp.ptr, resp.len, &out,
 	    &err);
 	if (e == FSIM_ERR_ARG && err.name != NULL)

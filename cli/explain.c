@@ -11,6 +11,7 @@
 
 #include "cli/authn_opts.h"
 #include "cli/cli.h"
+#include "cli/device_opts.h"
 #include "cli/mds_cli.h"
 #include "cli/explain.h"
 #include "harness/pipeline.h"
@@ -18,7 +19,8 @@
 #define CMD "explain"
 
 static const char usage[] =
-"usage: fidosim explain [--preset NAME|FILE] [--platform NAME|FILE]\n"
+"usage: fidosim explain [--preset NAME|FILE | --device PATH [--pin PIN]]\n"
+"         [--platform NAME|FILE]\n"
 "         [--no-platform-rule RULE]... [authenticator settings]\n"
 "         [--rp-attestation none|indirect|direct|enterprise]\n"
 "         [--rp-uv preferred|required|discouraged]\n"
@@ -44,6 +46,9 @@ static const char usage[] =
 "  --policy-preset NAME  judge under this RP policy preset only (repeatable;\n"
 "                        see 'fidosim policies'); default: all of them\n"
 "  --json                one JSON object on stdout\n"
+FSIM_CLI_DEVICE_USAGE
+"                        (with --device the provider is that authenticator,\n"
+"                        and the settings below do not apply)\n"
 "  --mds BLOB            judge with this FIDO MDS3 BLOB: each policy preset reads\n"
 "                        it as its library does; the delivered AAGUID's entry is\n"
 "                        shown (\"metadata\" in --json); with --response too\n"
@@ -73,6 +78,7 @@ struct explain {
 	const fsim_rp_preset_t *presets[FSIM_PIPE_MAX_POLICIES];
 	size_t n_presets;
 	bool json, reg_only;
+	const char *device, *pin;      /* --device PATH, --pin PIN */
 	struct fsim_cli_mds_opts mdso;
 	fsim_mds_t *mds;
 };
@@ -282,7 +288,7 @@ parse(struct explain *e, int argc, char **argv)
 		}
 		if (a[0] != '-' || i + 1 >= argc || argv[i + 1][0] == '\0')
 			return fsim_cli_usage_error(CMD, a[0] == '-' && strncmp(a, "--", 2) == 0 &&
-			    strchr("prn", a[2]) != NULL ? "%s needs a value" :
+			    strchr("prnd", a[2]) != NULL ? "%s needs a value" :
 			    "unknown argument '%s'", a);
 		if (strcmp(a, "--rp-attestation") == 0)
 			e->rp.attestation = argv[++i];
@@ -292,6 +298,10 @@ parse(struct explain *e, int argc, char **argv)
 			e->rp.resident_key = argv[++i];
 		else if (strcmp(a, "--rp-id") == 0)
 			e->rp.rp_id = argv[++i];
+		else if (strcmp(a, "--device") == 0)
+			e->device = argv[++i];
+		else if (strcmp(a, "--pin") == 0)
+			e->pin = argv[++i];
 		else if (strcmp(a, "--policy-preset") == 0) {
 			char err[600];
 			const fsim_rp_preset_t *ps = fsim_rp_preset_get(argv[++i], err,
@@ -341,6 +351,9 @@ static int
 run(int argc, char **argv)
 {
 	struct explain e;
+	fsim_device_t *dev = NULL;
+	fsim_device_auth_t dauth;
+	char provider[400];
 	fsim_pipe_t *p = NULL;
 	fsim_pipe_result_t reg, auth;
 	json_t *j = NULL;
@@ -357,8 +370,13 @@ run(int argc, char **argv)
 	memset(&auth, 0, sizeof(auth));
 	fsim_authn_config_init(&e.cfg);
 	e.rp.cred_props = true;
+	memset(&dauth, 0, sizeof(dauth));
 	if ((r = parse(&e, argc, argv)) != 0)
 		return r < 0 ? FSIM_EXIT_OK : r;
+	if (e.pin != NULL && e.device == NULL)
+		return fsim_cli_usage_error(CMD, "--pin goes with --device");
+	if (e.device != NULL && (r = fsim_cli_device_no_settings(CMD, &e.x)) != 0)
+		return r;
 	if ((r = fsim_cli_authn_finish(CMD, &e.cfg, &e.x)) != 0 ||
 	    (r = fsim_cli_load_platform(CMD, e.po.name, e.po.off, e.po.n_off,
 	    &e.platform)) != 0)
@@ -370,6 +388,18 @@ run(int argc, char **argv)
 	if ((r = fsim_cli_mds_load(CMD, &e.mdso, time(NULL), &e.mds)) != 0)
 		goto out;
 	e.rp.mds = e.mds;
+	if (e.device != NULL && (r = fsim_cli_device_open(CMD, e.device, &dev)) != 0)
+		goto out;
+	snprintf(provider, sizeof(provider), "%s", e.x.preset != NULL ? e.x.preset : "(flags)");
+	if (dev != NULL) {
+		char a[FSIM_AAGUID_STRLEN + 1] = "-";
+
+		if (fsim_device_info(dev)->has_aaguid)
+			fsim_aaguid_format(fsim_device_info(dev)->aaguid, a);
+		snprintf(provider, sizeof(provider), "device %s (AAGUID %s)", e.device, a);
+	}
+	dauth.pin = e.pin;
+	dauth.ask = fsim_cli_ask_pin;
 	r = FSIM_EXIT_USAGE;
 	/* Falls back to the built-in list; fails only without memory. */
 	if (fsim_aaguid_names_load(NULL, &names, NULL) != 0) {
@@ -377,7 +407,13 @@ run(int argc, char **argv)
 		goto out;
 	}
 	if (fsim_pipe_new(&e.cfg, e.platform, e.x.seed_len ? e.x.seed : NULL, e.x.seed_len,
-	    &p) != FSIM_OK || fsim_pipe_register(p, &e.rp, &reg) != FSIM_OK) {
+	    &p) != FSIM_OK) {
+		fprintf(stderr, "fidosim %s: the pipeline failed (out of memory?)\n", CMD);
+		goto out;
+	}
+	if (dev != NULL)
+		fsim_pipe_set_device(p, dev, &dauth);
+	if (fsim_pipe_register(p, &e.rp, &reg) != FSIM_OK) {
 		fprintf(stderr, "fidosim %s: the pipeline failed (out of memory?)\n", CMD);
 		goto out;
 	}
@@ -390,7 +426,7 @@ run(int argc, char **argv)
 		json_t *cer = json_array();
 
 		j = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}}", "provider",
-		    e.x.preset != NULL ? e.x.preset : "(flags)", "platform", e.platform->name,
+		    provider, "platform", e.platform->name,
 		    "rp", "attestation", e.rp.attestation ? e.rp.attestation : "none",
 		    "userVerification", e.rp.uv ? e.rp.uv : "preferred", "residentKey",
 		    e.rp.resident_key ? e.rp.resident_key : "preferred");
@@ -420,7 +456,7 @@ run(int argc, char **argv)
 		fputc('\n', stdout);
 	} else {
 		printf("fidosim explain: provider %s, platform %s, RP asks attestation \"%s\", "
-		    "userVerification \"%s\"\n", e.x.preset != NULL ? e.x.preset : "(flags)",
+		    "userVerification \"%s\"\n", provider,
 		    e.platform->name, e.rp.attestation ? e.rp.attestation : "none",
 		    e.rp.uv ? e.rp.uv : "preferred");
 		print_ceremony(&reg, names);
@@ -437,6 +473,7 @@ out:
 	fsim_pipe_result_reset(&reg);
 	fsim_pipe_result_reset(&auth);
 	fsim_pipe_free(&p);
+	fsim_device_free(&dev);
 	fsim_aaguid_names_free(&names);
 	fsim_platform_free(&e.platform);
 	fsim_mds_free(&e.mds);

@@ -16,7 +16,8 @@
 #define MAX_RP_CREDS 256
 
 static const char usage[] =
-"usage: fidosim get [--origin ORIGIN] [--store FILE] [--preset NAME|FILE]\n"
+"usage: fidosim get [--origin ORIGIN] [--device PATH [--pin PIN]]\n"
+"         [--store FILE] [--preset NAME|FILE]\n"
 "         [--platform NAME|FILE] [--no-platform-rule RULE]... [--bs 0|1]\n"
 "         [--uv auto|always|never|fail]\n"
 "         [--counter per-credential|global|zero] [--quirk NAME]... [--seed HEX]\n"
@@ -30,6 +31,7 @@ static const char usage[] =
 "discoverable credentials, newest first), and print the\n"
 "AuthenticationResponseJSON that PublicKeyCredential.toJSON() gives.\n"
 "Credentials a signal hid ('fidosim signal') are not offered.\n"
+"With --device, a real authenticator answers (see fidosim create --help).\n"
 "\n"
 "--bs 0|1 first changes the current backup state of the stored credentials\n"
 "the request can use (those in allowCredentials, else the RP's discoverable\n"
@@ -133,14 +135,14 @@ run(int argc, char **argv)
 		goto out;
 	cer.platform = h.platform;
 	cer.related = h.related;
-	e = fsim_client_get_assertion_request(o, h.origin,
-	    h.cfg.uv != FSIM_UVMODE_NEVER, &cer, &req, &err);
+	e = fsim_client_get_assertion_request(o, h.origin, fsim_headless_uv_capable(&h),
+	    &cer, &req, &err);
 	if (e == FSIM_ERR_ARG && err.name != NULL) {
 		r = fsim_headless_refuse(&h, &err);
 		goto out;
 	}
 	r = FSIM_EXIT_USAGE;
-	if (e != 0 || fsim_ceremony_describe(&h.cfg, &cer) != 0) {
+	if (e != 0 || fsim_headless_describe(&h, &cer) != 0) {
 		fprintf(stderr, "fidosim %s: cannot build the request: %s\n", CMD,
 		    fsim_strerr(e != 0 ? e : FSIM_ERR_NOMEM));
 		goto out;
@@ -148,7 +150,10 @@ run(int argc, char **argv)
 	if ((h.x.set & FSIM_CLI_SET_BS) && (r = apply_bs(&h, o, cer.rp_id)) != 0)
 		goto out;
 	r = FSIM_EXIT_USAGE;
-	st = fsim_headless_ctap(&h, &req, &resp);
+	if ((e = fsim_headless_send(&h, &req, &st, &resp, &err)) != 0) {
+		r = e == FSIM_ERR_ARG ? fsim_headless_refuse(&h, &err) : FSIM_EXIT_USAGE;
+		goto out;
+	}
 	/*
 	 * §10.1.1: none of the credentials is bound to the RP ID; with an AppID
 	 * in the options, ask again with it (a U2F-era credential), and the
@@ -161,7 +166,10 @@ run(int argc, char **argv)
 			    CMD, fsim_strerr(e));
 			goto out;
 		}
-		st = fsim_headless_ctap(&h, &req2, &resp);
+		if ((e = fsim_headless_send(&h, &req2, &st, &resp, &err)) != 0) {
+			r = e == FSIM_ERR_ARG ? fsim_headless_refuse(&h, &err) : FSIM_EXIT_USAGE;
+			goto out;
+		}
 	}
 	e = fsim_client_get_assertion_response(&cer, st, resp.ptr, resp.len, &out,
 	    &err);

@@ -24,6 +24,7 @@ fsim_headless_init(fsim_headless_t *h, const char *cmd)
 void
 fsim_headless_free(fsim_headless_t *h)
 {
+	fsim_device_free(&h->dev);
 	fsim_authn_free(&h->authn);
 	fsim_store_free(&h->store);
 	fsim_env_free(&h->env);
@@ -56,16 +57,21 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 		if (o != 0)
 			return o;
 		if (strcmp(a, "--origin") == 0 || strcmp(a, "--mediation") == 0 ||
-		    strcmp(a, "--related-origins") == 0) {
+		    strcmp(a, "--related-origins") == 0 || strcmp(a, "--device") == 0 ||
+		    strcmp(a, "--pin") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return fsim_cli_usage_error(cmd, "%s needs a value", a);
 			i++;
-			if (a[2] == 'o')
+			if (strcmp(a, "--origin") == 0)
 				h->origin = argv[i];
-			else if (a[2] == 'm')
+			else if (strcmp(a, "--mediation") == 0)
 				h->mediation = argv[i];
-			else
+			else if (strcmp(a, "--related-origins") == 0)
 				h->related_path = argv[i];
+			else if (strcmp(a, "--device") == 0)
+				h->device = argv[i];
+			else
+				h->pin = argv[i];
 		} else if (strcmp(a, "--appid") == 0 && strcmp(cmd, "create") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return fsim_cli_usage_error(cmd, "%s needs a value", a);
@@ -79,6 +85,11 @@ fsim_headless_args(fsim_headless_t *h, int argc, char **argv, const char *usage)
 		else
 			h->input = a;
 	}
+	if (h->pin != NULL && h->device == NULL)
+		return fsim_cli_usage_error(cmd, "--pin goes with --device (the software "
+		    "authenticator has no PIN)");
+	if (h->device != NULL && (o = fsim_cli_device_no_settings(cmd, &h->x)) != 0)
+		return o;
 	/* After every flag: explicit flags beat the preset whatever their order. */
 	if ((o = fsim_cli_authn_finish(cmd, &h->cfg, &h->x)) != 0)
 		return o;
@@ -175,6 +186,10 @@ fsim_headless_open(fsim_headless_t *h)
 	int err, r = FSIM_EXIT_USAGE;
 
 	fsim_diags_init(&d);
+	if (h->device != NULL) {
+		r = fsim_cli_device_open(h->cmd, h->device, &h->dev);
+		goto fail;
+	}
 	if (h->x.seed_len > 0 &&
 	    (err = fsim_env_seeded(&h->env, h->x.seed, h->x.seed_len)) != 0) {
 		fprintf(stderr, "fidosim %s: cannot seed the environment: %s\n",
@@ -204,6 +219,52 @@ uint8_t
 fsim_headless_ctap(fsim_headless_t *h, const fsim_blob_t *req, fsim_blob_t *resp)
 {
 	return fsim_authn_request(h->authn, req->ptr, req->len, resp);
+}
+
+int
+fsim_headless_send(fsim_headless_t *h, const fsim_blob_t *req, uint8_t *st, fsim_blob_t *resp,
+    fsim_client_error_t *err)
+{
+	fsim_device_auth_t auth;
+	int e;
+
+	if (h->dev == NULL) {
+		*st = fsim_headless_ctap(h, req, resp);
+		return 0;
+	}
+	memset(&auth, 0, sizeof(auth));
+	auth.pin = h->pin;
+	auth.ask = fsim_cli_ask_pin;
+	e = fsim_device_ceremony(h->dev, req, &auth, st, resp, err);
+	if (e == 0 || (e == FSIM_ERR_ARG && err->name != NULL))
+		return e;
+	fprintf(stderr, "fidosim %s: --device %s did not answer the request (%s)\n", h->cmd,
+	    h->device, fsim_strerr(e));
+	return FSIM_EXIT_USAGE;
+}
+
+bool
+fsim_headless_uv_capable(const fsim_headless_t *h)
+{
+	if (h->dev != NULL)
+		return fsim_devinfo_can_verify(fsim_device_info(h->dev));
+	return h->cfg.uv != FSIM_UVMODE_NEVER;
+}
+
+bool
+fsim_headless_rk_capable(const fsim_headless_t *h)
+{
+	if (h->dev != NULL)
+		return fsim_devinfo_option(fsim_device_info(h->dev), "rk") == 1;
+	return h->cfg.rk_capable;
+}
+
+int
+fsim_headless_describe(const fsim_headless_t *h, fsim_client_ceremony_t *cer)
+{
+	if (h->dev != NULL)
+		return fsim_device_describe(h->dev, cer);
+	return fsim_ceremony_describe(&h->cfg, cer);
 }
 
 int

@@ -11,7 +11,9 @@
 #include "authenticator/authn.h"
 #include "cli/authn_opts.h"
 #include "cli/cli.h"
+#include "cli/device_opts.h"
 #include "platform/client.h"
+#include "platform/device.h"
 
 typedef struct fsim_headless {
 	const char *cmd;                  /* "create" / "get" */
@@ -29,6 +31,9 @@ typedef struct fsim_headless {
 	const char *mediation;            /* --mediation: overrides the options JSON's */
 	const char *related_path;         /* --related-origins FILE */
 	fsim_related_origins_t *related;  /* its document, loaded by fsim_headless_args */
+	const char *device;               /* --device PATH: a real authenticator, or NULL */
+	const char *pin;                  /* --pin PIN, or NULL */
+	fsim_device_t *dev;               /* opened by fsim_headless_open when device is set */
 } fsim_headless_t;
 
 /* Zero h and set the defaults. */
@@ -60,6 +65,20 @@ int fsim_headless_open(fsim_headless_t *h);
 /* One CTAP request to the authenticator. */
 uint8_t fsim_headless_ctap(fsim_headless_t *h, const fsim_blob_t *req, fsim_blob_t *resp);
 
+/*
+ * The request to the authenticator, software or --device (with PIN/UV as a
+ * browser does it, platform/device.h): 0 and *st, *resp; FSIM_ERR_ARG with
+ * err filled when the ceremony stopped before the request (a PIN needed);
+ * FSIM_EXIT_USAGE after a message when the device did not answer.
+ */
+int fsim_headless_send(fsim_headless_t *h, const fsim_blob_t *req, uint8_t *st,
+    fsim_blob_t *resp, fsim_client_error_t *err);
+
+/* What the client knows of the authenticator: getInfo for a device, the settings otherwise. */
+bool fsim_headless_uv_capable(const fsim_headless_t *h);
+bool fsim_headless_rk_capable(const fsim_headless_t *h);
+int fsim_headless_describe(const fsim_headless_t *h, fsim_client_ceremony_t *cer);
+
 /* Success: the JSON on stdout, exit 0. Refusal: the error JSON on stdout, exit 1. */
 int fsim_headless_emit(const fsim_headless_t *h, const json_t *j);
 int fsim_headless_refuse(const fsim_headless_t *h, const fsim_client_error_t *err);
@@ -79,6 +98,7 @@ int fsim_headless_refuse(const fsim_headless_t *h, const fsim_client_error_t *er
 	"  --related-origins FILE  the RP ID's /.well-known/webauthn document: an\n" \
 	"                        origin outside the RP ID's domain is used when listed\n" \
 	"                        there within the platform's label limit (L3 5.11)\n" \
+	FSIM_CLI_DEVICE_USAGE \
 	FSIM_CLI_AUTHN_OPTS_USAGE
 
 #define FSIM_HEADLESS_EXIT \

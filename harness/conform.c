@@ -804,11 +804,16 @@ fsim_conform_junit(FILE *f, const fsim_conform_results_t *r, const char *suite)
 				fsim_xml_text(f, c->detail);
 				fprintf(f, "\"/>");
 			} else if (!c->passed) {
-				char m[160];
+				char m[300];
 
-				snprintf(m, sizeof(m), "%s (rule %s, WebAuthn L3 %s)", c->positive ?
-				    "a valid response was not accepted" :
-				    "a non-conforming response was not refused", c->rule, c->section);
+				if (r->authenticator)
+					snprintf(m, sizeof(m), "the authenticator does not do what %s "
+					    "says (case %s%s%s)", c->section, c->rule, c->rules[0] ?
+					    "; rules " : "", c->rules);
+				else
+					snprintf(m, sizeof(m), "%s (rule %s, WebAuthn L3 %s)", c->positive ?
+					    "a valid response was not accepted" :
+					    "a non-conforming response was not refused", c->rule, c->section);
 				fprintf(f, "<failure message=\"");
 				fsim_xml_text(f, m);
 				fprintf(f, "\" type=\"");
@@ -835,7 +840,12 @@ fsim_conform_summary(FILE *f, const fsim_conform_results_t *r)
 	size_t i, j;
 
 	for (i = 0; i < r->n; i++)
-		if (!r->v[i].passed && !r->v[i].skipped)
+		if (!r->v[i].passed && !r->v[i].skipped && r->authenticator)
+			/* The name starts with the case ID. */
+			fprintf(f, "FAIL  %s (%s; %s%s%s)\n      %s\n", r->v[i].name, r->v[i].family,
+			    r->v[i].section, r->v[i].rules[0] ? "; rules " : "", r->v[i].rules,
+			    r->v[i].detail);
+		else if (!r->v[i].passed && !r->v[i].skipped)
 			fprintf(f, "FAIL  %s %s: %s (%s case; rule %s, WebAuthn L3 %s)\n      %s\n",
 			    r->v[i].rule, r->v[i].family, r->v[i].name,
 			    r->v[i].positive ? "positive" : "negative", r->v[i].rule, r->v[i].section,

@@ -47,6 +47,13 @@ typedef struct fsim_conform_case {
 	bool skipped;                       /* not applicable to this API */
 	char detail[512];                   /* the RP's answer, or why the case could not run */
 	double seconds;
+	/*
+	 * conform --authenticator (harness/conform_authn.h): rule is the case's
+	 * own ID (e.g. "MC-12"), section its CTAP 2.1 (or WebAuthn L3) section,
+	 * and rules the catalog rules rp-sim or the parsers named when the
+	 * case judged the authenticator's output with them ("" otherwise).
+	 */
+	char rules[128];
 } fsim_conform_case_t;
 
 typedef struct fsim_conform_results {
@@ -60,6 +67,7 @@ typedef struct fsim_conform_results {
 	 * claims, or the RP refuses that origin. Says which, and what to give.
 	 */
 	char setup_error[600];
+	bool authenticator;                 /* cases of conform --authenticator */
 } fsim_conform_results_t;
 
 /* Run every case (or those of cfg->only). 0, or FSIM_ERR_NOMEM / FSIM_ERR_ARG. */

@@ -229,9 +229,21 @@ exchange(fsim_pipe_t *p, bool reg, int r, fsim_client_ceremony_t *cer, const fsi
 		fsim_pipe_view_delivered(&out->delivered, NULL, err, reg);
 		return FSIM_OK;
 	}
-	if (r != FSIM_OK || (r = fsim_ceremony_describe(&p->cfg, cer)) != FSIM_OK)
+	if (r != FSIM_OK || (r = p->dev != NULL ? fsim_device_describe(p->dev, cer) :
+	    fsim_ceremony_describe(&p->cfg, cer)) != FSIM_OK)
 		return r;
-	st = fsim_authn_request(p->authn, req->ptr, req->len, &cresp);
+	if (p->dev != NULL) {
+		r = fsim_device_ceremony(p->dev, req, p->dev_auth, &st, &cresp, err);
+		if (r == FSIM_ERR_ARG && err->name != NULL) {
+			/* Stopped before the request (a PIN needed): the page sees a refusal. */
+			out->emitted.ctap_status = err->ctap_status;
+			fsim_pipe_view_delivered(&out->delivered, NULL, err, reg);
+			return FSIM_OK;
+		}
+		if (r != FSIM_OK)
+			return r;
+	} else
+		st = fsim_authn_request(p->authn, req->ptr, req->len, &cresp);
 	fsim_pipe_view_emitted(&out->emitted, st, &cresp, reg);
 	r = reg ? fsim_client_make_credential_response(cer, st, cresp.ptr, cresp.len, &resp, err) :
 	    fsim_client_get_assertion_response(cer, st, cresp.ptr, cresp.len, &resp, err);
@@ -289,7 +301,9 @@ fsim_pipe_register(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_result_t 
 	cer.platform = p->platform;
 	cer.effects = &out->effects;
 	cer.related = rp->related;
-	r = fsim_client_make_credential_request(o, origin, p->cfg.uv != FSIM_UVMODE_NEVER,
+	r = fsim_client_make_credential_request(o, origin, p->dev != NULL ?
+	    fsim_devinfo_can_verify(fsim_device_info(p->dev)) : p->cfg.uv != FSIM_UVMODE_NEVER,
+	    p->dev != NULL ? fsim_devinfo_option(fsim_device_info(p->dev), "rk") == 1 :
 	    p->cfg.rk_capable, &cer, &req, &err);
 	if ((r = exchange(p, true, r, &cer, &req, &err, out)) != FSIM_OK)
 		goto fail;
@@ -348,7 +362,8 @@ fsim_pipe_authenticate(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, fsim_pipe_resul
 	cer.platform = p->platform;
 	cer.effects = &out->effects;
 	cer.related = rp->related;
-	r = fsim_client_get_assertion_request(o, origin, p->cfg.uv != FSIM_UVMODE_NEVER,
+	r = fsim_client_get_assertion_request(o, origin, p->dev != NULL ?
+	    fsim_devinfo_can_verify(fsim_device_info(p->dev)) : p->cfg.uv != FSIM_UVMODE_NEVER,
 	    &cer, &req, &err);
 	if ((r = exchange(p, false, r, &cer, &req, &err, out)) != FSIM_OK)
 		goto fail;
@@ -397,6 +412,13 @@ void
 fsim_pipe_set_platform(fsim_pipe_t *p, const fsim_platform_t *pf)
 {
 	p->platform = pf;
+}
+
+void
+fsim_pipe_set_device(fsim_pipe_t *p, fsim_device_t *dev, fsim_device_auth_t *auth)
+{
+	p->dev = dev;
+	p->dev_auth = auth;
 }
 
 /*

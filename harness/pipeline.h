@@ -18,6 +18,7 @@
 
 #include "authenticator/authn.h"
 #include "platform/client.h"
+#include "platform/device.h"
 #include "rp-sim/rp.h"
 #include "rp-sim/policy_preset.h"
 
@@ -113,6 +114,14 @@ bool fsim_pipe_has_credential(const fsim_pipe_t *p);
 int fsim_pipe_set_config(fsim_pipe_t *p, const fsim_authn_config_t *cfg) FSIM_WUR;
 /* The platform now is pf (borrowed; NULL: spec-l3). */
 void fsim_pipe_set_platform(fsim_pipe_t *p, const fsim_platform_t *pf);
+/*
+ * The provider is now a real authenticator (borrowed; NULL: the software
+ * one again): requests go to it with user verification as a browser does
+ * it (fsim_device_ceremony, with auth, borrowed), and what the client knows
+ * of the authenticator comes from its getInfo. A ceremony stopped before
+ * the request (a PIN needed) is a refusal the platform delivers.
+ */
+void fsim_pipe_set_device(fsim_pipe_t *p, fsim_device_t *dev, fsim_device_auth_t *auth);
 /*
  * The stored credential's BE / BS / signature counter change (a sync, an
  * export and import): the next assertion reports the new flags, and the

@@ -16,6 +16,8 @@ struct fsim_pipe {
 	fsim_blob_t cred_id;                       /* the last registered credential */
 	fsim_cred_record_t *records[FSIM_PIPE_MAX_POLICIES];  /* per preset index */
 	char *user;                                /* b64url user.id */
+	fsim_device_t *dev;                        /* a real authenticator, or NULL */
+	fsim_device_auth_t *dev_auth;
 };
 
 /* The provider's view: its CTAP status and, when 0, the response map read. */

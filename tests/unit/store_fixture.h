@@ -50,7 +50,7 @@ test_random_fail(void *ctx, uint8_t *buf, size_t len)
 }
 
 static FX_UNUSED uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-static FX_UNUSED fsim_env_t env = { test_random, NULL, NULL, NULL, false, &rng_state };
+static FX_UNUSED fsim_env_t env = { test_random, NULL, NULL, NULL, false, &rng_state, NULL };
 
 typedef struct fx {
 	char dir[64];

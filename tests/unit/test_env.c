@@ -175,6 +175,63 @@ test_default(void **state)
 	fsim_env_default(NULL);
 }
 
+/*
+ * The ephemeral stream is HMAC_DRBG instantiated with seed | "fidosim
+ * session" (the personalization string is the tail of the seed material,
+ * §10.1.2.3), and drawing from it never moves the key stream.
+ */
+static void
+test_session_stream(void **state)
+{
+	static const uint8_t seed[] = { 's', 'e', 'e', 'd', 0x00, 0xff };
+	uint8_t material[sizeof(seed) + 15], a[48], b[48], c[48], k1[32], k2[32];
+	fsim_env_t e, same, plain, view;
+
+	(void)state;
+	memcpy(material, seed, sizeof(seed));
+	memcpy(material + sizeof(seed), "fidosim session", 15);
+	assert_int_equal(fsim_env_seeded(&e, seed, sizeof(seed)), 0);
+	assert_int_equal(fsim_env_seeded(&same, material, sizeof(material)), 0);
+	assert_int_equal(fsim_env_seeded(&plain, seed, sizeof(seed)), 0);
+	assert_non_null(e.session_random);
+	assert_int_equal(fsim_env_session_random(&e, a, sizeof(a)), 0);
+	assert_int_equal(fsim_env_random(&same, b, sizeof(b)), 0);
+	assert_memory_equal(a, b, sizeof(a));
+	/* A view draws from the ephemeral stream through random. */
+	fsim_env_session_view(&e, &view);
+	assert_null(view.session_random);
+	assert_int_equal(fsim_env_random(&view, a, sizeof(a)), 0);
+	assert_int_equal(fsim_env_random(&same, c, sizeof(c)), 0);
+	assert_memory_equal(a, c, sizeof(a));
+	/* The key stream is where it would be without any ephemeral draw. */
+	assert_int_equal(fsim_env_random(&e, k1, sizeof(k1)), 0);
+	assert_int_equal(fsim_env_random(&plain, k2, sizeof(k2)), 0);
+	assert_memory_equal(k1, k2, sizeof(k1));
+	assert_memory_not_equal(k1, a, sizeof(k1));
+	fsim_env_free(&e);
+	fsim_env_free(&same);
+	fsim_env_free(&plain);
+}
+
+/* Without a stream of its own, ephemeral bytes come from random. */
+static void
+test_session_fallback(void **state)
+{
+	fsim_env_t e, view;
+	uint8_t a[16] = { 0 }, zero[16] = { 0 };
+
+	(void)state;
+	fsim_env_default(&e);
+	assert_null(e.session_random);
+	assert_int_equal(fsim_env_session_random(&e, a, sizeof(a)), 0);
+	assert_memory_not_equal(a, zero, sizeof(a));
+	fsim_env_session_view(&e, &view);
+	assert_ptr_equal(view.random, e.random);
+	assert_int_not_equal(fsim_env_session_random(NULL, a, sizeof(a)), 0);
+	assert_int_not_equal(fsim_env_session_random(&e, NULL, 1), 0);
+	fsim_env_free(&e);
+}
+
 static void
 test_args(void **state)
 {
@@ -202,6 +259,8 @@ main(void)
 		cmocka_unit_test(test_seeded_world),
 		cmocka_unit_test(test_default),
 		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_session_stream),
+		cmocka_unit_test(test_session_fallback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

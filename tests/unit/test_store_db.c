@@ -141,7 +141,7 @@ test_parallel_creation(void **state)
 		assert_true(pids[i] >= 0);
 		if (pids[i] == 0) {
 			uint64_t seed = 0x1234u + (uint64_t)i;
-			fsim_env_t e = { test_random, NULL, NULL, NULL, false, &seed };
+			fsim_env_t e = { test_random, NULL, NULL, NULL, false, &seed, NULL };
 			fsim_store_t *c = NULL;
 
 			if (fsim_store_open(path, &e, &c, NULL) != 0 ||
