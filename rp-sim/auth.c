@@ -296,6 +296,8 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 		fsim_checks_warn(ck, FSIM_R_AUTH_24, "authenticatorData.flags",
 		    "UV is set but the record's uvInitialized is false: UV does not "
 		    "count as a factor for this ceremony");
+	if (p->mds != NULL)
+		fsim_rp_mds_login(p, rec, res);
 done:
 	res->verified = fsim_checks_count(ck, FSIM_CHECK_FAIL) == 0 && !ck->oom;
 	if (res->verified) {
