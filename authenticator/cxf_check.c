@@ -257,6 +257,7 @@ opaque_id(cxf_ctx_t *c, const json_t *obj, const char *path, int rule, fsim_blob
 	if (out->len == 0 || out->len > CXF_MAX_ID) {
 		fsim_cxf_report(c, rule, FSIM_SEV_ERROR, sub(f, sizeof(f), path, "id"),
 		    "decodes to %zu bytes: an id is 1 to %d bytes", out->len, CXF_MAX_ID);
+		fsim_blob_reset(out);
 		return false;
 	}
 	return true;
