@@ -1,5 +1,6 @@
 /*
- * cxf_int.h — what the CXF files share (cxf_check.c reads a document's
+ * cxf_int.h — what the CXF files share (cxf_doc.c holds the rule table and
+ * the document read, cxf_check.c reads a document's
  * structure, cxf_passkey.c judges its passkeys and keys, cxf_export.c and
  * cxf_import.c write and read stores). Not for other folders.
  */
@@ -10,7 +11,7 @@
 
 #include "authenticator/cxf.h"
 
-/* The rules, by index into the table of cxf_check.c (catalog order). */
+/* The rules, by index into the table of cxf_doc.c (catalog order). */
 enum {
 	CXF_R01, CXF_R02, CXF_R03, CXF_R04, CXF_R05, CXF_R06, CXF_R07, CXF_R08,
 	CXF_R09, CXF_R10, CXF_R11, CXF_R12, CXF_R13, CXF_R14, CXF_R15, CXF_R16,
