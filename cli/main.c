@@ -30,6 +30,7 @@ static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_conform,
 	&fsim_cmd_cxf,
 	&fsim_cmd_mds,
+	&fsim_cmd_provider,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

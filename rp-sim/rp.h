@@ -95,6 +95,7 @@ typedef struct fsim_rp_policy {
 	fsim_pol_t unsolicited_ext;        /* REG-24 / AUTH-20; default ignore (reported as a note) */
 	const char *const *ext_requested;  /* extension identifiers the options asked for (request data) */
 	const char *appid;                 /* the AppID the RP sent in extensions.appid (§10.1.1; request data); NULL: none */
+	bool appid_unsupported;            /* the library has no AppID extension: the output is not read, rpIdHash is of the RP ID */
 	size_t n_ext_requested;
 	/*
 	 * What an RP library can verify and what it tolerates (policy_preset.h).
