@@ -44,7 +44,7 @@ alg_offered(const fsim_rp_policy_t *p, int64_t alg)
 static const fsim_rule_id_t parsed_rules[] = {
 	FSIM_R_ENC_02, FSIM_R_ENC_03, FSIM_R_CBOR_01, FSIM_R_CBOR_DUP, FSIM_R_CBOR_KEYTYPE,
 	FSIM_R_ATT_01, FSIM_R_ACD_01, FSIM_R_ACD_02, FSIM_R_ACD_05, FSIM_R_COSE_01,
-	FSIM_R_COSE_03, FSIM_R_COSE_04,
+	FSIM_R_COSE_03,
 };
 
 
@@ -353,6 +353,10 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	ad = ao->auth_data;
 	/* It parsed: the CBOR, the object's shape, authData and the key held. */
 	fsim_rp_pass_held(ck, parsed_rules, sizeof(parsed_rules) / sizeof(parsed_rules[0]));
+	/* COSE-04 (point on the curve, crv agrees with alg) judges keys with a curve only. */
+	if (ad->cose_key != NULL && (fsim_cose_key_kty(ad->cose_key) == FSIM_COSE_KTY_EC2 ||
+	    fsim_cose_key_kty(ad->cose_key) == FSIM_COSE_KTY_OKP))
+		fsim_rp_pass_held(ck, (const fsim_rule_id_t[]){ FSIM_R_COSE_04 }, 1);
 	fsim_rp_pass_authdata(ck, ad);
 	if ((res->fmt = fsim_strdup(ao->fmt)) == NULL)
 		goto fail;

@@ -191,12 +191,34 @@ def main():
         tap(st == 400 and clean_error(st, j, text) and "65 characters" in j["error"],
             "65 characters: 400 naming the count in characters: %s" % text[:120])
         c.close()
+        # ---- a header over the connection's memory: libmicrohttpd answers 431
+        # before the handler runs; its message is still one escaped log line ----
+        big = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
+        try:
+            big.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 200000 + b"\r\n\r\n")
+        except OSError:
+            pass
+        head = b""
+        try:
+            while b"\r\n" not in head:
+                chunk = big.recv(256)
+                if not chunk:
+                    break
+                head += chunk
+        except OSError:
+            pass
+        big.close()
+        requests += 1
+        tap(head.startswith(b"HTTP/1.1 431 "),
+            "a 200 kB header: 431 Request Header Fields Too Large (%r)" % head[:40])
 
         # ---- one log line per request so far; no forged line ----
         time.sleep(0.3)
         lines = srv.log_lines()
         tap(len(lines) == requests, "one log line per request (%d lines for %d requests)"
             % (len(lines), requests))
+        tap(any(" 431 " in l and " httpd: " in l for l in lines),
+            "the 431 that libmicrohttpd sent is a line of the log, with its status")
         tap(not any(" 6.6.6.6 " in l.split(" GET ")[0] for l in lines) and
             all(re.match(r"^\d{4}-\d\d-\d\dT", l) for l in lines),
             "no forged log line: every line starts with the server's timestamp")
