@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "authenticator/internal.h"
+#include "authenticator/cxf.h"
 
 /* A credential found for the request: stored, or unwrapped from its ID. */
 struct found {
@@ -115,6 +116,15 @@ next_counter(fsim_authn_t *a, struct found *f)
 	uint32_t v = 0;
 
 	if (a->cfg.counter == FSIM_COUNTER_ZERO && !fsim_quirk_on(a, FSIM_QUIRK_COUNTER_REGRESS))
+		return 0;
+	/*
+	 * A passkey imported by CXF keeps the counter 0 it was imported with,
+	 * whatever this provider's mode (the draft: importers MUST NOT increment
+	 * it); only stored passkeys still at 0 need the look-up.
+	 */
+	if (c != NULL && c->sign_count == 0 &&
+	    !fsim_quirk_on(a, FSIM_QUIRK_CXF_COUNTER_INCREMENTS) &&
+	    fsim_cxf_imported(a->store, c->id.ptr, c->id.len))
 		return 0;
 	if (a->cfg.counter == FSIM_COUNTER_GLOBAL) {
 		v = fsim_store_global_counter(a->store) + 1;

@@ -40,6 +40,7 @@ extern const fsim_cmd_t fsim_cmd_serve;
 extern const fsim_cmd_t fsim_cmd_conform;
 extern const fsim_cmd_t fsim_cmd_signal;
 extern const fsim_cmd_t fsim_cmd_devices;
+extern const fsim_cmd_t fsim_cmd_cxf;
 extern const fsim_cmd_t fsim_cmd_provider;
 
 /* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */

@@ -28,6 +28,7 @@ static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_presets,
 	&fsim_cmd_serve,
 	&fsim_cmd_conform,
+	&fsim_cmd_cxf,
 	&fsim_cmd_mds,
 	&fsim_cmd_signal,
 	&fsim_cmd_devices,

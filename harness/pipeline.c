@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authenticator/cxf.h"
 #include "authenticator/keys.h"
 #include "harness/ceremony.h"
 #include "harness/pipeline.h"
@@ -62,6 +63,8 @@ fsim_pipe_free(fsim_pipe_t **pp)
 		return;
 	fsim_authn_free(&p->authn);
 	fsim_store_free(&p->store);
+	fsim_authn_free(&p->prev_authn);
+	fsim_store_free(&p->prev_store);
 	fsim_env_free(&p->env);
 	fsim_blob_reset(&p->cred_id);
 	for (i = 0; i < FSIM_PIPE_MAX_POLICIES; i++)
@@ -405,6 +408,76 @@ fsim_pipe_set_config(fsim_pipe_t *p, const fsim_authn_config_t *cfg)
 	fsim_authn_free(&p->authn);
 	p->authn = a;
 	p->cfg = *cfg;
+	return FSIM_OK;
+}
+
+const fsim_authn_config_t *
+fsim_pipe_config(const fsim_pipe_t *p)
+{
+	return &p->cfg;
+}
+
+int
+fsim_pipe_cxf_move(fsim_pipe_t *p, const fsim_authn_config_t *cfg, bool include_counted,
+    fsim_cxf_export_report_t *rep, fsim_diags_t *d)
+{
+	fsim_cxf_export_opts_t xo;
+	fsim_cxf_import_opts_t io;
+	fsim_store_t *s = NULL;
+	fsim_authn_t *a = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	int r;
+
+	memset(&xo, 0, sizeof(xo));
+	xo.include_counted = include_counted;
+	memset(&io, 0, sizeof(io));
+	io.be = cfg->be;
+	io.bs = cfg->bs;
+	if ((r = fsim_cxf_export(p->store, &p->env, &xo, &text, &len, rep)) != FSIM_OK ||
+	    (r = fsim_store_open(":memory:", &p->env, &s, NULL)) != FSIM_OK ||
+	    (r = fsim_cxf_import(s, &p->env, (const uint8_t *)text, len, &io, NULL, d)) !=
+	    FSIM_OK || (r = fsim_authn_new(cfg, &p->env, s, &a)) != FSIM_OK)
+		goto fail;
+	/* the provider before this move goes (one step back is kept) */
+	fsim_authn_free(&p->prev_authn);
+	fsim_store_free(&p->prev_store);
+	p->prev_authn = p->authn;
+	p->prev_store = p->store;
+	p->prev_cfg = p->cfg;
+	p->authn = a;
+	p->store = s;
+	p->cfg = *cfg;
+	a = NULL;
+	s = NULL;
+fail:
+	if (text != NULL) {
+		fsim_wipe(text, len);
+		free(text);
+	}
+	fsim_authn_free(&a);
+	fsim_store_free(&s);
+	return r;
+}
+
+int
+fsim_pipe_swap_provider(fsim_pipe_t *p)
+{
+	fsim_authn_config_t c;
+	fsim_store_t *s;
+	fsim_authn_t *a;
+
+	if (p->prev_store == NULL)
+		return FSIM_ERR_NOT_FOUND;
+	c = p->cfg;
+	s = p->store;
+	a = p->authn;
+	p->cfg = p->prev_cfg;
+	p->store = p->prev_store;
+	p->authn = p->prev_authn;
+	p->prev_cfg = c;
+	p->prev_store = s;
+	p->prev_authn = a;
 	return FSIM_OK;
 }
 

@@ -130,6 +130,23 @@ void fsim_pipe_set_device(fsim_pipe_t *p, fsim_device_t *dev, fsim_device_auth_t
 int fsim_pipe_set_be(fsim_pipe_t *p, bool be) FSIM_WUR;
 int fsim_pipe_set_bs(fsim_pipe_t *p, bool bs) FSIM_WUR;
 int fsim_pipe_set_counter(fsim_pipe_t *p, uint32_t v) FSIM_WUR;
+/*
+ * The credential moves to another provider by credential exchange (CXF):
+ * the current provider's store is exported (fsim_cxf_export: a passkey whose
+ * counter is not zero is left out, unless include_counted), a new provider
+ * with cfg on a fresh store imports the document (fsim_cxf_import: cfg's
+ * BE/BS, counter 0 kept at 0) and takes over. The old provider keeps its
+ * copy (an export copies), one step away (fsim_pipe_swap_provider). rep (may
+ * be NULL) gets what the export did. FSIM_ERR_FORMAT when the export does
+ * not import (it is then reported in d, which may be NULL).
+ */
+struct fsim_cxf_export_report;
+int fsim_pipe_cxf_move(fsim_pipe_t *p, const fsim_authn_config_t *cfg, bool include_counted,
+    struct fsim_cxf_export_report *rep, fsim_diags_t *d) FSIM_WUR;
+/* The provider before the last move signs again (and the current one waits): FSIM_ERR_NOT_FOUND when there was no move. */
+int fsim_pipe_swap_provider(fsim_pipe_t *p) FSIM_WUR;
+/* The current provider's configuration. Lent. */
+const fsim_authn_config_t *fsim_pipe_config(const fsim_pipe_t *p);
 /* Every RP record forgets BE/BS (an RP that never stored them). */
 void fsim_pipe_rp_forget_backup_flags(fsim_pipe_t *p);
 /* Every RP record's signCount becomes v. */

@@ -13,6 +13,9 @@ struct fsim_pipe {
 	fsim_env_t env;
 	fsim_store_t *store;
 	fsim_authn_t *authn;
+	fsim_authn_config_t prev_cfg;              /* the provider before a CXF move */
+	fsim_store_t *prev_store;                  /* NULL: no move yet */
+	fsim_authn_t *prev_authn;
 	fsim_blob_t cred_id;                       /* the last registered credential */
 	fsim_cred_record_t *records[FSIM_PIPE_MAX_POLICIES];  /* per preset index */
 	char *user;                                /* b64url user.id */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "authenticator/cxf.h"
 #include "authenticator/preset.h"
 #include "harness/scenario.h"
 
@@ -17,12 +18,14 @@ typedef enum {
 	ST_REGISTER, ST_AUTHENTICATE, ST_SET_BE, ST_SET_BS, ST_SET_COUNTER,
 	ST_RP_FORGET, ST_RP_SET_COUNTER, ST_PROVIDER, ST_PLATFORM, ST_PRESET,
 	ST_RP_DELETE, ST_SIGNAL,
+	ST_CXF_MOVE, ST_PREVIOUS_PROVIDER,
 } step_kind_t;
 
 static const char *const step_names[] = {
 	"register", "authenticate", "set-be", "set-bs", "set-counter",
 	"rp-forget-backup-flags", "rp-set-counter", "provider", "platform", "preset",
 	"rp-delete-credential", "signal",
+	"cxf-move", "previous-provider",
 };
 
 typedef struct step {
@@ -229,6 +232,46 @@ signal_met(const json_t *o, const char *line, json_t *arr)
 	return all;
 }
 
+/*
+ * cxf-move PRESET [include-counted] [KEY=VALUE...]: the provider the
+ * credential moves to (a preset, then settings over it) and whether the
+ * export keeps passkeys with a non-zero counter (a non-conformant exporter).
+ */
+static int
+cxf_move_args(const char *arg, fsim_authn_config_t *cfg, bool *include_counted, char *err,
+    size_t errlen)
+{
+	char buf[200], *save = NULL, *w, e2[300];
+	fsim_preset_t *ps = NULL;
+	bool first = true;
+
+	*include_counted = false;
+	fsim_authn_config_init(cfg);
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+		if (first) {
+			if (fsim_preset_load(w, &ps, e2, sizeof(e2)) != FSIM_OK)
+				return msg(err, errlen, "step cxf-move: %s", e2);
+			*cfg = *fsim_preset_config(ps);
+			fsim_preset_free(&ps);
+			first = false;
+		} else if (strcmp(w, "include-counted") == 0)
+			*include_counted = true;
+		else if (strchr(w, '=') != NULL) {
+			char *eq = strchr(w, '=');
+
+			*eq = '\0';
+			if (apply_setting(cfg, w, eq + 1, err, errlen) != FSIM_OK)
+				return FSIM_ERR_FORMAT;
+		} else
+			return msg(err, errlen, "step cxf-move: \"%.40s\" is neither include-counted "
+			    "nor KEY=VALUE", w);
+	}
+	if (first)
+		return msg(err, errlen, "step cxf-move: the preset the credential moves to");
+	return FSIM_OK;
+}
+
 /* ---- parsing ---- */
 
 static int
@@ -344,6 +387,14 @@ setting(void *ctx, char *k, char *v, char *err, size_t errlen)
 			if (arg[0] == '\0')
 				return msg(err, errlen, "step platform: a platform name");
 			break;
+		case ST_CXF_MOVE: {
+			fsim_authn_config_t c;
+			bool inc;
+
+			if (cxf_move_args(arg, &c, &inc, err, errlen) != FSIM_OK)
+				return FSIM_ERR_FORMAT;
+			break;
+		}
 		case ST_PRESET: {
 			fsim_preset_t *ps = NULL;
 			char e2[300];
@@ -673,6 +724,35 @@ fsim_scenario_run(const fsim_scenario_t *s, const uint8_t *seed, size_t seed_len
 			if ((r = load_preset(st->arg, &cfg, err, sizeof(err))) != FSIM_OK)
 				goto fail;
 			r = fsim_pipe_set_config(p, &cfg);
+			break;
+		case ST_CXF_MOVE: {
+			fsim_authn_config_t c2;
+			fsim_cxf_export_report_t xr;
+			fsim_diags_t d;
+			bool inc;
+
+			if (cxf_move_args(st->arg, &c2, &inc, err, sizeof(err)) != FSIM_OK) {
+				r = FSIM_ERR_FORMAT;
+				goto fail;
+			}
+			fsim_diags_init(&d);
+			r = fsim_pipe_cxf_move(p, &c2, inc, &xr, &d);
+			json_object_set_new(sj, "exported", json_integer((json_int_t)xr.exported));
+			json_object_set_new(sj, "excluded", json_integer((json_int_t)xr.excluded));
+			if (d.n > 0) {
+				char line[400];
+
+				fsim_diag_format(&d.v[0], line, sizeof(line));
+				json_object_set_new(sj, "importError", json_string(line));
+			}
+			fsim_diags_clear(&d);
+			if (r == FSIM_OK)
+				cfg = c2;
+			break;
+		}
+		case ST_PREVIOUS_PROVIDER:
+			if ((r = fsim_pipe_swap_provider(p)) == FSIM_OK)
+				cfg = *fsim_pipe_config(p);
 			break;
 		case ST_PLATFORM:
 			fsim_platform_free(&pf2);

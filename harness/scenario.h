@@ -16,6 +16,9 @@
  *   step        = register | authenticate | set-be 0|1 | set-bs 0|1 | set-counter N
  *               | rp-forget-backup-flags | rp-set-counter N | provider SETTINGS | platform NAME
  *               | preset NAME (the credential moves to that provider)
+ *               | cxf-move PRESET [include-counted] [KEY=VALUE...] (it moves by a CXF
+ *                 export and import; the old provider keeps its copy)
+ *               | previous-provider (the provider before the last cxf-move signs)
  *   expect      = PRESET=pass|fail[:RULE,...] ... | *=pass|fail | platform=refused[:RULE]
  *
  * An `expect` line checks the ceremony step just before it; `*` stands for

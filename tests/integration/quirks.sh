@@ -86,8 +86,9 @@ be-flip auth none --be=1 AUTH-16 errors
 LIST
 
 # Every quirk in the table was exercised above, except those no RP can see
-# (conform_authn.sh catches those through conform --authenticator).
+# (conform_authn.sh catches those through conform --authenticator;
+# cxf-counter-increments: tests/integration/cli_cxf.py).
 listed=$($W "$F" quirks | awk '{print $1}' | sort | tr '\n' ' ')
-want="aaguid-cert-mismatch alg-mismatch at-in-assertion bad-signature be-flip bs-without-be cert-ca-true cert-expired cert-missing-ou counter-regress cred-protect-ignored credential-id-1024 ed-without-extensions exclude-list-ignored getinfo-aaguid-mismatch hid-seq-unchecked no-up non-canonical-cbor none-with-attstmt raw-ecdsa-signature trailing-bytes up-false-ignored uv-without-verification-capability wrong-rpid-hash "
+want="aaguid-cert-mismatch alg-mismatch at-in-assertion bad-signature be-flip bs-without-be cert-ca-true cert-expired cert-missing-ou counter-regress cred-protect-ignored credential-id-1024 cxf-counter-increments ed-without-extensions exclude-list-ignored getinfo-aaguid-mismatch hid-seq-unchecked no-up non-canonical-cbor none-with-attstmt raw-ecdsa-signature trailing-bytes up-false-ignored uv-without-verification-capability wrong-rpid-hash "
 [ "$listed" = "$want" ] && ok "fidosim quirks lists exactly the quirks tested here" || nok "quirks list differs: $listed"
 echo "1..$n"
