@@ -16,6 +16,7 @@
 
 #include "cose.h"
 #include "cose_internal.h"
+#include "ossl_cache.h"
 #include "mldsa.h"
 
 struct fsim_cose_key {
@@ -90,19 +91,14 @@ fail:
 	return ok;
 }
 
-/* Validate an EC public key: on its curve, not the identity, coordinates < p. */
+/*
+ * Validate an EC public key: on its curve, not the identity, coordinates < p
+ * (for these prime-order curves the whole check: ossl_cache.h).
+ */
 static bool
 ec_public_ok(EVP_PKEY *pkey)
 {
-	EVP_PKEY_CTX *pctx;
-	bool ok;
-
-	if ((pctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL)
-		return false;
-	ok = EVP_PKEY_public_check(pctx) == 1;
-	EVP_PKEY_CTX_free(pctx);
-	ERR_clear_error();
-	return ok;
+	return fsim_ec_public_check(pkey) == 1;
 }
 
 int
@@ -110,36 +106,18 @@ fsim_cose_ec_build(const struct fsim_cose_crv_info *ci, const uint8_t *x,
     const uint8_t *y, EVP_PKEY **out)
 {
 	uint8_t pt[1 + 2 * 66];
-	OSSL_PARAM params[3];
-	EVP_PKEY_CTX *pctx = NULL;
-	EVP_PKEY *pkey = NULL;
-	int r = FSIM_ERR_COSE;
 
+	if (ci->coord_len > 66)
+		return FSIM_ERR_ARG;
 	/* SEC 1 §2.3.3 uncompressed point 04 || x || y */
 	pt[0] = 0x04;
 	memcpy(pt + 1, x, ci->coord_len);
 	memcpy(pt + 1 + ci->coord_len, y, ci->coord_len);
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-	    (char *)ci->ossl, 0);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pt,
-	    1 + 2 * ci->coord_len);
-	params[2] = OSSL_PARAM_construct_end();
-	if ((pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL) {
-		r = FSIM_ERR_NOMEM;
-		goto fail;
-	}
-	if (EVP_PKEY_fromdata_init(pctx) != 1 ||
-	    EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1 ||
-	    !ec_public_ok(pkey))
-		goto fail;  /* off the curve, or a coordinate >= p */
-	*out = pkey;
-	pkey = NULL;
-	r = 0;
-fail:
-	EVP_PKEY_free(pkey);
-	EVP_PKEY_CTX_free(pctx);
-	ERR_clear_error();
-	return r;
+	/*
+	 * a copy of the curve's ready parameters with the point set and
+	 * checked: FSIM_ERR_COSE when off the curve or a coordinate >= p
+	 */
+	return fsim_ec_public_key(ci->crv, pt, 1 + 2 * ci->coord_len, out);
 }
 
 int
