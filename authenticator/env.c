@@ -182,6 +182,12 @@ fsim_env_default(fsim_env_t *e)
 	e->ctx = NULL;
 }
 
+bool
+fsim_env_random_is_openssl(const fsim_env_t *e)
+{
+	return e != NULL && e->random == default_random;
+}
+
 int
 fsim_env_seeded(fsim_env_t *e, const uint8_t *seed, size_t len)
 {

@@ -435,6 +435,32 @@ fail:
 	return r;
 }
 
+/*
+ * x and y of an EC key from its uncompressed point, asked for once (each of
+ * OSSL_PKEY_PARAM_EC_PUB_X and _Y converts the point to affine form
+ * again). FSIM_ERR_UNSUPPORTED when the key keeps another form.
+ */
+static int
+ec_coords(EVP_PKEY *pkey, size_t cl, uint8_t **x, uint8_t **y)
+{
+	uint8_t pt[1 + 2 * 66];
+	size_t n = 0;
+
+	if (cl > 66 || EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY,
+	    pt, sizeof(pt), &n) != 1 || n != 1 + 2 * cl || pt[0] != 0x04) {
+		ERR_clear_error();
+		return FSIM_ERR_UNSUPPORTED;
+	}
+	if ((*x = malloc(cl)) == NULL || (*y = malloc(cl)) == NULL) {
+		free(*x);
+		*x = NULL;
+		return FSIM_ERR_NOMEM;
+	}
+	memcpy(*x, pt + 1, cl);
+	memcpy(*y, pt + 1 + cl, cl);
+	return 0;
+}
+
 int
 fsim_cose_key_encode(const fsim_cose_key_t *k, fsim_blob_t *out)
 {
@@ -460,7 +486,10 @@ fsim_cose_key_encode(const fsim_cose_key_t *k, fsim_blob_t *out)
 	} else if (k->kty == FSIM_COSE_KTY_EC2) {
 		size_t cl = fsim_cose_crv_info(k->crv)->coord_len;
 
-		if ((r = get_bn(k->pkey, OSSL_PKEY_PARAM_EC_PUB_X, cl, &a, &alen)) != 0 ||
+		if ((r = ec_coords(k->pkey, cl, &a, &b)) == 0) {
+			alen = blen = cl;
+		} else if (r != FSIM_ERR_UNSUPPORTED ||
+		    (r = get_bn(k->pkey, OSSL_PKEY_PARAM_EC_PUB_X, cl, &a, &alen)) != 0 ||
 		    (r = get_bn(k->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, cl, &b, &blen)) != 0)
 			goto fail;
 	} else {

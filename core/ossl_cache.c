@@ -120,6 +120,19 @@ fsim_ec_group_by_nid(int nid)
 	return NULL;
 }
 
+EVP_PKEY *
+fsim_ec_params_by_nid(int nid)
+{
+	int i;
+
+	if (slot(FSIM_COSE_CRV_P256) < 0)
+		return NULL;
+	for (i = 0; i < NCURVES; i++)
+		if (nids[i] == nid && nid != 0)
+			return params[i];
+	return NULL;
+}
+
 EVP_MD *
 fsim_md_fetched(const char *name)
 {

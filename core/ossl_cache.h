@@ -26,6 +26,7 @@ const EC_GROUP *fsim_ec_group(int crv);
 EVP_PKEY *fsim_ec_params(int crv);
 /* The same group by OpenSSL curve NID (NID_X9_62_prime256v1, ...). */
 const EC_GROUP *fsim_ec_group_by_nid(int nid);
+EVP_PKEY *fsim_ec_params_by_nid(int nid);
 
 /*
  * "SHA1", "SHA256", "SHA384", "SHA512" and HMAC, fetched once: borrowed
