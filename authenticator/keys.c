@@ -266,14 +266,17 @@ ec_generate(const struct fsim_ecdsa_info *ei, EVP_PKEY **out)
 	EVP_PKEY_CTX *pctx = NULL;
 	int r = FSIM_ERR_INTERNAL;
 
+
 	if (tmpl == NULL || (pctx = EVP_PKEY_CTX_new_from_pkey(NULL, tmpl, NULL)) == NULL ||
 	    EVP_PKEY_keygen_init(pctx) != 1 || EVP_PKEY_generate(pctx, &pkey) != 1)
 		goto fail;
 	*out = pkey;
+	pkey = NULL;
 	r = 0;
 fail:
 	if (r != 0)
 		ERR_clear_error();
+	EVP_PKEY_free(pkey);
 	EVP_PKEY_CTX_free(pctx);
 	return r;
 }

@@ -146,7 +146,23 @@ curve_of(EVP_PKEY *key)
 }
 
 int
-fsim_key_ec_to_der(EVP_PKEY *key, fsim_blob_t *der)
+fsim_key_ec_point(EVP_PKEY *key, uint8_t *pt, size_t cap, size_t *len)
+{
+	*len = 0;
+	if (key == NULL || EVP_PKEY_get_base_id(key) != EVP_PKEY_EC)
+		return FSIM_ERR_UNSUPPORTED;
+	if (EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, pt, cap,
+	    len) != 1 || *len == 0 || pt[0] != 0x04) {
+		ERR_clear_error();
+		*len = 0;
+		return FSIM_ERR_UNSUPPORTED;
+	}
+	return 0;
+}
+
+int
+fsim_key_ec_to_der_pt(EVP_PKEY *key, const uint8_t *pub, size_t pub_len,
+    fsim_blob_t *der)
 {
 	const struct ec_curve *c;
 	uint8_t d[66], pt[1 + 2 * 66], buf[EC_P8_MAX];
@@ -158,11 +174,16 @@ fsim_key_ec_to_der(EVP_PKEY *key, fsim_blob_t *der)
 		return FSIM_ERR_ARG;
 	if ((c = curve_of(key)) == NULL)
 		goto fail;
+	if (pub != NULL && pub_len == 1 + 2 * c->dlen && pub[0] == 0x04) {
+		memcpy(pt, pub, pub_len);
+		ptlen = pub_len;
+	} else if (fsim_key_ec_point(key, pt, sizeof(pt), &ptlen) != 0) {
+		goto fail;
+	}
 	/* a key without its private half, or a compressed point: OpenSSL's way */
 	if (EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &bn) != 1 ||
 	    BN_bn2binpad(bn, d, (int)c->dlen) != (int)c->dlen ||
-	    EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_PUB_KEY, pt,
-	    sizeof(pt), &ptlen) != 1 || ptlen != 1 + 2 * c->dlen || pt[0] != 0x04)
+	    ptlen != 1 + 2 * c->dlen || pt[0] != 0x04)
 		goto fail;
 	if ((n = encode(c, d, pt, buf, sizeof(buf), &d_at, &pt_at)) > sizeof(buf)) {
 		r = FSIM_ERR_INTERNAL;
@@ -175,6 +196,12 @@ fail:
 	fsim_wipe(d, sizeof(d));
 	fsim_wipe(buf, sizeof(buf));
 	return r;
+}
+
+int
+fsim_key_ec_to_der(EVP_PKEY *key, fsim_blob_t *der)
+{
+	return fsim_key_ec_to_der_pt(key, NULL, 0, der);
 }
 
 /* Is 1 <= d < n for the curve (its EC_GROUP's order)? */

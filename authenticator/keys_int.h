@@ -42,6 +42,9 @@ int fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg,
  * form, which the caller then hands to OpenSSL.
  */
 int fsim_key_ec_to_der(EVP_PKEY *key, fsim_blob_t *der) FSIM_WUR;
+/* The same with the public point given (when the caller has read it). */
+int fsim_key_ec_to_der_pt(EVP_PKEY *key, const uint8_t *pub, size_t pub_len,
+    fsim_blob_t *der) FSIM_WUR;
 int fsim_key_ec_from_der(const uint8_t *der, size_t len, EVP_PKEY **out) FSIM_WUR;
 
 /* RSA-2048, e = 65537, every random byte from env. */

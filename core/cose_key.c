@@ -539,6 +539,40 @@ fail:
 }
 
 int
+fsim_cose_ec2_encode(int alg, const uint8_t *pt, size_t ptlen, fsim_blob_t *out)
+{
+	const struct fsim_cose_alg_info *ai;
+	const struct fsim_cose_crv_info *ci;
+	uint8_t *buf;
+	size_t cl, off = 0;
+
+	if (out == NULL)
+		return FSIM_ERR_ARG;
+	fsim_blob_reset(out);
+	if ((ai = fsim_cose_alg_info(alg)) == NULL || ai->kty != FSIM_COSE_KTY_EC2 ||
+	    (ci = fsim_cose_crv_info(ai->crv)) == NULL)
+		return FSIM_ERR_UNSUPPORTED;
+	cl = ci->coord_len;
+	if (pt == NULL || ptlen != 1 + 2 * cl || pt[0] != 0x04)
+		return FSIM_ERR_ARG;
+	/* the same map fsim_cose_key_encode writes for an EC2 key */
+	if ((buf = malloc(40 + 2 * cl)) == NULL)
+		return FSIM_ERR_NOMEM;
+	put_head(buf, &off, 5, 5);
+	put_int(buf, &off, 1);
+	put_int(buf, &off, FSIM_COSE_KTY_EC2);
+	put_int(buf, &off, 3);
+	put_int(buf, &off, alg);
+	put_int(buf, &off, -1);
+	put_int(buf, &off, ai->crv);
+	put_bytes(buf, &off, -2, pt + 1, cl);
+	put_bytes(buf, &off, -3, pt + 1 + cl, cl);
+	out->ptr = buf;
+	out->len = off;
+	return 0;
+}
+
+int
 fsim_cose_key_spki(const fsim_cose_key_t *k, fsim_blob_t *out)
 {
 	uint8_t *buf = NULL, *p;
