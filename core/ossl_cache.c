@@ -198,3 +198,18 @@ fsim_ec_public_key(int crv, const uint8_t *pt, size_t len, EVP_PKEY **out)
 	*out = pkey;
 	return 0;
 }
+
+int
+fsim_sha256(const void *p, size_t n, uint8_t out[32])
+{
+	EVP_MD *md = fsim_md_fetched("SHA256");
+	unsigned int len = 0;
+
+	if (md == NULL || (p == NULL && n > 0) ||
+	    EVP_Digest(p != NULL ? p : (const void *)"", n, out, &len, md, NULL) != 1 ||
+	    len != 32) {
+		ERR_clear_error();
+		return FSIM_ERR_INTERNAL;
+	}
+	return 0;
+}

@@ -36,6 +36,9 @@ EVP_PKEY *fsim_ec_params_by_nid(int nid);
 EVP_MD *fsim_md_fetched(const char *name);
 EVP_MAC *fsim_hmac_fetched(void);
 
+/* SHA-256 of p[0..n) with the fetched digest (no implicit fetch per call). */
+int fsim_sha256(const void *p, size_t n, uint8_t out[32]) FSIM_WUR;
+
 /*
  * A new EC public key on crv from an uncompressed SEC 1 point (04 || x ||
  * y), with OpenSSL's partial public-key validation (SP 800-56A rev. 3
