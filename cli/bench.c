@@ -17,12 +17,14 @@
 #include <openssl/x509v3.h>
 
 #include "authenticator/authn.h"
+#include "cli/bench_case.h"
 #include "cli/bench_mldsa.h"
 #include "cli/cli.h"
 #include "rp-sim/rp.h"
 
 static const char bench_usage[] =
 "usage: fidosim bench [--seconds S] [--json]\n"
+"       fidosim bench --case FILE [--seconds S]\n"
 "\n"
 "Measure the throughput of each stage beside raw OpenSSL in the same run:\n"
 "  ecdsa-p256-verify       raw EVP_DigestVerify, P-256/SHA-256 (the baseline)\n"
@@ -47,7 +49,14 @@ static const char bench_usage[] =
 "thread's CPU time, so other processes on the machine do not count. Ratios\n"
 "are against the P-256\n"
 "baselines; the ML-DSA-44 stages also give their ratio to the ML-DSA-44\n"
-"primitive (\"of raw\").\n";
+"primitive (\"of raw\").\n"
+"\n"
+"--case FILE times one recorded ES256 ceremony instead (JSON as\n"
+"tests/differential/gen.sh writes it: rpId, origin, uv, registration and\n"
+"authentications[0], each {challenge, response}): OpenSSL's raw verify of\n"
+"the assertion's own signature, and fidosim's verify-authentication and\n"
+"verify-registration from the JSON text; one JSON object. bench/peers.sh\n"
+"times @simplewebauthn/server and fido2-lib on the same case.\n";
 
 #define RP_ID "bench.example"
 #define ORIGIN "https://bench.example"
@@ -528,11 +537,14 @@ bench_run(int argc, char **argv)
 	op_fn fns[NSTAGES] = { op_raw_verify, op_verify_auth, op_verify_auth_text,
 	    op_verify_reg, op_raw_sign, op_get_assertion, op_make_credential,
 	    op_pq_raw_verify, op_pq_verify_auth, op_pq_raw_sign, op_pq_get_assertion };
+	const char *case_path = NULL;
 	int i, json = 0, rc = FSIM_EXIT_FAIL;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
+		else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc)
+			case_path = argv[++i];
 		else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc) {
 			seconds = atof(argv[++i]);
 			if (seconds <= 0 || seconds > 600)
@@ -543,6 +555,8 @@ bench_run(int argc, char **argv)
 		} else
 			return fsim_cli_usage_error("bench", "unknown option '%s'", argv[i]);
 	}
+	if (case_path != NULL)
+		return fsim_bench_case(case_path, seconds);
 	memset(&fx, 0, sizeof(fx));
 	if (build(&fx) != 0) {
 		fprintf(stderr, "fidosim bench: could not build the fixtures\n");
