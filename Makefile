@@ -33,7 +33,7 @@ CFLAGS_ALL = -std=c11 $(WARN) $(OPT) $(SAN) -g -D_POSIX_C_SOURCE=200809L \
 LDFLAGS_ALL = $(SAN) $(LDFLAGS)
 
 # One static library per folder, in dependency order (core last on the link line).
-FOLDERS  := harness rp-sim platform authenticator core
+FOLDERS  := harness rp-sim mds platform authenticator core
 srcs_of   = $(sort $(wildcard $(1)/*.c))
 CORE_GEN := $(BUILD)/gen/aaguid_builtin.c
 lib_of    = $(BUILD)/lib/libfsim_$(subst -,_,$(1)).a
@@ -56,7 +56,7 @@ FUZZ_ONLY ?= $(FUZZ_SRCS)
 REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/replay/%)
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 
-.PHONY: all deps run test check valgrind fuzz install clean docs unit-bins replay-bins itest-bins bench
+.PHONY: mds-real all deps run test check valgrind fuzz install clean docs unit-bins replay-bins itest-bins bench
 
 # docs/rules.md is generated from rp-sim/rules.def (a test fails when stale).
 docs: $(BUILD)/fidosim
@@ -193,6 +193,11 @@ fuzz-run: $(LIBS)
 	      || { tail -40 $(BUILD)/fuzz/$$name.log; echo "fuzz: $$name FOUND A CRASH"; exit 1; }; \
 	    tail -1 $(BUILD)/fuzz/$$name.log; \
 	done; echo "fuzz: no finding"
+
+# A real FIDO MDS3 BLOB (not shipped: its terms bind its use), on demand:
+#   make mds-real MDS_BLOB=blob.jwt [MDS_AT=UNIX_TIME]
+mds-real: all
+	@FIDOSIM=$(BUILD)/fidosim FIDOSIM_MDS_BLOB="$(MDS_BLOB)" FIDOSIM_MDS_AT="$(MDS_AT)" sh tests/manual/mds_real.sh
 
 deps:
 	@sh tests/deps.sh

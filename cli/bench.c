@@ -18,6 +18,7 @@
 
 #include "authenticator/authn.h"
 #include "cli/bench_case.h"
+#include "cli/bench_mds.h"
 #include "cli/bench_mldsa.h"
 #include "cli/cli.h"
 #include "rp-sim/rp.h"
@@ -78,6 +79,7 @@ struct fixture {
 	fsim_authn_t *authn;
 	fsim_blob_t mc_req, ga_req;
 	fsim_bench_mldsa_t *pq;     /* the ML-DSA-44 stages */
+	fsim_bench_mds_t *md;       /* verify-registration: root anchored, or from an MDS index */
 };
 
 /*
@@ -142,6 +144,11 @@ fail:
 
 static int build_authn(struct fixture *fx);
 
+/* The AAGUID of the bench registration, listed in bench_mds.c's index. */
+static const uint8_t bench_aaguid[16] = {
+	0xbe, 0x4c, 0x00, 0x00, 0x00, 0x00, 0x40, 0x00, 0x80, 0x00, 0, 0, 0, 0, 0x0b, 0x1b,
+};
+
 static int
 build(struct fixture *fx)
 {
@@ -168,6 +175,7 @@ build(struct fixture *fx)
 	/* registration: authData with attested credential data */
 	EVP_Digest(RP_ID, strlen(RP_ID), ad->rp_id_hash, NULL, EVP_sha256(), NULL);
 	ad->flags = FSIM_AD_UP | FSIM_AD_UV | FSIM_AD_AT;
+	memcpy(ad->aaguid, bench_aaguid, 16);   /* listed in the MDS index of bench_mds.c */
 	if (fsim_blob_set(&ad->cred_id, cred_id, sizeof(cred_id)) != 0 ||
 	    fsim_cose_key_from_pkey(fx->cred, FSIM_COSE_ES256, &ad->cose_key) != 0 ||
 	    fsim_authdata_encode(ad, &adb) != 0 ||
@@ -293,6 +301,7 @@ fixture_free(struct fixture *fx)
 	fsim_blob_reset(&fx->mc_req);
 	fsim_blob_reset(&fx->ga_req);
 	fsim_bench_mldsa_free(&fx->pq);
+	fsim_bench_mds_free(&fx->md);
 }
 
 /* cmd | canonical CBOR of map (consumed). */
@@ -497,7 +506,22 @@ op_pq_get_assertion(struct fixture *fx, const fsim_rp_policy_t *p)
 	return fsim_bench_mldsa_get_assertion(fx->pq);
 }
 
-#define NSTAGES 11
+/* The same registration, its root a configured anchor; then from the MDS index. */
+static int
+op_verify_reg_anchored(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	(void)p;
+	return op_verify(fx, fsim_bench_mds_anchored(fx->md), fx->reg_value, false);
+}
+
+static int
+op_verify_reg_mds(struct fixture *fx, const fsim_rp_policy_t *p)
+{
+	(void)p;
+	return op_verify(fx, fsim_bench_mds_indexed(fx->md), fx->reg_value, false);
+}
+
+#define NSTAGES 13
 
 /*
  * Operations per second of each stage. The stages run interleaved, a batch
@@ -534,9 +558,11 @@ bench_run(int argc, char **argv)
 	fsim_rp_policy_t p;
 	static const char *origins[] = { ORIGIN };
 	double seconds = 1.0, ops[NSTAGES], base, va, vt, vr, sbase, ga, mc, qv, qa, qs, qg;
+	double vra, vrm;
 	op_fn fns[NSTAGES] = { op_raw_verify, op_verify_auth, op_verify_auth_text,
 	    op_verify_reg, op_raw_sign, op_get_assertion, op_make_credential,
-	    op_pq_raw_verify, op_pq_verify_auth, op_pq_raw_sign, op_pq_get_assertion };
+	    op_pq_raw_verify, op_pq_verify_auth, op_pq_raw_sign, op_pq_get_assertion,
+	    op_verify_reg_anchored, op_verify_reg_mds };
 	const char *case_path = NULL;
 	int i, json = 0, rc = FSIM_EXIT_FAIL;
 
@@ -568,6 +594,10 @@ bench_run(int argc, char **argv)
 	p.n_origins = 1;
 	p.challenge = fx.challenge;
 	p.challenge_len = sizeof(fx.challenge);
+	if (fsim_bench_mds_new(fx.cert, bench_aaguid, &p, &fx.md) != 0) {
+		fprintf(stderr, "fidosim bench: could not build the MDS index\n");
+		goto out;
+	}
 	if (measure(fns, ops, &fx, &p, seconds) != 0) {
 		fprintf(stderr, "fidosim bench: an operation failed\n");
 		goto out;
@@ -583,6 +613,8 @@ bench_run(int argc, char **argv)
 	qa = ops[8];
 	qs = ops[9];
 	qg = ops[10];
+	vra = ops[11];
+	vrm = ops[12];
 	if (json)
 		printf("{\"baseline\": {\"name\": \"ecdsa-p256-verify\", \"opsPerSecond\": %.0f},\n"
 		    " \"stages\": [\n"
@@ -595,10 +627,13 @@ bench_run(int argc, char **argv)
 		    "  {\"name\": \"ml-dsa-44-verify\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"raw\": true},\n"
 		    "  {\"name\": \"verify-authentication-ml-dsa-44\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"ratioToRaw\": %.3f},\n"
 		    "  {\"name\": \"ml-dsa-44-sign\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"raw\": true},\n"
-		    "  {\"name\": \"getAssertion-ml-dsa-44\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"ratioToRaw\": %.3f}\n"
+		    "  {\"name\": \"getAssertion-ml-dsa-44\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"ratioToRaw\": %.3f},\n"
+		    "  {\"name\": \"verify-registration-anchored\", \"opsPerSecond\": %.0f, \"ratio\": %.3f},\n"
+		    "  {\"name\": \"verify-registration-mds\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, "
+		    "\"addedCost\": %.3f, \"goal\": 0.05}\n"
 		    " ]}\n", base, va, va / base, vt, vt / base, vr, vr / base, sbase, ga, ga / sbase,
 		    mc, mc / sbase, qv, qv / base, qa, qa / base, qa / qv, qs, qs / sbase, qg,
-		    qg / sbase, qg / qs);
+		    qg / sbase, qg / qs, vra, vra / base, vrm, vrm / base, vra / vrm - 1.0);
 	else {
 		printf("%-24s %12s %8s\n", "stage", "ops/s", "ratio");
 		printf("%-24s %12.0f %8s  (OpenSSL raw, the baseline)\n", "ecdsa-p256-verify", base, "1.00");
@@ -620,6 +655,11 @@ bench_run(int argc, char **argv)
 		    "ml-dsa-44-sign", qs, qs / sbase);
 		printf("%-24s %12.0f %8.2f  (ML-DSA-44 credential; %.2f of the raw ML-DSA-44 sign)\n",
 		    "getAssertion", qg, qg / sbase, qg / qs);
+		printf("%-24s %12.0f %8.2f  (verify-registration, its root a configured anchor)\n",
+		    "verify-reg anchored", vra, vra / base);
+		printf("%-24s %12.0f %8.2f  (the root from an MDS index of 1000 entries: adds "
+		    "%.1f%%, goal < 5%%)\n", "verify-reg --mds", vrm, vrm / base,
+		    100.0 * (vra / vrm - 1.0));
 	}
 	rc = FSIM_EXIT_OK;
 out:

@@ -38,6 +38,7 @@ extern const fsim_cmd_t fsim_cmd_policies;
 extern const fsim_cmd_t fsim_cmd_presets;
 extern const fsim_cmd_t fsim_cmd_serve;
 extern const fsim_cmd_t fsim_cmd_conform;
+extern const fsim_cmd_t fsim_cmd_provider;
 
 /* Print "fidosim CMD: message" on stderr; returns FSIM_EXIT_USAGE. */
 int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -11,6 +11,7 @@
 
 #include "cli/authn_opts.h"
 #include "cli/cli.h"
+#include "cli/mds_cli.h"
 #include "cli/explain.h"
 #include "harness/pipeline.h"
 
@@ -23,6 +24,7 @@ static const char usage[] =
 "         [--rp-uv preferred|required|discouraged]\n"
 "         [--rp-resident-key discouraged|preferred|required] [--rp-id ID]\n"
 "         [--policy-preset NAME]... [--registration-only] [--json]\n"
+"         [--mds BLOB [--mds-root PEM]...]\n"
 "       fidosim explain --response FILE [--rp-attestation P] [--platform NAME]...\n"
 "         [--policy-preset NAME]... [--json] [verify options]\n"
 "\n"
@@ -42,6 +44,10 @@ static const char usage[] =
 "  --policy-preset NAME  judge under this RP policy preset only (repeatable;\n"
 "                        see 'fidosim policies'); default: all of them\n"
 "  --json                one JSON object on stdout\n"
+"  --mds BLOB            judge with this FIDO MDS3 BLOB: each policy preset reads\n"
+"                        it as its library does; the delivered AAGUID's entry is\n"
+"                        shown (\"metadata\" in --json); with --response too\n"
+"  --mds-root PEM        the BLOB's root instead of GlobalSign R3 / R46\n"
 "\n"
 "authenticator settings:\n"
 FSIM_CLI_AUTHN_OPTS_USAGE
@@ -67,6 +73,8 @@ struct explain {
 	const fsim_rp_preset_t *presets[FSIM_PIPE_MAX_POLICIES];
 	size_t n_presets;
 	bool json, reg_only;
+	struct fsim_cli_mds_opts mdso;
+	fsim_mds_t *mds;
 };
 
 static const char *
@@ -255,7 +263,8 @@ parse(struct explain *e, int argc, char **argv)
 		const char *a = argv[i];
 
 		if ((o = fsim_cli_authn_opt(CMD, argc, argv, &i, &e->cfg, &e->x)) == 1 ||
-		    (o = fsim_cli_platform_opt(CMD, argc, argv, &i, &e->po)) == 1)
+		    (o = fsim_cli_platform_opt(CMD, argc, argv, &i, &e->po)) == 1 ||
+		    (o = fsim_cli_mds_opt(CMD, argc, argv, &i, &e->mdso)) == 1)
 			continue;
 		if (o != 0)
 			return FSIM_EXIT_USAGE;
@@ -299,6 +308,35 @@ parse(struct explain *e, int argc, char **argv)
 	return 0;
 }
 
+/* The BLOB's entry for the AAGUID the platform delivered (a zero one is never listed). */
+static const fsim_mds_entry_t *
+delivered_entry(const struct explain *e, const fsim_pipe_result_t *reg)
+{
+	return reg->delivered.has_aaguid ? fsim_mds_find_aaguid(e->mds, reg->delivered.aaguid) :
+	    NULL;
+}
+
+static json_t *
+metadata_json(const struct explain *e, const fsim_pipe_result_t *reg)
+{
+	const fsim_mds_entry_t *me = delivered_entry(e, reg);
+
+	return me != NULL ? fsim_cli_mds_entry_json(me, time(NULL)) : json_null();
+}
+
+static void
+print_metadata(const struct explain *e, const fsim_pipe_result_t *reg)
+{
+	const fsim_mds_entry_t *me = delivered_entry(e, reg);
+	const fsim_mds_report_t *cur = me ? fsim_mds_current(me, time(NULL)) : NULL;
+
+	if (me == NULL)
+		printf("\n  metadata (--mds): the BLOB does not list the delivered AAGUID\n");
+	else
+		printf("\n  metadata (--mds): \"%s\", status %s\n", me->description ?
+		    me->description : "(no description)", cur ? cur->status_name : "none");
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -329,6 +367,9 @@ run(int argc, char **argv)
 		e.rp.presets = e.presets;
 		e.rp.n_presets = e.n_presets;
 	}
+	if ((r = fsim_cli_mds_load(CMD, &e.mdso, time(NULL), &e.mds)) != 0)
+		goto out;
+	e.rp.mds = e.mds;
 	r = FSIM_EXIT_USAGE;
 	/* Falls back to the built-in list; fails only without memory. */
 	if (fsim_aaguid_names_load(NULL, &names, NULL) != 0) {
@@ -373,6 +414,8 @@ run(int argc, char **argv)
 		if (auth.ceremony != 0)
 			json_array_append_new(cer, fsim_pipe_result_json(&auth));
 		json_object_set_new(j, "ceremonies", cer);
+		if (e.mds != NULL)
+			json_object_set_new(j, "metadata", metadata_json(&e, &reg));
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		fputc('\n', stdout);
 	} else {
@@ -381,6 +424,8 @@ run(int argc, char **argv)
 		    e.platform->name, e.rp.attestation ? e.rp.attestation : "none",
 		    e.rp.uv ? e.rp.uv : "preferred");
 		print_ceremony(&reg, names);
+		if (e.mds != NULL)
+			print_metadata(&e, &reg);
 		if (auth.ceremony != 0)
 			print_ceremony(&auth, names);
 		else if (!e.reg_only)
@@ -394,6 +439,7 @@ out:
 	fsim_pipe_free(&p);
 	fsim_aaguid_names_free(&names);
 	fsim_platform_free(&e.platform);
+	fsim_mds_free(&e.mds);
 	fsim_wipe(e.x.seed, sizeof(e.x.seed));
 	return r;
 }

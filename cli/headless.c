@@ -125,32 +125,11 @@ int
 fsim_headless_bad_options(const fsim_headless_t *h, const fsim_diags_t *d)
 {
 	fsim_client_error_t err;
-	const fsim_diag_t *first = NULL, *opt02 = NULL;
 	char line[512];
-	size_t i;
 
-	for (i = 0; d != NULL && i < d->n; i++) {
-		if (d->v[i].sev != FSIM_SEV_ERROR)
-			continue;
-		if (strcmp(d->v[i].rule, "OPT-02") == 0) {
-			if (opt02 == NULL)
-				opt02 = &d->v[i];
-		} else if (first == NULL)
-			first = &d->v[i];
-	}
-	if (first == NULL && opt02 != NULL) {
-		/* §5.4.3: the browser throws TypeError (a refusal, exit 1). */
-		memset(&err, 0, sizeof(err));
-		err.name = "TypeError";
-		err.ctap_status = -1;
-		snprintf(err.message, sizeof(err.message), "%s", opt02->msg);
-		snprintf(err.rule, sizeof(err.rule), "user-id-length");
+	/* user.id's length alone: the browser's TypeError, a refusal (exit 1). */
+	if (fsim_ceremony_options_refusal(d, &err, line, sizeof(line)))
 		return fsim_headless_refuse(h, &err);
-	}
-	if (first != NULL)
-		fsim_diag_format(first, line, sizeof(line));
-	else
-		snprintf(line, sizeof(line), "out of memory");
 	fprintf(stderr, "fidosim %s: bad options: %s\n", h->cmd, line);
 	return FSIM_EXIT_USAGE;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/mds_cli.h"
 
 static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_create,
@@ -27,6 +28,8 @@ static const fsim_cmd_t *const commands[] = {
 	&fsim_cmd_presets,
 	&fsim_cmd_serve,
 	&fsim_cmd_conform,
+	&fsim_cmd_mds,
+	&fsim_cmd_provider,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -8,6 +8,8 @@
 #include "cli/describe.h"
 #include "cli/render.h"
 #include "cli/report.h"
+#include "mds/mds.h"
+#include "rp-sim/mds_policy.h"
 #include "rp-sim/policy_preset.h"
 #include "rp-sim/webauthnio.h"
 
@@ -15,9 +17,49 @@
 static const char *
 library_text(const fsim_rp_result_t *res, const fsim_check_t *c)
 {
-	if (res->preset == NULL || (c->status != FSIM_CHECK_FAIL && c->status != FSIM_CHECK_WARN))
+	const char *t = NULL;
+
+	if (c->status != FSIM_CHECK_FAIL && c->status != FSIM_CHECK_WARN)
 		return NULL;
-	return fsim_rp_preset_error_text(res->preset, fsim_rule(c->rule)->id);
+	if (res->preset != NULL)
+		t = fsim_rp_preset_error_text(res->preset, fsim_rule(c->rule)->id);
+	/* The metadata gate's own words (rp-sim/mds_policy.c), for the MDS rules. */
+	if (t == NULL && res->mds_gate != NULL)
+		t = fsim_mds_gate_error_text(res->mds_gate, fsim_rule(c->rule)->id);
+	return t;
+}
+
+/*
+ * authenticator.mds: what the BLOB says of it at the verification time
+ * (null when the BLOB does not list it).
+ */
+static json_t *
+mds_model(const fsim_rp_result_t *res)
+{
+	const fsim_mds_entry_t *e = res->mds_entry;
+	const fsim_mds_report_t *cur;
+	fsim_mds_status_t cert;
+
+	if (e == NULL)
+		return json_null();
+	cur = fsim_mds_current(e, res->mds_at);
+	cert = fsim_mds_certification(e, res->mds_at);
+	return json_pack("{s:s?, s:s?, s:s?, s:s}", "status", cur ? cur->status_name : NULL,
+	    "certification", cert == FSIM_MDS_ST_UNKNOWN ? NULL : fsim_mds_status_name(cert),
+	    "description", e->description, "matchedBy", res->mds_matched ? res->mds_matched :
+	    "aaguid");
+}
+
+/* Our name table's name, else the metadata statement's description. */
+static const char *
+authenticator_name(const fsim_rp_result_t *res, const fsim_aaguid_names_t *names,
+    const uint8_t aaguid[16])
+{
+	const char *name = fsim_aaguid_name(names, aaguid);
+
+	if (name == NULL && res->mds_entry != NULL)
+		name = res->mds_entry->description;
+	return name;
 }
 
 static json_t *
@@ -122,13 +164,29 @@ fsim_report_model(const fsim_rp_result_t *res, const fsim_aaguid_names_t *names,
 		json_object_set_new(j, "attestation", att);
 		if (res->ad != NULL && (res->ad->flags & FSIM_AD_AT)) {
 			char s[FSIM_AAGUID_STRLEN + 1];
-			const char *name = fsim_aaguid_name(names, res->ad->aaguid);
+			const char *name = authenticator_name(res, names, res->ad->aaguid);
 
 			fsim_aaguid_format(res->ad->aaguid, s);
 			json_object_set_new(auth, "aaguid", json_string(s));
 			json_object_set_new(auth, "name", name ? json_string(name) : json_null());
+			if (res->mds_consulted)
+				json_object_set_new(auth, "mds", mds_model(res));
 			webauthnio_card(j, res, names, response);
 		}
+		json_object_set_new(j, "authenticator", auth);
+	} else if (res->mds_consulted) {
+		/* Authentication with a BLOB: the record's authenticator, when it is known. */
+		json_t *auth = json_object();
+		const fsim_mds_entry_t *e = res->mds_entry;
+		char s[FSIM_AAGUID_STRLEN + 1];
+
+		if (e != NULL && e->has_aaguid) {
+			fsim_aaguid_format(e->aaguid, s);
+			json_object_set_new(auth, "aaguid", json_string(s));
+		}
+		json_object_set_new(auth, "name", e && e->description ?
+		    json_string(authenticator_name(res, names, e->aaguid)) : json_null());
+		json_object_set_new(auth, "mds", mds_model(res));
 		json_object_set_new(j, "authenticator", auth);
 	}
 	json_object_set_new(j, "credentialRecord",

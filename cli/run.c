@@ -13,6 +13,7 @@
 #include "cli/authn_opts.h"
 #include "cli/cli.h"
 #include "cli/run_text.h"
+#include "cli/mds_cli.h"
 #include "harness/matrix.h"
 #include "harness/mutate.h"
 #include "harness/report_html.h"
@@ -24,7 +25,7 @@ static const char usage[] =
 "usage: fidosim run [--presets LIST] [--platforms LIST] [--policies LIST]\n"
 "         [--provider FILE] [--seed HEX] [--shard I/N] [-j N] [-o DIR]\n"
 "         [--no-quirks] [--no-scenarios] [--no-mutations] [--quiet]\n"
-"         [--fail-on unexpected|fail|never]\n"
+"         [--fail-on unexpected|fail|never] [--mds BLOB [--mds-root PEM]...]\n"
 "       fidosim run --merge DIR... [-o DIR] [--fail-on ...]\n"
 "       fidosim run --export-units DIR [--seed HEX]\n"
 "\n"
@@ -75,6 +76,10 @@ static const char usage[] =
 "                     and trusts, the stored record, and the outcome under every\n"
 "                     shipped policy preset, for an RP library outside fidosim\n"
 "                     to judge the same case (fidosim(1) RUN)\n"
+"  --mds BLOB         judge the preset x platform and quirk cells with this FIDO\n"
+"                     MDS3 BLOB (each RP policy preset reads it as its library\n"
+"                     does; the mutations and scenarios judge without it)\n"
+"  --mds-root PEM     the BLOB's root instead of GlobalSign R3 / R46 (repeatable)\n"
 "\n"
 "The summary leads with what matters: the unexpected cells, apart from the\n"
 "deliberate cells rejected (or accepted) as intended and from the\n"
@@ -217,9 +222,12 @@ run(int argc, char **argv)
 	bool quiet = false, merging = false;
 	fsim_fail_on_t fail_on = FSIM_FAIL_ON_UNEXPECTED;
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int a, r = FSIM_EXIT_USAGE;
+	struct fsim_cli_mds_opts mdso;
+	fsim_mds_t *mds = NULL;
+	int a, k, r = FSIM_EXIT_USAGE;
 
 	memset(&o, 0, sizeof(o));
+	memset(&mdso, 0, sizeof(mdso));
 	for (a = 1; a < argc; a++) {
 		const char *s = argv[a], *val = a + 1 < argc ? argv[a + 1] : NULL;
 
@@ -241,6 +249,9 @@ run(int argc, char **argv)
 					return fsim_cli_usage_error(CMD, "at most %d shards", MAX_LIST);
 				merge[n_merge++] = argv[++a];
 			}
+		} else if ((k = fsim_cli_mds_opt(CMD, argc, argv, &a, &mdso)) != 0) {
+			if (k != 1)
+				return k;
 		} else if (s[0] == '-' && val == NULL)
 			return fsim_cli_usage_error(CMD, "%s needs a value", s);
 		else if (strcmp(s, "--presets") == 0)
@@ -328,8 +339,15 @@ run(int argc, char **argv)
 		o.jobs = (unsigned)(jobs > 0 ? jobs : 1);
 		if (isatty(STDERR_FILENO) && !quiet)
 			o.progress = progress;
-		if (fsim_matrix_run(&o, &rep, err, sizeof(err)) != FSIM_OK)
-			return fsim_cli_usage_error(CMD, "%s", err[0] ? err : "the matrix could not run");
+		/* The BLOB is verified once, its index shared by every cell. */
+		if ((r = fsim_cli_mds_load(CMD, &mdso, time(NULL), &mds)) != 0)
+			goto done;
+		o.mds = mds;
+		r = FSIM_EXIT_USAGE;
+		if (fsim_matrix_run(&o, &rep, err, sizeof(err)) != FSIM_OK) {
+			fsim_cli_usage_error(CMD, "%s", err[0] ? err : "the matrix could not run");
+			goto done;
+		}
 	}
 	/* "out/" and "out" are the same folder; say it once. */
 	{
@@ -359,6 +377,7 @@ run(int argc, char **argv)
 	r = fsim_run_exit_status(rep, fail_on);
 done:
 	json_decref(rep);
+	fsim_mds_free(&mds);
 	return r;
 }
 

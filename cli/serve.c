@@ -21,6 +21,7 @@
 
 #include "cli/cli.h"
 #include "cli/serve_deadline.h"
+#include "cli/mds_cli.h"
 #include "rp-sim/policy_preset.h"
 #include "cli/report.h"
 #include "cli/serve_tls.h"
@@ -42,6 +43,7 @@
 static const char usage[] =
 "usage: fidosim serve [--port 8080] [--host 127.0.0.1] [--rp-id localhost]\n"
 "         [--origin ORIGIN]... [--policy-preset NAME] [--data DIR]\n"
+"         [--mds BLOB [--mds-root PEM]...]\n"
 "         [--challenge-ttl SECONDS] [--threads N]\n"
 "         [--tls | --tls-cert PEM --tls-key PEM]\n"
 "\n"
@@ -90,6 +92,11 @@ static const char usage[] =
 "                        default spec: WebAuthn L3 and the defaults of\n"
 "                        verify-registration/-authentication; py_webauthn is\n"
 "                        what webauthn.io runs)\n"
+"  --mds BLOB            a FIDO MDS3 BLOB, verified once at start and held:\n"
+"                        trust anchors and the status gate of the policy\n"
+"                        preset; the report names the authenticator\n"
+"                        (authenticator.mds)\n"
+"  --mds-root PEM        the BLOB's root instead of GlobalSign R3 / R46\n"
 "  --data DIR            keep users, credentials and the reports in the SQLite\n"
 "                        database DIR/serve.db (mode 0600; several serve may\n"
 "                        share DIR; a ceremony is answered once its change is\n"
@@ -375,9 +382,12 @@ run(int argc, char **argv)
 	const union MHD_DaemonInfo *di;
 	char def_origin[300], err[512];
 	sigset_t set;
-	int i, sig, r = FSIM_EXIT_USAGE;
+	struct fsim_cli_mds_opts mdso;
+	fsim_mds_t *mds = NULL;
+	int i, k, sig, r = FSIM_EXIT_USAGE;
 
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&mdso, 0, sizeof(mdso));
 	memset(&tp, 0, sizeof(tp));
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -392,6 +402,11 @@ run(int argc, char **argv)
 		}
 		if (a[0] != '-' || strcmp(a, "-") == 0)
 			return fsim_cli_usage_error(CMD, "unexpected argument '%s'", a);
+		if ((k = fsim_cli_mds_opt(CMD, argc, argv, &i, &mdso)) != 0) {
+			if (k != 1)
+				return k;
+			continue;
+		}
 		if (val == NULL)
 			return fsim_cli_usage_error(CMD, "%s needs a value (or is unknown)", a);
 		i++;
@@ -453,6 +468,10 @@ run(int argc, char **argv)
 		    fsim_serve_tls_write_cert(&tp, cert_tmp, sizeof(cert_tmp)) == 0)
 			snprintf(tp.cert_path, sizeof(tp.cert_path), "%s", cert_tmp);
 	}
+
+	/* Verified once; every verification of the server reads the same index. */
+	if (fsim_cli_mds_load(CMD, &mdso, time(NULL), &mds) != 0)
+		goto out;
 
 	/* SIGINT and SIGTERM are waited for below; the worker threads never see them. */
 	sigemptyset(&set);
@@ -516,6 +535,7 @@ run(int argc, char **argv)
 	cfg.trust = trust;
 	fsim_rp_policy_init(&base);
 	fsim_rp_preset_apply(preset, &base);
+	base.mds = mds;
 	cfg.policy = &base;
 	cfg.report = report_model;
 	cfg.report_ctx = &ctx;
@@ -560,6 +580,7 @@ out:
 	fsim_server_free(&ctx.server);
 	fsim_aaguid_names_free(&ctx.names);
 	fsim_trust_free(&trust);
+	fsim_mds_free(&mds);
 	if (cert_tmp[0] != '\0')
 		(void)unlink(cert_tmp);
 	fsim_serve_tls_reset(&tp);

@@ -13,6 +13,7 @@
 
 #include "cli/cli.h"
 #include "cli/describe.h"
+#include "cli/mds_cli.h"
 #include "cli/report.h"
 #include "cli/verify.h"
 #include "rp-sim/policy_preset.h"
@@ -28,7 +29,8 @@ static const char reg_usage[] =
 "         [--top-origin ORIGIN]... [--algs LIST] [--require-trusted-attestation]\n"
 "         [--trust-anchors DIR|FILE]... [--at UNIX_TIME] [--enterprise]\n"
 "         [--conveyance none|indirect|direct|enterprise] [--extensions LIST]\n"
-"         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
+"         [--policy-preset NAME] [--policy KEY=VALUE]... [--mds BLOB [--mds-root PEM]...]\n"
+"         [--json] [RESPONSE|-]\n"
 "\n"
 "Verify a RegistrationResponseJSON (as PublicKeyCredential.toJSON() gives it)\n"
 "rule by rule, as WebAuthn Level 3 section 7.1 says, and report every failed\n"
@@ -82,6 +84,8 @@ static const char reg_usage[] =
 "  --failures-only            print only the verdict, failures and warnings (they\n"
 "                             always come first); colours only on a terminal\n"
 "                             without NO_COLOR\n"
+FSIM_CLI_MDS_USAGE
+"                             (the BLOB's chain is checked --at too)\n"
 "\n"
 "exit status: 0 verified; 1 not verified or malformed response; 2 usage or I/O error.\n";
 
@@ -89,8 +93,9 @@ static const char auth_usage[] =
 "usage: fidosim verify-authentication --rp-id ID [--origin ORIGIN]... --challenge B64URL\n"
 "         --credential RECORD [--uv required|preferred|discouraged] [--appid URL]\n"
 "         [--allow-cross-origin] [--top-origin ORIGIN]... [--extensions LIST]\n"
-"         [--update-record FILE] [--failures-only]\n"
-"         [--policy-preset NAME] [--policy KEY=VALUE]... [--json] [RESPONSE|-]\n"
+"         [--update-record FILE] [--failures-only] [--at UNIX_TIME]\n"
+"         [--policy-preset NAME] [--policy KEY=VALUE]... [--mds BLOB [--mds-root PEM]...]\n"
+"         [--json] [RESPONSE|-]\n"
 "\n"
 "Verify an AuthenticationResponseJSON against a stored credential record, rule\n"
 "by rule, as WebAuthn Level 3 section 7.2 says. On success the updated record\n"
@@ -119,6 +124,11 @@ static const char auth_usage[] =
 "                             is non-zero), be-change=allow-upgrade, at-in-assertion=\n"
 "                             ignore (fidosim policies --help lists them), or an\n"
 "                             option of the preset's library (fidosim policies NAME)\n"
+"  --at UNIX_TIME             the verification time (default now): which metadata\n"
+"                             status reports are in effect, the BLOB's chain\n"
+FSIM_CLI_MDS_USAGE
+"                             (the statuses of the record's authenticator, from its\n"
+"                             attestationObject, as the policy's library checks them)\n"
 "\n"
 "exit status: 0 verified; 1 not verified or malformed response; 2 usage or I/O error.\n";
 
@@ -148,6 +158,8 @@ struct opts {
 	const char *exts[MAX_LIST];
 	size_t n_exts;
 	fsim_rp_store_t store;     /* the list values of --policy keys */
+	struct fsim_cli_mds_opts mdso;   /* --mds BLOB, --mds-root, --mds-crl */
+	fsim_mds_t *mds;                 /* its index, held until opts_reset (the report lends from it) */
 };
 
 /* --policy KEY=VALUE: a knob, or an option of the preset's library by its own name. */
@@ -302,7 +314,9 @@ parse_args(int argc, char **argv, struct opts *o, fsim_rp_policy_t *p, bool auth
 			p->untrusted_attestation = FSIM_POL_ERROR;
 		else if (!auth && strcmp(a, "--enterprise") == 0)
 			p->enterprise = true;
-		else if (!auth && strcmp(a, "--at") == 0) {
+		else if ((r = fsim_cli_mds_opt(cmd, argc, argv, &i, &o->mdso)) != 0)
+			r = r == 1 ? 0 : r;
+		else if (strcmp(a, "--at") == 0) {
 			char *end;
 			long long t;
 			NEEDV();
@@ -697,6 +711,10 @@ judge(int argc, char **argv, bool auth, struct opts *o, fsim_rp_policy_t *p,
 	/* anchors of the RP's own (not only the shipped vendor roots) */
 	p->user_anchors = o->n_anchors > 0 || (o->vector != NULL &&
 	    json_array_size(json_object_get(o->vector, "trustAnchors")) > 0);
+	/* The BLOB, verified at the verification time; the report lends from its index. */
+	if ((r = fsim_cli_mds_load(o->cmd, &o->mdso, p->at, &o->mds)) != 0)
+		goto out;
+	p->mds = o->mds;
 	r = FSIM_EXIT_USAGE;
 	if ((auth ? fsim_rp_verify_authentication(p, o->replace ? o->replace : *resp, rec, res) :
 	    fsim_rp_verify_registration(p, o->replace ? o->replace : *resp, res)) != 0) {
@@ -718,6 +736,7 @@ opts_reset(struct opts *o)
 	json_decref(o->cd_strings);
 	o->vector = o->cd_strings = NULL;
 	fsim_rp_store_clear(&o->store);
+	fsim_mds_free(&o->mds);
 }
 
 int

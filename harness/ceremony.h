@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "authenticator/authn.h"
+#include "harness/pipeline.h"
 #include "platform/client.h"
 
 typedef struct fsim_ceremony fsim_ceremony_t;
@@ -20,6 +21,37 @@ typedef struct fsim_ceremony fsim_ceremony_t;
 /* A new authenticator with this configuration over a fresh ":memory:" store. */
 int fsim_ceremony_new(const fsim_authn_config_t *cfg, fsim_ceremony_t **out) FSIM_WUR;
 void fsim_ceremony_free(fsim_ceremony_t **cp);
+
+/*
+ * The same over the store at `store` (NULL: the default store of
+ * fsim_store_open; ":memory:" a fresh one in memory) in the environment seeded
+ * by seed (NULL or seed_len 0: the real one), as `fidosim create` / `get`
+ * open theirs: a ceremony here gives the same bytes as the command line with
+ * the same store, seed, settings, options and origin. d (may be NULL) gets
+ * the store's diagnostics.
+ */
+int fsim_ceremony_open(const fsim_authn_config_t *cfg, const char *store, const uint8_t *seed,
+    size_t seed_len, fsim_ceremony_t **out, fsim_diags_t *d) FSIM_WUR;
+
+/* The platform profile whose rules the next ceremonies apply (borrowed; NULL: spec-l3). */
+void fsim_ceremony_set_platform(fsim_ceremony_t *c, const fsim_platform_t *pf);
+
+/*
+ * Where the next ceremonies keep what the provider emitted, what the
+ * platform delivered and which of its rules did what (borrowed; NULL: not
+ * kept): its ceremony, rp_id, origin, emitted, delivered and effects are set
+ * by each create or get; response and verdicts are left alone.
+ */
+void fsim_ceremony_set_trace(fsim_ceremony_t *c, fsim_pipe_result_t *trace);
+
+/*
+ * Options that did not parse (d from fsim_creation_options_parse): a
+ * user.id of the wrong length alone is what a browser throws TypeError for
+ * (WebAuthn L3 5.4.3, rule OPT-02), a refusal: true with *err filled. Any
+ * other fault: false, and msg (when not NULL) names the first.
+ */
+bool fsim_ceremony_options_refusal(const fsim_diags_t *d, fsim_client_error_t *err,
+    char *msg, size_t msglen);
 
 /*
  * The same store (its credentials and counters) behind an authenticator

@@ -175,6 +175,7 @@ run_matrix_unit(run_t *rn, unit_t *u)
 
 	memset(&rp, 0, sizeof(rp));
 	rp.presets = rn->policies;
+	rp.mds = rn->o->mds;
 	rp.n_presets = rn->n_policies;
 	rp.cred_props = true;
 	for (k = 0; k < rn->n_policies; k++) {
@@ -230,6 +231,7 @@ run_quirk_unit(run_t *rn, unit_t *u)
 		cfg.bs = true;
 	memset(&rp, 0, sizeof(rp));
 	rp.presets = rn->policies;
+	rp.mds = rn->o->mds;
 	rp.n_presets = rn->n_policies;
 	rp.attestation = statement_quirk(u->a) ? "direct" : "none";
 	for (k = 0; k < rn->n_policies; k++) {

@@ -29,6 +29,9 @@ typedef struct fsim_matrix_opts {
 	unsigned shard_i, shard_n;        /* this is shard i of n (1-based); 0/0: everything */
 	unsigned jobs;                    /* worker threads; 0: 1 */
 	bool no_quirks, no_scenarios, no_mutations;   /* leave those kinds out */
+	/* An MDS3 BLOB's index (--mds) for the preset x platform and quirk cells; the
+	 * mutations and scenarios judge without it (their expectations assume none). */
+	const struct fsim_mds *mds;
 	/* Called after each unit of work (from the worker threads, serialised). */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;

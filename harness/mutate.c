@@ -355,6 +355,8 @@ let_through(const char *rule, const fsim_rp_policy_t *pol)
 		return pol->alg_not_offered != FSIM_POL_ERROR;
 	if (is_rule(rule, "REG-17"))
 		return pol->unknown_fmt != FSIM_POL_ERROR;
+	if (is_rule(rule, "EXT-APPID-01"))
+		return pol->appid_unsupported;   /* the appid output is not read */
 	if (is_rule(rule, "ATT-PACKED-03") || is_rule(rule, "ATT-PACKED-04") ||
 	    is_rule(rule, "ATT-PACKED-05") || is_rule(rule, "ATT-PACKED-06"))
 		return pol->packed_cert_ignored;
@@ -369,7 +371,8 @@ let_through(const char *rule, const fsim_rp_policy_t *pol)
  * a library that verifies no statement when attestation "none" was asked
  * accepts a broken one. A vector passes, except for what a library cannot
  * take: its formats, TPM vendors and pubArea types, zero-AAGUID U2F, the
- * algorithms it takes and verifies, and its UV rules.
+ * algorithms it takes and verifies, an AppID it has no extension for, and its
+ * UV rules.
  */
 static const char *
 expect(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
@@ -445,6 +448,8 @@ expect(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 		*rule = "REG-16";
 	else if (!reg && !fsim_sig_alg_listed(pol.sig_algs, pol.n_sig_algs, alg, crv))
 		*rule = "AUTH-18";
+	else if (!reg && c->appid[0] != '\0' && pol.appid_unsupported)
+		*rule = "AUTH-12";   /* rpIdHash is of the AppID, which the library never hears of */
 	else if (!uv && pol.uv_rule == FSIM_UVR_ALWAYS)
 		*rule = reg ? "REG-13" : "AUTH-14";
 	else if (!uv && !reg && pol.uv_rule == FSIM_UVR_STICKY && c->uv != FSIM_UV_DISCOURAGED &&

@@ -152,6 +152,7 @@ policy_for(const fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const fsim_rp_preset_
 	pol->uv = FSIM_UV_PREFERRED;
 	(void)fsim_uv_req_from_name(rp->uv, &pol->uv);
 	pol->trust = rp->trust;
+	pol->mds = rp->mds;
 	pol->at = (time_t)p->env.now(p->env.ctx);
 	pol->conveyance = FSIM_CONVEY_NONE;
 	(void)fsim_conveyance_from_name(rp->attestation, &pol->conveyance);

@@ -80,6 +80,7 @@ typedef struct fsim_pipe_rp {
 	const fsim_rp_preset_t *const *presets;  /* NULL: every preset */
 	size_t n_presets;
 	const fsim_trust_t *trust; /* may be NULL */
+	const struct fsim_mds *mds; /* an MDS3 BLOB's index (--mds); may be NULL */
 } fsim_pipe_rp_t;
 
 typedef struct fsim_pipe fsim_pipe_t;

@@ -122,6 +122,8 @@ check_appid(const fsim_rp_policy_t *p, const fsim_auth_response_t *ar,
 	const json_t *v = json_object_get(ar->client_ext_results, "appid");
 	const char *f = "clientExtensionResults.appid";
 
+	if (p->appid_unsupported)
+		return;    /* a library without the extension reads neither the output nor an AppID */
 	if (v != NULL && !json_is_boolean(v)) {
 		fsim_checks_fail(ck, FSIM_R_EXT_APPID_01, f, "is a %s, not a boolean",
 		    json_is_string(v) ? "string" : json_is_object(v) ? "object" :
@@ -237,7 +239,8 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	    " (this policy requires UV whatever the options said)" :
 	    " (this policy requires UV once the credential was registered with UV)";
 	/* Step 15 with §10.1.1: the client output appid says which ID was hashed. */
-	appid_used = json_is_true(json_object_get(ar->client_ext_results, "appid"));
+	appid_used = !p->appid_unsupported &&
+	    json_is_true(json_object_get(ar->client_ext_results, "appid"));
 	fsim_rp_check_authdata_common(p, appid_used && p->appid != NULL ? p->appid : NULL,
 	    ad, &uvn, FSIM_R_AUTH_12, FSIM_R_AUTH_13, FSIM_R_AUTH_14, FSIM_R_AUTH_15, ck);
 	check_appid(p, ar, ad, ck);
@@ -296,6 +299,8 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 		fsim_checks_warn(ck, FSIM_R_AUTH_24, "authenticatorData.flags",
 		    "UV is set but the record's uvInitialized is false: UV does not "
 		    "count as a factor for this ceremony");
+	if (p->mds != NULL)
+		fsim_rp_mds_login(p, rec, res);
 done:
 	res->verified = fsim_checks_count(ck, FSIM_CHECK_FAIL) == 0 && !ck->oom;
 	if (res->verified) {

@@ -55,6 +55,7 @@ static const char *const w_aaguid[] = { "any", "zero" };
 static const char *const w_case[] = { "exact", "nocase" };
 static const char *const w_dates[] = { "error", "untrusted" };
 static const char *const w_sha1[] = { "warn", "ignore", "error" };   /* fsim_sha1_pol_t order */
+static const char *const w_appid[] = { "spec", "unsupported" };
 
 #define OFF(f) offsetof(fsim_rp_policy_t, f)
 #define POL(n, f, what) { { n, "error|warn|ignore", what, false }, K_POL, OFF(f), 0, NULL, 0, \
@@ -163,6 +164,10 @@ static const knob_t knobs[] = {
 	ENUM("sha1-sigs", sha1_sigs, w_sha1, "warn|ignore|error",
 	    "a signature with SHA-1 (RS1: a credential key or a statement alg) (SIG-SHA1; default "
 	    "warn: accepted and reported)"),
+	BOOL("appid", appid_unsupported, w_appid, "spec|unsupported",
+	    "the FIDO AppID extension (10.1.1): spec (the appid output says whether rpIdHash "
+	    "is of the AppID, EXT-APPID-01), unsupported (neither read: rpIdHash must be of "
+	    "the RP ID, AUTH-12)", false),
 	/* Request data an RP library option can set (not traits of the library). */
 	{ { "allow-cross-origin", "yes|no", "the RP expects a cross-origin iframe "
 	    "(--allow-cross-origin)", true }, K_BOOL, OFF(allow_cross_origin), 0, w_yesno, 2,

@@ -241,6 +241,10 @@ check_attestation(const fsim_rp_policy_t *p, const fsim_attobj_t *ao,
 	fsim_checks_pass(ck, FSIM_R_REG_18);
 	res->att_verified = true;
 	res->att_type = fr.type;
+	/* Steps 23-24 with a BLOB: the entry, its status gate, its roots. */
+	if (p->mds != NULL && fsim_rp_mds_attestation(p, ao->fmt, fr.type, fr.x5c,
+	    ao->auth_data->aaguid, res))
+		goto out;
 	/* None and self attestation: nothing to chain; acceptable by default (step 24). */
 	if (fr.x5c != NULL && sk_X509_num(fr.x5c) > 0)
 		check_path(p, ao->fmt, fr.x5c, res);
@@ -421,6 +425,7 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 
 	/* Steps 21-24. */
 	check_attestation(p, ao, cdh, res);
+	fsim_rp_mds_find(p, ad->aaguid, NULL, res);   /* a BLOB names it, whatever the fmt */
 
 	/* Step 25: credential ID length (the parser already enforced id_max). */
 	if (ad->cred_id.len > FSIM_CRED_ID_MAX)

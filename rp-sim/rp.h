@@ -59,6 +59,9 @@ typedef enum {
 } fsim_conveyance_t;
 
 struct fsim_rp_preset;
+struct fsim_mds;
+struct fsim_mds_entry;
+struct fsim_mds_gate;
 
 typedef struct fsim_rp_policy {
 	const char *rp_id;
@@ -92,6 +95,7 @@ typedef struct fsim_rp_policy {
 	fsim_pol_t unsolicited_ext;        /* REG-24 / AUTH-20; default ignore (reported as a note) */
 	const char *const *ext_requested;  /* extension identifiers the options asked for (request data) */
 	const char *appid;                 /* the AppID the RP sent in extensions.appid (§10.1.1; request data); NULL: none */
+	bool appid_unsupported;            /* the library has no AppID extension: the output is not read, rpIdHash is of the RP ID */
 	size_t n_ext_requested;
 	/*
 	 * What an RP library can verify and what it tolerates (policy_preset.h).
@@ -134,6 +138,9 @@ typedef struct fsim_rp_policy {
 	bool user_anchors;                 /* the RP configured trust anchors of its own (request data, --trust-anchors) */
 	const char *const *builtin_roots;  /* att-chain builtin-only: fmts chained to vendor roots it ships; NULL: none */
 	const struct fsim_rp_preset *preset; /* the preset applied, for its library error texts; NULL: none */
+	/* The FIDO Metadata Service (--mds): steps 23-24 and the status gate (rp-sim/mds_policy.h). */
+	const struct fsim_mds *mds;        /* the BLOB's index; NULL: none */
+	const struct fsim_mds_gate *mds_gate; /* how the RP library reads it; NULL: its preset's row */
 } fsim_rp_policy_t;
 
 /*
@@ -163,6 +170,12 @@ typedef struct fsim_rp_result {
 	bool att_trusted;                  /* it chains to an anchor (ATT-TRUST-01) */
 	fsim_cred_record_t *record;        /* new (registration) or updated (authentication) record; NULL if not verified */
 	const struct fsim_rp_preset *preset; /* the policy's preset (for the report); NULL: none */
+	/* With a BLOB (policy.mds): what it says of this authenticator. */
+	bool mds_consulted;                /* a BLOB was given and the AAGUID was known */
+	const struct fsim_mds_entry *mds_entry; /* lent from policy.mds; NULL: not listed */
+	const char *mds_matched;           /* "aaguid" or "attestationCertificateKeyIdentifier" */
+	time_t mds_at;                     /* the time its statuses were read at */
+	const struct fsim_mds_gate *mds_gate; /* the row that judged it (its library's texts) */
 } fsim_rp_result_t;
 
 void fsim_rp_result_free(fsim_rp_result_t **rp);

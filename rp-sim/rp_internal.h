@@ -71,4 +71,20 @@ void fsim_rp_pass_authdata(fsim_checks_t *ck, const fsim_authdata_t *ad);
 /* The signature form and hash rules (SIG-01..04) of a signature that verified under key type kty. */
 void fsim_rp_pass_sig(fsim_checks_t *ck, int kty);
 
+/*
+ * The FIDO Metadata Service (policy.mds; mds_check.c). find: the
+ * authenticator's entry, by AAGUID, else by the key identifiers of x5c
+ * (may be NULL), into res (for its name and the report). attestation: 7.1
+ * steps 23-24 after the statement verified, as the policy's library does
+ * (ATT-MDS-01..04); true when it decided ATT-TRUST-01 itself. login: the
+ * statuses at authentication (AUTH-MDS-01), from the record's attestation
+ * object.
+ */
+void fsim_rp_mds_find(const fsim_rp_policy_t *p, const uint8_t aaguid[16], STACK_OF(X509) *x5c,
+    fsim_rp_result_t *res);
+bool fsim_rp_mds_attestation(const fsim_rp_policy_t *p, const char *fmt, fsim_att_type_t type,
+    STACK_OF(X509) *x5c, const uint8_t aaguid[16], fsim_rp_result_t *res);
+void fsim_rp_mds_login(const fsim_rp_policy_t *p, const fsim_cred_record_t *rec,
+    fsim_rp_result_t *res);
+
 #endif /* !FSIM_RP_INTERNAL_H */

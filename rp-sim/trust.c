@@ -167,40 +167,30 @@ fsim_trust_check_validity(STACK_OF(X509) *x5c, time_t at, fsim_checks_t *ck)
 	return bad ? FSIM_ERR_FORMAT : FSIM_OK;
 }
 
-int
-fsim_trust_chain(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at,
-    bool *trusted, char *why, size_t whylen)
-{
-	return fsim_trust_chain_ex(t, x5c, at, false, trusted, why, whylen);
-}
-
-int
-fsim_trust_chain_ex(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at, bool no_time,
-    bool *trusted, char *why, size_t whylen)
+/*
+ * x5c (leaf first) against a store, or against a stack of anchors when store
+ * is NULL; no_time: no certificate is dated (a library that checks the path
+ * only).
+ */
+static int
+chain_to(X509_STORE *store, STACK_OF(X509) *roots, STACK_OF(X509) *x5c, time_t at,
+    bool no_time, bool *trusted, char *why, size_t whylen)
 {
 	X509_STORE_CTX *ctx = NULL;
 	STACK_OF(X509) *untrusted = NULL;
 	X509_VERIFY_PARAM *param;
 	int i, r = FSIM_ERR_INTERNAL, err;
 
-	*trusted = false;
-	if (why && whylen)
-		why[0] = '\0';
-	if (x5c == NULL || sk_X509_num(x5c) == 0)
-		return FSIM_ERR_ARG;
-	if (t == NULL || t->n == 0) {
-		if (why)
-			snprintf(why, whylen, "no trust anchors are configured");
-		return FSIM_OK;
-	}
 	if ((untrusted = sk_X509_new_null()) == NULL ||
 	    (ctx = X509_STORE_CTX_new()) == NULL)
 		goto fail;
 	for (i = 1; i < sk_X509_num(x5c); i++)
 		if (!sk_X509_push(untrusted, sk_X509_value(x5c, i)))
 			goto fail;
-	if (X509_STORE_CTX_init(ctx, t->store, sk_X509_value(x5c, 0), untrusted) != 1)
+	if (X509_STORE_CTX_init(ctx, store, sk_X509_value(x5c, 0), untrusted) != 1)
 		goto fail;
+	if (store == NULL)
+		X509_STORE_CTX_set0_trusted_stack(ctx, roots);
 	param = X509_STORE_CTX_get0_param(ctx);
 	/* USE_CHECK_TIME (set by set_time) would win over NO_CHECK_TIME in OpenSSL 3. */
 	if (!no_time)
@@ -220,4 +210,45 @@ fail:
 	X509_STORE_CTX_free(ctx);
 	sk_X509_free(untrusted);  /* the certificates belong to x5c */
 	return r;
+}
+
+int
+fsim_trust_chain_ex(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at, bool no_time,
+    bool *trusted, char *why, size_t whylen)
+{
+	*trusted = false;
+	if (why && whylen)
+		why[0] = '\0';
+	if (x5c == NULL || sk_X509_num(x5c) == 0)
+		return FSIM_ERR_ARG;
+	if (t == NULL || t->n == 0) {
+		if (why)
+			snprintf(why, whylen, "no trust anchors are configured");
+		return FSIM_OK;
+	}
+	return chain_to(t->store, NULL, x5c, at, no_time, trusted, why, whylen);
+}
+
+int
+fsim_trust_chain_roots(STACK_OF(X509) *roots, STACK_OF(X509) *x5c, time_t at,
+    bool *trusted, char *why, size_t whylen)
+{
+	*trusted = false;
+	if (why && whylen)
+		why[0] = '\0';
+	if (x5c == NULL || sk_X509_num(x5c) == 0)
+		return FSIM_ERR_ARG;
+	if (roots == NULL || sk_X509_num(roots) == 0) {
+		if (why)
+			snprintf(why, whylen, "the statement lists no attestation root");
+		return FSIM_OK;
+	}
+	return chain_to(NULL, roots, x5c, at, false, trusted, why, whylen);
+}
+
+int
+fsim_trust_chain(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at,
+    bool *trusted, char *why, size_t whylen)
+{
+	return fsim_trust_chain_ex(t, x5c, at, false, trusted, why, whylen);
 }

@@ -37,4 +37,11 @@ int fsim_trust_chain(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at,
 int fsim_trust_chain_ex(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at, bool no_time,
     bool *trusted, char *why, size_t whylen) FSIM_WUR;
 
+/*
+ * The same against a given set of anchors instead of t's (an MDS statement's
+ * attestationRootCertificates, WebAuthn 7.1 step 23): roots borrowed.
+ */
+int fsim_trust_chain_roots(STACK_OF(X509) *roots, STACK_OF(X509) *x5c, time_t at,
+    bool *trusted, char *why, size_t whylen) FSIM_WUR;
+
 #endif /* !FSIM_TRUST_H */

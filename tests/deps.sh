@@ -2,7 +2,9 @@
 # deps.sh — install the Debian packages fidosim needs, only those missing.
 # Idempotent and quick when everything is there. Used by `make deps` and .ci/run.
 set -u
-PKGS="build-essential pkg-config libssl-dev libcbor-dev libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev chromium fonts-liberation libcmocka-dev libsqlite3-dev libfido2-dev clang valgrind python3 python3-fido2 python3-jsonschema libxml2-utils python3-yaml"
+PKGS="build-essential pkg-config libssl-dev libcbor-dev libjansson-dev libmicrohttpd-dev libcurl4-openssl-dev chromium fonts-liberation libcmocka-dev libsqlite3-dev libfido2-dev clang valgrind python3 python3-fido2 python3-cryptography python3-jsonschema libxml2-utils python3-yaml"
+# provider_http.py shows where `fidosim provider` listens with ss (iproute2).
+PKGS="$PKGS iproute2"
 # FIDOSIM_DEPS_EXTRA: more packages for one caller (tests/npm_deps.sh: nodejs npm).
 PKGS="$PKGS ${FIDOSIM_DEPS_EXTRA:-}"
 missing=""

@@ -525,6 +525,9 @@ test_coverage(void **state)
 
 		if (ru->sev != FSIM_RSEV_ERROR)
 			continue;
+		/* MDS-* judge a metadata BLOB, not a ceremony: tests/unit/test_mds.c covers them. */
+		if (strncmp(ru->id, "MDS-", 4) == 0)
+			continue;
 		if (!covered) {
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), " %s(%s%s)",
 			    ru->id, failing[r] ? "" : "no failing cell", failing[r] || holding[r] ?

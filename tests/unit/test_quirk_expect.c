@@ -71,11 +71,11 @@ test_bs_without_be_knob(void **state)
 	ps.name = "lib";
 	assert_string_equal(expect(FSIM_QUIRK_BS_WITHOUT_BE, &cfg, "none", &ps, &rule, why), "fail");
 	assert_string_equal(rule, "REG-14");
-	ps.bs_without_be = FSIM_POL_WARN;
+	ps.pol.bs_without_be = FSIM_POL_WARN;
 	assert_string_equal(expect(FSIM_QUIRK_BS_WITHOUT_BE, &cfg, "none", &ps, &rule, why), "warn");
 	assert_string_equal(rule, "REG-14");
 	assert_non_null(strstr(why, "lib only warns about BS without BE (bs-without-be=warn"));
-	ps.bs_without_be = FSIM_POL_IGNORE;
+	ps.pol.bs_without_be = FSIM_POL_IGNORE;
 	assert_string_equal(expect(FSIM_QUIRK_BS_WITHOUT_BE, &cfg, "none", &ps, &rule, why), "pass");
 	assert_non_null(strstr(why, "lib does not check BS without BE (bs-without-be=ignore"));
 }
@@ -91,10 +91,10 @@ test_counter_knob(void **state)
 	(void)state;
 	fsim_authn_config_init(&cfg);
 	/* counter-zero-ok plays no part: the quirk never regresses to 0. */
-	ps.counter_zero_ok = true;
+	ps.pol.counter_zero_ok = true;
 	assert_string_equal(expect(FSIM_QUIRK_COUNTER_REGRESS, &cfg, "none", &ps, &rule, why), "fail");
 	assert_string_equal(rule, "AUTH-19");
-	ps.counter = FSIM_POL_IGNORE;
+	ps.pol.counter = FSIM_POL_IGNORE;
 	assert_string_equal(expect(FSIM_QUIRK_COUNTER_REGRESS, &cfg, "none", &ps, &rule, why), "pass");
 	assert_non_null(strstr(why, "counter=ignore"));
 }
@@ -104,37 +104,70 @@ test_library_checks_knobs(void **state)
 {
 	static const char *const packed_dates[] = { "packed", NULL };
 	fsim_rp_preset_t ps = spec_copy();
-	fsim_rp_lib_checks_t k;
 	fsim_authn_config_t cfg;
 	const char *rule;
 	char why[200];
 
 	(void)state;
 	fsim_authn_config_init(&cfg);
-	memset(&k, 0, sizeof(k));
-	ps.checks = &k;
-	/* Zeroed checks are the spec's reading. */
+	/* The spec preset's knobs are the spec's reading. */
 	assert_string_equal(expect(FSIM_QUIRK_AT_IN_ASSERTION, &cfg, "none", &ps, &rule, why), "fail");
 	assert_string_equal(expect(FSIM_QUIRK_CREDENTIAL_ID_1024, &cfg, "none", &ps, &rule, why), "fail");
 	assert_string_equal(rule, "ACD-02");
 	assert_string_equal(expect(FSIM_QUIRK_ALG_MISMATCH, &cfg, "packed", &ps, &rule, why), "fail");
-	k.at_in_assertion = FSIM_POL_IGNORE;
+	ps.pol.at_in_assertion = FSIM_POL_IGNORE;
 	assert_string_equal(expect(FSIM_QUIRK_AT_IN_ASSERTION, &cfg, "none", &ps, &rule, why), "pass");
-	k.cred_id_max = 1023;
+	ps.pol.cred_id_max = 1023;
 	assert_string_equal(expect(FSIM_QUIRK_CREDENTIAL_ID_1024, &cfg, "none", &ps, &rule, why), "fail");
-	k.cred_id_max = 1024;
+	ps.pol.cred_id_max = 1024;
 	assert_string_equal(expect(FSIM_QUIRK_CREDENTIAL_ID_1024, &cfg, "none", &ps, &rule, why), "pass");
 	assert_non_null(strstr(why, "up to 1024 bytes"));
-	k.self_alg_hash_only = true;
+	ps.pol.self_alg_hash_only = true;
 	assert_string_equal(expect(FSIM_QUIRK_ALG_MISMATCH, &cfg, "packed", &ps, &rule, why), "pass");
 	/* An expired packed certificate: dated when the path is checked, or the leaf alone. */
 	assert_string_equal(expect(FSIM_QUIRK_CERT_EXPIRED, &cfg, "packed", &ps, &rule, why), "fail");
-	ps.att_chain = FSIM_CHAIN_NEVER;
+	ps.pol.att_chain = FSIM_CHAIN_NEVER;
 	assert_string_equal(expect(FSIM_QUIRK_CERT_EXPIRED, &cfg, "packed", &ps, &rule, why), "pass");
 	assert_non_null(strstr(why, "checks neither the path nor the dates"));
-	k.leaf_dates = packed_dates;
+	ps.pol.leaf_dates = packed_dates;
 	assert_string_equal(expect(FSIM_QUIRK_CERT_EXPIRED, &cfg, "packed", &ps, &rule, why), "fail");
 	assert_string_equal(rule, "ATT-03");
+}
+
+static void
+test_library_cert_knobs(void **state)
+{
+	static const char *const packed[] = { "packed", NULL };
+	fsim_rp_preset_t ps = spec_copy();
+	fsim_authn_config_t cfg;
+	const char *rule;
+	char why[200];
+
+	(void)state;
+	fsim_authn_config_init(&cfg);
+	ps.name = "lib";
+	assert_string_equal(expect(FSIM_QUIRK_TRAILING_BYTES, &cfg, "none", &ps, &rule, why), "fail");
+	ps.pol.trailing_bytes = FSIM_POL_IGNORE;
+	assert_string_equal(expect(FSIM_QUIRK_TRAILING_BYTES, &cfg, "none", &ps, &rule, why), "pass");
+	assert_non_null(strstr(why, "trailing-bytes=ignore"));
+	assert_string_equal(expect(FSIM_QUIRK_CERT_MISSING_OU, &cfg, "packed", &ps, &rule, why), "fail");
+	ps.pol.packed_cert_ignored = true;
+	assert_string_equal(expect(FSIM_QUIRK_CERT_MISSING_OU, &cfg, "packed", &ps, &rule, why), "pass");
+	assert_string_equal(expect(FSIM_QUIRK_CERT_CA_TRUE, &cfg, "packed", &ps, &rule, why), "pass");
+	assert_string_equal(expect(FSIM_QUIRK_AAGUID_CERT_MISMATCH, &cfg, "packed", &ps, &rule, why),
+	    "pass");
+	assert_non_null(strstr(why, "packed-cert=ignore"));
+	/* An expired packed certificate: a checked path that is not dated lets it through ... */
+	ps.pol.undated = packed;
+	assert_string_equal(expect(FSIM_QUIRK_CERT_EXPIRED, &cfg, "packed", &ps, &rule, why), "pass");
+	ps.pol.undated = NULL;
+	ps.pol.dates_untrusted = true;
+	assert_string_equal(expect(FSIM_QUIRK_CERT_EXPIRED, &cfg, "packed", &ps, &rule, why), "pass");
+	/* ... and one that dates every certificate without a path does not. */
+	ps.pol.dates_untrusted = false;
+	ps.pol.att_chain = FSIM_CHAIN_NEVER;
+	ps.pol.chain_dates = packed;
+	assert_string_equal(expect(FSIM_QUIRK_CERT_EXPIRED, &cfg, "packed", &ps, &rule, why), "fail");
 }
 
 static void
@@ -150,11 +183,11 @@ test_be_flip_knob(void **state)
 	assert_string_equal(expect(FSIM_QUIRK_BE_FLIP, &cfg, "none", &ps, &rule, why), "fail");
 	assert_string_equal(rule, "AUTH-16");
 	/* Registered with BE=0, asserted with 1: an upgrade, which allow-upgrade warns about. */
-	ps.be_change = FSIM_BE_ALLOW_UPGRADE;
+	ps.pol.be_change = FSIM_BE_ALLOW_UPGRADE;
 	assert_string_equal(expect(FSIM_QUIRK_BE_FLIP, &cfg, "none", &ps, &rule, why), "warn");
 	cfg.be = true;   /* 1 -> 0 is a downgrade: still an error */
 	assert_string_equal(expect(FSIM_QUIRK_BE_FLIP, &cfg, "none", &ps, &rule, why), "fail");
-	ps.be_change = FSIM_BE_IGNORE;
+	ps.pol.be_change = FSIM_BE_IGNORE;
 	assert_string_equal(expect(FSIM_QUIRK_BE_FLIP, &cfg, "none", &ps, &rule, why), "pass");
 	assert_non_null(strstr(why, "be-change=ignore"));
 }
@@ -170,7 +203,7 @@ test_unimplemented_format_fails_first(void **state)
 
 	(void)state;
 	fsim_authn_config_init(&cfg);
-	ps.formats = only_none;
+	ps.pol.formats = only_none;
 	assert_string_equal(expect(FSIM_QUIRK_CERT_MISSING_OU, &cfg, "packed", &ps, &rule, why), "fail");
 	assert_string_equal(rule, "REG-17");
 	assert_string_equal(expect(FSIM_QUIRK_NO_UP, &cfg, "none", &ps, &rule, why), "fail");
@@ -188,8 +221,8 @@ test_shipped_preset(void **state)
 	(void)state;
 	assert_non_null(ps);
 	fsim_authn_config_init(&cfg);
-	/* policy_preset.c documents python-fido2 as not checking BS without BE. */
-	assert_int_equal(ps->bs_without_be, FSIM_POL_IGNORE);
+	/* data/policies/python-fido2.policy documents it as not checking BS without BE. */
+	assert_int_equal(ps->pol.bs_without_be, FSIM_POL_IGNORE);
 	assert_string_equal(expect(FSIM_QUIRK_BS_WITHOUT_BE, &cfg, "none", ps, &rule, why), "pass");
 	assert_string_equal(why, "python-fido2 does not check BS without BE (bs-without-be=ignore "
 	    "in 'fidosim policies')");
@@ -205,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_bs_without_be_knob),
 		cmocka_unit_test(test_counter_knob),
 		cmocka_unit_test(test_library_checks_knobs),
+		cmocka_unit_test(test_library_cert_knobs),
 		cmocka_unit_test(test_be_flip_knob),
 		cmocka_unit_test(test_unimplemented_format_fails_first),
 		cmocka_unit_test(test_shipped_preset),
