@@ -43,6 +43,22 @@
 #define CA_DEVIATIONS (FSIM_CA_CERT_CA_TRUE | FSIM_CA_CERT_MISSING_OU | \
     FSIM_CA_CERT_EXPIRED | FSIM_CA_AAGUID_MISMATCH)
 
+/*
+ * The batch leaf last loaded from the store, parsed and checked: a
+ * makeCredential with packed or fido-u2f attestation needs it every time,
+ * and decoding a PKCS#8 key through OpenSSL 3's decoders, parsing the
+ * certificate and verifying it under the intermediate cost ten times the
+ * attestation signature itself. It is used only while the store still
+ * holds exactly these bytes (compared in full), so a store changed under
+ * us is read again.
+ */
+struct ca_leaf_cache {
+	uint8_t aaguid[16];
+	fsim_blob_t key_der;        /* a secret: wiped when dropped */
+	fsim_blob_t cert_der;
+	EVP_PKEY *key;
+};
+
 struct fsim_ca {
 	EVP_PKEY *root_key;
 	EVP_PKEY *int_key;
@@ -50,7 +66,18 @@ struct fsim_ca {
 	X509 *inter;
 	fsim_blob_t root_der;
 	fsim_blob_t int_der;
+	struct ca_leaf_cache leaf;  /* key == NULL: empty */
 };
+
+static void
+leaf_cache_drop(struct ca_leaf_cache *lc)
+{
+	EVP_PKEY_free(lc->key);
+	lc->key = NULL;
+	fsim_blob_reset(&lc->key_der);   /* wipes */
+	fsim_blob_reset(&lc->cert_der);
+	memset(lc->aaguid, 0, sizeof(lc->aaguid));
+}
 
 enum { CERT_ROOT = 0, CERT_INTERMEDIATE, CERT_LEAF };
 
@@ -81,6 +108,7 @@ fsim_ca_free(fsim_ca_t **cp)
 	X509_free(ca->inter);
 	fsim_blob_reset(&ca->root_der);
 	fsim_blob_reset(&ca->int_der);
+	leaf_cache_drop(&ca->leaf);
 	fsim_wipe(ca, sizeof(*ca));
 	free(ca);
 	*cp = NULL;
@@ -650,6 +678,63 @@ fail:
 	return r;
 }
 
+/*
+ * The cached leaf for aaguid when the store still holds its very bytes:
+ * 0 with a new reference to the key and a copy of the certificate, else
+ * FSIM_ERR_NOT_FOUND (read the store), or FSIM_ERR_NOMEM.
+ */
+static int
+leaf_cached(fsim_ca_t *ca, const fsim_store_t *s, const uint8_t aaguid[16],
+    const char *kname, const char *cname, EVP_PKEY **key, fsim_blob_t *der)
+{
+	const struct ca_leaf_cache *lc = &ca->leaf;
+	const fsim_blob_t *kb, *cb;
+	int r;
+
+	if (lc->key == NULL || memcmp(lc->aaguid, aaguid, 16) != 0 ||
+	    (kb = fsim_store_get_blob(s, kname)) == NULL ||
+	    (cb = fsim_store_get_blob(s, cname)) == NULL ||
+	    kb->len != lc->key_der.len || cb->len != lc->cert_der.len ||
+	    CRYPTO_memcmp(kb->ptr, lc->key_der.ptr, kb->len) != 0 ||
+	    memcmp(cb->ptr, lc->cert_der.ptr, cb->len) != 0)
+		return FSIM_ERR_NOT_FOUND;
+	if ((r = fsim_blob_set(der, cb->ptr, cb->len)) != 0)
+		return r;
+	if (EVP_PKEY_up_ref(lc->key) != 1) {
+		fsim_blob_reset(der);
+		return FSIM_ERR_INTERNAL;
+	}
+	*key = lc->key;
+	return 0;
+}
+
+/* Keep the leaf just read (and checked) or made, with the bytes the store now holds. */
+static int
+leaf_remember(fsim_ca_t *ca, const fsim_store_t *s, const uint8_t aaguid[16],
+    const char *kname, const char *cname, EVP_PKEY *key)
+{
+	struct ca_leaf_cache *lc = &ca->leaf;
+	const fsim_blob_t *kb = fsim_store_get_blob(s, kname);
+	const fsim_blob_t *cb = fsim_store_get_blob(s, cname);
+	int r;
+
+	leaf_cache_drop(lc);
+	if (kb == NULL || cb == NULL)
+		return 0;   /* nothing to compare with next time: no cache */
+	if ((r = fsim_blob_set(&lc->key_der, kb->ptr, kb->len)) != 0 ||
+	    (r = fsim_blob_set(&lc->cert_der, cb->ptr, cb->len)) != 0) {
+		leaf_cache_drop(lc);
+		return r;
+	}
+	if (EVP_PKEY_up_ref(key) != 1) {
+		leaf_cache_drop(lc);
+		return FSIM_ERR_INTERNAL;
+	}
+	lc->key = key;
+	memcpy(lc->aaguid, aaguid, 16);
+	return 0;
+}
+
 int
 fsim_ca_leaf(fsim_ca_t *ca, fsim_store_t *s, const fsim_env_t *env,
     const uint8_t aaguid[16], unsigned deviations, fsim_blob_t chain[2], EVP_PKEY **key)
@@ -672,6 +757,10 @@ fsim_ca_leaf(fsim_ca_t *ca, fsim_store_t *s, const fsim_env_t *env,
 			goto fail;
 	} else {
 		leaf_blob_names(aaguid, kname, cname);
+		if ((r = leaf_cached(ca, s, aaguid, kname, cname, &k, &leaf)) == 0)
+			goto chain;
+		if (r != FSIM_ERR_NOT_FOUND)
+			goto fail;
 		r = get_pair(s, kname, cname, &k, &x, &leaf);
 		if (r == 0 && !signed_by(x, ca->int_key))
 			r = FSIM_ERR_FORMAT;   /* a leaf of another CA */
@@ -683,7 +772,10 @@ fsim_ca_leaf(fsim_ca_t *ca, fsim_store_t *s, const fsim_env_t *env,
 		}
 		if (r != 0)
 			goto fail;
+		if ((r = leaf_remember(ca, s, aaguid, kname, cname, k)) != 0)
+			goto fail;
 	}
+chain:
 	if ((r = fsim_blob_set(&inter, ca->int_der.ptr, ca->int_der.len)) != 0)
 		goto fail;
 	chain[0] = leaf;

@@ -20,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "authenticator/keys.h"
+#include "authenticator/keys_int.h"
 #include "core/cose.h"
 
 #define ID_VERSION 0x01
@@ -91,7 +92,11 @@ fsim_credid_wrap(const fsim_env_t *env, const uint8_t wrap_key[32],
 	    w->key == NULL || w->cred_protect > CRED_PROTECT_MAX ||
 	    w->alg < INT16_MIN || w->alg > INT16_MAX)
 		return FSIM_ERR_ARG;
-	if ((r = fsim_key_to_der(w->key, &der)) != 0)
+	if (w->pub != NULL)
+		r = fsim_key_ec_to_der_pt(w->key, w->pub, w->pub_len, &der);
+	if (w->pub == NULL || r == FSIM_ERR_UNSUPPORTED)
+		r = fsim_key_to_der(w->key, &der);
+	if (r != 0)
 		goto fail;
 	if (der.len > PT_MAX - HDR_LEN) {
 		r = FSIM_ERR_UNSUPPORTED;       /* RSA: the caller stores it instead */

@@ -195,7 +195,7 @@ cred_answer(fsim_authn_t *a, const fsim_cred_t *c, size_t total, fsim_blob_t *re
 
 	if (m == NULL || user == NULL || desc == NULL ||
 	    fsim_key_from_der(c->private_key.ptr, c->private_key.len, &key) != 0 ||
-	    fsim_authn_cose_bytes(a, key, c->alg, &cose) != 0 ||
+	    fsim_authn_cose_bytes(a, key, c->alg, NULL, 0, &cose) != 0 ||
 	    fsim_cbor_decode(cose.ptr, cose.len, &pk, NULL) != 0)
 		goto out;
 	if (fsim_cbor_map_put(user, fsim_cbor_text("id"),

@@ -293,7 +293,8 @@ fsim_authn_rp_id_hash(const fsim_authn_t *a, const char *rp_id, uint8_t out[32])
 }
 
 int
-fsim_authn_cose_bytes(const fsim_authn_t *a, EVP_PKEY *key, int alg, fsim_blob_t *out)
+fsim_authn_cose_bytes(const fsim_authn_t *a, EVP_PKEY *key, int alg, const uint8_t *pt,
+    size_t ptlen, fsim_blob_t *out)
 {
 	fsim_cose_key_t *k = NULL;
 	cbor_item_t *m = NULL;
@@ -301,10 +302,13 @@ fsim_authn_cose_bytes(const fsim_authn_t *a, EVP_PKEY *key, int alg, fsim_blob_t
 	size_t i, n;
 	int r;
 
-	if ((r = fsim_cose_key_from_pkey(key, alg, &k)) != 0)
-		return r;
-	r = fsim_cose_key_encode(k, out);
-	fsim_cose_key_free(&k);
+	/* our own EC key with its point at hand: no key object, no re-check */
+	if (pt == NULL || (r = fsim_cose_ec2_encode(alg, pt, ptlen, out)) != 0) {
+		if ((r = fsim_cose_key_from_pkey(key, alg, &k)) != 0)
+			return r;
+		r = fsim_cose_key_encode(k, out);
+		fsim_cose_key_free(&k);
+	}
 	if (r != 0 || !fsim_quirk_on(a, FSIM_QUIRK_NON_CANONICAL_CBOR))
 		return r;
 	/* The quirk: the same map with its entries in reverse order (not canonical). */

@@ -264,7 +264,7 @@ assert_one(fsim_authn_t *a, struct found *f, const uint8_t cdh[32], const char *
 		ad->flags |= FSIM_AD_AT;
 		memcpy(ad->aaguid, a->cfg.aaguid, 16);
 		if (fsim_blob_set(&ad->cred_id, f->c.id.ptr, f->c.id.len) != 0 ||
-		    fsim_authn_cose_bytes(a, key, f->c.alg, &ad->cose_key_raw) != 0)
+		    fsim_authn_cose_bytes(a, key, f->c.alg, NULL, 0, &ad->cose_key_raw) != 0)
 			goto out;
 	}
 	{

@@ -188,7 +188,8 @@ check_exclude(fsim_authn_t *a, const struct mc_req *r, const uint8_t rp_id_hash[
 /* The credential ID: the wrapped key, or a random handle to a stored credential. */
 static int
 make_id(fsim_authn_t *a, const struct mc_req *r, const uint8_t rp_id_hash[32],
-    EVP_PKEY *key, const fsim_cred_t *c, bool store_it, fsim_blob_t *id)
+    EVP_PKEY *key, const uint8_t *pt, size_t ptlen, const fsim_cred_t *c, bool store_it,
+    fsim_blob_t *id)
 {
 	fsim_wrapped_t w;
 	uint8_t buf[FSIM_CRED_ID_MAX + 1];
@@ -204,6 +205,8 @@ make_id(fsim_authn_t *a, const struct mc_req *r, const uint8_t rp_id_hash[32],
 	w.flags = a->cfg.be ? FSIM_WRAP_BE : 0;
 	w.cred_protect = c->cred_protect;
 	w.key = key;
+	w.pub = pt;
+	w.pub_len = ptlen;
 	return fsim_credid_wrap(a->env, fsim_store_wrap_key(a->store), rp_id_hash, &w, id);
 }
 
@@ -238,7 +241,8 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 	EVP_PKEY *key = NULL;
 	fsim_ca_t *ca = NULL;
 	fsim_att_input_t in;
-	uint8_t rp_id_hash[32], true_hash[32], st;
+	uint8_t rp_id_hash[32], true_hash[32], st, pt[1 + 2 * 66];
+	size_t ptlen = 0;
 	bool uv = false, rk, store_it, cond = false, test_up;
 	unsigned deviations = 0;
 
@@ -321,7 +325,11 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 	/* Keys too large to wrap into an ID (RSA), and the 1024-byte quirk, are stored. */
 	store_it = rk || EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA ||
 	    fsim_quirk_on(a, FSIM_QUIRK_CREDENTIAL_ID_1024);
-	if (make_id(a, &r, true_hash, key, &c, store_it, &c.id) != 0)
+	/* the public point, read once for the ID and the COSE key (EC only) */
+	if (fsim_key_ec_point(key, pt, sizeof(pt), &ptlen) != 0)
+		ptlen = 0;
+	if (make_id(a, &r, true_hash, key, ptlen > 0 ? pt : NULL, ptlen, &c, store_it,
+	    &c.id) != 0)
 		goto out;
 	c.sign_count = mc_counter(a);
 
@@ -349,7 +357,8 @@ fsim_ctap_make_credential(fsim_authn_t *a, const cbor_item_t *req, fsim_blob_t *
 	if (a->cfg.attestation != FSIM_ATTFMT_FIDO_U2F)
 		memcpy(ad->aaguid, a->cfg.aaguid, 16);
 	if (fsim_blob_set(&ad->cred_id, c.id.ptr, c.id.len) != 0 ||
-	    fsim_authn_cose_bytes(a, key, r.alg, &ad->cose_key_raw) != 0)
+	    fsim_authn_cose_bytes(a, key, r.alg, ptlen > 0 ? pt : NULL, ptlen,
+	    &ad->cose_key_raw) != 0)
 		goto out;
 	if (ext_out != NULL) {
 		ad->ext = ext_out;

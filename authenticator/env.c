@@ -241,6 +241,12 @@ fail:
 	return r;
 }
 
+bool
+fsim_env_random_is_openssl(const fsim_env_t *e)
+{
+	return e != NULL && e->random == default_random;
+}
+
 int
 fsim_env_seeded(fsim_env_t *e, const uint8_t *seed, size_t len)
 {

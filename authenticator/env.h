@@ -42,6 +42,11 @@ int fsim_env_seeded(fsim_env_t *e, const uint8_t *seed, size_t len) FSIM_WUR;
 void fsim_env_free(fsim_env_t *e);
 
 int fsim_env_random(const fsim_env_t *e, uint8_t *buf, size_t len) FSIM_WUR;
+/*
+ * Does e draw from OpenSSL's RAND (fsim_env_default), so that a key
+ * OpenSSL generates itself comes from the same source?
+ */
+bool fsim_env_random_is_openssl(const fsim_env_t *e);
 
 /* Ephemeral bytes: session_random when the environment has one, else random. */
 int fsim_env_session_random(const fsim_env_t *e, uint8_t *buf, size_t len) FSIM_WUR;

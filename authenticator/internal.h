@@ -156,7 +156,9 @@ uint8_t fsim_ext_get_assertion(fsim_authn_t *a, const cbor_item_t *ext, const fs
     bool uv, cbor_item_t **out);
 
 /* The COSE key bytes of a credential key (non-canonical order under the quirk). */
-int fsim_authn_cose_bytes(const fsim_authn_t *a, EVP_PKEY *key, int alg, fsim_blob_t *out);
+/* pt: key's uncompressed point when the caller has read it (EC), else NULL. */
+int fsim_authn_cose_bytes(const fsim_authn_t *a, EVP_PKEY *key, int alg, const uint8_t *pt,
+    size_t ptlen, fsim_blob_t *out);
 /* Sign with the quirks applied (bad-signature, raw-ecdsa-signature). */
 int fsim_authn_sign(const fsim_authn_t *a, EVP_PKEY *key, int alg, const uint8_t *msg,
     size_t n, fsim_blob_t *sig);

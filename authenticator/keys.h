@@ -34,6 +34,14 @@ int fsim_ecdsa_sign_rfc6979(EVP_PKEY *key, int alg, const uint8_t *msg, size_t m
 
 /* PKCS#8 DER of the private key (a secret: wipe it with fsim_blob_reset). */
 int fsim_key_to_der(EVP_PKEY *key, fsim_blob_t *der) FSIM_WUR;
+
+/*
+ * An EC key's public point, uncompressed (04 || x || y), into pt (room for
+ * cap bytes). OpenSSL converts the point to affine form on every read (a
+ * field inversion), so a caller that needs it twice reads it once here.
+ * FSIM_ERR_UNSUPPORTED for a key that is not EC.
+ */
+int fsim_key_ec_point(EVP_PKEY *key, uint8_t *pt, size_t cap, size_t *len) FSIM_WUR;
 int fsim_key_from_der(const uint8_t *der, size_t len, EVP_PKEY **out) FSIM_WUR;
 
 /*
@@ -48,6 +56,13 @@ typedef struct fsim_wrapped {
 	uint8_t flags;            /* FSIM_WRAP_BE, ... */
 	uint8_t cred_protect;     /* 0 (none), 1..3 */
 	EVP_PKEY *key;
+	/*
+	 * Wrapping only, optional: key's uncompressed public point when the
+	 * caller has read it already (fsim_key_ec_point), so it is not read
+	 * from the key again; borrowed. NULL otherwise (and after unwrap).
+	 */
+	const uint8_t *pub;
+	size_t pub_len;
 } fsim_wrapped_t;
 #define FSIM_WRAP_BE 0x01
 

@@ -36,6 +36,17 @@ int fsim_key_ec_from_scalar(int alg, const uint8_t *d, size_t len, EVP_PKEY **ou
 int fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg,
     size_t mlen, BIGNUM *k_out, fsim_blob_t *sig) FSIM_WUR;
 
+/*
+ * EC keys on P-256/384/521 in PKCS#8 without OpenSSL's encoders (keys_ec.c):
+ * the same bytes OpenSSL writes. FSIM_ERR_UNSUPPORTED for any other key or
+ * form, which the caller then hands to OpenSSL.
+ */
+int fsim_key_ec_to_der(EVP_PKEY *key, fsim_blob_t *der) FSIM_WUR;
+/* The same with the public point given (when the caller has read it). */
+int fsim_key_ec_to_der_pt(EVP_PKEY *key, const uint8_t *pub, size_t pub_len,
+    fsim_blob_t *der) FSIM_WUR;
+int fsim_key_ec_from_der(const uint8_t *der, size_t len, EVP_PKEY **out) FSIM_WUR;
+
 /* RSA-2048, e = 65537, every random byte from env. */
 int fsim_key_rsa_generate(const fsim_env_t *env, EVP_PKEY **out) FSIM_WUR;
 

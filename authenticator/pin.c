@@ -304,7 +304,7 @@ ka_cose(fsim_authn_t *a)
 	struct cbor_pair *p;
 	size_t i;
 
-	if (ensure_ka_key(a) != 0 || fsim_authn_cose_bytes(a, a->ka_key, FSIM_COSE_ES256, &b) != 0 ||
+	if (ensure_ka_key(a) != 0 || fsim_authn_cose_bytes(a, a->ka_key, FSIM_COSE_ES256, NULL, 0, &b) != 0 ||
 	    fsim_cbor_decode(b.ptr, b.len, &m, NULL) != 0)
 		goto out;
 	if ((out = cbor_new_definite_map(cbor_map_size(m))) == NULL)

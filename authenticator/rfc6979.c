@@ -20,6 +20,7 @@
 
 #include "authenticator/keys.h"
 #include "authenticator/keys_int.h"
+#include "core/ossl_cache.h"
 
 #define MAX_HLEN 64                 /* SHA-512 */
 #define MAX_RLEN 66                 /* P-521 order bytes */
@@ -202,9 +203,9 @@ fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg, size_t ml
 {
 	const struct fsim_ecdsa_info *ei;
 	struct kgen g;
-	EVP_MAC *mac = NULL;
-	EVP_MD *md = NULL;
-	EC_GROUP *grp = NULL;
+	EVP_MAC *mac;
+	EVP_MD *md;
+	const EC_GROUP *grp;
 	EC_POINT *pt = NULL;
 	BN_CTX *ctx = NULL;
 	BIGNUM *k, *kinv, *e, *t, *rr = NULL, *ss = NULL;
@@ -226,12 +227,13 @@ fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg, size_t ml
 	e = BN_CTX_get(ctx);
 	if ((t = BN_CTX_get(ctx)) == NULL || (rr = BN_new()) == NULL ||
 	    (ss = BN_new()) == NULL ||
-	    (grp = EC_GROUP_new_by_curve_name(ei->nid)) == NULL ||
+	    (grp = fsim_ec_group_by_nid(ei->nid)) == NULL ||
 	    (pt = EC_POINT_new(grp)) == NULL)
 		goto fail;
 	r = FSIM_ERR_INTERNAL;
-	if ((md = EVP_MD_fetch(NULL, ei->md, NULL)) == NULL ||
-	    (mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
+	/* the group, the digest and HMAC are the process's, made once */
+	if ((md = fsim_md_fetched(ei->md)) == NULL ||
+	    (mac = fsim_hmac_fetched()) == NULL ||
 	    (g.mctx = EVP_MAC_CTX_new(mac)) == NULL)
 		goto fail;
 	order = EC_GROUP_get0_order(grp);
@@ -281,12 +283,9 @@ fail:
 	fsim_wipe(hoct, sizeof(hoct));
 	EVP_MAC_CTX_free(g.mctx);
 	fsim_wipe(&g, sizeof(g));
-	EVP_MAC_free(mac);
-	EVP_MD_free(md);
 	BN_free(rr);
 	BN_free(ss);
 	EC_POINT_free(pt);
-	EC_GROUP_free(grp);
 	if (ctx != NULL)
 		BN_CTX_end(ctx);
 	BN_CTX_free(ctx);       /* BN_clear_free on k, k^-1, ... */

@@ -19,6 +19,7 @@
 
 #include "b64.h"
 #include "clientdata.h"
+#include "ossl_cache.h"
 
 /* UTF-8 byte order mark; "UTF-8 decode" (WHATWG Encoding) drops one. */
 static const uint8_t utf8_bom[3] = { 0xef, 0xbb, 0xbf };
@@ -360,8 +361,7 @@ fsim_clientdata_parse(const uint8_t *ptr, size_t len, fsim_clientdata_t **out,
 		goto fail;
 	/* CDJ-09: the hash covers the bytes as received, BOM included. */
 	r = FSIM_ERR_INTERNAL;
-	if (EVP_Digest(ptr != NULL ? ptr : (const uint8_t *)"", len, cd->hash,
-	    NULL, EVP_sha256(), NULL) != 1)
+	if (fsim_sha256(ptr, len, cd->hash) != 0)
 		goto fail;
 	if (len >= sizeof(utf8_bom) && memcmp(ptr, utf8_bom, sizeof(utf8_bom)) == 0)
 		bom = sizeof(utf8_bom);

@@ -76,6 +76,13 @@ int fsim_cose_key_from_spki(const uint8_t *der, size_t len, int alg,
 
 /* Canonical COSE_Key encoding (labels in CTAP2 order: 1, 3, -1, -2, -3). */
 int fsim_cose_key_encode(const fsim_cose_key_t *k, fsim_blob_t *out) FSIM_WUR;
+/*
+ * The same bytes for an EC2 alg (ES256, ES384, ES512, ESP*) straight from
+ * the uncompressed point 04 || x || y, with no key object and no COSE-04
+ * check: for a key this program has just made (an authenticator's own).
+ */
+int fsim_cose_ec2_encode(int alg, const uint8_t *pt, size_t ptlen, fsim_blob_t *out)
+    FSIM_WUR;
 /* DER SubjectPublicKeyInfo of the key. */
 int fsim_cose_key_spki(const fsim_cose_key_t *k, fsim_blob_t *out) FSIM_WUR;
 /* Are these bytes exactly the key's DER SubjectPublicKeyInfo (no decoding: cheap)? */

@@ -16,6 +16,7 @@
 
 #include "cose.h"
 #include "cose_internal.h"
+#include "ossl_cache.h"
 #include "mldsa.h"
 
 struct fsim_cose_key {
@@ -90,19 +91,14 @@ fail:
 	return ok;
 }
 
-/* Validate an EC public key: on its curve, not the identity, coordinates < p. */
+/*
+ * Validate an EC public key: on its curve, not the identity, coordinates < p
+ * (for these prime-order curves the whole check: ossl_cache.h).
+ */
 static bool
 ec_public_ok(EVP_PKEY *pkey)
 {
-	EVP_PKEY_CTX *pctx;
-	bool ok;
-
-	if ((pctx = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) == NULL)
-		return false;
-	ok = EVP_PKEY_public_check(pctx) == 1;
-	EVP_PKEY_CTX_free(pctx);
-	ERR_clear_error();
-	return ok;
+	return fsim_ec_public_check(pkey) == 1;
 }
 
 int
@@ -110,36 +106,18 @@ fsim_cose_ec_build(const struct fsim_cose_crv_info *ci, const uint8_t *x,
     const uint8_t *y, EVP_PKEY **out)
 {
 	uint8_t pt[1 + 2 * 66];
-	OSSL_PARAM params[3];
-	EVP_PKEY_CTX *pctx = NULL;
-	EVP_PKEY *pkey = NULL;
-	int r = FSIM_ERR_COSE;
 
+	if (ci->coord_len > 66)
+		return FSIM_ERR_ARG;
 	/* SEC 1 §2.3.3 uncompressed point 04 || x || y */
 	pt[0] = 0x04;
 	memcpy(pt + 1, x, ci->coord_len);
 	memcpy(pt + 1 + ci->coord_len, y, ci->coord_len);
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-	    (char *)ci->ossl, 0);
-	params[1] = OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pt,
-	    1 + 2 * ci->coord_len);
-	params[2] = OSSL_PARAM_construct_end();
-	if ((pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL)) == NULL) {
-		r = FSIM_ERR_NOMEM;
-		goto fail;
-	}
-	if (EVP_PKEY_fromdata_init(pctx) != 1 ||
-	    EVP_PKEY_fromdata(pctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1 ||
-	    !ec_public_ok(pkey))
-		goto fail;  /* off the curve, or a coordinate >= p */
-	*out = pkey;
-	pkey = NULL;
-	r = 0;
-fail:
-	EVP_PKEY_free(pkey);
-	EVP_PKEY_CTX_free(pctx);
-	ERR_clear_error();
-	return r;
+	/*
+	 * a copy of the curve's ready parameters with the point set and
+	 * checked: FSIM_ERR_COSE when off the curve or a coordinate >= p
+	 */
+	return fsim_ec_public_key(ci->crv, pt, 1 + 2 * ci->coord_len, out);
 }
 
 int
@@ -457,6 +435,32 @@ fail:
 	return r;
 }
 
+/*
+ * x and y of an EC key from its uncompressed point, asked for once (each of
+ * OSSL_PKEY_PARAM_EC_PUB_X and _Y converts the point to affine form
+ * again). FSIM_ERR_UNSUPPORTED when the key keeps another form.
+ */
+static int
+ec_coords(EVP_PKEY *pkey, size_t cl, uint8_t **x, uint8_t **y)
+{
+	uint8_t pt[1 + 2 * 66];
+	size_t n = 0;
+
+	if (cl > 66 || EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY,
+	    pt, sizeof(pt), &n) != 1 || n != 1 + 2 * cl || pt[0] != 0x04) {
+		ERR_clear_error();
+		return FSIM_ERR_UNSUPPORTED;
+	}
+	if ((*x = malloc(cl)) == NULL || (*y = malloc(cl)) == NULL) {
+		free(*x);
+		*x = NULL;
+		return FSIM_ERR_NOMEM;
+	}
+	memcpy(*x, pt + 1, cl);
+	memcpy(*y, pt + 1 + cl, cl);
+	return 0;
+}
+
 int
 fsim_cose_key_encode(const fsim_cose_key_t *k, fsim_blob_t *out)
 {
@@ -482,7 +486,10 @@ fsim_cose_key_encode(const fsim_cose_key_t *k, fsim_blob_t *out)
 	} else if (k->kty == FSIM_COSE_KTY_EC2) {
 		size_t cl = fsim_cose_crv_info(k->crv)->coord_len;
 
-		if ((r = get_bn(k->pkey, OSSL_PKEY_PARAM_EC_PUB_X, cl, &a, &alen)) != 0 ||
+		if ((r = ec_coords(k->pkey, cl, &a, &b)) == 0) {
+			alen = blen = cl;
+		} else if (r != FSIM_ERR_UNSUPPORTED ||
+		    (r = get_bn(k->pkey, OSSL_PKEY_PARAM_EC_PUB_X, cl, &a, &alen)) != 0 ||
 		    (r = get_bn(k->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, cl, &b, &blen)) != 0)
 			goto fail;
 	} else {
@@ -529,6 +536,40 @@ fail:
 	free(buf);
 	ERR_clear_error();
 	return r;
+}
+
+int
+fsim_cose_ec2_encode(int alg, const uint8_t *pt, size_t ptlen, fsim_blob_t *out)
+{
+	const struct fsim_cose_alg_info *ai;
+	const struct fsim_cose_crv_info *ci;
+	uint8_t *buf;
+	size_t cl, off = 0;
+
+	if (out == NULL)
+		return FSIM_ERR_ARG;
+	fsim_blob_reset(out);
+	if ((ai = fsim_cose_alg_info(alg)) == NULL || ai->kty != FSIM_COSE_KTY_EC2 ||
+	    (ci = fsim_cose_crv_info(ai->crv)) == NULL)
+		return FSIM_ERR_UNSUPPORTED;
+	cl = ci->coord_len;
+	if (pt == NULL || ptlen != 1 + 2 * cl || pt[0] != 0x04)
+		return FSIM_ERR_ARG;
+	/* the same map fsim_cose_key_encode writes for an EC2 key */
+	if ((buf = malloc(40 + 2 * cl)) == NULL)
+		return FSIM_ERR_NOMEM;
+	put_head(buf, &off, 5, 5);
+	put_int(buf, &off, 1);
+	put_int(buf, &off, FSIM_COSE_KTY_EC2);
+	put_int(buf, &off, 3);
+	put_int(buf, &off, alg);
+	put_int(buf, &off, -1);
+	put_int(buf, &off, ai->crv);
+	put_bytes(buf, &off, -2, pt + 1, cl);
+	put_bytes(buf, &off, -3, pt + 1 + cl, cl);
+	out->ptr = buf;
+	out->len = off;
+	return 0;
 }
 
 int

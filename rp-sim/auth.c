@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rp-sim/rp_internal.h"
+#include "core/ossl_cache.h"
 
 /* Step 19 and §6.1.3: BE against the record, then what BS did. */
 static void
@@ -169,7 +170,6 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_rp_uv_need_t uvn;
 	uint8_t *msg = NULL;
 	size_t mlen;
-	unsigned int hl = 0;
 	bool appid_used;
 	int r = FSIM_ERR_NOMEM;
 
@@ -265,8 +265,8 @@ fsim_rp_verify_authentication(const fsim_rp_policy_t *p, const json_t *response,
 	/* The parser already hashed the bytes as received (step 20); reuse it. */
 	if (cd != NULL)
 		memcpy(msg + ar->authenticator_data.len, cd->hash, 32);
-	else if (EVP_Digest(ar->client_data_json.ptr, ar->client_data_json.len,
-	    msg + ar->authenticator_data.len, &hl, EVP_sha256(), NULL) != 1)
+	else if (fsim_sha256(ar->client_data_json.ptr, ar->client_data_json.len,
+	    msg + ar->authenticator_data.len) != 0)
 		goto fail;
 	fsim_diags_clear(&d);
 	(void)fsim_rp_sha1_ok(p->sha1_sigs, fsim_cose_key_alg(rec->key), "the credential key",

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "rp-sim/rp_internal.h"
+#include "core/ossl_cache.h"
 
 /* Every alg core can verify: the default when the RP names none (--algs). */
 static const int64_t all_algs[] = {
@@ -301,7 +302,6 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 	fsim_diags_frame_t f;
 	fsim_rp_uv_need_t uvn;
 	uint8_t cdh[32];
-	unsigned int hl = 0;
 	size_t id_max = p->cred_id_max != 0 ? p->cred_id_max : FSIM_CRED_ID_MAX;
 	int64_t alg;
 	int r = FSIM_ERR_NOMEM;
@@ -327,8 +327,7 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 
 	/* Steps 5-12: client data. */
 	fsim_rp_check_client_data(p, &fsim_ccd_reg, &rr->client_data_json, &cd, ck);
-	if (EVP_Digest(rr->client_data_json.ptr, rr->client_data_json.len, cdh, &hl,
-	    EVP_sha256(), NULL) != 1)
+	if (fsim_sha256(rr->client_data_json.ptr, rr->client_data_json.len, cdh) != 0)
 		goto fail;
 
 	/* Step 13: the attestation object. */

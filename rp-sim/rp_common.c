@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "rp-sim/rp_internal.h"
+#include "core/ossl_cache.h"
 
 const char *const fsim_rp_vendor_rooted[] = { "apple", "android-key", "android-safetynet", NULL };
 
@@ -374,10 +375,8 @@ bool
 fsim_rp_rpid_hash_is(const fsim_authdata_t *ad, const char *id)
 {
 	uint8_t h[32];
-	unsigned int hl = 0;
 
-	return id != NULL &&
-	    EVP_Digest(id, strlen(id), h, &hl, EVP_sha256(), NULL) == 1 &&
+	return id != NULL && fsim_sha256(id, strlen(id), h) == 0 &&
 	    CRYPTO_memcmp(h, ad->rp_id_hash, 32) == 0;
 }
 

@@ -18,6 +18,7 @@
 #include <openssl/x509v3.h>
 
 #include "core/cborx.h"
+#include "rp-sim/certcache.h"
 #include "rp-sim/x509util.h"
 
 /* Bound on the certificates one x5c may carry: real chains have 1 to 4. */
@@ -65,8 +66,7 @@ fsim_x5c_parse(const cbor_item_t *arr, STACK_OF(X509) **out, fsim_checks_t *ck,
 	items = cbor_array_handle(arr);
 	for (i = 0; i < n; i++) {
 		const uint8_t *der;
-		const unsigned char *p;
-		size_t len;
+		size_t len, used;
 
 		snprintf(ef, sizeof(ef), "%s[%zu]", field, i);
 		if (fsim_cbor_get_bytes(items[i], &der, &len) != 0) {
@@ -78,18 +78,20 @@ fsim_x5c_parse(const cbor_item_t *arr, STACK_OF(X509) **out, fsim_checks_t *ck,
 			fsim_checks_fail(ck, rule, ef, "certificate is %zu bytes", len);
 			goto fail;
 		}
-		p = der;
-		if ((x = d2i_X509(NULL, &p, (long)len)) == NULL) {
-			ERR_clear_error();
+		/* parsed once per process: the same batch certificate comes back */
+		if ((r = fsim_cert_parse(der, len, &x, &used)) != 0) {
+			if (r == FSIM_ERR_NOMEM)
+				goto fail;
+			r = FSIM_ERR_FORMAT;
 			fsim_checks_fail(ck, rule, ef, "%zu bytes that do not parse as a DER "
 			    "X.509 certificate", len);
 			goto fail;
 		}
+		r = FSIM_ERR_FORMAT;
 		/* One certificate per element: anything after it is not ours to ignore. */
-		if ((size_t)(p - der) != len) {
+		if (used != len) {
 			fsim_checks_fail(ck, rule, ef, "%zu bytes follow the certificate "
-			    "(%zu of %zu bytes used)", len - (size_t)(p - der),
-			    (size_t)(p - der), len);
+			    "(%zu of %zu bytes used)", len - used, used, len);
 			goto fail;
 		}
 		if (sk_X509_push(sk, x) == 0) {

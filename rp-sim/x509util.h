@@ -22,7 +22,9 @@
  * Not an array, empty, more than 16 elements, an element not bytes or not one
  * DER certificate (with nothing after it): FAIL under `rule`, field `field`
  * (elements as `field`[i]), and FSIM_ERR_FORMAT. Records no PASS: the caller
- * passes its shape rule. On success *out owns the certificates.
+ * passes its shape rule. On success *out owns its references to the
+ * certificates, which may be shared with the process's certificate cache
+ * (certcache.h): read them, never change them.
  */
 int fsim_x5c_parse(const cbor_item_t *arr, STACK_OF(X509) **out, fsim_checks_t *ck,
     fsim_rule_id_t rule, const char *field) FSIM_WUR;

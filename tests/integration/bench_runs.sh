@@ -9,4 +9,32 @@ check "bench --json runs every stage and exits 0" \
     '[ $rc -eq 0 ] && python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert len(json.dumps(j)) > 50" $tmp/out'
 run $W "$F" bench --seconds 0
 check "bench --seconds 0 is a usage error" '[ $rc -eq 2 ]'
+# --case: one recorded ES256 ceremony (as tests/differential/gen.sh writes it)
+ch=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8
+printf '{"rp":{"id":"example.org","name":"E"},"user":{"id":"dXNlcjE","name":"u","displayName":"U"},"challenge":"%s","pubKeyCredParams":[{"type":"public-key","alg":-7}],"attestation":"direct","authenticatorSelection":{"userVerification":"required","residentKey":"required"}}' "$ch" > $tmp/opts.json
+printf '{"rpId":"example.org","challenge":"%s","userVerification":"required"}' "$ch" > $tmp/get.json
+"$F" create --store $tmp/s --uv auto --algs es256 --attestation-format packed $tmp/opts.json > $tmp/reg.json
+"$F" get --store $tmp/s --uv auto $tmp/get.json > $tmp/auth.json
+python3 - $tmp "$ch" <<'PY'
+import json, sys
+d, ch = sys.argv[1:]
+c = {"rpId": "example.org", "origin": "https://example.org", "uv": "required",
+     "registration": {"challenge": ch, "response": json.load(open(d + "/reg.json"))},
+     "authentications": [{"challenge": ch, "response": json.load(open(d + "/auth.json"))}]}
+json.dump(c, open(d + "/case.json", "w"))
+c["authentications"][0]["challenge"] = "AAAA"
+json.dump(c, open(d + "/wrong.json", "w"))
+PY
+run $W "$F" bench --case $tmp/case.json --seconds 0.05
+check "bench --case times the case: baseline and two stages with ratios" \
+    '[ $rc -eq 0 ] && python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j[\"baseline\"][\"opsPerSecond\"] > 0; assert [s[\"name\"] for s in j[\"stages\"]] == [\"verify-authentication-from-text\", \"verify-registration-from-text\"]; assert all(s[\"ratio\"] > 0 for s in j[\"stages\"])" $tmp/out'
+run $W "$F" bench --case $tmp/wrong.json --seconds 0.05
+check "bench --case whose assertion does not verify fails (exit 1)" \
+    '[ $rc -eq 1 ] && grep -q "operation failed" $tmp/err'
+echo '{"rpId":"x"}' > $tmp/bad.json
+run $W "$F" bench --case $tmp/bad.json
+check "bench --case on a file that is not a case is a usage error naming the fields" \
+    '[ $rc -eq 2 ] && grep -q "is not a case" $tmp/err'
+run $W "$F" bench --case $tmp/missing.json
+check "bench --case on a missing file is a usage error" '[ $rc -eq 2 ] && grep -q "cannot read" $tmp/err'
 done_testing

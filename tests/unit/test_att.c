@@ -991,7 +991,15 @@ test_store_damaged(void **state)
 	assert_int_equal(fsim_ca_load(s, &a.env, &ca), FSIM_ERR_FORMAT);
 	fsim_store_free(&s);
 
-	/* A stored leaf of another CA. */
+	/*
+	 * A stored leaf of another CA, put where a's own leaf was: a's CA has
+	 * just used (and kept) its own, and must read the store again.
+	 */
+	assert_int_equal(fsim_ca_leaf(a.ca, a.s, &a.env, aaguid1, 0, chain, &k), 0);
+	EVP_PKEY_free(k);
+	k = NULL;
+	fsim_blob_reset(&chain[0]);
+	fsim_blob_reset(&chain[1]);
 	assert_int_equal(fsim_ca_leaf(b.ca, b.s, &b.env, aaguid1, 0, chain, &k), 0);
 	EVP_PKEY_free(k);
 	k = NULL;

@@ -257,6 +257,65 @@ test_b64_standard_alphabet(void **state)
 	fsim_blob_reset(&b);
 }
 
+/*
+ * Every byte value, at every position of a group: accepted exactly when it
+ * is in the variant's alphabet, decoded to its index there, and a bad one
+ * is reported at its own offset (the decoder's lookup table against the
+ * alphabets as RFC 4648 Tables 1 and 2 write them).
+ */
+static void
+test_b64_every_byte(void **state)
+{
+	static const char url[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	static const char std[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	char s[8];
+	const char *at;
+	uint64_t got;
+	size_t pos, i;
+	int c, r;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		for (pos = 0; pos < 8; pos++) {
+			fsim_blob_t b = { 0 };
+			fsim_diags_t d;
+
+			fsim_diags_init(&d);
+			memcpy(s, "AAAAAAAA", 8);   /* 'A' is 0: only s[pos] sets bits */
+			s[pos] = (char)c;
+			r = fsim_b64url_decode(s, 8, &b, &d, "x");
+			at = c != 0 ? memchr(url, c, 64) : NULL;
+			if (at != NULL) {
+				assert_int_equal(r, FSIM_OK);
+				assert_int_equal(b.len, 6);
+				for (got = 0, i = 0; i < 6; i++)
+					got = got << 8 | b.ptr[i];
+				assert_true(got == (uint64_t)(at - url) << (6 * (7 - pos)));
+			} else {
+				assert_int_equal(r, FSIM_ERR_ENCODING);
+				assert_null(b.ptr);
+				assert_int_equal(fsim_diags_count(&d, FSIM_SEV_ERROR), 1);
+				assert_int_equal(fsim_diags_first(&d, FSIM_SEV_ERROR)->offset, pos);
+			}
+			fsim_blob_reset(&b);
+			fsim_diags_clear(&d);
+			if (c == '=')
+				continue;   /* padding: its own tests above */
+			at = c != 0 ? memchr(std, c, 64) : NULL;
+			r = fsim_b64_decode(s, 8, &b);
+			assert_int_equal(r, at != NULL ? FSIM_OK : FSIM_ERR_ENCODING);
+			if (at != NULL) {
+				for (got = 0, i = 0; i < 6; i++)
+					got = got << 8 | b.ptr[i];
+				assert_true(got == (uint64_t)(at - std) << (6 * (7 - pos)));
+			}
+			fsim_blob_reset(&b);
+		}
+	}
+}
+
 static void
 test_hex(void **state)
 {
@@ -312,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_b64_standard),
 		cmocka_unit_test(test_b64_standard_rejects),
 		cmocka_unit_test(test_b64_standard_alphabet),
+		cmocka_unit_test(test_b64_every_byte),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_hex_rejects),
 	};

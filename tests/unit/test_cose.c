@@ -15,6 +15,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ec.h>
 
 #include "core/cborx.h"
 #include "core/cose.h"
@@ -717,12 +718,55 @@ test_w3c_credential_keys(void **state)
 	}
 }
 
+/*
+ * fsim_cose_ec2_encode (an authenticator's own key, from its point) writes
+ * the very bytes fsim_cose_key_encode writes for the key object; it takes
+ * EC2 algs and uncompressed points of the curve's size only.
+ */
+static void
+test_ec2_encode_same_bytes(void **state)
+{
+	static const struct { int alg; const char *curve; } t[] = {
+		{ FSIM_COSE_ES256, "P-256" }, { FSIM_COSE_ESP256, "P-256" },
+		{ FSIM_COSE_ES384, "P-384" }, { FSIM_COSE_ES512, "P-521" },
+	};
+	uint8_t pt[1 + 2 * 66];
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		EVP_PKEY *pkey = EVP_EC_gen(t[i].curve);
+		fsim_cose_key_t *k = NULL;
+		fsim_blob_t a = { 0 }, b = { 0 };
+
+		assert_non_null(pkey);
+		assert_int_equal(EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY,
+		    pt, sizeof(pt), &n), 1);
+		assert_int_equal(fsim_cose_key_from_pkey(pkey, t[i].alg, &k), 0);
+		assert_int_equal(fsim_cose_key_encode(k, &a), 0);
+		assert_int_equal(fsim_cose_ec2_encode(t[i].alg, pt, n, &b), 0);
+		assert_int_equal(a.len, b.len);
+		assert_memory_equal(a.ptr, b.ptr, a.len);
+		fsim_blob_reset(&b);
+		assert_int_equal(fsim_cose_ec2_encode(t[i].alg, pt, n - 1, &b), FSIM_ERR_ARG);
+		pt[0] = 0x02;
+		assert_int_equal(fsim_cose_ec2_encode(t[i].alg, pt, n, &b), FSIM_ERR_ARG);
+		assert_int_equal(fsim_cose_ec2_encode(FSIM_COSE_EDDSA, pt, n, &b),
+		    FSIM_ERR_UNSUPPORTED);
+		assert_null(b.ptr);
+		fsim_blob_reset(&a);
+		fsim_cose_key_free(&k);
+		EVP_PKEY_free(pkey);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip_all_algs),
 		cmocka_unit_test(test_es256_canonical_bytes),
+		cmocka_unit_test(test_ec2_encode_same_bytes),
 		cmocka_unit_test(test_noncanonical_order_warns),
 		cmocka_unit_test(test_missing_kty_alg),
 		cmocka_unit_test(test_wrong_kty_and_crv),

@@ -590,6 +590,105 @@ test_rsa_seeds(void **state)
 	EVP_PKEY_free(prev);
 }
 
+/* OpenSSL's own PKCS#8 of key (what keys_ec.c must write byte for byte). */
+static void
+ossl_p8(EVP_PKEY *key, fsim_blob_t *out)
+{
+	PKCS8_PRIV_KEY_INFO *p8 = EVP_PKEY2PKCS8(key);
+	unsigned char *d = NULL;
+	int n;
+
+	assert_non_null(p8);
+	n = i2d_PKCS8_PRIV_KEY_INFO(p8, &d);
+	assert_true(n > 0);
+	assert_int_equal(fsim_blob_set(out, d, (size_t)n), 0);
+	OPENSSL_free(d);
+	PKCS8_PRIV_KEY_INFO_free(p8);
+}
+
+/*
+ * Where d lies in an EC PKCS#8 of len bytes: before the point come its
+ * BIT STRING's unused-bits byte and the [1] and BIT STRING headers (two
+ * bytes each, three for P-521's longer lengths).
+ */
+static size_t
+d_at(size_t len, size_t dlen)
+{
+	return len - (1 + 2 * dlen) - (dlen == 66 ? 7 : 5) - dlen;
+}
+
+/*
+ * EC keys in PKCS#8 without OpenSSL's encoders: the same bytes as OpenSSL
+ * writes, read back to the same key; any other form (a changed byte, a
+ * scalar 0 or >= n) is left to OpenSSL (FSIM_ERR_UNSUPPORTED).
+ */
+static void
+test_ec_p8_by_hand(void **state)
+{
+	static const int algs[] = { FSIM_COSE_ES256, FSIM_COSE_ES384, FSIM_COSE_ES512 };
+	static const size_t dlen[] = { 32, 48, 66 };
+	fsim_env_t env;
+	size_t a, i, at;
+	int k;
+
+	(void)state;
+	fsim_env_default(&env);
+	for (a = 0; a < 3; a++) {
+		for (k = 0; k < 8; k++) {
+			fsim_blob_t mine = { 0 }, theirs = { 0 }, bad = { 0 };
+			EVP_PKEY *key = NULL, *back = NULL;
+
+			assert_int_equal(fsim_key_generate(&env, algs[a], &key), 0);
+			assert_int_equal(fsim_key_to_der(key, &mine), 0);
+			ossl_p8(key, &theirs);
+			assert_int_equal(mine.len, theirs.len);
+			assert_memory_equal(mine.ptr, theirs.ptr, mine.len);
+			assert_int_equal(fsim_key_ec_from_der(mine.ptr, mine.len, &back), 0);
+			assert_int_equal(EVP_PKEY_eq(key, back), 1);
+			EVP_PKEY_free(back);
+			back = NULL;
+			/* a changed structural byte anywhere outside d and the point */
+			for (i = 0; i < mine.len; i++) {
+				/* d and the point are values, not structure: skip them */
+				at = mine.len - (1 + 2 * dlen[a]);
+				if (i >= at || (i >= d_at(mine.len, dlen[a]) &&
+				    i < d_at(mine.len, dlen[a]) + dlen[a]))
+					continue;
+				assert_int_equal(fsim_blob_set(&bad, mine.ptr, mine.len), 0);
+				bad.ptr[i] ^= 0x01;
+				assert_int_equal(fsim_key_ec_from_der(bad.ptr, bad.len, &back),
+				    FSIM_ERR_UNSUPPORTED);
+				assert_null(back);
+			}
+			/* one byte short, one byte more */
+			assert_int_equal(fsim_key_ec_from_der(mine.ptr, mine.len - 1, &back),
+			    FSIM_ERR_UNSUPPORTED);
+			fsim_blob_reset(&bad);
+			assert_int_equal(fsim_blob_set(&bad, mine.ptr, mine.len), 0);
+			assert_int_equal(fsim_blob_append(&bad, (const uint8_t *)"", 1), 0);
+			assert_int_equal(fsim_key_ec_from_der(bad.ptr, bad.len, &back),
+			    FSIM_ERR_UNSUPPORTED);
+			/* d = 0, d = all ones (>= n): not ours to judge */
+			at = d_at(mine.len, dlen[a]);
+			memset(bad.ptr + at, 0, dlen[a]);
+			bad.len = mine.len;
+			assert_int_equal(fsim_key_ec_from_der(bad.ptr, bad.len, &back),
+			    FSIM_ERR_UNSUPPORTED);
+			memset(bad.ptr + at, 0xff, dlen[a]);
+			assert_int_equal(fsim_key_ec_from_der(bad.ptr, bad.len, &back),
+			    FSIM_ERR_UNSUPPORTED);
+			/* and the whole read still takes what OpenSSL takes */
+			assert_int_equal(fsim_key_from_der(theirs.ptr, theirs.len, &back), 0);
+			assert_int_equal(EVP_PKEY_eq(key, back), 1);
+			EVP_PKEY_free(back);
+			EVP_PKEY_free(key);
+			fsim_blob_reset(&mine);
+			fsim_blob_reset(&theirs);
+			fsim_blob_reset(&bad);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -600,6 +699,7 @@ main(void)
 		cmocka_unit_test(test_sign_errors),
 		cmocka_unit_test(test_random_failure),
 		cmocka_unit_test(test_der_roundtrip),
+		cmocka_unit_test(test_ec_p8_by_hand),
 		cmocka_unit_test(test_rfc6979_kat),
 		cmocka_unit_test(test_rfc6979_p521_and_many),
 		cmocka_unit_test(test_ec_from_scalar_range),
