@@ -462,12 +462,16 @@ op_verify_auth(struct fixture *fx, const fsim_rp_policy_t *p)
 	return op_verify(fx, p, fx->auth_value, true);
 }
 
-/* The same, from the response JSON text as it arrives over the wire. */
+/*
+ * The same, from the response JSON text as it arrives over the wire, loaded
+ * as `serve` and the RP API load a body (fsim_json_load).
+ */
 static int
 op_verify_auth_text(struct fixture *fx, const fsim_rp_policy_t *p)
 {
-	json_t *j = json_loads(fx->auth_json, 0, NULL);
-	int r = j != NULL ? op_verify(fx, p, j, true) : -1;
+	json_t *j = NULL;
+	int r = fsim_json_load((const uint8_t *)fx->auth_json, strlen(fx->auth_json), &j,
+	    NULL, "response") == 0 ? op_verify(fx, p, j, true) : -1;
 
 	json_decref(j);
 	return r;

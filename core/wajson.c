@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "b64.h"
+#include "json_fast.h"
 #include "wajson.h"
 
 #include "wajson_int.h"
@@ -35,6 +36,10 @@ fsim_json_load(const uint8_t *ptr, size_t len, json_t **out, fsim_diags_t *d,
 	 * check); duplicate member names refused; NUL in strings refused
 	 * (no JSON_ALLOW_NUL); jansson also refuses invalid UTF-8.
 	 */
+	if ((root = fsim_json_fast_load((const char *)ptr, len, JSON_DECODE_ANY)) != NULL) {
+		*out = root;    /* plain JSON, loaded as jansson would (json_fast.h) */
+		return FSIM_OK;
+	}
 	root = json_loadb(ptr != NULL ? (const char *)ptr : "", len,
 	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (root == NULL) {
