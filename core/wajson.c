@@ -77,12 +77,23 @@ fsim_wj_report(fsim_wj_t *c, fsim_sev_t sev, const char *rule,
 void
 fsim_wj_path(char *buf, size_t n, const char *base, const char *key)
 {
-	if (base == NULL || base[0] == '\0')
-		snprintf(buf, n, "%s", key);
-	else if (key[0] == '[')
-		snprintf(buf, n, "%s%s", base, key);
-	else
-		snprintf(buf, n, "%s.%s", base, key);
+	/* base, '.' unless key is an index, key; cut to n - 1 as snprintf would */
+	const char *part[3];
+	size_t at = 0, i, k;
+
+	if (n == 0)
+		return;
+	part[0] = base != NULL ? base : "";
+	part[1] = part[0][0] == '\0' || key[0] == '[' ? "" : ".";
+	part[2] = key;
+	for (i = 0; i < 3; i++) {
+		k = strlen(part[i]);
+		if (k > n - 1 - at)
+			k = n - 1 - at;
+		memcpy(buf + at, part[i], k);
+		at += k;
+	}
+	buf[at] = '\0';
 }
 
 const char *
