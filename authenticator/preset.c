@@ -1,28 +1,16 @@
 /*
- * preset.c — load authenticator presets (preset.h): a strict line parser,
- * the shipped folder (fsim_data_path) with the copy built into the program
- * as the fallback, and applying a preset under explicit flags.
+ * preset.c — authenticator presets (preset.h): a strict line parser, the
+ * preset's accessors, and applying a preset under explicit flags. Where a
+ * named preset is found, and the list of names, are preset_load.c.
  */
-#include <dirent.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "authenticator/preset.h"
+#include "authenticator/preset_int.h"
 #include "core/fsim_core.h"
-
-/* The presets built into the program (generated from data/presets/ by tests/embed_presets.sh). */
-struct fsim_preset_builtin {
-	const char *name;
-	const unsigned char *text;
-	unsigned long len;
-};
-extern const struct fsim_preset_builtin fsim_preset_builtins[];
-extern const unsigned long fsim_preset_builtins_n;
-
-#define PRESET_DIR "presets"
-#define PRESET_EXT ".preset"
 
 struct fsim_preset {
 	char *name;
@@ -136,8 +124,8 @@ fsim_preset_sigact_name(fsim_sigact_t a)
 	return (unsigned)a < 4 ? sig_names[a] : "?";
 }
 
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
+void
+fsim_preset_seterr(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -165,9 +153,8 @@ fsim_preset_free(fsim_preset_t **pp)
 	*pp = NULL;
 }
 
-/* [a-z0-9][a-z0-9._-]*, 1..FSIM_PRESET_MAX_NAME bytes. */
-static bool
-valid_name(const char *s, size_t len)
+bool
+fsim_preset_valid_name(const char *s, size_t len)
 {
 	size_t i;
 
@@ -363,7 +350,7 @@ set_value(fsim_preset_t *p, const struct key *k, const char *v, char *why, size_
 	int e;
 
 	if (strcmp(k->name, "name") == 0) {
-		if (!valid_name(v, strlen(v))) {
+		if (!fsim_preset_valid_name(v, strlen(v))) {
 			snprintf(why, wl, "'%s' is not a preset name (lowercase letters, "
 			    "digits, '.', '_', '-'; starting with a letter or digit; at most %d)",
 			    v, FSIM_PRESET_MAX_NAME);
@@ -549,7 +536,7 @@ fsim_preset_parse(const uint8_t *text, size_t len, const char *file,
 	size_t pos = 0, lineno = 0, bad;
 	int r = FSIM_ERR_ARG;
 
-	seterr(err, errlen, "%s", "");
+	fsim_preset_seterr(err, errlen, "%s", "");
 	if (out == NULL || (text == NULL && len > 0))
 		return FSIM_ERR_ARG;
 	*out = NULL;
@@ -561,7 +548,7 @@ fsim_preset_parse(const uint8_t *text, size_t len, const char *file,
 	fsim_authn_config_init(&p->cfg);
 	r = FSIM_ERR_FORMAT;
 	if (len > FSIM_PRESET_MAX_FILE) {
-		seterr(err, errlen, "%s: larger than %d bytes", file, FSIM_PRESET_MAX_FILE);
+		fsim_preset_seterr(err, errlen, "%s: larger than %d bytes", file, FSIM_PRESET_MAX_FILE);
 		goto fail;
 	}
 	while (pos < len) {
@@ -575,20 +562,20 @@ fsim_preset_parse(const uint8_t *text, size_t len, const char *file,
 			n--;
 		if (n > FSIM_PRESET_MAX_LINE) {
 			line_key(ln, n < 64 ? n : 64, keyb, sizeof(keyb));
-			seterr(err, errlen, "%s:%zu: %s: the line is longer than %d bytes", file,
+			fsim_preset_seterr(err, errlen, "%s:%zu: %s: the line is longer than %d bytes", file,
 			    lineno, keyb, FSIM_PRESET_MAX_LINE);
 			goto fail;
 		}
 		for (i = 0; i < n; i++)
 			if (((unsigned char)ln[i] < 0x20 && ln[i] != '\t') || ln[i] == 0x7f) {
 				line_key(ln, i, keyb, sizeof(keyb));
-				seterr(err, errlen, "%s:%zu: %s: control character 0x%02x at "
+				fsim_preset_seterr(err, errlen, "%s:%zu: %s: control character 0x%02x at "
 				    "column %zu", file, lineno, keyb, (unsigned char)ln[i], i + 1);
 				goto fail;
 			}
 		if (!valid_utf8((const unsigned char *)ln, n, &bad)) {
 			line_key(ln, bad, keyb, sizeof(keyb));
-			seterr(err, errlen, "%s:%zu: %s: not UTF-8 at column %zu", file, lineno,
+			fsim_preset_seterr(err, errlen, "%s:%zu: %s: not UTF-8 at column %zu", file, lineno,
 			    keyb, bad + 1);
 			goto fail;
 		}
@@ -598,7 +585,7 @@ fsim_preset_parse(const uint8_t *text, size_t len, const char *file,
 		if (kn == 0 || k[0] == '#')
 			continue;
 		if ((eq = memchr(k, '=', kn)) == NULL) {
-			seterr(err, errlen, "%s:%zu: ?: expected 'key = value', found '%.*s'",
+			fsim_preset_seterr(err, errlen, "%s:%zu: ?: expected 'key = value', found '%.*s'",
 			    file, lineno, (int)(kn < 40 ? kn : 40), k);
 			goto fail;
 		}
@@ -608,7 +595,7 @@ fsim_preset_parse(const uint8_t *text, size_t len, const char *file,
 		trim(&k, &kn);
 		trim(&v, &vn);
 		if (kn == 0) {
-			seterr(err, errlen, "%s:%zu: ?: a key is missing before '='", file, lineno);
+			fsim_preset_seterr(err, errlen, "%s:%zu: ?: a key is missing before '='", file, lineno);
 			goto fail;
 		}
 		line_key(ln, n, keyb, sizeof(keyb));
@@ -616,19 +603,19 @@ fsim_preset_parse(const uint8_t *text, size_t len, const char *file,
 		if (kn < sizeof(keyb) && memcmp(keyb, k, kn) == 0 && keyb[kn] == '\0')
 			key = find_key(keyb);
 		if (key == NULL) {
-			seterr(err, errlen, "%s:%zu: %s: unknown key (known: name, description, "
+			fsim_preset_seterr(err, errlen, "%s:%zu: %s: unknown key (known: name, description, "
 			    "evidence, aaguid, be, bs, uv, counter, attestation, algs, "
 			    "transports, rk, quirk)", file, lineno, keyb);
 			goto fail;
 		}
 		if (key->bit != K_REPEATABLE && (seen & key->bit) != 0) {
-			seterr(err, errlen, "%s:%zu: %s: given twice (only evidence and quirk "
+			fsim_preset_seterr(err, errlen, "%s:%zu: %s: given twice (only evidence and quirk "
 			    "repeat)", file, lineno, keyb);
 			goto fail;
 		}
 		seen |= key->bit;
 		if (vn == 0) {
-			seterr(err, errlen, "%s:%zu: %s: the value is empty", file, lineno, keyb);
+			fsim_preset_seterr(err, errlen, "%s:%zu: %s: the value is empty", file, lineno, keyb);
 			goto fail;
 		}
 		r = FSIM_ERR_NOMEM;
@@ -641,12 +628,12 @@ fsim_preset_parse(const uint8_t *text, size_t len, const char *file,
 		free(val);
 		val = NULL;
 		if (r == FSIM_ERR_NOMEM) {
-			seterr(err, errlen, "%s:%zu: %s: out of memory", file, lineno, keyb);
+			fsim_preset_seterr(err, errlen, "%s:%zu: %s: out of memory", file, lineno, keyb);
 			goto fail;
 		}
 		if (r != 0) {
 			r = FSIM_ERR_FORMAT;
-			seterr(err, errlen, "%s:%zu: %s: %s", file, lineno, keyb, why);
+			fsim_preset_seterr(err, errlen, "%s:%zu: %s: %s", file, lineno, keyb, why);
 			goto fail;
 		}
 		if (strcmp(keyb, "quirk") == 0)
@@ -656,7 +643,7 @@ fsim_preset_parse(const uint8_t *text, size_t len, const char *file,
 		r = FSIM_ERR_FORMAT;
 	}
 	if (p->name == NULL) {
-		seterr(err, errlen, "%s: name: missing (every preset names itself: "
+		fsim_preset_seterr(err, errlen, "%s: name: missing (every preset names itself: "
 		    "'name = ...')", file);
 		goto fail;
 	}
@@ -671,195 +658,6 @@ fail:
 	free(val);
 	fsim_preset_free(&p);
 	return r;
-}
-
-static const struct fsim_preset_builtin *
-builtin(const char *name)
-{
-	unsigned long i;
-
-	for (i = 0; i < fsim_preset_builtins_n; i++)
-		if (strcmp(fsim_preset_builtins[i].name, name) == 0)
-			return &fsim_preset_builtins[i];
-	return NULL;
-}
-
-static int
-load_file(const char *path, fsim_preset_t **out, char *err, size_t errlen)
-{
-	fsim_blob_t b = { NULL, 0 };
-	int r;
-
-	if ((r = fsim_read_file(path, FSIM_PRESET_MAX_FILE, &b)) != 0) {
-		if (r == FSIM_ERR_ARG) {
-			seterr(err, errlen, "%s: larger than %d bytes", path, FSIM_PRESET_MAX_FILE);
-			return FSIM_ERR_FORMAT;
-		}
-		if (r == FSIM_ERR_NOMEM) {
-			seterr(err, errlen, "%s: out of memory", path);
-			return r;
-		}
-		seterr(err, errlen, "%s: cannot read the preset file", path);
-		return FSIM_ERR_IO;
-	}
-	r = fsim_preset_parse(b.ptr, b.len, path, out, err, errlen);
-	fsim_blob_reset(&b);
-	return r;
-}
-
-/* "a, b, c" of the known names into buf. */
-static void
-known_list(char *buf, size_t len)
-{
-	char **names = NULL;
-	size_t n = 0, i, used = 0;
-	int w;
-
-	buf[0] = '\0';
-	if (fsim_preset_names(&names, &n) != 0)
-		return;
-	for (i = 0; i < n && used < len; i++) {
-		w = snprintf(buf + used, len - used, "%s%s", i ? ", " : "", names[i]);
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-	fsim_preset_names_free(names, n);
-}
-
-int
-fsim_preset_load(const char *name_or_path, fsim_preset_t **out, char *err, size_t errlen)
-{
-	const struct fsim_preset_builtin *bi;
-	char path[4200], rel[128], label[160], known[1024];
-	size_t len;
-	int r;
-
-	seterr(err, errlen, "%s", "");
-	if (out == NULL)
-		return FSIM_ERR_ARG;
-	*out = NULL;
-	if (name_or_path == NULL || name_or_path[0] == '\0') {
-		seterr(err, errlen, "no preset named");
-		return FSIM_ERR_ARG;
-	}
-	len = strlen(name_or_path);
-	if (strchr(name_or_path, '/') != NULL ||
-	    (len >= strlen(PRESET_EXT) && strcmp(name_or_path + len - strlen(PRESET_EXT),
-	    PRESET_EXT) == 0))
-		return load_file(name_or_path, out, err, errlen);
-	if (!valid_name(name_or_path, len)) {
-		known_list(known, sizeof(known));
-		seterr(err, errlen, "unknown preset '%s' (known: %s; or give a path to a "
-		    ".preset file)", name_or_path, known);
-		return FSIM_ERR_NOT_FOUND;
-	}
-	snprintf(rel, sizeof(rel), "%s/%s%s", PRESET_DIR, name_or_path, PRESET_EXT);
-	if (fsim_data_path(rel, path, sizeof(path)) == 0)
-		r = load_file(path, out, err, errlen);
-	else if ((bi = builtin(name_or_path)) != NULL) {
-		snprintf(label, sizeof(label), "%s (built in)", rel);
-		r = fsim_preset_parse(bi->text, bi->len, label, out, err, errlen);
-		snprintf(path, sizeof(path), "%s", label);
-	} else {
-		known_list(known, sizeof(known));
-		seterr(err, errlen, "unknown preset '%s' (known: %s; or give a path to a "
-		    ".preset file)", name_or_path, known);
-		return FSIM_ERR_NOT_FOUND;
-	}
-	if (r == 0 && strcmp((*out)->name, name_or_path) != 0) {
-		seterr(err, errlen, "%s: name: '%s' is not the file's name '%s'", path,
-		    (*out)->name, name_or_path);
-		fsim_preset_free(out);
-		return FSIM_ERR_FORMAT;
-	}
-	return r;
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Add a copy of name unless it is there already. */
-static int
-add_name(char ***v, size_t *n, size_t *cap, const char *name, size_t len)
-{
-	char **nv;
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if (strlen((*v)[i]) == len && memcmp((*v)[i], name, len) == 0)
-			return 0;
-	if (*n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-
-		if ((nv = realloc(*v, ncap * sizeof(*nv))) == NULL)
-			return FSIM_ERR_NOMEM;
-		*v = nv;
-		*cap = ncap;
-	}
-	if (((*v)[*n] = malloc(len + 1)) == NULL)
-		return FSIM_ERR_NOMEM;
-	memcpy((*v)[*n], name, len);
-	(*v)[*n][len] = '\0';
-	(*n)++;
-	return 0;
-}
-
-int
-fsim_preset_names(char ***names, size_t *n)
-{
-	char dir[4200], **v = NULL;
-	size_t nv = 0, cap = 0, elen = strlen(PRESET_EXT);
-	unsigned long i;
-	struct dirent *de;
-	DIR *d = NULL;
-	int r = FSIM_ERR_ARG;
-
-	if (names == NULL || n == NULL)
-		return FSIM_ERR_ARG;
-	*names = NULL;
-	*n = 0;
-	r = FSIM_ERR_NOMEM;
-	if (fsim_data_path(PRESET_DIR, dir, sizeof(dir)) == 0 && (d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			size_t len = strlen(de->d_name);
-
-			if (len <= elen || strcmp(de->d_name + len - elen, PRESET_EXT) != 0 ||
-			    !valid_name(de->d_name, len - elen))
-				continue;
-			if (add_name(&v, &nv, &cap, de->d_name, len - elen) != 0)
-				goto fail;
-		}
-	}
-	for (i = 0; i < fsim_preset_builtins_n; i++)
-		if (add_name(&v, &nv, &cap, fsim_preset_builtins[i].name,
-		    strlen(fsim_preset_builtins[i].name)) != 0)
-			goto fail;
-	if (nv > 1)
-		qsort(v, nv, sizeof(*v), cmp_str);
-	*names = v;
-	*n = nv;
-	v = NULL;
-	nv = 0;
-	r = FSIM_OK;
-fail:
-	if (d != NULL)
-		closedir(d);
-	fsim_preset_names_free(v, nv);
-	return r;
-}
-
-void
-fsim_preset_names_free(char **names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; names != NULL && i < n; i++)
-		free(names[i]);
-	free(names);
 }
 
 const char *

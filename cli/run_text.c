@@ -593,6 +593,30 @@ let_through(FILE *f, const json_t *cells)
 	json_decref(done);
 }
 
+/*
+ * "coverage: N error rules without both a failing and a passing cell", then
+ * each of them, with why no cell can fail it where the report says so.
+ */
+static void
+coverage_line(FILE *f, const json_t *cov)
+{
+	const json_t *un = json_object_get(cov, "errorRulesUncovered");
+	const json_t *why = json_object_get(cov, "unreachable"), *r;
+	size_t i;
+
+	fprintf(f, "coverage: %zu error rules without both a failing and a passing cell%s\n",
+	    json_array_size(un), json_array_size(un) > 0 ? ":" : "");
+	json_array_foreach(un, i, r) {
+		const char *id = json_string_value(r), *because;
+
+		if (id == NULL)
+			continue;
+		because = json_string_value(json_object_get(why, id));
+		fprintf(f, "  %-9s %s\n", id, because != NULL ?
+		    because : "no cell of this run fails it (uncovered)");
+	}
+}
+
 void
 fsim_run_print(FILE *f, const json_t *rep)
 {
@@ -607,9 +631,7 @@ fsim_run_print(FILE *f, const json_t *rep)
 	let_through(f, cells);
 	/* Coverage means something only where deliberate cells break the rules. */
 	if (has_kind(cells, "quirk") || has_kind(cells, "mutation"))
-		fprintf(f, "coverage: %zu error rules without both a failing and a passing cell\n",
-		    json_array_size(json_object_get(json_object_get(rep, "coverage"),
-		    "errorRulesUncovered")));
+		coverage_line(f, json_object_get(rep, "coverage"));
 }
 
 int

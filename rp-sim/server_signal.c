@@ -164,5 +164,5 @@ fsim_srv_account_details(fsim_server_t *s, const json_t *body, const char *cooki
 	}
 	a->status = 200;
 	add_signal(a, sig);
-	snprintf(a->note, sizeof(a->note), "display name of \"%s\" changed", user);
+	snprintf(a->note, sizeof(a->note), "display name of \"%.100s\" changed", user);
 }

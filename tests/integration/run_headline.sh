@@ -110,6 +110,8 @@ check "a warn-only policy expects the warning (go-webauthn, counter-regress)" \
 check "the quirks some policies let through are listed, as documented" \
     'grep -q "^  quirk bs-without-be *caught under 6 of $NPOL policies; let through by fido2-net-lib, libfido2, python-fido2, fido2-lib" $tmp/out'
 check "the default run keeps its coverage line" 'grep -q "^coverage: [0-9]* error rules" $tmp/out'
+check "the coverage line names each uncovered rule with why no cell fails it (REG-09: unreachable)" \
+    'n=$(sed -n "s/^coverage: \([0-9]*\) error rules.*/\1/p" $tmp/out); [ "$(sed -n "/^coverage:/,\$p" $tmp/out | grep -c "^  [A-Z][A-Z0-9]*-[0-9A-Z]* ")" = "$n" ] && grep -q "^  REG-09 *the RP hashes clientDataJSON" $tmp/out'
 run $W "$F" run -o "$tmp/full" --fail-on fail --quiet
 check "--fail-on fail: the default matrix exits 1 (some combinations fail or are refused)" '[ $rc -eq 1 ]'
 run $W "$F" run -o "$tmp/full" --fail-on never --quiet

@@ -210,6 +210,7 @@ init_picks_our_nonce(void **state)
 
 		if (poll(&p, 1, 2000) != 1 || recv(f->dev, rep, 64, 0) != 64)
 			_exit(1);
+		memset(ans, 0, sizeof(ans));
 		memset(ans, 0x77, 8);                     /* another host's nonce */
 		put32(ans + 8, 0x11111111u);
 		ans[12] = 2;
