@@ -206,6 +206,12 @@ deps:
 bench: all
 	$(BUILD)/fidosim bench --seconds 2
 
+# fidosim beside @simplewebauthn/server and fido2-lib on one ceremony (bench/peers.sh).
+.PHONY: bench-peers
+bench-peers: all
+	@sh tests/npm_deps.sh
+	FIDOSIM=$(BUILD)/fidosim sh bench/peers.sh --seconds 2
+
 # The conformance matrix: out/report.json, out/junit.xml, out/report.html.
 run:
 	@sh tests/deps.sh

@@ -462,12 +462,16 @@ op_verify_auth(struct fixture *fx, const fsim_rp_policy_t *p)
 	return op_verify(fx, p, fx->auth_value, true);
 }
 
-/* The same, from the response JSON text as it arrives over the wire. */
+/*
+ * The same, from the response JSON text as it arrives over the wire, loaded
+ * as `serve` and the RP API load a body (fsim_json_load).
+ */
 static int
 op_verify_auth_text(struct fixture *fx, const fsim_rp_policy_t *p)
 {
-	json_t *j = json_loads(fx->auth_json, 0, NULL);
-	int r = j != NULL ? op_verify(fx, p, j, true) : -1;
+	json_t *j = NULL;
+	int r = fsim_json_load((const uint8_t *)fx->auth_json, strlen(fx->auth_json), &j,
+	    NULL, "response") == 0 ? op_verify(fx, p, j, true) : -1;
 
 	json_decref(j);
 	return r;
@@ -618,12 +622,12 @@ bench_run(int argc, char **argv)
 	if (json)
 		printf("{\"baseline\": {\"name\": \"ecdsa-p256-verify\", \"opsPerSecond\": %.0f},\n"
 		    " \"stages\": [\n"
-		    "  {\"name\": \"verify-authentication\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.85},\n"
-		    "  {\"name\": \"verify-authentication-from-text\", \"opsPerSecond\": %.0f, \"ratio\": %.3f},\n"
-		    "  {\"name\": \"verify-registration\", \"opsPerSecond\": %.0f, \"ratio\": %.3f},\n"
+		    "  {\"name\": \"verify-authentication\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.92},\n"
+		    "  {\"name\": \"verify-authentication-from-text\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.90},\n"
+		    "  {\"name\": \"verify-registration\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.40},\n"
 		    "  {\"name\": \"ecdsa-p256-sign\", \"opsPerSecond\": %.0f, \"baseline\": true},\n"
-		    "  {\"name\": \"getAssertion\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.85},\n"
-		    "  {\"name\": \"makeCredential\", \"opsPerSecond\": %.0f, \"ratio\": %.3f},\n"
+		    "  {\"name\": \"getAssertion\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.92},\n"
+		    "  {\"name\": \"makeCredential\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"goal\": 0.40},\n"
 		    "  {\"name\": \"ml-dsa-44-verify\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"raw\": true},\n"
 		    "  {\"name\": \"verify-authentication-ml-dsa-44\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"ratioToRaw\": %.3f},\n"
 		    "  {\"name\": \"ml-dsa-44-sign\", \"opsPerSecond\": %.0f, \"ratio\": %.3f, \"raw\": true},\n"
@@ -637,15 +641,15 @@ bench_run(int argc, char **argv)
 	else {
 		printf("%-24s %12s %8s\n", "stage", "ops/s", "ratio");
 		printf("%-24s %12.0f %8s  (OpenSSL raw, the baseline)\n", "ecdsa-p256-verify", base, "1.00");
-		printf("%-24s %12.0f %8.2f  (goal >= 0.85; the RP API on a parsed response)\n",
+		printf("%-24s %12.0f %8.2f  (goal >= 0.92; the RP API on a parsed response)\n",
 		    "verify-authentication", va, va / base);
-		printf("%-24s %12.0f %8.2f  (the same, parsing the JSON text first)\n",
+		printf("%-24s %12.0f %8.2f  (goal >= 0.90; the same, parsing the JSON text first)\n",
 		    "  ... from JSON text", vt, vt / base);
-		printf("%-24s %12.0f %8.2f  (packed x5c; two signatures)\n", "verify-registration", vr, vr / base);
+		printf("%-24s %12.0f %8.2f  (goal >= 0.40; packed x5c; two signatures)\n", "verify-registration", vr, vr / base);
 		printf("%-24s %12.0f %8s  (OpenSSL raw, the baseline below)\n", "ecdsa-p256-sign", sbase, "1.00");
-		printf("%-24s %12.0f %8.2f  (goal >= 0.85; CTAP request to response, ES256)\n",
+		printf("%-24s %12.0f %8.2f  (goal >= 0.92; CTAP request to response, ES256)\n",
 		    "getAssertion", ga, ga / sbase);
-		printf("%-24s %12.0f %8.2f  (ES256 key made, packed x5c statement)\n",
+		printf("%-24s %12.0f %8.2f  (goal >= 0.40; ES256 key made, packed x5c statement)\n",
 		    "makeCredential", mc, mc / sbase);
 		printf("%-24s %12.0f %8.2f  (the primitive; ratio to P-256 verify)\n",
 		    "ml-dsa-44-verify", qv, qv / base);

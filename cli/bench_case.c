@@ -56,11 +56,13 @@ op_raw(struct bcase *c)
 static int
 op_text(struct bcase *c, bool auth)
 {
-	json_t *j = json_loads(auth ? c->auth_text : c->reg_text, 0, NULL);
+	const char *t = auth ? c->auth_text : c->reg_text;
+	json_t *j = NULL;
 	fsim_rp_result_t *res = NULL;
 	int r = -1;
 
-	if (j != NULL && (auth ? fsim_rp_verify_authentication(&c->auth_p, j, c->rec, &res) :
+	/* loaded as `serve` loads a request body */
+	if (fsim_json_load((const uint8_t *)t, strlen(t), &j, NULL, "response") == 0 && (auth ? fsim_rp_verify_authentication(&c->auth_p, j, c->rec, &res) :
 	    fsim_rp_verify_registration(&c->reg_p, j, &res)) == 0 && res->verified)
 		r = 0;
 	fsim_rp_result_free(&res);

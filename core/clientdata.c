@@ -19,6 +19,7 @@
 
 #include "b64.h"
 #include "clientdata.h"
+#include "json_fast.h"
 #include "ossl_cache.h"
 
 /* UTF-8 byte order mark; "UTF-8 decode" (WHATWG Encoding) drops one. */
@@ -311,8 +312,10 @@ load_object(const uint8_t *p, size_t len, size_t bom, json_t **out,
 	 * the default EOF check refuses anything but whitespace after the one
 	 * value; NUL inside strings stays refused (no JSON_ALLOW_NUL).
 	 */
-	root = json_loadb((const char *)p, len,
-	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
+	root = fsim_json_fast_load((const char *)p, len, JSON_DECODE_ANY);
+	if (root == NULL)
+		root = json_loadb((const char *)p, len,
+		    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (root == NULL) {
 		pos = err.position < 0 ? FSIM_NO_OFFSET : (size_t)err.position + bom;
 		if (json_error_code(&err) == json_error_duplicate_key)

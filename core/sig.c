@@ -20,6 +20,7 @@
 #include "cose_internal.h"
 #include "mldsa.h"
 #include "sig.h"
+#include "sig_tmpl.h"
 
 /* Group orders n (SEC 2 §2.4.2, §2.5.1, §2.6.1), big-endian. */
 static const uint8_t order_p256[32] = {
@@ -272,13 +273,19 @@ ctx_init(EVP_MD_CTX *ctx, EVP_PKEY *pkey, const struct fsim_cose_alg_info *ai,
     bool sign)
 {
 	EVP_PKEY_CTX *pctx = NULL;
-	const EVP_MD *md = ai->md != NULL ? ai->md() : NULL;
+	const EVP_MD *md;
 
+	/* A key seen before: a copy of its ready context (sig_tmpl.h). */
+	if (fsim_sig_tmpl_get(ctx, pkey, ai->alg, sign))
+		return true;
+	md = ai->md != NULL ? ai->md() : NULL;
 	if ((sign ? EVP_DigestSignInit(ctx, &pctx, md, NULL, pkey) :
 	    EVP_DigestVerifyInit(ctx, &pctx, md, NULL, pkey)) != 1)
 		return false;
-	if (!fsim_cose_alg_is_pss(ai->alg))
+	if (!fsim_cose_alg_is_pss(ai->alg)) {
+		fsim_sig_tmpl_put(ctx, pkey, ai->alg, sign);
 		return true;
+	}
 	return EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
 	    EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) == 1 &&
 	    EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, EVP_MD_get_size(md)) == 1;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "b64.h"
+#include "json_fast.h"
 #include "wajson.h"
 
 #include "wajson_int.h"
@@ -35,6 +36,10 @@ fsim_json_load(const uint8_t *ptr, size_t len, json_t **out, fsim_diags_t *d,
 	 * check); duplicate member names refused; NUL in strings refused
 	 * (no JSON_ALLOW_NUL); jansson also refuses invalid UTF-8.
 	 */
+	if ((root = fsim_json_fast_load((const char *)ptr, len, JSON_DECODE_ANY)) != NULL) {
+		*out = root;    /* plain JSON, loaded as jansson would (json_fast.h) */
+		return FSIM_OK;
+	}
 	root = json_loadb(ptr != NULL ? (const char *)ptr : "", len,
 	    JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &err);
 	if (root == NULL) {
@@ -72,12 +77,23 @@ fsim_wj_report(fsim_wj_t *c, fsim_sev_t sev, const char *rule,
 void
 fsim_wj_path(char *buf, size_t n, const char *base, const char *key)
 {
-	if (base == NULL || base[0] == '\0')
-		snprintf(buf, n, "%s", key);
-	else if (key[0] == '[')
-		snprintf(buf, n, "%s%s", base, key);
-	else
-		snprintf(buf, n, "%s.%s", base, key);
+	/* base, '.' unless key is an index, key; cut to n - 1 as snprintf would */
+	const char *part[3];
+	size_t at = 0, i, k;
+
+	if (n == 0)
+		return;
+	part[0] = base != NULL ? base : "";
+	part[1] = part[0][0] == '\0' || key[0] == '[' ? "" : ".";
+	part[2] = key;
+	for (i = 0; i < 3; i++) {
+		k = strlen(part[i]);
+		if (k > n - 1 - at)
+			k = n - 1 - at;
+		memcpy(buf + at, part[i], k);
+		at += k;
+	}
+	buf[at] = '\0';
 }
 
 const char *

@@ -6,7 +6,7 @@
 //   node tests/integration/serve_load.mjs PORT SECONDS CLIENTS [MODE]
 // MODE "mixed" (the default) as above; "register": registrations only, every
 // round a new credential (the cost of adding one to a large store).
-// Prints TAP, the requests/s and the ceremonies/s.
+// Prints TAP, the requests/s, the ceremonies/s and the p50/p99 request latency.
 import crypto from 'node:crypto';
 import http from 'node:http';
 
@@ -82,13 +82,17 @@ let ceremonies = 0;
 let registrations = 0;
 const errorSamples = [];
 
+const latencies = [];   // ms per request, answered or not
+
 function post(path, body, jar) {
   return new Promise((resolve) => {
     const data = JSON.stringify(body);
+    const started = process.hrtime.bigint();
     let settled = false;
     const fail = (e) => {
       if (settled) return;
       settled = true;
+      latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
       requests++;
       errors++;
       if (errorSamples.length < 5) errorSamples.push(`${path} ${e.message || e}`);
@@ -105,6 +109,7 @@ function post(path, body, jar) {
       res.on('end', () => {
         if (settled) return;
         settled = true;
+        latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
         requests++;
         const sc = res.headers['set-cookie'];
         if (sc) jar.cookie = sc[0].split(';')[0];
@@ -158,6 +163,10 @@ agent.destroy();
 const rps = requests / dt;
 console.log(`# ${mode}: ${requests} requests, ${ceremonies} ceremonies (${registrations} registrations) in ${dt.toFixed(1)} s with ${clients} clients: ` +
   `${rps.toFixed(0)} requests/s, ${(ceremonies / dt).toFixed(0)} ceremonies/s`);
+latencies.sort((a, b) => a - b);
+const pct = (q) => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] : 0;
+console.log(`# latency per request: p50 ${pct(0.5).toFixed(2)} ms, p99 ${pct(0.99).toFixed(2)} ms, ` +
+  `max ${(latencies.length ? latencies[latencies.length - 1] : 0).toFixed(2)} ms`);
 for (const e of errorSamples) console.log(`# ${e}`);
 console.log(`${errors === 0 && requests > 0 ? 'ok' : 'not ok'} 1 - ${clients} concurrent clients for ${seconds} s: ` +
   `${errors} errors in ${requests} requests (${rps.toFixed(0)} requests/s)`);

@@ -1088,11 +1088,63 @@ test_args(void **state)
 	world_close(&w);
 }
 
+/*
+ * Every certificate of the CA (root, intermediate, leaf) carries the
+ * SubjectPublicKeyInfo that OpenSSL's own encoder writes for its key (the
+ * CA sets the EC fields directly): byte for byte, and the leaf's is the
+ * leaf key's.
+ */
+static void
+test_ca_spki_as_openssl(void **state)
+{
+	world_t w;
+	fsim_blob_t chain[2] = { { 0 }, { 0 } };
+	EVP_PKEY *lk = NULL;
+	X509 *c[3];
+	char *pem;
+	BIO *bio;
+	unsigned char *a = NULL, *b = NULL;
+	int i, la, lb;
+
+	(void)state;
+	world_open(&w, "spki", NULL);
+	pem = root_pem(&w);
+	assert_non_null(bio = BIO_new_mem_buf(pem, -1));
+	assert_non_null(c[0] = PEM_read_bio_X509(bio, NULL, NULL, NULL));
+	BIO_free(bio);
+	assert_int_equal(fsim_ca_leaf(w.ca, w.s, &w.env, aaguid1, 0, chain, &lk), 0);
+	c[1] = cert_of(&chain[1]);
+	c[2] = cert_of(&chain[0]);
+	for (i = 0; i < 3; i++) {
+		assert_true((la = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(c[i]), &a)) > 0);
+		assert_true((lb = i2d_PUBKEY(X509_get0_pubkey(c[i]), &b)) > 0);
+		assert_int_equal(la, lb);
+		assert_memory_equal(a, b, (size_t)la);
+		OPENSSL_free(a);
+		OPENSSL_free(b);
+		a = b = NULL;
+	}
+	assert_true((la = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(c[2]), &a)) > 0);
+	assert_true((lb = i2d_PUBKEY(lk, &b)) > 0);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, (size_t)la);
+	OPENSSL_free(a);
+	OPENSSL_free(b);
+	for (i = 0; i < 3; i++)
+		X509_free(c[i]);
+	EVP_PKEY_free(lk);
+	fsim_blob_reset(&chain[0]);
+	fsim_blob_reset(&chain[1]);
+	free(pem);
+	world_close(&w);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ca_certificates),
+		cmocka_unit_test(test_ca_spki_as_openssl),
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_packed_self),
 		cmocka_unit_test(test_packed_full),

@@ -17,6 +17,7 @@
 
 #include "core/b64.h"
 #include "core/wajson.h"
+#include "core/wajson_int.h"
 
 #define VEC_DIR "vectors/w3c-l3"
 
@@ -940,12 +941,40 @@ test_options_mediation(void **state)
 	fsim_diags_clear(&d);
 }
 
+/* Member paths: base '.' key, an index glued on, cut to the buffer as snprintf cuts. */
+static void
+test_wj_path(void **state)
+{
+	char b[FSIM_WJ_PATH], small[8];
+	char longkey[200];
+
+	(void)state;
+	fsim_wj_path(b, sizeof(b), NULL, "id");
+	assert_string_equal(b, "id");
+	fsim_wj_path(b, sizeof(b), "", "id");
+	assert_string_equal(b, "id");
+	fsim_wj_path(b, sizeof(b), "response", "signature");
+	assert_string_equal(b, "response.signature");
+	fsim_wj_path(b, sizeof(b), "excludeCredentials", "[1]");
+	assert_string_equal(b, "excludeCredentials[1]");
+	fsim_wj_path(small, sizeof(small), "response", "x");
+	assert_string_equal(small, "respons");
+	fsim_wj_path(small, sizeof(small), "resp", "onse");
+	assert_string_equal(small, "resp.on");
+	memset(longkey, 'k', sizeof(longkey) - 1);
+	longkey[sizeof(longkey) - 1] = '\0';
+	fsim_wj_path(b, sizeof(b), "a", longkey);
+	assert_int_equal(strlen(b), sizeof(b) - 1);
+	assert_memory_equal(b, "a.kkk", 5);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_w3c_vectors),
 		cmocka_unit_test(test_json_load),
+		cmocka_unit_test(test_wj_path),
 		cmocka_unit_test(test_response_kind),
 		cmocka_unit_test(test_reg_ok_and_member_order),
 		cmocka_unit_test(test_reg_missing_rawid),
