@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "authenticator/internal.h"
+#include "core/sig_tmpl.h"
 
 static const fsim_quirk_info_t quirk_table[FSIM_QUIRK__COUNT] = {
 #define FSIM_QUIRK(sym, name, rule, what) [FSIM_QUIRK_##sym] = { name, rule, what },
@@ -120,6 +121,7 @@ fsim_kc_put(fsim_authn_t *a, const uint8_t *id, size_t len, const uint8_t rp_id_
 
 	if (EVP_PKEY_up_ref(key) != 1)
 		return;
+	fsim_sig_tmpl_forget(e->key);
 	EVP_PKEY_free(e->key);
 	e->key = NULL;
 	if (fsim_blob_set(&e->id, id, len) != 0 ||
@@ -143,6 +145,7 @@ fsim_kc_clear(fsim_authn_t *a)
 	size_t i;
 
 	for (i = 0; i < FSIM_KEY_CACHE; i++) {
+		fsim_sig_tmpl_forget(a->kc[i].key);
 		EVP_PKEY_free(a->kc[i].key);
 		fsim_blob_reset(&a->kc[i].id);
 	}

@@ -6,6 +6,7 @@
  * Fixtures are made in-process (keys, a packed attestation with an x5c
  * chain, an assertion), so the bench needs no files.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -661,9 +662,10 @@ bench_run(int argc, char **argv)
 		    "getAssertion", qg, qg / sbase, qg / qs);
 		printf("%-24s %12.0f %8.2f  (verify-registration, its root a configured anchor)\n",
 		    "verify-reg anchored", vra, vra / base);
-		printf("%-24s %12.0f %8.2f  (the root from an MDS index of 1000 entries: adds "
-		    "%.1f%%, goal < 5%%)\n", "verify-reg --mds", vrm, vrm / base,
-		    100.0 * (vra / vrm - 1.0));
+		/* the lookup's cost against the anchored run; below 0 it costs less */
+		printf("%-24s %12.0f %8.2f  (the root from an MDS index of 1000 entries: %.1f%% "
+		    "%s than anchored, goal < 5%% more)\n", "verify-reg --mds", vrm, vrm / base,
+		    fabs(100.0 * (vra / vrm - 1.0)), vra <= vrm ? "less" : "more");
 	}
 	rc = FSIM_EXIT_OK;
 out:

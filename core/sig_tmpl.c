@@ -119,3 +119,17 @@ fsim_sig_tmpl_put(const EVP_MD_CTX *ctx, EVP_PKEY *pkey, int alg, bool sign)
 	t->ctx = copy;
 	CRYPTO_THREAD_unlock(lock);
 }
+
+void
+fsim_sig_tmpl_forget(EVP_PKEY *pkey)
+{
+	size_t i;
+
+	if (pkey == NULL || !cacheable(pkey, FSIM_COSE_ES256) ||
+	    CRYPTO_THREAD_write_lock(lock) != 1)
+		return;
+	for (i = 0; i < NTMPL; i++)
+		if (cache[i].pkey == pkey)
+			slot_clear(&cache[i]);
+	CRYPTO_THREAD_unlock(lock);
+}

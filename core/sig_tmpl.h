@@ -31,4 +31,12 @@ bool fsim_sig_tmpl_get(EVP_MD_CTX *ctx, EVP_PKEY *pkey, int alg, bool sign);
 /* Keep a copy of ctx, just initialised for (pkey, alg, sign); best effort. */
 void fsim_sig_tmpl_put(const EVP_MD_CTX *ctx, EVP_PKEY *pkey, int alg, bool sign);
 
+/*
+ * Drop every context kept for pkey (and the cache's reference to it): an
+ * owner that frees a private key calls it, so the key does not outlive its
+ * owner in the cache. A key nobody forgets leaves when 16 newer ones have
+ * come, or at exit; OpenSSL clears a private key when its last reference goes.
+ */
+void fsim_sig_tmpl_forget(EVP_PKEY *pkey);
+
 #endif /* !FSIM_SIG_TMPL_H */

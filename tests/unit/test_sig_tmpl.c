@@ -118,6 +118,33 @@ test_not_cacheable(void **state)
 	EVP_PKEY_free(ec);
 }
 
+/* forget drops the key's contexts: the next use initialises a context again. */
+static void
+test_forget(void **state)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256");
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	fsim_blob_t sig = { 0 };
+
+	(void)state;
+	assert_non_null(k);
+	assert_non_null(ctx);
+	assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, msg, sizeof(msg), &sig), 0);
+	assert_true(fsim_sig_tmpl_get(ctx, k, FSIM_COSE_ES256, true));
+	assert_int_equal(EVP_MD_CTX_reset(ctx), 1);
+	fsim_sig_tmpl_forget(k);
+	assert_false(fsim_sig_tmpl_get(ctx, k, FSIM_COSE_ES256, true));
+	assert_false(fsim_sig_tmpl_get(ctx, k, FSIM_COSE_ES256, false));
+	/* and it still signs (a fresh context, cached again) */
+	assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, msg, sizeof(msg), &sig), 0);
+	assert_int_equal(fsim_sig_verify(k, FSIM_COSE_ES256, msg, sizeof(msg),
+	    sig.ptr, sig.len, NULL, NULL, NULL), 0);
+	fsim_sig_tmpl_forget(k);
+	fsim_blob_reset(&sig);
+	EVP_MD_CTX_free(ctx);
+	EVP_PKEY_free(k);
+}
+
 int
 main(void)
 {
@@ -126,6 +153,7 @@ main(void)
 		cmocka_unit_test(test_keys_apart),
 		cmocka_unit_test(test_eviction_and_owner_free),
 		cmocka_unit_test(test_not_cacheable),
+		cmocka_unit_test(test_forget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
