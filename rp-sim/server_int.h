@@ -179,6 +179,12 @@ void fsim_srv_account_details(fsim_server_t *s, const json_t *body, const char *
 /* The error answer of the API: 400 {"error"} or {"status":"failed","errorMessage"}. */
 /* GET /api/algorithms: the webauthn.io algorithm names the verifier has, for the page. */
 void fsim_srv_algorithms(srv_answer_t *a);
+/*
+ * A username member: 1 to 64 characters (code points, as webauthn.io), no
+ * control character; absent is fine unless required. false: a 400 is in a.
+ */
+bool fsim_srv_username_member(const json_t *o, const char *key, bool required,
+    const char **out, srv_answer_t *a, int api);
 void fsim_srv_fail(srv_answer_t *a, int api, int status, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
