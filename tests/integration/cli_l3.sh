@@ -87,7 +87,7 @@ run $W $F signal --store "$S" "$tmp/unk.json"
 check "signal unknownCredential: exit 0, alice's credential hidden" \
     '[ $rc -eq 0 ] && [ "$(jget "$tmp/out" "d[\"changes\"][0][\"action\"]")" = hidden ]'
 run $W $F credentials list --store "$S"
-check "credentials list shows it as hidden" 'grep "$A" "$tmp/out" | grep -q hidden'
+check "credentials list shows it as hidden" 'grep -F -e "$A" "$tmp/out" | grep -q hidden'
 run $W $F credentials list --store "$S" --json
 check "credentials list --json: \"hidden\": true for alice, false for bob" \
     '[ "$(jget "$tmp/out" "[c[\"hidden\"] for c in d if c[\"id\"]==\"$A\"]")" = "[True]" ] && [ "$(jget "$tmp/out" "[c[\"hidden\"] for c in d if c[\"id\"]==\"$B\"]")" = "[False]" ]'
@@ -114,7 +114,7 @@ run $W $F signal --store "$S" --preset chrome-virtual "$tmp/none.json"
 check "chrome-virtual: allAcceptedCredentials without bob's ID removes it" \
     '[ $rc -eq 0 ] && [ "$(jget "$tmp/out" "d[\"provider\"]+\"/\"+d[\"changes\"][0][\"action\"]")" = remove/removed ]'
 run $W $F credentials list --store "$S" --json
-check "the store no longer has it" '! grep -q "$B" "$tmp/out"'
+check "the store no longer has it" '! grep -qF -e "$B" "$tmp/out"'
 run $W $F signal --store "$S" --platform firefox-legacy "$tmp/unk.json"
 check "firefox-legacy has no signal methods: TypeError (rule signals)" \
     '[ $rc -eq 1 ] && grep -q TypeError "$tmp/out" && grep -q "\"rule\":\"signals\"" "$tmp/out"'
