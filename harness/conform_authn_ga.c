@@ -243,28 +243,6 @@ ga_silent(ax_t *x, char *d, size_t n)
 	return v;
 }
 
-/* Send m (taken) as getAssertion; pass when the status is want. */
-static ax_verdict_t
-expect(ax_t *x, cbor_item_t *m, uint8_t want, const char *what, char *d, size_t n)
-{
-	ax_resp_t r;
-	char st[96];
-	ax_verdict_t v;
-
-	if (m == NULL)
-		return ax_say(AX_FAIL, d, n, "out of memory");
-	memset(&r, 0, sizeof(r));
-	ax_send(x, AX_GA, m, &r);
-	cbor_decref(&m);
-	if (r.io == 0 && r.hid_error < 0 && r.st == want)
-		v = ax_say(AX_PASS, d, n, "%s: %s", what, ax_status(&r, st, sizeof(st)));
-	else
-		v = ax_say(AX_FAIL, d, n, "%s: expected %s (0x%02x), got %s", what,
-		    fsim_ctap_status_name(want), (unsigned)want, ax_status(&r, st, sizeof(st)));
-	ax_resp_reset(&r);
-	return v;
-}
-
 static cbor_item_t *
 a_map(ax_t *x, int rk, int up, int uv)
 {
@@ -286,7 +264,7 @@ ga_uv_option(ax_t *x, char *d, size_t n)
 	if (!ax_need_a(x, d, n))
 		return AX_FAIL;
 	if (!ax_has_uv(x))
-		return expect(x, a_map(x, -1, -1, 1), AX_INVALID_OPTION, "options {\"uv\": true} "
+		return ax_expect(x, AX_GA, a_map(x, -1, -1, 1), AX_INVALID_OPTION, "options {\"uv\": true} "
 		    "without built-in UV", d, n);
 	if (!assert_a(x, -1, 1, &r, d, n))
 		v = AX_FAIL;
@@ -303,7 +281,7 @@ ga_rk_option(ax_t *x, char *d, size_t n)
 {
 	if (!ax_need_a(x, d, n))
 		return AX_FAIL;
-	return expect(x, a_map(x, 1, -1, -1), AX_UNSUPPORTED_OPTION, "options {\"rk\": true}",
+	return ax_expect(x, AX_GA, a_map(x, 1, -1, -1), AX_UNSUPPORTED_OPTION, "options {\"rk\": true}",
 	    d, n);
 }
 
@@ -313,7 +291,7 @@ ga_unknown_id(ax_t *x, char *d, size_t n)
 	uint8_t id[48];
 
 	ax_random(id, sizeof(id));
-	return expect(x, ax_ga_map(x, NULL, NULL, id, sizeof(id)), AX_NO_CREDENTIALS,
+	return ax_expect(x, AX_GA, ax_ga_map(x, NULL, NULL, id, sizeof(id)), AX_NO_CREDENTIALS,
 	    "an ID it never made", d, n);
 }
 
@@ -325,7 +303,7 @@ ga_other_rp(ax_t *x, char *d, size_t n)
 	if (!ax_need_a(x, d, n))
 		return AX_FAIL;
 	snprintf(other, sizeof(other), "other.%s", x->rp_id);
-	return expect(x, ax_ga_map(x, other, NULL, x->a.id.ptr, x->a.id.len), AX_NO_CREDENTIALS,
+	return ax_expect(x, AX_GA, ax_ga_map(x, other, NULL, x->a.id.ptr, x->a.id.len), AX_NO_CREDENTIALS,
 	    "the run's credential asked for by another RP ID", d, n);
 }
 
@@ -342,7 +320,7 @@ ga_missing(ax_t *x, int64_t key, const char *name, char *d, size_t n)
 	if (m != NULL)
 		cbor_decref(&m);
 	snprintf(what, sizeof(what), "no %s (0x%02x)", name, (unsigned)key);
-	return expect(x, w, AX_MISSING_PARAMETER, what, d, n);
+	return ax_expect(x, AX_GA, w, AX_MISSING_PARAMETER, what, d, n);
 }
 
 static ax_verdict_t ga_no_rpid(ax_t *x, char *d, size_t n) { return ga_missing(x, 1, "rpId", d, n); }
@@ -442,7 +420,7 @@ ga_empty_param(ax_t *x, char *d, size_t n)
 		cbor_decref(&m);
 		m = NULL;
 	}
-	return expect(x, m, want, "an empty pinUvAuthParam", d, n);
+	return ax_expect(x, AX_GA, m, want, "an empty pinUvAuthParam", d, n);
 }
 
 static ax_verdict_t

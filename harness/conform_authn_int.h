@@ -145,6 +145,12 @@ void ax_resp_reset(ax_resp_t *r);
 
 /* Send cmd with map (NULL: no parameters) and read the answer into r (reset first). */
 void ax_send(ax_t *x, uint8_t cmd, const cbor_item_t *map, ax_resp_t *r);
+/*
+ * Send m (taken; NULL: "out of memory") as cmd and judge the status: pass
+ * when it is want, else fail naming both; what describes the request.
+ */
+ax_verdict_t ax_expect(ax_t *x, uint8_t cmd, cbor_item_t *m, uint8_t want, const char *what,
+    char *d, size_t n);
 /* Send raw bytes (a command byte and whatever follows). */
 void ax_send_raw(ax_t *x, const uint8_t *req, size_t len, ax_resp_t *r);
 

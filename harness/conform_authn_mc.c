@@ -14,28 +14,6 @@
 #define F_MC "authenticatorMakeCredential (CTAP 2.1 6.1)"
 #define F_EXCL "excludeList (CTAP 2.1 6.1.2 step 12)"
 
-/* Send m (taken) as makeCredential; pass when the status is want. */
-static ax_verdict_t
-expect(ax_t *x, cbor_item_t *m, uint8_t want, const char *what, char *d, size_t n)
-{
-	ax_resp_t r;
-	char st[96];
-	ax_verdict_t v;
-
-	if (m == NULL)
-		return ax_say(AX_FAIL, d, n, "out of memory");
-	memset(&r, 0, sizeof(r));
-	ax_send(x, AX_MC, m, &r);
-	cbor_decref(&m);
-	if (r.io == 0 && r.hid_error < 0 && r.st == want)
-		v = ax_say(AX_PASS, d, n, "%s: %s", what, ax_status(&r, st, sizeof(st)));
-	else
-		v = ax_say(AX_FAIL, d, n, "%s: expected %s (0x%02x), got %s", what,
-		    fsim_ctap_status_name(want), (unsigned)want, ax_status(&r, st, sizeof(st)));
-	ax_resp_reset(&r);
-	return v;
-}
-
 /* A plain makeCredential, read; false with d set when it did not succeed. */
 static bool
 plain(ax_t *x, ax_resp_t *r, char *d, size_t n)
@@ -280,7 +258,7 @@ mc_no_alg(ax_t *x, char *d, size_t n)
 
 	if (m != NULL && ax_set(&m, 4, params(types, algs, 1)) != 0 && m != NULL)
 		cbor_decref(&m);
-	return expect(x, m, AX_UNSUPPORTED_ALGORITHM, "only an unknown alg (-65000)", d, n);
+	return ax_expect(x, AX_MC, m, AX_UNSUPPORTED_ALGORITHM, "only an unknown alg (-65000)", d, n);
 }
 
 static ax_verdict_t
@@ -321,7 +299,7 @@ missing(ax_t *x, int64_t key, const char *name, char *d, size_t n)
 	if (m != NULL)
 		cbor_decref(&m);
 	snprintf(what, sizeof(what), "no %s (0x%02x)", name, (unsigned)key);
-	return expect(x, w, AX_MISSING_PARAMETER, what, d, n);
+	return ax_expect(x, AX_MC, w, AX_MISSING_PARAMETER, what, d, n);
 }
 
 static ax_verdict_t mc_no_cdh(ax_t *x, char *d, size_t n) { return missing(x, 1, "clientDataHash", d, n); }
@@ -386,7 +364,7 @@ with_options(ax_t *x, int rk, int up, int uv, uint8_t want, const char *what, ch
 		cbor_decref(&m);
 		m = NULL;
 	}
-	return expect(x, m, want, what, d, n);
+	return ax_expect(x, AX_MC, m, want, what, d, n);
 }
 
 static ax_verdict_t
@@ -451,7 +429,7 @@ mc_unknown_option(ax_t *x, char *d, size_t n)
 			cbor_decref(&m);
 		return ax_say(AX_FAIL, d, n, "out of memory");
 	}
-	return expect(x, m, AX_OK, "an option it cannot know", d, n);
+	return ax_expect(x, AX_MC, m, AX_OK, "an option it cannot know", d, n);
 }
 
 static ax_verdict_t
@@ -505,7 +483,7 @@ mc_empty_param(ax_t *x, char *d, size_t n)
 		cbor_decref(&m);
 		m = NULL;
 	}
-	return expect(x, m, want, ax_has_pin(x) ? "an empty pinUvAuthParam, PIN set" :
+	return ax_expect(x, AX_MC, m, want, ax_has_pin(x) ? "an empty pinUvAuthParam, PIN set" :
 	    "an empty pinUvAuthParam, no PIN", d, n);
 }
 
@@ -523,7 +501,7 @@ mc_param_no_proto(ax_t *x, char *d, size_t n)
 		cbor_decref(&m);
 		m = NULL;
 	}
-	return expect(x, m, AX_MISSING_PARAMETER, "pinUvAuthParam without pinUvAuthProtocol", d, n);
+	return ax_expect(x, AX_MC, m, AX_MISSING_PARAMETER, "pinUvAuthParam without pinUvAuthProtocol", d, n);
 }
 
 static ax_verdict_t
@@ -541,7 +519,7 @@ mc_param_bad_proto(ax_t *x, char *d, size_t n)
 		cbor_decref(&m);
 		m = NULL;
 	}
-	return expect(x, m, AX_INVALID_PARAMETER, "pinUvAuthProtocol 99", d, n);
+	return ax_expect(x, AX_MC, m, AX_INVALID_PARAMETER, "pinUvAuthProtocol 99", d, n);
 }
 
 static ax_verdict_t
@@ -567,7 +545,7 @@ mc_param_wrong(ax_t *x, char *d, size_t n)
 		m = NULL;
 	}
 	fsim_wipe(tok, sizeof(tok));
-	return expect(x, m, AX_PIN_AUTH_INVALID, "a pinUvAuthParam over another clientDataHash",
+	return ax_expect(x, AX_MC, m, AX_PIN_AUTH_INVALID, "a pinUvAuthParam over another clientDataHash",
 	    d, n);
 }
 
@@ -583,7 +561,7 @@ mc_enterprise(ax_t *x, char *d, size_t n)
 		cbor_decref(&m);
 		m = NULL;
 	}
-	return expect(x, m, AX_INVALID_PARAMETER, "enterpriseAttestation 1 without ep", d, n);
+	return ax_expect(x, AX_MC, m, AX_INVALID_PARAMETER, "enterpriseAttestation 1 without ep", d, n);
 }
 
 static ax_verdict_t
@@ -634,7 +612,7 @@ excl_hit(ax_t *x, char *d, size_t n)
 		cbor_decref(&m);
 		m = NULL;
 	}
-	return expect(x, m, AX_CREDENTIAL_EXCLUDED, "excludeList with a credential of this RP",
+	return ax_expect(x, AX_MC, m, AX_CREDENTIAL_EXCLUDED, "excludeList with a credential of this RP",
 	    d, n);
 }
 
@@ -665,7 +643,7 @@ excl_other_rp(ax_t *x, char *d, size_t n)
 			cbor_decref(&m);
 		return ax_say(AX_FAIL, d, n, "out of memory");
 	}
-	return expect(x, m, AX_OK, "excludeList with this RP's credential, made for another "
+	return ax_expect(x, AX_MC, m, AX_OK, "excludeList with this RP's credential, made for another "
 	    "rp.id", d, n);
 }
 
@@ -681,7 +659,7 @@ excl_unknown(ax_t *x, char *d, size_t n)
 		cbor_decref(&m);
 		m = NULL;
 	}
-	return expect(x, m, AX_OK, "excludeList with an ID it never made", d, n);
+	return ax_expect(x, AX_MC, m, AX_OK, "excludeList with an ID it never made", d, n);
 }
 
 const ax_case_t fsim_ax_mc_cases[] = {

@@ -66,32 +66,11 @@ pin_key_agreement(ax_t *x, char *d, size_t n)
 }
 
 static ax_verdict_t
-expect(ax_t *x, cbor_item_t *m, uint8_t want, const char *what, char *d, size_t n)
-{
-	ax_resp_t r;
-	char st[96];
-	ax_verdict_t v;
-
-	if (m == NULL)
-		return ax_say(AX_FAIL, d, n, "out of memory");
-	memset(&r, 0, sizeof(r));
-	ax_send(x, AX_CLIENT_PIN, m, &r);
-	cbor_decref(&m);
-	if (r.io == 0 && r.hid_error < 0 && r.st == want)
-		v = ax_say(AX_PASS, d, n, "%s: %s", what, ax_status(&r, st, sizeof(st)));
-	else
-		v = ax_say(AX_FAIL, d, n, "%s: expected %s (0x%02x), got %s", what,
-		    fsim_ctap_status_name(want), (unsigned)want, ax_status(&r, st, sizeof(st)));
-	ax_resp_reset(&r);
-	return v;
-}
-
-static ax_verdict_t
 pin_bad_protocol(ax_t *x, char *d, size_t n)
 {
 	if (!pin_known(x))
 		return ax_say(AX_SKIP, d, n, "neither clientPin nor pinUvAuthToken advertised");
-	return expect(x, pin_req(99, 0x02), AX_INVALID_PARAMETER, "getKeyAgreement under "
+	return ax_expect(x, AX_CLIENT_PIN, pin_req(99, 0x02), AX_INVALID_PARAMETER, "getKeyAgreement under "
 	    "protocol 99", d, n);
 }
 
@@ -238,7 +217,7 @@ pin_zero_perms(ax_t *x, char *d, size_t n)
 {
 	if (!token_req_ok(x))
 		return ax_say(AX_SKIP, d, n, "%s", token_req_why(x));
-	return expect(x, uv_token_req(x, 0, x->rp_id, false), AX_INVALID_PARAMETER,
+	return ax_expect(x, AX_CLIENT_PIN, uv_token_req(x, 0, x->rp_id, false), AX_INVALID_PARAMETER,
 	    "permissions 0", d, n);
 }
 
@@ -250,7 +229,7 @@ pin_unauthorized(ax_t *x, char *d, size_t n)
 	if (fsim_devinfo_option(x->info, "bioEnroll") != -1 ||
 	    fsim_devinfo_option(x->info, "userVerificationMgmtPreview") != -1)
 		return ax_say(AX_SKIP, d, n, "biometric enrollment is advertised");
-	return expect(x, uv_token_req(x, FSIM_PERM_BIO_ENROLLMENT, NULL, false),
+	return ax_expect(x, AX_CLIENT_PIN, uv_token_req(x, FSIM_PERM_BIO_ENROLLMENT, NULL, false),
 	    AX_UNAUTHORIZED_PERMISSION, "the be permission without bioEnroll", d, n);
 }
 
@@ -259,7 +238,7 @@ pin_bad_point(ax_t *x, char *d, size_t n)
 {
 	if (!token_req_ok(x))
 		return ax_say(AX_SKIP, d, n, "%s", token_req_why(x));
-	return expect(x, uv_token_req(x, FSIM_PERM_GET_ASSERTION, x->rp_id, true),
+	return ax_expect(x, AX_CLIENT_PIN, uv_token_req(x, FSIM_PERM_GET_ASSERTION, x->rp_id, true),
 	    AX_INVALID_PARAMETER, "a keyAgreement point not on P-256", d, n);
 }
 

@@ -511,3 +511,26 @@ ax_rules(ax_t *x, const char *ids)
 			snprintf(x->rules + n, sizeof(x->rules) - n, "%s%s", n ? " " : "", tok);
 	}
 }
+
+/* Send m (taken) as cmd; pass when the answer's status is want. */
+ax_verdict_t
+ax_expect(ax_t *x, uint8_t cmd, cbor_item_t *m, uint8_t want, const char *what, char *d,
+    size_t n)
+{
+	ax_resp_t r;
+	char st[96];
+	ax_verdict_t v;
+
+	if (m == NULL)
+		return ax_say(AX_FAIL, d, n, "out of memory");
+	memset(&r, 0, sizeof(r));
+	ax_send(x, cmd, m, &r);
+	cbor_decref(&m);
+	if (r.io == 0 && r.hid_error < 0 && r.st == want)
+		v = ax_say(AX_PASS, d, n, "%s: %s", what, ax_status(&r, st, sizeof(st)));
+	else
+		v = ax_say(AX_FAIL, d, n, "%s: expected %s (0x%02x), got %s", what,
+		    fsim_ctap_status_name(want), (unsigned)want, ax_status(&r, st, sizeof(st)));
+	ax_resp_reset(&r);
+	return v;
+}
