@@ -47,6 +47,9 @@ extern const fsim_cmd_t fsim_cmd_provider;
 int fsim_cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Make dir and its parents (0755), as mkdir -p: 0, or -1 with errno set. */
+int fsim_cli_mkdirs(const char *dir);
+
 /*
  * Load the platform profile `name` (NULL: spec-l3) and switch off the rules
  * named in off[]. Returns 0, or FSIM_EXIT_USAGE after a message naming the

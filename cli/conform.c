@@ -151,27 +151,6 @@ default_origin(const char *url, char *out, size_t len)
 }
 
 static int
-mkdirs(const char *dir)
-{
-	char tmp[4096];
-	size_t i, n = strlen(dir);
-
-	if (n == 0 || n >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, dir, n + 1);
-	for (i = 1; i <= n; i++)
-		if (tmp[i] == '/' || tmp[i] == '\0') {
-			char c = tmp[i];
-
-			tmp[i] = '\0';
-			if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-				return -1;
-			tmp[i] = c;
-		}
-	return 0;
-}
-
-static int
 run(int argc, char **argv)
 {
 	const char *server = NULL, *origin = NULL, *dir = "out/conform", *only = NULL;
@@ -242,7 +221,7 @@ run(int argc, char **argv)
 			    "--origin", server);
 		origin = origin_buf;
 	}
-	if (mkdirs(dir) != 0) {
+	if (fsim_cli_mkdirs(dir) != 0) {
 		fprintf(stderr, "fidosim conform: cannot create %s: %s\n", dir, strerror(errno));
 		return FSIM_EXIT_USAGE;
 	}

@@ -58,27 +58,6 @@ static const char usage[] =
 "error, the authenticator could not be opened, or DIR not writable.\n";
 
 static int
-mkdirs(const char *dir)
-{
-	char tmp[4096];
-	size_t i, n = strlen(dir);
-
-	if (n == 0 || n >= sizeof(tmp))
-		return -1;
-	memcpy(tmp, dir, n + 1);
-	for (i = 1; i <= n; i++)
-		if (tmp[i] == '/' || tmp[i] == '\0') {
-			char c = tmp[i];
-
-			tmp[i] = '\0';
-			if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
-				return -1;
-			tmp[i] = c;
-		}
-	return 0;
-}
-
-static int
 list_cases(void)
 {
 	size_t i, n = fsim_conform_authn_count();
@@ -190,7 +169,7 @@ fsim_cli_conform_authn(int argc, char **argv)
 		    "unix:PATH)");
 	if (cfg.new_pin != NULL && !cfg.allow_destructive)
 		return fsim_cli_usage_error(CMD, "--new-pin goes with --allow-destructive");
-	if (mkdirs(dir) != 0) {
+	if (fsim_cli_mkdirs(dir) != 0) {
 		fprintf(stderr, "fidosim %s: cannot create %s: %s\n", CMD, dir, strerror(errno));
 		return FSIM_EXIT_USAGE;
 	}

@@ -117,24 +117,6 @@ progress(void *ctx, size_t done, size_t total)
 	fflush(stderr);
 }
 
-static int
-mkdir_p(const char *dir)
-{
-	char buf[4096], *p;
-
-	if (strlen(dir) >= sizeof(buf))
-		return -1;
-	strcpy(buf, dir);
-	for (p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-				return -1;
-			*p = '/';
-		}
-	return mkdir(buf, 0755) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 /* Write one output file atomically (tmp + rename). */
 /*
  * report.json through a 64 KiB buffer: json_dumpf calls fwrite for every
@@ -237,7 +219,7 @@ export_units(const char *dir, const uint8_t *seed, size_t seed_len)
 	json_t *u = NULL;
 	size_t i, k, written = 0;
 
-	if (mkdir_p(dir) != 0)
+	if (fsim_cli_mkdirs(dir) != 0)
 		return fsim_cli_usage_error(CMD, "--export-units: cannot make %s: %s", dir,
 		    strerror(errno));
 	for (i = 0; i < fsim_mutation_units(); i++) {
@@ -418,7 +400,7 @@ run(int argc, char **argv)
 		dir[len] = '\0';
 		out = dir;
 	}
-	if (mkdir_p(out) != 0 || write_out(out, "report.json", rep, 0) != 0 ||
+	if (fsim_cli_mkdirs(out) != 0 || write_out(out, "report.json", rep, 0) != 0 ||
 	    write_out(out, "junit.xml", rep, 1) != 0 || write_out(out, "report.html", rep, 2) != 0) {
 		fprintf(stderr, "fidosim %s: cannot write the reports into %s: %s\n", CMD, out,
 		    strerror(errno));
