@@ -89,19 +89,11 @@ ga_form(ax_t *x, char *d, size_t n)
 static ax_verdict_t
 ga_rpid_hash(ax_t *x, char *d, size_t n)
 {
-	uint8_t h[32];
-	unsigned int hl = 0;
 	ax_resp_t r;
 	ax_verdict_t v;
 
 	ax_rules(x, "AUTH-12");
-	if (!assert_a(x, -1, -1, &r, d, n))
-		v = AX_FAIL;
-	else if (EVP_Digest(x->rp_id, strlen(x->rp_id), h, &hl, EVP_sha256(), NULL) != 1 ||
-	    memcmp(r.ad, h, 32) != 0)
-		v = ax_say(AX_FAIL, d, n, "rpIdHash is not SHA-256(\"%s\")", x->rp_id);
-	else
-		v = ax_say(AX_PASS, d, n, "rpIdHash is SHA-256(\"%s\")", x->rp_id);
+	v = assert_a(x, -1, -1, &r, d, n) ? ax_rpid_hash(x, &r, d, n) : AX_FAIL;
 	ax_resp_reset(&r);
 	return v;
 }

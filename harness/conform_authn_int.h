@@ -151,6 +151,8 @@ void ax_send(ax_t *x, uint8_t cmd, const cbor_item_t *map, ax_resp_t *r);
  */
 ax_verdict_t ax_expect(ax_t *x, uint8_t cmd, cbor_item_t *m, uint8_t want, const char *what,
     char *d, size_t n);
+/* Judge r's rpIdHash: SHA-256 of the run's RP ID (pass), else fail saying what it is. */
+ax_verdict_t ax_rpid_hash(ax_t *x, const ax_resp_t *r, char *d, size_t n);
 /* Send raw bytes (a command byte and whatever follows). */
 void ax_send_raw(ax_t *x, const uint8_t *req, size_t len, ax_resp_t *r);
 

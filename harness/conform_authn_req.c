@@ -534,3 +534,19 @@ ax_expect(ax_t *x, uint8_t cmd, cbor_item_t *m, uint8_t want, const char *what, 
 	ax_resp_reset(&r);
 	return v;
 }
+
+/* Is the answer's rpIdHash SHA-256 of the run's RP ID? */
+ax_verdict_t
+ax_rpid_hash(ax_t *x, const ax_resp_t *r, char *d, size_t n)
+{
+	uint8_t h[32];
+	unsigned int hl = 0;
+
+	if (r->ad == NULL || r->ad_len < 32)
+		return ax_say(AX_FAIL, d, n, "authData is %zu bytes", r->ad_len);
+	if (EVP_Digest(x->rp_id, strlen(x->rp_id), h, &hl, EVP_sha256(), NULL) != 1)
+		return ax_say(AX_FAIL, d, n, "SHA-256 failed");
+	if (memcmp(r->ad, h, 32) != 0)
+		return ax_say(AX_FAIL, d, n, "rpIdHash is not SHA-256(\"%s\")", x->rp_id);
+	return ax_say(AX_PASS, d, n, "rpIdHash is SHA-256(\"%s\")", x->rp_id);
+}
