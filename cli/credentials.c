@@ -2,6 +2,7 @@
  * credentials.c — `fidosim credentials list|delete|export`: what the store
  * holds.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,7 +177,7 @@ import_run(fsim_store_t *s, const struct cxf_args *ca)
 		len = (size_t)FSIM_CXF_MAX_LEN + 1;
 	} else if (e != 0) {
 		fprintf(stderr, "fidosim credentials: cannot read %s: %s\n", ca->file,
-		    fsim_strerr(e));
+		    e == FSIM_ERR_IO ? strerror(errno) : fsim_strerr(e));
 		goto out;
 	} else {
 		data = in.ptr;

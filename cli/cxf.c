@@ -4,6 +4,7 @@
  * (authenticator/cxf.h; the CXF-* rules of the catalog), as text or JSON
  * like verify-*. Exit 0 valid, 1 not, 2 usage or I/O.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,7 +376,8 @@ check_run(const struct opts *o)
 		data = NULL;
 		len = (size_t)FSIM_CXF_MAX_LEN + 1;
 	} else if (e != 0) {
-		fprintf(stderr, "fidosim cxf: cannot read %s: %s\n", o->file, fsim_strerr(e));
+		fprintf(stderr, "fidosim cxf: cannot read %s: %s\n", o->file,
+		    e == FSIM_ERR_IO ? strerror(errno) : fsim_strerr(e));
 		goto out;
 	} else {
 		data = in.ptr;

@@ -340,7 +340,7 @@ fsim_read_file(const char *path, size_t max, fsim_blob_t *out)
 	FILE *f = NULL;
 	uint8_t *buf = NULL, *nb;
 	size_t len = 0, cap = 0, n;
-	int r = FSIM_ERR_IO;
+	int r = FSIM_ERR_IO, saved;
 
 	if (path == NULL || out == NULL)
 		return FSIM_ERR_ARG;
@@ -381,9 +381,11 @@ fsim_read_file(const char *path, size_t max, fsim_blob_t *out)
 	buf = NULL;
 	r = FSIM_OK;
 fail:
+	saved = errno;
 	free(buf);
 	if (f != NULL && f != stdin)
 		fclose(f);
+	errno = saved;
 	return r;
 }
 

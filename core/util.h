@@ -137,7 +137,10 @@ int fsim_input_span(const uint8_t *p, size_t n, size_t *start, size_t *end,
  */
 int fsim_write_file_atomic(const char *path, const void *ptr, size_t len, unsigned mode) FSIM_WUR;
 
-/* Read a whole file ("-" is stdin) into a blob; caps at max bytes. */
+/*
+ * Read a whole file ("-" is stdin) into a blob; caps at max bytes
+ * (FSIM_ERR_ARG past it). On FSIM_ERR_IO errno says why (fopen's or fread's).
+ */
 int fsim_read_file(const char *path, size_t max, fsim_blob_t *out) FSIM_WUR;
 
 /*

@@ -4,6 +4,7 @@
  * AAGUID and by attestation certificate key identifier (sorted arrays,
  * binary search), the JSON dropped.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,9 +303,13 @@ fsim_mds_load_file(const char *path, const fsim_mds_opts_t *o, fsim_mds_info_t *
 	if (info != NULL)
 		memset(info, 0, sizeof(*info));
 	if ((r = fsim_read_file(path, FSIM_MDS_BLOB_MAX, &b)) != 0) {
-		fsim_diags_add(d, FSIM_SEV_ERROR, MDS_R_JWS, path, FSIM_NO_OFFSET,
-		    "cannot read the BLOB (%s; at most %u MB)", fsim_strerr(r),
-		    FSIM_MDS_BLOB_MAX >> 20);
+		if (r == FSIM_ERR_ARG)
+			fsim_diags_add(d, FSIM_SEV_ERROR, MDS_R_JWS, path, FSIM_NO_OFFSET,
+			    "cannot read the BLOB: larger than %u MB", FSIM_MDS_BLOB_MAX >> 20);
+		else
+			fsim_diags_add(d, FSIM_SEV_ERROR, MDS_R_JWS, path, FSIM_NO_OFFSET,
+			    "cannot read the BLOB: %s", r == FSIM_ERR_IO ? strerror(errno) :
+			    fsim_strerr(r));
 		return FSIM_ERR_IO;
 	}
 	r = fsim_mds_load(b.ptr, b.len, o, info, out, d);

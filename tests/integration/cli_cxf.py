@@ -282,6 +282,11 @@ for args, what in ((["cxf", "check"], "no document"), (["cxf", "check", path("no
                     "--include-counted with --format json")):
     rc, out, err = run(*args)
     tap(rc == 2 and err.strip(), "exit 2 for %s" % what, out + err)
+for args in (["cxf", "check", path("nope.json")],
+             ["credentials", "import", "--format", "cxf", "--store", B1, path("nope.json")]):
+    rc, out, err = run(*args)
+    tap(rc == 2 and "No such file or directory" in err and "nope.json" in err,
+        "%s of a missing file says so, naming it" % " ".join(args[:2]), err)
 rc, out, err = run("cxf", "--help")
 tap(rc == 0 and "Review Draft 2025-03-13" in out and "--record" in out, "cxf --help")
 rc, out, err = run("credentials", "--help")

@@ -201,7 +201,8 @@ tap(rc == 0 and j["valid"] and any(w["rule"] == "MDS-09" for w in j["warnings"])
     "... and verifies --at its own date (nextUpdate passed by then is a warning)",
     json.dumps(j)[:400])
 rc, out, err = fs("mds", "verify", path("missing.jwt"))
-tap(rc == 2, "an unreadable BLOB is exit 2", err)
+tap(rc == 2 and "missing.jwt" in err and "No such file or directory" in err,
+    "a missing BLOB is exit 2, the file and the reason named", err)
 rc, out, err = fs("mds", "verify", "--frobnicate", blob)
 tap(rc == 2, "an unknown option is exit 2", err)
 rc, out, err = fs("mds", "--help")
