@@ -204,7 +204,8 @@ run(int argc, char **argv)
 			return fsim_cli_usage_error(CMD, "--api wants webauthn.io or fido, got '%s'", v);
 	}
 	if (server == NULL)
-		return fsim_cli_usage_error(CMD, "--server URL is required");
+		return fsim_cli_usage_error(CMD, "--server URL (an RP server) or --authenticator "
+		    "PATH (a CTAP2 authenticator) is required");
 	if (strncmp(server, "http://", 7) != 0 && strncmp(server, "https://", 8) != 0)
 		return fsim_cli_usage_error(CMD, "--server wants an http:// or https:// URL, got "
 		    "'%s'", server);

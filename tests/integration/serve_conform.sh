@@ -45,6 +45,10 @@ rc=$?
 $W "$F" conform --server "$URL" --api soap > /dev/null 2> "$tmp/err"
 rc=$?
 [ $rc -eq 2 ] && grep -q -- '--api' "$tmp/err" && ok "a bad --api: exit 2 naming it" || nok "bad --api: exit $rc"
+$W "$F" conform > /dev/null 2> "$tmp/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q -- '--server URL' "$tmp/err" && grep -q -- '--authenticator PATH' "$tmp/err" \
+    && ok "no target: exit 2 naming both kinds (--server, --authenticator)" || nok "no target: exit $rc"
 # Issue 20 item 6: an origin the set-up cannot work with is one clear error
 # (exit 2) naming --origin, not 82 identical failures; a failure names its rule.
 serve_stop >/dev/null 2>&1
