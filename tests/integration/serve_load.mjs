@@ -47,11 +47,17 @@ function clientData(type, challenge) {
   return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
 }
 
+// The key comes from an ECDH object and is imported as a JWK: Node 20.20's
+// generateKeyPairSync followed by export({format: 'jwk'}) can deadlock when a
+// garbage collection runs inside the export (the key job's destructor takes
+// the mutex the export holds; gdb backtrace in docs/evidence/node-keygen-deadlock.md).
 function newCredential() {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const jwk = publicKey.export({ format: 'jwk' });
-  const cose = cbor(new Map([[1, 2], [3, -7], [-1, 1],
-    [-2, Buffer.from(jwk.x, 'base64url')], [-3, Buffer.from(jwk.y, 'base64url')]]));
+  const ecdh = crypto.createECDH('prime256v1');
+  const pub = ecdh.generateKeys();             // 0x04 || x || y
+  const x = pub.subarray(1, 33), y = pub.subarray(33, 65);
+  const privateKey = crypto.createPrivateKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256',
+    x: b64u(x), y: b64u(y), d: b64u(Buffer.concat([Buffer.alloc(32), ecdh.getPrivateKey()]).subarray(-32)) } });
+  const cose = cbor(new Map([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(x)], [-3, Buffer.from(y)]]));
   return { id: crypto.randomBytes(16), privateKey, cose, count: 0 };
 }
 
