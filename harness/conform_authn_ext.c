@@ -45,21 +45,8 @@ make_with(ax_t *x, const char *rp_id, cbor_item_t *ext, bool rk, bool uv, made_t
 		snprintf(d, n, "%s", why);
 		goto fail;
 	}
-	if ((m = ax_mc_map(x, cdh, NULL)) == NULL)
+	if ((m = rp_id != NULL ? ax_mc_map_rp(x, cdh, rp_id) : ax_mc_map(x, cdh, NULL)) == NULL)
 		goto nomem;
-	if (rp_id != NULL) {
-		cbor_item_t *rp = cbor_new_definite_map(1), *w;
-
-		if (rp == NULL || fsim_cbor_map_put(rp, fsim_cbor_text("id"), fsim_cbor_text(rp_id)) != 0) {
-			if (rp != NULL)
-				cbor_decref(&rp);
-			goto nomem;
-		}
-		w = ax_without(m, 2);
-		cbor_decref(&m);
-		if ((m = w) == NULL || ax_put(m, 2, rp) != 0)
-			goto nomem;
-	}
 	if (ax_put(m, 6, ext) != 0) {
 		ext = NULL;
 		goto nomem;

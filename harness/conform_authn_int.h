@@ -163,6 +163,8 @@ void ax_send_raw(ax_t *x, const uint8_t *req, size_t len, ax_resp_t *r);
  * members) and decrefs it.
  */
 cbor_item_t *ax_mc_map(ax_t *x, const uint8_t cdh[32], const uint8_t user_id[16]);
+/* The same, for another RP: rp is {"id": rp_id} alone. NULL: out of memory. */
+cbor_item_t *ax_mc_map_rp(ax_t *x, const uint8_t cdh[32], const char *rp_id);
 /* getAssertion: 1 rpId, 2 clientDataHash, 3 allowList [id] when id != NULL. */
 cbor_item_t *ax_ga_map(ax_t *x, const char *rp_id, const uint8_t cdh[32],
     const uint8_t *id, size_t id_len);

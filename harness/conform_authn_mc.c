@@ -609,25 +609,13 @@ excl_hit(ax_t *x, char *d, size_t n)
 static ax_verdict_t
 excl_other_rp(ax_t *x, char *d, size_t n)
 {
-	cbor_item_t *m, *rp;
+	cbor_item_t *m;
 	char other[80];
 
 	if (!ax_need_a(x, d, n))
 		return AX_FAIL;
 	snprintf(other, sizeof(other), "other.%s", x->rp_id);
-	if ((m = ax_mc_map(x, NULL, NULL)) == NULL || (rp = cbor_new_definite_map(1)) == NULL ||
-	    fsim_cbor_map_put(rp, fsim_cbor_text("id"), fsim_cbor_text(other)) != 0) {
-		if (m != NULL)
-			cbor_decref(&m);
-		return ax_say(AX_FAIL, d, n, "out of memory");
-	}
-	{
-		cbor_item_t *w = ax_without(m, 2);
-
-		cbor_decref(&m);
-		m = w;
-	}
-	if (m == NULL || ax_put(m, 2, rp) != 0 ||
+	if ((m = ax_mc_map_rp(x, NULL, other)) == NULL ||
 	    ax_put(m, 5, ax_cred_list(x->a.id.ptr, x->a.id.len)) != 0) {
 		if (m != NULL)
 			cbor_decref(&m);

@@ -550,3 +550,27 @@ ax_rpid_hash(ax_t *x, const ax_resp_t *r, char *d, size_t n)
 		return ax_say(AX_FAIL, d, n, "rpIdHash is not SHA-256(\"%s\")", x->rp_id);
 	return ax_say(AX_PASS, d, n, "rpIdHash is SHA-256(\"%s\")", x->rp_id);
 }
+
+cbor_item_t *
+ax_mc_map_rp(ax_t *x, const uint8_t cdh[32], const char *rp_id)
+{
+	cbor_item_t *m = ax_mc_map(x, cdh, NULL), *w, *rp = cbor_new_definite_map(1);
+
+	if (m == NULL || rp == NULL ||
+	    fsim_cbor_map_put(rp, fsim_cbor_text("id"), fsim_cbor_text(rp_id)) != 0)
+		goto fail;
+	w = ax_without(m, 2);
+	cbor_decref(&m);
+	if ((m = w) == NULL)
+		goto fail;
+	if (ax_put(m, 2, rp) != 0)   /* it takes rp, even when it fails */
+		goto fail_m;
+	return m;
+fail:
+	if (rp != NULL)
+		cbor_decref(&rp);
+fail_m:
+	if (m != NULL)
+		cbor_decref(&m);
+	return NULL;
+}

@@ -281,29 +281,14 @@ static ax_verdict_t
 rk_not_discoverable(ax_t *x, char *d, size_t n)
 {
 	char rp[96], st[96];
-	cbor_item_t *m, *rpm;
+	cbor_item_t *m;
 	ax_resp_t r;
 	ax_verdict_t v;
 
 	/* A non-discoverable credential for an RP ID of its own, then discovery there. */
 	snprintf(rp, sizeof(rp), "nd.%s", x->rp_id);
-	if ((m = ax_mc_map(x, NULL, NULL)) == NULL || (rpm = cbor_new_definite_map(1)) == NULL ||
-	    fsim_cbor_map_put(rpm, fsim_cbor_text("id"), fsim_cbor_text(rp)) != 0) {
-		if (m != NULL)
-			cbor_decref(&m);
+	if ((m = ax_mc_map_rp(x, NULL, rp)) == NULL)
 		return ax_say(AX_FAIL, d, n, "out of memory");
-	}
-	{
-		cbor_item_t *w = ax_without(m, 2);
-
-		cbor_decref(&m);
-		m = w;
-	}
-	if (m == NULL || ax_put(m, 2, rpm) != 0) {
-		if (m != NULL)
-			cbor_decref(&m);
-		return ax_say(AX_FAIL, d, n, "out of memory");
-	}
 	memset(&r, 0, sizeof(r));
 	ax_send(x, AX_MC, m, &r);
 	cbor_decref(&m);
