@@ -20,6 +20,7 @@
 #include "cose_internal.h"
 #include "mldsa.h"
 #include "sig.h"
+#include "sig_memo.h"
 #include "sig_tmpl.h"
 
 /* Group orders n (SEC 2 §2.4.2, §2.5.1, §2.6.1), big-endian. */
@@ -376,6 +377,8 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 	const struct fsim_cose_alg_info *ai;
 	EVP_MD_CTX *ctx = NULL;
 	int r = FSIM_ERR_SIGNATURE, crv;
+	uint8_t memo_key[32];
+	bool memo;
 
 	if (pkey == NULL || (msg == NULL && mlen > 0) || (sig == NULL && slen > 0))
 		return FSIM_ERR_ARG;
@@ -398,6 +401,10 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 	}
 	if ((r = form_check(pkey, ai, crv, sig, slen, d, field)) != 0)
 		goto fail;
+	/* Inside a judge-once scope, the same valid signature is not verified twice. */
+	memo = fsim_sig_memo_key(pkey, crv, alg, msg, mlen, sig, slen, memo_key);
+	if (memo && fsim_sig_memo_seen(memo_key))
+		return 0;
 	if ((ctx = EVP_MD_CTX_new()) == NULL) {
 		r = FSIM_ERR_NOMEM;
 		goto fail;
@@ -422,6 +429,8 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 		goto fail;
 	}
 	r = 0;
+	if (memo)
+		fsim_sig_memo_add(memo_key);
 fail:
 	if (r != 0)
 		ERR_clear_error();

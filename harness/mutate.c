@@ -30,6 +30,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/sig_memo.h"
 #include "harness/mutate_int.h"
 
 static const struct {
@@ -648,6 +649,7 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	fsim_pipe_view_t delivered;
 	fsim_rp_result_t *res = NULL;
 	fsim_rp_policy_t pol;
+	fsim_sig_memo_t memo = { 0 };
 	mu_case_t c;
 	json_t *cell;
 	size_t k;
@@ -663,6 +665,8 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	fsim_pipe_view_response(&delivered, c.response, c.ceremony == FSIM_CEREMONY_REGISTRATION);
 	origins[0] = c.origin;
 	tops[0] = c.top_origin;
+	/* One mutated response, every policy: each signature verified once (sig_memo.h). */
+	fsim_sig_memo_begin(&memo);
 	for (k = 0; k < n_policies; k++) {
 		fsim_rp_policy_init(&pol);
 		fsim_rp_preset_apply(policies[k], &pol);
@@ -706,6 +710,7 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	}
 	r = FSIM_OK;
 fail:
+	fsim_sig_memo_end(&memo);
 	fsim_rp_result_free(&res);
 	mu_case_reset(&c);
 	return r;

@@ -8,6 +8,7 @@
 
 #include "authenticator/cxf.h"
 #include "authenticator/keys.h"
+#include "core/sig_memo.h"
 #include "harness/ceremony.h"
 #include "harness/pipeline.h"
 #include "harness/pipeline_int.h"
@@ -160,9 +161,14 @@ judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
 	const char *origins[1] = { origin };
 	bool reg = out->ceremony == FSIM_CEREMONY_REGISTRATION;
 
+	fsim_sig_memo_t memo;
+	int r = FSIM_OK;
+
 	memcpy(out->challenge, challenge, 32);
 	snprintf(out->origin, sizeof(out->origin), "%s", origin);
 	snprintf(out->rp_id, sizeof(out->rp_id), "%s", rp->rp_id);
+	/* One response, every policy: its signatures are verified once (sig_memo.h). */
+	fsim_sig_memo_begin(&memo);
 	for (i = 0; i < n && out->n_verdicts < FSIM_PIPE_MAX_POLICIES; i++) {
 		const fsim_rp_preset_t *ps = rp->presets != NULL ? rp->presets[i] :
 		    fsim_rp_preset_at(i);
@@ -170,7 +176,6 @@ judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
 		size_t k = preset_index(ps);
 		fsim_rp_result_t *res = NULL;
 		fsim_rp_policy_t pol;
-		int r;
 
 		memset(v, 0, sizeof(*v));
 		v->preset = ps;
@@ -188,7 +193,7 @@ judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
 		r = reg ? fsim_rp_verify_registration(&pol, out->response, &res) :
 		    fsim_rp_verify_authentication(&pol, out->response, p->records[k], &res);
 		if (r != FSIM_OK)
-			return r;
+			break;
 		verdict_from(v, res);
 		if (res->verified && res->record != NULL) {
 			/* The updated record keeps the parsed key (no parse per assertion). */
@@ -202,7 +207,8 @@ judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
 		}
 		fsim_rp_result_free(&res);
 	}
-	return FSIM_OK;
+	fsim_sig_memo_end(&memo);
+	return r;
 }
 
 /* ---- ceremonies ---- */

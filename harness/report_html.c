@@ -5,6 +5,7 @@
  * hashes for the Content-Security-Policy, and the report as JSON. All the
  * drawing is done by the script, from the JSON, with text nodes only.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -63,57 +64,122 @@ csp_hash(const unsigned char *p, size_t n, char out[7 + 45])
 	return 0;
 }
 
+/* Output through a 64 KiB buffer: one fwrite per buffer, not per token. */
 typedef struct sink {
 	FILE *out;
-	bool io_failed;
+	size_t n;
+	char b[1 << 16];
 } sink_t;
 
-/*
- * jansson's output, with <, > and & written as \u escapes. They can only
- * occur inside JSON strings (no other JSON token contains them), where the
- * escape means the same character, so the JSON is unchanged; and the script
- * element can then never be closed, nor an HTML comment opened, by the data.
- */
 static int
-dump_escaped(const char *buf, size_t n, void *data)
+sink_flush(sink_t *s)
 {
-	sink_t *s = data;
-	size_t i, from = 0;
+	int r = put(s->out, s->b, s->n);
 
-	for (i = 0; i < n; i++) {
-		const char *rep;
-
-		switch (buf[i]) {
-		case '<': rep = "\\u003c"; break;
-		case '>': rep = "\\u003e"; break;
-		case '&': rep = "\\u0026"; break;
-		default: continue;
-		}
-		if (put(s->out, buf + from, i - from) != 0 || put(s->out, rep, 6) != 0)
-			goto fail;
-		from = i + 1;
-	}
-	if (put(s->out, buf + from, n - from) != 0)
-		goto fail;
-	return 0;
-fail:
-	s->io_failed = true;
-	return -1;
+	s->n = 0;
+	return r;
 }
 
 static int
-write_data(const json_t *report, FILE *out)
+sink_put(sink_t *s, const char *p, size_t n)
 {
-	sink_t s = { out, false };
-
-	/* ENSURE_ASCII: U+2028/U+2029 and every other non-ASCII character as \uXXXX. */
-	if (json_dump_callback(report, dump_escaped, &s, JSON_COMPACT | JSON_ENSURE_ASCII) != 0)
-		return s.io_failed ? FSIM_ERR_IO : FSIM_ERR_NOMEM;
+	if (n > sizeof(s->b) - s->n && sink_flush(s) != 0)
+		return FSIM_ERR_IO;
+	if (n >= sizeof(s->b))
+		return put(s->out, p, n);
+	memcpy(s->b + s->n, p, n);
+	s->n += n;
 	return 0;
+}
+
+/*
+ * The report's JSON text, compact, with <, > and & written as \u escapes.
+ * They can only occur inside JSON strings (no other JSON token contains
+ * them), where the escape means the same character, so the JSON is
+ * unchanged; and the script element can then never be closed, nor an HTML
+ * comment opened, by the data. Whitespace outside strings is dropped (the
+ * text may be report.json as written, indented). The text must be ASCII
+ * without control characters in strings (jansson with JSON_ENSURE_ASCII
+ * writes U+2028/U+2029 and every other non-ASCII character as \uXXXX):
+ * FSIM_ERR_ARG otherwise, or when it does not open with an object.
+ */
+static int
+write_data(const char *json, size_t len, FILE *out)
+{
+	sink_t *s = malloc(sizeof(*s));
+	bool in_str = false, esc = false, opened = false;
+	size_t i, from = 0;
+	int r = FSIM_ERR_ARG;
+
+	if (s == NULL)
+		return FSIM_ERR_NOMEM;
+	s->out = out;
+	s->n = 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)json[i];
+		const char *rep = NULL;
+		size_t rlen = 0;
+
+		if (c >= 0x80 || (in_str && c < 0x20))
+			goto done;
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (c == '\\')
+				esc = true;
+			else if (c == '"')
+				in_str = false;
+			else if (c == '<')
+				rep = "\\u003c";
+			else if (c == '>')
+				rep = "\\u003e";
+			else if (c == '&')
+				rep = "\\u0026";
+			if (rep == NULL)
+				continue;
+			rlen = 6;
+		} else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+			rep = "";
+		} else {
+			if (!opened && c != '{')
+				goto done;
+			opened = true;
+			if (c == '"')
+				in_str = true;
+			continue;
+		}
+		if ((r = sink_put(s, json + from, i - from)) != 0 ||
+		    (r = sink_put(s, rep, rlen)) != 0)
+			goto done;
+		r = FSIM_ERR_ARG;
+		from = i + 1;
+	}
+	if (!opened || in_str)
+		goto done;
+	if ((r = sink_put(s, json + from, len - from)) == 0)
+		r = sink_flush(s);
+done:
+	free(s);
+	return r;
 }
 
 int
 fsim_report_html(const json_t *report, FILE *out)
+{
+	char *text;
+	int r;
+
+	if (!json_is_object(report) || out == NULL)
+		return FSIM_ERR_ARG;
+	if ((text = json_dumps(report, JSON_COMPACT | JSON_ENSURE_ASCII)) == NULL)
+		return FSIM_ERR_NOMEM;
+	r = fsim_report_html_text(text, strlen(text), out);
+	free(text);
+	return r;
+}
+
+int
+fsim_report_html_text(const char *json, size_t len, FILE *out)
 {
 	int r = FSIM_ERR_INTERNAL;
 	const char *p = (const char *)fsim_www_report_html;
@@ -123,7 +189,7 @@ fsim_report_html(const json_t *report, FILE *out)
 	char css_hash[7 + 45], js_hash[7 + 45];
 	unsigned seen = 0;
 
-	if (!json_is_object(report) || out == NULL)
+	if (json == NULL || out == NULL)
 		return FSIM_ERR_ARG;
 	if (!inline_safe(css, css_len) || !inline_safe(js, js_len))
 		goto fail;
@@ -162,7 +228,7 @@ fsim_report_html(const json_t *report, FILE *out)
 			r = put(out, js_hash, strlen(js_hash));
 		} else if (IS("DATA")) {
 			which = M_DATA;
-			r = write_data(report, out);
+			r = write_data(json, len, out);
 		} else {
 			goto fail;
 		}

@@ -31,4 +31,13 @@
  */
 int fsim_report_html(const json_t *report, FILE *out) FSIM_WUR;
 
+/*
+ * The same page from the report's JSON text (report.json as written: any
+ * whitespace between tokens, ASCII only as jansson's JSON_ENSURE_ASCII
+ * writes it), so a run serialises its report once. FSIM_ERR_ARG when json
+ * is NULL, does not open with an object, or holds a non-ASCII byte or a
+ * control character inside a string.
+ */
+int fsim_report_html_text(const char *json, size_t len, FILE *out) FSIM_WUR;
+
 #endif /* !FSIM_HARNESS_REPORT_HTML_H */

@@ -345,6 +345,58 @@ large_report(void **state)
 	json_decref(rep);
 }
 
+/*
+ * The page from report.json's text as `fidosim run` writes it (indented)
+ * is byte for byte the page from the object; hostile strings stay escaped
+ * and whitespace inside strings is kept. Text that is not an ASCII JSON
+ * object is refused.
+ */
+static void
+page_from_text(void **state)
+{
+	json_t *rep = load_fixture();
+	page_t a, b;
+	char *text;
+	FILE *f;
+	static const char *bad[] = {
+		"", "   ", "[1,2]", "\"s\"", "{\"a\":\"caf\xc3\xa9\"}", "{\"a\":\"x\ty\"}",
+		"{\"a\":\"unterminated}",
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(json_object_set_new(rep, "hostile",
+	    json_string("</script><!-- a  b\\\" & > \u2028")), 0);
+	assert_int_equal(render(rep, &a), 0);
+	text = json_dumps(rep, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	assert_non_null(text);
+	b.p = NULL;
+	b.len = 0;
+	f = open_memstream(&b.p, &b.len);
+	assert_non_null(f);
+	assert_int_equal(fsim_report_html_text(text, strlen(text), f), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.p, b.p, a.len);
+	assert_non_null(strstr(b.p, "a  b"));
+	assert_null(strstr(b.p, "</script><!--"));
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		page_t c = { NULL, 0 };
+
+		f = open_memstream(&c.p, &c.len);
+		assert_non_null(f);
+		if (fsim_report_html_text(bad[i], strlen(bad[i]), f) != FSIM_ERR_ARG)
+			fail_msg("text %zu was not refused", i);
+		assert_int_equal(fclose(f), 0);
+		page_free(&c);
+	}
+	assert_int_equal(fsim_report_html_text(NULL, 0, stdout), FSIM_ERR_ARG);
+	free(text);
+	page_free(&a);
+	page_free(&b);
+	json_decref(rep);
+}
+
 int
 main(void)
 {
@@ -356,6 +408,7 @@ main(void)
 		cmocka_unit_test(bad_arguments),
 		cmocka_unit_test(failed_writes),
 		cmocka_unit_test(large_report),
+		cmocka_unit_test(page_from_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
