@@ -327,7 +327,7 @@ make_leaf(fsim_ca_t *ca, const fsim_env_t *env, const uint8_t aaguid[16],
 	if ((r = fsim_key_generate(env, FSIM_COSE_ES256, &k)) != 0)
 		goto fail;
 	c.subject_key = k;
-	if ((r = fsim_cacert_make(env, &c, &x, &d)) != 0)
+	if ((r = fsim_cacert_make(env, &c, NULL, &d)) != 0)
 		goto fail;
 	*key = k;
 	*der = d;
@@ -465,8 +465,7 @@ fsim_ca_intermediate_der(const fsim_ca_t *ca)
 int
 fsim_ca_sign_cert(const fsim_ca_t *ca, const fsim_env_t *env, X509 *x, fsim_blob_t *der)
 {
-	X509 *nx = NULL;
-	int i, r;
+	int i;
 
 	if (der == NULL)
 		return FSIM_ERR_ARG;
@@ -480,7 +479,5 @@ fsim_ca_sign_cert(const fsim_ca_t *ca, const fsim_env_t *env, X509 *x, fsim_blob
 	/* An authority key identifier names the old issuer: path building would refuse ours. */
 	while ((i = X509_get_ext_by_NID(x, NID_authority_key_identifier, -1)) >= 0)
 		X509_EXTENSION_free(X509_delete_ext(x, i));
-	r = fsim_cacert_sign(env, x, ca->int_key, &nx, der);
-	X509_free(nx);
-	return r;
+	return fsim_cacert_sign(env, x, ca->int_key, NULL, der);
 }

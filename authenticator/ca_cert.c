@@ -270,16 +270,23 @@ fsim_cacert_sign(const fsim_env_t *env, X509 *x, EVP_PKEY *issuer_key, X509 **ou
     fsim_blob_t *der)
 {
 	unsigned char *tbs = NULL, *alg = NULL;
-	const ASN1_BIT_STRING *osig = NULL;
 	const X509_ALGOR *oalg = NULL;
+	X509_ALGOR *tbs_alg;
 	fsim_blob_t sig = { 0 }, d = { 0 };
 	int tlen, alen, r = FSIM_ERR_INTERNAL;
 	X509 *nx = NULL;
 
-	if (X509_sign(x, issuer_key, EVP_sha256()) <= 0)
+	/*
+	 * The issuer key is always P-256 (ecdsa-with-SHA256, no parameters). The
+	 * TBSCertificate's signature field is set here, as X509_sign would set
+	 * it, without X509_sign's own signature (a random one, thrown away).
+	 */
+	tbs_alg = (X509_ALGOR *)X509_get0_tbs_sigalg(x);
+	if (tbs_alg == NULL || X509_ALGOR_set0(tbs_alg, OBJ_nid2obj(NID_ecdsa_with_SHA256),
+	    V_ASN1_UNDEF, NULL) != 1)
 		goto fail;
-	X509_get0_signature(&osig, &oalg, x);
-	if (oalg == NULL || (tlen = i2d_re_X509_tbs(x, &tbs)) <= 0 ||
+	oalg = tbs_alg;
+	if ((tlen = i2d_re_X509_tbs(x, &tbs)) <= 0 ||
 	    (alen = i2d_X509_ALGOR(oalg, &alg)) <= 0)
 		goto fail;
 	if ((r = fsim_key_sign(env, issuer_key, FSIM_COSE_ES256, tbs, (size_t)tlen,
@@ -288,11 +295,12 @@ fsim_cacert_sign(const fsim_env_t *env, X509 *x, EVP_PKEY *issuer_key, X509 **ou
 	if ((r = der_certificate(tbs, (size_t)tlen, alg, (size_t)alen, sig.ptr, sig.len,
 	    &d)) != 0)
 		goto fail;
-	if ((r = fsim_cacert_from_der(d.ptr, d.len, &nx)) != 0) {
+	if (out != NULL && (r = fsim_cacert_from_der(d.ptr, d.len, &nx)) != 0) {
 		r = FSIM_ERR_INTERNAL;
 		goto fail;
 	}
-	*out = nx;
+	if (out != NULL)
+		*out = nx;
 	*der = d;
 	nx = NULL;
 	memset(&d, 0, sizeof(d));

@@ -34,11 +34,12 @@ typedef struct fsim_cert_spec {
 int fsim_cacert_from_der(const uint8_t *p, size_t n, X509 **out);
 /*
  * Sign x with issuer_key through fsim_key_sign (deterministic under a seeded
- * environment): *out the signed certificate, der its bytes.
+ * environment): *out the signed certificate (out may be NULL: then only
+ * the bytes, without parsing them back), der its bytes.
  */
 int fsim_cacert_sign(const fsim_env_t *env, X509 *x, EVP_PKEY *issuer_key, X509 **out,
     fsim_blob_t *der);
-/* The certificate c describes, signed: *out and its DER bytes. */
+/* The certificate c describes, signed: *out (out may be NULL) and its DER bytes. */
 int fsim_cacert_make(const fsim_env_t *env, const fsim_cert_spec_t *c, X509 **out,
     fsim_blob_t *der);
 
