@@ -64,7 +64,7 @@ csp_hash(const unsigned char *p, size_t n, char out[7 + 45])
 	return 0;
 }
 
-/* Output through a 64 KiB buffer: one fwrite per buffer, not per token. */
+/* Output through a 64 KiB buffer: one fwrite per buffer, not per byte. */
 typedef struct sink {
 	FILE *out;
 	size_t n;
@@ -78,18 +78,6 @@ sink_flush(sink_t *s)
 
 	s->n = 0;
 	return r;
-}
-
-static int
-sink_put(sink_t *s, const char *p, size_t n)
-{
-	if (n > sizeof(s->b) - s->n && sink_flush(s) != 0)
-		return FSIM_ERR_IO;
-	if (n >= sizeof(s->b))
-		return put(s->out, p, n);
-	memcpy(s->b + s->n, p, n);
-	s->n += n;
-	return 0;
 }
 
 /*
@@ -108,7 +96,7 @@ write_data(const char *json, size_t len, FILE *out)
 {
 	sink_t *s = malloc(sizeof(*s));
 	bool in_str = false, esc = false, opened = false;
-	size_t i, from = 0;
+	size_t i;
 	int r = FSIM_ERR_ARG;
 
 	if (s == NULL)
@@ -118,10 +106,12 @@ write_data(const char *json, size_t len, FILE *out)
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)json[i];
 		const char *rep = NULL;
-		size_t rlen = 0;
 
 		if (c >= 0x80 || (in_str && c < 0x20))
 			goto done;
+		if (s->n + 6 > sizeof(s->b) && (r = sink_flush(s)) != 0)
+			goto done;
+		r = FSIM_ERR_ARG;
 		if (in_str) {
 			if (esc)
 				esc = false;
@@ -135,28 +125,22 @@ write_data(const char *json, size_t len, FILE *out)
 				rep = "\\u003e";
 			else if (c == '&')
 				rep = "\\u0026";
-			if (rep == NULL)
-				continue;
-			rlen = 6;
 		} else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-			rep = "";
+			continue;
 		} else {
 			if (!opened && c != '{')
 				goto done;
 			opened = true;
 			if (c == '"')
 				in_str = true;
-			continue;
 		}
-		if ((r = sink_put(s, json + from, i - from)) != 0 ||
-		    (r = sink_put(s, rep, rlen)) != 0)
-			goto done;
-		r = FSIM_ERR_ARG;
-		from = i + 1;
+		if (rep != NULL) {
+			memcpy(s->b + s->n, rep, 6);
+			s->n += 6;
+		} else
+			s->b[s->n++] = (char)c;
 	}
-	if (!opened || in_str)
-		goto done;
-	if ((r = sink_put(s, json + from, len - from)) == 0)
+	if (opened && !in_str)
 		r = sink_flush(s);
 done:
 	free(s);

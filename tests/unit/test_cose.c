@@ -235,7 +235,16 @@ test_roundtrip_all_algs(void **state)
 		assert_int_equal(fsim_cose_key_from_spki(spki.ptr, spki.len,
 		    t[i].alg, &c), FSIM_OK);
 		assert_true(fsim_cose_key_equal(b, c));
-		/* the encoder's SPKI is what the prefix compare expects, byte for byte */
+		/* our SPKI (a fixed prefix for EC and EdDSA) is OpenSSL's encoder's, byte for byte */
+		{
+			unsigned char *der = NULL;
+			int dl = i2d_PUBKEY(pk, &der);
+
+			assert_true(dl > 0);
+			assert_int_equal(spki.len, (size_t)dl);
+			assert_memory_equal(spki.ptr, der, spki.len);
+			OPENSSL_free(der);
+		}
 		assert_true(fsim_cose_key_spki_equal(b, spki.ptr, spki.len));
 		assert_false(fsim_cose_key_spki_equal(b, spki.ptr, spki.len - 1));
 		spki.ptr[spki.len - 1] ^= 0x01;
