@@ -77,13 +77,19 @@ name_view(json_t *vj, const fsim_pipe_view_t *v, const fsim_aaguid_names_t *name
 		json_object_set_new(vj, "providerName", json_string(name));
 }
 
-/* Fold one ceremony of a pipe into a cell under the verdict of preset index k. */
+/*
+ * Fold one ceremony of a pipe into a cell under the verdict of preset ps.
+ * all is the ceremony's views with every policy's verdict, made once for
+ * every cell (NULL when it could not be made): the cell gets a shallow copy
+ * holding its own verdict only, its views shared with the other cells.
+ * held_bits marks the rules already in the cell's "held" list.
+ */
 static void
 fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t *ps,
-    const fsim_aaguid_names_t *names)
+    const json_t *all, uint8_t *held_bits)
 {
 	const fsim_pipe_verdict_t *v = NULL;
-	json_t *cj = fsim_pipe_result_json(r), *held = json_object_get(cell, "held");
+	json_t *held = json_object_get(cell, "held");
 	const char *outcome = json_string_value(json_object_get(cell, "outcome"));
 	size_t i;
 
@@ -93,20 +99,19 @@ fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t 
 	for (i = 0; i < r->effects.n; i++)
 		if (strcmp(r->effects.v[i].rule, "client-data") != 0)
 			list_add(json_object_get(cell, "platformRules"), r->effects.v[i].rule);
-	if (cj != NULL) {
+	if (all != NULL) {
 		/* The cell keeps this policy's verdict only. */
-		json_t *vs = json_object_get(cj, "verdicts"), *x, *mine = json_null();
+		json_t *cj = json_copy((json_t *)all), *x, *mine = json_null();
 
-		json_array_foreach(vs, i, x)
+		json_array_foreach(json_object_get(all, "verdicts"), i, x)
 			if (strcmp(json_string_value(json_object_get(x, "policy")), ps->name) == 0)
 				mine = json_incref(x);
-		json_object_del(cj, "verdicts");
-		json_object_set_new(cj, "verdict", mine);
-		if (r->ceremony == FSIM_CEREMONY_REGISTRATION) {
-			name_view(json_object_get(cj, "emitted"), &r->emitted, names);
-			name_view(json_object_get(cj, "delivered"), &r->delivered, names);
-		}
-		json_array_append_new(json_object_get(cell, "ceremonies"), cj);
+		if (cj != NULL) {
+			json_object_del(cj, "verdicts");
+			json_object_set_new(cj, "verdict", mine);
+			json_array_append_new(json_object_get(cell, "ceremonies"), cj);
+		} else
+			json_decref(mine);
 	}
 	if (!r->delivered.ok) {
 		if (strcmp(outcome, "pass") == 0) {
@@ -121,14 +126,30 @@ fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t 
 	list_add_csv(json_object_get(cell, "rules"), v->errors);
 	list_add_csv(json_object_get(cell, "warnings"), v->warnings);
 	for (i = 0; i < FSIM_R__COUNT; i++)
-		if (FSIM_PIPE_BIT(v->passed, i) && !FSIM_PIPE_BIT(v->failed, i))
-			list_add(held, fsim_rule((fsim_rule_id_t)i)->id);
+		if (FSIM_PIPE_BIT(v->passed, i) && !FSIM_PIPE_BIT(v->failed, i) &&
+		    !FSIM_PIPE_BIT(held_bits, i)) {
+			held_bits[i / 8] |= (uint8_t)(1u << (i % 8));
+			json_array_append_new(held, json_string(fsim_rule((fsim_rule_id_t)i)->id));
+		}
 	if (!v->verified && strcmp(outcome, "pass") == 0) {
 		json_object_set_new(cell, "outcome", json_string("fail"));
 		json_object_set_new(cell, "why", json_string(v->first_error));
 		if (v->library_error[0])
 			json_object_set_new(cell, "libraryError", json_string(v->library_error));
 	}
+}
+
+/* The rules a cell's "held" list already names, as bits. */
+static void
+held_bits_of(const json_t *cell, uint8_t *bits)
+{
+	fsim_rule_id_t rid;
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(json_object_get(cell, "held"), i, x)
+		if (fsim_rule_find(json_string_value(x), &rid))
+			bits[rid / 8] |= (uint8_t)(1u << (rid % 8));
 }
 
 /*
@@ -139,12 +160,17 @@ static int
 pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
     const fsim_pipe_rp_t *rp, int n_auth, json_t *const *cells)
 {
+	uint8_t held[FSIM_PIPE_MAX_POLICIES][(FSIM_R__COUNT + 7) / 8];
 	fsim_pipe_t *p = NULL;
 	fsim_pipe_result_t r;
+	json_t *all;
 	size_t k;
 	int i, rc;
 
 	memset(&r, 0, sizeof(r));
+	memset(held, 0, sizeof(held));
+	for (k = 0; k < rn->n_policies && k < FSIM_PIPE_MAX_POLICIES; k++)
+		held_bits_of(cells[k], held[k]);
 	if ((rc = fsim_pipe_new(cfg, pf, rn->seed, rn->seed_len, &p)) != FSIM_OK)
 		return rc;
 	for (i = 0; i <= n_auth; i++) {
@@ -153,8 +179,15 @@ pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
 		rc = i == 0 ? fsim_pipe_register(p, rp, &r) : fsim_pipe_authenticate(p, rp, &r);
 		if (rc != FSIM_OK)
 			break;
-		for (k = 0; k < rn->n_policies; k++)
-			fold_ceremony(cells[k], &r, rn->policies[k], rn->names);
+		/* the views once per ceremony, shared by every policy's cell */
+		if ((all = fsim_pipe_result_json(&r)) != NULL &&
+		    r.ceremony == FSIM_CEREMONY_REGISTRATION) {
+			name_view(json_object_get(all, "emitted"), &r.emitted, rn->names);
+			name_view(json_object_get(all, "delivered"), &r.delivered, rn->names);
+		}
+		for (k = 0; k < rn->n_policies && k < FSIM_PIPE_MAX_POLICIES; k++)
+			fold_ceremony(cells[k], &r, rn->policies[k], all, held[k]);
+		json_decref(all);
 		fsim_pipe_result_reset(&r);
 	}
 	fsim_pipe_free(&p);
