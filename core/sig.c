@@ -402,8 +402,8 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 	if ((r = form_check(pkey, ai, crv, sig, slen, d, field)) != 0)
 		goto fail;
 	/* Inside a judge-once scope, the same valid signature is not verified twice. */
-	memo = fsim_sig_memo_key(pkey, crv, alg, msg, mlen, sig, slen, memo_key);
-	if (memo && fsim_sig_memo_seen(memo_key))
+	memo = fsim_sig_memo_key(crv, alg, msg, mlen, sig, slen, memo_key);
+	if (memo && fsim_sig_memo_seen(pkey, memo_key))
 		return 0;
 	if ((ctx = EVP_MD_CTX_new()) == NULL) {
 		r = FSIM_ERR_NOMEM;
@@ -430,7 +430,7 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 	}
 	r = 0;
 	if (memo)
-		fsim_sig_memo_add(memo_key);
+		fsim_sig_memo_add(pkey, memo_key);
 fail:
 	if (r != 0)
 		ERR_clear_error();

@@ -1,10 +1,9 @@
 /*
- * sig_memo.c — the signatures one thread found valid inside a scope (see
- * sig_memo.h).
+ * sig_memo.c — the signatures one thread found valid and the EC keys it
+ * imported, inside a scope (see sig_memo.h).
  */
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
@@ -28,10 +27,16 @@ fsim_sig_memo_begin(fsim_sig_memo_t *m)
 void
 fsim_sig_memo_end(fsim_sig_memo_t *m)
 {
+	size_t i;
+
 	if (m == NULL)
 		return;
 	if (current == m)
 		current = m->outer;
+	for (i = 0; i < m->n && i < FSIM_SIG_MEMO_SLOTS; i++)
+		EVP_PKEY_free(m->seen[i].pkey);
+	for (i = 0; i < m->nk && i < FSIM_SIG_MEMO_KEYS; i++)
+		EVP_PKEY_free(m->keys[i].pkey);
 	EVP_MD_CTX_free(m->md);
 	OPENSSL_cleanse(m, sizeof(*m));
 }
@@ -55,28 +60,16 @@ put(EVP_MD_CTX *md, const void *p, size_t n)
 }
 
 bool
-fsim_sig_memo_key(const EVP_PKEY *pkey, int crv, int alg, const uint8_t *msg,
-    size_t mlen, const uint8_t *sig, size_t slen, uint8_t key[32])
+fsim_sig_memo_key(int crv, int alg, const uint8_t *msg, size_t mlen, const uint8_t *sig,
+    size_t slen, uint8_t key[32])
 {
 	fsim_sig_memo_t *m = current;
-	uint8_t pub[160];          /* P-521 uncompressed is 133 bytes, Ed448 57 */
-	size_t plen = 0;
 	unsigned int dlen = 0;
-	int id;
 
-	if (m == NULL || m->md == NULL || pkey == NULL)
+	if (m == NULL || m->md == NULL)
 		return false;
-	id = EVP_PKEY_get_base_id(pkey);
-	if (id != EVP_PKEY_EC && id != EVP_PKEY_ED25519 && id != EVP_PKEY_ED448)
-		return false;
-	if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-	    pub, sizeof(pub), &plen) != 1 || plen == 0) {
-		ERR_clear_error();
-		return false;
-	}
 	if (EVP_DigestInit_ex(m->md, fsim_md_fetched("SHA256"), NULL) != 1 ||
-	    !put_len(m->md, (size_t)id) || !put_len(m->md, (size_t)(unsigned)crv) ||
-	    !put_len(m->md, (size_t)(unsigned)alg) || !put(m->md, pub, plen) ||
+	    !put_len(m->md, (size_t)(unsigned)crv) || !put_len(m->md, (size_t)(unsigned)alg) ||
 	    !put(m->md, msg, mlen) || !put(m->md, sig, slen) ||
 	    EVP_DigestFinal_ex(m->md, key, &dlen) != 1 || dlen != 32) {
 		ERR_clear_error();
@@ -86,15 +79,15 @@ fsim_sig_memo_key(const EVP_PKEY *pkey, int crv, int alg, const uint8_t *msg,
 }
 
 bool
-fsim_sig_memo_seen(const uint8_t key[32])
+fsim_sig_memo_seen(const EVP_PKEY *pkey, const uint8_t key[32])
 {
 	fsim_sig_memo_t *m = current;
 	size_t i;
 
-	if (m == NULL)
+	if (m == NULL || pkey == NULL)
 		return false;
 	for (i = 0; i < m->n; i++)
-		if (CRYPTO_memcmp(m->seen[i], key, 32) == 0) {
+		if (m->seen[i].pkey == pkey && memcmp(m->seen[i].digest, key, 32) == 0) {
 			m->hits++;
 			return true;
 		}
@@ -102,16 +95,61 @@ fsim_sig_memo_seen(const uint8_t key[32])
 }
 
 void
-fsim_sig_memo_add(const uint8_t key[32])
+fsim_sig_memo_add(EVP_PKEY *pkey, const uint8_t key[32])
 {
 	fsim_sig_memo_t *m = current;
+	size_t at;
 
-	if (m == NULL)
+	if (m == NULL || pkey == NULL || EVP_PKEY_up_ref(pkey) != 1)
 		return;
 	if (m->n < FSIM_SIG_MEMO_SLOTS)
-		memcpy(m->seen[m->n++], key, 32);
+		at = m->n++;
 	else {
-		memcpy(m->seen[m->next], key, 32);
+		at = m->next;
 		m->next = (m->next + 1) % FSIM_SIG_MEMO_SLOTS;
+		EVP_PKEY_free(m->seen[at].pkey);
 	}
+	m->seen[at].pkey = pkey;
+	memcpy(m->seen[at].digest, key, 32);
+}
+
+EVP_PKEY *
+fsim_sig_memo_ec_key(int crv, const uint8_t *pt, size_t len)
+{
+	fsim_sig_memo_t *m = current;
+	size_t i;
+
+	if (m == NULL || pt == NULL)
+		return NULL;
+	for (i = 0; i < m->nk; i++)
+		if (m->keys[i].crv == crv && m->keys[i].len == len &&
+		    memcmp(m->keys[i].pt, pt, len) == 0) {
+			if (EVP_PKEY_up_ref(m->keys[i].pkey) != 1)
+				return NULL;
+			m->key_hits++;
+			return m->keys[i].pkey;
+		}
+	return NULL;
+}
+
+void
+fsim_sig_memo_ec_key_add(int crv, const uint8_t *pt, size_t len, EVP_PKEY *pkey)
+{
+	fsim_sig_memo_t *m = current;
+	size_t at;
+
+	if (m == NULL || pt == NULL || pkey == NULL || len == 0 ||
+	    len > sizeof(m->keys[0].pt) || EVP_PKEY_up_ref(pkey) != 1)
+		return;
+	if (m->nk < FSIM_SIG_MEMO_KEYS)
+		at = m->nk++;
+	else {
+		at = m->nextk;
+		m->nextk = (m->nextk + 1) % FSIM_SIG_MEMO_KEYS;
+		EVP_PKEY_free(m->keys[at].pkey);
+	}
+	m->keys[at].pkey = pkey;
+	m->keys[at].crv = crv;
+	m->keys[at].len = len;
+	memcpy(m->keys[at].pt, pt, len);
 }

@@ -1,18 +1,26 @@
 /*
- * sig_memo.h — judge once: a scope in which fsim_sig_verify remembers the
- * signatures it found valid on this thread, so that the same response judged
- * under ten RP policies costs one signature verification, not ten.
+ * sig_memo.h — judge once: a scope in which one thread remembers the
+ * signatures it found valid and the EC public keys it imported, so that the
+ * same response judged under ten RP policies costs one key import and one
+ * signature verification, not ten.
  *
- * What is remembered is the SHA-256 of (key type, curve, COSE alg, encoded
- * public key, message, signature) of a verification that succeeded; a later
- * call with the same six skips only EVP_DigestVerify. Every check before it
- * (alg known, key fits alg, strict DER form) still runs and still reports,
- * and a signature that failed is verified again each time (its diagnostics
- * come from that run), so a memo never changes a result or a message.
+ * A signature is remembered by its key object (the memo holds a reference,
+ * so the object cannot be freed and its address reused while the scope is
+ * open) and the SHA-256 of (COSE alg, curve, message, signature); a later
+ * call with the same key object and the same four skips only
+ * EVP_DigestVerify. Every check before it (alg known, key fits alg, strict
+ * DER form) still runs and still reports, and a signature that failed is
+ * verified again each time (its diagnostics come from that run), so a memo
+ * never changes a result or a message. The same key in another object is
+ * simply verified again.
  *
- * Only EC and EdDSA keys are remembered (their verification is the cost);
- * RSA and ML-DSA keys verify every time. Nothing outside an explicit scope
- * is remembered: the CLI, serve and the bench never open one.
+ * An EC public key is remembered by its curve and point once it imported and
+ * passed its checks: fsim_ec_public_key hands out the same object again
+ * (another reference), which is what lets the policies' verifications meet
+ * in the signature memo. A point that failed is checked again each time.
+ *
+ * Nothing outside an explicit scope is remembered: the CLI, serve and the
+ * bench never open one.
  *
  *   fsim_sig_memo_t memo;
  *   fsim_sig_memo_begin(&memo);
@@ -31,30 +39,48 @@
 #include <openssl/evp.h>
 
 #define FSIM_SIG_MEMO_SLOTS 16
+#define FSIM_SIG_MEMO_KEYS 8
 
 typedef struct fsim_sig_memo {
-	EVP_MD_CTX *md;            /* NULL: could not be made; the memo stays empty */
-	size_t n;                  /* slots filled */
-	size_t next;               /* the slot the next success overwrites when full */
-	uint8_t seen[FSIM_SIG_MEMO_SLOTS][32];
+	EVP_MD_CTX *md;            /* NULL: could not be made; nothing is remembered */
+	size_t n, next;            /* signature slots filled; the next one overwritten when full */
+	struct {
+		EVP_PKEY *pkey;        /* a reference held */
+		uint8_t digest[32];
+	} seen[FSIM_SIG_MEMO_SLOTS];
+	size_t nk, nextk;
+	struct {
+		EVP_PKEY *pkey;        /* a reference held */
+		int crv;
+		size_t len;
+		uint8_t pt[133];       /* P-521 uncompressed */
+	} keys[FSIM_SIG_MEMO_KEYS];
 	struct fsim_sig_memo *outer;
 	unsigned long hits;        /* verifications it saved (for tests) */
+	unsigned long key_hits;    /* key imports it saved (for tests) */
 } fsim_sig_memo_t;
 
 /* Open a scope on this thread. Never fails: without memory it remembers nothing. */
 void fsim_sig_memo_begin(fsim_sig_memo_t *m);
-/* Close it (m must be the innermost open one) and wipe it. */
+/* Close it (m must be the innermost open one), drop its references and wipe it. */
 void fsim_sig_memo_end(fsim_sig_memo_t *m);
 
 /*
  * For fsim_sig_verify: the digest naming this verification into key[32];
- * false when no scope is open or the key is not remembered (then key is
- * untouched). fsim_sig_memo_seen says whether it verified before;
- * fsim_sig_memo_add records a success.
+ * false when no scope is open (then key is untouched). fsim_sig_memo_seen
+ * says whether pkey verified it before; fsim_sig_memo_add records a success.
  */
-bool fsim_sig_memo_key(const EVP_PKEY *pkey, int crv, int alg, const uint8_t *msg,
-    size_t mlen, const uint8_t *sig, size_t slen, uint8_t key[32]);
-bool fsim_sig_memo_seen(const uint8_t key[32]);
-void fsim_sig_memo_add(const uint8_t key[32]);
+bool fsim_sig_memo_key(int crv, int alg, const uint8_t *msg, size_t mlen, const uint8_t *sig,
+    size_t slen, uint8_t key[32]);
+bool fsim_sig_memo_seen(const EVP_PKEY *pkey, const uint8_t key[32]);
+void fsim_sig_memo_add(EVP_PKEY *pkey, const uint8_t key[32]);
+
+/*
+ * For fsim_ec_public_key: the key imported earlier in this scope from the
+ * same curve and point (a new reference for the caller), or NULL; and
+ * remember one that imported and passed its checks.
+ */
+EVP_PKEY *fsim_sig_memo_ec_key(int crv, const uint8_t *pt, size_t len);
+void fsim_sig_memo_ec_key_add(int crv, const uint8_t *pt, size_t len, EVP_PKEY *pkey);
 
 #endif /* !FSIM_SIG_MEMO_H */

@@ -1,10 +1,12 @@
 /*
  * test_sig_memo.c — judge once (core/sig_memo.c): inside a scope a valid
- * signature is verified once and later calls with the same key, alg,
+ * signature is verified once and later calls with the same key object, alg,
  * message and signature are answered from the memo; anything that differs
- * in one byte is verified again, failures are verified (and reported)
- * every time, the form checks still run, RSA keys are never remembered,
- * and nothing is remembered outside a scope or after it ends.
+ * in one byte, or the same key in another object, is verified again,
+ * failures are verified (and reported) every time, the form checks still
+ * run, and nothing is remembered outside a scope or after it ends. EC public
+ * keys imported in a scope come back as the same object; a bad point is
+ * refused every time.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +22,7 @@
 #include <openssl/rsa.h>
 
 #include "core/cose.h"
+#include "core/ossl_cache.h"
 #include "core/sig.h"
 #include "core/sig_memo.h"
 
@@ -132,13 +135,14 @@ test_form_check_still_runs(void **state)
 	EVP_PKEY_free(k);
 }
 
-/* Outside a scope, after it, and for RSA keys nothing is remembered. */
+/* Outside a scope and after it nothing is remembered; RSA signatures are, by their key object. */
 static void
-test_no_scope_no_rsa(void **state)
+test_no_scope_rsa(void **state)
 {
 	EVP_PKEY *k = EVP_EC_gen("P-256"), *rsa = EVP_RSA_gen(2048);
 	fsim_blob_t s = { 0 }, rs = { 0 };
 	fsim_sig_memo_t memo;
+	uint8_t key[32] = { 0 };
 
 	(void)state;
 	assert_non_null(k);
@@ -146,19 +150,77 @@ test_no_scope_no_rsa(void **state)
 	assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, msg, sizeof(msg), &s), 0);
 	assert_int_equal(fsim_sig_sign(rsa, FSIM_COSE_RS256, msg, sizeof(msg), &rs), 0);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
+	assert_false(fsim_sig_memo_key(1, FSIM_COSE_ES256, msg, sizeof(msg), s.ptr, s.len, key));
 	fsim_sig_memo_begin(&memo);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
 	assert_int_equal(memo.hits, 0);  /* the call before the scope left nothing */
 	assert_int_equal(verify(rsa, FSIM_COSE_RS256, msg, sizeof(msg), &rs, NULL), 0);
 	assert_int_equal(verify(rsa, FSIM_COSE_RS256, msg, sizeof(msg), &rs, NULL), 0);
-	assert_int_equal(memo.hits, 0);
-	assert_int_equal(memo.n, 1);     /* the EC signature only */
+	assert_int_equal(memo.hits, 1);
+	assert_int_equal(memo.n, 2);
 	fsim_sig_memo_end(&memo);
-	assert_false(fsim_sig_memo_seen((const uint8_t[32]){ 0 }));
+	assert_false(fsim_sig_memo_seen(k, key));
 	fsim_blob_reset(&s);
 	fsim_blob_reset(&rs);
 	EVP_PKEY_free(k);
 	EVP_PKEY_free(rsa);
+}
+
+/*
+ * The same public key in two objects: the second is verified for real (and
+ * still verifies). Imported through fsim_ec_public_key inside a scope, the
+ * two imports are one object, so the second verification is a hit. The memo
+ * keeps the objects alive: freed by their owners, they are still its.
+ */
+static void
+test_key_objects(void **state)
+{
+	EVP_PKEY *k = EVP_EC_gen("P-256"), *a = NULL, *b = NULL, *c = NULL;
+	uint8_t pt[65], bad[65];
+	size_t plen = 0;
+	fsim_blob_t s = { 0 };
+	fsim_sig_memo_t memo;
+
+	(void)state;
+	assert_non_null(k);
+	assert_int_equal(EVP_PKEY_get_octet_string_param(k, "encoded-pub-key", pt, sizeof(pt),
+	    &plen), 1);
+	assert_int_equal(plen, 65);
+	assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, msg, sizeof(msg), &s), 0);
+	/* outside a scope: two imports, two objects */
+	assert_int_equal(fsim_ec_public_key(1, pt, plen, &a), 0);
+	assert_int_equal(fsim_ec_public_key(1, pt, plen, &b), 0);
+	assert_ptr_not_equal(a, b);
+	fsim_sig_memo_begin(&memo);
+	assert_int_equal(verify(a, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
+	assert_int_equal(verify(b, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
+	assert_int_equal(memo.hits, 0);
+	EVP_PKEY_free(a);
+	EVP_PKEY_free(b);
+	a = b = NULL;
+	/* inside: one object */
+	assert_int_equal(fsim_ec_public_key(1, pt, plen, &a), 0);
+	assert_int_equal(fsim_ec_public_key(1, pt, plen, &b), 0);
+	assert_ptr_equal(a, b);
+	assert_int_equal(memo.key_hits, 1);
+	assert_int_equal(verify(a, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
+	EVP_PKEY_free(a);
+	assert_int_equal(verify(b, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
+	assert_int_equal(memo.hits, 1);
+	EVP_PKEY_free(b);
+	/* another curve for the same bytes is another key (here: none) */
+	assert_int_not_equal(fsim_ec_public_key(2, pt, plen, &c), 0);
+	assert_null(c);
+	/* a point off the curve is refused each time, never remembered */
+	memcpy(bad, pt, sizeof(bad));
+	bad[64] ^= 1;
+	assert_int_equal(fsim_ec_public_key(1, bad, sizeof(bad), &c), FSIM_ERR_COSE);
+	assert_int_equal(fsim_ec_public_key(1, bad, sizeof(bad), &c), FSIM_ERR_COSE);
+	assert_null(c);
+	assert_int_equal(memo.key_hits, 1);
+	fsim_sig_memo_end(&memo);
+	fsim_blob_reset(&s);
+	EVP_PKEY_free(k);
 }
 
 /* Scopes nest; more signatures than slots still verify (the oldest is forgotten). */
@@ -205,7 +267,8 @@ main(void)
 		cmocka_unit_test(test_valid_once),
 		cmocka_unit_test(test_changed_input_fails),
 		cmocka_unit_test(test_form_check_still_runs),
-		cmocka_unit_test(test_no_scope_no_rsa),
+		cmocka_unit_test(test_no_scope_rsa),
+		cmocka_unit_test(test_key_objects),
 		cmocka_unit_test(test_nesting_and_overflow),
 	};
 
