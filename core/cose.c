@@ -527,6 +527,12 @@ fsim_cose_key_from_cbor(const cbor_item_t *map, fsim_cose_key_t **out,
 	if ((r = fsim_cose_key_wrap(ai->alg, ai->kty, crv, bits, pkey, out)) != 0)
 		goto fail;
 	pkey = NULL;
+	if (ai->kty == FSIM_COSE_KTY_OKP)
+		fsim_cose_key_note_point(*out, a, NULL, alen);
+	else if (ai->kty == FSIM_COSE_KTY_EC2 && SLOT(&s, -3) != NULL &&
+	    cbor_isa_bytestring(SLOT(&s, -3)) && cbor_bytestring_is_definite(SLOT(&s, -3)) &&
+	    cbor_bytestring_length(SLOT(&s, -3)) == alen)
+		fsim_cose_key_note_point(*out, a, cbor_bytestring_handle(SLOT(&s, -3)), alen);
 	r = 0;
 fail:
 	EVP_PKEY_free(pkey);

@@ -50,6 +50,13 @@ int fsim_cose_akp_from_spki(const uint8_t *der, size_t len, int alg,
 int fsim_cose_akp_spki(const fsim_cose_key_t *k, fsim_blob_t *out) FSIM_WUR;
 
 /* New key object owning pkey (on success only). */
+/*
+ * Note the public key bytes k was parsed from (EC: x and y of len bytes each,
+ * kept as 04 || x || y; OKP: x alone, y NULL), so its SubjectPublicKeyInfo is
+ * written without asking OpenSSL to encode the point again.
+ */
+void fsim_cose_key_note_point(fsim_cose_key_t *k, const uint8_t *x, const uint8_t *y,
+    size_t len);
 int fsim_cose_key_wrap(int alg, int kty, int crv, int bits, EVP_PKEY *pkey,
     fsim_cose_key_t **out) FSIM_WUR;
 

@@ -25,6 +25,8 @@ struct fsim_cose_key {
 	int crv;        /* 0 for RSA */
 	int bits;       /* field size, or RSA modulus size */
 	EVP_PKEY *pkey; /* owned reference, built and validated once */
+	size_t pub_len; /* EC 04 || x || y or OKP x as parsed; 0 when not noted */
+	uint8_t pub[133];
 };
 
 #define RSA_MAX_BITS 16384  /* OpenSSL's own ceiling; bounds an input's cost */
@@ -221,6 +223,22 @@ fail:
 	BN_free(be);
 	ERR_clear_error();
 	return r;
+}
+
+void
+fsim_cose_key_note_point(fsim_cose_key_t *k, const uint8_t *x, const uint8_t *y, size_t len)
+{
+	size_t n = y != NULL ? 1 + 2 * len : len;
+
+	if (k == NULL || x == NULL || n > sizeof(k->pub))
+		return;
+	if (y != NULL) {
+		k->pub[0] = 0x04;
+		memcpy(k->pub + 1, x, len);
+		memcpy(k->pub + 1 + len, y, len);
+	} else
+		memcpy(k->pub, x, len);
+	k->pub_len = n;
 }
 
 int
@@ -618,12 +636,18 @@ fixed_spki(const fsim_cose_key_t *k, const uint8_t **pre, size_t *pl, uint8_t pu
 	}
 	if (k->kty != FSIM_COSE_KTY_OKP && k->kty != FSIM_COSE_KTY_EC2)
 		return false;
-	*n = 133;
-	if ((k->kty == FSIM_COSE_KTY_OKP ? EVP_PKEY_get_raw_public_key(k->pkey, pub, n) :
-	    EVP_PKEY_get_octet_string_param(k->pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pub,
-	    133, n)) != 1) {
-		ERR_clear_error();
-		return false;
+	if (k->pub_len > 0) {
+		/* the bytes it was parsed from (their lengths were checked exactly) */
+		memcpy(pub, k->pub, k->pub_len);
+		*n = k->pub_len;
+	} else {
+		*n = 133;
+		if ((k->kty == FSIM_COSE_KTY_OKP ? EVP_PKEY_get_raw_public_key(k->pkey, pub, n) :
+		    EVP_PKEY_get_octet_string_param(k->pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+		    pub, 133, n)) != 1) {
+			ERR_clear_error();
+			return false;
+		}
 	}
 	/* the BIT STRING's length (with its unused-bits byte) is the key's */
 	return (*pre)[*pl - 2] == *n + 1 && (k->kty == FSIM_COSE_KTY_OKP || pub[0] == 0x04);

@@ -80,6 +80,30 @@ sink_flush(sink_t *s)
 	return r;
 }
 
+static int
+sink_put(sink_t *s, const char *p, size_t n)
+{
+	while (n > 0) {
+		size_t room = sizeof(s->b) - s->n, k = n < room ? n : room;
+
+		memcpy(s->b + s->n, p, k);
+		s->n += k;
+		p += k;
+		n -= k;
+		if (s->n == sizeof(s->b) && sink_flush(s) != 0)
+			return FSIM_ERR_IO;
+	}
+	return 0;
+}
+
+/* Bytes that end a plain run inside a JSON string. */
+static bool
+str_stop(unsigned char c)
+{
+	return c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c < 0x20 ||
+	    c >= 0x80;
+}
+
 /*
  * The report's JSON text, compact, with <, > and & written as \u escapes.
  * They can only occur inside JSON strings (no other JSON token contains
@@ -95,53 +119,78 @@ static int
 write_data(const char *json, size_t len, FILE *out)
 {
 	sink_t *s = malloc(sizeof(*s));
-	bool in_str = false, esc = false, opened = false;
-	size_t i;
+	bool opened = false;
+	size_t i = 0, j;
 	int r = FSIM_ERR_ARG;
 
 	if (s == NULL)
 		return FSIM_ERR_NOMEM;
 	s->out = out;
 	s->n = 0;
-	for (i = 0; i < len; i++) {
+	while (i < len) {
 		unsigned char c = (unsigned char)json[i];
-		const char *rep = NULL;
 
-		if (c >= 0x80 || (in_str && c < 0x20))
+		if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+			i++;
+			continue;
+		}
+		if (c >= 0x80 || (!opened && c != '{'))
+			goto fail;
+		opened = true;
+		if (c != '"') {
+			if ((r = sink_put(s, json + i, 1)) != 0)
+				goto done;
+			i++;
+			continue;
+		}
+		/* a string: plain runs copied whole, up to its closing quote */
+		if ((r = sink_put(s, json + i, 1)) != 0)
 			goto done;
-		if (s->n + 6 > sizeof(s->b) && (r = sink_flush(s)) != 0)
-			goto done;
-		r = FSIM_ERR_ARG;
-		if (in_str) {
-			if (esc)
-				esc = false;
-			else if (c == '\\')
-				esc = true;
-			else if (c == '"')
-				in_str = false;
-			else if (c == '<')
+		for (i++;;) {
+			const char *rep;
+
+			for (j = i; j < len && !str_stop((unsigned char)json[j]); j++)
+				;
+			if ((r = sink_put(s, json + i, j - i)) != 0)
+				goto done;
+			if (j == len)
+				goto fail;     /* unterminated */
+			c = (unsigned char)json[j];
+			if (c == '"') {
+				if ((r = sink_put(s, json + j, 1)) != 0)
+					goto done;
+				i = j + 1;
+				break;
+			}
+			if (c == '\\') {
+				/* an escape: the backslash and the byte after it, as they are */
+				if (j + 1 >= len || (unsigned char)json[j + 1] < 0x20 ||
+				    (unsigned char)json[j + 1] >= 0x80)
+					goto fail;
+				if ((r = sink_put(s, json + j, 2)) != 0)
+					goto done;
+				i = j + 2;
+				continue;
+			}
+			if (c == '<')
 				rep = "\\u003c";
 			else if (c == '>')
 				rep = "\\u003e";
 			else if (c == '&')
 				rep = "\\u0026";
-		} else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-			continue;
-		} else {
-			if (!opened && c != '{')
+			else
+				goto fail;     /* a control or non-ASCII byte */
+			if ((r = sink_put(s, rep, 6)) != 0)
 				goto done;
-			opened = true;
-			if (c == '"')
-				in_str = true;
+			i = j + 1;
 		}
-		if (rep != NULL) {
-			memcpy(s->b + s->n, rep, 6);
-			s->n += 6;
-		} else
-			s->b[s->n++] = (char)c;
 	}
-	if (opened && !in_str)
+	if (opened) {
 		r = sink_flush(s);
+		goto done;
+	}
+fail:
+	r = FSIM_ERR_ARG;
 done:
 	free(s);
 	return r;
