@@ -8,8 +8,8 @@
  * Certificates are built with OpenSSL's X509 API, but signed through
  * fsim_key_sign: OpenSSL 3.0 has no deterministic ECDSA, and a seeded
  * environment must give byte-identical certificates (RFC 6979 there).
- * X509_sign fills in both AlgorithmIdentifiers; its signature is then
- * replaced by ours over the re-encoded TBSCertificate.
+ * ca_cert.c sets both AlgorithmIdentifiers and signs the TBSCertificate.
+ * A seeded environment's CA is remembered per process (ca_memo.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@
 
 #include "authenticator/att.h"
 #include "authenticator/ca_cert.h"
+#include "authenticator/ca_memo.h"
 #include "authenticator/keys.h"
 #include "core/fsim_core.h"
 
@@ -163,8 +164,9 @@ signed_by(X509 *x, EVP_PKEY *issuer_key)
 	return ok;
 }
 
+/* Make the root and the intermediate from env's key stream. */
 static int
-ca_create(fsim_store_t *s, const fsim_env_t *env, fsim_ca_t *ca)
+ca_make(const fsim_env_t *env, fsim_ca_t *ca)
 {
 	fsim_cert_spec_t c;
 	int r;
@@ -189,9 +191,44 @@ ca_create(fsim_store_t *s, const fsim_env_t *env, fsim_ca_t *ca)
 	c.subject_key = ca->int_key;
 	c.issuer = ca->root;
 	c.issuer_key = ca->root_key;
-	if ((r = fsim_cacert_make(env, &c, &ca->inter, &ca->int_der)) != 0)
-		return r;
+	return fsim_cacert_make(env, &c, &ca->inter, &ca->int_der);
+}
 
+/*
+ * A new CA, saved into the store. A seeded environment in a state that made
+ * a CA before gets that one (ca_memo.h): the same bytes, without making them.
+ */
+static int
+ca_create(fsim_store_t *s, const fsim_env_t *env, fsim_ca_t *ca)
+{
+	uint8_t before[FSIM_ENV_STATE_LEN];
+	bool seeded = fsim_env_state(env, before) == 0;
+	fsim_ca_parts_t p;
+	int r;
+
+	if (seeded && fsim_ca_memo_get(env, &p)) {
+		ca->root_key = p.root_key;
+		ca->int_key = p.int_key;
+		ca->root = p.root;
+		ca->inter = p.inter;
+		ca->root_der = p.root_der;
+		ca->int_der = p.int_der;
+	} else {
+		if ((r = ca_make(env, ca)) != 0) {
+			OPENSSL_cleanse(before, sizeof(before));
+			return r;
+		}
+		if (seeded) {
+			p.root_key = ca->root_key;
+			p.int_key = ca->int_key;
+			p.root = ca->root;
+			p.inter = ca->inter;
+			p.root_der = ca->root_der;
+			p.int_der = ca->int_der;
+			fsim_ca_memo_put(env, before, &p);
+		}
+	}
+	OPENSSL_cleanse(before, sizeof(before));
 	if ((r = put_key(s, CA_BLOB_ROOT_KEY, ca->root_key)) != 0 ||
 	    (r = fsim_store_set_blob(s, CA_BLOB_ROOT_CERT, ca->root_der.ptr,
 	    ca->root_der.len)) != 0 ||

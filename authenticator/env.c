@@ -317,3 +317,40 @@ fsim_env_session_view(const fsim_env_t *e, fsim_env_t *out)
 		out->random = e->session_random;
 	out->session_random = NULL;
 }
+
+int
+fsim_env_state(const fsim_env_t *e, uint8_t out[FSIM_ENV_STATE_LEN])
+{
+	const struct drbg *g;
+	uint64_t c;
+	int i;
+
+	if (e == NULL || out == NULL || e->random != seeded_random || e->ctx == NULL)
+		return FSIM_ERR_ARG;
+	g = e->ctx;
+	memcpy(out, g->k, DRBG_OUTLEN);
+	memcpy(out + DRBG_OUTLEN, g->v, DRBG_OUTLEN);
+	for (c = g->reseed_counter, i = 7; i >= 0; i--, c >>= 8)
+		out[2 * DRBG_OUTLEN + i] = (uint8_t)(c & 0xff);
+	return 0;
+}
+
+int
+fsim_env_set_state(const fsim_env_t *e, const uint8_t in[FSIM_ENV_STATE_LEN])
+{
+	struct drbg *g;
+	uint64_t c = 0;
+	int i;
+
+	if (e == NULL || in == NULL || e->random != seeded_random || e->ctx == NULL)
+		return FSIM_ERR_ARG;
+	g = e->ctx;
+	for (i = 0; i < 8; i++)
+		c = (c << 8) | in[2 * DRBG_OUTLEN + i];
+	if (c == 0 || c > DRBG_RESEED_INTERVAL)
+		return FSIM_ERR_ARG;
+	memcpy(g->k, in, DRBG_OUTLEN);
+	memcpy(g->v, in + DRBG_OUTLEN, DRBG_OUTLEN);
+	g->reseed_counter = c;
+	return 0;
+}

@@ -53,4 +53,15 @@ int fsim_env_session_random(const fsim_env_t *e, uint8_t *buf, size_t len) FSIM_
 /* A copy of e whose random is the ephemeral stream (for key generation and the like). */
 void fsim_env_session_view(const fsim_env_t *e, fsim_env_t *out);
 
+/*
+ * The key stream's state of a seeded environment (HMAC_DRBG K, V and reseed
+ * counter: FSIM_ENV_STATE_LEN bytes), so that what a pure function of it made
+ * can be remembered and the stream put where making it would have left it.
+ * The state is as secret as the seed. FSIM_ERR_ARG for any other
+ * environment, or a state no DRBG can be in.
+ */
+#define FSIM_ENV_STATE_LEN 72
+int fsim_env_state(const fsim_env_t *e, uint8_t out[FSIM_ENV_STATE_LEN]) FSIM_WUR;
+int fsim_env_set_state(const fsim_env_t *e, const uint8_t in[FSIM_ENV_STATE_LEN]) FSIM_WUR;
+
 #endif /* !FSIM_ENV_H */

@@ -1,0 +1,185 @@
+/*
+ * test_ca_memo.c — the per-process memory of the test CAs seeded
+ * environments made (authenticator/ca_memo.c) and the environment state it
+ * is keyed by (fsim_env_state): a second environment with the same seed
+ * gets the same CA from memory, and its key stream goes on exactly where
+ * making the CA would have left it; once the entry is forgotten, making it
+ * again gives the very same bytes; another seed or another clock is
+ * another CA; an environment that is not seeded is never remembered.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "authenticator/att.h"
+#include "authenticator/ca_memo.h"
+#include "authenticator/env.h"
+#include "authenticator/store.h"
+
+typedef struct made {
+	fsim_blob_t root, inter;   /* the certificates' DER, from the store */
+	uint8_t next[32];          /* the key stream's next 32 bytes after the CA */
+} made_t;
+
+static uint64_t
+other_now(void *ctx)
+{
+	(void)ctx;
+	return 1767225600ULL + 86400;
+}
+
+/* A fresh store's CA under env; what it wrote and what the stream says next. */
+static void
+make_ca(fsim_env_t *env, made_t *m)
+{
+	fsim_store_t *s = NULL;
+	fsim_ca_t *ca = NULL;
+	const fsim_blob_t *b;
+
+	memset(m, 0, sizeof(*m));
+	assert_int_equal(fsim_store_open(":memory:", env, &s, NULL), 0);
+	assert_int_equal(fsim_ca_load(s, env, &ca), 0);
+	assert_non_null(b = fsim_store_get_blob(s, "ca.root.cert"));
+	assert_int_equal(fsim_blob_set(&m->root, b->ptr, b->len), 0);
+	assert_non_null(b = fsim_store_get_blob(s, "ca.int.cert"));
+	assert_int_equal(fsim_blob_set(&m->inter, b->ptr, b->len), 0);
+	assert_int_equal(fsim_env_random(env, m->next, sizeof(m->next)), 0);
+	fsim_ca_free(&ca);
+	fsim_store_free(&s);
+}
+
+static void
+made_free(made_t *m)
+{
+	fsim_blob_reset(&m->root);
+	fsim_blob_reset(&m->inter);
+}
+
+static void
+assert_same(const made_t *a, const made_t *b)
+{
+	assert_true(fsim_blob_eq(&a->root, b->root.ptr, b->root.len));
+	assert_true(fsim_blob_eq(&a->inter, b->inter.ptr, b->inter.len));
+	assert_memory_equal(a->next, b->next, sizeof(a->next));
+}
+
+static void
+seeded_ca(const char *seed, uint64_t (*now)(void *), made_t *m)
+{
+	fsim_env_t env;
+
+	assert_int_equal(fsim_env_seeded(&env, (const uint8_t *)seed, strlen(seed)), 0);
+	if (now != NULL)
+		env.now = now;
+	make_ca(&env, m);
+	fsim_env_free(&env);
+}
+
+/* The state can be read and put back: the stream repeats itself. */
+static void
+test_env_state(void **state)
+{
+	uint8_t st[FSIM_ENV_STATE_LEN], a[48], b[48], bad[FSIM_ENV_STATE_LEN];
+	fsim_env_t env, def;
+
+	(void)state;
+	assert_int_equal(fsim_env_seeded(&env, (const uint8_t *)"s", 1), 0);
+	assert_int_equal(fsim_env_state(&env, st), 0);
+	assert_int_equal(fsim_env_random(&env, a, sizeof(a)), 0);
+	assert_int_equal(fsim_env_set_state(&env, st), 0);
+	assert_int_equal(fsim_env_random(&env, b, sizeof(b)), 0);
+	assert_memory_equal(a, b, sizeof(a));
+	/* a reseed counter of 0 is no state a DRBG can be in */
+	memcpy(bad, st, sizeof(bad));
+	memset(bad + 64, 0, 8);
+	assert_int_equal(fsim_env_set_state(&env, bad), FSIM_ERR_ARG);
+	fsim_env_free(&env);
+	fsim_env_default(&def);
+	assert_int_equal(fsim_env_state(&def, st), FSIM_ERR_ARG);
+	assert_int_equal(fsim_env_set_state(&def, st), FSIM_ERR_ARG);
+	assert_int_equal(fsim_env_state(NULL, st), FSIM_ERR_ARG);
+}
+
+/*
+ * Same seed: from memory, the same bytes, the stream where it would be.
+ * Forgotten (four other CAs made since): made again, the same bytes.
+ */
+static void
+test_same_seed(void **state)
+{
+	made_t a, b, c, d, others[4];
+	unsigned long h0, p0, h1, p1;
+	char seed[16];
+	size_t i;
+
+	(void)state;
+	fsim_ca_memo_counts(&h0, &p0);
+	seeded_ca("memo-a", NULL, &a);
+	fsim_ca_memo_counts(&h1, &p1);
+	assert_int_equal(h1, h0);
+	assert_int_equal(p1, p0 + 1);
+	seeded_ca("memo-a", NULL, &b);
+	fsim_ca_memo_counts(&h1, &p1);
+	assert_int_equal(h1, h0 + 1);
+	assert_same(&a, &b);
+	/* another seed is another CA */
+	seeded_ca("memo-b", NULL, &c);
+	assert_false(fsim_blob_eq(&a.root, c.root.ptr, c.root.len));
+	/* another clock is another CA (its validity), though the stream is the same */
+	seeded_ca("memo-a", other_now, &d);
+	assert_false(fsim_blob_eq(&a.root, d.root.ptr, d.root.len));
+	made_free(&d);
+	for (i = 0; i < 4; i++) {
+		snprintf(seed, sizeof(seed), "memo-x%zu", i);
+		seeded_ca(seed, NULL, &others[i]);
+		made_free(&others[i]);
+	}
+	fsim_ca_memo_counts(&h0, &p0);
+	seeded_ca("memo-a", NULL, &d);
+	fsim_ca_memo_counts(&h1, &p1);
+	assert_int_equal(h1, h0);      /* forgotten: made */
+	assert_int_equal(p1, p0 + 1);
+	assert_same(&a, &d);
+	made_free(&a);
+	made_free(&b);
+	made_free(&c);
+	made_free(&d);
+}
+
+/* OpenSSL's random source: never remembered, a new CA every time. */
+static void
+test_default_env(void **state)
+{
+	unsigned long h0, p0, h1, p1;
+	fsim_env_t env;
+	made_t a, b;
+
+	(void)state;
+	fsim_env_default(&env);
+	fsim_ca_memo_counts(&h0, &p0);
+	make_ca(&env, &a);
+	make_ca(&env, &b);
+	fsim_ca_memo_counts(&h1, &p1);
+	assert_int_equal(h1, h0);
+	assert_int_equal(p1, p0);
+	assert_false(fsim_blob_eq(&a.root, b.root.ptr, b.root.len));
+	made_free(&a);
+	made_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_env_state),
+		cmocka_unit_test(test_same_seed),
+		cmocka_unit_test(test_default_env),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
