@@ -2,7 +2,9 @@
  * report.c — what a report says about its cells: the summary, the rule
  * coverage, and the JUnit XML form (merging shards: report_merge.c).
  */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness/matrix_int.h"
@@ -251,45 +253,54 @@ int
 fsim_report_junit(const json_t *report, FILE *f)
 {
 	const json_t *cells = json_object_get(report, "cells"), *cell;
-	json_t *suites = json_array(), *s;
-	size_t i, j, total = 0, nfail = 0;
+	size_t n = json_array_size(cells), i, j, total = 0, nfail = 0, n_suites = 0;
+	size_t *suite = NULL, *tests = NULL, *fails = NULL;
+	const char **names = NULL;
+	int r = FSIM_ERR_NOMEM;
 
-	if (suites == NULL)
-		return FSIM_ERR_NOMEM;
-	/* Suites in order of first appearance. */
+	/* Each cell's suite, numbered in order of first appearance (SIZE_MAX: none). */
+	if (n > 0 && ((suite = calloc(n, sizeof(*suite))) == NULL ||
+	    (names = calloc(n, sizeof(*names))) == NULL ||
+	    (tests = calloc(n, sizeof(*tests))) == NULL ||
+	    (fails = calloc(n, sizeof(*fails))) == NULL))
+		goto done;
 	json_array_foreach(cells, i, cell) {
-		bool seen = false;
 		const char *name = suite_of(cell);
 
+		suite[i] = SIZE_MAX;
 		if (name == NULL)
 			continue;
-		json_array_foreach(suites, j, s)
-			seen = seen || strcmp(json_string_value(s), name) == 0;
-		if (!seen)
-			json_array_append_new(suites, json_string(name));
+		for (j = n_suites; j > 0; j--)   /* most often the last one seen */
+			if (strcmp(names[j - 1], name) == 0)
+				break;
+		if (j == 0) {
+			names[n_suites++] = name;
+			j = n_suites;
+		}
+		suite[i] = j - 1;
+		tests[j - 1]++;
+		fails[j - 1] += failed(cell);
 		total++;
 		nfail += failed(cell);
 	}
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"fidosim run\" "
 	    "tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", total, nfail);
-	json_array_foreach(suites, j, s) {
-		const char *name = json_string_value(s);
-		size_t t = 0, fl = 0;
-
-		json_array_foreach(cells, i, cell)
-			if (suite_of(cell) != NULL && strcmp(suite_of(cell), name) == 0) {
-				t++;
-				fl += failed(cell);
-			}
+	for (j = 0; j < n_suites; j++) {
 		fputs("  <testsuite name=\"", f);
-		fsim_xml_text(f, name);
-		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n", t, fl);
+		fsim_xml_text(f, names[j]);
+		fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n",
+		    tests[j], fails[j]);
 		json_array_foreach(cells, i, cell)
-			if (suite_of(cell) != NULL && strcmp(suite_of(cell), name) == 0)
+			if (suite[i] == j)
 				testcase(f, cell);
 		fputs("  </testsuite>\n", f);
 	}
 	fputs("</testsuites>\n", f);
-	json_decref(suites);
-	return ferror(f) ? FSIM_ERR_IO : FSIM_OK;
+	r = ferror(f) ? FSIM_ERR_IO : FSIM_OK;
+done:
+	free(suite);
+	free(names);
+	free(tests);
+	free(fails);
+	return r;
 }
