@@ -206,6 +206,11 @@ deps:
 bench: all
 	$(BUILD)/fidosim bench --seconds 2
 
+# The conformance matrix's cells per CPU-second at -j 1 and -j CPUs (bench/run.py).
+.PHONY: bench-run
+bench-run: all
+	python3 bench/run.py --fidosim $(BUILD)/fidosim
+
 # fidosim beside @simplewebauthn/server and fido2-lib on one ceremony (bench/peers.sh).
 .PHONY: bench-peers
 bench-peers: all

@@ -37,4 +37,17 @@ check "bench --case on a file that is not a case is a usage error naming the fie
     '[ $rc -eq 2 ] && grep -q "is not a case" $tmp/err'
 run $W "$F" bench --case $tmp/missing.json
 check "bench --case on a missing file is a usage error" '[ $rc -eq 2 ] && grep -q "cannot read" $tmp/err'
+# bench/run.py: the matrix's cells per CPU-second, at -j 1 and 2 and for a shard
+run python3 "$(dirname "$0")/../../bench/run.py" --runs 1 --jobs 1,2 --fidosim "$F" --json
+check "bench/run.py times the whole matrix at -j 1 and 2 and a shard, every figure > 0" \
+    '[ $rc -eq 0 ] && python3 -c "
+import json,sys
+j=json.load(open(sys.argv[1]))
+s=j[\"series\"]
+assert [(x[\"name\"], x[\"jobs\"]) for x in s] == [(\"whole matrix\", 1), (\"whole matrix\", 2), (\"shard 1/4\", 1)], s
+assert all(r[k] > 0 for x in s for r in x[\"runs\"] for k in (\"cells\", \"wall\", \"cpu\", \"cellsPerCpuSecond\"))
+assert s[2][\"best\"][\"cells\"] < s[0][\"best\"][\"cells\"]
+" $tmp/out'
+run python3 "$(dirname "$0")/../../bench/run.py" --runs 0 --fidosim "$F"
+check "bench/run.py --runs 0 is a usage error" '[ $rc -eq 2 ] && grep -q "at least 1" $tmp/err'
 done_testing
