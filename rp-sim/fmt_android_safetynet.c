@@ -25,6 +25,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "rp-sim/certcache.h"
 #include "rp-sim/fmt.h"
 #include "rp-sim/x509util.h"
 
@@ -248,7 +249,7 @@ parse_hdr_x5c(const json_t *arr, STACK_OF(X509) **out, fsim_checks_t *ck)
 	}
 	for (i = 0; i < n; i++) {
 		const char *s = json_string_value(json_array_get(arr, i));
-		const unsigned char *p;
+		size_t used = 0;
 
 		fsim_blob_reset(&der);
 		if (s == NULL || (r = fsim_b64_decode(s, strlen(s), &der)) != 0 ||
@@ -260,9 +261,10 @@ parse_hdr_x5c(const json_t *arr, STACK_OF(X509) **out, fsim_checks_t *ck)
 			r = FSIM_ERR_FORMAT;
 			goto fail;
 		}
-		p = der.ptr;
-		if ((x = d2i_X509(NULL, &p, (long)der.len)) == NULL ||
-		    (size_t)(p - der.ptr) != der.len) {
+		/* parsed once per process by its bytes (certcache.h): shared, never changed */
+		if ((r = fsim_cert_parse(der.ptr, der.len, &x, &used)) == FSIM_ERR_NOMEM)
+			goto fail;
+		if (r != 0 || used != der.len) {
 			ERR_clear_error();
 			fsim_checks_fail(ck, FSIM_R_ATT_SNET_04, F_HDR ".x5c", "x5c[%zu] "
 			    "(%zu bytes) is not exactly one DER certificate", i, der.len);
