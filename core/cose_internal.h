@@ -50,6 +50,8 @@ int fsim_cose_akp_from_spki(const uint8_t *der, size_t len, int alg,
 int fsim_cose_akp_spki(const fsim_cose_key_t *k, fsim_blob_t *out) FSIM_WUR;
 
 /* New key object owning pkey (on success only). */
+/* The bytes fsim_cose_key_note_point kept (NULL, *len 0: none). */
+const uint8_t *fsim_cose_key_point(const fsim_cose_key_t *k, size_t *len);
 /*
  * Note the public key bytes k was parsed from (EC: x and y of len bytes each,
  * kept as 04 || x || y; OKP: x alone, y NULL), so its SubjectPublicKeyInfo is
