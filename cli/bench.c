@@ -227,8 +227,10 @@ build(struct fixture *fx)
 	/* the record the RP would keep, and an assertion for it */
 	if ((fx->rec = fsim_record_new()) == NULL ||
 	    fsim_blob_set(&fx->rec->id, cred_id, sizeof(cred_id)) != 0 ||
-	    fsim_blob_set(&fx->rec->public_key, ad->cose_key_raw.ptr, ad->cose_key_raw.len) != 0 ||
-	    fsim_cose_key_from_pkey(fx->cred, FSIM_COSE_ES256, &fx->rec->key) != 0)
+	    fsim_cose_key_encode(ad->cose_key, &fx->rec->public_key) != 0 ||
+	    /* the public key as an RP holds it: parsed from the COSE_Key it stored */
+	    fsim_cose_key_parse(fx->rec->public_key.ptr, fx->rec->public_key.len,
+	    &fx->rec->key, NULL) != 0)
 		goto fail;
 	fx->rec->has_backup_eligible = fx->rec->has_backup_state = true;
 	ad->flags = FSIM_AD_UP | FSIM_AD_UV;
