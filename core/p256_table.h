@@ -26,6 +26,7 @@
 #ifndef FSIM_P256_TABLE_H
 #define FSIM_P256_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,9 @@ int fsim_p256_table_verify(EVP_PKEY *pkey, const uint8_t dgst[32], const uint8_t
  * order n into out; -1 for a out of range.
  */
 int fsim_p256_inv_mod_n(const uint8_t a[32], uint8_t out[32]);
+
+/* This thread's verifications leave the tables alone (skip true) or not: the bench's cold-key stage. */
+void fsim_p256_table_skip(bool skip);
 
 /* For tests: make a table after n verifications instead (0: the default). */
 void fsim_p256_table_after(unsigned long n);

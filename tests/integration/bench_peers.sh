@@ -7,11 +7,11 @@
 set -u
 . "$(dirname "$0")/../tap.sh"
 run env FIDOSIM="$F" sh bench/peers.sh --seconds 0.05 --json
-check "peers.sh --json: fidosim and both peers for both stages, every figure > 0" \
+check "peers.sh --json: fidosim and both peers for the three stages, every figure > 0" \
     '[ $rc -eq 0 ] && python3 - $tmp/out <<PY
 import json, sys
 j = json.load(open(sys.argv[1]))
-assert [s["name"] for s in j["stages"]] == ["verify-registration", "verify-authentication"]
+assert [s["name"] for s in j["stages"]] == ["verify-registration", "verify-authentication", "verify-auth cold key"]
 for s in j["stages"]:
     assert s["fidosimOpsPerSecond"] > 0
     assert [p["name"] for p in s["peers"]] == ["simplewebauthn", "fido2-lib"]
@@ -22,8 +22,8 @@ assert all(v > 0 for v in j["baselines"].values())
 assert len(j["load"]["start"].split()) == 3
 PY'
 run env FIDOSIM="$F" sh bench/peers.sh --seconds 0.05
-check "peers.sh prints a table: four rows of stage, two rates and a ratio, all > 0" \
-    '[ $rc -eq 0 ] && [ $(grep -cE "^verify-(registration|authentication) +[0-9]+ +(simplewebauthn|fido2-lib) +[0-9]+ +[0-9.]+x" $tmp/out) -eq 4 ] &&
+check "peers.sh prints a table: six rows of stage, two rates and a ratio, all > 0" \
+    '[ $rc -eq 0 ] && [ $(grep -cE "^verify-(registration|authentication|auth cold key) +[0-9]+ +(simplewebauthn|fido2-lib) +[0-9]+ +[0-9.]+x" $tmp/out) -eq 6 ] &&
      ! grep -qE "^verify-.* 0 |  0\.0x" $tmp/out'
 run sh bench/peers.sh --seconds abc
 check "peers.sh --seconds abc is a usage error" '[ $rc -eq 2 ] && grep -q "positive number" $tmp/err'

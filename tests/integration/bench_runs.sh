@@ -26,8 +26,8 @@ c["authentications"][0]["challenge"] = "AAAA"
 json.dump(c, open(d + "/wrong.json", "w"))
 PY
 run $W "$F" bench --case $tmp/case.json --seconds 0.05
-check "bench --case times the case: baseline and two stages with ratios" \
-    '[ $rc -eq 0 ] && python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j[\"baseline\"][\"opsPerSecond\"] > 0; assert [s[\"name\"] for s in j[\"stages\"]] == [\"verify-authentication-from-text\", \"verify-registration-from-text\"]; assert all(s[\"ratio\"] > 0 for s in j[\"stages\"])" $tmp/out'
+check "bench --case times the case: baseline and three stages with ratios" \
+    '[ $rc -eq 0 ] && python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j[\"baseline\"][\"opsPerSecond\"] > 0; assert [s[\"name\"] for s in j[\"stages\"]] == [\"verify-authentication-from-text\", \"verify-registration-from-text\", \"verify-authentication-from-text-cold-key\"]; assert all(s[\"ratio\"] > 0 for s in j[\"stages\"])" $tmp/out'
 run $W "$F" bench --case $tmp/wrong.json --seconds 0.05
 check "bench --case whose assertion does not verify fails (exit 1)" \
     '[ $rc -eq 1 ] && grep -q "operation failed" $tmp/err'
