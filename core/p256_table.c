@@ -28,13 +28,22 @@
 
 #define N_SEEN 64     /* keys counted on their way to a table */
 
+/*
+ * Keys are counted by the address of their object, without a reference (a
+ * new object at a reused address inherits a count: harmless, a count only
+ * decides when a table is worth making). A slot that gets a table takes a
+ * reference to its object, so from then on no other object can have that
+ * address while the slot lives, and a match by address is that key. Slots
+ * with a table are never replaced; at most FSIM_P256_TABLE_MAX exist.
+ */
 struct seen {
 	bool used;
-	uint8_t pt[65];           /* 04 || x || y */
-	EVP_PKEY *pkey;           /* a public-only object with this point (a reference), or NULL */
+	const EVP_PKEY *addr;     /* the object counted */
+	EVP_PKEY *ref;            /* with a table: a reference to that object */
 	unsigned long count;      /* verifications seen */
 	int table;                /* index into tables, or -1 */
 	bool building;            /* a thread is making its table */
+	bool never;               /* not a key a table is made for (a private key object) */
 	unsigned long last;       /* for replacing the least recently seen */
 };
 
@@ -54,7 +63,7 @@ tables_drop(void)
 	size_t i;
 
 	for (i = 0; i < N_SEEN; i++)
-		EVP_PKEY_free(seen[i].pkey);
+		EVP_PKEY_free(seen[i].ref);
 	memset(seen, 0, sizeof(seen));
 	for (i = 0; i < n_tables; i++)
 		EC_GROUP_free(tables[i]);
@@ -177,123 +186,112 @@ done:
  * The table for pkey, or NULL; counts this verification. Under the lock;
  * builds a table (without the lock) when the count reaches `after`.
  */
-/* A slot for a key not seen yet: a free one, or the least recently seen without a table. */
+/* The slot counting pkey's object, made if need be; N_SEEN when none can be. Under the lock. */
 static size_t
-free_slot(void)
+slot_of(const EVP_PKEY *pkey)
 {
 	size_t i, pick = N_SEEN;
 
-	for (i = 0; i < N_SEEN; i++) {
-		if (!seen[i].used)
+	for (i = 0; i < N_SEEN; i++)
+		if (seen[i].used && seen[i].addr == pkey)
 			return i;
+	/* a free slot, or the least recently seen one without a table */
+	for (i = 0; i < N_SEEN; i++) {
+		if (!seen[i].used) {
+			pick = i;
+			break;
+		}
 		if (seen[i].table < 0 && !seen[i].building &&
 		    (pick == N_SEEN || seen[i].last < seen[pick].last))
 			pick = i;
 	}
+	if (pick == N_SEEN)
+		return N_SEEN;     /* every slot holds a table */
+	memset(&seen[pick], 0, sizeof(seen[pick]));
+	seen[pick].used = true;
+	seen[pick].addr = pkey;
+	seen[pick].table = -1;
 	return pick;
 }
 
-/* The slot of the key with point pt, made if need be; N_SEEN when none can be. Under the lock. */
-static size_t
-slot_by_point(const uint8_t pt[65])
-{
-	size_t i;
-
-	for (i = 0; i < N_SEEN; i++)
-		if (seen[i].used && memcmp(seen[i].pt, pt, 65) == 0)
-			return i;
-	if ((i = free_slot()) == N_SEEN)
-		return N_SEEN;     /* every slot holds a table: count no more */
-	EVP_PKEY_free(seen[i].pkey);
-	memset(&seen[i], 0, sizeof(seen[i]));
-	seen[i].used = true;
-	seen[i].table = -1;
-	memcpy(seen[i].pt, pt, 65);
-	return i;
-}
-
-/* Make the table for the slot holding point pt and install it (the lock not held). */
+/*
+ * Make pkey's table (the lock not held) and install it in the slot that is
+ * building it. A private key object is marked never: the cache would keep
+ * its secret alive past its owner.
+ */
 static const EC_GROUP *
-build(const uint8_t pt[65])
+build(EVP_PKEY *pkey)
 {
-	EC_GROUP *made = make_table(pt);
+	uint8_t pt[65];
+	size_t plen = 0, i;
+	EC_GROUP *made = NULL;
 	const EC_GROUP *t = NULL;
-	size_t i;
+	bool ok;
 
-	if (CRYPTO_THREAD_write_lock(lock) != 1) {
+	ok = is_p256(pkey) && !has_private(pkey) &&
+	    EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pt,
+	    sizeof(pt), &plen) == 1 && plen == 65 && pt[0] == 0x04;
+	ERR_clear_error();
+	if (ok && (made = make_table(pt)) != NULL && EVP_PKEY_up_ref(pkey) != 1) {
 		EC_GROUP_free(made);
+		made = NULL;
+	}
+	if (CRYPTO_THREAD_write_lock(lock) != 1) {
+		if (made != NULL) {
+			EC_GROUP_free(made);
+			EVP_PKEY_free(pkey);
+		}
 		return NULL;
 	}
 	for (i = 0; i < N_SEEN; i++)
-		if (seen[i].used && seen[i].building && memcmp(seen[i].pt, pt, 65) == 0)
+		if (seen[i].used && seen[i].building && seen[i].addr == pkey)
 			break;
 	if (i < N_SEEN) {
 		seen[i].building = false;
+		seen[i].never = !ok || made == NULL;
 		if (made != NULL && n_tables < FSIM_P256_TABLE_MAX) {
 			tables[n_tables] = made;
 			seen[i].table = (int)n_tables++;
+			seen[i].ref = pkey;
 			t = made;
 			made = NULL;
 		}
 	}
 	CRYPTO_THREAD_unlock(lock);
-	EC_GROUP_free(made);
+	if (made != NULL) {
+		EC_GROUP_free(made);
+		EVP_PKEY_free(pkey);
+	}
 	return t;
 }
 
 /*
  * The table for pkey, or NULL; counts this verification, and builds the
- * table (without the lock) when the count reaches `after`.
+ * table when the count reaches `after`.
  */
 static const EC_GROUP *
 table_for(EVP_PKEY *pkey)
 {
-	uint8_t pt[65];
-	size_t plen = 0, i, slot = N_SEEN;
 	const EC_GROUP *t = NULL;
-	bool pub_only, make = false;
+	bool make = false;
+	size_t i;
 
 	if (CRYPTO_THREAD_run_once(&once, tables_init) != 1 || lock == NULL ||
 	    CRYPTO_THREAD_write_lock(lock) != 1)
 		return NULL;
-	for (i = 0; i < N_SEEN; i++)
-		if (seen[i].used && seen[i].pkey == pkey) {
-			slot = i;
-			break;
-		}
-	if (slot == N_SEEN) {
-		/* not by address: by point (encoded outside the lock) */
-		CRYPTO_THREAD_unlock(lock);
-		if (!is_p256(pkey) || EVP_PKEY_get_octet_string_param(pkey,
-		    OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, pt, sizeof(pt), &plen) != 1 ||
-		    plen != 65 || pt[0] != 0x04) {
-			ERR_clear_error();
-			return NULL;
-		}
-		pub_only = !has_private(pkey);
-		if (CRYPTO_THREAD_write_lock(lock) != 1)
-			return NULL;
-		if ((slot = slot_by_point(pt)) == N_SEEN)
-			goto out;
-		/* a public-only object is remembered by address too (a reference held) */
-		if (pub_only && seen[slot].pkey != pkey && EVP_PKEY_up_ref(pkey) == 1) {
-			EVP_PKEY_free(seen[slot].pkey);
-			seen[slot].pkey = pkey;
+	if ((i = slot_of(pkey)) < N_SEEN) {
+		seen[i].last = ++clock_tick;
+		seen[i].count++;
+		if (seen[i].table >= 0 && seen[i].ref == pkey)
+			t = tables[seen[i].table];
+		else if (seen[i].table < 0 && !seen[i].building && !seen[i].never &&
+		    seen[i].count >= after && n_tables < FSIM_P256_TABLE_MAX) {
+			seen[i].building = true;
+			make = true;
 		}
 	}
-	seen[slot].last = ++clock_tick;
-	seen[slot].count++;
-	if (seen[slot].table >= 0)
-		t = tables[seen[slot].table];
-	else if (!seen[slot].building && seen[slot].count >= after &&
-	    n_tables < FSIM_P256_TABLE_MAX) {
-		seen[slot].building = true;
-		memcpy(pt, seen[slot].pt, 65);
-		make = true;
-	}
-out:
 	CRYPTO_THREAD_unlock(lock);
-	return make ? build(pt) : t;
+	return make ? build(pkey) : t;
 }
 
 /* ---- s^-1 mod n: binary inversion on four 64-bit limbs (little-endian) ---- */

@@ -17,9 +17,13 @@
  * x(R) mod n = r), checked against OpenSSL's on every Wycheproof P-256
  * vector and on random good and bad signatures (test_p256_table).
  *
- * Keys are known by their public point; a key object without a private half
- * is also remembered by its address (a reference held, so the address cannot
- * be reused while it is remembered), which spares encoding the point. At
+ * Tables are per key object: verifications are counted by the object's
+ * address (no reference, no encoding: a few compares per call), and the
+ * object that reaches the count gets the table and is held by it (a
+ * reference, so its address cannot be reused by another key). The same key
+ * parsed into a new object each time (a record read per request) is counted
+ * afresh and never gets one: it costs what it cost before. A private key
+ * object never gets one either (the cache would keep its secret alive). At
  * most FSIM_P256_TABLE_MAX tables are made per process, kept until exit;
  * thread-safe under one lock; everything freed at exit.
  */

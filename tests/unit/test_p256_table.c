@@ -10,7 +10,8 @@
  *     signatures, high-S twins, another message, another key, and r or s
  *     changed;
  *   - a key is answered here only from its table: before the threshold, for
- *     a non-P-256 key, and past the table limit it is OpenSSL's (-1);
+ *     a non-P-256 key, a private key object, another object of the same key,
+ *     and past the table limit it is OpenSSL's (-1);
  *   - fsim_sig_verify with a table accepts what it accepted without one and
  *     still refuses (with OpenSSL's diagnostics) what it refused.
  */
@@ -29,6 +30,7 @@
 #include <openssl/ecdsa.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
 #include "core/cose.h"
 #include "core/ossl_cache.h"
@@ -171,6 +173,23 @@ test_wycheproof(void **state)
 	assert_true(large_x >= 1);
 }
 
+/* A public-only object of k's key, as an RP holds one (tables are never made for private keys). */
+static EVP_PKEY *
+pub_of(EVP_PKEY *k)
+{
+	unsigned char *der = NULL;
+	const unsigned char *p;
+	int n = i2d_PUBKEY(k, &der);
+	EVP_PKEY *pub;
+
+	assert_true(n > 0);
+	p = der;
+	pub = d2i_PUBKEY(NULL, &p, n);
+	assert_non_null(pub);
+	OPENSSL_free(der);
+	return pub;
+}
+
 /* The table's answer and OpenSSL's, over the same digest and signature. */
 static void
 same_answer(EVP_PKEY *k, const uint8_t *msg, size_t mlen, const uint8_t *sig, size_t slen)
@@ -220,10 +239,12 @@ test_random(void **state)
 	fsim_p256_table_reset();
 	fsim_p256_table_after(1);
 	for (ki = 0; ki < 4; ki++) {
-		EVP_PKEY *k = EVP_EC_gen("P-256"), *other = EVP_EC_gen("P-256");
+		EVP_PKEY *priv = EVP_EC_gen("P-256"), *opriv = EVP_EC_gen("P-256"), *k, *other;
 
-		assert_non_null(k);
-		assert_non_null(other);
+		assert_non_null(priv);
+		assert_non_null(opriv);
+		k = pub_of(priv);
+		other = pub_of(opriv);
 		for (i = 0; i < 50; i++) {
 			uint8_t msg[64], msg2[64], sigb[80];
 			fsim_blob_t sig = { 0 };
@@ -237,7 +258,7 @@ test_random(void **state)
 			assert_int_equal(RAND_bytes(msg, sizeof(msg)), 1);
 			memcpy(msg2, msg, sizeof(msg));
 			msg2[i % 64] ^= 0x40;
-			assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, msg, sizeof(msg), &sig), 0);
+			assert_int_equal(fsim_sig_sign(priv, FSIM_COSE_ES256, msg, sizeof(msg), &sig), 0);
 			same_answer(k, msg, sizeof(msg), sig.ptr, sig.len);      /* valid */
 			same_answer(k, msg2, sizeof(msg2), sig.ptr, sig.len);    /* another message */
 			same_answer(other, msg, sizeof(msg), sig.ptr, sig.len);  /* another key */
@@ -267,37 +288,52 @@ test_random(void **state)
 		}
 		EVP_PKEY_free(k);
 		EVP_PKEY_free(other);
+		EVP_PKEY_free(priv);
+		EVP_PKEY_free(opriv);
 	}
 	fsim_p256_table_after(0);
 	fsim_p256_table_reset();
 	BN_free(n);
 }
 
-/* Before the threshold, for other curves and past the table limit: OpenSSL's to answer. */
+/*
+ * Before the threshold, for other curves, for a private key object, for
+ * another object of the same key and past the table limit: OpenSSL's to
+ * answer (-1).
+ */
 static void
 test_not_answered(void **state)
 {
-	EVP_PKEY *k = EVP_EC_gen("P-256"), *k384 = EVP_EC_gen("P-384");
+	EVP_PKEY *priv = EVP_EC_gen("P-256"), *k384 = EVP_EC_gen("P-384"), *k, *k2;
 	EVP_PKEY *many[FSIM_P256_TABLE_MAX + 1];
 	uint8_t msg[] = "m", dg[32];
 	fsim_blob_t sig = { 0 }, sig384 = { 0 };
 	size_t nt, i;
-	unsigned long na, na2;
+	unsigned long na;
 	int j;
 
 	(void)state;
-	assert_non_null(k);
+	assert_non_null(priv);
 	assert_non_null(k384);
+	k = pub_of(priv);
+	k2 = pub_of(priv);
 	fsim_p256_table_reset();
 	fsim_p256_table_after(3);
 	assert_int_equal(fsim_sha256(msg, sizeof(msg), dg), 0);
-	assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, msg, sizeof(msg), &sig), 0);
+	assert_int_equal(fsim_sig_sign(priv, FSIM_COSE_ES256, msg, sizeof(msg), &sig), 0);
 	assert_int_equal(fsim_p256_table_verify(k, dg, sig.ptr, sig.len), -1);
 	assert_int_equal(fsim_p256_table_verify(k, dg, sig.ptr, sig.len), -1);
 	assert_int_equal(fsim_p256_table_verify(k, dg, sig.ptr, sig.len), 1);   /* the third */
 	fsim_p256_table_stats(&nt, &na);
 	assert_int_equal(nt, 1);
 	assert_int_equal(na, 1);
+	/* another object of the same key is counted on its own */
+	assert_int_equal(fsim_p256_table_verify(k2, dg, sig.ptr, sig.len), -1);
+	/* the private key object itself: counted, never given a table */
+	for (j = 0; j < 6; j++)
+		assert_int_equal(fsim_p256_table_verify(priv, dg, sig.ptr, sig.len), -1);
+	fsim_p256_table_stats(&nt, &na);
+	assert_int_equal(nt, 1);
 	assert_int_equal(fsim_sig_sign(k384, FSIM_COSE_ES384, msg, sizeof(msg), &sig384), 0);
 	for (j = 0; j < 4; j++)
 		assert_int_equal(fsim_p256_table_verify(k384, dg, sig384.ptr, sig384.len), -1);
@@ -306,15 +342,19 @@ test_not_answered(void **state)
 	fsim_p256_table_after(1);
 	for (i = 0; i <= FSIM_P256_TABLE_MAX; i++) {
 		fsim_blob_t s = { 0 };
+		EVP_PKEY *p = EVP_EC_gen("P-256");
 
-		assert_non_null(many[i] = EVP_EC_gen("P-256"));
-		assert_int_equal(fsim_sig_sign(many[i], FSIM_COSE_ES256, msg, sizeof(msg), &s), 0);
+		assert_non_null(p);
+		many[i] = pub_of(p);
+		assert_int_equal(fsim_sig_sign(p, FSIM_COSE_ES256, msg, sizeof(msg), &s), 0);
 		assert_int_equal(fsim_p256_table_verify(many[i], dg, s.ptr, s.len),
 		    i < FSIM_P256_TABLE_MAX ? 1 : -1);
 		fsim_blob_reset(&s);
+		EVP_PKEY_free(p);
 	}
-	fsim_p256_table_stats(&nt, &na2);
+	fsim_p256_table_stats(&nt, &na);
 	assert_int_equal(nt, FSIM_P256_TABLE_MAX);
+	/* the tables hold their key objects: freed by their owners, they still answer */
 	for (i = 0; i <= FSIM_P256_TABLE_MAX; i++)
 		EVP_PKEY_free(many[i]);
 	fsim_p256_table_after(0);
@@ -322,6 +362,8 @@ test_not_answered(void **state)
 	fsim_blob_reset(&sig);
 	fsim_blob_reset(&sig384);
 	EVP_PKEY_free(k);
+	EVP_PKEY_free(k2);
+	EVP_PKEY_free(priv);
 	EVP_PKEY_free(k384);
 }
 
@@ -329,7 +371,7 @@ test_not_answered(void **state)
 static void
 test_through_sig_verify(void **state)
 {
-	EVP_PKEY *k = EVP_EC_gen("P-256");
+	EVP_PKEY *priv = EVP_EC_gen("P-256"), *k;
 	uint8_t msg[] = "authenticatorData || clientDataHash", bad[sizeof(msg)];
 	fsim_blob_t sig = { 0 };
 	fsim_diags_t d;
@@ -338,12 +380,13 @@ test_through_sig_verify(void **state)
 	int i;
 
 	(void)state;
-	assert_non_null(k);
+	assert_non_null(priv);
+	k = pub_of(priv);
 	memcpy(bad, msg, sizeof(msg));
 	bad[0] ^= 1;
 	fsim_p256_table_reset();
 	fsim_p256_table_after(2);
-	assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, msg, sizeof(msg), &sig), 0);
+	assert_int_equal(fsim_sig_sign(priv, FSIM_COSE_ES256, msg, sizeof(msg), &sig), 0);
 	for (i = 0; i < 5; i++) {
 		assert_int_equal(fsim_sig_verify(k, FSIM_COSE_ES256, msg, sizeof(msg), sig.ptr,
 		    sig.len, NULL, NULL, NULL), 0);
@@ -361,6 +404,7 @@ test_through_sig_verify(void **state)
 	fsim_p256_table_reset();
 	fsim_blob_reset(&sig);
 	EVP_PKEY_free(k);
+	EVP_PKEY_free(priv);
 }
 
 int
