@@ -158,6 +158,20 @@ int mu_reissue(mu_case_t *c, const uint8_t *der, size_t len,
     int (*fn)(mu_case_t *c, X509 *x, const void *arg), const void *arg, fsim_blob_t *out) FSIM_WUR;
 /* authData || SHA-256(clientDataJSON) of the case: what packed, android-key and apple sign. */
 int mu_signed_data(const mu_case_t *c, const mu_ao_t *ao, fsim_blob_t *out) FSIM_WUR;
+/*
+ * Shared by the attestation changes (mutate_att.c, mutate_akey.c):
+ * mu_st_set puts key = v into the statement map (taking v); mu_flip_sig flips
+ * the last byte of attStmt.sig; mu_drop_member removes attStmt.key;
+ * mu_reissue_leaf re-issues x5c[0] with fn's change under the test CA (and
+ * makes x5c that certificate alone, or with the intermediate);
+ * mu_set_pubkey is such an fn: the certificate's key becomes arg (EVP_PKEY).
+ */
+int mu_st_set(cbor_item_t **st, const char *key, cbor_item_t *v) FSIM_WUR;
+int mu_flip_sig(mu_case_t *c) FSIM_WUR;
+int mu_drop_member(mu_case_t *c, const char *key) FSIM_WUR;
+int mu_reissue_leaf(mu_case_t *c, mu_ao_t *ao, int (*fn)(mu_case_t *c, X509 *x, const void *arg),
+    const void *arg, bool with_intermediate) FSIM_WUR;
+int mu_set_pubkey(mu_case_t *c, X509 *x, const void *arg) FSIM_WUR;
 
 /* ---- judges other than the RP's steps (mutate_judge.c) ---- */
 
