@@ -105,7 +105,7 @@ int mu_base_vector(mu_case_t *c, const char *file) FSIM_WUR;
  */
 int mu_ca(mu_case_t *c, const fsim_ca_t **out) FSIM_WUR;
 
-/* ---- response edits (mutate_base.c) ---- */
+/* ---- response edits (mutate_edit.c) ---- */
 
 /* response.response.<member> decoded from base64url. */
 int mu_get_b64(const mu_case_t *c, const char *member, fsim_blob_t *out) FSIM_WUR;
@@ -142,7 +142,7 @@ int mu_resign_assertion(mu_case_t *c) FSIM_WUR;
 int mu_sign(const mu_case_t *c, EVP_PKEY *key, int alg, const uint8_t *msg, size_t len,
     fsim_blob_t *sig) FSIM_WUR;
 
-/* ---- small encoders ---- */
+/* ---- small encoders (mutate_edit.c) ---- */
 
 /* Append a CBOR head (major type, argument). */
 int mu_cbor_head(fsim_blob_t *b, unsigned major, uint64_t arg) FSIM_WUR;
