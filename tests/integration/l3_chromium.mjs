@@ -59,7 +59,13 @@ async function authenticator(cdp, transport) {
     creds: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
     // A discoverable credential the server has never seen.
     addCredential: async (rpId, uh) => {
-      const { privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      // From an ECDH object, imported as a JWK: no key-generation job for a garbage
+      // collection to finalise inside the export (docs/evidence/node-keygen-deadlock.md).
+      const ecdh = crypto.createECDH('prime256v1');
+      const pub = ecdh.generateKeys();
+      const privateKey = crypto.createPrivateKey({ format: 'jwk', key: { kty: 'EC', crv: 'P-256',
+        x: b64url(pub.subarray(1, 33)), y: b64url(pub.subarray(33, 65)),
+        d: b64url(Buffer.concat([Buffer.alloc(32), ecdh.getPrivateKey()]).subarray(-32)) } });
       const id = crypto.randomBytes(16);
       await cdp.send('WebAuthn.addCredential', {
         authenticatorId,
