@@ -447,8 +447,8 @@ fsim_p256_inv_mod_n(const uint8_t a_be[32], uint8_t out_be[32])
 }
 
 int
-fsim_p256_table_verify(EVP_PKEY *pkey, const uint8_t dgst[32], const uint8_t *sig,
-    size_t slen)
+fsim_p256_table_verify(EVP_PKEY *pkey, const uint8_t *msg, size_t mlen,
+    const uint8_t *sig, size_t slen)
 {
 	const EC_GROUP *gq, *g = fsim_ec_group(FSIM_COSE_CRV_P256);
 	const BIGNUM *r, *s, *n;
@@ -457,11 +457,12 @@ fsim_p256_table_verify(EVP_PKEY *pkey, const uint8_t dgst[32], const uint8_t *si
 	EC_POINT *p1 = NULL, *p2 = NULL, *x = NULL;
 	BN_CTX *ctx = NULL;
 	BIGNUM *e, *w, *u1, *u2, *xr, *jx, *jz, *fp;
-	uint8_t sb[32], wb[32];
+	uint8_t sb[32], wb[32], dgst[32];
 	int ret = -1;
 
-	if (skip_tables || pkey == NULL || dgst == NULL || sig == NULL || g == NULL ||
-	    slen == 0 || slen > 72 || (gq = table_for(pkey)) == NULL)
+	if (skip_tables || pkey == NULL || (msg == NULL && mlen > 0) || sig == NULL ||
+	    g == NULL || slen == 0 || slen > 72 || (gq = table_for(pkey)) == NULL ||
+	    fsim_sha256(msg, mlen, dgst) != 0)
 		return -1;
 	n = EC_GROUP_get0_order(g);
 	if ((es = d2i_ECDSA_SIG(NULL, &p, (long)slen)) == NULL || p != sig + slen)

@@ -40,14 +40,16 @@
 #define FSIM_P256_TABLE_MAX 16
 
 /*
- * Verify the DER ECDSA signature sig over the SHA-256 digest dgst with the
- * P-256 key pkey: 1 valid, 0 not valid, -1 not answered here (no table for
- * this key yet, not a P-256 key, or an internal failure): the caller
- * verifies with OpenSSL. Counts the verification towards the key's table.
- * sig must already have passed the strict DER check (SIG-01).
+ * Verify the DER ECDSA signature sig over SHA-256(msg) with the P-256 key
+ * pkey: 1 valid, 0 not valid, -1 not answered here (no table for this key
+ * yet, not a P-256 key, or an internal failure): the caller verifies with
+ * OpenSSL. Counts the verification towards the key's table; msg is hashed
+ * only when a table answers, so a key without one costs its caller a
+ * lookup and nothing more. sig must already have passed the strict DER
+ * check (SIG-01).
  */
-int fsim_p256_table_verify(EVP_PKEY *pkey, const uint8_t dgst[32], const uint8_t *sig,
-    size_t slen);
+int fsim_p256_table_verify(EVP_PKEY *pkey, const uint8_t *msg, size_t mlen,
+    const uint8_t *sig, size_t slen);
 
 /*
  * For tests: the inverse of a (big-endian, 1 <= a < n) modulo the P-256

@@ -19,9 +19,8 @@
 
 #include "cose_internal.h"
 #include "mldsa.h"
-#include "sig.h"
-#include "ossl_cache.h"
 #include "p256_table.h"
+#include "sig.h"
 #include "sig_memo.h"
 #include "sig_tmpl.h"
 
@@ -413,15 +412,11 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 	 * with its diagnostics.
 	 */
 	if (ai->kty == FSIM_COSE_KTY_EC2 && crv == FSIM_COSE_CRV_P256 && ai->md != NULL &&
-	    EVP_MD_get_type(ai->md()) == NID_sha256) {
-		uint8_t dg[32];
-
-		if (fsim_sha256(msg, mlen, dg) == 0 &&
-		    fsim_p256_table_verify(pkey, dg, sig, slen) == 1) {
-			if (memo)
-				fsim_sig_memo_add(pkey, memo_key);
-			return 0;
-		}
+	    EVP_MD_get_type(ai->md()) == NID_sha256 &&
+	    fsim_p256_table_verify(pkey, msg, mlen, sig, slen) == 1) {
+		if (memo)
+			fsim_sig_memo_add(pkey, memo_key);
+		return 0;
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL) {
 		r = FSIM_ERR_NOMEM;
