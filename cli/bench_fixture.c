@@ -14,6 +14,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "cli/bench_ctap.h"
 #include "cli/bench_fixture.h"
 
 static EVP_PKEY *
@@ -224,35 +225,12 @@ fsim_bench_fixture_free(struct bench_fixture *fx)
 	fsim_bench_mds_free(&fx->md);
 }
 
-/* cmd | canonical CBOR of map (consumed). */
-static int
-ctap_req(uint8_t cmd, cbor_item_t *map, fsim_blob_t *out)
-{
-	fsim_blob_t enc = { 0 };
-	int r = -1;
-
-	if (map != NULL && fsim_cbor_encode(map, &enc) == 0 && fsim_blob_set(out, &cmd, 1) == 0 &&
-	    fsim_blob_append(out, enc.ptr, enc.len) == 0)
-		r = 0;
-	if (map)
-		cbor_decref(&map);
-	fsim_blob_reset(&enc);
-	return r;
-}
-
-/* makeCredential (ES256, packed x5c) and getAssertion requests, and one credential. */
+/* An authenticator with an in-memory store, its makeCredential (ES256, packed x5c) and getAssertion requests, and one credential. */
 static int
 build_authn(struct bench_fixture *fx)
 {
 	static const uint8_t cdh[32] = { 7 }, uid[8] = { 1 };
 	fsim_authn_config_t cfg;
-	cbor_item_t *m, *rp, *user, *params, *p, *al, *d, *opts;
-	fsim_blob_t resp = { 0 };
-	cbor_item_t *rm = NULL;
-	fsim_authdata_t *ad = NULL;
-	const uint8_t *adp;
-	size_t adn;
-	int r = -1;
 
 	fsim_env_default(&fx->env);
 	fsim_authn_config_init(&cfg);
@@ -260,49 +238,7 @@ build_authn(struct bench_fixture *fx)
 	if (fsim_store_open(":memory:", &fx->env, &fx->store, NULL) != 0 ||
 	    fsim_authn_new(&cfg, &fx->env, fx->store, &fx->authn) != 0)
 		return -1;
-	m = cbor_new_definite_map(4);
-	rp = cbor_new_definite_map(1);
-	user = cbor_new_definite_map(1);
-	params = cbor_new_definite_array(1);
-	p = cbor_new_definite_map(2);
-	if (m == NULL || rp == NULL || user == NULL || params == NULL || p == NULL ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(1), fsim_cbor_bytes(cdh, 32)) != 0 ||
-	    fsim_cbor_map_put(rp, fsim_cbor_text("id"), fsim_cbor_text(RP_ID)) != 0 ||
-	    fsim_cbor_map_put(user, fsim_cbor_text("id"), fsim_cbor_bytes(uid, 8)) != 0 ||
-	    fsim_cbor_map_put(p, fsim_cbor_text("alg"), fsim_cbor_int(FSIM_COSE_ES256)) != 0 ||
-	    fsim_cbor_map_put(p, fsim_cbor_text("type"), fsim_cbor_text("public-key")) != 0 ||
-	    fsim_cbor_array_push(params, p) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(2), rp) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(3), user) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(4), params) != 0 ||
-	    ctap_req(FSIM_CTAP_MAKE_CREDENTIAL, m, &fx->mc_req) != 0)
-		goto out;
-	if (fsim_authn_request(fx->authn, fx->mc_req.ptr, fx->mc_req.len, &resp) != 0 ||
-	    fsim_cbor_decode(resp.ptr, resp.len, &rm, NULL) != 0 ||
-	    fsim_cbor_get_bytes(fsim_cbor_map_get_int(rm, 2), &adp, &adn) != 0 ||
-	    fsim_authdata_parse(adp, adn, &ad, NULL) != 0)
-		goto out;
-	m = cbor_new_definite_map(4);
-	al = cbor_new_definite_array(1);
-	d = cbor_new_definite_map(2);
-	opts = cbor_new_definite_map(1);
-	if (m == NULL || al == NULL || d == NULL || opts == NULL ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(1), fsim_cbor_text(RP_ID)) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(2), fsim_cbor_bytes(cdh, 32)) != 0 ||
-	    fsim_cbor_map_put(d, fsim_cbor_text("id"), fsim_cbor_bytes(ad->cred_id.ptr, ad->cred_id.len)) != 0 ||
-	    fsim_cbor_map_put(d, fsim_cbor_text("type"), fsim_cbor_text("public-key")) != 0 ||
-	    fsim_cbor_array_push(al, d) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(3), al) != 0 ||
-	    fsim_cbor_map_put(opts, fsim_cbor_text("up"), cbor_build_bool(true)) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(5), opts) != 0 ||
-	    ctap_req(FSIM_CTAP_GET_ASSERTION, m, &fx->ga_req) != 0)
-		goto out;
-	r = 0;
-out:
-	if (rm)
-		cbor_decref(&rm);
-	fsim_authdata_free(&ad);
-	fsim_blob_reset(&resp);
-	return r;
+	return fsim_bench_ctap_requests(fx->authn, RP_ID, FSIM_COSE_ES256, cdh, uid, true,
+	    &fx->mc_req, &fx->ga_req);
 }
 

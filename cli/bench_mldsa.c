@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "authenticator/authn.h"
+#include "cli/bench_ctap.h"
 #include "cli/bench_mldsa.h"
 #include "core/mldsa.h"
 
@@ -85,35 +86,12 @@ fail:
 	return r;
 }
 
-/* cmd | CBOR of map (consumed). */
-static int
-request(uint8_t cmd, cbor_item_t *map, fsim_blob_t *out)
-{
-	fsim_blob_t enc = { 0 };
-	int r = -1;
-
-	if (map != NULL && fsim_cbor_encode(map, &enc) == 0 && fsim_blob_set(out, &cmd, 1) == 0 &&
-	    fsim_blob_append(out, enc.ptr, enc.len) == 0)
-		r = 0;
-	if (map != NULL)
-		cbor_decref(&map);
-	fsim_blob_reset(&enc);
-	return r;
-}
-
 /* An authenticator offering ML-DSA-44 only, one credential, a getAssertion for it. */
 static int
 build_authn(fsim_bench_mldsa_t *b, const char *rp_id)
 {
 	static const uint8_t cdh[32] = { 9 }, uid[8] = { 2 };
 	fsim_authn_config_t cfg;
-	cbor_item_t *m, *rp, *user, *params, *p, *al, *d;
-	fsim_blob_t req = { 0 }, resp = { 0 };
-	cbor_item_t *rm = NULL;
-	fsim_authdata_t *ad = NULL;
-	const uint8_t *adp;
-	size_t adn;
-	int r = -1;
 
 	fsim_env_default(&b->env);
 	fsim_authn_config_init(&cfg);
@@ -122,50 +100,8 @@ build_authn(fsim_bench_mldsa_t *b, const char *rp_id)
 	if (fsim_store_open(":memory:", &b->env, &b->store, NULL) != 0 ||
 	    fsim_authn_new(&cfg, &b->env, b->store, &b->authn) != 0)
 		return -1;
-	m = cbor_new_definite_map(4);
-	rp = cbor_new_definite_map(1);
-	user = cbor_new_definite_map(1);
-	params = cbor_new_definite_array(1);
-	p = cbor_new_definite_map(2);
-	if (m == NULL || rp == NULL || user == NULL || params == NULL || p == NULL ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(1), fsim_cbor_bytes(cdh, 32)) != 0 ||
-	    fsim_cbor_map_put(rp, fsim_cbor_text("id"), fsim_cbor_text(rp_id)) != 0 ||
-	    fsim_cbor_map_put(user, fsim_cbor_text("id"), fsim_cbor_bytes(uid, 8)) != 0 ||
-	    fsim_cbor_map_put(p, fsim_cbor_text("alg"), fsim_cbor_int(FSIM_COSE_MLDSA44)) != 0 ||
-	    fsim_cbor_map_put(p, fsim_cbor_text("type"), fsim_cbor_text("public-key")) != 0 ||
-	    fsim_cbor_array_push(params, p) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(2), rp) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(3), user) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(4), params) != 0 ||
-	    request(FSIM_CTAP_MAKE_CREDENTIAL, m, &req) != 0)
-		goto out;
-	if (fsim_authn_request(b->authn, req.ptr, req.len, &resp) != 0 ||
-	    fsim_cbor_decode(resp.ptr, resp.len, &rm, NULL) != 0 ||
-	    fsim_cbor_get_bytes(fsim_cbor_map_get_int(rm, 2), &adp, &adn) != 0 ||
-	    fsim_authdata_parse(adp, adn, &ad, NULL) != 0 ||
-	    fsim_cose_key_alg(ad->cose_key) != FSIM_COSE_MLDSA44)
-		goto out;
-	m = cbor_new_definite_map(3);
-	al = cbor_new_definite_array(1);
-	d = cbor_new_definite_map(2);
-	if (m == NULL || al == NULL || d == NULL ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(1), fsim_cbor_text(rp_id)) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(2), fsim_cbor_bytes(cdh, 32)) != 0 ||
-	    fsim_cbor_map_put(d, fsim_cbor_text("id"), fsim_cbor_bytes(ad->cred_id.ptr,
-	    ad->cred_id.len)) != 0 ||
-	    fsim_cbor_map_put(d, fsim_cbor_text("type"), fsim_cbor_text("public-key")) != 0 ||
-	    fsim_cbor_array_push(al, d) != 0 ||
-	    fsim_cbor_map_put(m, fsim_cbor_int(3), al) != 0 ||
-	    request(FSIM_CTAP_GET_ASSERTION, m, &b->ga_req) != 0)
-		goto out;
-	r = 0;
-out:
-	if (rm != NULL)
-		cbor_decref(&rm);
-	fsim_authdata_free(&ad);
-	fsim_blob_reset(&req);
-	fsim_blob_reset(&resp);
-	return r;
+	return fsim_bench_ctap_requests(b->authn, rp_id, FSIM_COSE_MLDSA44, cdh, uid, false,
+	    NULL, &b->ga_req);
 }
 
 int
