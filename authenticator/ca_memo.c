@@ -25,14 +25,21 @@ static CRYPTO_RWLOCK *lock;
 static CRYPTO_ONCE once = CRYPTO_ONCE_STATIC_INIT;
 
 static void
+parts_free(fsim_ca_parts_t *p)
+{
+	EVP_PKEY_free(p->root_key);
+	EVP_PKEY_free(p->int_key);
+	X509_free(p->root);
+	X509_free(p->inter);
+	fsim_blob_reset(&p->root_der);
+	fsim_blob_reset(&p->int_der);
+	memset(p, 0, sizeof(*p));
+}
+
+static void
 entry_drop(struct entry *e)
 {
-	EVP_PKEY_free(e->p.root_key);
-	EVP_PKEY_free(e->p.int_key);
-	X509_free(e->p.root);
-	X509_free(e->p.inter);
-	fsim_blob_reset(&e->p.root_der);
-	fsim_blob_reset(&e->p.int_der);
+	parts_free(&e->p);
 	OPENSSL_cleanse(e, sizeof(*e));
 }
 
@@ -67,12 +74,11 @@ parts_copy(const fsim_ca_parts_t *p, fsim_ca_parts_t *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (fsim_blob_set(&out->root_der, p->root_der.ptr, p->root_der.len) != 0 ||
-	    fsim_blob_set(&out->int_der, p->int_der.ptr, p->int_der.len) != 0 ||
-	    EVP_PKEY_up_ref(p->root_key) != 1) {
-		fsim_blob_reset(&out->root_der);
-		fsim_blob_reset(&out->int_der);
-		return false;
-	}
+	    fsim_blob_set(&out->int_der, p->int_der.ptr, p->int_der.len) != 0)
+		goto fail;
+	/* each field is set only once its reference is taken, so parts_free frees what was */
+	if (EVP_PKEY_up_ref(p->root_key) != 1)
+		goto fail;
 	out->root_key = p->root_key;
 	if (EVP_PKEY_up_ref(p->int_key) != 1)
 		goto fail;
@@ -85,12 +91,7 @@ parts_copy(const fsim_ca_parts_t *p, fsim_ca_parts_t *out)
 	out->inter = p->inter;
 	return true;
 fail:
-	EVP_PKEY_free(out->root_key);
-	EVP_PKEY_free(out->int_key);
-	X509_free(out->root);
-	fsim_blob_reset(&out->root_der);
-	fsim_blob_reset(&out->int_der);
-	memset(out, 0, sizeof(*out));
+	parts_free(out);
 	return false;
 }
 
@@ -118,12 +119,7 @@ fsim_ca_memo_get(const fsim_env_t *env, fsim_ca_parts_t *p)
 		if (!parts_copy(&e->p, &got))
 			break;
 		if (fsim_env_set_state(env, e->after) != 0) {
-			EVP_PKEY_free(got.root_key);
-			EVP_PKEY_free(got.int_key);
-			X509_free(got.root);
-			X509_free(got.inter);
-			fsim_blob_reset(&got.root_der);
-			fsim_blob_reset(&got.int_der);
+			parts_free(&got);
 			break;
 		}
 		*p = got;
