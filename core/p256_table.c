@@ -252,6 +252,7 @@ build(EVP_PKEY *pkey)
 		if (made != NULL && n_tables < FSIM_P256_TABLE_MAX) {
 			tables[n_tables] = made;
 			seen[i].table = (int)n_tables++;
+			answered++;
 			seen[i].ref = pkey;
 			t = made;
 			made = NULL;
@@ -282,9 +283,10 @@ table_for(EVP_PKEY *pkey)
 	if ((i = slot_of(pkey)) < N_SEEN) {
 		seen[i].last = ++clock_tick;
 		seen[i].count++;
-		if (seen[i].table >= 0 && seen[i].ref == pkey)
+		if (seen[i].table >= 0 && seen[i].ref == pkey) {
 			t = tables[seen[i].table];
-		else if (seen[i].table < 0 && !seen[i].building && !seen[i].never &&
+			answered++;     /* counted under the lock taken anyway */
+		} else if (seen[i].table < 0 && !seen[i].building && !seen[i].never &&
 		    seen[i].count >= after && n_tables < FSIM_P256_TABLE_MAX) {
 			seen[i].building = true;
 			make = true;
@@ -520,10 +522,6 @@ fsim_p256_table_verify(EVP_PKEY *pkey, const uint8_t *msg, size_t mlen,
 				goto fail_ret;
 			ret = BN_cmp(xr, jx) == 0 ? 1 : 0;
 		}
-	}
-	if (CRYPTO_THREAD_write_lock(lock) == 1) {
-		answered++;
-		CRYPTO_THREAD_unlock(lock);
 	}
 	goto done;
 fail_ret:

@@ -64,7 +64,7 @@ void fsim_p256_table_skip(bool skip);
 void fsim_p256_table_after(unsigned long n);
 /* For tests: forget every key and table (never while another thread verifies). */
 void fsim_p256_table_reset(void);
-/* For tests: tables made, and verifications answered from one. */
+/* For tests: tables made, and verifications handed a table to be answered from. */
 void fsim_p256_table_stats(size_t *tables, unsigned long *answered);
 
 #endif /* !FSIM_P256_TABLE_H */
