@@ -17,6 +17,7 @@
 #include "harness/matrix.h"
 #include "harness/mutate.h"
 #include "harness/report_html.h"
+#include "core/json_dump.h"
 
 #define CMD "run"
 #define MAX_LIST 64
@@ -157,11 +158,10 @@ write_reports(const char *dir, const json_t *rep)
 	size_t len;
 	int r = -1;
 
-	if ((text = json_dumps(rep, JSON_INDENT(1) | JSON_ENSURE_ASCII)) == NULL) {
+	if ((text = fsim_json_dumps(rep, JSON_INDENT(1) | JSON_ENSURE_ASCII, &len)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
-	len = strlen(text);
 	if (write_out(dir, "report.json", rep, text, len, 0) == 0 &&
 	    write_out(dir, "junit.xml", rep, text, len, 1) == 0 &&
 	    write_out(dir, "report.html", rep, text, len, 2) == 0)

@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 
 #include "harness/matrix_int.h"
+#include "core/json_dump.h"
 
 int
 fsim_report_digest_bytes(const uint8_t *p, size_t n, char hex[65])
@@ -34,14 +35,15 @@ fsim_report_digest_bytes(const uint8_t *p, size_t n, char hex[65])
 int
 fsim_report_digest(const json_t *v, char hex[65])
 {
-	char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII |
-	    JSON_ENCODE_ANY);
+	size_t n;
+	char *s = fsim_json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII |
+	    JSON_ENCODE_ANY, &n);
 	int r;
 
 	hex[0] = '\0';
 	if (s == NULL)
 		return FSIM_ERR_NOMEM;
-	r = fsim_report_digest_bytes((const uint8_t *)s, strlen(s), hex);
+	r = fsim_report_digest_bytes((const uint8_t *)s, n, hex);
 	free(s);
 	return r;
 }

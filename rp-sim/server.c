@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 
 #include "rp-sim/server_int.h"
+#include "core/json_dump.h"
 
 #define DEFAULT_TTL 300u
 /* A session nobody used for this long is free for reuse. */
@@ -480,7 +481,7 @@ fsim_server_handle(fsim_server_t *s, const fsim_server_request_t *req,
 	memcpy(resp->log, a.note, sizeof(resp->log));
 	resp->log[sizeof(resp->log) - 1] = '\0';
 	if (a.body != NULL)
-		resp->body = json_dumps(a.body, JSON_COMPACT);
+		resp->body = fsim_json_dumps(a.body, JSON_COMPACT, NULL);
 	json_decref(a.body);
 	if (resp->body == NULL) {
 		resp->status = 500;

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "rp-sim/server_db.h"
+#include "core/json_dump.h"
 
 #define DB_FILE "serve.db"
 #define JSON_FILE "credentials.json"
@@ -109,7 +110,7 @@ fsim_srvdb_done(struct srv_db *x, sqlite3_stmt *st)
 char *
 fsim_srvdb_dump(const json_t *j)
 {
-	return j != NULL ? json_dumps(j, JSON_COMPACT) : NULL;
+	return j != NULL ? fsim_json_dumps(j, JSON_COMPACT, NULL) : NULL;
 }
 
 static json_t *
