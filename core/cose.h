@@ -67,6 +67,11 @@ int fsim_cose_key_from_cbor(const cbor_item_t *map, fsim_cose_key_t **out,
 /* Wrap an OpenSSL key (its type must fit alg). Takes a reference of its own. */
 int fsim_cose_key_from_pkey(EVP_PKEY *pkey, int alg, fsim_cose_key_t **out) FSIM_WUR;
 /*
+ * A second handle on k (its EVP_PKEY shared, one more reference), for a
+ * holder that outlives k; k's checks are not made again.
+ */
+int fsim_cose_key_dup(const fsim_cose_key_t *k, fsim_cose_key_t **out) FSIM_WUR;
+/*
  * From a DER SubjectPublicKeyInfo and the COSE alg it should be used with.
  * FSIM_ERR_FORMAT for bad DER or trailing bytes; FSIM_ERR_COSE when the key
  * does not fit alg or fails the COSE-04/05 checks.

@@ -328,6 +328,26 @@ rsa_exp_ok(const EVP_PKEY *pkey)
 }
 
 int
+fsim_cose_key_dup(const fsim_cose_key_t *k, fsim_cose_key_t **out)
+{
+	fsim_cose_key_t *c;
+
+	if (out != NULL)
+		*out = NULL;
+	if (k == NULL || out == NULL)
+		return FSIM_ERR_ARG;
+	if ((c = malloc(sizeof(*c))) == NULL)
+		return FSIM_ERR_NOMEM;
+	if (EVP_PKEY_up_ref(k->pkey) != 1) {
+		free(c);
+		return FSIM_ERR_INTERNAL;
+	}
+	*c = *k;    /* the same checked key: one more reference, no second check */
+	*out = c;
+	return 0;
+}
+
+int
 fsim_cose_key_from_pkey(EVP_PKEY *pkey, int alg, fsim_cose_key_t **out)
 {
 	const struct fsim_cose_alg_info *ai;

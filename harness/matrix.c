@@ -365,17 +365,24 @@ run_scenario_unit(run_t *rn, unit_t *u)
 				}
 			}
 			if (json_object_get(st, "result") != NULL) {
-				/* This policy's verdict only, as in the other cells. */
-				json_t *res = json_deep_copy(json_object_get(st, "result")), *x, *mine;
+				/*
+				 * This policy's verdict only, as in the other cells: a
+				 * shallow copy (the members are shared, as pipe cells share
+				 * theirs; nothing edits them after the run).
+				 */
+				json_t *res = json_copy(json_object_get(st, "result")), *x, *mine;
 				size_t m;
 
 				mine = json_null();
 				json_array_foreach(json_object_get(res, "verdicts"), m, x)
 					if (strcmp(json_string_value(json_object_get(x, "policy")), pol) == 0)
 						mine = json_incref(x);
-				json_object_del(res, "verdicts");
-				json_object_set_new(res, "verdict", mine);
-				json_array_append_new(cer, res);
+				if (res != NULL) {
+					json_object_del(res, "verdicts");
+					json_object_set_new(res, "verdict", mine);
+					json_array_append_new(cer, res);
+				} else
+					json_decref(mine);
 			}
 		}
 		if (last != NULL) {

@@ -216,9 +216,8 @@ fsim_record_from_authdata(const fsim_reg_response_t *rr, const fsim_authdata_t *
 		return r;
 	if (fsim_blob_set(&rec->id, ad->cred_id.ptr, ad->cred_id.len) != 0 ||
 	    fsim_blob_set(&rec->public_key, ad->cose_key_raw.ptr, ad->cose_key_raw.len) != 0 ||
-	    /* the parsed key is shared, not re-parsed (its point check is costly) */
-	    fsim_cose_key_from_pkey(fsim_cose_key_pkey(ad->cose_key),
-	    fsim_cose_key_alg(ad->cose_key), &rec->key) != 0 ||
+	    /* the parsed key is shared, not re-parsed nor re-checked (a point check is costly) */
+	    fsim_cose_key_dup(ad->cose_key, &rec->key) != 0 ||
 	    fsim_blob_set(&rec->attestation_object, rr->attestation_object.ptr,
 	    rr->attestation_object.len) != 0 ||
 	    fsim_blob_set(&rec->attestation_client_data_json, rr->client_data_json.ptr,

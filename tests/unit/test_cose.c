@@ -254,6 +254,29 @@ test_roundtrip_all_algs(void **state)
 		assert_false(fsim_cose_key_spki_equal(b, spki.ptr, spki.len));
 		assert_false(fsim_cose_key_spki_equal(NULL, spki.ptr, spki.len));
 		assert_false(fsim_cose_key_spki_equal(b, NULL, 0));
+		/* a dup is the same key under the same alg, and outlives the original */
+		{
+			fsim_cose_key_t *dup = NULL;
+			fsim_blob_t enc3 = { 0 }, spki2 = { 0 };
+
+			assert_int_equal(fsim_cose_key_dup(b, &dup), FSIM_OK);
+			assert_ptr_not_equal(dup, b);
+			fsim_cose_key_free(&b);
+			assert_true(fsim_cose_key_equal(dup, a));
+			assert_int_equal(fsim_cose_key_alg(dup), t[i].alg);
+			assert_int_equal(fsim_cose_key_crv(dup), t[i].crv);
+			assert_int_equal(fsim_cose_key_bits(dup), t[i].bits);
+			assert_int_equal(fsim_cose_key_encode(dup, &enc3), FSIM_OK);
+			assert_true(fsim_blob_eq(&enc, enc3.ptr, enc3.len));
+			spki.ptr[4] ^= 0x01;   /* the true SPKI again */
+			assert_int_equal(fsim_cose_key_spki(dup, &spki2), FSIM_OK);
+			assert_true(fsim_blob_eq(&spki, spki2.ptr, spki2.len));
+			fsim_blob_reset(&enc3);
+			fsim_blob_reset(&spki2);
+			fsim_cose_key_free(&dup);
+			assert_int_equal(fsim_cose_key_dup(NULL, &dup), FSIM_ERR_ARG);
+			assert_null(dup);
+		}
 		fsim_cose_key_free(&a);
 		fsim_cose_key_free(&b);
 		fsim_cose_key_free(&c);
