@@ -84,13 +84,10 @@ static int
 drbg_hmac(struct drbg *g, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
     const uint8_t *c, size_t clen, uint8_t out[DRBG_OUTLEN])
 {
-	OSSL_PARAM params[2];
 	size_t olen = 0;
 
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)"SHA256", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (EVP_MAC_init(g->mctx, g->k, sizeof(g->k), params) != 1 ||
+	/* SHA-256 was named once, when the context was made (drbg_new) */
+	if (EVP_MAC_init(g->mctx, g->k, sizeof(g->k), NULL) != 1 ||
 	    (alen > 0 && EVP_MAC_update(g->mctx, a, alen) != 1) ||
 	    (blen > 0 && EVP_MAC_update(g->mctx, b, blen) != 1) ||
 	    (clen > 0 && EVP_MAC_update(g->mctx, c, clen) != 1) ||
@@ -211,6 +208,7 @@ drbg_new(const uint8_t *seed, size_t len, const char *pers, struct drbg **out)
 	struct drbg *g = NULL;
 	uint8_t *material = NULL;
 	size_t plen = pers != NULL ? strlen(pers) : 0;
+	OSSL_PARAM params[2];
 	int r = FSIM_ERR_NOMEM;
 
 	*out = NULL;
@@ -222,8 +220,12 @@ drbg_new(const uint8_t *seed, size_t len, const char *pers, struct drbg **out)
 	if (plen > 0)
 		memcpy(material + len, pers, plen);
 	r = FSIM_ERR_INTERNAL;
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
+	    (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
 	if ((g->mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
-	    (g->mctx = EVP_MAC_CTX_new(g->mac)) == NULL)
+	    (g->mctx = EVP_MAC_CTX_new(g->mac)) == NULL ||
+	    EVP_MAC_CTX_set_params(g->mctx, params) != 1)
 		goto fail;
 	memset(g->k, 0x00, sizeof(g->k));
 	memset(g->v, 0x01, sizeof(g->v));

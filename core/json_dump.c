@@ -26,13 +26,11 @@ struct out {
 };
 
 static int
-room(struct out *o, size_t k)
+grow(struct out *o, size_t k)
 {
 	size_t cap;
 	char *p;
 
-	if (o->cap - o->n > k)
-		return OK;
 	if (k > SIZE_MAX / 2 - o->n)
 		return NOMEM;
 	for (cap = o->cap < 4096 ? 4096 : o->cap; cap - o->n <= k; cap *= 2)
@@ -44,7 +42,14 @@ room(struct out *o, size_t k)
 	return OK;
 }
 
-static int
+/* Room for k more bytes and the NUL; the common case inline. */
+static inline int
+room(struct out *o, size_t k)
+{
+	return o->cap - o->n > k ? OK : grow(o, k);
+}
+
+static inline int
 put(struct out *o, const char *s, size_t k)
 {
 	if (room(o, k) != OK)
@@ -129,21 +134,36 @@ u_escape(char *d, uint32_t v)
 	d[5] = hexd[v & 0xF];
 }
 
-/* Bytes a string is copied through unchanged; the rest go one at a time. */
-static bool
-plain(unsigned char c, size_t flags)
-{
-	if (c < 0x20 || c == '"' || c == '\\')
-		return false;
-	if (c == '/' && (flags & JSON_ESCAPE_SLASH))
-		return false;
-	return c < 0x80;
-}
+/*
+ * Bytes a string is copied through unchanged (0) and those that stop a run
+ * (1: an escape, or the start of a multi-byte sequence); '/' stops it only
+ * with JSON_ESCAPE_SLASH.
+ */
+static const unsigned char stops[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
 
 static int
 string(struct out *o, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	/* '/' is plain unless escaped */
+	unsigned char plain_max = (o->flags & JSON_ESCAPE_SLASH) ? 0 : 2;
 	size_t i = 0, j, k;
 	int32_t cp;
 	char e[12];
@@ -151,7 +171,7 @@ string(struct out *o, const char *str, size_t len)
 	if (put(o, "\"", 1) != OK)
 		return NOMEM;
 	while (i < len) {
-		for (j = i; j < len && plain(s[j], o->flags); j++)
+		for (j = i; j < len && (stops[s[j]] == 0 || stops[s[j]] == plain_max); j++)
 			;
 		if (j > i && put(o, str + i, j - i) != OK)
 			return NOMEM;

@@ -65,12 +65,15 @@ csp_hash(const unsigned char *p, size_t n, char out[7 + 45])
 	return 0;
 }
 
-/* Output through a 64 KiB buffer: one fwrite per buffer, not per byte. */
+/* Output through a 64 KiB buffer: one fwrite per buffer, not per token. */
 typedef struct sink {
 	FILE *out;
 	size_t n;
 	char b[1 << 16];
 } sink_t;
+
+/* Room for the longest write of one input byte (an escape, 6 bytes). */
+#define SINK_SLACK 8
 
 static int
 sink_flush(sink_t *s)
@@ -79,30 +82,6 @@ sink_flush(sink_t *s)
 
 	s->n = 0;
 	return r;
-}
-
-static int
-sink_put(sink_t *s, const char *p, size_t n)
-{
-	while (n > 0) {
-		size_t room = sizeof(s->b) - s->n, k = n < room ? n : room;
-
-		memcpy(s->b + s->n, p, k);
-		s->n += k;
-		p += k;
-		n -= k;
-		if (s->n == sizeof(s->b) && sink_flush(s) != 0)
-			return FSIM_ERR_IO;
-	}
-	return 0;
-}
-
-/* Bytes that end a plain run inside a JSON string. */
-static bool
-str_stop(unsigned char c)
-{
-	return c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c < 0x20 ||
-	    c >= 0x80;
 }
 
 /*
@@ -115,83 +94,61 @@ str_stop(unsigned char c)
  * without control characters in strings (jansson with JSON_ENSURE_ASCII
  * writes U+2028/U+2029 and every other non-ASCII character as \uXXXX):
  * FSIM_ERR_ARG otherwise, or when it does not open with an object.
+ * One pass, one byte at a time, into the sink (a run's report is megabytes).
  */
 static int
 write_data(const char *json, size_t len, FILE *out)
 {
+	const unsigned char *t = (const unsigned char *)json;
 	sink_t *s = malloc(sizeof(*s));
-	bool opened = false;
-	size_t i = 0, j;
+	bool opened = false, in_string = false;
+	size_t i;
 	int r = FSIM_ERR_ARG;
 
 	if (s == NULL)
 		return FSIM_ERR_NOMEM;
 	s->out = out;
 	s->n = 0;
-	while (i < len) {
-		unsigned char c = (unsigned char)json[i];
+	for (i = 0; i < len; i++) {
+		unsigned char c = t[i];
+		char *o;
 
-		if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-			i++;
-			continue;
-		}
-		if (c >= 0x80 || (!opened && c != '{'))
-			goto fail;
-		opened = true;
-		if (c != '"') {
-			/* a run of tokens outside strings, copied whole up to a space or a quote */
-			for (j = i + 1; j < len && json[j] != '"' && json[j] != ' ' &&
-			    json[j] != '\n' && json[j] != '\r' && json[j] != '\t' &&
-			    (unsigned char)json[j] < 0x80; j++)
-				;
-			if ((r = sink_put(s, json + i, j - i)) != 0)
-				goto done;
-			i = j;
-			continue;
-		}
-		/* a string: plain runs copied whole, up to its closing quote */
-		if ((r = sink_put(s, json + i, 1)) != 0)
+		if (s->n > sizeof(s->b) - SINK_SLACK && (r = sink_flush(s)) != 0)
 			goto done;
-		for (i++;;) {
-			const char *rep;
-
-			for (j = i; j < len && !str_stop((unsigned char)json[j]); j++)
-				;
-			if ((r = sink_put(s, json + i, j - i)) != 0)
-				goto done;
-			if (j == len)
-				goto fail;     /* unterminated */
-			c = (unsigned char)json[j];
-			if (c == '"') {
-				if ((r = sink_put(s, json + j, 1)) != 0)
-					goto done;
-				i = j + 1;
-				break;
-			}
-			if (c == '\\') {
-				/* an escape: the backslash and the byte after it, as they are */
-				if (j + 1 >= len || (unsigned char)json[j + 1] < 0x20 ||
-				    (unsigned char)json[j + 1] >= 0x80)
-					goto fail;
-				if ((r = sink_put(s, json + j, 2)) != 0)
-					goto done;
-				i = j + 2;
+		o = s->b + s->n;
+		if (!in_string) {
+			if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
 				continue;
-			}
-			if (c == '<')
-				rep = "\\u003c";
-			else if (c == '>')
-				rep = "\\u003e";
-			else if (c == '&')
-				rep = "\\u0026";
-			else
-				goto fail;     /* a control or non-ASCII byte */
-			if ((r = sink_put(s, rep, 6)) != 0)
-				goto done;
-			i = j + 1;
+			if (c >= 0x80 || (!opened && c != '{'))
+				goto fail;
+			opened = true;
+			in_string = c == '"';
+			*o = (char)c;
+			s->n++;
+			continue;
+		}
+		if (c == '"') {
+			in_string = false;
+			*o = '"';
+			s->n++;
+		} else if (c == '\\') {
+			/* an escape: the backslash and the byte after it, as they are */
+			if (i + 1 >= len || t[i + 1] < 0x20 || t[i + 1] >= 0x80)
+				goto fail;
+			o[0] = '\\';
+			o[1] = (char)t[++i];
+			s->n += 2;
+		} else if (c == '<' || c == '>' || c == '&') {
+			memcpy(o, c == '<' ? "\\u003c" : c == '>' ? "\\u003e" : "\\u0026", 6);
+			s->n += 6;
+		} else if (c < 0x20 || c >= 0x80)
+			goto fail;     /* a control or non-ASCII byte */
+		else {
+			*o = (char)c;
+			s->n++;
 		}
 	}
-	if (opened) {
+	if (opened && !in_string) {   /* in_string: unterminated */
 		r = sink_flush(s);
 		goto done;
 	}
