@@ -280,8 +280,139 @@ fail:
 	return r;
 }
 
-bool
-fsim_cbor_is_canonical(const uint8_t *ptr, size_t len)
+/*
+ * The canonical check straight on the bytes (no decode, no allocation):
+ * every CTAP message and attestation object is checked, several times per
+ * response. It answers only where the answer of decoding and re-encoding is
+ * certain from the bytes: YES when they are a well-formed item the decoder
+ * takes (fsim_cbor_decode's rules: no tags, integer or text keys, no
+ * duplicates, only false/true/null/undefined among simple values) already
+ * in the encoder's form (shortest heads, definite lengths, keys in the
+ * encoder's order); NO when the re-encoding would differ or could not be
+ * made (a longer head, an indefinite length, keys out of order or repeated,
+ * a tag, truncation, trailing bytes); UNSURE for what the decoder judges in
+ * detail (floats, two-byte simple values, non-ASCII text, deep nesting,
+ * very many items), which then takes the full path.
+ */
+enum { CANON_NO, CANON_YES, CANON_UNSURE };
+
+#define CANON_MAX_ITEMS 4096    /* far below the decoder's limit: beyond it, unsure */
+
+struct cscan {
+	const uint8_t *p;
+	size_t len;
+	size_t items;
+};
+
+/* The head at pos: its major type, argument and length; NO when not the shortest form. */
+static int
+canon_head(const struct cscan *s, size_t pos, uint8_t *major, uint64_t *arg, size_t *hlen)
+{
+	uint8_t ai;
+	size_t n, i;
+	uint64_t v = 0;
+
+	if (pos >= s->len)
+		return CANON_NO;
+	*major = s->p[pos] >> 5;
+	ai = s->p[pos] & 0x1f;
+	if (ai < 24) {
+		*arg = ai;
+		*hlen = 1;
+		return CANON_YES;
+	}
+	if (*major == 7)
+		return ai == 31 ? CANON_NO : CANON_UNSURE;
+	if (ai > 27)
+		return CANON_NO;        /* reserved, or an indefinite length */
+	n = (size_t)1 << (ai - 24);
+	if (s->len - pos - 1 < n)
+		return CANON_NO;
+	for (i = 0; i < n; i++)
+		v = v << 8 | s->p[pos + 1 + i];
+	*arg = v;
+	*hlen = 1 + n;
+	if ((ai == 24 && v < 24) || (ai == 25 && v <= UINT8_MAX) ||
+	    (ai == 26 && v <= UINT16_MAX) || (ai == 27 && v <= UINT32_MAX))
+		return CANON_NO;        /* a shorter head holds it */
+	return CANON_YES;
+}
+
+static int
+canon_item(struct cscan *s, size_t pos, unsigned depth, size_t *end)
+{
+	uint8_t major, kmajor = 0;
+	uint64_t arg, i;
+	size_t hlen, cur, rest, k, kprev = 0, klen, kprev_len = 0;
+	int r;
+
+	if (++s->items > CANON_MAX_ITEMS)
+		return CANON_UNSURE;
+	if ((r = canon_head(s, pos, &major, &arg, &hlen)) != CANON_YES)
+		return r;
+	cur = pos + hlen;
+	rest = s->len - cur;
+	switch (major) {
+	case 0:
+	case 1:
+		break;
+	case 2:
+	case 3:
+		if (arg > rest)
+			return CANON_NO;
+		if (major == 3)
+			for (k = 0; k < (size_t)arg; k++)
+				if (s->p[cur + k] >= 0x80)
+					return CANON_UNSURE;   /* UTF-8 is the decoder's to judge */
+		cur += (size_t)arg;
+		break;
+	case 4:
+	case 5:
+		if (depth >= FSIM_CBOR_MAX_DEPTH)
+			return CANON_UNSURE;
+		if (arg > rest)
+			return CANON_NO;
+		for (i = 0; i < arg; i++) {
+			if (major == 5) {
+				uint8_t m;
+
+				if (cur >= s->len)
+					return CANON_NO;
+				m = s->p[cur] >> 5;
+				k = cur;
+				/* the decoder takes integer and text keys only */
+				if (m != 0 && m != 1 && m != 3)
+					return CANON_NO;
+				if ((r = canon_item(s, cur, depth + 1, &cur)) != CANON_YES)
+					return r;
+				klen = cur - k;
+				/* strictly after the previous key: major type, length, bytes */
+				if (i > 0 && (m < kmajor || (m == kmajor && (klen < kprev_len ||
+				    (klen == kprev_len && memcmp(s->p + kprev, s->p + k, klen) >= 0)))))
+					return CANON_NO;
+				kmajor = m;
+				kprev = k;
+				kprev_len = klen;
+			}
+			if ((r = canon_item(s, cur, depth + 1, &cur)) != CANON_YES)
+				return r;
+		}
+		break;
+	case 6:
+		return CANON_NO;        /* tags: the decoder refuses them */
+	default:
+		/* false, true, null, undefined; other one-byte simple values are refused */
+		if (arg < 20)
+			return CANON_NO;
+		break;
+	}
+	*end = cur;
+	return CANON_YES;
+}
+
+/* The full path, and the definition: decode, re-encode, compare. */
+static bool
+canonical_by_reencoding(const uint8_t *ptr, size_t len)
 {
 	cbor_item_t *item = NULL;
 	fsim_blob_t enc = { NULL, 0 };
@@ -297,4 +428,20 @@ fail:
 	if (item != NULL)
 		cbor_decref(&item);
 	return ok;
+}
+
+bool
+fsim_cbor_is_canonical(const uint8_t *ptr, size_t len)
+{
+	struct cscan s = { ptr, len, 0 };
+	size_t end = 0;
+	int r;
+
+	if (ptr == NULL)
+		return false;
+	if ((r = canon_item(&s, 0, 0, &end)) == CANON_YES)
+		return end == len;
+	if (r == CANON_NO)
+		return false;
+	return canonical_by_reencoding(ptr, len);
 }

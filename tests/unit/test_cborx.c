@@ -942,6 +942,211 @@ test_array_push_owns(void **state)
 	cbor_decref(&arr);
 }
 
+/* ---- the canonical check against its definition ---------------------- */
+
+static uint64_t crng = 0x2545f4914f6cdd1dULL;
+
+static uint32_t
+crnd(uint32_t n)
+{
+	crng ^= crng << 13;
+	crng ^= crng >> 7;
+	crng ^= crng << 17;
+	return (uint32_t)(crng % n);
+}
+
+struct gbuf {
+	uint8_t b[2048];
+	size_t n;
+};
+
+static void
+gput(struct gbuf *g, uint8_t c)
+{
+	if (g->n < sizeof(g->b))
+		g->b[g->n++] = c;
+}
+
+/* A head, mostly in its shortest form, sometimes longer than needed. */
+static void
+ghead(struct gbuf *g, uint8_t major, uint64_t arg)
+{
+	int w = arg < 24 ? 0 : arg <= 0xff ? 1 : arg <= 0xffff ? 2 : arg <= 0xffffffffu ? 3 : 4;
+	int i, n;
+
+	if (crnd(10) == 0 && w < 4)
+		w += 1 + (int)crnd((uint32_t)(4 - w));
+	if (w == 0) {
+		gput(g, (uint8_t)(major << 5 | arg));
+		return;
+	}
+	n = 1 << (w - 1);
+	gput(g, (uint8_t)(major << 5 | (23 + w)));
+	for (i = n - 1; i >= 0; i--)
+		gput(g, (uint8_t)(arg >> (8 * i)));
+}
+
+static void gitem(struct gbuf *, int);
+
+/* A map, its keys sorted canonically most of the time (small ints and short texts). */
+static void
+gmap(struct gbuf *g, int depth)
+{
+	uint32_t n = crnd(5), i;
+	bool shuffle = crnd(6) == 0, dup = crnd(12) == 0;
+	uint64_t keys[6];
+
+	/* distinct small uint keys then text keys: canonical order by construction */
+	for (i = 0; i < n; i++)
+		keys[i] = i * 3 + crnd(3);
+	if (dup && n > 1)
+		keys[1] = keys[0];
+	if (shuffle && n > 1) {
+		uint64_t t = keys[0];
+
+		keys[0] = keys[n - 1];
+		keys[n - 1] = t;
+	}
+	ghead(g, 5, n);
+	for (i = 0; i < n; i++) {
+		if (crnd(4) == 0) {
+			/* a text key of one letter; its order among ints is by major type */
+			ghead(g, 3, 1);
+			gput(g, (uint8_t)('a' + keys[i] % 26));
+		} else if (crnd(10) == 0) {
+			ghead(g, 2, 1);   /* a byte-string key: the decoder refuses it */
+			gput(g, 0x01);
+		} else
+			ghead(g, crnd(5) == 0 ? 1 : 0, keys[i]);
+		gitem(g, depth + 1);
+	}
+}
+
+static void
+gitem(struct gbuf *g, int depth)
+{
+	uint32_t k = crnd(depth > 3 ? 8 : 11), n, i;
+	static const uint8_t tails[][3] = {
+		{ 0xf4 }, { 0xf5 }, { 0xf6 }, { 0xf7 }, { 0xf0 }, { 0xf8, 0x10 }, { 0xf8, 0x40 },
+		{ 0xf9, 0x3c }, { 0xfa, 0x3f }, { 0xc1, 0x00 },
+	};
+
+	switch (k) {
+	case 0:
+	case 1:
+		ghead(g, (uint8_t)crnd(2), crnd(3) == 0 ? crnd(70000) : crnd(30));
+		break;
+	case 2:
+		n = crnd(30);
+		ghead(g, 2, n);
+		for (i = 0; i < n; i++)
+			gput(g, (uint8_t)crnd(256));
+		break;
+	case 3:
+		n = crnd(12);
+		ghead(g, 3, n);
+		for (i = 0; i < n; i++)
+			gput(g, crnd(15) == 0 ? (uint8_t)(0x80 + crnd(0x80)) : (uint8_t)('a' + crnd(26)));
+		break;
+	case 4:
+		k = crnd(sizeof(tails) / sizeof(tails[0]));
+		gput(g, tails[k][0]);
+		if (tails[k][0] == 0xf8 || tails[k][0] == 0xc1)
+			gput(g, tails[k][1]);
+		if (tails[k][0] == 0xf9) {
+			gput(g, tails[k][1]);
+			gput(g, 0x00);
+		}
+		if (tails[k][0] == 0xfa)
+			for (i = 0; i < 4; i++)
+				gput(g, i == 0 ? tails[k][1] : 0x80);
+		break;
+	case 5:
+		gput(g, 0xf4 + (uint8_t)crnd(4));
+		break;
+	case 6:
+	case 7:
+		if (crnd(15) == 0) {
+			gput(g, 0x9f);    /* indefinite array */
+			gitem(g, depth + 1);
+			gput(g, 0xff);
+			break;
+		}
+		n = crnd(4);
+		ghead(g, 4, n);
+		for (i = 0; i < n; i++)
+			gitem(g, depth + 1);
+		break;
+	default:
+		gmap(g, depth);
+		break;
+	}
+}
+
+/* The definition: the bytes decode, and re-encode to themselves. */
+static bool
+canonical_by_definition(const uint8_t *p, size_t n)
+{
+	cbor_item_t *item = NULL;
+	fsim_blob_t enc = { NULL, 0 };
+	bool ok;
+
+	if (fsim_cbor_decode(p, n, &item, NULL) != FSIM_OK)
+		return false;
+	ok = fsim_cbor_encode(item, &enc) == FSIM_OK && enc.len == n &&
+	    memcmp(enc.ptr, p, n) == 0;
+	fsim_blob_reset(&enc);
+	cbor_decref(&item);
+	return ok;
+}
+
+/*
+ * fsim_cbor_is_canonical answers on the bytes where it can; on 40,000
+ * generated items (longer heads, unsorted and repeated keys, tags, floats,
+ * simple values, indefinite lengths, non-ASCII text) and each one truncated,
+ * extended or with a byte changed, it says what decoding and re-encoding says.
+ */
+static void
+test_canonical_matches_definition(void **state)
+{
+	int i, yes = 0, no = 0;
+
+	(void)state;
+	for (i = 0; i < 40000; i++) {
+		struct gbuf g;
+		size_t n;
+
+		g.n = 0;
+		gitem(&g, 0);
+		n = g.n;
+		switch (crnd(4)) {
+		case 0:
+			if (n > 1)
+				n -= 1 + crnd((uint32_t)(n - 1));   /* truncated */
+			break;
+		case 1:
+			if (n < sizeof(g.b))
+				g.b[n++] = (uint8_t)crnd(256);      /* trailing byte */
+			break;
+		case 2:
+			g.b[crnd((uint32_t)n)] ^= (uint8_t)(1u << crnd(8));
+			break;
+		default:
+			break;
+		}
+		if (fsim_cbor_is_canonical(g.b, n) != canonical_by_definition(g.b, n))
+			fail_msg("item %d (%zu bytes): the check and the definition differ", i, n);
+		if (canonical_by_definition(g.b, n))
+			yes++;
+		else
+			no++;
+	}
+	/* both answers were exercised, plenty of each */
+	assert_true(yes > 4000);
+	assert_true(no > 4000);
+	assert_false(fsim_cbor_is_canonical(NULL, 0));
+}
+
 int
 main(void)
 {
@@ -979,6 +1184,7 @@ main(void)
 		cmocka_unit_test(test_w3c_packed_es256),
 		cmocka_unit_test(test_w3c_all_registrations),
 		cmocka_unit_test(test_array_push_owns),
+		cmocka_unit_test(test_canonical_matches_definition),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
