@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 
+#include "rp-sim/certcache.h"
 #include "rp-sim/trust.h"
 
 #define PEM_MAX_BYTES (4u << 20)
@@ -64,7 +65,36 @@ fsim_trust_add_pem(fsim_trust_t *t, const char *pem, size_t len)
 		return FSIM_ERR_ARG;
 	if ((bio = BIO_new_mem_buf(pem, (int)len)) == NULL)
 		return FSIM_ERR_NOMEM;
-	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)) != NULL) {
+	/*
+	 * What PEM_read_bio_X509 takes (CERTIFICATE or X509 CERTIFICATE blocks,
+	 * others skipped; the first one that fails ends the list), each parsed
+	 * through the certificate cache: the same anchors are added case after
+	 * case, and a parse costs far more than a lookup.
+	 */
+	for (;;) {
+		char *name = NULL, *header = NULL;
+		unsigned char *der = NULL;
+		long dlen = 0;
+		size_t used;
+		int ok;
+
+		if (PEM_read_bio(bio, &name, &header, &der, &dlen) != 1)
+			break;
+		ok = header[0] == '\0' && dlen > 0;   /* an encrypted block is no certificate here */
+		if (ok && strcmp(name, PEM_STRING_X509) != 0 &&
+		    strcmp(name, PEM_STRING_X509_OLD) != 0) {
+			OPENSSL_free(name);
+			OPENSSL_free(header);
+			OPENSSL_free(der);
+			continue;
+		}
+		x = NULL;
+		ok = ok && fsim_cert_parse(der, (size_t)dlen, &x, &used) == FSIM_OK;
+		OPENSSL_free(name);
+		OPENSSL_free(header);
+		OPENSSL_free(der);
+		if (!ok)
+			break;
 		/* A duplicate anchor is harmless; X509_STORE refuses it quietly in 3.0. */
 		if (X509_STORE_add_cert(t->store, x) == 1)
 			t->n++;

@@ -499,6 +499,74 @@ test_packed_full(void **state)
 	world_close(&w);
 }
 
+/* Anchors from PEM text: what PEM_read_bio_X509 takes, nothing more. */
+static size_t
+anchors_from(const char *text, int *rc)
+{
+	fsim_trust_t *t = NULL;
+	size_t n;
+
+	assert_int_equal(fsim_trust_new(&t), 0);
+	*rc = fsim_trust_add_pem(t, text, strlen(text));
+	n = fsim_trust_count(t);
+	fsim_trust_free(&t);
+	return n;
+}
+
+static void
+test_trust_pem(void **state)
+{
+	static const char other[] = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+	static const char bad[] = "-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n";
+	world_t w;
+	char *pem, *buf, *old, *p;
+	int rc;
+
+	(void)state;
+	world_open(&w, "packed", NULL);
+	pem = root_pem(&w);
+	buf = malloc(2 * strlen(pem) + sizeof(other) + sizeof(bad) + 1);
+	old = malloc(strlen(pem) + 11);   /* room for two "X509 " */
+	assert_non_null(buf);
+	assert_non_null(old);
+	strcpy(old, pem);
+	/* the certificate alone; and again, the same bytes (a cache hit must count the same) */
+	assert_int_equal(anchors_from(pem, &rc), 1);
+	assert_int_equal(rc, 0);
+	assert_int_equal(anchors_from(pem, &rc), 1);
+	/* another kind of block before it is skipped */
+	sprintf(buf, "%s%s", other, pem);
+	assert_int_equal(anchors_from(buf, &rc), 1);
+	assert_int_equal(rc, 0);
+	/* the old label names a certificate too */
+	while ((p = strstr(old, "BEGIN CERTIFICATE")) != NULL || (p = strstr(old,
+	    "END CERTIFICATE")) != NULL) {
+		size_t at = (size_t)(p - old) + (p[0] == 'B' ? 6 : 4);
+
+		memmove(old + at + 5, old + at, strlen(old + at) + 1);
+		memcpy(old + at, "X509 ", 5);
+	}
+	assert_non_null(strstr(old, "-----END X509 CERTIFICATE-----"));
+	assert_int_equal(anchors_from(old, &rc), 1);
+	assert_int_equal(rc, 0);
+	/* a block that is no certificate ends the list: what follows is not read */
+	sprintf(buf, "%s%s", bad, pem);
+	assert_int_equal(anchors_from(buf, &rc), 0);
+	assert_int_equal(rc, FSIM_ERR_FORMAT);
+	sprintf(buf, "%s%s", pem, bad);
+	assert_int_equal(anchors_from(buf, &rc), 1);
+	assert_int_equal(rc, 0);
+	/* nothing at all */
+	assert_int_equal(anchors_from("not PEM", &rc), 0);
+	assert_int_equal(rc, FSIM_ERR_FORMAT);
+	assert_int_equal(anchors_from(other, &rc), 0);
+	assert_int_equal(rc, FSIM_ERR_FORMAT);
+	free(buf);
+	free(old);
+	free(pem);
+	world_close(&w);
+}
+
 /* The same with OpenSSL's randomness and the real clock. */
 static void
 test_packed_default_env(void **state)
@@ -1148,6 +1216,7 @@ main(void)
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_packed_self),
 		cmocka_unit_test(test_packed_full),
+		cmocka_unit_test(test_trust_pem),
 		cmocka_unit_test(test_packed_default_env),
 		cmocka_unit_test(test_fido_u2f),
 		cmocka_unit_test(test_deviations),
