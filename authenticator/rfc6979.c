@@ -21,6 +21,7 @@
 #include "authenticator/keys.h"
 #include "authenticator/keys_int.h"
 #include "core/ossl_cache.h"
+#include "core/p256_table.h"
 
 #define MAX_HLEN 64                 /* SHA-512 */
 #define MAX_RLEN 66                 /* P-521 order bytes */
@@ -200,6 +201,37 @@ key_fits(EVP_PKEY *key, const struct fsim_ecdsa_info *ei)
 	return strcmp(group, ei->group) == 0;
 }
 
+/*
+ * kinv = t^-1 mod n for a t that reveals nothing (a blinded value): P-256's
+ * by core's binary inversion on 64-bit limbs; other curves' by
+ * BN_mod_inverse against a copy of n without BN_FLG_CONSTTIME (the group's
+ * order carries it, and it would take the constant-time path).
+ */
+static int
+inverse_public(const struct fsim_ecdsa_info *ei, const BIGNUM *t, const BIGNUM *order,
+    BIGNUM *kinv, BN_CTX *ctx)
+{
+	uint8_t a[32], inv[32];
+	BIGNUM *n;
+	int r = FSIM_ERR_INTERNAL;
+
+	if (ei->nid == NID_X9_62_prime256v1) {
+		if (BN_bn2binpad(t, a, sizeof(a)) == sizeof(a) &&
+		    fsim_p256_inv_mod_n(a, inv) == 0 &&
+		    BN_bin2bn(inv, sizeof(inv), kinv) != NULL)
+			r = 0;
+		fsim_wipe(a, sizeof(a));
+		fsim_wipe(inv, sizeof(inv));
+		return r;
+	}
+	BN_CTX_start(ctx);
+	if ((n = BN_CTX_get(ctx)) != NULL && BN_copy(n, order) != NULL &&
+	    BN_mod_inverse(kinv, t, n, ctx) != NULL)
+		r = 0;
+	BN_CTX_end(ctx);
+	return r;
+}
+
 int
 fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg, size_t mlen,
     BIGNUM *k_out, fsim_blob_t *sig)
@@ -211,7 +243,7 @@ fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg, size_t ml
 	const EC_GROUP *grp;
 	EC_POINT *pt = NULL;
 	BN_CTX *ctx = NULL;
-	BIGNUM *k, *kinv, *e, *t, *nm2, *rr = NULL, *ss = NULL;
+	BIGNUM *k, *kinv, *e, *t, *blind, *rr = NULL, *ss = NULL;
 	const BIGNUM *order;
 	uint8_t h1[MAX_HLEN], x[MAX_RLEN], hoct[MAX_RLEN];
 	unsigned int hl = 0;
@@ -228,7 +260,7 @@ fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg, size_t ml
 	k = BN_CTX_get(ctx);
 	kinv = BN_CTX_get(ctx);
 	e = BN_CTX_get(ctx);
-	nm2 = BN_CTX_get(ctx);
+	blind = BN_CTX_get(ctx);
 	if ((t = BN_CTX_get(ctx)) == NULL || (rr = BN_new()) == NULL ||
 	    (ss = BN_new()) == NULL ||
 	    (grp = fsim_ec_group_by_nid(ei->nid)) == NULL ||
@@ -245,8 +277,6 @@ fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg, size_t ml
 	if (EVP_Digest(msg, mlen, h1, &hl, md, NULL) != 1 || hl > sizeof(h1))
 		goto fail;
 	hlen = hl;
-	if (BN_copy(nm2, order) == NULL || BN_sub_word(nm2, 2) != 1)
-		goto fail;
 	/* 1 <= d < n, or the key is not a key */
 	if (BN_is_zero(d) || BN_is_negative(d) || BN_cmp(d, order) >= 0) {
 		r = FSIM_ERR_ARG;
@@ -268,12 +298,21 @@ fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg, size_t ml
 		if (BN_is_zero(rr))
 			continue;
 		/*
-		 * s = k^-1 (e + r d) mod n; k^-1 = k^(n-2) mod n (n is prime), in
-		 * constant time with the group's Montgomery form of n: a quarter
-		 * of what BN_mod_inverse's constant-time path costs
+		 * s = k^-1 (e + r d) mod n. k^-1 is computed blinded: with b
+		 * uniform in [1, n-1] from OpenSSL's private generator, k b is
+		 * uniform and says nothing of k, so its inverse may take the fast
+		 * variable-time path; k^-1 = b (k b)^-1. (The constant-time
+		 * inversion, by extended Euclid or by Fermat, costs four times as
+		 * much.) b never touches the environment's stream: the signature
+		 * is the same deterministic one.
 		 */
-		if (BN_mod_exp_mont_consttime(kinv, k, nm2, order, ctx,
-		    EC_GROUP_get_mont_data(grp)) != 1 ||
+		do {
+			if (BN_priv_rand_range_ex(blind, order, 0, ctx) != 1)
+				goto fail;
+		} while (BN_is_zero(blind));
+		if (BN_mod_mul(t, k, blind, order, ctx) != 1 ||
+		    inverse_public(ei, t, order, kinv, ctx) != 0 ||
+		    BN_mod_mul(kinv, kinv, blind, order, ctx) != 1 ||
 		    BN_mod_mul(t, rr, d, order, ctx) != 1 ||
 		    BN_mod_add(t, t, e, order, ctx) != 1 ||
 		    BN_mod_mul(ss, kinv, t, order, ctx) != 1)

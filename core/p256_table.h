@@ -52,8 +52,9 @@ int fsim_p256_table_verify(EVP_PKEY *pkey, const uint8_t *msg, size_t mlen,
     const uint8_t *sig, size_t slen);
 
 /*
- * For tests: the inverse of a (big-endian, 1 <= a < n) modulo the P-256
- * order n into out; -1 for a out of range.
+ * The inverse of a (big-endian, 1 <= a < n) modulo the P-256 order n into
+ * out; -1 for a out of range. Not constant time: for public values (a
+ * signature's s) and blinded ones (RFC 6979 signing's k times a random b).
  */
 int fsim_p256_inv_mod_n(const uint8_t a[32], uint8_t out[32]);
 
