@@ -472,14 +472,45 @@ append_unique(json_t *arr, const char *s)
 	return json_array_append_new(arr, json_string(s));
 }
 
+/*
+ * Members set one by one, in order (json_pack parses its format at every
+ * call: a sixteenth of a mutation unit went into it). set() takes v, and
+ * counts a failure (NULL v, or no memory) in *bad.
+ */
+static void
+set(json_t *o, const char *k, json_t *v, int *bad)
+{
+	if (v == NULL || json_object_set_new(o, k, v) != 0)
+		*bad = 1;
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
 static json_t *
 verdict_json(const fsim_pipe_verdict_t *v)
 {
-	return json_pack("{s:s, s:b, s:b, s:s, s:s, s:s?, s:s?}",
-	    "policy", v->preset->name, "ran", v->ran, "verified", v->verified,
-	    "errors", v->errors, "warnings", v->warnings,
-	    "firstError", v->first_error[0] ? v->first_error : NULL,
-	    "libraryError", v->library_error[0] ? v->library_error : NULL);
+	json_t *o = json_object();
+	int bad = o == NULL;
+
+	if (o != NULL) {
+		set(o, "policy", json_string(v->preset->name), &bad);
+		set(o, "ran", json_boolean(v->ran), &bad);
+		set(o, "verified", json_boolean(v->verified), &bad);
+		set(o, "errors", json_string(v->errors), &bad);
+		set(o, "warnings", json_string(v->warnings), &bad);
+		set(o, "firstError", str_or_null(v->first_error[0] ? v->first_error : NULL), &bad);
+		set(o, "libraryError", str_or_null(v->library_error[0] ? v->library_error : NULL),
+		    &bad);
+	}
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* The authenticator data flags the RP saw (0 when there were none). */
@@ -515,7 +546,7 @@ why_of(const mu_case_t *c, const fsim_rp_result_t *res, const fsim_pipe_verdict_
 
 static json_t *
 make_cell(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
-    const fsim_rp_result_t *res, const fsim_pipe_view_t *delivered)
+    const fsim_rp_result_t *res, json_t *emitted, const fsim_pipe_view_t *delivered)
 {
 	json_t *cell = NULL, *rules = json_array(), *sections = json_array();
 	json_t *warnings = json_array(), *held = json_array(), *cer = NULL, *cers = json_array();
@@ -562,23 +593,44 @@ make_cell(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 	}
 	snprintf(id, sizeof(id), "%s%s/%s", is_vector(u) ? "" : "mutation/", u->name, ps->name);
 	why_of(c, res, &v, why, sizeof(why));
-	cer = json_pack("{s:s, s:o, s:o, s:[], s:o, s:s}",
-	    "ceremony", c->ceremony == FSIM_CEREMONY_REGISTRATION ? "registration" :
-	    "authentication",
-	    "emitted", fsim_pipe_view_json(&c->emitted, false),
-	    "delivered", fsim_pipe_view_json(delivered, true),
-	    "platformEffects", "verdict", verdict_json(&v), "change", c->change);
-	if (cer == NULL || json_array_append_new(cers, cer) != 0)
+	if ((cer = json_object()) == NULL)
 		goto fail;
-	cell = json_pack("{s:s, s:s, s:n, s:n, s:s, s:s, s:s, s:s, s:O, s:b, s:O, s:O, s:O, "
-	    "s:O, s:s, s:s?, s:[], s:O}",
-	    "id", id, "kind", is_vector(u) ? "vector" : "mutation", "preset", "platform",
-	    "policy", ps->name, "subject", is_vector(u) ? u->name + 7 : u->name,
-	    "outcome", outcome, "expected", exp, "expectedRules", exp_rules, "ok", ok,
-	    "rules", rules, "sections", sections, "warnings", warnings, "held", held,
-	    "why", why,
-	    "libraryError", v.library_error[0] ? v.library_error : NULL,
-	    "platformRules", "ceremonies", cers);
+	r = 0;
+	set(cer, "ceremony", json_string(c->ceremony == FSIM_CEREMONY_REGISTRATION ?
+	    "registration" : "authentication"), &r);
+	set(cer, "emitted", json_incref(emitted), &r);   /* the same for every policy */
+	set(cer, "delivered", fsim_pipe_view_json(delivered, true), &r);
+	set(cer, "platformEffects", json_array(), &r);
+	set(cer, "verdict", verdict_json(&v), &r);
+	set(cer, "change", json_string(c->change), &r);
+	if (r != 0 || json_array_append_new(cers, cer) != 0) {
+		json_decref(cer);
+		goto fail;
+	}
+	if ((cell = json_object()) == NULL)
+		goto fail;
+	set(cell, "id", json_string(id), &r);
+	set(cell, "kind", json_string(is_vector(u) ? "vector" : "mutation"), &r);
+	set(cell, "preset", json_null(), &r);
+	set(cell, "platform", json_null(), &r);
+	set(cell, "policy", json_string(ps->name), &r);
+	set(cell, "subject", json_string(is_vector(u) ? u->name + 7 : u->name), &r);
+	set(cell, "outcome", json_string(outcome), &r);
+	set(cell, "expected", json_string(exp), &r);
+	set(cell, "expectedRules", json_incref(exp_rules), &r);
+	set(cell, "ok", json_boolean(ok), &r);
+	set(cell, "rules", json_incref(rules), &r);
+	set(cell, "sections", json_incref(sections), &r);
+	set(cell, "warnings", json_incref(warnings), &r);
+	set(cell, "held", json_incref(held), &r);
+	set(cell, "why", json_string(why), &r);
+	set(cell, "libraryError", str_or_null(v.library_error[0] ? v.library_error : NULL), &r);
+	set(cell, "platformRules", json_array(), &r);
+	set(cell, "ceremonies", json_incref(cers), &r);
+	if (r != 0) {
+		json_decref(cell);
+		cell = NULL;
+	}
 fail:
 	json_decref(rules);
 	json_decref(sections);
@@ -651,7 +703,7 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	fsim_rp_policy_t pol;
 	fsim_sig_memo_t memo = { 0 };
 	mu_case_t c;
-	json_t *cell;
+	json_t *cell, *emitted = NULL;
 	size_t k;
 	int r;
 
@@ -663,6 +715,10 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	if ((r = mu_unit_build(i, &c)) != FSIM_OK)
 		goto fail;
 	fsim_pipe_view_response(&delivered, c.response, c.ceremony == FSIM_CEREMONY_REGISTRATION);
+	if ((emitted = fsim_pipe_view_json(&c.emitted, false)) == NULL) {
+		r = FSIM_ERR_NOMEM;
+		goto fail;
+	}
 	origins[0] = c.origin;
 	tops[0] = c.top_origin;
 	/* One mutated response, every policy: each signature verified once (sig_memo.h). */
@@ -701,7 +757,7 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 		if (r != FSIM_OK)
 			goto fail;
 		refusal_view(&c, res, &delivered);
-		cell = make_cell(u, &c, policies[k], res, &delivered);
+		cell = make_cell(u, &c, policies[k], res, emitted, &delivered);
 		fsim_rp_result_free(&res);
 		if (cell == NULL || json_array_append_new(cells, cell) != 0) {
 			r = FSIM_ERR_NOMEM;
@@ -712,6 +768,7 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 fail:
 	fsim_sig_memo_end(&memo);
 	fsim_rp_result_free(&res);
+	json_decref(emitted);
 	mu_case_reset(&c);
 	return r;
 }
