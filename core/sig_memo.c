@@ -81,16 +81,18 @@ fsim_sig_memo_key(int crv, int alg, const uint8_t *msg, size_t mlen, const uint8
 bool
 fsim_sig_memo_seen(const EVP_PKEY *pkey, const uint8_t key[32])
 {
-	fsim_sig_memo_t *m = current;
+	const fsim_sig_memo_t *m;
 	size_t i;
 
-	if (m == NULL || pkey == NULL)
+	if (current == NULL || pkey == NULL)
 		return false;
-	for (i = 0; i < m->n; i++)
-		if (m->seen[i].pkey == pkey && memcmp(m->seen[i].digest, key, 32) == 0) {
-			m->hits++;
-			return true;
-		}
+	/* this scope, then the enclosing ones: they outlive it */
+	for (m = current; m != NULL; m = m->outer)
+		for (i = 0; i < m->n; i++)
+			if (m->seen[i].pkey == pkey && memcmp(m->seen[i].digest, key, 32) == 0) {
+				current->hits++;
+				return true;
+			}
 	return false;
 }
 
@@ -116,19 +118,20 @@ fsim_sig_memo_add(EVP_PKEY *pkey, const uint8_t key[32])
 EVP_PKEY *
 fsim_sig_memo_ec_key(int crv, const uint8_t *pt, size_t len)
 {
-	fsim_sig_memo_t *m = current;
+	const fsim_sig_memo_t *m;
 	size_t i;
 
-	if (m == NULL || pt == NULL)
+	if (current == NULL || pt == NULL)
 		return NULL;
-	for (i = 0; i < m->nk; i++)
-		if (m->keys[i].crv == crv && m->keys[i].len == len &&
-		    memcmp(m->keys[i].pt, pt, len) == 0) {
-			if (EVP_PKEY_up_ref(m->keys[i].pkey) != 1)
-				return NULL;
-			m->key_hits++;
-			return m->keys[i].pkey;
-		}
+	for (m = current; m != NULL; m = m->outer)
+		for (i = 0; i < m->nk; i++)
+			if (m->keys[i].crv == crv && m->keys[i].len == len &&
+			    memcmp(m->keys[i].pt, pt, len) == 0) {
+				if (EVP_PKEY_up_ref(m->keys[i].pkey) != 1)
+					return NULL;
+				current->key_hits++;
+				return m->keys[i].pkey;
+			}
 	return NULL;
 }
 

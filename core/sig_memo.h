@@ -27,7 +27,11 @@
  *   ... verify the same response under every policy ...
  *   fsim_sig_memo_end(&memo);
  *
- * Scopes nest (end restores the enclosing one). A memo is one thread's.
+ * Scopes nest (end restores the enclosing one); a scope also finds what
+ * the scopes around it remember (they outlive it), and counts those hits as
+ * its own. The harness opens one around a whole pipe or mutation unit (so
+ * the client's and the views' parses of a key meet the RP's) and one around
+ * each judgement. A memo is one thread's.
  */
 #ifndef FSIM_SIG_MEMO_H
 #define FSIM_SIG_MEMO_H

@@ -15,6 +15,7 @@
 #include "harness/matrix_run.h"
 #include "harness/mutate.h"
 #include "harness/scenario.h"
+#include "core/sig_memo.h"
 
 static const uint8_t default_seed[] = { 0x01 };
 
@@ -161,6 +162,7 @@ pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
     const fsim_pipe_rp_t *rp, int n_auth, json_t *const *cells)
 {
 	uint8_t held[FSIM_PIPE_MAX_POLICIES][(FSIM_R__COUNT + 7) / 8];
+	fsim_sig_memo_t memo;
 	fsim_pipe_t *p = NULL;
 	fsim_pipe_result_t r;
 	json_t *all;
@@ -173,6 +175,11 @@ pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
 		held_bits_of(cells[k], held[k]);
 	if ((rc = fsim_pipe_new(cfg, pf, rn->seed, rn->seed_len, &p)) != FSIM_OK)
 		return rc;
+	/*
+	 * One scope for the pipe's ceremonies: the client, the views and every
+	 * policy parse the same keys; each is imported once (sig_memo.h).
+	 */
+	fsim_sig_memo_begin(&memo);
 	for (i = 0; i <= n_auth; i++) {
 		if (i > 0 && !fsim_pipe_has_credential(p))
 			break;
@@ -190,6 +197,7 @@ pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
 		json_decref(all);
 		fsim_pipe_result_reset(&r);
 	}
+	fsim_sig_memo_end(&memo);
 	fsim_pipe_free(&p);
 	return rc;
 }

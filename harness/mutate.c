@@ -701,7 +701,7 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	fsim_pipe_view_t delivered;
 	fsim_rp_result_t *res = NULL;
 	fsim_rp_policy_t pol;
-	fsim_sig_memo_t memo = { 0 };
+	fsim_sig_memo_t memo;
 	mu_case_t c;
 	json_t *cell, *emitted = NULL;
 	size_t k;
@@ -712,6 +712,11 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	u = &units[i];
 	if ((r = mu_case_init(&c, seed, seed_len)) != FSIM_OK)
 		return r;
+	/*
+	 * One mutated response, every policy: each signature verified and each
+	 * key imported once, from its building on (sig_memo.h).
+	 */
+	fsim_sig_memo_begin(&memo);
 	if ((r = mu_unit_build(i, &c)) != FSIM_OK)
 		goto fail;
 	fsim_pipe_view_response(&delivered, c.response, c.ceremony == FSIM_CEREMONY_REGISTRATION);
@@ -721,8 +726,6 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	}
 	origins[0] = c.origin;
 	tops[0] = c.top_origin;
-	/* One mutated response, every policy: each signature verified once (sig_memo.h). */
-	fsim_sig_memo_begin(&memo);
 	for (k = 0; k < n_policies; k++) {
 		fsim_rp_policy_init(&pol);
 		fsim_rp_preset_apply(policies[k], &pol);

@@ -243,16 +243,26 @@ test_nesting_and_overflow(void **state)
 	fsim_sig_memo_begin(&outer);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, m[0], 8, &s[0], NULL), 0);
 	fsim_sig_memo_begin(&inner);
+	/* the inner scope finds what the outer one remembers */
 	assert_int_equal(verify(k, FSIM_COSE_ES256, m[0], 8, &s[0], NULL), 0);
-	assert_int_equal(inner.hits, 0);
+	assert_int_equal(inner.hits, 1);
+	assert_int_equal(inner.n, 0);
+	assert_int_equal(outer.hits, 0);
 	for (i = 0; i < FSIM_SIG_MEMO_SLOTS + 2; i++)
 		assert_int_equal(verify(k, FSIM_COSE_ES256, m[i], 8, &s[i], NULL), 0);
+	/* s[0] from the outer scope again; s[1..17] new, into 16 slots */
+	assert_int_equal(inner.hits, 2);
 	assert_int_equal(inner.n, FSIM_SIG_MEMO_SLOTS);
-	/* m[0] and m[1] were overwritten by the last two; m[2] is still there */
+	/* m[1] was overwritten by the last one; m[2] is still there */
 	assert_int_equal(verify(k, FSIM_COSE_ES256, m[2], 8, &s[2], NULL), 0);
-	assert_int_equal(inner.hits, 2);  /* s[0] once inside, then s[2] */
+	assert_int_equal(inner.hits, 3);
+	assert_int_equal(verify(k, FSIM_COSE_ES256, m[1], 8, &s[1], NULL), 0);
+	assert_int_equal(inner.hits, 3);
 	fsim_sig_memo_end(&inner);
+	/* what only the inner scope knew is gone with it */
 	assert_int_equal(verify(k, FSIM_COSE_ES256, m[0], 8, &s[0], NULL), 0);
+	assert_int_equal(outer.hits, 1);
+	assert_int_equal(verify(k, FSIM_COSE_ES256, m[2], 8, &s[2], NULL), 0);
 	assert_int_equal(outer.hits, 1);
 	fsim_sig_memo_end(&outer);
 	for (i = 0; i < FSIM_SIG_MEMO_SLOTS + 2; i++)
