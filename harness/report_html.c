@@ -72,9 +72,6 @@ typedef struct sink {
 	char b[1 << 16];
 } sink_t;
 
-/* Room for the longest write of one input byte (an escape, 6 bytes). */
-#define SINK_SLACK 8
-
 static int
 sink_flush(sink_t *s)
 {
@@ -82,6 +79,49 @@ sink_flush(sink_t *s)
 
 	s->n = 0;
 	return r;
+}
+
+static int
+sink_put(sink_t *s, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		size_t room = sizeof(s->b) - s->n, k = n < room ? n : room;
+
+		memcpy(s->b + s->n, p, k);
+		s->n += k;
+		p += k;
+		n -= k;
+		if (s->n == sizeof(s->b) && sink_flush(s) != 0)
+			return FSIM_ERR_IO;
+	}
+	return 0;
+}
+
+/*
+ * Byte classes. Outside strings: TOK is copied (a run at a time), WS
+ * dropped, QUOTE opens a string, BAD (non-ASCII) refused. Inside: TOK is
+ * copied, QUOTE closes, ESC starts an escape, HTML is written as \u00XX,
+ * BAD (a control byte or non-ASCII) refused; WS is plain ' ' only there.
+ */
+enum { TOK = 0, WS = 1, QUOTE = 2, ESC = 3, HTML = 4, BAD = 5 };
+
+static unsigned char
+class_of(unsigned c, bool in_string)
+{
+	if (c >= 0x80)
+		return BAD;
+	if (c == '"')
+		return QUOTE;
+	if (in_string) {
+		if (c < 0x20)
+			return BAD;
+		if (c == '\\')
+			return ESC;
+		if (c == '<' || c == '>' || c == '&')
+			return HTML;
+		return TOK;
+	}
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t' ? WS : TOK;
 }
 
 /*
@@ -94,61 +134,84 @@ sink_flush(sink_t *s)
  * without control characters in strings (jansson with JSON_ENSURE_ASCII
  * writes U+2028/U+2029 and every other non-ASCII character as \uXXXX):
  * FSIM_ERR_ARG otherwise, or when it does not open with an object.
- * One pass, one byte at a time, into the sink (a run's report is megabytes).
+ * Runs of plain bytes are found by table and copied whole (a run's report
+ * is megabytes).
  */
 static int
 write_data(const char *json, size_t len, FILE *out)
 {
 	const unsigned char *t = (const unsigned char *)json;
+	unsigned char outside[256], inside[256];
 	sink_t *s = malloc(sizeof(*s));
-	bool opened = false, in_string = false;
-	size_t i;
+	bool opened = false;
+	size_t i = 0, j;
+	unsigned c;
 	int r = FSIM_ERR_ARG;
 
 	if (s == NULL)
 		return FSIM_ERR_NOMEM;
+	for (c = 0; c < 256; c++) {
+		outside[c] = class_of(c, false);
+		inside[c] = class_of(c, true);
+	}
 	s->out = out;
 	s->n = 0;
-	for (i = 0; i < len; i++) {
-		unsigned char c = t[i];
-		char *o;
-
-		if (s->n > sizeof(s->b) - SINK_SLACK && (r = sink_flush(s)) != 0)
-			goto done;
-		o = s->b + s->n;
-		if (!in_string) {
-			if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
-				continue;
-			if (c >= 0x80 || (!opened && c != '{'))
+	while (i < len) {
+		switch (outside[t[i]]) {
+		case WS:
+			i++;
+			continue;
+		case BAD:
+			goto fail;
+		case TOK:
+			if (!opened && t[i] != '{')
 				goto fail;
 			opened = true;
-			in_string = c == '"';
-			*o = (char)c;
-			s->n++;
+			for (j = i + 1; j < len && outside[t[j]] == TOK; j++)
+				;
+			if ((r = sink_put(s, t + i, j - i)) != 0)
+				goto done;
+			i = j;
 			continue;
+		default:
+			break;  /* QUOTE: a string */
 		}
-		if (c == '"') {
-			in_string = false;
-			*o = '"';
-			s->n++;
-		} else if (c == '\\') {
-			/* an escape: the backslash and the byte after it, as they are */
-			if (i + 1 >= len || t[i + 1] < 0x20 || t[i + 1] >= 0x80)
-				goto fail;
-			o[0] = '\\';
-			o[1] = (char)t[++i];
-			s->n += 2;
-		} else if (c == '<' || c == '>' || c == '&') {
-			memcpy(o, c == '<' ? "\\u003c" : c == '>' ? "\\u003e" : "\\u0026", 6);
-			s->n += 6;
-		} else if (c < 0x20 || c >= 0x80)
-			goto fail;     /* a control or non-ASCII byte */
-		else {
-			*o = (char)c;
-			s->n++;
+		if (!opened)
+			goto fail;
+		/* the opening quote and the first run, then run by run to the closing quote */
+		for (j = i + 1;;) {
+			while (j < len && inside[t[j]] == TOK)
+				j++;
+			if (j == len)
+				goto fail;     /* unterminated */
+			if (inside[t[j]] == QUOTE) {
+				if ((r = sink_put(s, t + i, j + 1 - i)) != 0)
+					goto done;
+				i = j + 1;
+				break;
+			}
+			if (inside[t[j]] == ESC) {
+				/*
+				 * an escape: the backslash and the byte after it, as
+				 * they are; only JSON's own (a "\<" would put a raw <
+				 * into the page)
+				 */
+				if (j + 1 >= len || t[j + 1] == '\0' ||
+				    strchr("\"\\/bfnrtu", t[j + 1]) == NULL)
+					goto fail;
+				j += 2;
+				continue;
+			}
+			if (inside[t[j]] != HTML)
+				goto fail;     /* a control or non-ASCII byte */
+			if ((r = sink_put(s, t + i, j - i)) != 0 ||
+			    (r = sink_put(s, (const unsigned char *)(t[j] == '<' ? "\\u003c" :
+			    t[j] == '>' ? "\\u003e" : "\\u0026"), 6)) != 0)
+				goto done;
+			i = j = j + 1;
 		}
 	}
-	if (opened && !in_string) {   /* in_string: unterminated */
+	if (opened) {
 		r = sink_flush(s);
 		goto done;
 	}

@@ -361,6 +361,8 @@ page_from_text(void **state)
 	static const char *bad[] = {
 		"", "   ", "[1,2]", "\"s\"", "{\"a\":\"caf\xc3\xa9\"}", "{\"a\":\"x\ty\"}",
 		"{\"a\":\"unterminated}",
+		/* not a JSON escape: it would put a raw < into the page */
+		"{\"a\":\"\\</script>\"}", "{\"a\":\"\\x\"}", "{\"a\":\"end\\",
 	};
 	size_t i;
 
