@@ -82,7 +82,7 @@ sink_flush(sink_t *s)
 }
 
 static int
-sink_put(sink_t *s, const unsigned char *p, size_t n)
+sink_put_slow(sink_t *s, const unsigned char *p, size_t n)
 {
 	while (n > 0) {
 		size_t room = sizeof(s->b) - s->n, k = n < room ? n : room;
@@ -95,6 +95,18 @@ sink_put(sink_t *s, const unsigned char *p, size_t n)
 			return FSIM_ERR_IO;
 	}
 	return 0;
+}
+
+/* The common case inline: the bytes fit before the buffer is full. */
+static inline int
+sink_put(sink_t *s, const unsigned char *p, size_t n)
+{
+	if (n < sizeof(s->b) - s->n) {
+		memcpy(s->b + s->n, p, n);
+		s->n += n;
+		return 0;
+	}
+	return sink_put_slow(s, p, n);
 }
 
 /*
@@ -159,7 +171,8 @@ write_data(const char *json, size_t len, FILE *out)
 	while (i < len) {
 		switch (outside[t[i]]) {
 		case WS:
-			i++;
+			while (++i < len && outside[t[i]] == WS)
+				;
 			continue;
 		case BAD:
 			goto fail;
