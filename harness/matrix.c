@@ -47,12 +47,36 @@ json_t *
 fsim_cell_new(const char *kind, const char *id, const char *preset, const char *platform,
     const char *policy, const char *subject)
 {
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s, s:n, s:[], s:b, s:[], s:[], "
-	    "s:[], s:[], s:s, s:n, s:[], s:[]}",
-	    "id", id, "kind", kind, "preset", preset, "platform", platform, "policy", policy,
-	    "subject", subject, "outcome", "pass", "expected", "expectedRules", "ok", 1, "rules",
-	    "sections", "warnings", "held", "why", "", "libraryError", "platformRules",
-	    "ceremonies");
+	/* member by member, in this order (json_pack would parse its format each time) */
+	static const char *const arrays[] = { "rules", "sections", "warnings", "held" };
+	json_t *c = json_object();
+	size_t i;
+	int bad = c == NULL;
+
+#define SET(k, v) do { json_t *v_ = (v); \
+		if (!bad && (v_ == NULL || json_object_set_new(c, k, v_) != 0)) bad = 1; } while (0)
+	SET("id", json_string(id));
+	SET("kind", json_string(kind));
+	SET("preset", preset != NULL ? json_string(preset) : json_null());
+	SET("platform", platform != NULL ? json_string(platform) : json_null());
+	SET("policy", json_string(policy));
+	SET("subject", subject != NULL ? json_string(subject) : json_null());
+	SET("outcome", json_string("pass"));
+	SET("expected", json_null());
+	SET("expectedRules", json_array());
+	SET("ok", json_true());
+	for (i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
+		SET(arrays[i], json_array());
+	SET("why", json_string(""));
+	SET("libraryError", json_null());
+	SET("platformRules", json_array());
+	SET("ceremonies", json_array());
+#undef SET
+	if (bad) {
+		json_decref(c);
+		return NULL;
+	}
+	return c;
 }
 
 void
