@@ -19,13 +19,6 @@ is_str(const json_t *cell, const char *key, const char *v)
 	return s != NULL && strcmp(s, v) == 0;
 }
 
-/* The first cell ID in byte order wins, so that shards merge to the same coverage. */
-static bool
-earlier(const char *id, const json_t *cur)
-{
-	return json_is_null(cur) || strcmp(id, json_string_value(cur)) < 0;
-}
-
 /*
  * coverage.rules: per catalog rule, a cell of a deliberate non-conformance
  * (quirk or mutation) whose RP failed by it, and a cell in which it was
@@ -34,55 +27,63 @@ earlier(const char *id, const json_t *cur)
 static json_t *
 coverage(const json_t *cells)
 {
-	json_t *rules = json_object(), *unc = json_array(), *cell, *v;
+	json_t *rules = json_object(), *unc = json_array(), *index = json_object(), *cell, *v;
+	const char *first_fail[FSIM_R__COUNT], *first_pass[FSIM_R__COUNT];
 	size_t i, j, k;
 
-	if (rules == NULL || unc == NULL)
+	if (rules == NULL || unc == NULL || index == NULL)
 		goto fail;
+	/* rule ID -> catalog index, looked up once per listed rule */
 	for (k = 0; k < FSIM_R__COUNT; k++) {
-		const fsim_rule_t *r = fsim_rule((fsim_rule_id_t)k);
-		json_t *e = json_pack("{s:s, s:n, s:n}", "severity", fsim_rsev_name(r->sev),
-		    "failingCell", "passingCell");
-
-		if (e == NULL || json_object_set_new(rules, r->id, e) != 0)
+		first_fail[k] = first_pass[k] = NULL;
+		if (json_object_set_new(index, fsim_rule((fsim_rule_id_t)k)->id,
+		    json_integer((json_int_t)k)) != 0)
 			goto fail;
 	}
+	/* per rule, the first cell ID in byte order wins, so that shards merge to the same coverage */
 	json_array_foreach(cells, i, cell) {
 		const char *id = json_string_value(json_object_get(cell, "id"));
 		bool deliberate = is_str(cell, "kind", "quirk") || is_str(cell, "kind", "mutation");
+		const json_t *x;
 
 		if (id == NULL)
 			continue;
 		if (deliberate && json_is_true(json_object_get(cell, "ok")))
 			json_array_foreach(json_object_get(cell, "rules"), j, v) {
-				json_t *e = json_object_get(rules, json_string_value(v) ?
-				    json_string_value(v) : "");
-
-				if (e != NULL && earlier(id, json_object_get(e, "failingCell")))
-					json_object_set_new(e, "failingCell", json_string(id));
+				if (json_string_value(v) == NULL ||
+				    (x = json_object_get(index, json_string_value(v))) == NULL)
+					continue;
+				k = (size_t)json_integer_value(x);
+				if (first_fail[k] == NULL || strcmp(id, first_fail[k]) < 0)
+					first_fail[k] = id;
 			}
 		json_array_foreach(json_object_get(cell, "held"), j, v) {
-			json_t *e = json_object_get(rules, json_string_value(v) ?
-			    json_string_value(v) : "");
-
-			if (e != NULL && earlier(id, json_object_get(e, "passingCell")))
-				json_object_set_new(e, "passingCell", json_string(id));
+			if (json_string_value(v) == NULL ||
+			    (x = json_object_get(index, json_string_value(v))) == NULL)
+				continue;
+			k = (size_t)json_integer_value(x);
+			if (first_pass[k] == NULL || strcmp(id, first_pass[k]) < 0)
+				first_pass[k] = id;
 		}
 	}
 	for (k = 0; k < FSIM_R__COUNT; k++) {
 		const fsim_rule_t *r = fsim_rule((fsim_rule_id_t)k);
-		json_t *e = json_object_get(rules, r->id);
+		json_t *e = json_pack("{s:s, s:o, s:o}", "severity", fsim_rsev_name(r->sev),
+		    "failingCell", first_fail[k] != NULL ? json_string(first_fail[k]) : json_null(),
+		    "passingCell", first_pass[k] != NULL ? json_string(first_pass[k]) : json_null());
 
+		if (e == NULL || json_object_set_new(rules, r->id, e) != 0)
+			goto fail;
 		/*
 		 * MDS-* judge a metadata BLOB, not a ceremony (tests/unit/test_mds.c covers
 		 * them); CXF-* a credential exchange document (tests/unit/test_cxf.c).
 		 */
 		if (r->sev == FSIM_RSEV_ERROR && strncmp(r->id, "MDS-", 4) != 0 &&
 		    strncmp(r->id, "CXF-", 4) != 0 &&
-		    (json_is_null(json_object_get(e, "failingCell")) ||
-		    json_is_null(json_object_get(e, "passingCell"))))
+		    (first_fail[k] == NULL || first_pass[k] == NULL))
 			json_array_append_new(unc, json_string(r->id));
 	}
+	json_decref(index);
 	{
 		json_t *why = json_object();
 		const char *id;
@@ -93,6 +94,7 @@ coverage(const json_t *cells)
 		    "unreachable", why);
 	}
 fail:
+	json_decref(index);
 	json_decref(rules);
 	json_decref(unc);
 	return NULL;
