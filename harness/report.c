@@ -24,46 +24,89 @@ is_str(const json_t *cell, const char *key, const char *v)
  * (quirk or mutation) whose RP failed by it, and a cell in which it was
  * checked and held; errorRulesUncovered: the error rules lacking either.
  */
+/*
+ * Rule ID -> catalog index: an open-addressed table of the catalog, filled
+ * once per coverage (a report lists tens of thousands of held rules, and a
+ * jansson lookup per name cost three times this).
+ */
+#define RULE_SLOTS 1024   /* a power of two, well above FSIM_R__COUNT */
+_Static_assert(FSIM_R__COUNT <= RULE_SLOTS / 2, "the rule index needs free slots");
+
+struct rule_index {
+	int slot[RULE_SLOTS];   /* catalog index + 1; 0 empty */
+};
+
+static size_t
+name_hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void
+rule_index_init(struct rule_index *ix)
+{
+	size_t k, h;
+
+	memset(ix, 0, sizeof(*ix));
+	for (k = 0; k < FSIM_R__COUNT; k++) {
+		for (h = name_hash(fsim_rule((fsim_rule_id_t)k)->id); ix->slot[h % RULE_SLOTS] != 0; h++)
+			;
+		ix->slot[h % RULE_SLOTS] = (int)k + 1;
+	}
+}
+
+/* The catalog index of a rule ID, or -1. */
+static int
+rule_index_find(const struct rule_index *ix, const char *id)
+{
+	size_t h;
+	int k;
+
+	if (id == NULL)
+		return -1;
+	for (h = name_hash(id); (k = ix->slot[h % RULE_SLOTS]) != 0; h++)
+		if (strcmp(fsim_rule((fsim_rule_id_t)(k - 1))->id, id) == 0)
+			return k - 1;
+	return -1;
+}
+
 static json_t *
 coverage(const json_t *cells)
 {
-	json_t *rules = json_object(), *unc = json_array(), *index = json_object(), *cell, *v;
+	json_t *rules = json_object(), *unc = json_array(), *cell, *v;
 	const char *first_fail[FSIM_R__COUNT], *first_pass[FSIM_R__COUNT];
+	struct rule_index *index = malloc(sizeof(*index));
 	size_t i, j, k;
+	int x;
 
 	if (rules == NULL || unc == NULL || index == NULL)
 		goto fail;
-	/* rule ID -> catalog index, looked up once per listed rule */
-	for (k = 0; k < FSIM_R__COUNT; k++) {
+	rule_index_init(index);
+	for (k = 0; k < FSIM_R__COUNT; k++)
 		first_fail[k] = first_pass[k] = NULL;
-		if (json_object_set_new(index, fsim_rule((fsim_rule_id_t)k)->id,
-		    json_integer((json_int_t)k)) != 0)
-			goto fail;
-	}
 	/* per rule, the first cell ID in byte order wins, so that shards merge to the same coverage */
 	json_array_foreach(cells, i, cell) {
 		const char *id = json_string_value(json_object_get(cell, "id"));
 		bool deliberate = is_str(cell, "kind", "quirk") || is_str(cell, "kind", "mutation");
-		const json_t *x;
 
 		if (id == NULL)
 			continue;
 		if (deliberate && json_is_true(json_object_get(cell, "ok")))
 			json_array_foreach(json_object_get(cell, "rules"), j, v) {
-				if (json_string_value(v) == NULL ||
-				    (x = json_object_get(index, json_string_value(v))) == NULL)
+				if ((x = rule_index_find(index, json_string_value(v))) < 0)
 					continue;
-				k = (size_t)json_integer_value(x);
-				if (first_fail[k] == NULL || strcmp(id, first_fail[k]) < 0)
-					first_fail[k] = id;
+				if (first_fail[x] == NULL || strcmp(id, first_fail[x]) < 0)
+					first_fail[x] = id;
 			}
 		json_array_foreach(json_object_get(cell, "held"), j, v) {
-			if (json_string_value(v) == NULL ||
-			    (x = json_object_get(index, json_string_value(v))) == NULL)
+			if ((x = rule_index_find(index, json_string_value(v))) < 0)
 				continue;
-			k = (size_t)json_integer_value(x);
-			if (first_pass[k] == NULL || strcmp(id, first_pass[k]) < 0)
-				first_pass[k] = id;
+			if (first_pass[x] == NULL || strcmp(id, first_pass[x]) < 0)
+				first_pass[x] = id;
 		}
 	}
 	for (k = 0; k < FSIM_R__COUNT; k++) {
@@ -83,7 +126,7 @@ coverage(const json_t *cells)
 		    (first_fail[k] == NULL || first_pass[k] == NULL))
 			json_array_append_new(unc, json_string(r->id));
 	}
-	json_decref(index);
+	free(index);
 	{
 		json_t *why = json_object();
 		const char *id;
@@ -94,7 +137,7 @@ coverage(const json_t *cells)
 		    "unreachable", why);
 	}
 fail:
-	json_decref(index);
+	free(index);
 	json_decref(rules);
 	json_decref(unc);
 	return NULL;
