@@ -181,9 +181,16 @@ fsim_pipe_view_json(const fsim_pipe_view_t *v, bool delivered)
 		json_object_set_new(j, "aaguid", json_string(a));
 	}
 	if (v->has_flags) {
-		json_object_set_new(j, "flags", json_pack("{s:b, s:b, s:b, s:b}",
-		    "up", (v->flags & FSIM_AD_UP) != 0, "uv", (v->flags & FSIM_AD_UV) != 0,
-		    "be", (v->flags & FSIM_AD_BE) != 0, "bs", (v->flags & FSIM_AD_BS) != 0));
+		json_t *fl = json_object();
+
+		if (fl != NULL) {
+			/* members set directly: json_pack parses its format at each call */
+			json_object_set_new(fl, "up", json_boolean(v->flags & FSIM_AD_UP));
+			json_object_set_new(fl, "uv", json_boolean(v->flags & FSIM_AD_UV));
+			json_object_set_new(fl, "be", json_boolean(v->flags & FSIM_AD_BE));
+			json_object_set_new(fl, "bs", json_boolean(v->flags & FSIM_AD_BS));
+		}
+		json_object_set_new(j, "flags", fl);
 		json_object_set_new(j, "signCount", json_integer(v->sign_count));
 	}
 	if (v->transports[0]) {
@@ -192,6 +199,35 @@ fsim_pipe_view_json(const fsim_pipe_view_t *v, bool delivered)
 		json_object_set_new(j, "transportList", comma_list(v->transports));
 	}
 	return j;
+}
+
+/*
+ * One verdict; errors/warnings: the comma lists of old; errorRules and
+ * warningRules: arrays. Members set directly, in this order (json_pack
+ * parses its format at each call, and a run makes thousands).
+ */
+static json_t *
+verdict_json(const fsim_pipe_verdict_t *v)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		return NULL;
+	if (json_object_set_new(o, "policy", json_string(v->preset->name)) != 0 ||
+	    json_object_set_new(o, "ran", json_boolean(v->ran)) != 0 ||
+	    json_object_set_new(o, "verified", json_boolean(v->verified)) != 0 ||
+	    json_object_set_new(o, "errors", json_string(v->errors)) != 0 ||
+	    json_object_set_new(o, "warnings", json_string(v->warnings)) != 0 ||
+	    json_object_set_new(o, "errorRules", comma_list(v->errors)) != 0 ||
+	    json_object_set_new(o, "warningRules", comma_list(v->warnings)) != 0 ||
+	    json_object_set_new(o, "firstError", v->first_error[0] ?
+	    json_string(v->first_error) : json_null()) != 0 ||
+	    json_object_set_new(o, "libraryError", v->library_error[0] ?
+	    json_string(v->library_error) : json_null()) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 json_t *
@@ -218,12 +254,7 @@ fsim_pipe_result_json(const fsim_pipe_result_t *r)
 		const fsim_pipe_verdict_t *v = &r->verdicts[i];
 
 		/* errors/warnings: the comma lists of old; errorRules/warningRules: arrays */
-		json_array_append_new(ver, json_pack("{s:s, s:b, s:b, s:s, s:s, s:o, s:o, s:s?, s:s?}",
-		    "policy", v->preset->name, "ran", v->ran, "verified", v->verified,
-		    "errors", v->errors, "warnings", v->warnings,
-		    "errorRules", comma_list(v->errors), "warningRules", comma_list(v->warnings),
-		    "firstError", v->first_error[0] ? v->first_error : NULL,
-		    "libraryError", v->library_error[0] ? v->library_error : NULL));
+		json_array_append_new(ver, verdict_json(v));
 	}
 	json_object_set_new(j, "verdicts", ver);
 	return j;
