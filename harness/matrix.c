@@ -79,6 +79,40 @@ fsim_cell_new(const char *kind, const char *id, const char *preset, const char *
 	return c;
 }
 
+static json_t *rule_ids[FSIM_R__COUNT];
+static pthread_once_t rule_ids_once = PTHREAD_ONCE_INIT;
+
+static void
+rule_ids_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < FSIM_R__COUNT; i++) {
+		json_decref(rule_ids[i]);
+		rule_ids[i] = NULL;
+	}
+}
+
+static void
+rule_ids_make(void)
+{
+	size_t i;
+
+	for (i = 0; i < FSIM_R__COUNT; i++)
+		rule_ids[i] = json_string(fsim_rule((fsim_rule_id_t)i)->id);
+	atexit(rule_ids_free);
+}
+
+json_t *
+fsim_cell_rule_id(fsim_rule_id_t r)
+{
+	/* jansson counts references atomically: one string serves every thread */
+	if ((size_t)r >= FSIM_R__COUNT || pthread_once(&rule_ids_once, rule_ids_make) != 0)
+		return NULL;
+	return rule_ids[r] != NULL ? json_incref(rule_ids[r]) :
+	    json_string(fsim_rule(r)->id);
+}
+
 void
 fsim_cell_finish(json_t *cell)
 {
@@ -154,7 +188,7 @@ fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t 
 		if (FSIM_PIPE_BIT(v->passed, i) && !FSIM_PIPE_BIT(v->failed, i) &&
 		    !FSIM_PIPE_BIT(held_bits, i)) {
 			held_bits[i / 8] |= (uint8_t)(1u << (i % 8));
-			json_array_append_new(held, json_string(fsim_rule((fsim_rule_id_t)i)->id));
+			json_array_append_new(held, fsim_cell_rule_id((fsim_rule_id_t)i));
 		}
 	if (!v->verified && strcmp(outcome, "pass") == 0) {
 		json_object_set_new(cell, "outcome", json_string("fail"));

@@ -10,6 +10,13 @@
 /* A cell with every member of the schema, outcome "pass", expected null, ok true. */
 json_t *fsim_cell_new(const char *kind, const char *id, const char *preset,
     const char *platform, const char *policy, const char *subject);
+/*
+ * Rule r's ID as a JSON string, one object per process shared by every
+ * cell that lists the rule (a new reference; never change it). A run lists
+ * about a hundred thousand held rules; each was a new string. NULL for no
+ * such rule or without memory.
+ */
+json_t *fsim_cell_rule_id(fsim_rule_id_t r);
 /* Fill `sections` from `rules` (call once the rules are final). */
 void fsim_cell_finish(json_t *cell);
 bool fsim_cell_has_rule(const json_t *cell, const char *rule);

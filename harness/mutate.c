@@ -31,6 +31,7 @@
 #include <strings.h>
 
 #include "core/sig_memo.h"
+#include "harness/matrix_int.h"
 #include "harness/mutate_int.h"
 
 static const struct {
@@ -577,7 +578,7 @@ make_cell(const mu_unit_t *u, const mu_case_t *c, const fsim_rp_preset_t *ps,
 	}
 	for (i = 0; i < FSIM_R__COUNT; i++)
 		if (FSIM_PIPE_BIT(v.passed, i))
-			r |= json_array_append_new(held, json_string(fsim_rule((fsim_rule_id_t)i)->id));
+			r |= json_array_append_new(held, fsim_cell_rule_id((fsim_rule_id_t)i));
 	if (r != 0)
 		goto fail;
 	outcome = res->verified ? "pass" : "fail";

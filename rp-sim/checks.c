@@ -38,7 +38,10 @@ append(fsim_checks_t *ck)
 		ck->v = nv;
 		ck->cap = ncap;
 	}
-	memset(&ck->v[ck->n], 0, sizeof(ck->v[0]));
+	/* the strings emptied, not the whole entry (most checks are a bare pass) */
+	ck->v[ck->n].field[0] = '\0';
+	ck->v[ck->n].msg[0] = '\0';
+	ck->v[ck->n].offset = FSIM_NO_OFFSET;
 	return &ck->v[ck->n++];
 }
 
