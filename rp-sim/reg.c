@@ -327,7 +327,10 @@ fsim_rp_verify_registration(const fsim_rp_policy_t *p, const json_t *response,
 
 	/* Steps 5-12: client data. */
 	fsim_rp_check_client_data(p, &fsim_ccd_reg, &rr->client_data_json, &cd, ck);
-	if (fsim_sha256(rr->client_data_json.ptr, rr->client_data_json.len, cdh) != 0)
+	/* The parser already hashed the bytes as received; reuse it (as auth.c does). */
+	if (cd != NULL)
+		memcpy(cdh, cd->hash, 32);
+	else if (fsim_sha256(rr->client_data_json.ptr, rr->client_data_json.len, cdh) != 0)
 		goto fail;
 
 	/* Step 13: the attestation object. */
