@@ -16,6 +16,7 @@
 
 #include "attobj.h"
 #include "cborx.h"
+#include "sig_memo.h"
 
 #define ATT_FMT_MAX 32         /* §8.1: identifiers are at most 32 octets */
 #define ATT_UNKNOWN_KEYS_MAX 32  /* unknown keys checked for duplicates */
@@ -380,8 +381,66 @@ fsim_attobj_parse_max(const uint8_t *ptr, size_t len, size_t id_max,
 	return fsim_attobj_parse_ex(ptr, len, id_max, 0, out, d);
 }
 
+static int parse_ex(const uint8_t *, size_t, size_t, unsigned int, fsim_attobj_t **,
+    fsim_diags_t *);
+
+/* A memo's copy of a parse: bytes copied, the statement map and the key shared (never changed). */
+static void *
+ao_copy(const void *p)
+{
+	const fsim_attobj_t *s = p;
+	fsim_attobj_t *c = fsim_attobj_new();
+
+	if (c == NULL)
+		return NULL;
+	if ((s->fmt != NULL && (c->fmt = fsim_strdup(s->fmt)) == NULL) ||
+	    fsim_blob_set(&c->auth_data_raw, s->auth_data_raw.ptr, s->auth_data_raw.len) !=
+	    FSIM_OK ||
+	    (s->auth_data != NULL && (c->auth_data = fsim_authdata_copy(s->auth_data)) == NULL)) {
+		fsim_attobj_free(&c);
+		return NULL;
+	}
+	if (s->att_stmt != NULL)
+		c->att_stmt = cbor_incref(s->att_stmt);
+	c->auth_data_offset = s->auth_data_offset;
+	c->canonical = s->canonical;
+	return c;
+}
+
+static void
+ao_free(void *p)
+{
+	fsim_attobj_t *ao = p;
+
+	fsim_attobj_free(&ao);
+}
+
+static const fsim_parse_kind_t ao_kind = { ao_copy, ao_free };
+
 int
 fsim_attobj_parse_ex(const uint8_t *ptr, size_t len, size_t id_max, unsigned int opts,
+    fsim_attobj_t **out, fsim_diags_t *d)
+{
+	uint64_t key = (uint64_t)opts << 32 | (uint64_t)id_max;
+	bool memo = id_max <= UINT32_MAX && out != NULL;
+	void *kept = NULL;
+	size_t first;
+	int r;
+
+	/* judged once: the same bytes parsed earlier in this scope (sig_memo.h) */
+	if (memo && fsim_sig_memo_parse_get(&ao_kind, ptr, len, key, d, &r, &kept)) {
+		*out = kept;
+		return r;
+	}
+	first = d != NULL ? d->n : 0;
+	r = parse_ex(ptr, len, id_max, opts, out, d);
+	if (memo)
+		fsim_sig_memo_parse_put(&ao_kind, ptr, len, key, d, first, r, *out);
+	return r;
+}
+
+static int
+parse_ex(const uint8_t *ptr, size_t len, size_t id_max, unsigned int opts,
     fsim_attobj_t **out, fsim_diags_t *d)
 {
 	fsim_pctx_t c = { d, 0 };

@@ -44,6 +44,31 @@ fsim_authdata_free(fsim_authdata_t **adp)
 	*adp = NULL;
 }
 
+fsim_authdata_t *
+fsim_authdata_copy(const fsim_authdata_t *ad)
+{
+	fsim_authdata_t *c;
+
+	if (ad == NULL || (c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	*c = *ad;
+	c->cred_id.ptr = c->cose_key_raw.ptr = c->ext_raw.ptr = NULL;
+	c->cred_id.len = c->cose_key_raw.len = c->ext_raw.len = 0;
+	c->cose_key = NULL;
+	c->ext = NULL;
+	if (fsim_blob_set(&c->cred_id, ad->cred_id.ptr, ad->cred_id.len) != FSIM_OK ||
+	    fsim_blob_set(&c->cose_key_raw, ad->cose_key_raw.ptr, ad->cose_key_raw.len) !=
+	    FSIM_OK ||
+	    fsim_blob_set(&c->ext_raw, ad->ext_raw.ptr, ad->ext_raw.len) != FSIM_OK ||
+	    (ad->cose_key != NULL && fsim_cose_key_dup(ad->cose_key, &c->cose_key) != FSIM_OK)) {
+		fsim_authdata_free(&c);
+		return NULL;
+	}
+	if (ad->ext != NULL)
+		c->ext = cbor_incref(ad->ext);
+	return c;
+}
+
 static uint32_t
 be32(const uint8_t *p)
 {

@@ -63,6 +63,12 @@ typedef struct fsim_authdata {
 
 fsim_authdata_t *fsim_authdata_new(void);
 void fsim_authdata_free(fsim_authdata_t **adp);
+/*
+ * An independent copy (bytes copied; the parsed key and the extensions map
+ * shared by reference, neither ever changed after parsing). NULL without
+ * memory.
+ */
+fsim_authdata_t *fsim_authdata_copy(const fsim_authdata_t *ad);
 
 /*
  * Strict parse. Returns 0 when the structure is valid (warnings may still be

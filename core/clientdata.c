@@ -21,6 +21,7 @@
 #include "clientdata.h"
 #include "json_fast.h"
 #include "ossl_cache.h"
+#include "sig_memo.h"
 
 /* UTF-8 byte order mark; "UTF-8 decode" (WHATWG Encoding) drops one. */
 static const uint8_t utf8_bom[3] = { 0xef, 0xbb, 0xbf };
@@ -341,9 +342,66 @@ load_object(const uint8_t *p, size_t len, size_t bom, json_t **out,
 	return FSIM_OK;
 }
 
+static int parse(const uint8_t *, size_t, fsim_clientdata_t **, fsim_diags_t *);
+
+/* A memo's copy of a parse: the strings and bytes copied, the JSON shared (never changed). */
+static void *
+cd_copy(const void *p)
+{
+	const fsim_clientdata_t *s = p;
+	fsim_clientdata_t *c = calloc(1, sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	if ((s->type != NULL && (c->type = fsim_strdup(s->type)) == NULL) ||
+	    (s->challenge != NULL && (c->challenge = fsim_strdup(s->challenge)) == NULL) ||
+	    (s->origin != NULL && (c->origin = fsim_strdup(s->origin)) == NULL) ||
+	    (s->top_origin != NULL && (c->top_origin = fsim_strdup(s->top_origin)) == NULL) ||
+	    fsim_blob_set(&c->raw, s->raw.ptr, s->raw.len) != FSIM_OK) {
+		fsim_clientdata_free(&c);
+		return NULL;
+	}
+	c->cross_origin = s->cross_origin;
+	c->root = json_incref(s->root);
+	memcpy(c->hash, s->hash, sizeof(c->hash));
+	c->canonical_order = s->canonical_order;
+	return c;
+}
+
+static void
+cd_free(void *p)
+{
+	fsim_clientdata_t *cd = p;
+
+	fsim_clientdata_free(&cd);
+}
+
+static const fsim_parse_kind_t cd_kind = { cd_copy, cd_free };
+
 int
 fsim_clientdata_parse(const uint8_t *ptr, size_t len, fsim_clientdata_t **out,
     fsim_diags_t *d)
+{
+	void *kept = NULL;
+	size_t first;
+	int r;
+
+	if (out == NULL)
+		return FSIM_ERR_ARG;
+	*out = NULL;
+	/* judged once: the same bytes parsed earlier in this scope (sig_memo.h) */
+	if (fsim_sig_memo_parse_get(&cd_kind, ptr, len, 0, d, &r, &kept)) {
+		*out = kept;
+		return r;
+	}
+	first = d != NULL ? d->n : 0;
+	r = parse(ptr, len, out, d);
+	fsim_sig_memo_parse_put(&cd_kind, ptr, len, 0, d, first, r, *out);
+	return r;
+}
+
+static int
+parse(const uint8_t *ptr, size_t len, fsim_clientdata_t **out, fsim_diags_t *d)
 {
 	fsim_clientdata_t *cd = NULL;
 	const json_t *v;

@@ -2,6 +2,7 @@
  * sig_memo.c — the signatures one thread found valid and the EC keys it
  * imported, inside a scope (see sig_memo.h).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -12,6 +13,16 @@
 
 /* The innermost open scope of this thread. */
 static _Thread_local fsim_sig_memo_t *current;
+
+static void
+parse_entry_drop(struct fsim_parse_entry *e)
+{
+	if (e->kind != NULL && e->result != NULL)
+		e->kind->free(e->result);
+	free(e->in);
+	free(e->diags);
+	memset(e, 0, sizeof(*e));
+}
 
 void
 fsim_sig_memo_begin(fsim_sig_memo_t *m)
@@ -37,6 +48,8 @@ fsim_sig_memo_end(fsim_sig_memo_t *m)
 		EVP_PKEY_free(m->seen[i].pkey);
 	for (i = 0; i < m->nk && i < FSIM_SIG_MEMO_KEYS; i++)
 		EVP_PKEY_free(m->keys[i].pkey);
+	for (i = 0; i < m->np && i < FSIM_SIG_MEMO_PARSES; i++)
+		parse_entry_drop(&m->parses[i]);
 	EVP_MD_CTX_free(m->md);
 	OPENSSL_cleanse(m, sizeof(*m));
 }
@@ -155,4 +168,94 @@ fsim_sig_memo_ec_key_add(int crv, const uint8_t *pt, size_t len, EVP_PKEY *pkey)
 	m->keys[at].crv = crv;
 	m->keys[at].len = len;
 	memcpy(m->keys[at].pt, pt, len);
+}
+
+/* ---- parses ---- */
+
+static bool
+same_parse(const struct fsim_parse_entry *e, const fsim_parse_kind_t *kind,
+    const uint8_t *in, size_t len, uint64_t opts, const fsim_diags_t *d)
+{
+	return e->kind == kind && e->len == len && e->opts == opts && e->base == d->base &&
+	    strcmp(e->prefix, d->prefix) == 0 && (len == 0 || memcmp(e->in, in, len) == 0);
+}
+
+bool
+fsim_sig_memo_parse_get(const fsim_parse_kind_t *kind, const uint8_t *in, size_t len,
+    uint64_t opts, fsim_diags_t *d, int *rc, void **out)
+{
+	const fsim_sig_memo_t *m;
+	const struct fsim_parse_entry *e = NULL;
+	fsim_diag_t *nv;
+	void *copy = NULL;
+	size_t i;
+
+	if (current == NULL || kind == NULL || d == NULL || d->oom || (in == NULL && len > 0))
+		return false;
+	for (m = current; m != NULL && e == NULL; m = m->outer)
+		for (i = 0; i < m->np && i < FSIM_SIG_MEMO_PARSES && e == NULL; i++)
+			if (same_parse(&m->parses[i], kind, in, len, opts, d))
+				e = &m->parses[i];
+	if (e == NULL)
+		return false;
+	if (e->result != NULL && (copy = kind->copy(e->result)) == NULL)
+		return false;
+	if (e->nd > 0) {
+		if (d->n + e->nd > d->cap) {
+			size_t ncap = d->n + e->nd;
+
+			if ((nv = realloc(d->v, ncap * sizeof(*nv))) == NULL) {
+				if (copy != NULL)
+					kind->free(copy);
+				return false;
+			}
+			d->v = nv;
+			d->cap = ncap;
+		}
+		memcpy(d->v + d->n, e->diags, e->nd * sizeof(*e->diags));
+		d->n += e->nd;
+	}
+	current->parse_hits++;
+	*rc = e->rc;
+	*out = copy;
+	return true;
+}
+
+void
+fsim_sig_memo_parse_put(const fsim_parse_kind_t *kind, const uint8_t *in, size_t len,
+    uint64_t opts, const fsim_diags_t *d, size_t first, int rc, const void *result)
+{
+	fsim_sig_memo_t *m = current;
+	struct fsim_parse_entry e;
+	size_t at;
+
+	if (m == NULL || kind == NULL || d == NULL || d->oom || first > d->n ||
+	    (in == NULL && len > 0) || strlen(d->prefix) >= sizeof(e.prefix))
+		return;
+	memset(&e, 0, sizeof(e));
+	e.kind = kind;
+	e.len = len;
+	e.opts = opts;
+	e.base = d->base;
+	memcpy(e.prefix, d->prefix, strlen(d->prefix) + 1);
+	e.rc = rc;
+	e.nd = d->n - first;
+	if ((e.in = malloc(len > 0 ? len : 1)) == NULL ||
+	    (e.nd > 0 && (e.diags = malloc(e.nd * sizeof(*e.diags))) == NULL) ||
+	    (result != NULL && (e.result = kind->copy(result)) == NULL)) {
+		parse_entry_drop(&e);
+		return;
+	}
+	if (len > 0)
+		memcpy(e.in, in, len);
+	if (e.nd > 0)
+		memcpy(e.diags, d->v + first, e.nd * sizeof(*e.diags));
+	if (m->np < FSIM_SIG_MEMO_PARSES)
+		at = m->np++;
+	else {
+		at = m->nextp;
+		m->nextp = (m->nextp + 1) % FSIM_SIG_MEMO_PARSES;
+		parse_entry_drop(&m->parses[at]);
+	}
+	m->parses[at] = e;
 }

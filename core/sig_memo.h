@@ -14,6 +14,11 @@
  * never changes a result or a message. The same key in another object is
  * simply verified again.
  *
+ * A parse of clientDataJSON or of an attestation object is remembered with
+ * the diagnostics it gave (fsim_sig_memo_parse_get): the same bytes, the
+ * same options and the same diagnostics context give the same result, so a
+ * policy gets a copy of it and the very same messages.
+ *
  * An EC public key is remembered by its curve and point once it imported and
  * passed its checks: fsim_ec_public_key hands out the same object again
  * (another reference), which is what lets the policies' verifications meet
@@ -42,8 +47,17 @@
 
 #include <openssl/evp.h>
 
+#include "util.h"
+
 #define FSIM_SIG_MEMO_SLOTS 16
 #define FSIM_SIG_MEMO_KEYS 8
+#define FSIM_SIG_MEMO_PARSES 8
+
+/* How a parser's results are kept in a memo and handed out again. */
+typedef struct fsim_parse_kind {
+	void *(*copy)(const void *result);   /* an independent copy; NULL without memory */
+	void (*free)(void *result);
+} fsim_parse_kind_t;
 
 typedef struct fsim_sig_memo {
 	EVP_MD_CTX *md;            /* NULL: could not be made; nothing is remembered */
@@ -59,9 +73,23 @@ typedef struct fsim_sig_memo {
 		size_t len;
 		uint8_t pt[133];       /* P-521 uncompressed */
 	} keys[FSIM_SIG_MEMO_KEYS];
+	size_t np, nextp;
+	struct fsim_parse_entry {
+		const fsim_parse_kind_t *kind;
+		uint8_t *in;           /* the bytes parsed (a copy) */
+		size_t len;
+		uint64_t opts;         /* the parser's options, as it packs them */
+		size_t base;           /* the diagnostics context it ran in */
+		char prefix[sizeof(((fsim_diags_t *)0)->prefix)];
+		int rc;
+		void *result;          /* kept; handed out as copies */
+		fsim_diag_t *diags;    /* what it appended */
+		size_t nd;
+	} parses[FSIM_SIG_MEMO_PARSES];
 	struct fsim_sig_memo *outer;
 	unsigned long hits;        /* verifications it saved (for tests) */
 	unsigned long key_hits;    /* key imports it saved (for tests) */
+	unsigned long parse_hits;  /* parses it saved (for tests) */
 } fsim_sig_memo_t;
 
 /* Open a scope on this thread. Never fails: without memory it remembers nothing. */
@@ -86,5 +114,22 @@ void fsim_sig_memo_add(EVP_PKEY *pkey, const uint8_t key[32]);
  */
 EVP_PKEY *fsim_sig_memo_ec_key(int crv, const uint8_t *pt, size_t len);
 void fsim_sig_memo_ec_key_add(int crv, const uint8_t *pt, size_t len, EVP_PKEY *pkey);
+
+/*
+ * For parsers whose result depends only on their input bytes and options
+ * (clientDataJSON, the attestation object): the outcome of parsing the same
+ * bytes with the same options earlier in this scope, in the same
+ * diagnostics context (d's base and prefix, which its messages and fields
+ * carry). On a hit, get appends the very diagnostics that parse appended,
+ * sets *rc to its return value and *out to a copy of its result (NULL if it
+ * gave none), and returns true; the caller returns at once. Without a
+ * scope, without d, or when a copy cannot be made: false, and the caller
+ * parses. put remembers a parse that appended d's entries from `first` on
+ * (nothing when d ran out of memory).
+ */
+bool fsim_sig_memo_parse_get(const fsim_parse_kind_t *kind, const uint8_t *in, size_t len,
+    uint64_t opts, fsim_diags_t *d, int *rc, void **out);
+void fsim_sig_memo_parse_put(const fsim_parse_kind_t *kind, const uint8_t *in, size_t len,
+    uint64_t opts, const fsim_diags_t *d, size_t first, int rc, const void *result);
 
 #endif /* !FSIM_SIG_MEMO_H */
