@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 
+#include "core/sig_memo.h"
 #include "rp-sim/certcache.h"
 #include "rp-sim/trust.h"
 
@@ -242,6 +243,145 @@ fail:
 	return r;
 }
 
+/*
+ * A path's verdict, remembered inside a judge-once scope (sig_memo.h): the
+ * same response judged under every policy builds the same path against the
+ * same anchors, and OpenSSL checks each certificate's signature each time.
+ * The key names the store, its anchor count, the roots, the certificates
+ * (by address), the time and the dating; an entry holds references to all
+ * of them, so no address can be reused while the scope remembers it.
+ */
+#define CHAIN_MEMO_CERTS 16
+
+struct chain_verdict {
+	bool trusted;
+	char why[128];
+	X509_STORE *store;
+	X509 *certs[CHAIN_MEMO_CERTS];
+	size_t ncerts;
+};
+
+static void
+cv_free(void *p)
+{
+	struct chain_verdict *v = p;
+	size_t i;
+
+	if (v == NULL)
+		return;
+	X509_STORE_free(v->store);
+	for (i = 0; i < v->ncerts; i++)
+		X509_free(v->certs[i]);
+	free(v);
+}
+
+static void *
+cv_copy(const void *p)
+{
+	const struct chain_verdict *s = p;
+	struct chain_verdict *c = calloc(1, sizeof(*c));
+	size_t i;
+
+	if (c == NULL)
+		return NULL;
+	c->trusted = s->trusted;
+	memcpy(c->why, s->why, sizeof(c->why));
+	if (s->store != NULL) {
+		if (X509_STORE_up_ref(s->store) != 1) {
+			free(c);
+			return NULL;
+		}
+		c->store = s->store;
+	}
+	for (i = 0; i < s->ncerts; i++) {
+		if (X509_up_ref(s->certs[i]) != 1) {
+			cv_free(c);
+			return NULL;
+		}
+		c->certs[c->ncerts++] = s->certs[i];
+	}
+	return c;
+}
+
+static const fsim_parse_kind_t chain_kind = { cv_copy, cv_free };
+
+static bool
+key_put(uint8_t *k, size_t cap, size_t *n, const void *p, size_t len)
+{
+	if (len > cap - *n)
+		return false;
+	memcpy(k + *n, p, len);
+	*n += len;
+	return true;
+}
+
+/* The key naming one path check, and the objects it names (no references taken here). */
+static bool
+chain_key(X509_STORE *store, size_t anchors, STACK_OF(X509) *roots, STACK_OF(X509) *x5c,
+    time_t at, bool no_time, uint8_t *k, size_t cap, size_t *klen, struct chain_verdict *v)
+{
+	STACK_OF(X509) *sets[2] = { roots, x5c };
+	uint8_t nt = no_time;
+	size_t s;
+	int i, n;
+
+	*klen = 0;
+	memset(v, 0, sizeof(*v));
+	v->store = store;
+	if (!key_put(k, cap, klen, &store, sizeof(store)) ||
+	    !key_put(k, cap, klen, &anchors, sizeof(anchors)) ||
+	    !key_put(k, cap, klen, &at, sizeof(at)) || !key_put(k, cap, klen, &nt, 1))
+		return false;
+	for (s = 0; s < 2; s++) {
+		n = sets[s] != NULL ? sk_X509_num(sets[s]) : 0;
+		if (!key_put(k, cap, klen, &n, sizeof(n)))
+			return false;
+		for (i = 0; i < n; i++) {
+			X509 *x = sk_X509_value(sets[s], i);
+
+			if (v->ncerts == CHAIN_MEMO_CERTS || !key_put(k, cap, klen, &x, sizeof(x)))
+				return false;
+			v->certs[v->ncerts++] = x;
+		}
+	}
+	return true;
+}
+
+/* chain_to, answered from the scope's memory when it checked this very path before. */
+static int
+chain_once(X509_STORE *store, size_t anchors, STACK_OF(X509) *roots, STACK_OF(X509) *x5c,
+    time_t at, bool no_time, bool *trusted, char *why, size_t whylen)
+{
+	uint8_t key[64 + 2 * CHAIN_MEMO_CERTS * sizeof(X509 *)];
+	struct chain_verdict v, *got = NULL;
+	fsim_diags_t d;           /* no diagnostics: one fixed context for the memo */
+	size_t klen;
+	bool keyed;
+	int r;
+
+	fsim_diags_init(&d);
+	keyed = chain_key(store, anchors, roots, x5c, at, no_time, key, sizeof(key), &klen, &v);
+	if (keyed && fsim_sig_memo_parse_get(&chain_kind, key, klen, 0, &d, &r, (void **)&got)) {
+		if (got != NULL) {
+			*trusted = got->trusted;
+			if (why != NULL && whylen > 0)
+				snprintf(why, whylen, "%s", got->why);
+		}
+		cv_free(got);
+		return r;
+	}
+	r = chain_to(store, roots, x5c, at, no_time, trusted, why, whylen);
+	if (keyed && r == FSIM_OK) {
+		v.trusted = *trusted;
+		snprintf(v.why, sizeof(v.why), "%s", why != NULL ? why : "");
+		/* kept only when the reason fits whole: a hit must say what a check would */
+		if (why == NULL || strlen(why) < sizeof(v.why) - 1)
+			fsim_sig_memo_parse_put(&chain_kind, key, klen, 0, &d, 0, r, &v);
+	}
+	fsim_diags_clear(&d);
+	return r;
+}
+
 int
 fsim_trust_chain_ex(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at, bool no_time,
     bool *trusted, char *why, size_t whylen)
@@ -256,7 +396,7 @@ fsim_trust_chain_ex(const fsim_trust_t *t, STACK_OF(X509) *x5c, time_t at, bool 
 			snprintf(why, whylen, "no trust anchors are configured");
 		return FSIM_OK;
 	}
-	return chain_to(t->store, NULL, x5c, at, no_time, trusted, why, whylen);
+	return chain_once(t->store, t->n, NULL, x5c, at, no_time, trusted, why, whylen);
 }
 
 int
@@ -273,7 +413,7 @@ fsim_trust_chain_roots(STACK_OF(X509) *roots, STACK_OF(X509) *x5c, time_t at,
 			snprintf(why, whylen, "the statement lists no attestation root");
 		return FSIM_OK;
 	}
-	return chain_to(NULL, roots, x5c, at, false, trusted, why, whylen);
+	return chain_once(NULL, 0, roots, x5c, at, false, trusted, why, whylen);
 }
 
 int

@@ -29,6 +29,7 @@
 #include "authenticator/att.h"
 #include "authenticator/authn.h"
 #include "authenticator/keys.h"
+#include "core/sig_memo.h"
 #include "rp-sim/trust.h"
 
 static const uint8_t aaguid1[16] = {
@@ -482,6 +483,36 @@ check_packed_full(world_t *w)
 	assert_int_equal(fsim_trust_chain(t, vd.res.x5c, world_now(w) + 21L * 366 * 86400,
 	    &trusted, why, sizeof(why)), 0);
 	assert_false(trusted);
+	/* judged once: the same path in a scope is checked once, with the same answer and reason */
+	{
+		fsim_sig_memo_t memo;
+		char why2[160];
+		bool t2 = false;
+
+		fsim_sig_memo_begin(&memo);
+		assert_int_equal(fsim_trust_chain(t, vd.res.x5c, world_now(w), &trusted, why,
+		    sizeof(why)), 0);
+		assert_int_equal(fsim_trust_chain(t, vd.res.x5c, world_now(w), &t2, why2,
+		    sizeof(why2)), 0);
+		assert_true(trusted && t2);
+		assert_int_equal(memo.parse_hits, 1);
+		assert_int_equal(fsim_trust_chain(t, vd.res.x5c, world_now(w) + 21L * 366 * 86400,
+		    &trusted, why, sizeof(why)), 0);
+		assert_int_equal(memo.parse_hits, 1);   /* another time: checked */
+		assert_int_equal(fsim_trust_chain(t, vd.res.x5c, world_now(w) + 21L * 366 * 86400,
+		    &t2, why2, sizeof(why2)), 0);
+		assert_int_equal(memo.parse_hits, 2);
+		assert_false(trusted || t2);
+		assert_string_equal(why, why2);
+		assert_true(why[0] != '\0');
+		/* another anchor makes it another store: checked again */
+		assert_int_equal(fsim_trust_add_pem(t, pem, strlen(pem)), 0);
+		assert_int_equal(fsim_trust_chain(t, vd.res.x5c, world_now(w), &trusted, why,
+		    sizeof(why)), 0);
+		assert_true(trusted);
+		assert_int_equal(memo.parse_hits, fsim_trust_count(t) == 1 ? 3 : 2);
+		fsim_sig_memo_end(&memo);
+	}
 	fsim_trust_free(&t);
 	free(pem);
 	verdict_free(&vd);
