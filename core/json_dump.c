@@ -59,6 +59,16 @@ put(struct out *o, const char *s, size_t k)
 	return OK;
 }
 
+/* One byte: the quotes, commas and brackets (a call to memcpy each cost more than the byte). */
+static inline int
+put1(struct out *o, char c)
+{
+	if (room(o, 1) != OK)
+		return NOMEM;
+	o->p[o->n++] = c;
+	return OK;
+}
+
 /* jansson's dump_indent: a newline and depth * n spaces, or one space between items. */
 static int
 indent(struct out *o, size_t depth, bool space)
@@ -74,7 +84,7 @@ indent(struct out *o, size_t depth, bool space)
 		return OK;
 	}
 	if (space && !(o->flags & JSON_COMPACT))
-		return put(o, " ", 1);
+		return put1(o, ' ');
 	return OK;
 }
 
@@ -168,7 +178,7 @@ string(struct out *o, const char *str, size_t len)
 	int32_t cp;
 	char e[12];
 
-	if (put(o, "\"", 1) != OK)
+	if (put1(o, '"') != OK)
 		return NOMEM;
 	while (i < len) {
 		for (j = i; j < len && (stops[s[j]] == 0 || stops[s[j]] == plain_max); j++)
@@ -211,7 +221,7 @@ string(struct out *o, const char *str, size_t len)
 		if (put(o, e, k) != OK)
 			return NOMEM;
 	}
-	return put(o, "\"", 1);
+	return put1(o, '"');
 }
 
 static int
@@ -278,7 +288,7 @@ member(struct out *o, const char *key, size_t klen, const json_t *v, size_t dept
 	if ((r = value(o, v, depth + 1)) != OK)
 		return r;
 	if (!last) {
-		if ((r = put(o, ",", 1)) != OK)
+		if ((r = put1(o, ',')) != OK)
 			return r;
 		return indent(o, depth + 1, true);
 	}
@@ -293,10 +303,10 @@ object(struct out *o, const json_t *j, size_t depth)
 	struct member *m;
 	int r;
 
-	if ((r = put(o, "{", 1)) != OK)
+	if ((r = put1(o, '{')) != OK)
 		return r;
 	if (it == NULL)
-		return put(o, "}", 1);
+		return put1(o, '}');
 	if ((r = indent(o, depth + 1, false)) != OK)
 		return r;
 	if (!(o->flags & JSON_SORT_KEYS)) {
@@ -309,7 +319,7 @@ object(struct out *o, const json_t *j, size_t depth)
 				return r;
 			it = next;
 		}
-		return put(o, "}", 1);
+		return put1(o, '}');
 	}
 	if ((m = calloc(n, sizeof(*m))) == NULL)
 		return NOMEM;
@@ -323,7 +333,7 @@ object(struct out *o, const json_t *j, size_t depth)
 	for (i = 0, r = OK; i < n && r == OK; i++)
 		r = member(o, m[i].key, m[i].len, m[i].value, depth, i + 1 == n);
 	free(m);
-	return r == OK ? put(o, "}", 1) : r;
+	return r == OK ? put1(o, '}') : r;
 }
 
 static int
@@ -332,23 +342,23 @@ array(struct out *o, const json_t *j, size_t depth)
 	size_t n = json_array_size(j), i;
 	int r;
 
-	if ((r = put(o, "[", 1)) != OK)
+	if ((r = put1(o, '[')) != OK)
 		return r;
 	if (n == 0)
-		return put(o, "]", 1);
+		return put1(o, ']');
 	if ((r = indent(o, depth + 1, false)) != OK)
 		return r;
 	for (i = 0; i < n; i++) {
 		if ((r = value(o, json_array_get(j, i), depth + 1)) != OK)
 			return r;
 		if (i + 1 < n) {
-			if ((r = put(o, ",", 1)) != OK ||
+			if ((r = put1(o, ',')) != OK ||
 			    (r = indent(o, depth + 1, true)) != OK)
 				return r;
 		} else if ((r = indent(o, depth, false)) != OK)
 			return r;
 	}
-	return put(o, "]", 1);
+	return put1(o, ']');
 }
 
 static int
