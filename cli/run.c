@@ -121,7 +121,7 @@ progress(void *ctx, size_t done, size_t total)
 /* Write one output file atomically (tmp + rename). */
 static int
 write_out(const char *dir, const char *name, const json_t *rep, const char *text,
-    size_t len, int what)
+    size_t len, int what, const char *html, size_t hlen)
 {
 	char path[4200], tmp[4300];
 	FILE *f;
@@ -135,6 +135,8 @@ write_out(const char *dir, const char *name, const json_t *rep, const char *text
 		r = fwrite(text, 1, len, f) == len && fputc('\n', f) != EOF ? 0 : -1;
 	else if (what == 1)
 		r = fsim_report_junit(rep, f) == FSIM_OK ? 0 : -1;
+	else if (html != NULL)
+		r = fsim_report_html_safe(html, hlen, f) == FSIM_OK ? 0 : -1;
 	else
 		r = fsim_report_html_text(text, len, f) == FSIM_OK ? 0 : -1;
 	if (fclose(f) != 0)
@@ -149,24 +151,28 @@ write_out(const char *dir, const char *name, const json_t *rep, const char *text
 /*
  * The three files. The report is serialised once (a sixth of a run's time
  * went into serialising it twice): report.json is that text, and report.html
- * embeds the same text, compacted and escaped.
+ * embeds the same text, compacted and escaped, made in the same pass (or,
+ * for a report that writer hands to jansson, from the text).
  */
 static int
 write_reports(const char *dir, const json_t *rep)
 {
-	char *text;
-	size_t len;
+	const size_t flags = JSON_INDENT(1) | JSON_ENSURE_ASCII;
+	char *text = NULL, *html = NULL;
+	size_t len = 0, hlen = 0;
 	int r = -1;
 
-	if ((text = fsim_json_dumps(rep, JSON_INDENT(1) | JSON_ENSURE_ASCII, &len)) == NULL) {
+	if (fsim_json_dumps_html(rep, flags, &text, &len, &html, &hlen) != 0 &&
+	    (text = fsim_json_dumps(rep, flags, &len)) == NULL) {
 		errno = ENOMEM;
 		return -1;
 	}
-	if (write_out(dir, "report.json", rep, text, len, 0) == 0 &&
-	    write_out(dir, "junit.xml", rep, text, len, 1) == 0 &&
-	    write_out(dir, "report.html", rep, text, len, 2) == 0)
+	if (write_out(dir, "report.json", rep, text, len, 0, NULL, 0) == 0 &&
+	    write_out(dir, "junit.xml", rep, text, len, 1, NULL, 0) == 0 &&
+	    write_out(dir, "report.html", rep, text, len, 2, html, hlen) == 0)
 		r = 0;
 	free(text);
+	free(html);
 	return r;
 }
 

@@ -23,6 +23,7 @@ struct out {
 	char *p;
 	size_t n, cap;
 	size_t flags;
+	struct out *html;   /* the same text compact and HTML-safe (fsim_json_dumps_html), or NULL */
 };
 
 static int
@@ -49,8 +50,9 @@ room(struct out *o, size_t k)
 	return o->cap - o->n > k ? OK : grow(o, k);
 }
 
+/* Bytes for this output only. */
 static inline int
-put(struct out *o, const char *s, size_t k)
+put_one(struct out *o, const char *s, size_t k)
 {
 	if (room(o, k) != OK)
 		return NOMEM;
@@ -59,13 +61,30 @@ put(struct out *o, const char *s, size_t k)
 	return OK;
 }
 
-/* One byte: the quotes, commas and brackets (a call to memcpy each cost more than the byte). */
 static inline int
-put1(struct out *o, char c)
+put1_one(struct out *o, char c)
 {
 	if (room(o, 1) != OK)
 		return NOMEM;
 	o->p[o->n++] = c;
+	return OK;
+}
+
+/* A token: into the text and, when it is made too, the HTML-safe text. */
+static inline int
+put(struct out *o, const char *s, size_t k)
+{
+	if (put_one(o, s, k) != OK || (o->html != NULL && put_one(o->html, s, k) != OK))
+		return NOMEM;
+	return OK;
+}
+
+/* One byte: the quotes, commas and brackets (a call to memcpy each cost more than the byte). */
+static inline int
+put1(struct out *o, char c)
+{
+	if (put1_one(o, c) != OK || (o->html != NULL && put1_one(o->html, c) != OK))
+		return NOMEM;
 	return OK;
 }
 
@@ -84,7 +103,7 @@ indent(struct out *o, size_t depth, bool space)
 		return OK;
 	}
 	if (space && !(o->flags & JSON_COMPACT))
-		return put1(o, ' ');
+		return put1_one(o, ' ');   /* layout: never in the compact HTML-safe text */
 	return OK;
 }
 
@@ -168,6 +187,13 @@ static const unsigned char stops[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* What may not appear raw in a script element's data: it could close it or open a comment. */
+static inline bool
+html_special(unsigned char c)
+{
+	return c == '<' || c == '>' || c == '&';
+}
+
 static int
 string(struct out *o, const char *str, size_t len)
 {
@@ -181,12 +207,21 @@ string(struct out *o, const char *str, size_t len)
 	if (put1(o, '"') != OK)
 		return NOMEM;
 	while (i < len) {
-		for (j = i; j < len && (stops[s[j]] == 0 || stops[s[j]] == plain_max); j++)
+		for (j = i; j < len && (stops[s[j]] == 0 || stops[s[j]] == plain_max) &&
+		    (o->html == NULL || !html_special(s[j])); j++)
 			;
 		if (j > i && put(o, str + i, j - i) != OK)
 			return NOMEM;
 		if (j == len)
 			break;
+		if (o->html != NULL && html_special(s[j])) {
+			/* as itself in the text; as an escape in the HTML-safe one */
+			if (put1_one(o, str[j]) != OK || put_one(o->html, s[j] == '<' ? "\\u003c" :
+			    s[j] == '>' ? "\\u003e" : "\\u0026", 6) != OK)
+				return NOMEM;
+			i = j + 1;
+			continue;
+		}
 		if ((cp = utf8_next(s + j, len - j, &k)) < 0)
 			return GIVE_BACK;
 		i = j + k;
@@ -283,7 +318,8 @@ member(struct out *o, const char *key, size_t klen, const json_t *v, size_t dept
 
 	if ((r = string(o, key, klen)) != OK)
 		return r;
-	if ((r = put(o, ": ", (o->flags & JSON_COMPACT) ? 1 : 2)) != OK)
+	if ((r = put(o, ":", 1)) != OK ||
+	    (!(o->flags & JSON_COMPACT) && (r = put1_one(o, ' ')) != OK))
 		return r;
 	if ((r = value(o, v, depth + 1)) != OK)
 		return r;
@@ -387,19 +423,34 @@ value(struct out *o, const json_t *j, size_t depth)
 	return GIVE_BACK;
 }
 
+/* The text, and with html the compact HTML-safe text; OK, NOMEM or GIVE_BACK. */
+static int
+dump(const json_t *json, size_t flags, struct out *o, struct out *html)
+{
+	int r = GIVE_BACK;
+
+	o->flags = flags;
+	o->html = html;
+	if (html != NULL)
+		html->flags = JSON_COMPACT | JSON_ENSURE_ASCII;
+	if ((flags & ~(size_t)TAKEN) == 0 && json != NULL &&
+	    ((flags & JSON_ENCODE_ANY) || json_is_object(json) || json_is_array(json)))
+		r = value(o, json, 0);
+	if (r == OK && (r = put1_one(o, '\0')) == OK && html != NULL)
+		r = put1_one(html, '\0');
+	return r;
+}
+
 char *
 fsim_json_dumps(const json_t *json, size_t flags, size_t *len)
 {
-	struct out o = { NULL, 0, 0, flags };
-	int r = GIVE_BACK;
+	struct out o = { NULL, 0, 0, 0, NULL };
+	int r;
 	char *t;
 
 	if (len != NULL)
 		*len = 0;
-	if ((flags & ~(size_t)TAKEN) == 0 && json != NULL &&
-	    ((flags & JSON_ENCODE_ANY) || json_is_object(json) || json_is_array(json)))
-		r = value(&o, json, 0);
-	if (r == OK && (r = put(&o, "", 1)) == OK) {
+	if ((r = dump(json, flags, &o, NULL)) == OK) {
 		if (len != NULL)
 			*len = o.n - 1;
 		return o.p;
@@ -411,4 +462,25 @@ fsim_json_dumps(const json_t *json, size_t flags, size_t *len)
 	if ((t = json_dumps(json, flags)) != NULL && len != NULL)
 		*len = strlen(t);
 	return t;
+}
+
+int
+fsim_json_dumps_html(const json_t *json, size_t flags, char **text, size_t *len,
+    char **html, size_t *hlen)
+{
+	struct out o = { NULL, 0, 0, 0, NULL }, h = { NULL, 0, 0, 0, NULL };
+	int r;
+
+	*text = *html = NULL;
+	*len = *hlen = 0;
+	if (!(flags & JSON_ENSURE_ASCII) || (r = dump(json, flags, &o, &h)) != OK) {
+		free(o.p);
+		free(h.p);
+		return -1;
+	}
+	*text = o.p;
+	*len = o.n - 1;
+	*html = h.p;
+	*hlen = h.n - 1;
+	return 0;
 }

@@ -31,4 +31,16 @@
  */
 char *fsim_json_dumps(const json_t *json, size_t flags, size_t *len);
 
+/*
+ * The same text (flags must include JSON_ENSURE_ASCII) and, from the same
+ * pass, what report.html embeds: the text compact, with <, > and & inside
+ * strings written \u003c, \u003e and \u0026 (the only places they can be),
+ * so it can never close the script element nor open a comment. Both
+ * NUL-terminated, for free(). -1 (nothing made) without memory or when the
+ * document is one this writer hands to jansson: the caller then makes the
+ * text with fsim_json_dumps and the other from it.
+ */
+int fsim_json_dumps_html(const json_t *json, size_t flags, char **text, size_t *len,
+    char **html, size_t *hlen);
+
 #endif /* !FSIM_JSON_DUMP_H */

@@ -251,8 +251,23 @@ fsim_report_html(const json_t *report, FILE *out)
 	return r;
 }
 
+static int page(const char *json, size_t len, bool safe, FILE *out);
+
 int
 fsim_report_html_text(const char *json, size_t len, FILE *out)
+{
+	return page(json, len, false, out);
+}
+
+int
+fsim_report_html_safe(const char *data, size_t len, FILE *out)
+{
+	return page(data, len, true, out);
+}
+
+/* The page around the data: report.json's text to compact and escape, or data already so. */
+static int
+page(const char *json, size_t len, bool safe, FILE *out)
 {
 	int r = FSIM_ERR_INTERNAL;
 	const char *p = (const char *)fsim_www_report_html;
@@ -301,7 +316,7 @@ fsim_report_html_text(const char *json, size_t len, FILE *out)
 			r = put(out, js_hash, strlen(js_hash));
 		} else if (IS("DATA")) {
 			which = M_DATA;
-			r = write_data(json, len, out);
+			r = safe ? put(out, json, len) : write_data(json, len, out);
 		} else {
 			goto fail;
 		}

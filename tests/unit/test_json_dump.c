@@ -6,6 +6,7 @@
  * (other flags, cycles, deep nesting, a bare value without JSON_ENCODE_ANY).
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -272,6 +273,116 @@ test_invalid_utf8(void **state)
 	}
 }
 
+/*
+ * jansson's compact ASCII text, in the key order and with the slash escaping
+ * flags ask for, with <, > and & escaped (they only occur inside strings).
+ */
+static char *
+html_safe_of(const json_t *j, size_t flags)
+{
+	/* the text's own key order and slash escaping, compact */
+	char *t = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII |
+	    (flags & (JSON_SORT_KEYS | JSON_ESCAPE_SLASH | JSON_REAL_PRECISION(31)))), *o;
+	size_t i, n = 0;
+
+	assert_non_null(t);
+	o = malloc(6 * strlen(t) + 1);
+	assert_non_null(o);
+	for (i = 0; t[i] != '\0'; i++) {
+		if (t[i] == '<' || t[i] == '>' || t[i] == '&') {
+			memcpy(o + n, t[i] == '<' ? "\\u003c" : t[i] == '>' ? "\\u003e" :
+			    "\\u0026", 6);
+			n += 6;
+		} else
+			o[n++] = t[i];
+	}
+	o[n] = '\0';
+	free(t);
+	return o;
+}
+
+/* Both texts from one pass: jansson's, and its compact form made HTML-safe. */
+static bool
+same_html(const json_t *j, size_t flags)
+{
+	char *text = NULL, *html = NULL, *want_t = json_dumps(j, flags), *want_h;
+	size_t len = 0, hlen = 0;
+
+	assert_non_null(want_t);
+	if (fsim_json_dumps_html(j, flags, &text, &len, &html, &hlen) != 0) {
+		/* handed back (a document this writer leaves to jansson): nothing made */
+		assert_null(text);
+		assert_null(html);
+		free(want_t);
+		return false;
+	}
+	want_h = html_safe_of(j, flags);
+	assert_string_equal(text, want_t);
+	assert_int_equal(len, strlen(want_t));
+	assert_string_equal(html, want_h);
+	assert_int_equal(hlen, strlen(want_h));
+	assert_null(strchr(html, '<'));
+	assert_null(strchr(html, '>'));
+	assert_null(strchr(html, '&'));
+	free(text);
+	free(html);
+	free(want_t);
+	free(want_h);
+	return true;
+}
+
+static void
+test_html_safe(void **state)
+{
+	json_t *o = every_kind(), *bad = json_object();
+	char *text = (char *)1, *html = (char *)1;
+	size_t len = 1, hlen = 1;
+	int i, made, tried;
+
+	(void)state;
+	json_object_set_new(o, "hostile", json_string("</script><!-- a & b > c"));
+	assert_true(same_html(o, JSON_INDENT(1) | JSON_ENSURE_ASCII));
+	assert_true(same_html(o, JSON_INDENT(2) | JSON_ENSURE_ASCII | JSON_SORT_KEYS));
+	assert_true(same_html(o, JSON_ENSURE_ASCII));
+	assert_true(same_html(o, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ESCAPE_SLASH));
+	for (i = 0, made = 0, tried = 0; i < 500; i++) {
+		json_t *d = json_object();
+		char *t;
+
+		json_object_set_new(d, "v", random_value(0));
+		/*
+		 * jansson writes a key that is not UTF-8 as a broken string (it
+		 * ignores that failure) and this writer hands such documents back;
+		 * every document jansson writes as itself is made here.
+		 */
+		if ((t = json_dumps(d, JSON_ENSURE_ASCII)) != NULL) {
+			json_t *back = json_loads(t, 0, NULL);
+
+			if (back != NULL && json_equal(back, d)) {
+				tried++;
+				made += same_html(d, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+			} else
+				(void)same_html(d, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+			json_decref(back);
+			free(t);
+		}
+		json_decref(d);
+	}
+	assert_true(tried > 200);
+	assert_int_equal(made, tried);
+	/* not ASCII-only, or a string jansson refuses: nothing made */
+	assert_int_equal(fsim_json_dumps_html(o, JSON_INDENT(1), &text, &len, &html, &hlen), -1);
+	assert_null(text);
+	assert_null(html);
+	json_object_set_new(bad, "s", json_string_nocheck("\xc3"));
+	assert_int_equal(fsim_json_dumps_html(bad, JSON_INDENT(1) | JSON_ENSURE_ASCII, &text, &len,
+	    &html, &hlen), -1);
+	assert_null(text);
+	assert_int_equal(hlen, 0);
+	json_decref(bad);
+	json_decref(o);
+}
+
 int
 main(void)
 {
@@ -282,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_cycle),
 		cmocka_unit_test(test_deep),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_html_safe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

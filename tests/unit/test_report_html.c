@@ -18,6 +18,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/json_dump.h"
 #include "harness/report_html.h"
 
 #define FIXTURE FSIM_SRCDATA "/../tests/fixtures/report-sample.json"
@@ -382,6 +383,25 @@ page_from_text(void **state)
 	assert_memory_equal(a.p, b.p, a.len);
 	assert_non_null(strstr(b.p, "a  b"));
 	assert_null(strstr(b.p, "</script><!--"));
+	/* the data made beside the text in one pass: the very same page */
+	{
+		char *t2 = NULL, *h2 = NULL;
+		size_t l2 = 0, hl2 = 0;
+		page_t c = { NULL, 0 };
+
+		assert_int_equal(fsim_json_dumps_html(rep, JSON_INDENT(1) | JSON_ENSURE_ASCII, &t2,
+		    &l2, &h2, &hl2), 0);
+		assert_string_equal(t2, text);
+		f = open_memstream(&c.p, &c.len);
+		assert_non_null(f);
+		assert_int_equal(fsim_report_html_safe(h2, hl2, f), 0);
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(c.len, b.len);
+		assert_memory_equal(c.p, b.p, b.len);
+		page_free(&c);
+		free(t2);
+		free(h2);
+	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		page_t c = { NULL, 0 };
 
