@@ -164,15 +164,18 @@ u_escape(char *d, uint32_t v)
 }
 
 /*
- * Bytes a string is copied through unchanged (0) and those that stop a run
- * (1: an escape, or the start of a multi-byte sequence); '/' stops it only
- * with JSON_ESCAPE_SLASH.
+ * What ends a run of bytes copied through unchanged, as bits: STOP_ALWAYS
+ * (control bytes, '"', '\\', the first byte of a multi-byte sequence),
+ * STOP_SLASH ('/', with JSON_ESCAPE_SLASH), STOP_HTML ('<', '>', '&', when
+ * the HTML-safe text is made too). A string's loop tests one mask per byte.
  */
+enum { STOP_ALWAYS = 1, STOP_SLASH = 2, STOP_HTML = 4 };
+
 static const unsigned char stops[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 1, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 4, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -187,19 +190,12 @@ static const unsigned char stops[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
-/* What may not appear raw in a script element's data: it could close it or open a comment. */
-static inline bool
-html_special(unsigned char c)
-{
-	return c == '<' || c == '>' || c == '&';
-}
-
 static int
 string(struct out *o, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	/* '/' is plain unless escaped */
-	unsigned char plain_max = (o->flags & JSON_ESCAPE_SLASH) ? 0 : 2;
+	unsigned char mask = STOP_ALWAYS | ((o->flags & JSON_ESCAPE_SLASH) ? STOP_SLASH : 0) |
+	    (o->html != NULL ? STOP_HTML : 0);
 	size_t i = 0, j, k;
 	int32_t cp;
 	char e[12];
@@ -207,14 +203,13 @@ string(struct out *o, const char *str, size_t len)
 	if (put1(o, '"') != OK)
 		return NOMEM;
 	while (i < len) {
-		for (j = i; j < len && (stops[s[j]] == 0 || stops[s[j]] == plain_max) &&
-		    (o->html == NULL || !html_special(s[j])); j++)
+		for (j = i; j < len && !(stops[s[j]] & mask); j++)
 			;
 		if (j > i && put(o, str + i, j - i) != OK)
 			return NOMEM;
 		if (j == len)
 			break;
-		if (o->html != NULL && html_special(s[j])) {
+		if (stops[s[j]] & mask & STOP_HTML) {
 			/* as itself in the text; as an escape in the HTML-safe one */
 			if (put1_one(o, str[j]) != OK || put_one(o->html, s[j] == '<' ? "\\u003c" :
 			    s[j] == '>' ? "\\u003e" : "\\u0026", 6) != OK)
