@@ -27,6 +27,7 @@
 #include <openssl/rand.h>
 
 #include "authenticator/env.h"
+#include "core/hmac.h"
 #include "core/ossl_cache.h"
 
 #define DRBG_OUTLEN 32                       /* SHA-256 */
@@ -41,7 +42,7 @@ struct drbg {
 	uint8_t k[DRBG_OUTLEN];
 	uint8_t v[DRBG_OUTLEN];
 	uint64_t reseed_counter;
-	EVP_MAC_CTX *mctx;
+	EVP_MD_CTX *mctx;             /* reused for every HMAC (core/hmac.h) */
 	struct drbg *session;        /* the ephemeral stream (NULL in that one) */
 };
 
@@ -84,16 +85,10 @@ static int
 drbg_hmac(struct drbg *g, const uint8_t *a, size_t alen, const uint8_t *b, size_t blen,
     const uint8_t *c, size_t clen, uint8_t out[DRBG_OUTLEN])
 {
-	size_t olen = 0;
+	const fsim_hmac_part_t parts[3] = { { a, alen }, { b, blen }, { c, clen } };
 
-	/* SHA-256 was named once, when the context was made (drbg_new) */
-	if (EVP_MAC_init(g->mctx, g->k, sizeof(g->k), NULL) != 1 ||
-	    (alen > 0 && EVP_MAC_update(g->mctx, a, alen) != 1) ||
-	    (blen > 0 && EVP_MAC_update(g->mctx, b, blen) != 1) ||
-	    (clen > 0 && EVP_MAC_update(g->mctx, c, clen) != 1) ||
-	    EVP_MAC_final(g->mctx, out, &olen, DRBG_OUTLEN) != 1 || olen != DRBG_OUTLEN)
-		return FSIM_ERR_INTERNAL;
-	return 0;
+	return fsim_hmac(g->mctx, fsim_md_fetched("SHA256"), g->k, sizeof(g->k), parts, 3,
+	    out) == 0 ? 0 : FSIM_ERR_INTERNAL;
 }
 
 /* HMAC_DRBG_Update (§10.1.2.2). */
@@ -181,7 +176,7 @@ drbg_free(struct drbg *g)
 	if (g == NULL)
 		return;
 	drbg_free(g->session);
-	EVP_MAC_CTX_free(g->mctx);
+	EVP_MD_CTX_free(g->mctx);
 	fsim_wipe(g, sizeof(*g));
 	free(g);
 }
@@ -207,7 +202,6 @@ drbg_new(const uint8_t *seed, size_t len, const char *pers, struct drbg **out)
 	struct drbg *g = NULL;
 	uint8_t *material = NULL;
 	size_t plen = pers != NULL ? strlen(pers) : 0;
-	OSSL_PARAM params[2];
 	int r = FSIM_ERR_NOMEM;
 
 	*out = NULL;
@@ -219,12 +213,7 @@ drbg_new(const uint8_t *seed, size_t len, const char *pers, struct drbg **out)
 	if (plen > 0)
 		memcpy(material + len, pers, plen);
 	r = FSIM_ERR_INTERNAL;
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-	    (char *)"SHA256", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	/* HMAC as fetched once per process (a fetch per environment showed in a run's profile) */
-	if ((g->mctx = EVP_MAC_CTX_new(fsim_hmac_fetched())) == NULL ||
-	    EVP_MAC_CTX_set_params(g->mctx, params) != 1)
+	if ((g->mctx = EVP_MD_CTX_new()) == NULL)
 		goto fail;
 	memset(g->k, 0x00, sizeof(g->k));
 	memset(g->v, 0x01, sizeof(g->v));

@@ -20,6 +20,7 @@
 
 #include "authenticator/keys.h"
 #include "authenticator/keys_int.h"
+#include "core/hmac.h"
 #include "core/ossl_cache.h"
 #include "core/p256_table.h"
 
@@ -30,7 +31,8 @@
 
 /* HMAC_DRBG-like state of §3.2 steps b..h. */
 struct kgen {
-	EVP_MAC_CTX *mctx;      /* its digest set once: each init only changes the key */
+	EVP_MD_CTX *mctx;       /* reused for every HMAC (core/hmac.h) */
+	const EVP_MD *md;
 	size_t hlen;
 	uint8_t k[MAX_HLEN];
 	uint8_t v[MAX_HLEN];
@@ -42,16 +44,11 @@ kg_hmac(struct kgen *g, const uint8_t *a, size_t alen, int sep, const uint8_t *b
     size_t blen, const uint8_t *c, size_t clen, uint8_t *out)
 {
 	uint8_t s = (uint8_t)sep;
-	size_t olen = 0;
+	const fsim_hmac_part_t parts[4] = { { a, alen }, { &s, sep >= 0 ? 1 : 0 }, { b, blen },
+	    { c, clen } };
 
-	if (EVP_MAC_init(g->mctx, g->k, g->hlen, NULL) != 1 ||
-	    EVP_MAC_update(g->mctx, a, alen) != 1 ||
-	    (sep >= 0 && EVP_MAC_update(g->mctx, &s, 1) != 1) ||
-	    (blen > 0 && EVP_MAC_update(g->mctx, b, blen) != 1) ||
-	    (clen > 0 && EVP_MAC_update(g->mctx, c, clen) != 1) ||
-	    EVP_MAC_final(g->mctx, out, &olen, g->hlen) != 1 || olen != g->hlen)
-		return FSIM_ERR_INTERNAL;
-	return 0;
+	return fsim_hmac(g->mctx, g->md, g->k, g->hlen, parts, 4, out) == 0 ? 0 :
+	    FSIM_ERR_INTERNAL;
 }
 
 /* K = HMAC_K(V | sep | x | h); V = HMAC_K(V). */
@@ -91,13 +88,8 @@ static int
 kg_init(struct kgen *g, const char *md, size_t hlen, const uint8_t *x,
     const uint8_t *h, size_t rlen)
 {
-	OSSL_PARAM params[2];
-
 	g->hlen = hlen;
-	/* the digest is named once (naming it at each init fetches it again) */
-	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)md, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (EVP_MAC_CTX_set_params(g->mctx, params) != 1)
+	if ((g->md = fsim_md_fetched(md)) == NULL || (size_t)EVP_MD_get_size(g->md) != hlen)
 		return FSIM_ERR_INTERNAL;
 	memset(g->v, 0x01, hlen);
 	memset(g->k, 0x00, hlen);
@@ -238,7 +230,6 @@ fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg, size_t ml
 {
 	const struct fsim_ecdsa_info *ei;
 	struct kgen g;
-	EVP_MAC *mac;
 	EVP_MD *md;
 	const EC_GROUP *grp;
 	EC_POINT *pt = NULL;
@@ -268,9 +259,7 @@ fsim_rfc6979_sign_scalar(int alg, const BIGNUM *d, const uint8_t *msg, size_t ml
 		goto fail;
 	r = FSIM_ERR_INTERNAL;
 	/* the group, the digest and HMAC are the process's, made once */
-	if ((md = fsim_md_fetched(ei->md)) == NULL ||
-	    (mac = fsim_hmac_fetched()) == NULL ||
-	    (g.mctx = EVP_MAC_CTX_new(mac)) == NULL)
+	if ((md = fsim_md_fetched(ei->md)) == NULL || (g.mctx = EVP_MD_CTX_new()) == NULL)
 		goto fail;
 	order = EC_GROUP_get0_order(grp);
 	rlen = ei->order_len;
@@ -331,7 +320,7 @@ fail:
 	fsim_wipe(h1, sizeof(h1));
 	fsim_wipe(x, sizeof(x));
 	fsim_wipe(hoct, sizeof(hoct));
-	EVP_MAC_CTX_free(g.mctx);
+	EVP_MD_CTX_free(g.mctx);
 	fsim_wipe(&g, sizeof(g));
 	BN_free(rr);
 	BN_free(ss);

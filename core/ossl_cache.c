@@ -22,11 +22,10 @@ static EC_GROUP *groups[NCURVES];
 static EVP_PKEY *params[NCURVES];
 static int nids[NCURVES];
 
-/* The digests and HMAC fetched once (names as EVP_MD_fetch takes them). */
+/* The digests fetched once (names as EVP_MD_fetch takes them). */
 static const char *const md_names[] = { "SHA1", "SHA256", "SHA384", "SHA512" };
 #define NMDS (sizeof(md_names) / sizeof(md_names[0]))
 static EVP_MD *mds[NMDS];
-static EVP_MAC *hmac;
 
 static void
 cache_free(void)
@@ -45,8 +44,6 @@ cache_free(void)
 		EVP_MD_free(mds[m]);
 		mds[m] = NULL;
 	}
-	EVP_MAC_free(hmac);
-	hmac = NULL;
 }
 
 /* The key-less EVP_PKEY holding only the named group. */
@@ -85,7 +82,6 @@ cache_init(void)
 	}
 	for (m = 0; m < NMDS; m++)
 		mds[m] = EVP_MD_fetch(NULL, md_names[m], NULL);
-	hmac = EVP_MAC_fetch(NULL, "HMAC", NULL);
 	ERR_clear_error();
 	/* registered after OpenSSL's own handler, so it runs before it */
 	atexit(cache_free);
@@ -145,12 +141,6 @@ fsim_md_fetched(const char *name)
 		if (strcmp(name, md_names[m]) == 0)
 			return mds[m];
 	return NULL;
-}
-
-EVP_MAC *
-fsim_hmac_fetched(void)
-{
-	return slot(FSIM_COSE_CRV_P256) < 0 ? NULL : hmac;
 }
 
 EVP_PKEY *

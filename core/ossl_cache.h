@@ -5,7 +5,8 @@
  * its name on every key import (about as long as an ECDSA signature); a
  * duplicate of a ready one costs a sixth of that.
  *
- * The digests and HMAC used per signature are fetched once here too.
+ * The digests used per signature are fetched once here too (HMAC is
+ * computed over them: core/hmac.h).
  *
  * Made on first use under CRYPTO_THREAD_run_once, read-only afterwards,
  * freed at exit (atexit, before OpenSSL's own cleanup).
@@ -29,12 +30,11 @@ const EC_GROUP *fsim_ec_group_by_nid(int nid);
 EVP_PKEY *fsim_ec_params_by_nid(int nid);
 
 /*
- * "SHA1", "SHA256", "SHA384", "SHA512" and HMAC, fetched once: borrowed
- * (EVP_MAC_CTX_new and the EVP_Digest* calls take their own references).
- * NULL for another name or when the fetch failed.
+ * "SHA1", "SHA256", "SHA384", "SHA512", fetched once: borrowed (the
+ * EVP_Digest* calls take their own references). NULL for another name or
+ * when the fetch failed.
  */
 EVP_MD *fsim_md_fetched(const char *name);
-EVP_MAC *fsim_hmac_fetched(void);
 
 /* SHA-256 of p[0..n) with the fetched digest (no implicit fetch per call). */
 int fsim_sha256(const void *p, size_t n, uint8_t out[32]) FSIM_WUR;
