@@ -161,8 +161,10 @@ fold_ceremony(json_t *cell, const fsim_pipe_result_t *r, const fsim_rp_preset_t 
 	if (all != NULL) {
 		/* The cell keeps this policy's verdict only. */
 		json_t *cj = json_copy((json_t *)all), *x, *mine = json_null();
+		const json_t *vs = json_object_get(all, "verdicts");
 
-		json_array_foreach(json_object_get(all, "verdicts"), i, x)
+		/* (json_array_foreach evaluates its array at every step) */
+		json_array_foreach(vs, i, x)
 			if (strcmp(json_string_value(json_object_get(x, "policy")), ps->name) == 0)
 				mine = json_incref(x);
 		if (cj != NULL) {
@@ -203,10 +205,10 @@ static void
 held_bits_of(const json_t *cell, uint8_t *bits)
 {
 	fsim_rule_id_t rid;
-	json_t *x;
+	const json_t *x, *list = json_object_get(cell, "held");
 	size_t i;
 
-	json_array_foreach(json_object_get(cell, "held"), i, x)
+	json_array_foreach(list, i, x)
 		if (fsim_rule_find(json_string_value(x), &rid))
 			bits[rid / 8] |= (uint8_t)(1u << (rid % 8));
 }
@@ -371,10 +373,10 @@ run_quirk_unit(run_t *rn, unit_t *u)
 bool
 fsim_cell_has_warning(const json_t *cell, const char *rule)
 {
-	const json_t *v;
+	const json_t *v, *list = json_object_get(cell, "warnings");
 	size_t i;
 
-	json_array_foreach(json_object_get(cell, "warnings"), i, v)
+	json_array_foreach(list, i, v)
 		if (strcmp(json_string_value(v), rule) == 0)
 			return true;
 	return false;
@@ -383,10 +385,10 @@ fsim_cell_has_warning(const json_t *cell, const char *rule)
 bool
 fsim_cell_has_rule(const json_t *cell, const char *rule)
 {
-	const json_t *v;
+	const json_t *v, *list = json_object_get(cell, "rules");
 	size_t i;
 
-	json_array_foreach(json_object_get(cell, "rules"), i, v)
+	json_array_foreach(list, i, v)
 		if (strcmp(json_string_value(v), rule) == 0)
 			return true;
 	return false;

@@ -92,17 +92,21 @@ coverage(const json_t *cells)
 	json_array_foreach(cells, i, cell) {
 		const char *id = json_string_value(json_object_get(cell, "id"));
 		bool deliberate = is_str(cell, "kind", "quirk") || is_str(cell, "kind", "mutation");
+		const json_t *list;
 
 		if (id == NULL)
 			continue;
-		if (deliberate && json_is_true(json_object_get(cell, "ok")))
-			json_array_foreach(json_object_get(cell, "rules"), j, v) {
+		/* (json_array_foreach evaluates its array at every step: looked up once here) */
+		if (deliberate && json_is_true(json_object_get(cell, "ok")) &&
+		    (list = json_object_get(cell, "rules")) != NULL)
+			json_array_foreach(list, j, v) {
 				if ((x = rule_index_find(index, json_string_value(v))) < 0)
 					continue;
 				if (first_fail[x] == NULL || strcmp(id, first_fail[x]) < 0)
 					first_fail[x] = id;
 			}
-		json_array_foreach(json_object_get(cell, "held"), j, v) {
+		list = json_object_get(cell, "held");
+		json_array_foreach(list, j, v) {
 			if ((x = rule_index_find(index, json_string_value(v))) < 0)
 				continue;
 			if (first_pass[x] == NULL || strcmp(id, first_pass[x]) < 0)
