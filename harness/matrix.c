@@ -410,12 +410,15 @@ run_scenario_unit(run_t *rn, unit_t *u)
 		const char *pol = rn->policies[k]->name;
 		char id[300], why[600] = "";
 		json_t *cell, *last = NULL, *cer = json_array();
+		/* (json_array_foreach evaluates its array at every step: each looked up once) */
+		const json_t *steps = json_object_get(rep, "steps"), *exps, *vs;
 		bool all = true, any = false;
 
 		snprintf(id, sizeof(id), "scenario/%s/%s", fsim_scenario_name(s), pol);
 		cell = fsim_cell_new("scenario", id, NULL, NULL, pol, fsim_scenario_name(s));
-		json_array_foreach(json_object_get(rep, "steps"), i, st) {
-			json_array_foreach(json_object_get(st, "expectations"), j, ex) {
+		json_array_foreach(steps, i, st) {
+			exps = json_object_get(st, "expectations");
+			json_array_foreach(exps, j, ex) {
 				const char *who = json_string_value(json_object_get(ex, "who"));
 
 				/* Platform and signal expectations hold for every policy. */
@@ -442,7 +445,8 @@ run_scenario_unit(run_t *rn, unit_t *u)
 				size_t m;
 
 				mine = json_null();
-				json_array_foreach(json_object_get(res, "verdicts"), m, x)
+				vs = json_object_get(res, "verdicts");
+				json_array_foreach(vs, m, x)
 					if (strcmp(json_string_value(json_object_get(x, "policy")), pol) == 0)
 						mine = json_incref(x);
 				if (res != NULL) {
