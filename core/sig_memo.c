@@ -30,7 +30,6 @@ fsim_sig_memo_begin(fsim_sig_memo_t *m)
 	if (m == NULL)
 		return;
 	memset(m, 0, sizeof(*m));
-	m->md = EVP_MD_CTX_new();
 	m->outer = current;
 	current = m;
 }
@@ -44,65 +43,49 @@ fsim_sig_memo_end(fsim_sig_memo_t *m)
 		return;
 	if (current == m)
 		current = m->outer;
-	for (i = 0; i < m->n && i < FSIM_SIG_MEMO_SLOTS; i++)
+	for (i = 0; i < m->n && i < FSIM_SIG_MEMO_SLOTS; i++) {
 		EVP_PKEY_free(m->seen[i].pkey);
+		free(m->seen[i].bytes);
+	}
 	for (i = 0; i < m->nk && i < FSIM_SIG_MEMO_KEYS; i++)
 		EVP_PKEY_free(m->keys[i].pkey);
 	for (i = 0; i < m->np && i < FSIM_SIG_MEMO_PARSES; i++)
 		parse_entry_drop(&m->parses[i]);
-	EVP_MD_CTX_free(m->md);
 	OPENSSL_cleanse(m, sizeof(*m));
-}
-
-static bool
-put_len(EVP_MD_CTX *md, size_t n)
-{
-	uint8_t b[8];
-	int i;
-
-	for (i = 7; i >= 0; i--, n >>= 8)
-		b[i] = (uint8_t)(n & 0xff);
-	return EVP_DigestUpdate(md, b, sizeof(b)) == 1;
-}
-
-/* Each field length-prefixed, so no two different tuples share an input. */
-static bool
-put(EVP_MD_CTX *md, const void *p, size_t n)
-{
-	return put_len(md, n) && (n == 0 || EVP_DigestUpdate(md, p, n) == 1);
 }
 
 bool
 fsim_sig_memo_key(int crv, int alg, const uint8_t *msg, size_t mlen, const uint8_t *sig,
-    size_t slen, uint8_t key[32])
+    size_t slen, fsim_sig_memo_query_t *q)
 {
-	fsim_sig_memo_t *m = current;
-	unsigned int dlen = 0;
-
-	if (m == NULL || m->md == NULL)
+	if (current == NULL || q == NULL || (msg == NULL && mlen > 0) ||
+	    (sig == NULL && slen > 0) || mlen > SIZE_MAX / 2 || slen > SIZE_MAX / 2)
 		return false;
-	if (EVP_DigestInit_ex(m->md, fsim_md_fetched("SHA256"), NULL) != 1 ||
-	    !put_len(m->md, (size_t)(unsigned)crv) || !put_len(m->md, (size_t)(unsigned)alg) ||
-	    !put(m->md, msg, mlen) || !put(m->md, sig, slen) ||
-	    EVP_DigestFinal_ex(m->md, key, &dlen) != 1 || dlen != 32) {
-		ERR_clear_error();
-		return false;
-	}
+	q->crv = crv;
+	q->alg = alg;
+	q->msg = msg;
+	q->mlen = mlen;
+	q->sig = sig;
+	q->slen = slen;
 	return true;
 }
 
 bool
-fsim_sig_memo_seen(const EVP_PKEY *pkey, const uint8_t key[32])
+fsim_sig_memo_seen(const EVP_PKEY *pkey, const fsim_sig_memo_query_t *q)
 {
 	const fsim_sig_memo_t *m;
 	size_t i;
 
-	if (current == NULL || pkey == NULL)
+	if (current == NULL || pkey == NULL || q == NULL)
 		return false;
 	/* this scope, then the enclosing ones: they outlive it */
 	for (m = current; m != NULL; m = m->outer)
 		for (i = 0; i < m->n; i++)
-			if (m->seen[i].pkey == pkey && memcmp(m->seen[i].digest, key, 32) == 0) {
+			if (m->seen[i].pkey == pkey && m->seen[i].crv == q->crv &&
+			    m->seen[i].alg == q->alg && m->seen[i].mlen == q->mlen &&
+			    m->seen[i].slen == q->slen &&
+			    (q->mlen == 0 || memcmp(m->seen[i].bytes, q->msg, q->mlen) == 0) &&
+			    (q->slen == 0 || memcmp(m->seen[i].bytes + q->mlen, q->sig, q->slen) == 0)) {
 				current->hits++;
 				return true;
 			}
@@ -110,22 +93,38 @@ fsim_sig_memo_seen(const EVP_PKEY *pkey, const uint8_t key[32])
 }
 
 void
-fsim_sig_memo_add(EVP_PKEY *pkey, const uint8_t key[32])
+fsim_sig_memo_add(EVP_PKEY *pkey, const fsim_sig_memo_query_t *q)
 {
 	fsim_sig_memo_t *m = current;
+	uint8_t *b;
 	size_t at;
 
-	if (m == NULL || pkey == NULL || EVP_PKEY_up_ref(pkey) != 1)
+	if (m == NULL || pkey == NULL || q == NULL)
 		return;
+	if ((b = malloc(q->mlen + q->slen + 1)) == NULL)
+		return;
+	if (EVP_PKEY_up_ref(pkey) != 1) {
+		free(b);
+		return;
+	}
+	if (q->mlen > 0)
+		memcpy(b, q->msg, q->mlen);
+	if (q->slen > 0)
+		memcpy(b + q->mlen, q->sig, q->slen);
 	if (m->n < FSIM_SIG_MEMO_SLOTS)
 		at = m->n++;
 	else {
 		at = m->next;
 		m->next = (m->next + 1) % FSIM_SIG_MEMO_SLOTS;
 		EVP_PKEY_free(m->seen[at].pkey);
+		free(m->seen[at].bytes);
 	}
 	m->seen[at].pkey = pkey;
-	memcpy(m->seen[at].digest, key, 32);
+	m->seen[at].crv = q->crv;
+	m->seen[at].alg = q->alg;
+	m->seen[at].mlen = q->mlen;
+	m->seen[at].slen = q->slen;
+	m->seen[at].bytes = b;
 }
 
 EVP_PKEY *

@@ -6,8 +6,8 @@
  *
  * A signature is remembered by its key object (the memo holds a reference,
  * so the object cannot be freed and its address reused while the scope is
- * open) and the SHA-256 of (COSE alg, curve, message, signature); a later
- * call with the same key object and the same four skips only
+ * open) and a copy of the COSE alg, curve, message and signature; a later
+ * call with the same key object and the same four (compared whole) skips only
  * EVP_DigestVerify. Every check before it (alg known, key fits alg, strict
  * DER form) still runs and still reports, and a signature that failed is
  * verified again each time (its diagnostics come from that run), so a memo
@@ -59,12 +59,20 @@ typedef struct fsim_parse_kind {
 	void (*free)(void *result);
 } fsim_parse_kind_t;
 
+/* One verification: what a remembered one must equal, byte for byte. */
+typedef struct fsim_sig_memo_query {
+	int crv, alg;
+	const uint8_t *msg, *sig;
+	size_t mlen, slen;
+} fsim_sig_memo_query_t;
+
 typedef struct fsim_sig_memo {
-	EVP_MD_CTX *md;            /* NULL: could not be made; nothing is remembered */
 	size_t n, next;            /* signature slots filled; the next one overwritten when full */
 	struct {
 		EVP_PKEY *pkey;        /* a reference held */
-		uint8_t digest[32];
+		int crv, alg;
+		size_t mlen, slen;
+		uint8_t *bytes;        /* the message, then the signature (a copy) */
 	} seen[FSIM_SIG_MEMO_SLOTS];
 	size_t nk, nextk;
 	struct {
@@ -98,14 +106,16 @@ void fsim_sig_memo_begin(fsim_sig_memo_t *m);
 void fsim_sig_memo_end(fsim_sig_memo_t *m);
 
 /*
- * For fsim_sig_verify: the digest naming this verification into key[32];
- * false when no scope is open (then key is untouched). fsim_sig_memo_seen
- * says whether pkey verified it before; fsim_sig_memo_add records a success.
+ * For fsim_sig_verify: q names this verification (it points at msg and
+ * sig); false when no scope is open (then q is untouched).
+ * fsim_sig_memo_seen says whether pkey verified the very same alg, curve,
+ * message and signature before (compared whole, byte for byte);
+ * fsim_sig_memo_add records a success (copying the bytes).
  */
 bool fsim_sig_memo_key(int crv, int alg, const uint8_t *msg, size_t mlen, const uint8_t *sig,
-    size_t slen, uint8_t key[32]);
-bool fsim_sig_memo_seen(const EVP_PKEY *pkey, const uint8_t key[32]);
-void fsim_sig_memo_add(EVP_PKEY *pkey, const uint8_t key[32]);
+    size_t slen, fsim_sig_memo_query_t *q);
+bool fsim_sig_memo_seen(const EVP_PKEY *pkey, const fsim_sig_memo_query_t *q);
+void fsim_sig_memo_add(EVP_PKEY *pkey, const fsim_sig_memo_query_t *q);
 
 /*
  * For fsim_ec_public_key: the key imported earlier in this scope from the

@@ -146,7 +146,7 @@ test_no_scope_rsa(void **state)
 	EVP_PKEY *k = EVP_EC_gen("P-256"), *rsa = EVP_RSA_gen(2048);
 	fsim_blob_t s = { 0 }, rs = { 0 };
 	fsim_sig_memo_t memo;
-	uint8_t key[32] = { 0 };
+	fsim_sig_memo_query_t key;
 
 	(void)state;
 	assert_non_null(k);
@@ -154,7 +154,7 @@ test_no_scope_rsa(void **state)
 	assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, msg, sizeof(msg), &s), 0);
 	assert_int_equal(fsim_sig_sign(rsa, FSIM_COSE_RS256, msg, sizeof(msg), &rs), 0);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
-	assert_false(fsim_sig_memo_key(1, FSIM_COSE_ES256, msg, sizeof(msg), s.ptr, s.len, key));
+	assert_false(fsim_sig_memo_key(1, FSIM_COSE_ES256, msg, sizeof(msg), s.ptr, s.len, &key));
 	fsim_sig_memo_begin(&memo);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
 	assert_int_equal(memo.hits, 0);  /* the call before the scope left nothing */
@@ -163,7 +163,13 @@ test_no_scope_rsa(void **state)
 	assert_int_equal(memo.hits, 1);
 	assert_int_equal(memo.n, 2);
 	fsim_sig_memo_end(&memo);
-	assert_false(fsim_sig_memo_seen(k, key));
+	key.crv = 1;
+	key.alg = FSIM_COSE_ES256;
+	key.msg = msg;
+	key.mlen = sizeof(msg);
+	key.sig = s.ptr;
+	key.slen = s.len;
+	assert_false(fsim_sig_memo_seen(k, &key));
 	fsim_blob_reset(&s);
 	fsim_blob_reset(&rs);
 	EVP_PKEY_free(k);
