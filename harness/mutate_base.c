@@ -386,11 +386,79 @@ uv_of(const char *s)
 	return uv;
 }
 
+/*
+ * Vector files parsed once per process: several units mutate the same
+ * vector, and each read and parsed it again. Entries are never changed
+ * (units deep-copy what they edit) and jansson counts references
+ * atomically, so every thread shares them; freed at exit.
+ */
+#define VECTOR_CACHE 32
+
+static struct {
+	char *path;
+	json_t *v;
+} vectors[VECTOR_CACHE];
+static size_t n_vectors;
+static pthread_mutex_t vectors_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t vectors_once = PTHREAD_ONCE_INIT;
+
+static void
+vectors_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < n_vectors; i++) {
+		free(vectors[i].path);
+		json_decref(vectors[i].v);
+	}
+	n_vectors = 0;
+}
+
+static void
+vectors_init(void)
+{
+	atexit(vectors_free);
+}
+
+/* The parsed vector at path (a new reference), from the cache or the file. */
+static int
+vector_load(const char *path, json_t **out)
+{
+	fsim_blob_t raw = { NULL, 0 };
+	json_t *v = NULL;
+	size_t i;
+	int r;
+
+	*out = NULL;
+	if (pthread_once(&vectors_once, vectors_init) != 0)
+		return FSIM_ERR_INTERNAL;
+	pthread_mutex_lock(&vectors_lock);
+	for (i = 0; i < n_vectors; i++)
+		if (strcmp(vectors[i].path, path) == 0) {
+			*out = json_incref(vectors[i].v);
+			pthread_mutex_unlock(&vectors_lock);
+			return FSIM_OK;
+		}
+	pthread_mutex_unlock(&vectors_lock);
+	if ((r = fsim_read_file(path, 4u << 20, &raw)) != FSIM_OK)
+		return r;
+	v = json_loadb((const char *)raw.ptr, raw.len, 0, NULL);
+	fsim_blob_reset(&raw);
+	if (v == NULL)
+		return FSIM_ERR_FORMAT;
+	pthread_mutex_lock(&vectors_lock);
+	if (n_vectors < VECTOR_CACHE && (vectors[n_vectors].path = fsim_strdup(path)) != NULL)
+		vectors[n_vectors++].v = json_incref(v);
+	pthread_mutex_unlock(&vectors_lock);
+	*out = v;
+	return FSIM_OK;
+}
+
 int
 mu_base_vector(mu_case_t *c, const char *file)
 {
 	char path[4096];
-	fsim_blob_t raw = { NULL, 0 }, ch = { NULL, 0 };
+	fsim_blob_t ch = { NULL, 0 };
 	json_t *v = NULL;
 	const json_t *a, *e;
 	const char *s;
@@ -400,11 +468,10 @@ mu_base_vector(mu_case_t *c, const char *file)
 
 	memset(&ao, 0, sizeof(ao));
 	if ((r = vector_path(file, path, sizeof(path))) != FSIM_OK ||
-	    (r = fsim_read_file(path, 4u << 20, &raw)) != FSIM_OK)
+	    (r = vector_load(path, &v)) != FSIM_OK)
 		goto fail;
 	r = FSIM_ERR_FORMAT;
-	if ((v = json_loadb((const char *)raw.ptr, raw.len, 0, NULL)) == NULL ||
-	    (s = json_string_value(json_object_get(v, "ceremony"))) == NULL)
+	if ((s = json_string_value(json_object_get(v, "ceremony"))) == NULL)
 		goto fail;
 	c->ceremony = strcmp(s, "registration") == 0 ? FSIM_CEREMONY_REGISTRATION :
 	    FSIM_CEREMONY_AUTHENTICATION;
@@ -451,7 +518,6 @@ mu_base_vector(mu_case_t *c, const char *file)
 fail:
 	mu_ao_reset(&ao);
 	json_decref(v);
-	fsim_blob_reset(&raw);
 	fsim_blob_reset(&ch);
 	return r;
 }
