@@ -190,19 +190,6 @@ static const unsigned char stops[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
-/* '"' + s[0..len) + '"' into this output: one room check, one copy. */
-static int
-quoted(struct out *o, const char *s, size_t len)
-{
-	if (len > SIZE_MAX - 2 || room(o, len + 2) != OK)
-		return NOMEM;
-	o->p[o->n] = '"';
-	memcpy(o->p + o->n + 1, s, len);
-	o->p[o->n + 1 + len] = '"';
-	o->n += len + 2;
-	return OK;
-}
-
 static int
 string(struct out *o, const char *str, size_t len)
 {
@@ -213,12 +200,6 @@ string(struct out *o, const char *str, size_t len)
 	int32_t cp;
 	char e[12];
 
-	/* most strings need no escape: quoted and copied in one go into each output */
-	for (j = 0; j < len && !(stops[s[j]] & mask); j++)
-		;
-	if (j == len)
-		return quoted(o, str, len) != OK || (o->html != NULL &&
-		    quoted(o->html, str, len) != OK) ? NOMEM : OK;
 	if (put1(o, '"') != OK)
 		return NOMEM;
 	while (i < len) {

@@ -296,13 +296,27 @@ table_for(EVP_PKEY *pkey)
 	return make ? build(pkey) : t;
 }
 
-/* ---- s^-1 mod n: Montgomery arithmetic on four 64-bit limbs (little-endian) ---- */
+/* ---- s^-1 mod n: binary inversion on four 64-bit limbs (little-endian) ---- */
 
 /* n, the order of the P-256 group (FIPS 186-5 / SP 800-186 §3.2.1.3) */
 static const uint64_t order_n[4] = {
 	0xf3b9cac2fc632551ULL, 0xbce6faada7179e84ULL,
 	0xffffffffffffffffULL, 0xffffffff00000000ULL,
 };
+
+static uint64_t
+add4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
+{
+	unsigned __int128 t = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		t += (unsigned __int128)a[i] + b[i];
+		r[i] = (uint64_t)t;
+		t >>= 64;
+	}
+	return (uint64_t)t;
+}
 
 static uint64_t
 sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
@@ -331,9 +345,44 @@ cmp4(const uint64_t a[4], const uint64_t b[4])
 }
 
 static bool
+is_one(const uint64_t a[4])
+{
+	return a[0] == 1 && a[1] == 0 && a[2] == 0 && a[3] == 0;
+}
+
+static bool
 is_zero(const uint64_t a[4])
 {
 	return (a[0] | a[1] | a[2] | a[3]) == 0;
+}
+
+/* a >>= 1, with `top` shifted in as the new bit 255 */
+static void
+shr1(uint64_t a[4], uint64_t top)
+{
+	a[0] = (a[0] >> 1) | (a[1] << 63);
+	a[1] = (a[1] >> 1) | (a[2] << 63);
+	a[2] = (a[2] >> 1) | (a[3] << 63);
+	a[3] = (a[3] >> 1) | (top << 63);
+}
+
+/* x = x / 2 mod n, x in [0, n) (n odd: x + n is even when x is odd) */
+static void
+halve_mod(uint64_t x[4])
+{
+	uint64_t c = 0;
+
+	if (x[0] & 1)
+		c = add4(x, x, order_n);
+	shr1(x, c);
+}
+
+/* x = x - y mod n, both in [0, n) */
+static void
+sub_mod(uint64_t x[4], const uint64_t y[4])
+{
+	if (sub4(x, x, y))
+		(void)add4(x, x, order_n);
 }
 
 static void
@@ -358,89 +407,44 @@ to_be(const uint64_t a[4], uint8_t b[32])
 			b[31 - 8 * i - j] = (uint8_t)(a[i] >> (8 * j));
 }
 
-/* R^2 mod n and -n^-1 mod 2^64, for Montgomery multiplication mod n with R = 2^256 */
-static const uint64_t r2_n[4] = {
-	0x83244c95be79eea2ULL, 0x4699799c49bd6fa6ULL,
-	0x2845b2392b6bec59ULL, 0x66e12d94f3d95620ULL,
-};
-static const uint64_t n0_inv = 0xccd1c8aaee00bc4fULL;
-
-/* r = a b / R mod n (a, b < n): the coarsely integrated operand scanning form */
-static void
-mont_mul(uint64_t r[4], const uint64_t a[4], const uint64_t b[4])
-{
-	uint64_t t[6] = { 0, 0, 0, 0, 0, 0 }, s[4], m, borrow;
-	unsigned __int128 c;
-	int i, j;
-
-	for (i = 0; i < 4; i++) {
-		c = 0;
-		for (j = 0; j < 4; j++) {
-			c += (unsigned __int128)a[j] * b[i] + t[j];
-			t[j] = (uint64_t)c;
-			c >>= 64;
-		}
-		c += t[4];
-		t[4] = (uint64_t)c;
-		t[5] = (uint64_t)(c >> 64);
-		m = t[0] * n0_inv;
-		c = (unsigned __int128)m * order_n[0] + t[0];
-		c >>= 64;
-		for (j = 1; j < 4; j++) {
-			c += (unsigned __int128)m * order_n[j] + t[j];
-			t[j - 1] = (uint64_t)c;
-			c >>= 64;
-		}
-		c += t[4];
-		t[3] = (uint64_t)c;
-		t[4] = t[5] + (uint64_t)(c >> 64);
-	}
-	/* t < 2n: one subtraction at most */
-	borrow = sub4(s, t, order_n);
-	if (t[4] != 0 || borrow == 0)
-		memcpy(r, s, sizeof(s));
-	else
-		memcpy(r, t, 4 * sizeof(t[0]));
-}
-
 /*
- * The inverse of a (1 <= a < n) modulo the P-256 order: a^(n-2) mod n
- * (Fermat; n is prime) by Montgomery multiplication with 4-bit windows,
- * about 330 multiplications on four 64-bit limbs (a third of the binary
- * extended Euclid's cost). Its sequence of operations depends only on the
- * public exponent; it serves public values (a signature's s) and blinded
- * ones (RFC 6979 signing). Returns -1 for a out of range.
+ * The inverse of a (1 <= a < n) modulo the P-256 order: the binary extended
+ * Euclidean algorithm (Menezes et al., Handbook of Applied Cryptography,
+ * algorithm 14.61, with the invariants x1 * a = u and x2 * a = v mod n).
+ * Not constant time: it only ever sees a public signature's s. Returns -1
+ * for a out of range.
  */
 int
 fsim_p256_inv_mod_n(const uint8_t a_be[32], uint8_t out_be[32])
 {
-	static const uint64_t one[4] = { 1, 0, 0, 0 };
-	uint64_t a[4], e[4], t[16][4], x[4];
-	int i, k;
+	uint64_t u[4], v[4], x1[4] = { 1, 0, 0, 0 }, x2[4] = { 0, 0, 0, 0 };
+	int steps;
 
-	from_be(a_be, a);
-	if (is_zero(a) || cmp4(a, order_n) >= 0)
+	from_be(a_be, u);
+	if (is_zero(u) || cmp4(u, order_n) >= 0)
 		return -1;
-	/* e = n - 2 */
-	memcpy(e, order_n, sizeof(e));
-	e[0] -= 2;
-	/* t[k] = a^k R mod n */
-	mont_mul(t[0], one, r2_n);
-	mont_mul(t[1], a, r2_n);
-	for (k = 2; k < 16; k++)
-		mont_mul(t[k], t[k - 1], t[1]);
-	memcpy(x, t[0], sizeof(x));
-	for (i = 63; i >= 0; i--) {
-		unsigned nib = (unsigned)(e[i / 16] >> (4 * (i % 16))) & 0xf;
-
-		for (k = 0; k < 4; k++)
-			mont_mul(x, x, x);
-		if (nib != 0)
-			mont_mul(x, x, t[nib]);
+	memcpy(v, order_n, sizeof(v));
+	/* each pass halves u or v at least once: 2 * 256 passes bound it */
+	for (steps = 0; !is_one(u) && !is_one(v); steps++) {
+		if (steps > 1024 || is_zero(u) || is_zero(v))
+			return -1;     /* not invertible: cannot happen for n prime */
+		while (!(u[0] & 1)) {
+			shr1(u, 0);
+			halve_mod(x1);
+		}
+		while (!(v[0] & 1)) {
+			shr1(v, 0);
+			halve_mod(x2);
+		}
+		if (cmp4(u, v) >= 0) {
+			(void)sub4(u, u, v);
+			sub_mod(x1, x2);
+		} else {
+			(void)sub4(v, v, u);
+			sub_mod(x2, x1);
+		}
 	}
-	mont_mul(x, x, one);   /* out of Montgomery form */
-	to_be(x, out_be);
-	OPENSSL_cleanse(t, sizeof(t));
+	to_be(is_one(u) ? x1 : x2, out_be);
 	return 0;
 }
 
