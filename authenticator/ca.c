@@ -25,6 +25,7 @@
 #include "authenticator/ca_memo.h"
 #include "authenticator/keys.h"
 #include "core/fsim_core.h"
+#include "core/ossl_cache.h"
 
 #define CA_BLOB_ROOT_KEY  "ca.root.key"
 #define CA_BLOB_ROOT_CERT "ca.root.cert"
@@ -435,6 +436,31 @@ leaf_remember(fsim_ca_t *ca, const fsim_store_t *s, const uint8_t aaguid[16],
 	return 0;
 }
 
+/*
+ * make_leaf, or the leaf a seeded environment in this very state made
+ * before under the same CA, AAGUID and deviations (ca_memo.h): the same
+ * bytes and key, the stream moved on as making it would have.
+ */
+static int
+leaf_once(fsim_ca_t *ca, const fsim_env_t *env, const uint8_t aaguid[16],
+    unsigned deviations, EVP_PKEY **key, fsim_blob_t *der)
+{
+	uint8_t before[FSIM_ENV_STATE_LEN], issuer[32];
+	bool seeded = fsim_env_state(env, before) == 0 &&
+	    fsim_sha256(ca->int_der.ptr, ca->int_der.len, issuer) == 0;
+	int r;
+
+	if (seeded && fsim_ca_memo_leaf_get(env, issuer, aaguid, deviations, key, der)) {
+		OPENSSL_cleanse(before, sizeof(before));
+		return 0;
+	}
+	r = make_leaf(ca, env, aaguid, deviations, key, der);
+	if (r == 0 && seeded)
+		fsim_ca_memo_leaf_put(env, before, issuer, aaguid, deviations, *key, der);
+	OPENSSL_cleanse(before, sizeof(before));
+	return r;
+}
+
 int
 fsim_ca_leaf(fsim_ca_t *ca, fsim_store_t *s, const fsim_env_t *env,
     const uint8_t aaguid[16], unsigned deviations, fsim_blob_t chain[2], EVP_PKEY **key)
@@ -453,7 +479,7 @@ fsim_ca_leaf(fsim_ca_t *ca, fsim_store_t *s, const fsim_env_t *env,
 		goto fail;
 	if (deviations != 0) {
 		/* A deviating leaf is made fresh each time and never kept. */
-		if ((r = make_leaf(ca, env, aaguid, deviations, &k, &leaf)) != 0)
+		if ((r = leaf_once(ca, env, aaguid, deviations, &k, &leaf)) != 0)
 			goto fail;
 	} else {
 		leaf_blob_names(aaguid, kname, cname);
@@ -465,7 +491,7 @@ fsim_ca_leaf(fsim_ca_t *ca, fsim_store_t *s, const fsim_env_t *env,
 		if (r == 0 && !signed_by(x, ca->int_key))
 			r = FSIM_ERR_FORMAT;   /* a leaf of another CA */
 		if (r == FSIM_ERR_NOT_FOUND) {
-			if ((r = make_leaf(ca, env, aaguid, 0, &k, &leaf)) != 0 ||
+			if ((r = leaf_once(ca, env, aaguid, 0, &k, &leaf)) != 0 ||
 			    (r = put_key(s, kname, k)) != 0 ||
 			    (r = fsim_store_set_blob(s, cname, leaf.ptr, leaf.len)) != 0)
 				goto fail;

@@ -21,6 +21,24 @@ struct entry {
 static struct entry memo[N_MEMO];
 static size_t next_slot;
 static unsigned long n_hits, n_put;   /* under the lock */
+
+#define N_LEAVES 8
+
+struct leaf {
+	bool used;
+	uint8_t before[FSIM_ENV_STATE_LEN];
+	uint8_t after[FSIM_ENV_STATE_LEN];
+	uint64_t now;
+	uint8_t issuer[32];
+	uint8_t aaguid[16];
+	unsigned deviations;
+	EVP_PKEY *key;
+	fsim_blob_t der;
+};
+
+static struct leaf leaves[N_LEAVES];
+static size_t next_leaf;
+static unsigned long n_leaf_hits, n_leaf_put;   /* under the lock */
 static CRYPTO_RWLOCK *lock;
 static CRYPTO_ONCE once = CRYPTO_ONCE_STATIC_INIT;
 
@@ -44,12 +62,22 @@ entry_drop(struct entry *e)
 }
 
 static void
+leaf_drop(struct leaf *l)
+{
+	EVP_PKEY_free(l->key);
+	fsim_blob_reset(&l->der);
+	OPENSSL_cleanse(l, sizeof(*l));
+}
+
+static void
 memo_free(void)
 {
 	size_t i;
 
 	for (i = 0; i < N_MEMO; i++)
 		entry_drop(&memo[i]);
+	for (i = 0; i < N_LEAVES; i++)
+		leaf_drop(&leaves[i]);
 	CRYPTO_THREAD_lock_free(lock);
 	lock = NULL;
 }
@@ -181,5 +209,113 @@ fsim_ca_memo_counts(unsigned long *hits, unsigned long *made)
 		return;
 	*hits = n_hits;
 	*made = n_put;
+	CRYPTO_THREAD_unlock(lock);
+}
+
+/* ---- attestation leaves ---- */
+
+static bool
+leaf_is(const struct leaf *l, const uint8_t st[FSIM_ENV_STATE_LEN], uint64_t now,
+    const uint8_t issuer[32], const uint8_t aaguid[16], unsigned deviations)
+{
+	return l->used && l->now == now && l->deviations == deviations &&
+	    memcmp(l->issuer, issuer, 32) == 0 && memcmp(l->aaguid, aaguid, 16) == 0 &&
+	    CRYPTO_memcmp(l->before, st, FSIM_ENV_STATE_LEN) == 0;
+}
+
+bool
+fsim_ca_memo_leaf_get(const fsim_env_t *env, const uint8_t issuer[32],
+    const uint8_t aaguid[16], unsigned deviations, EVP_PKEY **key, fsim_blob_t *der)
+{
+	uint8_t st[FSIM_ENV_STATE_LEN];
+	fsim_blob_t d = { NULL, 0 };
+	bool hit = false;
+	uint64_t now;
+	size_t i;
+
+	if (env == NULL || issuer == NULL || aaguid == NULL || key == NULL || der == NULL ||
+	    fsim_env_state(env, st) != 0 || !ready())
+		return false;
+	now = env->now(env->ctx);
+	if (CRYPTO_THREAD_read_lock(lock) != 1) {
+		OPENSSL_cleanse(st, sizeof(st));
+		return false;
+	}
+	for (i = 0; i < N_LEAVES && !hit; i++) {
+		const struct leaf *l = &leaves[i];
+
+		if (!leaf_is(l, st, now, issuer, aaguid, deviations))
+			continue;
+		if (fsim_blob_set(&d, l->der.ptr, l->der.len) != 0 || EVP_PKEY_up_ref(l->key) != 1)
+			break;
+		if (fsim_env_set_state(env, l->after) != 0) {
+			EVP_PKEY_free(l->key);
+			break;
+		}
+		*key = l->key;
+		*der = d;
+		memset(&d, 0, sizeof(d));
+		hit = true;
+	}
+	CRYPTO_THREAD_unlock(lock);
+	fsim_blob_reset(&d);
+	if (hit && CRYPTO_THREAD_write_lock(lock) == 1) {
+		n_leaf_hits++;
+		CRYPTO_THREAD_unlock(lock);
+	}
+	OPENSSL_cleanse(st, sizeof(st));
+	return hit;
+}
+
+void
+fsim_ca_memo_leaf_put(const fsim_env_t *env, const uint8_t before[FSIM_ENV_STATE_LEN],
+    const uint8_t issuer[32], const uint8_t aaguid[16], unsigned deviations, EVP_PKEY *key,
+    const fsim_blob_t *der)
+{
+	struct leaf l;
+	size_t i;
+
+	memset(&l, 0, sizeof(l));
+	if (env == NULL || before == NULL || issuer == NULL || aaguid == NULL || key == NULL ||
+	    der == NULL || fsim_env_state(env, l.after) != 0 || !ready())
+		return;
+	memcpy(l.before, before, sizeof(l.before));
+	memcpy(l.issuer, issuer, sizeof(l.issuer));
+	memcpy(l.aaguid, aaguid, sizeof(l.aaguid));
+	l.deviations = deviations;
+	l.now = env->now(env->ctx);
+	if (fsim_blob_set(&l.der, der->ptr, der->len) != 0 || EVP_PKEY_up_ref(key) != 1) {
+		leaf_drop(&l);
+		return;
+	}
+	l.key = key;
+	l.used = true;
+	if (CRYPTO_THREAD_write_lock(lock) != 1) {
+		leaf_drop(&l);
+		return;
+	}
+	/* another thread may have remembered the same one meanwhile */
+	for (i = 0; i < N_LEAVES; i++)
+		if (leaf_is(&leaves[i], l.before, l.now, issuer, aaguid, deviations))
+			break;
+	if (i == N_LEAVES) {
+		n_leaf_put++;
+		leaf_drop(&leaves[next_leaf]);
+		leaves[next_leaf] = l;
+		next_leaf = (next_leaf + 1) % N_LEAVES;
+		memset(&l, 0, sizeof(l));
+	}
+	CRYPTO_THREAD_unlock(lock);
+	leaf_drop(&l);
+}
+
+void
+fsim_ca_memo_leaf_counts(unsigned long *hits, unsigned long *made)
+{
+	*hits = *made = 0;
+	if (!ready() || CRYPTO_THREAD_read_lock(lock) != 1)
+		return;
+	*hits = n_leaf_hits;
+	*made = n_leaf_put;
 	CRYPTO_THREAD_unlock(lock);
 }

@@ -52,4 +52,20 @@ void fsim_ca_memo_put(const fsim_env_t *env, const uint8_t before[FSIM_ENV_STATE
 /* How many CAs were handed out from memory, and how many remembered (for tests). */
 void fsim_ca_memo_counts(unsigned long *hits, unsigned long *made);
 
+/*
+ * Attestation leaves, the same way: making one (a key generation and a
+ * certificate) is a pure function of the stream's state, the clock, the
+ * issuing certificate (issuer: the SHA-256 of its DER), the AAGUID and the
+ * deviations asked for; most authenticators of a run make the same one.
+ * get fills *key (a new reference) and der (a copy) and moves env's stream
+ * where making it left it; put remembers one made from state `before`.
+ */
+bool fsim_ca_memo_leaf_get(const fsim_env_t *env, const uint8_t issuer[32],
+    const uint8_t aaguid[16], unsigned deviations, EVP_PKEY **key, fsim_blob_t *der);
+void fsim_ca_memo_leaf_put(const fsim_env_t *env, const uint8_t before[FSIM_ENV_STATE_LEN],
+    const uint8_t issuer[32], const uint8_t aaguid[16], unsigned deviations, EVP_PKEY *key,
+    const fsim_blob_t *der);
+/* Leaves handed out from memory, and remembered (for tests). */
+void fsim_ca_memo_leaf_counts(unsigned long *hits, unsigned long *made);
+
 #endif /* !FSIM_AUTHENTICATOR_CA_MEMO_H */

@@ -6,6 +6,7 @@
  * making the CA would have left it; once the entry is forgotten, making it
  * again gives the very same bytes; another seed or another clock is
  * another CA; an environment that is not seeded is never remembered.
+ * Attestation leaves the same way, keyed also by AAGUID and deviations.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -172,12 +173,75 @@ test_default_env(void **state)
 	made_free(&b);
 }
 
+/* One seeded authenticator's leaf for aaguid (deviations asked for), and the stream's next bytes. */
+static void
+seeded_leaf(const char *seed, uint8_t fill, unsigned deviations, fsim_blob_t *leaf,
+    uint8_t next[32])
+{
+	fsim_env_t env;
+	fsim_store_t *s = NULL;
+	fsim_ca_t *ca = NULL;
+	fsim_blob_t chain[2] = { { NULL, 0 }, { NULL, 0 } };
+	EVP_PKEY *k = NULL;
+	uint8_t aaguid[16];
+
+	memset(aaguid, fill, sizeof(aaguid));
+	assert_int_equal(fsim_env_seeded(&env, (const uint8_t *)seed, strlen(seed)), 0);
+	assert_int_equal(fsim_store_open(":memory:", &env, &s, NULL), 0);
+	assert_int_equal(fsim_ca_load(s, &env, &ca), 0);
+	assert_int_equal(fsim_ca_leaf(ca, s, &env, aaguid, deviations, chain, &k), 0);
+	assert_non_null(k);
+	assert_int_equal(fsim_blob_set(leaf, chain[0].ptr, chain[0].len), 0);
+	assert_int_equal(fsim_env_random(&env, next, 32), 0);
+	EVP_PKEY_free(k);
+	fsim_blob_reset(&chain[0]);
+	fsim_blob_reset(&chain[1]);
+	fsim_ca_free(&ca);
+	fsim_store_free(&s);
+	fsim_env_free(&env);
+}
+
+/*
+ * Leaves: the same seed, CA, AAGUID and deviations give the same leaf from
+ * memory, and the stream where making it would have left it; another AAGUID
+ * or deviation is another leaf, made.
+ */
+static void
+test_same_seed_leaf(void **state)
+{
+	fsim_blob_t a = { NULL, 0 }, b = { NULL, 0 }, c = { NULL, 0 }, d = { NULL, 0 };
+	uint8_t na[32], nb[32], nc[32], nd[32];
+	unsigned long h0, p0, h1, p1;
+
+	(void)state;
+	fsim_ca_memo_leaf_counts(&h0, &p0);
+	seeded_leaf("leaf seed", 0x11, 0, &a, na);
+	seeded_leaf("leaf seed", 0x11, 0, &b, nb);
+	fsim_ca_memo_leaf_counts(&h1, &p1);
+	assert_true(h1 >= h0 + 1);
+	assert_true(fsim_blob_eq(&a, b.ptr, b.len));
+	assert_memory_equal(na, nb, sizeof(na));
+	/* another AAGUID: another leaf, and remembered as such */
+	seeded_leaf("leaf seed", 0x22, 0, &c, nc);
+	assert_false(fsim_blob_eq(&a, c.ptr, c.len));
+	/* an expired leaf asked for: another certificate again */
+	seeded_leaf("leaf seed", 0x11, FSIM_CA_CERT_EXPIRED, &d, nd);
+	assert_false(fsim_blob_eq(&a, d.ptr, d.len));
+	fsim_ca_memo_leaf_counts(&h1, &p1);
+	assert_true(p1 >= p0 + 3);
+	fsim_blob_reset(&a);
+	fsim_blob_reset(&b);
+	fsim_blob_reset(&c);
+	fsim_blob_reset(&d);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_env_state),
 		cmocka_unit_test(test_same_seed),
+		cmocka_unit_test(test_same_seed_leaf),
 		cmocka_unit_test(test_default_env),
 	};
 
