@@ -18,6 +18,7 @@
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
 
+#include "authenticator/key_memo.h"
 #include "authenticator/keys.h"
 #include "authenticator/keys_int.h"
 #include "core/cose.h"
@@ -288,11 +289,19 @@ fsim_key_generate(const fsim_env_t *env, int alg, EVP_PKEY **out)
 	EVP_PKEY *pkey = NULL;
 	int r;
 
+	uint8_t before[FSIM_ENV_STATE_LEN];
+	bool seeded;
+
 	if (out == NULL)
 		return FSIM_ERR_ARG;
 	*out = NULL;
 	if (env == NULL)
 		return FSIM_ERR_ARG;
+	/* a seeded environment in a state that generated this alg's key before: that key (key_memo.h) */
+	if ((seeded = fsim_env_state(env, before) == 0) && fsim_key_memo_get(env, alg, out)) {
+		OPENSSL_cleanse(before, sizeof(before));
+		return 0;
+	}
 	if ((ei = fsim_ecdsa_info(alg)) != NULL && fsim_env_random_is_openssl(env))
 		r = ec_generate(ei, &pkey);
 	else if (ei != NULL)
@@ -307,8 +316,12 @@ fsim_key_generate(const fsim_env_t *env, int alg, EVP_PKEY **out)
 		r = mldsa_generate(env, fsim_mldsa_set_of_alg(alg), &pkey);
 	else
 		r = FSIM_ERR_UNSUPPORTED;
-	if (r == 0)
+	if (r == 0) {
+		if (seeded)
+			fsim_key_memo_put(env, before, alg, pkey);
 		*out = pkey;
+	}
+	OPENSSL_cleanse(before, sizeof(before));
 	return r;
 }
 
