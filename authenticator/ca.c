@@ -9,7 +9,7 @@
  * fsim_key_sign: OpenSSL 3.0 has no deterministic ECDSA, and a seeded
  * environment must give byte-identical certificates (RFC 6979 there).
  * ca_cert.c sets both AlgorithmIdentifiers and signs the TBSCertificate.
- * A seeded environment's CA is remembered per process (ca_memo.h).
+ * A seeded environment's CA and leaves are remembered per process (seed_memo.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@
 
 #include "authenticator/att.h"
 #include "authenticator/ca_cert.h"
-#include "authenticator/ca_memo.h"
+#include "authenticator/seed_memo.h"
 #include "authenticator/keys.h"
 #include "core/fsim_core.h"
 #include "core/ossl_cache.h"
@@ -197,7 +197,7 @@ ca_make(const fsim_env_t *env, fsim_ca_t *ca)
 
 /*
  * A new CA, saved into the store. A seeded environment in a state that made
- * a CA before gets that one (ca_memo.h): the same bytes, without making them.
+ * a CA before gets that one (seed_memo.h): the same bytes, without making them.
  */
 static int
 ca_create(fsim_store_t *s, const fsim_env_t *env, fsim_ca_t *ca)
@@ -207,7 +207,7 @@ ca_create(fsim_store_t *s, const fsim_env_t *env, fsim_ca_t *ca)
 	fsim_ca_parts_t p;
 	int r;
 
-	if (seeded && fsim_ca_memo_get(env, &p)) {
+	if (seeded && fsim_seed_memo_ca_get(env, &p)) {
 		ca->root_key = p.root_key;
 		ca->int_key = p.int_key;
 		ca->root = p.root;
@@ -226,7 +226,7 @@ ca_create(fsim_store_t *s, const fsim_env_t *env, fsim_ca_t *ca)
 			p.inter = ca->inter;
 			p.root_der = ca->root_der;
 			p.int_der = ca->int_der;
-			fsim_ca_memo_put(env, before, &p);
+			fsim_seed_memo_ca_put(env, before, &p);
 		}
 	}
 	OPENSSL_cleanse(before, sizeof(before));
@@ -438,7 +438,7 @@ leaf_remember(fsim_ca_t *ca, const fsim_store_t *s, const uint8_t aaguid[16],
 
 /*
  * make_leaf, or the leaf a seeded environment in this very state made
- * before under the same CA, AAGUID and deviations (ca_memo.h): the same
+ * before under the same CA, AAGUID and deviations (seed_memo.h): the same
  * bytes and key, the stream moved on as making it would have.
  */
 static int
@@ -450,13 +450,13 @@ leaf_once(fsim_ca_t *ca, const fsim_env_t *env, const uint8_t aaguid[16],
 	    fsim_sha256(ca->int_der.ptr, ca->int_der.len, issuer) == 0;
 	int r;
 
-	if (seeded && fsim_ca_memo_leaf_get(env, issuer, aaguid, deviations, key, der)) {
+	if (seeded && fsim_seed_memo_leaf_get(env, issuer, aaguid, deviations, key, der)) {
 		OPENSSL_cleanse(before, sizeof(before));
 		return 0;
 	}
 	r = make_leaf(ca, env, aaguid, deviations, key, der);
 	if (r == 0 && seeded)
-		fsim_ca_memo_leaf_put(env, before, issuer, aaguid, deviations, *key, der);
+		fsim_seed_memo_leaf_put(env, before, issuer, aaguid, deviations, *key, der);
 	OPENSSL_cleanse(before, sizeof(before));
 	return r;
 }

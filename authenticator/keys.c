@@ -18,9 +18,9 @@
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
 
-#include "authenticator/key_memo.h"
 #include "authenticator/keys.h"
 #include "authenticator/keys_int.h"
+#include "authenticator/seed_memo.h"
 #include "core/cose.h"
 #include "core/mldsa.h"
 #include "core/ossl_cache.h"
@@ -297,8 +297,8 @@ fsim_key_generate(const fsim_env_t *env, int alg, EVP_PKEY **out)
 	*out = NULL;
 	if (env == NULL)
 		return FSIM_ERR_ARG;
-	/* a seeded environment in a state that generated this alg's key before: that key (key_memo.h) */
-	if ((seeded = fsim_env_state(env, before) == 0) && fsim_key_memo_get(env, alg, out)) {
+	/* a seeded environment in a state that generated this alg's key before: that key (seed_memo.h) */
+	if ((seeded = fsim_env_state(env, before) == 0) && fsim_seed_memo_key_get(env, alg, out)) {
 		OPENSSL_cleanse(before, sizeof(before));
 		return 0;
 	}
@@ -318,7 +318,7 @@ fsim_key_generate(const fsim_env_t *env, int alg, EVP_PKEY **out)
 		r = FSIM_ERR_UNSUPPORTED;
 	if (r == 0) {
 		if (seeded)
-			fsim_key_memo_put(env, before, alg, pkey);
+			fsim_seed_memo_key_put(env, before, alg, pkey);
 		*out = pkey;
 	}
 	OPENSSL_cleanse(before, sizeof(before));

@@ -1,11 +1,12 @@
 /*
- * test_ca_memo.c — the per-process memory of the test CAs seeded
- * environments made (authenticator/ca_memo.c) and the environment state it
- * is keyed by (fsim_env_state): a second environment with the same seed
- * gets the same CA from memory, and its key stream goes on exactly where
- * making the CA would have left it; once the entry is forgotten, making it
- * again gives the very same bytes; another seed or another clock is
- * another CA; an environment that is not seeded is never remembered.
+ * test_seed_memo.c — the per-process memory of what seeded environments
+ * made (authenticator/seed_memo.c): test CAs, attestation leaves and keys,
+ * and the environment state it is keyed by (fsim_env_state): a second
+ * environment with the same seed gets the same CA from memory, and its key
+ * stream goes on exactly where making the CA would have left it; once the
+ * entry is forgotten, making it again gives the very same bytes; another
+ * seed or another clock is another CA; an environment that is not seeded is
+ * never remembered.
  * Attestation leaves the same way, keyed also by AAGUID and deviations.
  */
 #include <stdarg.h>
@@ -18,7 +19,9 @@
 #include <cmocka.h>
 
 #include "authenticator/att.h"
-#include "authenticator/ca_memo.h"
+#include "authenticator/keys.h"
+#include "authenticator/seed_memo.h"
+#include "core/cose.h"
 #include "authenticator/env.h"
 #include "authenticator/store.h"
 
@@ -108,24 +111,25 @@ test_env_state(void **state)
 
 /*
  * Same seed: from memory, the same bytes, the stream where it would be.
- * Forgotten (four other CAs made since): made again, the same bytes.
+ * Forgotten (as many other CAs made since as the memory holds entries):
+ * made again, the same bytes.
  */
 static void
 test_same_seed(void **state)
 {
-	made_t a, b, c, d, others[4];
+	made_t a, b, c, d, other;
 	unsigned long h0, p0, h1, p1;
 	char seed[16];
 	size_t i;
 
 	(void)state;
-	fsim_ca_memo_counts(&h0, &p0);
+	fsim_seed_memo_counts(FSIM_SEED_CA, &h0, &p0);
 	seeded_ca("memo-a", NULL, &a);
-	fsim_ca_memo_counts(&h1, &p1);
+	fsim_seed_memo_counts(FSIM_SEED_CA, &h1, &p1);
 	assert_int_equal(h1, h0);
 	assert_int_equal(p1, p0 + 1);
 	seeded_ca("memo-a", NULL, &b);
-	fsim_ca_memo_counts(&h1, &p1);
+	fsim_seed_memo_counts(FSIM_SEED_CA, &h1, &p1);
 	assert_int_equal(h1, h0 + 1);
 	assert_same(&a, &b);
 	/* another seed is another CA */
@@ -135,14 +139,14 @@ test_same_seed(void **state)
 	seeded_ca("memo-a", other_now, &d);
 	assert_false(fsim_blob_eq(&a.root, d.root.ptr, d.root.len));
 	made_free(&d);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < FSIM_SEED_MEMO_ENTRIES; i++) {
 		snprintf(seed, sizeof(seed), "memo-x%zu", i);
-		seeded_ca(seed, NULL, &others[i]);
-		made_free(&others[i]);
+		seeded_ca(seed, NULL, &other);
+		made_free(&other);
 	}
-	fsim_ca_memo_counts(&h0, &p0);
+	fsim_seed_memo_counts(FSIM_SEED_CA, &h0, &p0);
 	seeded_ca("memo-a", NULL, &d);
-	fsim_ca_memo_counts(&h1, &p1);
+	fsim_seed_memo_counts(FSIM_SEED_CA, &h1, &p1);
 	assert_int_equal(h1, h0);      /* forgotten: made */
 	assert_int_equal(p1, p0 + 1);
 	assert_same(&a, &d);
@@ -162,10 +166,10 @@ test_default_env(void **state)
 
 	(void)state;
 	fsim_env_default(&env);
-	fsim_ca_memo_counts(&h0, &p0);
+	fsim_seed_memo_counts(FSIM_SEED_CA, &h0, &p0);
 	make_ca(&env, &a);
 	make_ca(&env, &b);
-	fsim_ca_memo_counts(&h1, &p1);
+	fsim_seed_memo_counts(FSIM_SEED_CA, &h1, &p1);
 	assert_int_equal(h1, h0);
 	assert_int_equal(p1, p0);
 	assert_false(fsim_blob_eq(&a.root, b.root.ptr, b.root.len));
@@ -214,10 +218,10 @@ test_same_seed_leaf(void **state)
 	unsigned long h0, p0, h1, p1;
 
 	(void)state;
-	fsim_ca_memo_leaf_counts(&h0, &p0);
+	fsim_seed_memo_counts(FSIM_SEED_LEAF, &h0, &p0);
 	seeded_leaf("leaf seed", 0x11, 0, &a, na);
 	seeded_leaf("leaf seed", 0x11, 0, &b, nb);
-	fsim_ca_memo_leaf_counts(&h1, &p1);
+	fsim_seed_memo_counts(FSIM_SEED_LEAF, &h1, &p1);
 	assert_true(h1 >= h0 + 1);
 	assert_true(fsim_blob_eq(&a, b.ptr, b.len));
 	assert_memory_equal(na, nb, sizeof(na));
@@ -227,12 +231,95 @@ test_same_seed_leaf(void **state)
 	/* an expired leaf asked for: another certificate again */
 	seeded_leaf("leaf seed", 0x11, FSIM_CA_CERT_EXPIRED, &d, nd);
 	assert_false(fsim_blob_eq(&a, d.ptr, d.len));
-	fsim_ca_memo_leaf_counts(&h1, &p1);
+	fsim_seed_memo_counts(FSIM_SEED_LEAF, &h1, &p1);
 	assert_true(p1 >= p0 + 3);
 	fsim_blob_reset(&a);
 	fsim_blob_reset(&b);
 	fsim_blob_reset(&c);
 	fsim_blob_reset(&d);
+}
+
+/* ---- keys ---- */
+
+/* A key for alg from a fresh environment seeded with seed, and the stream's next 32 bytes. */
+static EVP_PKEY *
+seeded_key(const char *seed, int alg, uint8_t next[32])
+{
+	fsim_env_t env;
+	EVP_PKEY *k = NULL;
+
+	assert_int_equal(fsim_env_seeded(&env, (const uint8_t *)seed, strlen(seed)), 0);
+	assert_int_equal(fsim_key_generate(&env, alg, &k), 0);
+	assert_non_null(k);
+	assert_int_equal(fsim_env_random(&env, next, 32), 0);
+	fsim_env_free(&env);
+	return k;
+}
+
+static void
+test_same_seed_key(void **state)
+{
+	static const int algs[] = { FSIM_COSE_ES256, FSIM_COSE_EDDSA, FSIM_COSE_RS256 };
+	unsigned long h0, p0, h1, p1;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
+		uint8_t na[32], nb[32], nc[32];
+		EVP_PKEY *a, *b, *c;
+
+		fsim_seed_memo_counts(FSIM_SEED_KEY, &h0, &p0);
+		a = seeded_key("key memo seed", algs[i], na);
+		b = seeded_key("key memo seed", algs[i], nb);
+		fsim_seed_memo_counts(FSIM_SEED_KEY, &h1, &p1);
+		assert_int_equal(h1, h0 + 1);
+		assert_int_equal(p1, p0 + 1);
+		assert_int_equal(EVP_PKEY_eq(a, b), 1);
+		assert_memory_equal(na, nb, sizeof(na));
+		/* another seed: another key, made */
+		c = seeded_key("another seed", algs[i], nc);
+		assert_int_not_equal(EVP_PKEY_eq(a, c), 1);
+		assert_memory_not_equal(na, nc, sizeof(na));
+		EVP_PKEY_free(a);
+		EVP_PKEY_free(b);
+		EVP_PKEY_free(c);
+	}
+}
+
+/* The same state, another algorithm: another key. */
+static void
+test_other_alg_key(void **state)
+{
+	uint8_t na[32], nb[32];
+	EVP_PKEY *a, *b;
+
+	(void)state;
+	a = seeded_key("alg seed", FSIM_COSE_ES256, na);
+	b = seeded_key("alg seed", FSIM_COSE_ES384, nb);
+	assert_int_not_equal(EVP_PKEY_get_bits(a), EVP_PKEY_get_bits(b));
+	EVP_PKEY_free(a);
+	EVP_PKEY_free(b);
+}
+
+/* OpenSSL's random source: never remembered. */
+static void
+test_default_env_key(void **state)
+{
+	fsim_env_t env;
+	EVP_PKEY *a = NULL, *b = NULL;
+	unsigned long h0, p0, h1, p1;
+
+	(void)state;
+	fsim_env_default(&env);
+	fsim_seed_memo_counts(FSIM_SEED_KEY, &h0, &p0);
+	assert_int_equal(fsim_key_generate(&env, FSIM_COSE_ES256, &a), 0);
+	assert_int_equal(fsim_key_generate(&env, FSIM_COSE_ES256, &b), 0);
+	fsim_seed_memo_counts(FSIM_SEED_KEY, &h1, &p1);
+	assert_int_equal(h1, h0);
+	assert_int_equal(p1, p0);
+	assert_int_not_equal(EVP_PKEY_eq(a, b), 1);
+	EVP_PKEY_free(a);
+	EVP_PKEY_free(b);
 }
 
 int
@@ -242,6 +329,9 @@ main(void)
 		cmocka_unit_test(test_env_state),
 		cmocka_unit_test(test_same_seed),
 		cmocka_unit_test(test_same_seed_leaf),
+		cmocka_unit_test(test_same_seed_key),
+		cmocka_unit_test(test_other_alg_key),
+		cmocka_unit_test(test_default_env_key),
 		cmocka_unit_test(test_default_env),
 	};
 
