@@ -274,4 +274,12 @@ int mu_opts_user_id_65(mu_case_t *c);
 int mu_input_empty(mu_case_t *c);
 int mu_input_response(mu_case_t *c);
 
+/*
+ * The cell's expectation for the unit named `name` under preset ps, the
+ * authenticator data flags the RP saw in flags: "fail" by *rule, or "pass"
+ * (mutate_expect.c).
+ */
+const char *mu_expect(const char *name, const mu_case_t *c, const fsim_rp_preset_t *ps,
+    uint8_t flags, const char **rule);
+
 #endif /* !FSIM_HARNESS_MUTATE_INT_H */
