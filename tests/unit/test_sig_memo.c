@@ -541,7 +541,7 @@ test_parse_memo_overflow(void **state)
 	assert_int_equal(memo.np, FSIM_SIG_MEMO_PARSES);
 	/* newest first: the last ones are still there, the first ones parsed again */
 	for (i = FSIM_SIG_MEMO_PARSES + 3; i-- > 0;) {
-		char want[8];
+		char want[24];
 
 		assert_int_equal(fsim_clientdata_parse((const uint8_t *)texts[i],
 		    strlen(texts[i]), &c, &d), 0);
