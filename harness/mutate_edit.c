@@ -209,28 +209,40 @@ mu_sign(const mu_case_t *c, EVP_PKEY *key, int alg, const uint8_t *msg, size_t l
 }
 
 int
-mu_resign_assertion(mu_case_t *c)
+mu_assertion_message(const mu_case_t *c, fsim_blob_t *msg)
 {
-	fsim_blob_t ad = { NULL, 0 }, cdj = { NULL, 0 }, sig = { NULL, 0 };
+	fsim_blob_t cdj = { NULL, 0 };
 	unsigned int hl = 0;
 	uint8_t h[32];
 	int r;
 
-	if (c->cred_key == NULL)
-		return FSIM_ERR_ARG;
-	if ((r = mu_get_b64(c, "authenticatorData", &ad)) != FSIM_OK ||
+	fsim_blob_reset(msg);
+	if ((r = mu_get_b64(c, "authenticatorData", msg)) != FSIM_OK ||
 	    (r = mu_get_b64(c, "clientDataJSON", &cdj)) != FSIM_OK)
 		goto fail;
 	r = FSIM_ERR_INTERNAL;
 	if (EVP_Digest(cdj.ptr, cdj.len, h, &hl, EVP_sha256(), NULL) != 1)
 		goto fail;
-	if ((r = fsim_blob_append(&ad, h, sizeof(h))) != FSIM_OK ||
-	    (r = mu_sign(c, c->cred_key, c->cred_alg, ad.ptr, ad.len, &sig)) != FSIM_OK)
-		goto fail;
-	r = mu_set_b64(c, "signature", sig.ptr, sig.len);
+	r = fsim_blob_append(msg, h, sizeof(h));
 fail:
-	fsim_blob_reset(&ad);
+	if (r != FSIM_OK)
+		fsim_blob_reset(msg);
 	fsim_blob_reset(&cdj);
+	return r;
+}
+
+int
+mu_resign_assertion(mu_case_t *c)
+{
+	fsim_blob_t msg = { NULL, 0 }, sig = { NULL, 0 };
+	int r;
+
+	if (c->cred_key == NULL)
+		return FSIM_ERR_ARG;
+	if ((r = mu_assertion_message(c, &msg)) == FSIM_OK &&
+	    (r = mu_sign(c, c->cred_key, c->cred_alg, msg.ptr, msg.len, &sig)) == FSIM_OK)
+		r = mu_set_b64(c, "signature", sig.ptr, sig.len);
+	fsim_blob_reset(&msg);
 	fsim_blob_reset(&sig);
 	return r;
 }

@@ -138,6 +138,8 @@ int mu_set_attobj_raw(mu_case_t *c, const uint8_t *p, size_t n) FSIM_WUR;
 
 /* Sign authenticatorData || SHA-256(clientDataJSON) again with the credential key. */
 int mu_resign_assertion(mu_case_t *c) FSIM_WUR;
+/* What an assertion signs: the response's authenticatorData || SHA-256(clientDataJSON), into msg. */
+int mu_assertion_message(const mu_case_t *c, fsim_blob_t *msg) FSIM_WUR;
 /* A signature in the WebAuthn form by key under alg (deterministic when seeded). */
 int mu_sign(const mu_case_t *c, EVP_PKEY *key, int alg, const uint8_t *msg, size_t len,
     fsim_blob_t *sig) FSIM_WUR;

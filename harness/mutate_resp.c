@@ -620,33 +620,25 @@ mu_with_extensions(mu_case_t *c)
 int
 mu_sig_hash(mu_case_t *c)
 {
-	fsim_blob_t ad = { NULL, 0 }, cdj = { NULL, 0 };
+	fsim_blob_t msg = { NULL, 0 };
 	EVP_MD_CTX *ctx = NULL;
-	uint8_t h[32], sig[160];
+	uint8_t sig[160];
 	size_t sl = sizeof(sig);
-	unsigned int hl = 0;
 	int r;
 
 	if (c->cred_key == NULL || c->cred_alg != FSIM_COSE_ES256)
 		return FSIM_ERR_ARG;
-	if ((r = mu_get_b64(c, "authenticatorData", &ad)) != FSIM_OK ||
-	    (r = mu_get_b64(c, "clientDataJSON", &cdj)) != FSIM_OK)
-		goto fail;
-	r = FSIM_ERR_INTERNAL;
-	if (EVP_Digest(cdj.ptr, cdj.len, h, &hl, EVP_sha256(), NULL) != 1)
-		goto fail;
-	if ((r = fsim_blob_append(&ad, h, sizeof(h))) != FSIM_OK)
+	if ((r = mu_assertion_message(c, &msg)) != FSIM_OK)
 		goto fail;
 	r = FSIM_ERR_INTERNAL;
 	if ((ctx = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestSignInit(ctx, NULL, EVP_sha384(), NULL, c->cred_key) != 1 ||
-	    EVP_DigestSign(ctx, sig, &sl, ad.ptr, ad.len) != 1)
+	    EVP_DigestSign(ctx, sig, &sl, msg.ptr, msg.len) != 1)
 		goto fail;
 	r = mu_set_b64(c, "signature", sig, sl);
 fail:
 	EVP_MD_CTX_free(ctx);
-	fsim_blob_reset(&ad);
-	fsim_blob_reset(&cdj);
+	fsim_blob_reset(&msg);
 	return r;
 }
 
