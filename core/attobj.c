@@ -16,7 +16,7 @@
 
 #include "attobj.h"
 #include "cborx.h"
-#include "sig_memo.h"
+#include "judge_memo.h"
 
 #define ATT_FMT_MAX 32         /* §8.1: identifiers are at most 32 octets */
 #define ATT_UNKNOWN_KEYS_MAX 32  /* unknown keys checked for duplicates */
@@ -427,15 +427,15 @@ fsim_attobj_parse_ex(const uint8_t *ptr, size_t len, size_t id_max, unsigned int
 	size_t first;
 	int r;
 
-	/* judged once: the same bytes parsed earlier in this scope (sig_memo.h) */
-	if (memo && fsim_sig_memo_parse_get(&ao_kind, ptr, len, key, d, &r, &kept)) {
+	/* judged once: the same bytes parsed earlier in this scope (judge_memo.h) */
+	if (memo && fsim_judge_memo_parse_get(&ao_kind, ptr, len, key, d, &r, &kept)) {
 		*out = kept;
 		return r;
 	}
 	first = d != NULL ? d->n : 0;
 	r = parse_ex(ptr, len, id_max, opts, out, d);
 	if (memo)
-		fsim_sig_memo_parse_put(&ao_kind, ptr, len, key, d, first, r, *out);
+		fsim_judge_memo_parse_put(&ao_kind, ptr, len, key, d, first, r, *out);
 	return r;
 }
 

@@ -21,7 +21,7 @@
 #include "clientdata.h"
 #include "json_fast.h"
 #include "ossl_cache.h"
-#include "sig_memo.h"
+#include "judge_memo.h"
 
 /* UTF-8 byte order mark; "UTF-8 decode" (WHATWG Encoding) drops one. */
 static const uint8_t utf8_bom[3] = { 0xef, 0xbb, 0xbf };
@@ -389,14 +389,14 @@ fsim_clientdata_parse(const uint8_t *ptr, size_t len, fsim_clientdata_t **out,
 	if (out == NULL)
 		return FSIM_ERR_ARG;
 	*out = NULL;
-	/* judged once: the same bytes parsed earlier in this scope (sig_memo.h) */
-	if (fsim_sig_memo_parse_get(&cd_kind, ptr, len, 0, d, &r, &kept)) {
+	/* judged once: the same bytes parsed earlier in this scope (judge_memo.h) */
+	if (fsim_judge_memo_parse_get(&cd_kind, ptr, len, 0, d, &r, &kept)) {
 		*out = kept;
 		return r;
 	}
 	first = d != NULL ? d->n : 0;
 	r = parse(ptr, len, out, d);
-	fsim_sig_memo_parse_put(&cd_kind, ptr, len, 0, d, first, r, *out);
+	fsim_judge_memo_parse_put(&cd_kind, ptr, len, 0, d, first, r, *out);
 	return r;
 }
 

@@ -13,7 +13,7 @@
 #include "cose.h"
 #include "cose_internal.h"
 #include "ossl_cache.h"
-#include "sig_memo.h"
+#include "judge_memo.h"
 
 #define NCURVES 3   /* COSE crv 1..3: P-256, P-384, P-521 */
 
@@ -175,8 +175,8 @@ fsim_ec_public_key(int crv, const uint8_t *pt, size_t len, EVP_PKEY **out)
 		return FSIM_ERR_INTERNAL;
 	if (pt == NULL || len == 0 || pt[0] != 0x04)
 		return FSIM_ERR_COSE;
-	/* inside a judge-once scope, the same point imported before (sig_memo.h) */
-	if ((*out = fsim_sig_memo_ec_key(crv, pt, len)) != NULL)
+	/* inside a judge-once scope, the same point imported before (judge_memo.h) */
+	if ((*out = fsim_judge_memo_ec_key(crv, pt, len)) != NULL)
 		return 0;
 	if ((pkey = EVP_PKEY_dup(tmpl)) == NULL) {
 		ERR_clear_error();
@@ -189,7 +189,7 @@ fsim_ec_public_key(int crv, const uint8_t *pt, size_t len, EVP_PKEY **out)
 		ERR_clear_error();
 		return FSIM_ERR_COSE;
 	}
-	fsim_sig_memo_ec_key_add(crv, pt, len, pkey);
+	fsim_judge_memo_ec_key_add(crv, pt, len, pkey);
 	*out = pkey;
 	return 0;
 }

@@ -47,7 +47,7 @@ int fsim_sha256(const void *p, size_t n, uint8_t out[32]) FSIM_WUR;
  * n * Q = O that EVP_PKEY_public_check adds (a scalar multiplication) can
  * never fail for a point on the curve. FSIM_ERR_COSE when the point is not
  * valid, FSIM_ERR_NOMEM, or FSIM_ERR_INTERNAL for a curve not listed.
- * Inside a judge-once scope (sig_memo.h) a point imported before on the
+ * Inside a judge-once scope (judge_memo.h) a point imported before on the
  * same curve gives the same key object again (a new reference).
  */
 int fsim_ec_public_key(int crv, const uint8_t *pt, size_t len, EVP_PKEY **out)

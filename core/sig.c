@@ -21,7 +21,7 @@
 #include "mldsa.h"
 #include "p256_table.h"
 #include "sig.h"
-#include "sig_memo.h"
+#include "judge_memo.h"
 #include "sig_tmpl.h"
 
 /* Group orders n (SEC 2 §2.4.2, §2.5.1, §2.6.1), big-endian. */
@@ -378,7 +378,7 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 	const struct fsim_cose_alg_info *ai;
 	EVP_MD_CTX *ctx = NULL;
 	int r = FSIM_ERR_SIGNATURE, crv;
-	fsim_sig_memo_query_t memo_key;
+	fsim_judge_memo_query_t memo_key;
 	bool memo;
 
 	if (pkey == NULL || (msg == NULL && mlen > 0) || (sig == NULL && slen > 0))
@@ -403,8 +403,8 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 	if ((r = form_check(pkey, ai, crv, sig, slen, d, field)) != 0)
 		goto fail;
 	/* Inside a judge-once scope, the same valid signature is not verified twice. */
-	memo = fsim_sig_memo_key(crv, alg, msg, mlen, sig, slen, &memo_key);
-	if (memo && fsim_sig_memo_seen(pkey, &memo_key))
+	memo = fsim_judge_memo_key(crv, alg, msg, mlen, sig, slen, &memo_key);
+	if (memo && fsim_judge_memo_seen(pkey, &memo_key))
 		return 0;
 	/*
 	 * A P-256 key verified often enough has a table of its own
@@ -415,7 +415,7 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 	    EVP_MD_get_type(ai->md()) == NID_sha256 &&
 	    fsim_p256_table_verify(pkey, msg, mlen, sig, slen) == 1) {
 		if (memo)
-			fsim_sig_memo_add(pkey, &memo_key);
+			fsim_judge_memo_add(pkey, &memo_key);
 		return 0;
 	}
 	if ((ctx = EVP_MD_CTX_new()) == NULL) {
@@ -443,7 +443,7 @@ fsim_sig_verify(EVP_PKEY *pkey, int alg, const uint8_t *msg, size_t mlen,
 	}
 	r = 0;
 	if (memo)
-		fsim_sig_memo_add(pkey, &memo_key);
+		fsim_judge_memo_add(pkey, &memo_key);
 fail:
 	if (r != 0)
 		ERR_clear_error();

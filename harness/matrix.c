@@ -15,7 +15,7 @@
 #include "harness/matrix_run.h"
 #include "harness/mutate.h"
 #include "harness/scenario.h"
-#include "core/sig_memo.h"
+#include "core/judge_memo.h"
 
 static const uint8_t default_seed[] = { 0x01 };
 
@@ -222,7 +222,7 @@ pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
     const fsim_pipe_rp_t *rp, int n_auth, json_t *const *cells)
 {
 	uint8_t held[FSIM_PIPE_MAX_POLICIES][(FSIM_R__COUNT + 7) / 8];
-	fsim_sig_memo_t memo;
+	fsim_judge_memo_t memo;
 	fsim_pipe_t *p = NULL;
 	fsim_pipe_result_t r;
 	json_t *all;
@@ -237,9 +237,9 @@ pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
 		return rc;
 	/*
 	 * One scope for the pipe's ceremonies: the client, the views and every
-	 * policy parse the same keys; each is imported once (sig_memo.h).
+	 * policy parse the same keys; each is imported once (judge_memo.h).
 	 */
-	fsim_sig_memo_begin(&memo);
+	fsim_judge_memo_begin(&memo);
 	for (i = 0; i <= n_auth; i++) {
 		if (i > 0 && !fsim_pipe_has_credential(p))
 			break;
@@ -257,7 +257,7 @@ pipe_cells(run_t *rn, const fsim_authn_config_t *cfg, const fsim_platform_t *pf,
 		json_decref(all);
 		fsim_pipe_result_reset(&r);
 	}
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	fsim_pipe_free(&p);
 	return rc;
 }

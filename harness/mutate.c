@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/sig_memo.h"
+#include "core/judge_memo.h"
 #include "harness/matrix_int.h"
 #include "harness/mutate_int.h"
 
@@ -529,7 +529,7 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	fsim_pipe_view_t delivered;
 	fsim_rp_result_t *res = NULL;
 	fsim_rp_policy_t pol;
-	fsim_sig_memo_t memo;
+	fsim_judge_memo_t memo;
 	mu_case_t c;
 	json_t *cell, *emitted = NULL;
 	size_t k;
@@ -542,9 +542,9 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 		return r;
 	/*
 	 * One mutated response, every policy: each signature verified and each
-	 * key imported once, from its building on (sig_memo.h).
+	 * key imported once, from its building on (judge_memo.h).
 	 */
-	fsim_sig_memo_begin(&memo);
+	fsim_judge_memo_begin(&memo);
 	if ((r = mu_unit_build(i, &c)) != FSIM_OK)
 		goto fail;
 	fsim_pipe_view_response(&delivered, c.response, c.ceremony == FSIM_CEREMONY_REGISTRATION);
@@ -597,7 +597,7 @@ fsim_mutation_unit_run(size_t i, const fsim_rp_preset_t *const *policies, size_t
 	}
 	r = FSIM_OK;
 fail:
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	fsim_rp_result_free(&res);
 	json_decref(emitted);
 	mu_case_reset(&c);

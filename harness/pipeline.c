@@ -8,7 +8,7 @@
 
 #include "authenticator/cxf.h"
 #include "authenticator/keys.h"
-#include "core/sig_memo.h"
+#include "core/judge_memo.h"
 #include "harness/ceremony.h"
 #include "harness/pipeline.h"
 #include "harness/pipeline_int.h"
@@ -161,14 +161,14 @@ judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
 	const char *origins[1] = { origin };
 	bool reg = out->ceremony == FSIM_CEREMONY_REGISTRATION;
 
-	fsim_sig_memo_t memo;
+	fsim_judge_memo_t memo;
 	int r = FSIM_OK;
 
 	memcpy(out->challenge, challenge, 32);
 	snprintf(out->origin, sizeof(out->origin), "%s", origin);
 	snprintf(out->rp_id, sizeof(out->rp_id), "%s", rp->rp_id);
-	/* One response, every policy: its signatures are verified once (sig_memo.h). */
-	fsim_sig_memo_begin(&memo);
+	/* One response, every policy: its signatures are verified once (judge_memo.h). */
+	fsim_judge_memo_begin(&memo);
 	for (i = 0; i < n && out->n_verdicts < FSIM_PIPE_MAX_POLICIES; i++) {
 		const fsim_rp_preset_t *ps = rp->presets != NULL ? rp->presets[i] :
 		    fsim_rp_preset_at(i);
@@ -207,7 +207,7 @@ judge(fsim_pipe_t *p, const fsim_pipe_rp_t *rp, const char *origin,
 		}
 		fsim_rp_result_free(&res);
 	}
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	return r;
 }
 

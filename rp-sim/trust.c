@@ -11,7 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509_vfy.h>
 
-#include "core/sig_memo.h"
+#include "core/judge_memo.h"
 #include "rp-sim/certcache.h"
 #include "rp-sim/trust.h"
 
@@ -244,7 +244,7 @@ fail:
 }
 
 /*
- * A path's verdict, remembered inside a judge-once scope (sig_memo.h): the
+ * A path's verdict, remembered inside a judge-once scope (judge_memo.h): the
  * same response judged under every policy builds the same path against the
  * same anchors, and OpenSSL checks each certificate's signature each time.
  * The key names the store, its anchor count, the roots, the certificates
@@ -361,7 +361,8 @@ chain_once(X509_STORE *store, size_t anchors, STACK_OF(X509) *roots, STACK_OF(X5
 
 	fsim_diags_init(&d);
 	keyed = chain_key(store, anchors, roots, x5c, at, no_time, key, sizeof(key), &klen, &v);
-	if (keyed && fsim_sig_memo_parse_get(&chain_kind, key, klen, 0, &d, &r, (void **)&got)) {
+	if (keyed &&
+	    fsim_judge_memo_parse_get(&chain_kind, key, klen, 0, &d, &r, (void **)&got)) {
 		if (got != NULL) {
 			*trusted = got->trusted;
 			if (why != NULL && whylen > 0)
@@ -376,7 +377,7 @@ chain_once(X509_STORE *store, size_t anchors, STACK_OF(X509) *roots, STACK_OF(X5
 		snprintf(v.why, sizeof(v.why), "%s", why != NULL ? why : "");
 		/* kept only when the reason fits whole: a hit must say what a check would */
 		if (why == NULL || strlen(why) < sizeof(v.why) - 1)
-			fsim_sig_memo_parse_put(&chain_kind, key, klen, 0, &d, 0, r, &v);
+			fsim_judge_memo_parse_put(&chain_kind, key, klen, 0, &d, 0, r, &v);
 	}
 	fsim_diags_clear(&d);
 	return r;

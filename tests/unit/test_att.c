@@ -29,7 +29,7 @@
 #include "authenticator/att.h"
 #include "authenticator/authn.h"
 #include "authenticator/keys.h"
-#include "core/sig_memo.h"
+#include "core/judge_memo.h"
 #include "rp-sim/trust.h"
 
 static const uint8_t aaguid1[16] = {
@@ -485,11 +485,11 @@ check_packed_full(world_t *w)
 	assert_false(trusted);
 	/* judged once: the same path in a scope is checked once, with the same answer and reason */
 	{
-		fsim_sig_memo_t memo;
+		fsim_judge_memo_t memo;
 		char why2[160];
 		bool t2 = false;
 
-		fsim_sig_memo_begin(&memo);
+		fsim_judge_memo_begin(&memo);
 		assert_int_equal(fsim_trust_chain(t, vd.res.x5c, world_now(w), &trusted, why,
 		    sizeof(why)), 0);
 		assert_int_equal(fsim_trust_chain(t, vd.res.x5c, world_now(w), &t2, why2,
@@ -511,7 +511,7 @@ check_packed_full(world_t *w)
 		    sizeof(why)), 0);
 		assert_true(trusted);
 		assert_int_equal(memo.parse_hits, fsim_trust_count(t) == 1 ? 3 : 2);
-		fsim_sig_memo_end(&memo);
+		fsim_judge_memo_end(&memo);
 	}
 	fsim_trust_free(&t);
 	free(pem);

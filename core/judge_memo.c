@@ -1,6 +1,6 @@
 /*
- * sig_memo.c — the signatures one thread found valid and the EC keys it
- * imported, inside a scope (see sig_memo.h).
+ * judge_memo.c — the signatures one thread found valid, the EC keys it
+ * imported and the parses it made, inside a scope (see judge_memo.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +9,10 @@
 #include <openssl/err.h>
 
 #include "ossl_cache.h"
-#include "sig_memo.h"
+#include "judge_memo.h"
 
 /* The innermost open scope of this thread. */
-static _Thread_local fsim_sig_memo_t *current;
+static _Thread_local fsim_judge_memo_t *current;
 
 static void
 parse_entry_drop(struct fsim_parse_entry *e)
@@ -25,7 +25,7 @@ parse_entry_drop(struct fsim_parse_entry *e)
 }
 
 void
-fsim_sig_memo_begin(fsim_sig_memo_t *m)
+fsim_judge_memo_begin(fsim_judge_memo_t *m)
 {
 	if (m == NULL)
 		return;
@@ -35,7 +35,7 @@ fsim_sig_memo_begin(fsim_sig_memo_t *m)
 }
 
 void
-fsim_sig_memo_end(fsim_sig_memo_t *m)
+fsim_judge_memo_end(fsim_judge_memo_t *m)
 {
 	size_t i;
 
@@ -43,20 +43,20 @@ fsim_sig_memo_end(fsim_sig_memo_t *m)
 		return;
 	if (current == m)
 		current = m->outer;
-	for (i = 0; i < m->n && i < FSIM_SIG_MEMO_SLOTS; i++) {
+	for (i = 0; i < m->n && i < FSIM_JUDGE_MEMO_SLOTS; i++) {
 		EVP_PKEY_free(m->seen[i].pkey);
 		free(m->seen[i].bytes);
 	}
-	for (i = 0; i < m->nk && i < FSIM_SIG_MEMO_KEYS; i++)
+	for (i = 0; i < m->nk && i < FSIM_JUDGE_MEMO_KEYS; i++)
 		EVP_PKEY_free(m->keys[i].pkey);
-	for (i = 0; i < m->np && i < FSIM_SIG_MEMO_PARSES; i++)
+	for (i = 0; i < m->np && i < FSIM_JUDGE_MEMO_PARSES; i++)
 		parse_entry_drop(&m->parses[i]);
 	OPENSSL_cleanse(m, sizeof(*m));
 }
 
 bool
-fsim_sig_memo_key(int crv, int alg, const uint8_t *msg, size_t mlen, const uint8_t *sig,
-    size_t slen, fsim_sig_memo_query_t *q)
+fsim_judge_memo_key(int crv, int alg, const uint8_t *msg, size_t mlen, const uint8_t *sig,
+    size_t slen, fsim_judge_memo_query_t *q)
 {
 	if (current == NULL || q == NULL || (msg == NULL && mlen > 0) ||
 	    (sig == NULL && slen > 0) || mlen > SIZE_MAX / 2 || slen > SIZE_MAX / 2)
@@ -71,9 +71,9 @@ fsim_sig_memo_key(int crv, int alg, const uint8_t *msg, size_t mlen, const uint8
 }
 
 bool
-fsim_sig_memo_seen(const EVP_PKEY *pkey, const fsim_sig_memo_query_t *q)
+fsim_judge_memo_seen(const EVP_PKEY *pkey, const fsim_judge_memo_query_t *q)
 {
-	const fsim_sig_memo_t *m;
+	const fsim_judge_memo_t *m;
 	size_t i;
 
 	if (current == NULL || pkey == NULL || q == NULL)
@@ -93,9 +93,9 @@ fsim_sig_memo_seen(const EVP_PKEY *pkey, const fsim_sig_memo_query_t *q)
 }
 
 void
-fsim_sig_memo_add(EVP_PKEY *pkey, const fsim_sig_memo_query_t *q)
+fsim_judge_memo_add(EVP_PKEY *pkey, const fsim_judge_memo_query_t *q)
 {
-	fsim_sig_memo_t *m = current;
+	fsim_judge_memo_t *m = current;
 	uint8_t *b;
 	size_t at;
 
@@ -111,11 +111,11 @@ fsim_sig_memo_add(EVP_PKEY *pkey, const fsim_sig_memo_query_t *q)
 		memcpy(b, q->msg, q->mlen);
 	if (q->slen > 0)
 		memcpy(b + q->mlen, q->sig, q->slen);
-	if (m->n < FSIM_SIG_MEMO_SLOTS)
+	if (m->n < FSIM_JUDGE_MEMO_SLOTS)
 		at = m->n++;
 	else {
 		at = m->next;
-		m->next = (m->next + 1) % FSIM_SIG_MEMO_SLOTS;
+		m->next = (m->next + 1) % FSIM_JUDGE_MEMO_SLOTS;
 		EVP_PKEY_free(m->seen[at].pkey);
 		free(m->seen[at].bytes);
 	}
@@ -128,9 +128,9 @@ fsim_sig_memo_add(EVP_PKEY *pkey, const fsim_sig_memo_query_t *q)
 }
 
 EVP_PKEY *
-fsim_sig_memo_ec_key(int crv, const uint8_t *pt, size_t len)
+fsim_judge_memo_ec_key(int crv, const uint8_t *pt, size_t len)
 {
-	const fsim_sig_memo_t *m;
+	const fsim_judge_memo_t *m;
 	size_t i;
 
 	if (current == NULL || pt == NULL)
@@ -148,19 +148,19 @@ fsim_sig_memo_ec_key(int crv, const uint8_t *pt, size_t len)
 }
 
 void
-fsim_sig_memo_ec_key_add(int crv, const uint8_t *pt, size_t len, EVP_PKEY *pkey)
+fsim_judge_memo_ec_key_add(int crv, const uint8_t *pt, size_t len, EVP_PKEY *pkey)
 {
-	fsim_sig_memo_t *m = current;
+	fsim_judge_memo_t *m = current;
 	size_t at;
 
 	if (m == NULL || pt == NULL || pkey == NULL || len == 0 ||
 	    len > sizeof(m->keys[0].pt) || EVP_PKEY_up_ref(pkey) != 1)
 		return;
-	if (m->nk < FSIM_SIG_MEMO_KEYS)
+	if (m->nk < FSIM_JUDGE_MEMO_KEYS)
 		at = m->nk++;
 	else {
 		at = m->nextk;
-		m->nextk = (m->nextk + 1) % FSIM_SIG_MEMO_KEYS;
+		m->nextk = (m->nextk + 1) % FSIM_JUDGE_MEMO_KEYS;
 		EVP_PKEY_free(m->keys[at].pkey);
 	}
 	m->keys[at].pkey = pkey;
@@ -180,10 +180,10 @@ same_parse(const struct fsim_parse_entry *e, const fsim_parse_kind_t *kind,
 }
 
 bool
-fsim_sig_memo_parse_get(const fsim_parse_kind_t *kind, const uint8_t *in, size_t len,
+fsim_judge_memo_parse_get(const fsim_parse_kind_t *kind, const uint8_t *in, size_t len,
     uint64_t opts, fsim_diags_t *d, int *rc, void **out)
 {
-	const fsim_sig_memo_t *m;
+	const fsim_judge_memo_t *m;
 	const struct fsim_parse_entry *e = NULL;
 	fsim_diag_t *nv;
 	void *copy = NULL;
@@ -192,7 +192,7 @@ fsim_sig_memo_parse_get(const fsim_parse_kind_t *kind, const uint8_t *in, size_t
 	if (current == NULL || kind == NULL || d == NULL || d->oom || (in == NULL && len > 0))
 		return false;
 	for (m = current; m != NULL && e == NULL; m = m->outer)
-		for (i = 0; i < m->np && i < FSIM_SIG_MEMO_PARSES && e == NULL; i++)
+		for (i = 0; i < m->np && i < FSIM_JUDGE_MEMO_PARSES && e == NULL; i++)
 			if (same_parse(&m->parses[i], kind, in, len, opts, d))
 				e = &m->parses[i];
 	if (e == NULL)
@@ -221,10 +221,10 @@ fsim_sig_memo_parse_get(const fsim_parse_kind_t *kind, const uint8_t *in, size_t
 }
 
 void
-fsim_sig_memo_parse_put(const fsim_parse_kind_t *kind, const uint8_t *in, size_t len,
+fsim_judge_memo_parse_put(const fsim_parse_kind_t *kind, const uint8_t *in, size_t len,
     uint64_t opts, const fsim_diags_t *d, size_t first, int rc, const void *result)
 {
-	fsim_sig_memo_t *m = current;
+	fsim_judge_memo_t *m = current;
 	struct fsim_parse_entry e;
 	size_t at;
 
@@ -249,11 +249,11 @@ fsim_sig_memo_parse_put(const fsim_parse_kind_t *kind, const uint8_t *in, size_t
 		memcpy(e.in, in, len);
 	if (e.nd > 0)
 		memcpy(e.diags, d->v + first, e.nd * sizeof(*e.diags));
-	if (m->np < FSIM_SIG_MEMO_PARSES)
+	if (m->np < FSIM_JUDGE_MEMO_PARSES)
 		at = m->np++;
 	else {
 		at = m->nextp;
-		m->nextp = (m->nextp + 1) % FSIM_SIG_MEMO_PARSES;
+		m->nextp = (m->nextp + 1) % FSIM_JUDGE_MEMO_PARSES;
 		parse_entry_drop(&m->parses[at]);
 	}
 	m->parses[at] = e;

@@ -1,5 +1,5 @@
 /*
- * test_sig_memo.c — judge once (core/sig_memo.c): inside a scope a valid
+ * test_judge_memo.c — judge once (core/judge_memo.c): inside a scope a valid
  * signature is verified once and later calls with the same key object, alg,
  * message and signature are answered from the memo; anything that differs
  * in one byte, or the same key in another object, is verified again,
@@ -28,7 +28,7 @@
 #include "core/cose.h"
 #include "core/ossl_cache.h"
 #include "core/sig.h"
-#include "core/sig_memo.h"
+#include "core/judge_memo.h"
 
 static const uint8_t msg[] = "authenticatorData || clientDataHash stand-in";
 
@@ -45,18 +45,18 @@ test_valid_once(void **state)
 {
 	EVP_PKEY *k = EVP_EC_gen("P-256");
 	fsim_blob_t s = { 0 };
-	fsim_sig_memo_t memo;
+	fsim_judge_memo_t memo;
 	int i;
 
 	(void)state;
 	assert_non_null(k);
 	assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, msg, sizeof(msg), &s), 0);
-	fsim_sig_memo_begin(&memo);
+	fsim_judge_memo_begin(&memo);
 	for (i = 0; i < 5; i++)
 		assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
 	assert_int_equal(memo.hits, 4);
 	assert_int_equal(memo.n, 1);
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	fsim_blob_reset(&s);
 	EVP_PKEY_free(k);
 }
@@ -72,7 +72,7 @@ test_changed_input_fails(void **state)
 	EVP_PKEY *k = EVP_EC_gen("P-256"), *other = EVP_EC_gen("P-256");
 	uint8_t m2[sizeof(msg)];
 	fsim_blob_t s = { 0 };
-	fsim_sig_memo_t memo;
+	fsim_judge_memo_t memo;
 	fsim_diags_t d;
 	int i;
 
@@ -83,7 +83,7 @@ test_changed_input_fails(void **state)
 	memcpy(m2, msg, sizeof(msg));
 	m2[3] ^= 1;
 	fsim_diags_init(&d);
-	fsim_sig_memo_begin(&memo);
+	fsim_judge_memo_begin(&memo);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
 	for (i = 0; i < 2; i++) {
 		assert_int_equal(verify(k, FSIM_COSE_ES256, m2, sizeof(m2), &s, &d),
@@ -100,7 +100,7 @@ test_changed_input_fails(void **state)
 	s.ptr[s.len - 1] ^= 1;
 	assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
 	assert_int_equal(memo.hits, 1);
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	fsim_diags_clear(&d);
 	fsim_blob_reset(&s);
 	EVP_PKEY_free(k);
@@ -113,7 +113,7 @@ test_form_check_still_runs(void **state)
 {
 	EVP_PKEY *k = EVP_EC_gen("P-256");
 	fsim_blob_t s = { 0 }, bad = { 0 };
-	fsim_sig_memo_t memo;
+	fsim_judge_memo_t memo;
 	fsim_diags_t d;
 
 	(void)state;
@@ -123,7 +123,7 @@ test_form_check_still_runs(void **state)
 	assert_int_equal(fsim_blob_set(&bad, s.ptr, s.len), 0);
 	assert_int_equal(fsim_blob_append(&bad, (const uint8_t *)"\0", 1), 0);
 	fsim_diags_init(&d);
-	fsim_sig_memo_begin(&memo);
+	fsim_judge_memo_begin(&memo);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &bad, &d),
 	    FSIM_ERR_SIGNATURE);
@@ -132,7 +132,7 @@ test_form_check_still_runs(void **state)
 	/* and the key must still fit the alg */
 	assert_int_not_equal(verify(k, FSIM_COSE_ES384, msg, sizeof(msg), &s, NULL), 0);
 	assert_int_equal(memo.hits, 0);
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	fsim_diags_clear(&d);
 	fsim_blob_reset(&bad);
 	fsim_blob_reset(&s);
@@ -145,8 +145,8 @@ test_no_scope_rsa(void **state)
 {
 	EVP_PKEY *k = EVP_EC_gen("P-256"), *rsa = EVP_RSA_gen(2048);
 	fsim_blob_t s = { 0 }, rs = { 0 };
-	fsim_sig_memo_t memo;
-	fsim_sig_memo_query_t key;
+	fsim_judge_memo_t memo;
+	fsim_judge_memo_query_t key;
 
 	(void)state;
 	assert_non_null(k);
@@ -154,22 +154,23 @@ test_no_scope_rsa(void **state)
 	assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, msg, sizeof(msg), &s), 0);
 	assert_int_equal(fsim_sig_sign(rsa, FSIM_COSE_RS256, msg, sizeof(msg), &rs), 0);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
-	assert_false(fsim_sig_memo_key(1, FSIM_COSE_ES256, msg, sizeof(msg), s.ptr, s.len, &key));
-	fsim_sig_memo_begin(&memo);
+	assert_false(fsim_judge_memo_key(1, FSIM_COSE_ES256, msg, sizeof(msg), s.ptr, s.len,
+	    &key));
+	fsim_judge_memo_begin(&memo);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
 	assert_int_equal(memo.hits, 0);  /* the call before the scope left nothing */
 	assert_int_equal(verify(rsa, FSIM_COSE_RS256, msg, sizeof(msg), &rs, NULL), 0);
 	assert_int_equal(verify(rsa, FSIM_COSE_RS256, msg, sizeof(msg), &rs, NULL), 0);
 	assert_int_equal(memo.hits, 1);
 	assert_int_equal(memo.n, 2);
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	key.crv = 1;
 	key.alg = FSIM_COSE_ES256;
 	key.msg = msg;
 	key.mlen = sizeof(msg);
 	key.sig = s.ptr;
 	key.slen = s.len;
-	assert_false(fsim_sig_memo_seen(k, &key));
+	assert_false(fsim_judge_memo_seen(k, &key));
 	fsim_blob_reset(&s);
 	fsim_blob_reset(&rs);
 	EVP_PKEY_free(k);
@@ -189,7 +190,7 @@ test_key_objects(void **state)
 	uint8_t pt[65], bad[65];
 	size_t plen = 0;
 	fsim_blob_t s = { 0 };
-	fsim_sig_memo_t memo;
+	fsim_judge_memo_t memo;
 
 	(void)state;
 	assert_non_null(k);
@@ -201,7 +202,7 @@ test_key_objects(void **state)
 	assert_int_equal(fsim_ec_public_key(1, pt, plen, &a), 0);
 	assert_int_equal(fsim_ec_public_key(1, pt, plen, &b), 0);
 	assert_ptr_not_equal(a, b);
-	fsim_sig_memo_begin(&memo);
+	fsim_judge_memo_begin(&memo);
 	assert_int_equal(verify(a, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
 	assert_int_equal(verify(b, FSIM_COSE_ES256, msg, sizeof(msg), &s, NULL), 0);
 	assert_int_equal(memo.hits, 0);
@@ -228,7 +229,7 @@ test_key_objects(void **state)
 	assert_int_equal(fsim_ec_public_key(1, bad, sizeof(bad), &c), FSIM_ERR_COSE);
 	assert_null(c);
 	assert_int_equal(memo.key_hits, 1);
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	fsim_blob_reset(&s);
 	EVP_PKEY_free(k);
 }
@@ -238,44 +239,44 @@ static void
 test_nesting_and_overflow(void **state)
 {
 	EVP_PKEY *k = EVP_EC_gen("P-256");
-	fsim_blob_t s[FSIM_SIG_MEMO_SLOTS + 2];
-	uint8_t m[FSIM_SIG_MEMO_SLOTS + 2][8];
-	fsim_sig_memo_t outer, inner;
+	fsim_blob_t s[FSIM_JUDGE_MEMO_SLOTS + 2];
+	uint8_t m[FSIM_JUDGE_MEMO_SLOTS + 2][8];
+	fsim_judge_memo_t outer, inner;
 	size_t i;
 
 	(void)state;
 	assert_non_null(k);
 	memset(s, 0, sizeof(s));
-	for (i = 0; i < FSIM_SIG_MEMO_SLOTS + 2; i++) {
+	for (i = 0; i < FSIM_JUDGE_MEMO_SLOTS + 2; i++) {
 		memset(m[i], (int)i, sizeof(m[i]));
 		assert_int_equal(fsim_sig_sign(k, FSIM_COSE_ES256, m[i], 8, &s[i]), 0);
 	}
-	fsim_sig_memo_begin(&outer);
+	fsim_judge_memo_begin(&outer);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, m[0], 8, &s[0], NULL), 0);
-	fsim_sig_memo_begin(&inner);
+	fsim_judge_memo_begin(&inner);
 	/* the inner scope finds what the outer one remembers */
 	assert_int_equal(verify(k, FSIM_COSE_ES256, m[0], 8, &s[0], NULL), 0);
 	assert_int_equal(inner.hits, 1);
 	assert_int_equal(inner.n, 0);
 	assert_int_equal(outer.hits, 0);
-	for (i = 0; i < FSIM_SIG_MEMO_SLOTS + 2; i++)
+	for (i = 0; i < FSIM_JUDGE_MEMO_SLOTS + 2; i++)
 		assert_int_equal(verify(k, FSIM_COSE_ES256, m[i], 8, &s[i], NULL), 0);
 	/* s[0] from the outer scope again; s[1..17] new, into 16 slots */
 	assert_int_equal(inner.hits, 2);
-	assert_int_equal(inner.n, FSIM_SIG_MEMO_SLOTS);
+	assert_int_equal(inner.n, FSIM_JUDGE_MEMO_SLOTS);
 	/* m[1] was overwritten by the last one; m[2] is still there */
 	assert_int_equal(verify(k, FSIM_COSE_ES256, m[2], 8, &s[2], NULL), 0);
 	assert_int_equal(inner.hits, 3);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, m[1], 8, &s[1], NULL), 0);
 	assert_int_equal(inner.hits, 3);
-	fsim_sig_memo_end(&inner);
+	fsim_judge_memo_end(&inner);
 	/* what only the inner scope knew is gone with it */
 	assert_int_equal(verify(k, FSIM_COSE_ES256, m[0], 8, &s[0], NULL), 0);
 	assert_int_equal(outer.hits, 1);
 	assert_int_equal(verify(k, FSIM_COSE_ES256, m[2], 8, &s[2], NULL), 0);
 	assert_int_equal(outer.hits, 1);
-	fsim_sig_memo_end(&outer);
-	for (i = 0; i < FSIM_SIG_MEMO_SLOTS + 2; i++)
+	fsim_judge_memo_end(&outer);
+	for (i = 0; i < FSIM_JUDGE_MEMO_SLOTS + 2; i++)
 		fsim_blob_reset(&s[i]);
 	EVP_PKEY_free(k);
 }
@@ -351,7 +352,7 @@ test_clientdata_parse_memo(void **state)
 		fsim_clientdata_t *ref = NULL, *a = NULL, *b = NULL;
 		fsim_diags_t dr, d;
 		fsim_diags_frame_t f;
-		fsim_sig_memo_t memo;
+		fsim_judge_memo_t memo;
 		int rr, ra, rb;
 		size_t a0, b0;
 
@@ -359,7 +360,7 @@ test_clientdata_parse_memo(void **state)
 		fsim_diags_init(&d);
 		fsim_diags_push(&dr, &f, 5, "clientDataJSON");
 		rr = fsim_clientdata_parse(p, n, &ref, &dr);
-		fsim_sig_memo_begin(&memo);
+		fsim_judge_memo_begin(&memo);
 		fsim_diags_push(&d, &f, 5, "clientDataJSON");
 		a0 = d.n;
 		ra = fsim_clientdata_parse(p, n, &a, &d);
@@ -374,7 +375,7 @@ test_clientdata_parse_memo(void **state)
 		assert_same_cd(a, b);
 		/* a copy outlives the other and the scope */
 		fsim_clientdata_free(&a);
-		fsim_sig_memo_end(&memo);
+		fsim_judge_memo_end(&memo);
 		assert_same_cd(ref, b);
 		fsim_clientdata_free(&ref);
 		fsim_clientdata_free(&b);
@@ -392,14 +393,14 @@ test_parse_memo_misses(void **state)
 	fsim_clientdata_t *c = NULL;
 	fsim_diags_t d;
 	fsim_diags_frame_t f;
-	fsim_sig_memo_t memo;
+	fsim_judge_memo_t memo;
 
 	(void)state;
 	fsim_diags_init(&d);
 	/* outside a scope nothing is remembered */
 	assert_int_equal(fsim_clientdata_parse((const uint8_t *)text, strlen(text), &c, &d), 0);
 	fsim_clientdata_free(&c);
-	fsim_sig_memo_begin(&memo);
+	fsim_judge_memo_begin(&memo);
 	assert_int_equal(fsim_clientdata_parse((const uint8_t *)text, strlen(text), &c, &d), 0);
 	fsim_clientdata_free(&c);
 	assert_int_equal(memo.parse_hits, 0);
@@ -428,7 +429,7 @@ test_parse_memo_misses(void **state)
 	assert_string_equal(c->type, "webauthn.get");
 	fsim_clientdata_free(&c);
 	assert_int_equal(memo.parse_hits, 1);
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	fsim_diags_clear(&d);
 }
 
@@ -465,7 +466,7 @@ test_attobj_parse_memo(void **state)
 	fsim_blob_t ao = { 0 }, bad = { 0 };
 	fsim_attobj_t *r = NULL, *a = NULL, *b = NULL;
 	fsim_diags_t dr, d;
-	fsim_sig_memo_t memo;
+	fsim_judge_memo_t memo;
 	size_t a0, b0;
 	int rr;
 
@@ -475,7 +476,7 @@ test_attobj_parse_memo(void **state)
 	fsim_diags_init(&dr);
 	fsim_diags_init(&d);
 	assert_int_equal(fsim_attobj_parse_ex(ao.ptr, ao.len, 1023, 0, &r, &dr), 0);
-	fsim_sig_memo_begin(&memo);
+	fsim_judge_memo_begin(&memo);
 	a0 = d.n;
 	assert_int_equal(fsim_attobj_parse_ex(ao.ptr, ao.len, 1023, 0, &a, &d), 0);
 	b0 = d.n;
@@ -507,7 +508,7 @@ test_attobj_parse_memo(void **state)
 	assert_int_equal(memo.parse_hits, 2);
 	assert_true(d.n > b0);
 	fsim_attobj_free(&a);
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	/* the copy outlives the scope */
 	assert_true(fsim_cose_key_equal(b->auth_data->cose_key, r->auth_data->cose_key));
 	fsim_attobj_free(&b);
@@ -523,24 +524,24 @@ test_attobj_parse_memo(void **state)
 static void
 test_parse_memo_overflow(void **state)
 {
-	char texts[FSIM_SIG_MEMO_PARSES + 3][64];
+	char texts[FSIM_JUDGE_MEMO_PARSES + 3][64];
 	fsim_clientdata_t *c = NULL;
 	fsim_diags_t d;
-	fsim_sig_memo_t memo;
+	fsim_judge_memo_t memo;
 	size_t i;
 
 	(void)state;
 	fsim_diags_init(&d);
-	fsim_sig_memo_begin(&memo);
-	for (i = 0; i < FSIM_SIG_MEMO_PARSES + 3; i++) {
+	fsim_judge_memo_begin(&memo);
+	for (i = 0; i < FSIM_JUDGE_MEMO_PARSES + 3; i++) {
 		snprintf(texts[i], sizeof(texts[i]), "{\"type\":\"t%zu\"}", i);
 		assert_int_equal(fsim_clientdata_parse((const uint8_t *)texts[i],
 		    strlen(texts[i]), &c, &d), 0);
 		fsim_clientdata_free(&c);
 	}
-	assert_int_equal(memo.np, FSIM_SIG_MEMO_PARSES);
+	assert_int_equal(memo.np, FSIM_JUDGE_MEMO_PARSES);
 	/* newest first: the last ones are still there, the first ones parsed again */
-	for (i = FSIM_SIG_MEMO_PARSES + 3; i-- > 0;) {
+	for (i = FSIM_JUDGE_MEMO_PARSES + 3; i-- > 0;) {
 		char want[24];
 
 		assert_int_equal(fsim_clientdata_parse((const uint8_t *)texts[i],
@@ -550,7 +551,7 @@ test_parse_memo_overflow(void **state)
 		fsim_clientdata_free(&c);
 	}
 	assert_true(memo.parse_hits >= 3);
-	fsim_sig_memo_end(&memo);
+	fsim_judge_memo_end(&memo);
 	fsim_diags_clear(&d);
 }
 
