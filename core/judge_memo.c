@@ -185,7 +185,6 @@ fsim_judge_memo_parse_get(const fsim_parse_kind_t *kind, const uint8_t *in, size
 {
 	const fsim_judge_memo_t *m;
 	const struct fsim_parse_entry *e = NULL;
-	fsim_diag_t *nv;
 	void *copy = NULL;
 	size_t i;
 
@@ -199,20 +198,10 @@ fsim_judge_memo_parse_get(const fsim_parse_kind_t *kind, const uint8_t *in, size
 		return false;
 	if (e->result != NULL && (copy = kind->copy(e->result)) == NULL)
 		return false;
-	if (e->nd > 0) {
-		if (d->n + e->nd > d->cap) {
-			size_t ncap = d->n + e->nd;
-
-			if ((nv = realloc(d->v, ncap * sizeof(*nv))) == NULL) {
-				if (copy != NULL)
-					kind->free(copy);
-				return false;
-			}
-			d->v = nv;
-			d->cap = ncap;
-		}
-		memcpy(d->v + d->n, e->diags, e->nd * sizeof(*e->diags));
-		d->n += e->nd;
+	if (fsim_diags_append(d, e->diags, e->nd) != 0) {
+		if (copy != NULL)
+			kind->free(copy);
+		return false;
 	}
 	current->parse_hits++;
 	*rc = e->rc;

@@ -130,6 +130,40 @@ join_path(char *dst, size_t cap, const char *a, const char *b)
 	dst[la] = '\0';
 }
 
+/* Room for k more entries: false (d unchanged) without memory. */
+static bool
+diags_reserve(fsim_diags_t *d, size_t k)
+{
+	size_t ncap;
+	fsim_diag_t *nv;
+
+	if (k <= d->cap - d->n)
+		return true;
+	if (k > SIZE_MAX / sizeof(*nv) / 2 - d->n)
+		return false;
+	for (ncap = d->cap ? d->cap * 2 : 8; ncap - d->n < k; ncap *= 2)
+		;
+	if ((nv = realloc(d->v, ncap * sizeof(*nv))) == NULL)
+		return false;
+	d->v = nv;
+	d->cap = ncap;
+	return true;
+}
+
+int
+fsim_diags_append(fsim_diags_t *d, const fsim_diag_t *v, size_t n)
+{
+	if (d == NULL || n == 0)
+		return 0;
+	if (v == NULL)
+		return FSIM_ERR_ARG;
+	if (!diags_reserve(d, n))
+		return FSIM_ERR_NOMEM;
+	memcpy(d->v + d->n, v, n * sizeof(*v));
+	d->n += n;
+	return 0;
+}
+
 void
 fsim_diags_add(fsim_diags_t *d, fsim_sev_t sev, const char *rule,
     const char *field, size_t offset, const char *fmt, ...)
@@ -139,15 +173,9 @@ fsim_diags_add(fsim_diags_t *d, fsim_sev_t sev, const char *rule,
 
 	if (d == NULL)
 		return;
-	if (d->n == d->cap) {
-		size_t ncap = d->cap ? d->cap * 2 : 8;
-		fsim_diag_t *nv = realloc(d->v, ncap * sizeof(*nv));
-		if (nv == NULL) {
-			d->oom = true;
-			return;
-		}
-		d->v = nv;
-		d->cap = ncap;
+	if (!diags_reserve(d, 1)) {
+		d->oom = true;
+		return;
 	}
 	e = &d->v[d->n++];
 	memset(e, 0, sizeof(*e));

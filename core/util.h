@@ -76,6 +76,11 @@ void fsim_diags_add(fsim_diags_t *d, fsim_sev_t sev, const char *rule,
     const char *field, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 /* Enter a nested structure at relative offset `off` named `name`. */
+/*
+ * Append n entries as they are (fields and offsets already final, as another
+ * fsim_diags_t holds them). 0, or FSIM_ERR_NOMEM with d unchanged.
+ */
+int fsim_diags_append(fsim_diags_t *d, const fsim_diag_t *v, size_t n) FSIM_WUR;
 void fsim_diags_push(fsim_diags_t *d, fsim_diags_frame_t *saved, size_t off, const char *name);
 void fsim_diags_pop(fsim_diags_t *d, const fsim_diags_frame_t *saved);
 size_t fsim_diags_count(const fsim_diags_t *d, fsim_sev_t sev);

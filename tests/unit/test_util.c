@@ -151,12 +151,48 @@ read_file_limits(void **state)
 	assert_string_equal(fsim_strerr(12345), "unknown error");
 }
 
+/* Entries appended as they are: fields and offsets untouched by the target's own prefix and base. */
+static void
+diags_append_verbatim(void **state)
+{
+	fsim_diags_t src, dst;
+	fsim_diags_frame_t f;
+	size_t i;
+
+	(void)state;
+	fsim_diags_init(&src);
+	fsim_diags_init(&dst);
+	fsim_diags_push(&src, &f, 10, "clientDataJSON");
+	for (i = 0; i < 20; i++)
+		fsim_diags_add(&src, FSIM_SEV_WARNING, "CDJ-08", "type", i, "entry %zu", i);
+	fsim_diags_pop(&src, &f);
+	fsim_diags_add(&dst, FSIM_SEV_ERROR, "ENC-05", NULL, 0, "first");
+	fsim_diags_push(&dst, &f, 99, "elsewhere");
+	assert_int_equal(fsim_diags_append(&dst, src.v, src.n), 0);
+	fsim_diags_pop(&dst, &f);
+	assert_int_equal(dst.n, 21);
+	for (i = 0; i < 20; i++) {
+		assert_string_equal(dst.v[1 + i].field, "clientDataJSON.type");
+		assert_int_equal(dst.v[1 + i].offset, 10 + i);
+		assert_memory_equal(&dst.v[1 + i], &src.v[i], sizeof(src.v[i]));
+	}
+	assert_string_equal(dst.v[0].msg, "first");
+	/* nothing to append, or no list to append to: nothing happens */
+	assert_int_equal(fsim_diags_append(&dst, NULL, 0), 0);
+	assert_int_equal(fsim_diags_append(NULL, src.v, src.n), 0);
+	assert_int_equal(fsim_diags_append(&dst, NULL, 1), FSIM_ERR_ARG);
+	assert_int_equal(dst.n, 21);
+	fsim_diags_clear(&src);
+	fsim_diags_clear(&dst);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(diags_prefix_and_base),
 		cmocka_unit_test(diags_long_paths_truncate),
+		cmocka_unit_test(diags_append_verbatim),
 		cmocka_unit_test(input_span_enc00),
 		cmocka_unit_test(blob_set_append_reset),
 		cmocka_unit_test(read_file_limits),
